@@ -1,0 +1,54 @@
+// A blocking MLLP client: connect, send a framed message, wait for the framed reply.
+// Used by hl7send and by MLLP destinations; one Client per connection, one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "mllp/mllp_codec.h"
+#include "pathhub/error.h"
+
+namespace Poco::Net {
+class StreamSocket;
+}
+
+namespace pathhub::mllp {
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+// "127.0.0.1:2575" → {127.0.0.1, 2575}; errors say what is wrong with the text.
+Result<Endpoint> parseEndpoint(std::string_view text);
+
+struct ClientOptions {
+  std::chrono::milliseconds connectTimeout{5000};
+  std::chrono::milliseconds replyTimeout{30000};
+  std::size_t maxReplyBytes = 1024 * 1024;
+};
+
+class Client {
+ public:
+  explicit Client(Endpoint endpoint, ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  Result<void> connect();
+  bool connected() const { return socket_ != nullptr; }
+  // Sends `message` framed and returns the payload of the reply frame. On any error the
+  // connection is closed, so the next exchange starts on a fresh one.
+  Result<std::string> exchange(std::string_view message);
+  void close();
+
+ private:
+  Endpoint endpoint_;
+  ClientOptions options_;
+  std::unique_ptr<Poco::Net::StreamSocket> socket_;
+  Decoder decoder_;
+};
+
+}  // namespace pathhub::mllp

@@ -1,0 +1,120 @@
+// MLLP frame encoder and streaming decoder (see mllp_codec.h).
+#include "mllp/mllp_codec.h"
+
+#include <cstring>
+
+namespace pathhub::mllp {
+namespace {
+
+DecodedFrame refused(ErrorCode code, std::string text, std::size_t offset) {
+  DecodedFrame f;
+  f.ok = false;
+  f.error.code = code;
+  f.error.text = std::move(text);
+  f.error.context.byteOffset = offset;
+  return f;
+}
+
+}  // namespace
+
+std::string frame(std::string_view payload) {
+  std::string out;
+  out.reserve(payload.size() + 3);
+  out += kStartBlock;
+  out += payload;
+  out += kEndBlock;
+  out += kCarriageReturn;
+  return out;
+}
+
+void Decoder::finish(std::vector<DecodedFrame>& out) {
+  DecodedFrame f;
+  f.payload = std::move(buffer_);
+  buffer_.clear();
+  out.push_back(std::move(f));
+  state_ = State::kSeekingStart;
+  expectCarriageReturn_ = true;
+}
+
+void Decoder::feed(std::string_view bytes, std::vector<DecodedFrame>& out) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const std::size_t offset = consumed_ + i;
+    switch (state_) {
+      case State::kSeekingStart: {
+        if (expectCarriageReturn_) {
+          expectCarriageReturn_ = false;
+          if (bytes[i] == kCarriageReturn) {
+            ++i;
+            break;
+          }
+        }
+        const void* vt = std::memchr(bytes.data() + i, kStartBlock, bytes.size() - i);
+        const std::size_t at =
+            vt ? static_cast<std::size_t>(static_cast<const char*>(vt) - bytes.data())
+               : bytes.size();
+        skipped_ += at - i;
+        i = at;
+        if (vt) {
+          state_ = State::kInFrame;
+          frameStart_ = consumed_ + i;
+          buffer_.clear();
+          ++i;
+        }
+        break;
+      }
+      case State::kInFrame: {
+        // Copy everything up to the next control byte in one go.
+        std::size_t j = i;
+        while (j < bytes.size() && bytes[j] != kEndBlock && bytes[j] != kStartBlock) ++j;
+        if (buffer_.size() + (j - i) > maxMessageBytes_) {
+          out.push_back(refused(ErrorCode::kMessageTooLarge,
+                                "MLLP frame exceeds the limit of " +
+                                    std::to_string(maxMessageBytes_) + " bytes",
+                                frameStart_));
+          buffer_.clear();
+          buffer_.shrink_to_fit();
+          state_ = State::kDiscarding;
+          i = j;
+          break;
+        }
+        buffer_.append(bytes.data() + i, j - i);
+        i = j;
+        if (i == bytes.size()) break;
+        if (bytes[i] == kEndBlock) {
+          // A frame is complete at <FS>; the <CR> that should follow is consumed when it comes,
+          // so a sender that omits it is still answered.
+          finish(out);
+          ++i;
+        } else {  // a start block inside a frame: the previous frame was cut short
+          out.push_back(refused(ErrorCode::kFramingError,
+                                "MLLP start block inside an unfinished frame; the frame that "
+                                "began at byte " + std::to_string(frameStart_) +
+                                    " was truncated",
+                                offset));
+          buffer_.clear();
+          frameStart_ = offset;
+          ++i;
+        }
+        break;
+      }
+      case State::kDiscarding: {
+        std::size_t j = i;
+        while (j < bytes.size() && bytes[j] != kEndBlock && bytes[j] != kStartBlock) ++j;
+        i = j;
+        if (i == bytes.size()) break;
+        if (bytes[i] == kEndBlock) {
+          state_ = State::kSeekingStart;
+          expectCarriageReturn_ = true;
+          ++i;
+        } else {
+          state_ = State::kSeekingStart;  // the start block is handled there
+        }
+        break;
+      }
+    }
+  }
+  consumed_ += bytes.size();
+}
+
+}  // namespace pathhub::mllp

@@ -1,0 +1,123 @@
+// MLLP listener over Poco's TCPServer (see mllp_server.h).
+#include "mllp/mllp_server.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Net/TCPServerParams.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace pathhub::mllp {
+
+// Shared by the server and its connection threads, so that a connection still finishing its
+// last reply never outlives what it uses.
+struct Server::Shared {
+  FrameHandler handler;
+  ServerOptions options;
+  std::atomic<bool> stopping{false};
+};
+
+namespace {
+
+constexpr auto kPollInterval = std::chrono::milliseconds(200);
+
+class Connection : public Poco::Net::TCPServerConnection {
+ public:
+  Connection(const Poco::Net::StreamSocket& socket, std::shared_ptr<Server::Shared> shared)
+      : TCPServerConnection(socket), shared_(std::move(shared)) {}
+
+  void run() override {
+    Poco::Net::StreamSocket& s = socket();
+    Decoder decoder(shared_->options.maxMessageBytes);
+    std::vector<DecodedFrame> frames;
+    std::vector<char> buffer(65536);
+    auto idle = std::chrono::milliseconds(0);
+    const Poco::Timespan poll(
+        static_cast<Poco::Timespan::TimeDiff>(kPollInterval.count()) * 1000);
+    try {
+      s.setNoDelay(true);
+      while (!shared_->stopping) {
+        // Poll rather than block, so that stop() is noticed within one interval.
+        if (!s.poll(poll, Poco::Net::Socket::SELECT_READ)) {
+          idle += kPollInterval;
+          if (idle >= shared_->options.idleTimeout) return;
+          continue;
+        }
+        idle = std::chrono::milliseconds(0);
+        const int n = s.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
+        if (n <= 0) return;  // peer closed
+        frames.clear();
+        decoder.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), frames);
+        for (const DecodedFrame& f : frames) {
+          std::optional<std::string> reply = shared_->handler(f);
+          if (!reply) return;
+          const std::string framed = frame(*reply);
+          s.sendBytes(framed.data(), static_cast<int>(framed.size()));
+        }
+      }
+    } catch (const Poco::Exception&) {
+      // Connection reset or similar: this connection ends, the server goes on.
+    }
+  }
+
+ private:
+  std::shared_ptr<Server::Shared> shared_;
+};
+
+class Factory : public Poco::Net::TCPServerConnectionFactory {
+ public:
+  explicit Factory(std::shared_ptr<Server::Shared> shared) : shared_(std::move(shared)) {}
+  Poco::Net::TCPServerConnection* createConnection(
+      const Poco::Net::StreamSocket& socket) override {
+    return new Connection(socket, shared_);
+  }
+
+ private:
+  std::shared_ptr<Server::Shared> shared_;
+};
+
+}  // namespace
+
+Server::Server(Endpoint listen, FrameHandler handler, ServerOptions options)
+    : listen_(std::move(listen)), shared_(std::make_shared<Shared>()) {
+  shared_->handler = std::move(handler);
+  shared_->options = options;
+}
+
+Server::~Server() { stop(); }
+
+Result<void> Server::start() {
+  try {
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(listen_.host, listen_.port), 64);
+    port_ = socket.address().port();
+    auto* params = new Poco::Net::TCPServerParams;
+    params->setMaxThreads(shared_->options.maxConnections);
+    params->setMaxQueued(shared_->options.maxConnections);
+    server_ = std::make_unique<Poco::Net::TCPServer>(new Factory(shared_), socket, params);
+    server_->start();
+    return {};
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "cannot listen on " + listen_.host + ":" +
+                                         std::to_string(listen_.port) + ": " + e.displayText());
+  }
+}
+
+void Server::stop() {
+  if (!server_) return;
+  shared_->stopping = true;
+  server_->stop();
+  // Connections notice `stopping` within one poll interval; wait for them to finish.
+  for (int i = 0; i < 50 && server_->currentThreads() > 0; ++i) {
+    std::this_thread::sleep_for(kPollInterval / 4);
+  }
+  server_.reset();
+}
+
+}  // namespace pathhub::mllp
