@@ -170,7 +170,7 @@ std::string buildAck(const Message& original, AckCode code, const AckOptions& op
                                 safeText(hl7ErrorText(e.code), d) + c + "HL70357";
     if (version < 250) {
       // ERR-1 (ELD): segment^sequence^field^code&text&table.
-      std::string eld = e.segment + c + number(e.segmentSequence) + c + number(e.field) + c +
+      std::string eld = safeText(e.segment, d) + c + number(e.segmentSequence) + c + number(e.field) + c +
                         std::to_string(e.code) + s + safeText(hl7ErrorText(e.code), d) + s +
                         "HL70357";
       field(eld);
@@ -178,7 +178,7 @@ std::string buildAck(const Message& original, AckCode code, const AckOptions& op
       field("");
       std::string erl;
       if (!e.segment.empty()) {
-        erl = e.segment + c + number(e.segmentSequence) + c + number(e.field) + c +
+        erl = safeText(e.segment, d) + c + number(e.segmentSequence) + c + number(e.field) + c +
               number(e.repetition) + c + number(e.component) + c + number(e.subcomponent);
         while (!erl.empty() && erl.back() == c) erl.pop_back();
       }
@@ -197,9 +197,7 @@ std::string buildAck(const Message& original, AckCode code, const AckOptions& op
 
 std::string buildAckForUnparsed(std::string_view input, AckCode code, const AckOptions& options,
                                 const std::vector<AckError>& errors) {
-  if (input.substr(0, 3) == "\xEF\xBB\xBF") input.remove_prefix(3);
-  const std::string_view firstLine = input.substr(0, input.find_first_of("\r\n"));
-  if (auto headerOnly = Message::parse(std::string(firstLine.substr(0, 4096)))) {
+  if (auto headerOnly = Message::parseHeader(input)) {
     return buildAck(*headerOnly, code, options, errors);
   }
   auto fallback = Message::parse("MSH|^~\\&|||||||||P|2.5");

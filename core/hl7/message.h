@@ -38,6 +38,10 @@ class Message {
   // go through splitMessages() (batch.h) first.
   static Result<Message> parse(std::string bytes, const ParseOptions& options = {});
 
+  // Parses only the header segment of `bytes`: enough to acknowledge a message whose body
+  // does not parse (its control id, sender, version and delimiters).
+  static Result<Message> parseHeader(std::string_view bytes);
+
   const Delimiters& delimiters() const { return delims_; }
 
   // --- Header shortcuts (decoded text, "" when absent) ---

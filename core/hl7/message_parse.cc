@@ -1,6 +1,7 @@
 // Parsing ER7 bytes into a Message: reading the delimiters from MSH-1/MSH-2, splitting
 // segments on \r, \n or \r\n, and indexing every field, repetition, component and
 // subcomponent in one pass over the bytes.
+#include <algorithm>
 #include <cstring>
 
 #include "hl7/char_classes.h"
@@ -210,6 +211,13 @@ Result<Message> Message::parse(std::string bytes, const ParseOptions& options) {
     if (p == end) break;
   }
   return m;
+}
+
+Result<Message> Message::parseHeader(std::string_view bytes) {
+  std::size_t start = bytes.substr(0, 3) == kByteOrderMark ? 3 : 0;
+  const std::size_t end = bytes.find_first_of("\r\n", start);
+  constexpr std::size_t kLongestHeader = 4096;  // anything longer is not a plausible MSH
+  return parse(std::string(bytes.substr(0, std::min(end, start + kLongestHeader))));
 }
 
 }  // namespace pathhub::hl7

@@ -18,7 +18,7 @@ Poco::Timespan span(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-Result<Endpoint> parseEndpoint(std::string_view text) {
+Result<Endpoint> parseEndpoint(std::string_view text, bool forListening) {
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {
     return fail(ErrorCode::kUsage, "'" + std::string(text) + "' is not HOST:PORT");
@@ -30,7 +30,7 @@ Result<Endpoint> parseEndpoint(std::string_view text) {
     }
     port = port * 10 + static_cast<unsigned long>(c - '0');
   }
-  if (port == 0 || port > 65535) {
+  if ((port == 0 && !forListening) || port > 65535) {
     return fail(ErrorCode::kUsage, "'" + std::string(text) + "': port must be 1-65535");
   }
   return Endpoint{std::string(text.substr(0, colon)), static_cast<std::uint16_t>(port)};

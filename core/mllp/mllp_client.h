@@ -21,8 +21,9 @@ struct Endpoint {
   std::string host;
   std::uint16_t port = 0;
 };
-// "127.0.0.1:2575" → {127.0.0.1, 2575}; errors say what is wrong with the text.
-Result<Endpoint> parseEndpoint(std::string_view text);
+// "127.0.0.1:2575" → {127.0.0.1, 2575}; errors say what is wrong with the text. Port 0
+// ("pick a free port") is accepted only for listening.
+Result<Endpoint> parseEndpoint(std::string_view text, bool forListening = false);
 
 struct ClientOptions {
   std::chrono::milliseconds connectTimeout{5000};

@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
       const bool positive = code == "AA" || code == "CA";
       if (!positive) ++negative;
       std::string controlId;
-      if (auto parsed = hl7::Message::parse(std::string(message))) controlId = parsed->controlId();
+      if (auto header = hl7::Message::parseHeader(message)) controlId = header->controlId();
       std::cout << args[f] << " #" << index << " " << (controlId.empty() ? "-" : controlId) << " "
                 << (code.empty() ? "(no MSA-1)" : code);
       if (!text.empty()) std::cout << " " << text;

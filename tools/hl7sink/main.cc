@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
         return 2;
       }
     } else if (arg == "--listen" && hasValue) {
-      auto endpoint = mllp::parseEndpoint(argv[++i]);
+      auto endpoint = mllp::parseEndpoint(argv[++i], true);
       if (!endpoint) {
         std::cerr << "hl7sink: " << endpoint.error().text << "\n";
         return 2;

@@ -1,0 +1,155 @@
+// The command-line programs, run as real processes: hl7inspect on the corpus, hl7send
+// talking to hl7sink over MLLP on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/TemporaryFile.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "child_process.h"
+#include "corpus.h"
+#include "hl7/batch.h"
+
+namespace pathhub {
+namespace {
+
+using testing::ChildProcess;
+using testing::runProgram;
+
+std::string corpus(const std::string& name) {
+  return (testing::corpusDir() / "hl7v2" / name).string();
+}
+
+// Starts hl7sink on a free port and returns the port it reports.
+std::string startSink(std::unique_ptr<ChildProcess>& sink, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--listen", "127.0.0.1:0"});
+  sink = std::make_unique<ChildProcess>("hl7sink", args);
+  const std::string line = sink->readLine();
+  const std::string prefix = "hl7sink listening on ";
+  EXPECT_EQ(line.rfind(prefix, 0), 0u) << line;
+  return line.substr(prefix.size());
+}
+
+TEST(Hl7inspect, RoundTripsEveryCorpusFile) {
+  for (const auto& file : testing::corpusFiles("hl7v2")) {
+    const auto r = runProgram("hl7inspect", {"--roundtrip", file.string()});
+    EXPECT_EQ(r.exitCode, 0) << file << "\n" << r.out << r.err;
+    EXPECT_NE(r.out.find("round trip ok"), std::string::npos);
+  }
+}
+
+TEST(Hl7inspect, ShowsATreeWithFieldNames) {
+  const auto r = runProgram("hl7inspect", {corpus("oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("PID-3  Patient Identifier List"), std::string::npos);
+  EXPECT_NE(r.out.find("OBX-5  Observation Value"), std::string::npos);
+}
+
+TEST(Hl7inspect, ReadsStdinAndPrintsJson) {
+  const auto r = runProgram("hl7inspect", {"--json", "-"},
+                            "MSH|^~\\&|A||||||ORU^R01|42|P|2.4\rPID|1||x^y\r");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("\"controlId\":\"42\""), std::string::npos) << r.out;
+}
+
+TEST(Hl7inspect, ValidateListsProblemsAndFails) {
+  const auto r = runProgram("hl7inspect", {"--validate", corpus("oru_r01_glucose_sn_fn_v24.hl7")});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.out.find("PID-7"), std::string::npos) << r.out;
+}
+
+TEST(Hl7inspect, MalformedInputNamesMessageByteAndSegment) {
+  const auto r = runProgram("hl7inspect", {"-"}, "MSH|^~\\&|A\rPID|1\rP@D|x\r");
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("message 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("byte 17"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("segment 3"), std::string::npos) << r.err;
+}
+
+TEST(Hl7inspect, MissingFileIsAClearError) {
+  const auto r = runProgram("hl7inspect", {"/nonexistent/file.hl7"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("/nonexistent/file.hl7"), std::string::npos);
+}
+
+TEST(Hl7sendAndSink, DeliverCorpusMessagesAndAcknowledgeThem) {
+  const std::filesystem::path saved =
+      std::filesystem::temp_directory_path() / ("hl7sink-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(saved);
+  std::unique_ptr<ChildProcess> sink;
+  const std::string where = startSink(sink, {"--save", saved.string()});
+  const std::vector<std::string> files = {corpus("oru_r01_winpath_bone_iron_profile_v23.hl7"),
+                                          corpus("oru_r01_cbc_lri_ucum_bom_v251.hl7"),
+                                          corpus("oru_r01_vista_nonpipe_delimiters_crlf_v24.hl7")};
+  std::vector<std::string> args = {where};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto r = runProgram("hl7send", args);
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(" AA"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("3 sent, 3 accepted"), std::string::npos) << r.err;
+
+  std::string summary;
+  EXPECT_EQ(sink->stop(&summary), 0);
+  EXPECT_NE(summary.find("\"received\":3,\"accepted\":3"), std::string::npos) << summary;
+  // What arrived is each file's message, separators normalised to \r, in order.
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%08zu.hl7", i + 1);
+    EXPECT_EQ(testing::readFile(saved / name),
+              hl7::normalizeSegmentSeparators(testing::readFile(files[i])));
+  }
+  std::filesystem::remove_all(saved);
+}
+
+TEST(Hl7sendAndSink, NegativeAcknowledgementsMakeHl7sendFail) {
+  std::unique_ptr<ChildProcess> sink;
+  const std::string where = startSink(sink, {"--error-every", "2"});
+  const auto r = runProgram("hl7send", {where, corpus("ack_dhcw_aa_v251.hl7"),
+                                        corpus("oru_r01_glucose_sn_fn_v24.hl7")});
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.out.find(" AE error by hl7sink fault mode"), std::string::npos) << r.out;
+}
+
+TEST(Hl7sendAndSink, UnparseableMessageIsRejectedWithTheReason) {
+  std::unique_ptr<ChildProcess> sink;
+  const std::string where = startSink(sink, {});
+  const auto r = runProgram("hl7send", {where, "-"}, "MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.5\rPID|1\rp1d|x\r");
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_NE(r.out.find("77 AR"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not a segment id"), std::string::npos) << r.out;
+}
+
+TEST(Hl7sendAndSink, ABatchFileIsSentMessageByMessage) {
+  std::unique_ptr<ChildProcess> sink;
+  const std::string where = startSink(sink, {});
+  const auto r = runProgram("hl7send", {where, "-"},
+                            "FHS|^~\\&\rBHS|^~\\&\r"
+                            "MSH|^~\\&|A||||||ORU^R01|1|P|2.3\rPID|1\r"
+                            "MSH|^~\\&|A||||||ORU^R01|2|P|2.3\rPID|2\r"
+                            "BTS|2\rFTS|1\r");
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("#2 2 AA"), std::string::npos) << r.out;
+}
+
+TEST(Hl7send, TimesOutWhenTheReceiverNeverAnswers) {
+  Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const std::string where = "127.0.0.1:" + std::to_string(silent.address().port());
+  const auto r = runProgram("hl7send", {"--timeout", "300", where, corpus("ack_dhcw_aa_v251.hl7")});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("timeout"), std::string::npos) << r.err;
+}
+
+TEST(Hl7send, BadUsageIsExplained) {
+  EXPECT_EQ(runProgram("hl7send", {}).exitCode, 2);
+  const auto r = runProgram("hl7send", {"nohostport", "x.hl7"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("HOST:PORT"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pathhub
