@@ -5,14 +5,22 @@ namespace pathhub {
 
 std::string_view errorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kMalformedMessage: return "malformed_message";
-    case ErrorCode::kMessageTooLarge: return "message_too_large";
-    case ErrorCode::kInvalidPath: return "invalid_path";
-    case ErrorCode::kInvalidValue: return "invalid_value";
-    case ErrorCode::kFramingError: return "framing_error";
-    case ErrorCode::kIoError: return "io_error";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kUsage: return "usage";
+    case ErrorCode::kMalformedMessage:
+      return "malformed_message";
+    case ErrorCode::kMessageTooLarge:
+      return "message_too_large";
+    case ErrorCode::kInvalidPath:
+      return "invalid_path";
+    case ErrorCode::kInvalidValue:
+      return "invalid_value";
+    case ErrorCode::kFramingError:
+      return "framing_error";
+    case ErrorCode::kIoError:
+      return "io_error";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kUsage:
+      return "usage";
   }
   return "unknown";
 }

@@ -37,9 +37,12 @@ int versionNumber(std::string_view version) {
 std::string_view codeText(AckCode code, AckMode mode) {
   const bool enhanced = mode == AckMode::kEnhanced;
   switch (code) {
-    case AckCode::kAccept: return enhanced ? "CA" : "AA";
-    case AckCode::kError: return enhanced ? "CE" : "AE";
-    case AckCode::kReject: return enhanced ? "CR" : "AR";
+    case AckCode::kAccept:
+      return enhanced ? "CA" : "AA";
+    case AckCode::kError:
+      return enhanced ? "CE" : "AE";
+    case AckCode::kReject:
+      return enhanced ? "CR" : "AR";
   }
   return "AR";
 }
@@ -47,8 +50,9 @@ std::string_view codeText(AckCode code, AckMode mode) {
 std::string nextControlId() {
   static std::atomic<unsigned> counter{0};
   const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return "ACK" + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) +
-         "." + std::to_string(counter.fetch_add(1) % 100000);
+  return "ACK" +
+         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()) + "." +
+         std::to_string(counter.fetch_add(1) % 100000);
 }
 
 // Escapes free text for a field; the message's own escape character always exists here
@@ -70,9 +74,8 @@ std::string number(int n) { return n > 0 ? std::to_string(n) : std::string(); }
 }  // namespace
 
 AckMode ackModeOf(const Message& original) {
-  return original.get(header(15)).empty() && original.get(header(16)).empty()
-             ? AckMode::kOriginal
-             : AckMode::kEnhanced;
+  return original.get(header(15)).empty() && original.get(header(16)).empty() ? AckMode::kOriginal
+                                                                              : AckMode::kEnhanced;
 }
 
 bool wantsAck(const Message& original, AckCode code) {
@@ -86,19 +89,32 @@ bool wantsAck(const Message& original, AckCode code) {
 
 std::string_view hl7ErrorText(int code) {
   switch (code) {
-    case 0: return "Message accepted";
-    case 100: return "Segment sequence error";
-    case 101: return "Required field missing";
-    case 102: return "Data type error";
-    case 103: return "Table value not found";
-    case 200: return "Unsupported message type";
-    case 201: return "Unsupported event code";
-    case 202: return "Unsupported processing id";
-    case 203: return "Unsupported version id";
-    case 204: return "Unknown key identifier";
-    case 205: return "Duplicate key identifier";
-    case 206: return "Application record locked";
-    default: return "Application internal error";
+    case 0:
+      return "Message accepted";
+    case 100:
+      return "Segment sequence error";
+    case 101:
+      return "Required field missing";
+    case 102:
+      return "Data type error";
+    case 103:
+      return "Table value not found";
+    case 200:
+      return "Unsupported message type";
+    case 201:
+      return "Unsupported event code";
+    case 202:
+      return "Unsupported processing id";
+    case 203:
+      return "Unsupported version id";
+    case 204:
+      return "Unknown key identifier";
+    case 205:
+      return "Duplicate key identifier";
+    case 206:
+      return "Application record locked";
+    default:
+      return "Application internal error";
   }
 }
 
@@ -106,8 +122,12 @@ AckError AckError::from(const Error& error) {
   AckError out;
   switch (error.code) {
     case ErrorCode::kMalformedMessage:
-    case ErrorCode::kInvalidValue: out.code = kHl7DataTypeError; break;
-    default: out.code = kHl7ApplicationInternalError; break;
+    case ErrorCode::kInvalidValue:
+      out.code = kHl7DataTypeError;
+      break;
+    default:
+      out.code = kHl7ApplicationInternalError;
+      break;
   }
   out.text = error.describe();
   out.segment = error.context.segment;
@@ -160,19 +180,20 @@ std::string buildAck(const Message& original, AckCode code, const AckOptions& op
   ack += "MSA";
   field(codeText(code, ackModeOf(original)));
   field(original.getRaw(header(10)));
-  const std::string text =
-      !options.text.empty() ? options.text : errors.empty() ? std::string() : errors[0].text;
+  const std::string text = !options.text.empty() ? options.text
+                           : errors.empty()      ? std::string()
+                                                 : errors[0].text;
   if (!text.empty()) field(safeText(text.substr(0, 200), d));
 
   for (const AckError& e : errors) {
     ack += "\rERR";
-    const std::string codeCwe = std::to_string(e.code) + c +
-                                safeText(hl7ErrorText(e.code), d) + c + "HL70357";
+    const std::string codeCwe =
+        std::to_string(e.code) + c + safeText(hl7ErrorText(e.code), d) + c + "HL70357";
     if (version < 250) {
       // ERR-1 (ELD): segment^sequence^field^code&text&table.
-      std::string eld = safeText(e.segment, d) + c + number(e.segmentSequence) + c + number(e.field) + c +
-                        std::to_string(e.code) + s + safeText(hl7ErrorText(e.code), d) + s +
-                        "HL70357";
+      std::string eld = safeText(e.segment, d) + c + number(e.segmentSequence) + c +
+                        number(e.field) + c + std::to_string(e.code) + s +
+                        safeText(hl7ErrorText(e.code), d) + s + "HL70357";
       field(eld);
     } else {
       field("");

@@ -63,8 +63,8 @@ std::string buildAck(const Message& original, AckCode code, const AckOptions& op
 
 // The acknowledgement for input that did not parse: header fields are taken from the input's
 // first segment when that much can be read, otherwise defaults ("|^~\&", v2.5) are used.
-std::string buildAckForUnparsed(std::string_view input, AckCode code,
-                                const AckOptions& options, const std::vector<AckError>& errors);
+std::string buildAckForUnparsed(std::string_view input, AckCode code, const AckOptions& options,
+                                const std::vector<AckError>& errors);
 
 // The current UTC time as an HL7 timestamp, "YYYYMMDDHHMMSS+0000".
 std::string currentHl7Timestamp();

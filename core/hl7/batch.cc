@@ -41,10 +41,10 @@ Result<void> checkCount(std::string_view trailer, char separator, std::size_t co
   std::size_t value = 0;
   for (char c : stated) {
     if (c < '0' || c > '9' || value > 100000000) {
-      return fail(ErrorCode::kMalformedMessage,
-                  std::string(trailer.substr(0, 3)) + "-1 is not a count: '" +
-                      std::string(stated) + "'",
-                  lineContext(line, trailer.substr(0, 3)));
+      return fail(
+          ErrorCode::kMalformedMessage,
+          std::string(trailer.substr(0, 3)) + "-1 is not a count: '" + std::string(stated) + "'",
+          lineContext(line, trailer.substr(0, 3)));
     }
     value = value * 10 + static_cast<std::size_t>(c - '0');
   }
@@ -65,8 +65,8 @@ Result<SplitMessages> splitMessages(std::string_view text) {
   std::size_t pos = byteOrderMark ? 3 : 0;
   std::size_t messageStart = std::string_view::npos;
   std::size_t messageEnd = 0;
-  std::size_t inBatch = 0;    // messages since the last BHS
-  std::size_t batches = 0;    // BHS segments seen
+  std::size_t inBatch = 0;  // messages since the last BHS
+  std::size_t batches = 0;  // BHS segments seen
   char separator = '|';
   int number = 0;
   auto closeMessage = [&]() {
@@ -80,8 +80,10 @@ Result<SplitMessages> splitMessages(std::string_view text) {
     if (line.end == std::string_view::npos) line.end = text.size();
     line.next = line.end;
     if (line.next < text.size()) {
-      line.next += (text[line.next] == '\r' && line.next + 1 < text.size() &&
-                    text[line.next + 1] == '\n') ? 2 : 1;
+      line.next +=
+          (text[line.next] == '\r' && line.next + 1 < text.size() && text[line.next + 1] == '\n')
+              ? 2
+              : 1;
     }
     const std::string_view content = text.substr(line.begin, line.end - line.begin);
     const std::string_view id = content.substr(0, 3);

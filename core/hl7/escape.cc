@@ -18,18 +18,30 @@ int hexValue(char c) {
 bool decodeSequence(std::string_view body, const Delimiters& d, std::string& out) {
   if (body.size() == 1) {
     switch (body[0]) {
-      case 'F': out += d.field; return true;
-      case 'S': out += d.component; return true;
-      case 'T': out += d.subcomponent; return true;
-      case 'R': out += d.repetition; return true;
-      case 'E': out += d.escape; return true;
+      case 'F':
+        out += d.field;
+        return true;
+      case 'S':
+        out += d.component;
+        return true;
+      case 'T':
+        out += d.subcomponent;
+        return true;
+      case 'R':
+        out += d.repetition;
+        return true;
+      case 'E':
+        out += d.escape;
+        return true;
       case 'P':
         if (d.truncation == '\0') return false;
         out += d.truncation;
         return true;
       case 'H':
-      case 'N': return true;  // highlight on/off: presentation only
-      default: return false;
+      case 'N':
+        return true;  // highlight on/off: presentation only
+      default:
+        return false;
     }
   }
   if (body[0] == 'X' && body.size() >= 3 && body.size() % 2 == 1) {
@@ -105,8 +117,8 @@ std::string unescape(std::string_view raw, const Delimiters& delims) {
 Result<std::string> escape(std::string_view text, const Delimiters& d) {
   if (d.escape == '\0') {
     for (char c : text) {
-      if (c == d.field || (c != '\0' && (c == d.component || c == d.subcomponent ||
-                                         c == d.repetition)) ||
+      if (c == d.field ||
+          (c != '\0' && (c == d.component || c == d.subcomponent || c == d.repetition)) ||
           static_cast<unsigned char>(c) < 0x20) {
         return fail(ErrorCode::kInvalidValue,
                     "the message declares no escape character, so this text cannot be written");

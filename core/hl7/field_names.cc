@@ -13,6 +13,8 @@ struct SegmentNames {
   std::initializer_list<std::string_view> fields;  // fields[0] is field 1
 };
 
+// The table reads better packed than one name per line.
+// clang-format off
 const SegmentNames kSegments[] = {
     {"MSH", "Message Header",
      {"Field Separator", "Encoding Characters", "Sending Application", "Sending Facility",
@@ -130,6 +132,7 @@ const SegmentNames kSegments[] = {
       "Batch Control ID", "Reference Batch Control ID"}},
     {"BTS", "Batch Trailer", {"Batch Message Count", "Batch Comment", "Batch Totals"}},
 };
+// clang-format on
 
 const SegmentNames* find(std::string_view segment) {
   for (const SegmentNames& s : kSegments) {

@@ -71,9 +71,12 @@ std::optional<Message::Element> Message::child(const Element& parent, int index)
   if (index < 0 || static_cast<std::uint32_t>(index) >= n.count) return std::nullopt;
   const std::uint32_t i = n.first + static_cast<std::uint32_t>(index);
   switch (parent.level) {
-    case 1: return Element{reps_[i], 2};
-    case 2: return Element{comps_[i], 3};
-    default: return Element{{subs_[i].begin, subs_[i].end, 0, 0}, 4};
+    case 1:
+      return Element{reps_[i], 2};
+    case 2:
+      return Element{comps_[i], 3};
+    default:
+      return Element{{subs_[i].begin, subs_[i].end, 0, 0}, 4};
   }
 }
 
@@ -85,8 +88,7 @@ std::optional<Message::Element> Message::locate(std::size_t segment, const Path&
   Element e{fields_[s.firstField + path.field], 1};
   // Depth the path asks for; a leaf read continues with index 1 down to the subcomponent.
   const int indexes[] = {path.repetition, path.component, path.subcomponent};
-  int depth = path.subcomponent ? 4 : path.component ? 3 : path.repetition ? 2 : 1;
-  if (toLeaf) depth = 4;
+  const int depth = toLeaf ? 4 : path.depth();
   for (int level = 2; level <= depth; ++level) {
     const int given = indexes[level - 2];
     auto next = child(e, given ? given - 1 : 0);
@@ -144,8 +146,8 @@ bool Message::isNull(const Path& path) const {
   if (!seg) return false;
   auto e = locate(*seg, path, true);
   if (!e) return false;
-  return std::string_view(segmentData(segs_[*seg]) + e->node.begin,
-                          e->node.end - e->node.begin) == kNull;
+  return std::string_view(segmentData(segs_[*seg]) + e->node.begin, e->node.end - e->node.begin) ==
+         kNull;
 }
 
 int Message::repetitionCount(std::size_t segment, const Path& path) const {

@@ -45,10 +45,10 @@ class Message {
   const Delimiters& delimiters() const { return delims_; }
 
   // --- Header shortcuts (decoded text, "" when absent) ---
-  std::string messageType() const;  // MSH-9.1, e.g. "ORU"
-  std::string triggerEvent() const; // MSH-9.2, e.g. "R01"
-  std::string controlId() const;    // MSH-10
-  std::string version() const;      // MSH-12.1, e.g. "2.5.1"
+  std::string messageType() const;   // MSH-9.1, e.g. "ORU"
+  std::string triggerEvent() const;  // MSH-9.2, e.g. "R01"
+  std::string controlId() const;     // MSH-10
+  std::string version() const;       // MSH-12.1, e.g. "2.5.1"
 
   // --- Segments (indexes are 0-based; MSH is index 0) ---
   std::size_t segmentCount() const { return segs_.size(); }
@@ -130,8 +130,8 @@ class Message {
   };
   const char* segmentData(const Segment& s) const;
   // Indexes one segment's text; returns where it stopped (a segment separator or `end`).
-  const char* tokenize(const char* text, const char* end, const CharClasses& classes,
-                       bool header, Segment& seg);
+  const char* tokenize(const char* text, const char* end, const CharClasses& classes, bool header,
+                       Segment& seg);
   Result<void> indexSegmentText(std::size_t index, std::string text, bool inserting);
   void compactIfWasteful();
 
@@ -139,8 +139,7 @@ class Message {
   std::optional<Element> locate(std::size_t segment, const Path& path, bool toLeaf) const;
   std::optional<std::size_t> resolveSegment(const Path& path) const;
   Result<std::size_t> resolveOrAppendSegment(const Path& path);
-  Result<void> replace(std::size_t segment, const Path& path, bool toLeaf,
-                       std::string_view er7);
+  Result<void> replace(std::size_t segment, const Path& path, bool toLeaf, std::string_view er7);
 
   std::string raw_;
   std::vector<std::string> owned_;  // texts of edited and inserted segments

@@ -31,9 +31,9 @@ Result<std::size_t> Message::resolveOrAppendSegment(const Path& path) {
   if (auto found = resolveSegment(path)) return *found;
   const int present = static_cast<int>(segmentIndexes(path.segment).size());
   if (path.occurrence != present + 1) {
-    return fail(ErrorCode::kInvalidPath,
-                "cannot create " + path.toString() + ": the message has " +
-                    std::to_string(present) + " " + path.segment + " segment(s)");
+    return fail(ErrorCode::kInvalidPath, "cannot create " + path.toString() + ": the message has " +
+                                             std::to_string(present) + " " + path.segment +
+                                             " segment(s)");
   }
   auto appended = appendSegment(path.segment);
   if (!appended) return tl::unexpected(appended.error());
@@ -60,7 +60,7 @@ Result<void> Message::replace(std::size_t segment, const Path& path, bool toLeaf
   }
   const char seps[] = {'\0', delims_.field, delims_.repetition, delims_.component,
                        delims_.subcomponent};
-  const int depth = toLeaf ? 4 : path.subcomponent ? 4 : path.component ? 3 : path.repetition ? 2 : 1;
+  const int depth = toLeaf ? 4 : path.depth();
   for (int level = 1; level <= depth; ++level) {
     for (char c : er7) {
       if (c == '\r' || c == '\n' || (seps[level] != '\0' && c == seps[level])) {
@@ -152,9 +152,9 @@ Result<void> Message::setNull(const Path& path) {
 
 Result<void> Message::insertSegment(std::size_t index, std::string_view er7) {
   if (index == 0 || index > segs_.size()) {
-    return fail(ErrorCode::kInvalidPath,
-                "segments can be inserted at positions 1.." + std::to_string(segs_.size()) +
-                    " (after MSH), not " + std::to_string(index));
+    return fail(ErrorCode::kInvalidPath, "segments can be inserted at positions 1.." +
+                                             std::to_string(segs_.size()) + " (after MSH), not " +
+                                             std::to_string(index));
   }
   if (er7.find_first_of("\r\n") != std::string_view::npos) {
     return fail(ErrorCode::kInvalidValue, "a new segment must not contain segment separators");
@@ -172,8 +172,8 @@ Result<void> Message::appendSegment(std::string_view er7) {
 
 Result<void> Message::removeSegment(std::size_t index) {
   if (index == 0 || index >= segs_.size()) {
-    return fail(ErrorCode::kInvalidPath, "no removable segment at index " +
-                                             std::to_string(index) + " (MSH stays)");
+    return fail(ErrorCode::kInvalidPath,
+                "no removable segment at index " + std::to_string(index) + " (MSH stays)");
   }
   segs_.erase(segs_.begin() + static_cast<std::ptrdiff_t>(index));
   compactIfWasteful();

@@ -34,8 +34,8 @@ Poco::Dynamic::Var elementValue(const Message& m, std::size_t seg, Path p) {
     const int comps = m.componentCount(seg, p);
     Path first = p;
     first.component = 1;
-    if (comps == 1 && m.getRaw(seg, first).find(m.delimiters().subcomponent) ==
-                          std::string_view::npos) {
+    if (comps == 1 &&
+        m.getRaw(seg, first).find(m.delimiters().subcomponent) == std::string_view::npos) {
       return leafValue(m, seg, first);
     }
     Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
@@ -66,8 +66,8 @@ std::string messageToJson(const Message& message, bool pretty) {
   root.set("trigger", message.triggerEvent());
   root.set("controlId", message.controlId());
   root.set("version", message.version());
-  root.set("delimiters", std::string(1, message.delimiters().field) +
-                             message.delimiters().encodingCharacters());
+  root.set("delimiters",
+           std::string(1, message.delimiters().field) + message.delimiters().encodingCharacters());
   Poco::JSON::Array::Ptr segments = new Poco::JSON::Array;
   for (std::size_t i = 0; i < message.segmentCount(); ++i) {
     Poco::JSON::Object::Ptr seg = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);

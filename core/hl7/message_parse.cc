@@ -40,8 +40,7 @@ Result<Delimiters> readDelimiters(std::string_view bytes, std::size_t header,
   }
   std::size_t pos = header + 4;
   std::string enc;
-  while (pos < bytes.size() && bytes[pos] != d.field && bytes[pos] != '\r' &&
-         bytes[pos] != '\n') {
+  while (pos < bytes.size() && bytes[pos] != d.field && bytes[pos] != '\r' && bytes[pos] != '\n') {
     enc += bytes[pos];
     if (enc.size() > 5) {
       return fail(ErrorCode::kMalformedMessage,
@@ -193,7 +192,8 @@ Result<Message> Message::parse(std::string bytes, const ParseOptions& options) {
     if (auto problem = checkSegmentId(name, !m.segs_.empty())) {
       ErrorContext ctx = at(seg.offset, index, std::string(name.substr(0, 3)));
       ctx.segmentOccurrence = 1;
-      for (const Segment& earlier : m.segs_) ctx.segmentOccurrence += earlier.nameKey == seg.nameKey;
+      for (const Segment& earlier : m.segs_)
+        ctx.segmentOccurrence += earlier.nameKey == seg.nameKey;
       return fail(ErrorCode::kMalformedMessage, *problem, std::move(ctx));
     }
     m.segs_.push_back(seg);

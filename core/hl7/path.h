@@ -16,17 +16,20 @@ namespace pathhub::hl7 {
 struct Path {
   static constexpr int kMaxIndex = 10000;  // bounds what set() may create
 
-  std::string segment;  // "PID"; empty in a field path used relative to a known segment
-  int occurrence = 1;   // which PID when a message holds several
-  int field = 0;        // 0: the whole segment
-  int repetition = 0;   // 0: not given (reads use the first)
-  int component = 0;    // 0: not given
-  int subcomponent = 0; // 0: not given
+  std::string segment;   // "PID"; empty in a field path used relative to a known segment
+  int occurrence = 1;    // which PID when a message holds several
+  int field = 0;         // 0: the whole segment
+  int repetition = 0;    // 0: not given (reads use the first)
+  int component = 0;     // 0: not given
+  int subcomponent = 0;  // 0: not given
 
   // Parses a full path ("PID-3[2].1.2"). Errors name the offending character.
   static Result<Path> parse(std::string_view text);
   // Parses a path relative to a segment ("3[2].1.2"), as used by segment objects.
   static Result<Path> parseField(std::string_view text);
+
+  // How deep the path reaches: 0 segment, 1 field, 2 repetition, 3 component, 4 subcomponent.
+  int depth() const { return subcomponent ? 4 : component ? 3 : repetition ? 2 : field ? 1 : 0; }
 
   // The canonical text form, e.g. "PID[2]-3[1].1".
   std::string toString() const;

@@ -84,8 +84,8 @@ Result<DateTime> parseDateTime(std::string_view text) {
     body = text.substr(0, sign);
     std::string_view zone = text.substr(sign + 1);
     int hh = 0, mm = 0;
-    if (zone.size() != 4 || !readDigits(zone, 0, 2, hh) || !readDigits(zone, 2, 2, mm) ||
-        hh > 14 || mm > 59) {
+    if (zone.size() != 4 || !readDigits(zone, 0, 2, hh) || !readDigits(zone, 2, 2, mm) || hh > 14 ||
+        mm > 59) {
       return badValue(text, "has a time zone offset that is not +/-HHMM");
     }
     dt.offsetMinutes = (text[sign] == '-' ? -1 : 1) * (hh * 60 + mm);
@@ -126,17 +126,18 @@ Result<DateTime> parseDateTime(std::string_view text) {
   if (dt.hour > 23 || dt.minute > 59 || dt.second > 59) {
     return badValue(text, "has a time of day out of range");
   }
-  dt.precision = fraction.empty() ? static_cast<DateTime::Precision>(level)
-                                  : DateTime::Precision::kFraction;
+  dt.precision =
+      fraction.empty() ? static_cast<DateTime::Precision>(level) : DateTime::Precision::kFraction;
   return dt;
 }
 
 std::string DateTime::toHl7() const {
   char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", year, month, day, hour,
-                        minute, second);
+  int n = std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", year, month, day, hour, minute,
+                        second);
   static const int kLengths[] = {4, 6, 8, 10, 12, 14, 14};
-  std::string out(buf, static_cast<std::size_t>(std::min(n, kLengths[static_cast<int>(precision)])));
+  std::string out(buf,
+                  static_cast<std::size_t>(std::min(n, kLengths[static_cast<int>(precision)])));
   if (precision == Precision::kFraction) {
     std::snprintf(buf, sizeof buf, ".%0*d", fractionDigits, fraction);
     out += buf;
@@ -186,8 +187,8 @@ std::string DateTime::toIso8601() const {
 
 ExtendedId parseCx(std::string_view raw, const Delimiters& delims) {
   const Composite c(raw, delims);
-  return {c.component(1),       c.component(2),       c.component(3), designatorFrom(c, 4),
-          c.component(5),       designatorFrom(c, 6)};
+  return {c.component(1),       c.component(2), c.component(3),
+          designatorFrom(c, 4), c.component(5), designatorFrom(c, 6)};
 }
 
 std::vector<ExtendedId> readCxList(const Message& message, const Path& field) {

@@ -91,7 +91,7 @@ struct CodedValue {  // CE and CWE (CWE adds versions and original text)
 };
 CodedValue parseCodedValue(std::string_view raw, const Delimiters& delims);
 
-struct Numeric {  // NM
+struct Numeric {     // NM
   std::string text;  // as written, trimmed of surrounding spaces
   double value = 0;
   int decimals = 0;  // digits after the decimal point, for faithful re-display
@@ -100,9 +100,9 @@ struct Numeric {  // NM
 Result<Numeric> parseNumeric(std::string_view text);
 
 struct StructuredNumeric {  // SN
-  std::string comparator;  // "", ">", "<", ">=", "<=", "=", "<>"
+  std::string comparator;   // "", ">", "<", ">=", "<=", "=", "<>"
   std::optional<Numeric> num1;
-  std::string separator;   // "", "-", "+", "/", ".", ":"
+  std::string separator;  // "", "-", "+", "/", ".", ":"
   std::optional<Numeric> num2;
 };
 Result<StructuredNumeric> parseSn(std::string_view raw, const Delimiters& delims);

@@ -14,28 +14,28 @@ namespace {
 // Standard segment ids beyond those with field-name tables (v2.1-v2.8 segments that appear in
 // laboratory, order and ADT traffic).
 constexpr std::string_view kOtherStandardSegments[] = {
-    "AL1", "ARQ", "BLG", "CTD", "CTI", "DSC", "DSP", "FT1", "IAM", "IN2", "IN3", "INV",
-    "IPC", "MRG", "NDS", "NPU", "NST", "ODS", "ODT", "OM1", "OM2", "OM3", "OM4", "PR1",
-    "PRA", "PV2", "QAK", "QPD", "QRD", "QRF", "RCP", "RGS", "ROL", "RXA", "RXE", "RXO", "RXR",
-    "SAC", "SFT", "STF", "TCD", "TXA", "UAC", "UB1", "UB2", "URD", "URS", "VAR", "AIS", "AIG",
-    "AIL", "AIP", "ACC", "ADD", "BPO", "BPX", "BTX", "CON", "CSR", "DB1", "ECD", "EQU", "GOL",
-    "IIM", "ILT", "LAN", "LCC", "LCH", "LDP", "LOC", "LRL", "OVR", "PCR", "PSH", "PTH", "REL",
-    "RF1", "SCH", "SID", "TCC", "ZL7", "CTR", "CER", "EDU", "PEO", "PES", "PSS", "PCE", "PSG",
-    "PYE", "IVC", "IVT", "PKG", "PMT", "ITM", "OH1", "OH2", "OH3", "OH4", "PAC", "SHP", "IAR",
-    "IAC", "ARV", "AUT", "DMI", "DON", "DPS", "GP1", "GP2", "PSL", "RXC", "RXD", "RXG", "RXV",
-    "MFA", "MFE", "MFI", "EQP", "ECR", "ISD", "SPR", "ERQ", "VTQ", "RDF", "RDT", "QID", "PRD",
-    "ABS", "DRG", "PDA", "PDC", "CM0", "CM1", "CM2", "CSP", "CSS", "APR", "OM5", "OM6",
-    "OM7", "ADJ", "BUI", "CDM", "CNS", "FAC", "ORG", "PRC", "STZ", "UVC"};
+    "AL1", "ARQ", "BLG", "CTD", "CTI", "DSC", "DSP", "FT1", "IAM", "IN2", "IN3", "INV", "IPC",
+    "MRG", "NDS", "NPU", "NST", "ODS", "ODT", "OM1", "OM2", "OM3", "OM4", "PR1", "PRA", "PV2",
+    "QAK", "QPD", "QRD", "QRF", "RCP", "RGS", "ROL", "RXA", "RXE", "RXO", "RXR", "SAC", "SFT",
+    "STF", "TCD", "TXA", "UAC", "UB1", "UB2", "URD", "URS", "VAR", "AIS", "AIG", "AIL", "AIP",
+    "ACC", "ADD", "BPO", "BPX", "BTX", "CON", "CSR", "DB1", "ECD", "EQU", "GOL", "IIM", "ILT",
+    "LAN", "LCC", "LCH", "LDP", "LOC", "LRL", "OVR", "PCR", "PSH", "PTH", "REL", "RF1", "SCH",
+    "SID", "TCC", "ZL7", "CTR", "CER", "EDU", "PEO", "PES", "PSS", "PCE", "PSG", "PYE", "IVC",
+    "IVT", "PKG", "PMT", "ITM", "OH1", "OH2", "OH3", "OH4", "PAC", "SHP", "IAR", "IAC", "ARV",
+    "AUT", "DMI", "DON", "DPS", "GP1", "GP2", "PSL", "RXC", "RXD", "RXG", "RXV", "MFA", "MFE",
+    "MFI", "EQP", "ECR", "ISD", "SPR", "ERQ", "VTQ", "RDF", "RDT", "QID", "PRD", "ABS", "DRG",
+    "PDA", "PDC", "CM0", "CM1", "CM2", "CSP", "CSS", "APR", "OM5", "OM6", "OM7", "ADJ", "BUI",
+    "CDM", "CNS", "FAC", "ORG", "PRC", "STZ", "UVC"};
 
 constexpr std::string_view kValueTypes[] = {
-    "AD", "CE", "CF", "CK", "CN", "CP", "CWE", "CX", "DR", "DT", "DTM", "ED", "FT", "ID",
-    "MO", "NM", "PN", "RP", "SN", "ST", "TM", "TN", "TS", "TX", "XAD", "XCN", "XON", "XPN",
-    "XTN", "CNE", "CM", "NA", "MA", "SNM", "NR", "GTS", "CQ"};
+    "AD",  "CE",  "CF",  "CK",  "CN", "CP", "CWE", "CX",  "DR", "DT",  "DTM", "ED",  "FT",
+    "ID",  "MO",  "NM",  "PN",  "RP", "SN", "ST",  "TM",  "TN", "TS",  "TX",  "XAD", "XCN",
+    "XON", "XPN", "XTN", "CNE", "CM", "NA", "MA",  "SNM", "NR", "GTS", "CQ"};
 
 // Timestamp fields checked when present: segment, field.
 constexpr std::pair<std::string_view, int> kTimestampFields[] = {
-    {"MSH", 7}, {"PID", 7}, {"OBR", 6}, {"OBR", 7}, {"OBR", 8}, {"OBR", 14}, {"OBR", 22},
-    {"OBX", 14}, {"OBX", 19}, {"ORC", 9}, {"SPM", 17}, {"SPM", 18}};
+    {"MSH", 7},  {"PID", 7},  {"OBR", 6},  {"OBR", 7}, {"OBR", 8},  {"OBR", 14},
+    {"OBR", 22}, {"OBX", 14}, {"OBX", 19}, {"ORC", 9}, {"SPM", 17}, {"SPM", 18}};
 
 bool contains(const auto& list, std::string_view value) {
   return std::find(std::begin(list), std::end(list), value) != std::end(list);
@@ -84,8 +84,8 @@ class Checker {
       add(Problem::Severity::kWarning, "MSH-11",
           "processing id '" + processing + "' is not P, T or D");
     }
-    static constexpr std::string_view kVersions[] = {"2.1", "2.2", "2.3", "2.3.1", "2.4",
-                                                     "2.5", "2.5.1", "2.6", "2.7", "2.7.1",
+    static constexpr std::string_view kVersions[] = {"2.1", "2.2",   "2.3",   "2.3.1", "2.4",
+                                                     "2.5", "2.5.1", "2.6",   "2.7",   "2.7.1",
                                                      "2.8", "2.8.1", "2.8.2", "2.9"};
     const std::string version = m_.version();
     if (version.empty()) {

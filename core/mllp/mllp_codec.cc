@@ -68,10 +68,10 @@ void Decoder::feed(std::string_view bytes, std::vector<DecodedFrame>& out) {
         std::size_t j = i;
         while (j < bytes.size() && bytes[j] != kEndBlock && bytes[j] != kStartBlock) ++j;
         if (buffer_.size() + (j - i) > maxMessageBytes_) {
-          out.push_back(refused(ErrorCode::kMessageTooLarge,
-                                "MLLP frame exceeds the limit of " +
-                                    std::to_string(maxMessageBytes_) + " bytes",
-                                frameStart_));
+          out.push_back(refused(
+              ErrorCode::kMessageTooLarge,
+              "MLLP frame exceeds the limit of " + std::to_string(maxMessageBytes_) + " bytes",
+              frameStart_));
           buffer_.clear();
           buffer_.shrink_to_fit();
           state_ = State::kDiscarding;
@@ -89,8 +89,8 @@ void Decoder::feed(std::string_view bytes, std::vector<DecodedFrame>& out) {
         } else {  // a start block inside a frame: the previous frame was cut short
           out.push_back(refused(ErrorCode::kFramingError,
                                 "MLLP start block inside an unfinished frame; the frame that "
-                                "began at byte " + std::to_string(frameStart_) +
-                                    " was truncated",
+                                "began at byte " +
+                                    std::to_string(frameStart_) + " was truncated",
                                 offset));
           buffer_.clear();
           frameStart_ = offset;

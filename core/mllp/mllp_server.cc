@@ -39,8 +39,7 @@ class Connection : public Poco::Net::TCPServerConnection {
     std::vector<DecodedFrame> frames;
     std::vector<char> buffer(65536);
     auto idle = std::chrono::milliseconds(0);
-    const Poco::Timespan poll(
-        static_cast<Poco::Timespan::TimeDiff>(kPollInterval.count()) * 1000);
+    const Poco::Timespan poll(static_cast<Poco::Timespan::TimeDiff>(kPollInterval.count()) * 1000);
     try {
       s.setNoDelay(true);
       while (!shared_->stopping) {
@@ -74,8 +73,7 @@ class Connection : public Poco::Net::TCPServerConnection {
 class Factory : public Poco::Net::TCPServerConnectionFactory {
  public:
   explicit Factory(std::shared_ptr<Server::Shared> shared) : shared_(std::move(shared)) {}
-  Poco::Net::TCPServerConnection* createConnection(
-      const Poco::Net::StreamSocket& socket) override {
+  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
     return new Connection(socket, shared_);
   }
 

@@ -1,11 +1,9 @@
 // The command-line programs, run as real processes: hl7inspect on the corpus, hl7send
 // talking to hl7sink over MLLP on 127.0.0.1.
-#include <gtest/gtest.h>
-
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/TemporaryFile.h>
-
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -51,8 +49,8 @@ TEST(Hl7inspect, ShowsATreeWithFieldNames) {
 }
 
 TEST(Hl7inspect, ReadsStdinAndPrintsJson) {
-  const auto r = runProgram("hl7inspect", {"--json", "-"},
-                            "MSH|^~\\&|A||||||ORU^R01|42|P|2.4\rPID|1||x^y\r");
+  const auto r =
+      runProgram("hl7inspect", {"--json", "-"}, "MSH|^~\\&|A||||||ORU^R01|42|P|2.4\rPID|1||x^y\r");
   ASSERT_EQ(r.exitCode, 0) << r.err;
   EXPECT_NE(r.out.find("\"controlId\":\"42\""), std::string::npos) << r.out;
 }
@@ -109,8 +107,8 @@ TEST(Hl7sendAndSink, DeliverCorpusMessagesAndAcknowledgeThem) {
 TEST(Hl7sendAndSink, NegativeAcknowledgementsMakeHl7sendFail) {
   std::unique_ptr<ChildProcess> sink;
   const std::string where = startSink(sink, {"--error-every", "2"});
-  const auto r = runProgram("hl7send", {where, corpus("ack_dhcw_aa_v251.hl7"),
-                                        corpus("oru_r01_glucose_sn_fn_v24.hl7")});
+  const auto r = runProgram(
+      "hl7send", {where, corpus("ack_dhcw_aa_v251.hl7"), corpus("oru_r01_glucose_sn_fn_v24.hl7")});
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_NE(r.out.find(" AE error by hl7sink fault mode"), std::string::npos) << r.out;
 }
@@ -118,7 +116,8 @@ TEST(Hl7sendAndSink, NegativeAcknowledgementsMakeHl7sendFail) {
 TEST(Hl7sendAndSink, UnparseableMessageIsRejectedWithTheReason) {
   std::unique_ptr<ChildProcess> sink;
   const std::string where = startSink(sink, {});
-  const auto r = runProgram("hl7send", {where, "-"}, "MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.5\rPID|1\rp1d|x\r");
+  const auto r =
+      runProgram("hl7send", {where, "-"}, "MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.5\rPID|1\rp1d|x\r");
   EXPECT_EQ(r.exitCode, 1);
   EXPECT_NE(r.out.find("77 AR"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("not a segment id"), std::string::npos) << r.out;

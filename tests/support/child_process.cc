@@ -13,8 +13,8 @@ std::filesystem::path programDir() { return PATHHUB_PROGRAM_DIR; }
 RunResult runProgram(const std::string& program, const std::vector<std::string>& args,
                      const std::string& input) {
   Poco::Pipe in, out, err;
-  Poco::ProcessHandle handle = Poco::Process::launch((programDir() / program).string(), args,
-                                                     &in, &out, &err);
+  Poco::ProcessHandle handle =
+      Poco::Process::launch((programDir() / program).string(), args, &in, &out, &err);
   // Drain stderr on a thread so a chatty child never blocks on a full pipe.
   std::string errText;
   std::thread errReader([&err, &errText] {
@@ -35,8 +35,8 @@ RunResult runProgram(const std::string& program, const std::vector<std::string>&
 }
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args) {
-  handle_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
-      (programDir() / program).string(), args, nullptr, &out_, nullptr));
+  handle_ = std::make_unique<Poco::ProcessHandle>(
+      Poco::Process::launch((programDir() / program).string(), args, nullptr, &out_, nullptr));
   stream_ = std::make_unique<Poco::PipeInputStream>(out_);
 }
 

@@ -26,8 +26,6 @@ std::string readFile(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-std::string readCorpusFile(const std::string& relative) {
-  return readFile(corpusDir() / relative);
-}
+std::string readCorpusFile(const std::string& relative) { return readFile(corpusDir() / relative); }
 
 }  // namespace pathhub::testing

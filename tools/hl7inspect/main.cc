@@ -47,8 +47,8 @@ bool reportRoundtrip(const hl7::Message& message, std::string_view input, int in
 bool reportValidation(const hl7::Message& message, int index) {
   const auto problems = hl7::validateStructure(message);
   bool errors = false;
-  std::cout << "message " << index << " (" << message.messageType() << "^"
-            << message.triggerEvent() << " " << message.controlId() << "): ";
+  std::cout << "message " << index << " (" << message.messageType() << "^" << message.triggerEvent()
+            << " " << message.controlId() << "): ";
   if (problems.empty()) {
     std::cout << "no problems\n";
     return true;
@@ -108,8 +108,7 @@ int main(int argc, char** argv) {
     if (!message) {
       // Offsets in the error are relative to the message; say where the message starts.
       std::cerr << "hl7inspect: " << file << ": message " << index << " (starting at byte "
-                << (bytes.data() - input->data()) << "): " << message.error().describe()
-                << "\n";
+                << (bytes.data() - input->data()) << "): " << message.error().describe() << "\n";
       return 2;
     }
     switch (mode) {

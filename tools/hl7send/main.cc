@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       std::cout << std::endl;
     }
   }
-  std::cerr << "hl7send: " << sent << " sent, " << (sent - negative) << " accepted, "
-            << negative << " not accepted\n";
+  std::cerr << "hl7send: " << sent << " sent, " << (sent - negative) << " accepted, " << negative
+            << " not accepted\n";
   return negative == 0 ? 0 : 1;
 }

@@ -78,7 +78,8 @@ std::optional<std::string> handle(const mllp::DecodedFrame& frame, const Setting
   }
   if (every(settings.rejectEvery, seq)) {
     ++counts.rejected;
-    return hl7::buildAck(*message, hl7::AckCode::kReject, withText("rejected by hl7sink fault mode"));
+    return hl7::buildAck(*message, hl7::AckCode::kReject,
+                         withText("rejected by hl7sink fault mode"));
   }
   if (every(settings.errorEvery, seq)) {
     ++counts.errors;
@@ -152,14 +153,13 @@ int main(int argc, char** argv) {
     std::cerr << "hl7sink: " << started.error().describe() << "\n";
     return 2;
   }
-  std::cout << "hl7sink listening on " << settings.listen.host << ":" << server.port()
-            << std::endl;
+  std::cout << "hl7sink listening on " << settings.listen.host << ":" << server.port() << std::endl;
   int received = 0;
   sigwait(&signals, &received);
   server.stop();
   std::cout << "{\"received\":" << counts.received << ",\"accepted\":" << counts.accepted
             << ",\"errors\":" << counts.errors << ",\"rejected\":" << counts.rejected
-            << ",\"dropped\":" << counts.dropped << ",\"unparseable\":" << counts.unparseable
-            << "}" << std::endl;
+            << ",\"dropped\":" << counts.dropped << ",\"unparseable\":" << counts.unparseable << "}"
+            << std::endl;
   return 0;
 }

@@ -1,7 +1,7 @@
 // Error values: stable code names and the location sentence.
-#include <gtest/gtest.h>
-
 #include "pathhub/error.h"
+
+#include <gtest/gtest.h>
 
 namespace pathhub {
 namespace {

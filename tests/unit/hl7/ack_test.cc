@@ -1,7 +1,7 @@
 // ACK builder: original and enhanced mode, swapped MSH fields, ERR per version.
-#include <gtest/gtest.h>
-
 #include "hl7/ack.h"
+
+#include <gtest/gtest.h>
 
 namespace pathhub::hl7 {
 namespace {
@@ -97,10 +97,10 @@ TEST(Ack, EscapesErrorTextAndKeepsTheSendersDelimiters) {
 }
 
 TEST(Ack, AnswersUnparseableInputFromWhateverHeaderItHas) {
-  AckError e = AckError::from(Message::parse("MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.4\rpid|1\r").error());
-  const std::string fromHeader =
-      buildAckForUnparsed("MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.4\rpid|1\r", AckCode::kReject,
-                          fixed(), {e});
+  AckError e =
+      AckError::from(Message::parse("MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.4\rpid|1\r").error());
+  const std::string fromHeader = buildAckForUnparsed(
+      "MSH|^~\\&|A|B|C|D|||ORU^R01|77|P|2.4\rpid|1\r", AckCode::kReject, fixed(), {e});
   Message ack = parseOk(fromHeader);
   EXPECT_EQ(*ack.get("MSA-1"), "AR");
   EXPECT_EQ(*ack.get("MSA-2"), "77");

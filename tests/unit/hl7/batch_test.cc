@@ -1,7 +1,8 @@
 // Splitting files into messages: back-to-back messages, blank lines, FHS/BHS batches.
+#include "hl7/batch.h"
+
 #include <gtest/gtest.h>
 
-#include "hl7/batch.h"
 #include "hl7/message.h"
 
 namespace pathhub::hl7 {
@@ -40,8 +41,7 @@ TEST(Split, UnwrapsABatchAndChecksItsCounts) {
 }
 
 TEST(Split, ReportsABatchWhoseTrailerCountDoesNotMatch) {
-  const std::string text =
-      "BHS|^~\\&|LAB\rMSH|^~\\&|A||||||ORU^R01|1|P|2.3\rPID|1\rBTS|3\r";
+  const std::string text = "BHS|^~\\&|LAB\rMSH|^~\\&|A||||||ORU^R01|1|P|2.3\rPID|1\rBTS|3\r";
   auto split = splitMessages(text);
   ASSERT_FALSE(split);
   EXPECT_NE(split.error().text.find("BTS states 3 messages but 1 were found"), std::string::npos);

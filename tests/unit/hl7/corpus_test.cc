@@ -1,10 +1,11 @@
 // Every HL7 v2 sample in ../shared/corpus/hl7v2 parses and round-trips byte for byte.
 // New files are picked up without code changes.
+#include "corpus.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
 
-#include "corpus.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
 #include "hl7/message_json.h"
@@ -55,8 +56,8 @@ std::string testName(const ::testing::TestParamInfo<std::filesystem::path>& info
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Hl7v2, CorpusFile,
-                         ::testing::ValuesIn(testing::corpusFiles("hl7v2")), testName);
+INSTANTIATE_TEST_SUITE_P(Hl7v2, CorpusFile, ::testing::ValuesIn(testing::corpusFiles("hl7v2")),
+                         testName);
 
 TEST(Corpus, HasTheHl7v2Samples) { EXPECT_GE(testing::corpusFiles("hl7v2").size(), 30u); }
 

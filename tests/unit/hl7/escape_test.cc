@@ -1,7 +1,7 @@
 // Escape sequences decoded for reading and encoded for writing, with any delimiter set.
-#include <gtest/gtest.h>
-
 #include "hl7/escape.h"
+
+#include <gtest/gtest.h>
 
 namespace pathhub::hl7 {
 namespace {
@@ -14,7 +14,9 @@ TEST(Unescape, DecodesDelimiterSequences) {
 TEST(Unescape, DecodesHexLineBreaksAndDropsHighlighting) {
   const Delimiters d;
   EXPECT_EQ(unescape("\\X0D0A\\", d), "\r\n");
-  EXPECT_EQ(unescape("\\XC2B0\\C", d), "\xC2\xB0" "C");
+  EXPECT_EQ(unescape("\\XC2B0\\C", d),
+            "\xC2\xB0"
+            "C");
   EXPECT_EQ(unescape("line1\\.br\\line2", d), "line1\nline2");
   EXPECT_EQ(unescape("a\\.sp2\\b", d), "a\n\nb");
   EXPECT_EQ(unescape("\\H\\HIGH\\N\\ normal", d), "HIGH normal");
@@ -23,11 +25,11 @@ TEST(Unescape, DecodesHexLineBreaksAndDropsHighlighting) {
 
 TEST(Unescape, KeepsWhatItCannotDecode) {
   const Delimiters d;
-  EXPECT_EQ(unescape("50\\% off", d), "50\\% off");        // unterminated
-  EXPECT_EQ(unescape("\\Zcustom\\", d), "\\Zcustom\\");     // locally defined
-  EXPECT_EQ(unescape("\\XZZ\\", d), "\\XZZ\\");             // bad hex
-  EXPECT_EQ(unescape("\\C2842\\", d), "\\C2842\\");         // character set switch
-  EXPECT_EQ(unescape("a\\\\b", d), "a\\\\b");               // empty sequence
+  EXPECT_EQ(unescape("50\\% off", d), "50\\% off");      // unterminated
+  EXPECT_EQ(unescape("\\Zcustom\\", d), "\\Zcustom\\");  // locally defined
+  EXPECT_EQ(unescape("\\XZZ\\", d), "\\XZZ\\");          // bad hex
+  EXPECT_EQ(unescape("\\C2842\\", d), "\\C2842\\");      // character set switch
+  EXPECT_EQ(unescape("a\\\\b", d), "a\\\\b");            // empty sequence
   EXPECT_EQ(unescape("no escapes", d), "no escapes");
 }
 
@@ -52,8 +54,8 @@ TEST(Escape, EncodesEveryDelimiterAndControlCharacter) {
 
 TEST(Escape, RoundTripsThroughUnescape) {
   const Delimiters d;
-  const std::string samples[] = {"", "plain", "x10^9/L", "A&E", "\\\\", "a\nb", "~|^&\\",
-                                 std::string("\0\x7f\x80", 3)};
+  const std::string samples[] = {"",     "plain", "x10^9/L", "A&E",
+                                 "\\\\", "a\nb",  "~|^&\\",  std::string("\0\x7f\x80", 3)};
   for (const std::string& s : samples) {
     EXPECT_EQ(unescape(*escape(s, d), d), s) << s;
   }

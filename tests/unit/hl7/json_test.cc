@@ -1,7 +1,6 @@
 // JSON view of a parsed message: structure, decoding, explicit nulls.
-#include <gtest/gtest.h>
-
 #include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
 
 #include "hl7/message_json.h"
 
@@ -9,8 +8,7 @@ namespace pathhub::hl7 {
 namespace {
 
 TEST(MessageJson, NestsRepetitionsComponentsAndSubcomponents) {
-  auto m = Message::parse(
-      "MSH|^~\\&|A||||||ORU^R01|7|P|2.4\rPID|x\\S\\y|a^b|c^d&e|r1~r2|\"\"\r");
+  auto m = Message::parse("MSH|^~\\&|A||||||ORU^R01|7|P|2.4\rPID|x\\S\\y|a^b|c^d&e|r1~r2|\"\"\r");
   ASSERT_TRUE(m);
   Poco::JSON::Parser parser;
   auto root = parser.parse(messageToJson(*m)).extract<Poco::JSON::Object::Ptr>();

@@ -69,7 +69,8 @@ TEST(Parse, SplitsFieldsRepetitionsComponentsAndSubcomponents) {
   Message m = parseOk(
       "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\r"
       "PID|1|7179209791^NHS|633^^^R0A^MR~9449305552^^^NHS^NH||SMITH^JOHN^A||19700101|M\r"
-      "OBR|1" + std::string(14, '|') + "BLD&Blood&L\r");
+      "OBR|1" +
+      std::string(14, '|') + "BLD&Blood&L\r");
   EXPECT_EQ(m.repetitionCount(Path::parse("PID-3").value()), 2);
   EXPECT_EQ(get(m, "PID-3"), "633");
   EXPECT_EQ(get(m, "PID-3[2]"), "9449305552");

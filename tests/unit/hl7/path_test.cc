@@ -1,7 +1,7 @@
 // Path syntax: SEG[occurrence]-FIELD[repetition].COMPONENT.SUBCOMPONENT.
-#include <gtest/gtest.h>
-
 #include "hl7/path.h"
+
+#include <gtest/gtest.h>
 
 namespace pathhub::hl7 {
 namespace {

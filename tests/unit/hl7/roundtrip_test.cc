@@ -17,10 +17,10 @@ TEST(Roundtrip, ReencodesInputBytesWithSeparatorsNormalised) {
   const std::string inputs[] = {
       "MSH|^~\\&|A||||||ORU^R01|1|P|2.3\rPID|1||42\r",
       "MSH|^~\\&|A||||||ORU^R01|1|P|2.3\nPID|1||42\n",
-      "MSH|^~\\&|A||||||ORU^R01|1|P|2.3\r\nPID|1||42",          // no final terminator
-      "\xEF\xBB\xBFMSH|^~\\&|A||||||ORU^R01|1|P|2.3\nPID|1||42 \n",  // BOM, trailing space
+      "MSH|^~\\&|A||||||ORU^R01|1|P|2.3\r\nPID|1||42",                      // no final terminator
+      "\xEF\xBB\xBFMSH|^~\\&|A||||||ORU^R01|1|P|2.3\nPID|1||42 \n",         // BOM, trailing space
       "MSH|^~\\&|A||||||ORU^R01|1|P|2.3\r\rPID|||a~~b^^&&||\"\"|\r\n\r\n",  // blank lines
-      "MSH|^~\\&\rPID\r",                                         // header and id only
+      "MSH|^~\\&\rPID\r",                                                   // header and id only
   };
   for (const std::string& input : inputs) {
     Message m = parseOk(input);
@@ -101,8 +101,7 @@ TEST(Edit, CreatesAMissingSegmentOnlyAsTheNextOccurrence) {
 TEST(Edit, InsertsRemovesAndMovesSegments) {
   Message m = parseOk("MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1\rOBR|1\rOBX|1\r");
   ASSERT_TRUE(m.insertSegment(3, "NTE|1|L|comment"));
-  EXPECT_EQ(m.encode(),
-            "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1\rOBR|1\rNTE|1|L|comment\rOBX|1\r");
+  EXPECT_EQ(m.encode(), "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1\rOBR|1\rNTE|1|L|comment\rOBX|1\r");
   EXPECT_EQ(*m.get("NTE-3"), "comment");
   ASSERT_TRUE(m.moveSegment(3, 4));
   EXPECT_EQ(m.segmentName(4), "NTE");
@@ -123,8 +122,7 @@ TEST(Edit, ManyEditsKeepTheIndexConsistent) {
   EXPECT_EQ(*m.get("OBX-5"), "1998");
   EXPECT_EQ(*m.get("OBX[2]-5"), "1999");
   EXPECT_EQ(*m.get("OBX[2]-3"), "B");
-  EXPECT_EQ(m.encode(),
-            "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rOBX|1|NM|A||1998\rOBX|2|NM|B||1999\r");
+  EXPECT_EQ(m.encode(), "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rOBX|1|NM|A||1998\rOBX|2|NM|B||1999\r");
 }
 
 TEST(Edit, EditedMessageSurvivesAMove) {

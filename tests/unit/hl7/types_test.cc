@@ -1,8 +1,9 @@
 // Typed readers: TS/DTM, CX (NHS number), XPN, XCN, CE/CWE, NM, SN.
+#include "hl7/types.h"
+
 #include <gtest/gtest.h>
 
 #include "hl7/message.h"
-#include "hl7/types.h"
 
 namespace pathhub::hl7 {
 namespace {
@@ -34,8 +35,8 @@ TEST(DateTime, ReadsEveryPrecisionWithOffset) {
 
 TEST(DateTime, RefusesImpossibleValues) {
   for (const char* bad : {"", "196203520", "20230229", "20241301", "2024010124", "202401011260",
-                          "20240101120000+1500", "20240101120000+01", "2024-01-01",
-                          "20240101.5", "20240101120000.12345"}) {
+                          "20240101120000+1500", "20240101120000+01", "2024-01-01", "20240101.5",
+                          "20240101120000.12345"}) {
     auto dt = parseDateTime(bad);
     ASSERT_FALSE(dt) << bad;
     EXPECT_EQ(dt.error().code, ErrorCode::kInvalidValue);

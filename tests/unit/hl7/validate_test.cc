@@ -1,9 +1,9 @@
 // Structural validation: header fields, segment order, data types.
+#include "hl7/validate.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "hl7/validate.h"
 
 namespace pathhub::hl7 {
 namespace {
@@ -56,8 +56,8 @@ TEST(Validate, ReportsOrderAndDataTypeProblems) {
   EXPECT_TRUE(has(problems, "OBX[1]-5", "not a number"));
   EXPECT_TRUE(has(problems, "OBX[2]-2", "'QQ' is not known"));
   EXPECT_TRUE(has(problems, "OBX[3]-5", "comparator"));
-  EXPECT_TRUE(has(problems, "segment 7 (YYY)", "not a standard segment",
-                  Problem::Severity::kWarning));
+  EXPECT_TRUE(
+      has(problems, "segment 7 (YYY)", "not a standard segment", Problem::Severity::kWarning));
 }
 
 TEST(Validate, ChecksAcknowledgementsAndOrders) {

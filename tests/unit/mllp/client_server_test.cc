@@ -1,8 +1,7 @@
 // MLLP client and server over real sockets on 127.0.0.1.
-#include <gtest/gtest.h>
-
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 
@@ -40,9 +39,12 @@ TEST(ClientServer, ExchangesMessagesOnOneConnection) {
 }
 
 TEST(ClientServer, ServerHandsFramingErrorsToTheHandler) {
-  Server server({"127.0.0.1", 0}, [](const DecodedFrame& f) -> std::optional<std::string> {
-    return f.ok ? "ok" : "refused:" + std::string(errorCodeName(f.error.code));
-  }, ServerOptions{.maxMessageBytes = 16});
+  Server server(
+      {"127.0.0.1", 0},
+      [](const DecodedFrame& f) -> std::optional<std::string> {
+        return f.ok ? "ok" : "refused:" + std::string(errorCodeName(f.error.code));
+      },
+      ServerOptions{.maxMessageBytes = 16});
   ASSERT_TRUE(server.start());
   Client client({"127.0.0.1", server.port()});
   auto reply = client.exchange(std::string(100, 'x'));

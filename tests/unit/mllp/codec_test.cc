@@ -42,7 +42,11 @@ TEST(Mllp, SkipsNoiseBeforeTheStartBlock) {
 
 TEST(Mllp, AcceptsAnEndBlockWithoutCarriageReturn) {
   Decoder d;
-  auto out = feedAll(d, "\x0b" "a\x1c" "\x0b" "b\x1c\r");
+  auto out = feedAll(d,
+                     "\x0b"
+                     "a\x1c"
+                     "\x0b"
+                     "b\x1c\r");
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].payload, "a");
   EXPECT_EQ(out[1].payload, "b");
@@ -66,7 +70,10 @@ TEST(Mllp, RefusesAnOversizedFrameOnceThenResynchronises) {
 
 TEST(Mllp, ReportsAFrameCutShortByANewStartBlock) {
   Decoder d;
-  auto out = feedAll(d, "\x0b" "partial" + frame("whole"));
+  auto out = feedAll(d,
+                     "\x0b"
+                     "partial" +
+                         frame("whole"));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_FALSE(out[0].ok);
   EXPECT_EQ(out[0].error.code, ErrorCode::kFramingError);
@@ -76,7 +83,9 @@ TEST(Mllp, ReportsAFrameCutShortByANewStartBlock) {
 
 TEST(Mllp, ReportsAnUnfinishedFrameThroughInFrame) {
   Decoder d;
-  auto out = feedAll(d, "\x0b" "half a mess");
+  auto out = feedAll(d,
+                     "\x0b"
+                     "half a mess");
   EXPECT_TRUE(out.empty());
   EXPECT_TRUE(d.inFrame());
 }
