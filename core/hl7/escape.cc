@@ -85,7 +85,8 @@ bool decodeSequence(std::string_view body, const Delimiters& d, std::string& out
 }  // namespace
 
 bool hasEscapes(std::string_view raw, const Delimiters& delims) {
-  return delims.escape != '\0' && std::memchr(raw.data(), delims.escape, raw.size()) != nullptr;
+  return delims.escape != '\0' && !raw.empty() &&
+         std::memchr(raw.data(), delims.escape, raw.size()) != nullptr;
 }
 
 std::string unescape(std::string_view raw, const Delimiters& delims) {

@@ -48,6 +48,20 @@ TEST_P(CorpusFile, SurvivesAnEditOfEveryFieldUnchangedElsewhere) {
   EXPECT_EQ(message->encode(), before);
 }
 
+TEST_P(CorpusFile, EveryTruncationParsesOrFailsCleanly) {
+  const std::string bytes = testing::readFile(GetParam());
+  for (std::size_t cut = 0; cut < bytes.size(); cut += 1 + bytes.size() / 400) {
+    const std::string prefix = bytes.substr(0, cut);
+    auto message = Message::parse(prefix);
+    if (message) {
+      EXPECT_EQ(message->encode(), normalizeSegmentSeparators(prefix)) << "cut at " << cut;
+    } else {
+      EXPECT_FALSE(message.error().text.empty());
+      EXPECT_TRUE(message.error().context.byteOffset.has_value()) << message.error().describe();
+    }
+  }
+}
+
 std::string testName(const ::testing::TestParamInfo<std::filesystem::path>& info) {
   std::string name = info.param.stem().string();
   for (char& c : name) {
