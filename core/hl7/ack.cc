@@ -10,13 +10,7 @@
 namespace pathhub::hl7 {
 namespace {
 
-Path header(int field, int component = 0) {
-  Path p;
-  p.segment = "MSH";
-  p.field = field;
-  p.component = component;
-  return p;
-}
+Path header(int field, int component = 0) { return Path::at("MSH", field, component); }
 
 // The version in MSH-12.1 as major*100 + minor*10 + patch (2.3.1 → 231, 2.5 → 250).
 int versionNumber(std::string_view version) {

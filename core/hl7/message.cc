@@ -11,14 +11,6 @@ namespace {
 
 constexpr std::string_view kNull = "\"\"";
 
-Path headerPath(int field, int component = 0) {
-  Path p;
-  p.segment = "MSH";
-  p.field = field;
-  p.component = component;
-  return p;
-}
-
 }  // namespace
 
 const char* Message::segmentData(const Segment& s) const {
@@ -172,10 +164,10 @@ int Message::componentCount(std::size_t segment, const Path& path) const {
   return e->node.count == 0 ? 1 : static_cast<int>(e->node.count);
 }
 
-std::string Message::messageType() const { return get(headerPath(9, 1)); }
-std::string Message::triggerEvent() const { return get(headerPath(9, 2)); }
-std::string Message::controlId() const { return get(headerPath(10)); }
-std::string Message::version() const { return get(headerPath(12, 1)); }
+std::string Message::messageType() const { return get(Path::at("MSH", 9, 1)); }
+std::string Message::triggerEvent() const { return get(Path::at("MSH", 9, 2)); }
+std::string Message::controlId() const { return get(Path::at("MSH", 10)); }
+std::string Message::version() const { return get(Path::at("MSH", 12, 1)); }
 
 std::string Message::encode() const {
   std::size_t size = bom_ ? 3 : 0;

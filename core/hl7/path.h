@@ -23,6 +23,16 @@ struct Path {
   int component = 0;     // 0: not given
   int subcomponent = 0;  // 0: not given
 
+  // The path of a field (or one of its components) built in code: at("MSH", 9, 2) is MSH-9.2.
+  static Path at(std::string segment, int field, int component = 0, int occurrence = 1) {
+    Path p;
+    p.segment = std::move(segment);
+    p.field = field;
+    p.component = component;
+    p.occurrence = occurrence;
+    return p;
+  }
+
   // Parses a full path ("PID-3[2].1.2"). Errors name the offending character.
   static Result<Path> parse(std::string_view text);
   // Parses a path relative to a segment ("3[2].1.2"), as used by segment objects.

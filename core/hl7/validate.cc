@@ -42,12 +42,7 @@ bool contains(const auto& list, std::string_view value) {
 }
 
 Path fieldPath(std::string_view segment, int occurrence, int field, int component = 0) {
-  Path p;
-  p.segment = std::string(segment);
-  p.occurrence = occurrence;
-  p.field = field;
-  p.component = component;
-  return p;
+  return Path::at(std::string(segment), field, component, occurrence);
 }
 
 class Checker {

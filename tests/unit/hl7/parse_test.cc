@@ -2,15 +2,12 @@
 #include <gtest/gtest.h>
 
 #include "hl7/message.h"
+#include "hl7_parse.h"
 
 namespace pathhub::hl7 {
 namespace {
 
-Message parseOk(const std::string& text) {
-  auto m = Message::parse(text);
-  EXPECT_TRUE(m.has_value()) << (m ? "" : m.error().describe());
-  return m ? std::move(*m) : Message{};
-}
+using testing::parseOk;
 
 std::string get(const Message& m, std::string_view path) {
   auto v = m.get(path);

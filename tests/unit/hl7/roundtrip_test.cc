@@ -3,15 +3,12 @@
 
 #include "hl7/batch.h"
 #include "hl7/message.h"
+#include "hl7_parse.h"
 
 namespace pathhub::hl7 {
 namespace {
 
-Message parseOk(const std::string& text) {
-  auto m = Message::parse(text);
-  EXPECT_TRUE(m.has_value()) << (m ? "" : m.error().describe());
-  return m ? std::move(*m) : Message{};
-}
+using testing::parseOk;
 
 TEST(Roundtrip, ReencodesInputBytesWithSeparatorsNormalised) {
   const std::string inputs[] = {
