@@ -57,6 +57,7 @@ class Connection : public Poco::Net::TCPServerConnection {
         for (const DecodedFrame& f : frames) {
           std::optional<std::string> reply = shared_->handler(f);
           if (!reply) return;
+          if (reply->empty()) continue;  // the sender asked for no acknowledgement
           const std::string framed = frame(*reply);
           s.sendBytes(framed.data(), static_cast<int>(framed.size()));
         }

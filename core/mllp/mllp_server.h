@@ -29,8 +29,8 @@ struct ServerOptions {
   std::chrono::milliseconds idleTimeout{600000};  // a silent peer is disconnected after this
 };
 
-// What to do with one decoded frame: the reply to send (framed by the server), or nothing to
-// close the connection without replying.
+// What to do with one decoded frame: the reply to send (framed by the server), an empty
+// string to send nothing and go on, or nullopt to close the connection without replying.
 using FrameHandler = std::function<std::optional<std::string>(const DecodedFrame& frame)>;
 
 class Server {

@@ -1,0 +1,292 @@
+// Loading and checking the hub configuration (see hub_config.h).
+//
+// Two passes over one parsed document: a walk of the DOM against the table of known elements
+// and attributes (so a misspelt key is an error, not silently ignored), then typed reads
+// through Poco's XMLConfiguration with range checks.
+#include "config/hub_config.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/DOM/DOMParser.h>
+#include <Poco/DOM/Document.h>
+#include <Poco/DOM/Element.h>
+#include <Poco/DOM/NamedNodeMap.h>
+#include <Poco/DOM/NodeList.h>
+#include <Poco/Exception.h>
+#include <Poco/SAX/SAXException.h>
+#include <Poco/Util/XMLConfiguration.h>
+
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace pathhub::config {
+namespace {
+
+struct Schema {
+  std::set<std::string> attributes;
+  std::set<std::string> children;
+};
+
+const std::map<std::string, Schema>& schema() {
+  static const std::map<std::string, Schema> kSchema = {
+      {"pathhub", {{}, {"journal", "log", "channel"}}},
+      {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
+      {"log", {{"level", "file"}, {}}},
+      {"channel", {{"name"}, {"source", "mapper", "destination", "backlog", "retry"}}},
+      {"source",
+       {{"type", "listen", "maxConnections", "idleTimeoutSeconds", "maxMessageBytes"}, {}}},
+      {"mapper", {{"workers"}, {}}},
+      {"destination",
+       {{"name", "type", "endpoint", "connectTimeoutMs", "ackTimeoutMs", "directory"}, {"retry"}}},
+      {"backlog", {{"limit", "whenFull"}, {}}},
+      {"retry", {{"baseMs", "capMs", "maxAttempts", "onExhausted"}, {}}},
+  };
+  return kSchema;
+}
+
+// Where an element is, for messages: "channel 'demo' destination 'lab'".
+std::string describe(const Poco::XML::Element* e) {
+  std::string out;
+  for (const Poco::XML::Node* n = e; n && n->nodeType() == Poco::XML::Node::ELEMENT_NODE;
+       n = n->parentNode()) {
+    const auto* el = static_cast<const Poco::XML::Element*>(n);
+    if (el->nodeName() == "pathhub") break;
+    std::string part = el->nodeName();
+    if (el->hasAttribute("name")) part += " '" + el->getAttribute("name") + "'";
+    out = out.empty() ? part : part + " " + out;
+  }
+  return out.empty() ? "pathhub" : out;
+}
+
+void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems) {
+  const auto known = schema().find(e->nodeName());
+  const Schema& s = known->second;
+  Poco::AutoPtr<Poco::XML::NamedNodeMap> attrs = e->attributes();
+  for (unsigned long i = 0; i < attrs->length(); ++i) {
+    const std::string name = attrs->item(i)->nodeName();
+    if (!s.attributes.count(name)) {
+      problems.push_back(describe(e) + ": unknown attribute '" + name + "'");
+    }
+  }
+  for (Poco::XML::Node* c = e->firstChild(); c; c = c->nextSibling()) {
+    if (c->nodeType() != Poco::XML::Node::ELEMENT_NODE) continue;
+    if (!s.children.count(c->nodeName())) {
+      problems.push_back(describe(e) + ": unknown element <" + c->nodeName() + ">");
+      continue;
+    }
+    checkSchema(static_cast<Poco::XML::Element*>(c), problems);
+  }
+}
+
+// Typed reads of one element's attributes, collecting problems instead of stopping.
+class Reader {
+ public:
+  Reader(const Poco::Util::AbstractConfiguration& cfg, std::string key, std::string where,
+         std::vector<std::string>& problems)
+      : cfg_(cfg), key_(std::move(key)), where_(std::move(where)), problems_(problems) {}
+
+  bool present() const { return cfg_.has(key_); }
+  bool has(const std::string& attr) const { return cfg_.has(key_ + "[@" + attr + "]"); }
+
+  std::string text(const std::string& attr, const std::string& fallback) const {
+    return cfg_.getString(key_ + "[@" + attr + "]", fallback);
+  }
+
+  long long number(const std::string& attr, long long fallback, long long min,
+                   long long max) const {
+    if (!has(attr)) return fallback;
+    const std::string value = text(attr, "");
+    try {
+      std::size_t used = 0;
+      const long long n = std::stoll(value, &used);
+      if (used != value.size()) throw std::invalid_argument(value);
+      if (n < min || n > max) {
+        problem(attr,
+                "'" + value + "' is outside " + std::to_string(min) + ".." + std::to_string(max));
+        return fallback;
+      }
+      return n;
+    } catch (const std::exception&) {
+      problem(attr, "'" + value + "' is not a whole number");
+      return fallback;
+    }
+  }
+
+  std::string choice(const std::string& attr, const std::string& fallback,
+                     const std::set<std::string>& allowed) const {
+    const std::string value = text(attr, fallback);
+    if (!allowed.count(value)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      problem(attr, "'" + value + "' is not one of " + list);
+      return fallback;
+    }
+    return value;
+  }
+
+  mllp::Endpoint endpoint(const std::string& attr, const mllp::Endpoint& fallback,
+                          bool listening) const {
+    if (!has(attr)) return fallback;
+    auto e = mllp::parseEndpoint(text(attr, ""), listening);
+    if (!e) {
+      problem(attr, e.error().text);
+      return fallback;
+    }
+    return *e;
+  }
+
+  void problem(const std::string& attr, const std::string& what) const {
+    problems_.push_back(where_ + ": " + attr + ": " + what);
+  }
+  void missing(const std::string& what) const { problems_.push_back(where_ + ": " + what); }
+
+  Reader child(const std::string& name, const std::string& where) const {
+    return Reader(cfg_, key_.empty() ? name : key_ + "." + name, where, problems_);
+  }
+
+ private:
+  const Poco::Util::AbstractConfiguration& cfg_;
+  std::string key_;
+  std::string where_;
+  std::vector<std::string>& problems_;
+};
+
+RetryPolicy readRetry(const Reader& r, RetryPolicy policy) {
+  if (!r.present()) return policy;
+  policy.base = std::chrono::milliseconds(r.number("baseMs", policy.base.count(), 1, 3600000));
+  policy.cap = std::chrono::milliseconds(r.number("capMs", policy.cap.count(), 1, 86400000));
+  policy.maxAttempts = static_cast<int>(r.number("maxAttempts", policy.maxAttempts, 1, 1000000));
+  policy.holdOnFailure = r.choice("onExhausted", "hold", {"hold", "skip"}) == "hold";
+  if (policy.cap < policy.base) r.problem("capMs", "is smaller than baseMs");
+  return policy;
+}
+
+ChannelConfig readChannel(const Reader& ch, const std::string& where) {
+  ChannelConfig c;
+  c.name = ch.text("name", "");
+  Reader source = ch.child("source", where + " source");
+  if (!source.present()) {
+    ch.missing("needs a <source>");
+  } else {
+    c.source.type = source.choice("type", "mllp", {"mllp"});
+    c.source.listen = source.endpoint("listen", c.source.listen, true);
+    c.source.maxConnections =
+        static_cast<int>(source.number("maxConnections", c.source.maxConnections, 1, 10000));
+    c.source.idleTimeout = std::chrono::seconds(
+        source.number("idleTimeoutSeconds", c.source.idleTimeout.count(), 1, 86400));
+    c.source.maxMessageBytes = static_cast<std::size_t>(source.number(
+        "maxMessageBytes", static_cast<long long>(c.source.maxMessageBytes), 64, 1LL << 30));
+  }
+  Reader mapper = ch.child("mapper", where + " mapper");
+  c.mapperWorkers = static_cast<int>(mapper.number("workers", c.mapperWorkers, 1, 64));
+  Reader backlog = ch.child("backlog", where + " backlog");
+  c.backlogLimit = static_cast<std::size_t>(
+      backlog.number("limit", static_cast<long long>(c.backlogLimit), 1, 100000000));
+  c.busyAckWhenFull = backlog.choice("whenFull", "pause", {"pause", "busy"}) == "busy";
+  const RetryPolicy channelRetry = readRetry(ch.child("retry", where + " retry"), RetryPolicy{});
+
+  std::set<std::string> names;
+  for (int i = 0;; ++i) {
+    const std::string key = "destination[" + std::to_string(i) + "]";
+    Reader probe = ch.child(key, "");
+    if (!probe.present()) break;
+    DestinationConfig d;
+    d.name = probe.text("name", "");
+    const std::string at = where + " destination" + (d.name.empty() ? "" : " '" + d.name + "'");
+    Reader dr = ch.child(key, at);
+    if (d.name.empty()) dr.missing("needs a name");
+    if (!names.insert(d.name).second) dr.missing("the name is used twice in this channel");
+    d.type = dr.choice("type", "mllp", {"mllp", "file"});
+    d.connectTimeout = std::chrono::milliseconds(
+        dr.number("connectTimeoutMs", d.connectTimeout.count(), 1, 600000));
+    d.ackTimeout =
+        std::chrono::milliseconds(dr.number("ackTimeoutMs", d.ackTimeout.count(), 1, 3600000));
+    if (d.type == "mllp") {
+      if (!dr.has("endpoint")) dr.missing("an mllp destination needs endpoint=\"HOST:PORT\"");
+      d.endpoint = dr.endpoint("endpoint", d.endpoint, false);
+    } else if (d.type == "file") {
+      d.directory = dr.text("directory", "");
+      if (d.directory.empty()) dr.missing("a file destination needs directory=\"...\"");
+    }
+    d.retry = readRetry(dr.child("retry", at + " retry"), channelRetry);
+    c.destinations.push_back(d);
+  }
+  if (c.destinations.empty()) ch.missing("needs at least one <destination>");
+  return c;
+}
+
+}  // namespace
+
+Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sourceName) {
+  ErrorContext ctx;
+  ctx.file = sourceName;
+  Poco::AutoPtr<Poco::XML::Document> doc;
+  try {
+    Poco::XML::DOMParser parser;
+    doc = parser.parseString(xml);
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kInvalidValue, "not well-formed XML: " + e.displayText(), ctx);
+  }
+  const Poco::XML::Element* root = doc->documentElement();
+  if (!root || root->nodeName() != "pathhub") {
+    return fail(ErrorCode::kInvalidValue, "the root element must be <pathhub>", ctx);
+  }
+  std::vector<std::string> problems;
+  checkSchema(root, problems);
+
+  Poco::AutoPtr<Poco::Util::XMLConfiguration> cfg(new Poco::Util::XMLConfiguration(doc));
+  const Reader top(*cfg, "", "pathhub", problems);
+  HubConfig hub;
+  Reader journal = top.child("journal", "journal");
+  hub.journal.path = journal.text("path", hub.journal.path);
+  hub.journal.dedupeWindow = std::chrono::seconds(
+      journal.number("dedupeWindowSeconds", hub.journal.dedupeWindow.count(), 0, 31536000));
+  hub.journal.retentionDays =
+      static_cast<int>(journal.number("retentionDays", hub.journal.retentionDays, 1, 36500));
+  Reader log = top.child("log", "log");
+  hub.log.level = log.choice(
+      "level", hub.log.level,
+      {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"});
+  hub.log.file = log.text("file", "");
+
+  std::set<std::string> channelNames;
+  std::set<std::string> listeners;
+  for (int i = 0;; ++i) {
+    const std::string key = "channel[" + std::to_string(i) + "]";
+    Reader probe = top.child(key, "");
+    if (!probe.present()) break;
+    const std::string name = probe.text("name", "");
+    const std::string where = "channel" + (name.empty() ? "" : " '" + name + "'");
+    Reader ch = top.child(key, where);
+    if (name.empty()) ch.missing("needs a name");
+    if (!channelNames.insert(name).second) ch.missing("the name is used by another channel");
+    ChannelConfig c = readChannel(ch, where);
+    const std::string listen = c.source.listen.host + ":" + std::to_string(c.source.listen.port);
+    const bool hasSource = ch.child("source", "").present();
+    if (hasSource && c.source.listen.port != 0 && !listeners.insert(listen).second) {
+      ch.missing("source listens on " + listen + ", as another channel does");
+    }
+    hub.channels.push_back(std::move(c));
+  }
+  if (hub.channels.empty()) problems.push_back("pathhub: needs at least one <channel>");
+  if (!problems.empty()) {
+    std::string text;
+    for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;
+    return fail(ErrorCode::kInvalidValue, text, ctx);
+  }
+  return hub;
+}
+
+Result<HubConfig> loadHubConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ErrorContext ctx;
+    ctx.file = path;
+    return fail(ErrorCode::kIoError, "cannot read the configuration file", ctx);
+  }
+  return parseHubConfig(std::string(std::istreambuf_iterator<char>(in), {}), path);
+}
+
+}  // namespace pathhub::config

@@ -1,0 +1,75 @@
+// The hub's configuration: channels (a source, mapper workers, named destinations, retry and
+// back-pressure policy), the journal and logging, read from an XML file such as
+// config/pathhub.xml. Every element and attribute is documented in config/README.md.
+//
+// Loading checks the whole file and reports every problem at once, each naming the element
+// ("channel 'demo' destination 'lab'") and what is wrong, so `pathhub --check-config` can list
+// them all. Relative paths are taken relative to the directory pathhub runs in.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "mllp/mllp_client.h"
+#include "pathhub/error.h"
+
+namespace pathhub::config {
+
+struct RetryPolicy {
+  std::chrono::milliseconds base{500};   // first retry delay; doubles per attempt, with jitter
+  std::chrono::milliseconds cap{60000};  // longest delay between attempts
+  int maxAttempts = 10;                  // attempts before the delivery is marked failed
+  bool holdOnFailure = true;  // true: keep retrying at `cap` (order first); false: skip it
+};
+
+struct SourceConfig {
+  std::string type = "mllp";
+  mllp::Endpoint listen{"127.0.0.1", 2575};
+  int maxConnections = 64;
+  std::chrono::seconds idleTimeout{600};
+  std::size_t maxMessageBytes = 16 * 1024 * 1024;
+};
+
+struct DestinationConfig {
+  std::string name;
+  std::string type;         // "mllp" or "file"
+  mllp::Endpoint endpoint;  // mllp
+  std::chrono::milliseconds connectTimeout{5000};
+  std::chrono::milliseconds ackTimeout{30000};
+  std::string directory;  // file
+  RetryPolicy retry;
+};
+
+struct ChannelConfig {
+  std::string name;
+  SourceConfig source;
+  int mapperWorkers = 2;
+  std::vector<DestinationConfig> destinations;
+  std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
+  bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
+};
+
+struct JournalConfig {
+  std::string path = "var/pathhub.db";
+  std::chrono::seconds dedupeWindow{86400};
+  int retentionDays = 30;
+};
+
+struct LogConfig {
+  std::string level = "information";
+  std::string file;  // also log to this file when set
+};
+
+struct HubConfig {
+  JournalConfig journal;
+  LogConfig log;
+  std::vector<ChannelConfig> channels;
+};
+
+// Reads and checks a configuration file. The error text lists every problem, one per line.
+Result<HubConfig> loadHubConfig(const std::string& path);
+// The same from XML text (tests, and configs assembled by tools).
+Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sourceName);
+
+}  // namespace pathhub::config

@@ -1,0 +1,144 @@
+// pathhub — the hub daemon.
+//
+//   pathhub --config FILE          run in the foreground until SIGTERM or SIGINT
+//   pathhub --config FILE --check-config
+//                                  validate the configuration, list every problem, exit 1 if any
+//
+// Logs go to stderr, and to a file when the configuration names one.
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FileChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/SplitterChannel.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+#include <Poco/Util/Timer.h>
+#include <Poco/Util/TimerTaskAdapter.h>
+
+#include <iostream>
+
+#include "config/hub_config.h"
+#include "daemon/hub.h"
+
+namespace {
+
+using namespace pathhub;
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+void setUpLogging(const config::LogConfig& log) {
+  Poco::AutoPtr<Poco::PatternFormatter> format(
+      new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p [%s] %t"));
+  Poco::AutoPtr<Poco::SplitterChannel> splitter(new Poco::SplitterChannel);
+  splitter->addChannel(new Poco::ConsoleChannel(std::cerr));
+  if (!log.file.empty()) {
+    Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(log.file));
+    file->setProperty("rotation", "50 M");
+    file->setProperty("archive", "timestamp");
+    splitter->addChannel(file);
+  }
+  Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, splitter));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::root().setLevel(log.level);
+  // Loggers created before this point (none should be) would keep the default channel.
+  Poco::Logger::setChannel("", channel);
+  Poco::Logger::setLevel("", Poco::Logger::parseLevel(log.level));
+}
+
+class PathhubApp : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    options.addOption(
+        Option("config", "c", "configuration file (XML)")
+            .required(false)
+            .argument("FILE")
+            .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setConfig)));
+    options.addOption(
+        Option("check-config", "", "validate the configuration and exit")
+            .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setCheck)));
+    options.addOption(
+        Option("help", "h", "show this help")
+            .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setHelp)));
+  }
+
+  int main(const std::vector<std::string>&) override {
+    if (help_) {
+      Poco::Util::HelpFormatter f(options());
+      f.setCommand(commandName());
+      f.setUsage("--config FILE [--check-config]");
+      f.setHeader("pathhub: the pathology results exchange hub.");
+      f.format(std::cout);
+      return EXIT_OK;
+    }
+    if (configPath_.empty()) {
+      std::cerr << "pathhub: --config FILE is required\n";
+      return EXIT_USAGE;
+    }
+    auto config = config::loadHubConfig(configPath_);
+    if (!config) {
+      std::cerr << "pathhub: " << configPath_ << ": configuration is not valid:\n"
+                << config.error().text << "\n";
+      return EXIT_CONFIG;
+    }
+    if (check_) {
+      std::cout << "pathhub: " << configPath_ << ": configuration is valid ("
+                << config->channels.size() << " channel(s))\n";
+      return EXIT_OK;
+    }
+    setUpLogging(config->log);
+    Poco::Logger& log = Poco::Logger::get("daemon");
+    daemon::Hub hub(*config);
+    if (auto started = hub.start(); !started) {
+      log.fatal("cannot start: %s", started.error().describe());
+      return EXIT_SOFTWARE;
+    }
+    // Retention: prune at start-up and then every hour.
+    Poco::Util::Timer timer;
+    timer.scheduleAtFixedRate(new Poco::Util::TimerTaskAdapter<PruneTask>(prune_, &PruneTask::run),
+                              0, 3600 * 1000);
+    prune_.hub = &hub;
+    log.information("pathhub ready");
+    waitForTerminationRequest();
+    log.information("pathhub stopping: finishing work in hand");
+    timer.cancel(true);
+    hub.stop();
+    log.information("pathhub stopped");
+    return EXIT_OK;
+  }
+
+ private:
+  struct PruneTask {
+    daemon::Hub* hub = nullptr;
+    void run(Poco::Util::TimerTask&) {
+      if (!hub) return;
+      auto removed = hub->prune();
+      Poco::Logger& log = Poco::Logger::get("journal");
+      if (!removed) {
+        log.error("pruning failed: %s", removed.error().describe());
+      } else if (*removed > 0) {
+        log.information("pruned %d finished message(s) past retention", *removed);
+      }
+    }
+  };
+
+  void setConfig(const std::string&, const std::string& value) { configPath_ = value; }
+  void setCheck(const std::string&, const std::string&) { check_ = true; }
+  void setHelp(const std::string&, const std::string&) {
+    help_ = true;
+    stopOptionsProcessing();
+  }
+
+  std::string configPath_;
+  bool check_ = false;
+  bool help_ = false;
+  PruneTask prune_;
+};
+
+}  // namespace
+
+POCO_SERVER_MAIN(PathhubApp)

@@ -1,0 +1,56 @@
+// The journal's single writer: every change to the journal is a job run on one thread, and
+// jobs that arrive while a transaction is being committed are batched into the next one. So
+// N concurrent senders pay one fsync between them instead of N, and a job's caller is told
+// "done" only after the transaction holding it is durable (its ACK may then go out).
+//
+// Each job runs inside its own SAVEPOINT: a job that fails is rolled back alone and reports
+// its error; the rest of the batch still commits.
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include "pathhub/error.h"
+
+namespace pathhub::journal {
+
+class GroupCommitter {
+ public:
+  // A job reads and writes through the session; it throws (Poco exceptions) to fail. It may
+  // return work to run after the commit, on the writer thread (e.g. to announce the change).
+  using Job = std::function<std::function<void()>(Poco::Data::Session&)>;
+
+  explicit GroupCommitter(Poco::Data::Session session, std::size_t maxBatch = 512);
+  ~GroupCommitter();
+
+  // Runs `job` in the next transaction and waits until that transaction is committed.
+  Result<void> run(Job job);
+
+  // Transactions committed so far, and jobs they held (for metrics and tests).
+  std::uint64_t commits() const;
+  std::uint64_t jobs() const;
+
+ private:
+  struct Pending {
+    Job job;
+    std::promise<Result<void>> done;
+  };
+  void loop();
+
+  Poco::Data::Session session_;
+  const std::size_t maxBatch_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::uint64_t commits_ = 0, jobs_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace pathhub::journal

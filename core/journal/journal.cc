@@ -1,0 +1,358 @@
+// SQLite journal (see journal.h).
+#include "journal/journal.h"
+
+#include <Poco/Data/LOB.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <filesystem>
+#include <limits>
+
+namespace pathhub::journal {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::BLOB;
+using Poco::Data::Session;
+
+constexpr const char* kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS messages ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source TEXT NOT NULL,"
+    " peer TEXT NOT NULL DEFAULT '', control_id TEXT NOT NULL, message_type TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL, content_hash INTEGER NOT NULL, bytes BLOB NOT NULL,"
+    " mapped BLOB, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
+    " duplicate_of INTEGER)",
+    "CREATE INDEX IF NOT EXISTS messages_dedupe ON messages(channel, source, control_id)",
+    "CREATE INDEX IF NOT EXISTS messages_state ON messages(channel, state, id)",
+    "CREATE TABLE IF NOT EXISTS deliveries ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL,"
+    " channel TEXT NOT NULL, destination TEXT NOT NULL, state TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS deliveries_queue"
+    " ON deliveries(channel, destination, state, message_id)",
+    "CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries(message_id)",
+    "CREATE TABLE IF NOT EXISTS events ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS events_message ON events(message_id)",
+};
+
+BLOB toBlob(const std::string& s) {
+  return BLOB(reinterpret_cast<const unsigned char*>(s.data()), s.size());
+}
+
+std::string fromBlob(const BLOB& b) {
+  return std::string(reinterpret_cast<const char*>(b.rawContent()), b.size());
+}
+
+std::int64_t contentHash(const std::string& bytes) {
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(h);
+}
+
+void event(Session& s, MessageId id, const std::string& kind, const std::string& detail) {
+  s << "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)", bind(id),
+      bind(nowMs()), bind(kind), bind(detail), now;
+}
+
+MessageId lastId(Session& s) {
+  Poco::Int64 id = 0;
+  s << "SELECT last_insert_rowid()", into(id), now;
+  return id;
+}
+
+template <typename F>
+auto reading(Poco::Data::SessionPool& pool, F&& f)
+    -> Result<decltype(f(std::declval<Session&>()))> {
+  try {
+    Session s = pool.get();
+    return f(s);
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "journal read failed: " + e.displayText());
+  }
+}
+
+}  // namespace
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
+  ErrorContext ctx;
+  ctx.file = options.path;
+  try {
+    Poco::Data::SQLite::Connector::registerConnector();
+    const auto parent = std::filesystem::path(options.path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    Session writer("SQLite", options.path);
+    writer << "PRAGMA journal_mode=WAL", now;
+    writer << "PRAGMA synchronous=FULL", now;
+    writer << "PRAGMA busy_timeout=10000", now;
+    for (const char* sql : kSchema) writer << sql, now;
+    auto readers = std::make_unique<Poco::Data::SessionPool>("SQLite", options.path, 1, 32);
+    auto committer = std::make_unique<GroupCommitter>(std::move(writer));
+    return std::unique_ptr<Journal>(new Journal(options, std::move(readers), std::move(committer)));
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "cannot open the journal: " + e.displayText(), ctx);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::kIoError, std::string("cannot open the journal: ") + e.what(), ctx);
+  }
+}
+
+Journal::Journal(JournalOptions options, std::unique_ptr<Poco::Data::SessionPool> readers,
+                 std::unique_ptr<GroupCommitter> writer)
+    : options_(std::move(options)), readers_(std::move(readers)), writer_(std::move(writer)) {}
+
+Journal::~Journal() {
+  writer_.reset();
+  readers_->shutdown();
+}
+
+Result<Appended> Journal::append(const NewMessage& m, std::function<void(MessageId)> onCommitted) {
+  Appended out;
+  const std::int64_t hash = contentHash(m.bytes);
+  const std::int64_t windowStart = nowMs() - options_.dedupeWindow.count() * 1000;
+  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    std::string state = m.rejected ? "rejected" : "received";
+    if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
+      std::vector<Poco::Int64> ids;
+      std::vector<Poco::Int64> hashes;
+      s << "SELECT id, content_hash FROM messages WHERE channel = ? AND source = ?"
+           " AND control_id = ? AND received_at >= ? AND state NOT IN ('duplicate', 'rejected')"
+           " ORDER BY id",
+          bind(m.channel), bind(m.source), bind(m.controlId), bind(windowStart), into(ids),
+          into(hashes), now;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (hashes[i] != hash) {
+          out.sameIdOtherBytes = true;
+          continue;
+        }
+        BLOB earlier;
+        s << "SELECT bytes FROM messages WHERE id = ?", bind(ids[i]), into(earlier), now;
+        if (fromBlob(earlier) == m.bytes) {
+          out.duplicate = true;
+          out.duplicateOf = ids[i];
+          state = "duplicate";
+          break;
+        }
+        out.sameIdOtherBytes = true;
+      }
+    }
+    BLOB bytes = toBlob(m.bytes);
+    s << "INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
+         " content_hash, bytes, state, error, duplicate_of) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+        bind(m.channel), bind(m.source), bind(m.peer), bind(m.controlId), bind(m.messageType),
+        bind(nowMs()), bind(hash), use(bytes), bind(state), bind(m.error),
+        bind(static_cast<Poco::Int64>(out.duplicateOf)), now;
+    out.id = lastId(s);
+    event(s, out.id, state, m.peer + (m.error.empty() ? "" : " " + m.error));
+    if (state != "received" || !onCommitted) return nullptr;
+    return [&onCommitted, id = out.id] { onCommitted(id); };
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return out;
+}
+
+Result<void> Journal::markMapped(MessageId id, const std::string& mapped,
+                                 const std::vector<std::string>& destinations) {
+  return writer_->run([&](Session& s) -> std::function<void()> {
+    BLOB bytes = toBlob(mapped);
+    std::string channel;
+    s << "SELECT channel FROM messages WHERE id = ?", bind(id), into(channel), now;
+    s << "UPDATE messages SET state = 'mapped', mapped = ? WHERE id = ? AND state = 'received'",
+        use(bytes), bind(id), now;
+    int changed = 0;
+    s << "SELECT changes()", into(changed), now;
+    if (changed == 0) return nullptr;  // mapped already (two workers raced): no second delivery
+    for (const std::string& d : destinations) {
+      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"
+           " VALUES(?, ?, ?, 'pending', ?)",
+          bind(id), bind(channel), bind(d), bind(nowMs()), now;
+    }
+    event(s, id, "mapped", std::to_string(destinations.size()) + " destination(s)");
+    return nullptr;
+  });
+}
+
+Result<void> Journal::markFiltered(MessageId id, const std::string& reason) {
+  return writer_->run([&](Session& s) -> std::function<void()> {
+    s << "UPDATE messages SET state = 'filtered', error = ? WHERE id = ?", bind(reason), bind(id),
+        now;
+    event(s, id, "filtered", reason);
+    return nullptr;
+  });
+}
+
+Result<void> Journal::markFailed(MessageId id, const std::string& reason) {
+  return writer_->run([&](Session& s) -> std::function<void()> {
+    s << "UPDATE messages SET state = 'failed', error = ? WHERE id = ?", bind(reason), bind(id),
+        now;
+    event(s, id, "failed", reason);
+    return nullptr;
+  });
+}
+
+Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
+                                    const std::string& error, std::int64_t nextAttemptAtMs) {
+  static const char* const kStates[] = {"delivered", "pending", "failed"};
+  const std::string state = kStates[static_cast<int>(outcome)];
+  return writer_->run([&](Session& s) -> std::function<void()> {
+    s << "UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
+         " last_error = ?, updated_at = ? WHERE id = ?",
+        bind(state), bind(nextAttemptAtMs), bind(error), bind(nowMs()), bind(deliveryId), now;
+    Poco::Int64 messageId = 0;
+    std::string destination;
+    s << "SELECT message_id, destination FROM deliveries WHERE id = ?", bind(deliveryId),
+        into(messageId), into(destination), now;
+    const std::string kind = outcome == AttemptOutcome::kDelivered ? "delivered"
+                             : outcome == AttemptOutcome::kRetry   ? "attempt_failed"
+                                                                   : "delivery_failed";
+    event(s, messageId, kind, destination + (error.empty() ? "" : ": " + error));
+    return nullptr;
+  });
+}
+
+Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {
+  int created = 0;
+  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    std::string channel, state;
+    s << "SELECT channel, state FROM messages WHERE id = ?", bind(id), into(channel), into(state),
+        now;
+    if (state != "mapped") {
+      throw Poco::InvalidArgumentException("message " + std::to_string(id) + " is " +
+                                           (state.empty() ? "unknown" : state) +
+                                           ", only mapped messages can be replayed");
+    }
+    for (const std::string& d : destinations) {
+      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"
+           " VALUES(?, ?, ?, 'pending', ?)",
+          bind(id), bind(channel), bind(d), bind(nowMs()), now;
+      ++created;
+    }
+    event(s, id, "replayed", std::to_string(created) + " new deliveries");
+    return nullptr;
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return created;
+}
+
+Result<int> Journal::prune(int days) {
+  const std::int64_t cutoff = nowMs() - static_cast<std::int64_t>(days) * 86400000;
+  int removed = 0;
+  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    const char* finished =
+        "received_at < ? AND state IN ('mapped', 'filtered', 'rejected', 'duplicate')"
+        " AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id"
+        " AND d.state != 'delivered')";
+    std::vector<Poco::Int64> ids;
+    s << std::string("SELECT id FROM messages WHERE ") + finished, bind(cutoff), into(ids), now;
+    for (Poco::Int64 id : ids) {
+      s << "DELETE FROM deliveries WHERE message_id = ?", bind(id), now;
+      s << "DELETE FROM events WHERE message_id = ?", bind(id), now;
+      s << "DELETE FROM messages WHERE id = ?", bind(id), now;
+    }
+    removed = static_cast<int>(ids.size());
+    return nullptr;
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return removed;
+}
+
+Result<std::optional<PendingDelivery>> Journal::nextDelivery(const std::string& channel,
+                                                             const std::string& destination) {
+  return reading(*readers_, [&](Session& s) -> std::optional<PendingDelivery> {
+    std::vector<Poco::Int64> ids, messageIds, nextAt;
+    std::vector<int> attempts;
+    const Poco::Int64 noLimit = std::numeric_limits<Poco::Int64>::max();
+    s << "SELECT d.id, d.message_id, d.attempts, d.next_attempt_at FROM deliveries d"
+         " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
+         " AND d.message_id < COALESCE((SELECT MIN(id) FROM messages"
+         "   WHERE channel = ? AND state = 'received'), ?)"
+         " ORDER BY d.message_id, d.id LIMIT 1",
+        bind(channel), bind(destination), bind(channel), bind(noLimit), into(ids), into(messageIds),
+        into(attempts), into(nextAt), now;
+    if (ids.empty()) return std::nullopt;
+    PendingDelivery d;
+    d.deliveryId = ids[0];
+    d.messageId = messageIds[0];
+    d.attempts = attempts[0];
+    d.nextAttemptAtMs = nextAt[0];
+    BLOB mapped;
+    s << "SELECT mapped FROM messages WHERE id = ?", bind(d.messageId), into(mapped), now;
+    d.bytes = fromBlob(mapped);
+    return d;
+  });
+}
+
+Result<std::vector<MessageId>> Journal::unmapped(const std::string& channel) {
+  return reading(*readers_, [&](Session& s) {
+    std::vector<Poco::Int64> ids;
+    s << "SELECT id FROM messages WHERE channel = ? AND state = 'received' ORDER BY id",
+        bind(channel), into(ids), now;
+    return std::vector<MessageId>(ids.begin(), ids.end());
+  });
+}
+
+Result<MessageRecord> Journal::message(MessageId id) {
+  auto found = reading(*readers_, [&](Session& s) -> std::optional<MessageRecord> {
+    std::vector<std::string> channel, controlId, state, error;
+    std::vector<BLOB> bytes;
+    s << "SELECT channel, control_id, state, error, bytes FROM messages WHERE id = ?", bind(id),
+        into(channel), into(controlId), into(state), into(error), into(bytes), now;
+    if (channel.empty()) return std::nullopt;
+    MessageRecord r;
+    r.id = id;
+    r.channel = channel[0];
+    r.controlId = controlId[0];
+    r.state = state[0];
+    r.error = error[0];
+    r.bytes = fromBlob(bytes[0]);
+    BLOB mapped;
+    s << "SELECT COALESCE(mapped, x'') FROM messages WHERE id = ?", bind(id), into(mapped), now;
+    r.mapped = fromBlob(mapped);
+    return r;
+  });
+  if (!found) return tl::unexpected(found.error());
+  if (!*found) return fail(ErrorCode::kInvalidValue, "no message " + std::to_string(id));
+  return std::move(**found);
+}
+
+Result<std::int64_t> Journal::undelivered(const std::string& channel) {
+  return reading(*readers_, [&](Session& s) {
+    Poco::Int64 n = 0;
+    s << "SELECT COUNT(DISTINCT message_id) FROM deliveries WHERE channel = ?"
+         " AND state = 'pending'",
+        bind(channel), into(n), now;
+    return static_cast<std::int64_t>(n);
+  });
+}
+
+Result<std::int64_t> Journal::countMessages(const std::string& channel, const std::string& state) {
+  return reading(*readers_, [&](Session& s) {
+    Poco::Int64 n = 0;
+    s << "SELECT COUNT(*) FROM messages WHERE channel = ? AND state = ?", bind(channel),
+        bind(state), into(n), now;
+    return static_cast<std::int64_t>(n);
+  });
+}
+
+Result<std::int64_t> Journal::countDeliveries(const std::string& channel,
+                                              const std::string& state) {
+  return reading(*readers_, [&](Session& s) {
+    Poco::Int64 n = 0;
+    s << "SELECT COUNT(*) FROM deliveries WHERE channel = ? AND state = ?", bind(channel),
+        bind(state), into(n), now;
+    return static_cast<std::int64_t>(n);
+  });
+}
+
+}  // namespace pathhub::journal

@@ -1,0 +1,121 @@
+// The journal: the durable record of every message and every delivery, in SQLite (WAL mode,
+// synchronous=FULL). It is the truth of the hub; pipeline stages only pass news of what it
+// holds. All writes go through one group-committing writer (group_commit.h); reads use a
+// small pool of read-only connections, which WAL lets run beside the writer.
+//
+// Message states: received → mapped | filtered | failed (mapping) ; rejected (unparseable or
+// over a limit, kept with the reason) ; duplicate (a resend within the dedupe window).
+// Delivery states, per destination of a mapped message: pending → delivered | failed.
+#pragma once
+
+#include <Poco/Data/SessionPool.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "journal/group_commit.h"
+#include "pathhub/error.h"
+
+namespace pathhub::journal {
+
+using MessageId = std::int64_t;
+
+struct JournalOptions {
+  std::string path = "var/pathhub.db";
+  std::chrono::seconds dedupeWindow{86400};
+};
+
+struct NewMessage {
+  std::string channel;
+  std::string source;     // the source that received it (dedupe scope)
+  std::string peer;       // who sent it, e.g. "127.0.0.1:53122" (history only)
+  std::string controlId;  // MSH-10
+  std::string messageType;
+  std::string bytes;
+  bool rejected = false;  // unparseable or over a limit
+  std::string error;      // why it was rejected
+};
+
+struct Appended {
+  MessageId id = 0;
+  bool duplicate = false;  // same source, control id and bytes within the window
+  MessageId duplicateOf = 0;
+  bool sameIdOtherBytes = false;  // control id reused with different content (warn)
+};
+
+struct PendingDelivery {
+  std::int64_t deliveryId = 0;
+  MessageId messageId = 0;
+  int attempts = 0;
+  std::int64_t nextAttemptAtMs = 0;  // epoch ms; 0 = now
+  std::string bytes;                 // the mapped message
+};
+
+enum class AttemptOutcome { kDelivered, kRetry, kFailed };
+
+struct MessageRecord {
+  MessageId id = 0;
+  std::string channel, controlId, state, error;
+  std::string bytes, mapped;
+};
+
+class Journal {
+ public:
+  static Result<std::unique_ptr<Journal>> open(const JournalOptions& options);
+  ~Journal();
+
+  // Records a received message; returns once it is durable. A duplicate is recorded too
+  // (state "duplicate") and reported, so the caller ACKs it without routing it again.
+  // `onCommitted` (for a new, routable message) runs on the writer thread right after the
+  // commit, in journal order: the place to announce the message to the next stage.
+  Result<Appended> append(const NewMessage& message,
+                          std::function<void(MessageId)> onCommitted = nullptr);
+  // Mapping done: stores the mapped bytes and one pending delivery per destination. Only
+  // the first call for a message has an effect, so a message mapped twice is delivered once.
+  Result<void> markMapped(MessageId id, const std::string& mapped,
+                          const std::vector<std::string>& destinations);
+  Result<void> markFiltered(MessageId id, const std::string& reason);
+  Result<void> markFailed(MessageId id, const std::string& reason);
+  // Records one delivery attempt and what it led to.
+  Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
+                             const std::string& error, std::int64_t nextAttemptAtMs);
+  // New pending deliveries for a delivered or failed message; the old ones stay as history.
+  Result<int> replay(MessageId id, const std::vector<std::string>& destinations);
+  // Deletes messages older than `days` whose every delivery is delivered (or that never had
+  // one to make: filtered, rejected, duplicate). Never touches anything undelivered.
+  Result<int> prune(int days);
+
+  // The next delivery a destination owes, in journal order. Deliveries of a message are
+  // released only once every earlier message of the channel has been mapped, so a message
+  // whose mapping finished early never overtakes one still being mapped.
+  Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
+                                                      const std::string& destination);
+  // Messages received but not yet mapped, oldest first (start-up recovery).
+  Result<std::vector<MessageId>> unmapped(const std::string& channel);
+  Result<MessageRecord> message(MessageId id);
+  // Messages of the channel with at least one pending delivery (back-pressure, status).
+  Result<std::int64_t> undelivered(const std::string& channel);
+  // A state count for tests and status: messages of `channel` in `state`.
+  Result<std::int64_t> countMessages(const std::string& channel, const std::string& state);
+  Result<std::int64_t> countDeliveries(const std::string& channel, const std::string& state);
+
+  GroupCommitter& writer() { return *writer_; }
+
+ private:
+  Journal(JournalOptions options, std::unique_ptr<Poco::Data::SessionPool> readers,
+          std::unique_ptr<GroupCommitter> writer);
+
+  JournalOptions options_;
+  std::unique_ptr<Poco::Data::SessionPool> readers_;
+  std::unique_ptr<GroupCommitter> writer_;
+};
+
+// Milliseconds since the epoch, the journal's clock.
+std::int64_t nowMs();
+
+}  // namespace pathhub::journal

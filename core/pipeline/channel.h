@@ -1,0 +1,83 @@
+// One channel's pipeline: mapper workers → router → one delivery worker per destination,
+// each stage an actor with its own thread and ZeroMQ sockets (inproc), joined PUSH → PULL.
+//
+// The journal is the truth and a ZeroMQ frame only news of it (envelope.h): a received
+// message is announced to the mappers right after its commit; a mapper maps it, records the
+// result and tells the router; the router wakes the destinations concerned; a delivery worker
+// asks the journal for the next delivery it owes, in journal order, and records each attempt.
+// Anything that misses its news (a restart, a full queue) is found again in the journal:
+// idle mappers look for messages left unmapped and idle delivery workers re-read their queue.
+//
+// Channels share nothing but the journal writer, so one channel's fault or backlog never
+// stalls another's stages.
+#pragma once
+
+#include <Poco/Logger.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+#include <zmq.hpp>
+
+#include "config/hub_config.h"
+#include "journal/journal.h"
+#include "pipeline/destination.h"
+#include "pipeline/mapper.h"
+
+namespace pathhub::pipeline {
+
+using MapperFactory = std::function<std::unique_ptr<Mapper>()>;
+using DestinationFactory = std::function<std::unique_ptr<Destination>(
+    const config::DestinationConfig&, const std::string& channel)>;
+
+class Channel {
+ public:
+  Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
+          MapperFactory mappers, DestinationFactory destinations = makeDestination);
+  ~Channel();
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  // Starts every stage and waits until each is ready. Work left in the journal by an earlier
+  // run (unmapped messages, pending deliveries) is picked up from there.
+  Result<void> start();
+  // Stops the stages after the work in hand (a mapping, a delivery attempt) is finished.
+  void stop();
+
+  // Records a message for this channel and, once it is durable, announces it to the mappers.
+  // Returns when it is committed: the caller may acknowledge it then.
+  Result<journal::Appended> accept(const journal::NewMessage& message);
+  // Undelivered messages beyond the channel's backlog limit (read at most every 100 ms).
+  bool overBacklog();
+
+  const config::ChannelConfig& config() const { return config_; }
+
+ private:
+  std::string endpoint(const std::string& stage) const;
+  void mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control);
+  void routerLoop(zmq::socket_t input, zmq::socket_t control);
+  void deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control);
+  bool mapOne(Mapper& mapper, journal::MessageId id, zmq::socket_t& toRouter);
+
+  config::ChannelConfig config_;
+  journal::Journal& journal_;
+  zmq::context_t& zmq_;
+  MapperFactory mappers_;
+  DestinationFactory destinations_;
+  Poco::Logger& log_;
+
+  zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
+  zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop
+  std::vector<std::thread> threads_;
+  std::atomic<bool> running_{false};
+
+  std::mutex backlogMutex_;
+  std::int64_t backlogCheckedAtMs_ = 0;
+  bool overBacklog_ = false;
+};
+
+}  // namespace pathhub::pipeline

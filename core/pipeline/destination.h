@@ -1,0 +1,29 @@
+// A destination delivers one mapped message and says what happened. The core owns retries,
+// backoff, ordering and journal state: a destination never sleeps or retries by itself.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "config/hub_config.h"
+
+namespace pathhub::pipeline {
+
+struct DeliveryResult {
+  enum class Kind { kDelivered, kRetryLater, kRejected };
+  Kind kind = Kind::kDelivered;
+  std::string reason;  // why not delivered; recorded as the attempt's error
+};
+
+class Destination {
+ public:
+  virtual ~Destination() = default;
+  virtual DeliveryResult deliver(const std::string& bytes, std::int64_t messageId) = 0;
+};
+
+// The destination a config entry describes ("mllp" or "file").
+std::unique_ptr<Destination> makeDestination(const config::DestinationConfig& config,
+                                             const std::string& channel);
+
+}  // namespace pathhub::pipeline

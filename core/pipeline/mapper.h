@@ -1,0 +1,39 @@
+// The mapping step of a channel: turns a received message into what its destinations get,
+// and decides which destinations those are. The Lua runtime plugs in here; until it lands the
+// hub uses PassThroughMapper.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pathhub::pipeline {
+
+struct MapContext {
+  std::string channel;
+  std::int64_t messageId = 0;
+};
+
+struct MapResult {
+  enum class Kind { kMapped, kFiltered, kFailed };
+  Kind kind = Kind::kMapped;
+  std::string bytes;                // the mapped message (kMapped)
+  std::vector<std::string> routes;  // destinations; empty means all of the channel's
+  std::string reason;               // why filtered or failed
+};
+
+// One Mapper per mapper worker thread: implementations need not be thread-safe.
+class Mapper {
+ public:
+  virtual ~Mapper() = default;
+  virtual MapResult map(const std::string& bytes, const MapContext& context) = 0;
+};
+
+// Parses the message (so a mapping failure is visible the same way a script's would be) and
+// passes it on unchanged to every destination.
+class PassThroughMapper : public Mapper {
+ public:
+  MapResult map(const std::string& bytes, const MapContext& context) override;
+};
+
+}  // namespace pathhub::pipeline
