@@ -19,16 +19,22 @@ GroupCommitter::~GroupCommitter() {
   thread_.join();
 }
 
-Result<void> GroupCommitter::run(Job job) {
+Result<void> GroupCommitter::run(Job job) { return submit(std::move(job)).get(); }
+
+std::future<Result<void>> GroupCommitter::submit(Job job) {
   std::future<Result<void>> done;
   {
     std::lock_guard lock(mutex_);
-    if (stopping_) return fail(ErrorCode::kIoError, "the journal is closing");
+    if (stopping_) {
+      std::promise<Result<void>> refused;
+      refused.set_value(fail(ErrorCode::kIoError, "the journal is closing"));
+      return refused.get_future();
+    }
     queue_.push_back(Pending{std::move(job), {}});
     done = queue_.back().done.get_future();
   }
   wake_.notify_one();
-  return done.get();
+  return done;
 }
 
 std::uint64_t GroupCommitter::commits() const {

@@ -31,6 +31,9 @@ class GroupCommitter {
 
   // Runs `job` in the next transaction and waits until that transaction is committed.
   Result<void> run(Job job);
+  // The same without waiting: the future is ready once the transaction is committed (or
+  // failed). Lets one thread have many writes in the same group commit.
+  std::future<Result<void>> submit(Job job);
 
   // Transactions committed so far, and jobs they held (for metrics and tests).
   std::uint64_t commits() const;

@@ -164,7 +164,13 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
 
 Result<void> Journal::markMapped(MessageId id, const std::string& mapped,
                                  const std::vector<std::string>& destinations) {
-  return writer_->run([&](Session& s) -> std::function<void()> {
+  return submitMapped(id, mapped, destinations).get();
+}
+
+std::future<Result<void>> Journal::submitMapped(MessageId id, std::string mapped,
+                                                std::vector<std::string> destinations) {
+  return writer_->submit([id, mapped = std::move(mapped), destinations = std::move(destinations)](
+                             Session& s) -> std::function<void()> {
     BLOB bytes = toBlob(mapped);
     std::string channel;
     s << "SELECT channel FROM messages WHERE id = ?", bind(id), into(channel), now;
@@ -203,9 +209,14 @@ Result<void> Journal::markFailed(MessageId id, const std::string& reason) {
 
 Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                                     const std::string& error, std::int64_t nextAttemptAtMs) {
+  return submitAttempt(deliveryId, outcome, error, nextAttemptAtMs).get();
+}
+
+std::future<Result<void>> Journal::submitAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
+                                                 std::string error, std::int64_t nextAttemptAtMs) {
   static const char* const kStates[] = {"delivered", "pending", "failed"};
-  const std::string state = kStates[static_cast<int>(outcome)];
-  return writer_->run([&](Session& s) -> std::function<void()> {
+  return writer_->submit([=, error = std::move(error)](Session& s) -> std::function<void()> {
+    const std::string state = kStates[static_cast<int>(outcome)];
     s << "UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
          " last_error = ?, updated_at = ? WHERE id = ?",
         bind(state), bind(nextAttemptAtMs), bind(error), bind(nowMs()), bind(deliveryId), now;
@@ -269,27 +280,41 @@ Result<int> Journal::prune(int days) {
 
 Result<std::optional<PendingDelivery>> Journal::nextDelivery(const std::string& channel,
                                                              const std::string& destination) {
-  return reading(*readers_, [&](Session& s) -> std::optional<PendingDelivery> {
+  auto batch = pendingDeliveries(channel, destination, Cursor{}, 1);
+  if (!batch) return tl::unexpected(batch.error());
+  if (batch->empty()) return std::optional<PendingDelivery>();
+  return std::optional<PendingDelivery>(std::move(batch->front()));
+}
+
+Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::string& channel,
+                                                                const std::string& destination,
+                                                                Cursor after, int limit) {
+  return reading(*readers_, [&](Session& s) {
     std::vector<Poco::Int64> ids, messageIds, nextAt;
     std::vector<int> attempts;
+    std::vector<BLOB> mapped;
     const Poco::Int64 noLimit = std::numeric_limits<Poco::Int64>::max();
-    s << "SELECT d.id, d.message_id, d.attempts, d.next_attempt_at FROM deliveries d"
+    const Poco::Int64 afterMessage = after.messageId;
+    const Poco::Int64 afterDelivery = after.deliveryId;
+    s << "SELECT d.id, d.message_id, d.attempts, d.next_attempt_at, m.mapped"
+         " FROM deliveries d JOIN messages m ON m.id = d.message_id"
          " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
+         " AND (d.message_id > ? OR (d.message_id = ? AND d.id > ?))"
          " AND d.message_id < COALESCE((SELECT MIN(id) FROM messages"
          "   WHERE channel = ? AND state = 'received'), ?)"
-         " ORDER BY d.message_id, d.id LIMIT 1",
-        bind(channel), bind(destination), bind(channel), bind(noLimit), into(ids), into(messageIds),
-        into(attempts), into(nextAt), now;
-    if (ids.empty()) return std::nullopt;
-    PendingDelivery d;
-    d.deliveryId = ids[0];
-    d.messageId = messageIds[0];
-    d.attempts = attempts[0];
-    d.nextAttemptAtMs = nextAt[0];
-    BLOB mapped;
-    s << "SELECT mapped FROM messages WHERE id = ?", bind(d.messageId), into(mapped), now;
-    d.bytes = fromBlob(mapped);
-    return d;
+         " ORDER BY d.message_id, d.id LIMIT ?",
+        bind(channel), bind(destination), bind(afterMessage), bind(afterMessage),
+        bind(afterDelivery), bind(channel), bind(noLimit), bind(limit), into(ids), into(messageIds),
+        into(attempts), into(nextAt), into(mapped), now;
+    std::vector<PendingDelivery> out(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      out[i].deliveryId = ids[i];
+      out[i].messageId = messageIds[i];
+      out[i].attempts = attempts[i];
+      out[i].nextAttemptAtMs = nextAt[i];
+      out[i].bytes = fromBlob(mapped[i]);
+    }
+    return out;
   });
 }
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -79,11 +80,16 @@ class Journal {
   // the first call for a message has an effect, so a message mapped twice is delivered once.
   Result<void> markMapped(MessageId id, const std::string& mapped,
                           const std::vector<std::string>& destinations);
+  // The same, returning at once: the future is ready when the change is durable.
+  std::future<Result<void>> submitMapped(MessageId id, std::string mapped,
+                                         std::vector<std::string> destinations);
   Result<void> markFiltered(MessageId id, const std::string& reason);
   Result<void> markFailed(MessageId id, const std::string& reason);
   // Records one delivery attempt and what it led to.
   Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                              const std::string& error, std::int64_t nextAttemptAtMs);
+  std::future<Result<void>> submitAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
+                                          std::string error, std::int64_t nextAttemptAtMs);
   // New pending deliveries for a delivered or failed message; the old ones stay as history.
   Result<int> replay(MessageId id, const std::vector<std::string>& destinations);
   // Deletes messages older than `days` whose every delivery is delivered (or that never had
@@ -95,6 +101,14 @@ class Journal {
   // whose mapping finished early never overtakes one still being mapped.
   Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
                                                       const std::string& destination);
+  // Up to `limit` such deliveries after `after` (message id, delivery id), in order.
+  struct Cursor {
+    MessageId messageId = 0;
+    std::int64_t deliveryId = 0;
+  };
+  Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
+                                                         const std::string& destination,
+                                                         Cursor after, int limit);
   // Messages received but not yet mapped, oldest first (start-up recovery).
   Result<std::vector<MessageId>> unmapped(const std::string& channel);
   Result<MessageRecord> message(MessageId id);

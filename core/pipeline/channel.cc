@@ -120,11 +120,11 @@ Result<journal::Appended> Channel::accept(const journal::NewMessage& message) {
     try {
       if (!announce_.send(zmq::buffer(encode(Envelope{Envelope::Kind::kReceived, id, {}})),
                           zmq::send_flags::dontwait)) {
-        log_.warning("channel %s: mapper queue full; message %Ld left for the journal scan",
+        log_.warning("channel %s: mapper queue full; message %?d left for the journal scan",
                      config_.name, static_cast<long long>(id));
       }
     } catch (const zmq::error_t& e) {
-      log_.warning("channel %s: announcing message %Ld failed: %s", config_.name,
+      log_.warning("channel %s: announcing message %?d failed: %s", config_.name,
                    static_cast<long long>(id), std::string(e.what()));
     }
   });
@@ -144,84 +144,97 @@ bool Channel::overBacklog() {
   return overBacklog_;
 }
 
-bool Channel::mapOne(Mapper& mapper, journal::MessageId id, zmq::socket_t& toRouter) {
+std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::MessageId id) {
   auto record = journal_.message(id);
   if (!record) {
-    log_.error("channel %s: cannot read message %Ld: %s", config_.name, static_cast<long long>(id),
+    log_.error("channel %s: cannot read message %?d: %s", config_.name, id,
                record.error().describe());
-    return false;
+    return std::nullopt;
   }
-  if (record->state != "received") return true;  // another worker got there first
+  if (record->state != "received") return std::nullopt;  // another worker got there first
   MapResult result;
   try {
     result = mapper.map(record->bytes, MapContext{config_.name, id});
   } catch (const std::exception& e) {
     result = {MapResult::Kind::kFailed, {}, {}, std::string("mapping threw: ") + e.what()};
   }
-  Result<void> recorded;
-  switch (result.kind) {
-    case MapResult::Kind::kFiltered:
-      recorded = journal_.markFiltered(id, result.reason);
-      break;
-    case MapResult::Kind::kFailed:
-      log_.warning("channel %s: message %Ld failed mapping: %s", config_.name,
-                   static_cast<long long>(id), result.reason);
-      recorded = journal_.markFailed(id, result.reason);
-      break;
-    case MapResult::Kind::kMapped: {
-      std::vector<std::string> routes = result.routes;
-      if (routes.empty()) {
-        for (const auto& d : config_.destinations) routes.push_back(d.name);
+  if (result.kind == MapResult::Kind::kMapped) {
+    std::vector<std::string> routes = result.routes;
+    if (routes.empty()) {
+      for (const auto& d : config_.destinations) routes.push_back(d.name);
+    }
+    for (const auto& r : routes) {
+      const bool known = std::any_of(config_.destinations.begin(), config_.destinations.end(),
+                                     [&r](const auto& d) { return d.name == r; });
+      if (!known) {
+        result = {
+            MapResult::Kind::kFailed, {}, {}, "routed to '" + r + "', which this channel lacks"};
+        break;
       }
-      for (const auto& r : routes) {
-        const bool known = std::any_of(config_.destinations.begin(), config_.destinations.end(),
-                                       [&r](const auto& d) { return d.name == r; });
-        if (!known) {
-          recorded = journal_.markFailed(id, "routed to '" + r + "', which this channel lacks");
-          return static_cast<bool>(recorded);
-        }
-      }
-      recorded = journal_.markMapped(id, result.bytes, routes);
-      if (recorded) {
-        toRouter.send(zmq::buffer(encode(Envelope{Envelope::Kind::kMapped, id, routes})),
-                      zmq::send_flags::dontwait);
-      }
-      break;
+    }
+    if (result.kind == MapResult::Kind::kMapped) {
+      Envelope news{Envelope::Kind::kMapped, id, routes};
+      return PendingMapped{journal_.submitMapped(id, std::move(result.bytes), std::move(routes)),
+                           std::move(news)};
     }
   }
-  if (!recorded) {
-    log_.error("channel %s: cannot record mapping of message %Ld: %s", config_.name,
-               static_cast<long long>(id), recorded.error().describe());
+  Result<void> recorded;
+  if (result.kind == MapResult::Kind::kFiltered) {
+    recorded = journal_.markFiltered(id, result.reason);
+  } else {
+    log_.warning("channel %s: message %?d failed mapping: %s", config_.name, id, result.reason);
+    recorded = journal_.markFailed(id, result.reason);
   }
-  return static_cast<bool>(recorded);
+  if (!recorded) {
+    log_.error("channel %s: cannot record the outcome of message %?d: %s", config_.name, id,
+               recorded.error().describe());
+  }
+  return std::nullopt;
 }
 
 void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control) {
+  constexpr std::size_t kBatch = 128;
   std::unique_ptr<Mapper> mapper = mappers_();
   zmq::socket_t toRouter(zmq_, zmq::socket_type::push);
   toRouter.connect(endpoint("route"));
   for (;;) {
     bool news = false;
     if (!waitForNews(input, control, kIdlePoll, &news)) return;
+    std::vector<journal::MessageId> ids;
     if (news) {
       zmq::message_t frame;
-      if (!input.recv(frame, zmq::recv_flags::dontwait)) continue;
-      auto envelope = decode(frame.to_string_view());
-      if (!envelope) {
-        log_.error("channel %s: bad stage envelope: %s", config_.name, envelope.error().describe());
+      while (ids.size() < kBatch && input.recv(frame, zmq::recv_flags::dontwait)) {
+        auto envelope = decode(frame.to_string_view());
+        if (!envelope) {
+          log_.error("channel %s: bad stage envelope: %s", config_.name,
+                     envelope.error().describe());
+          continue;
+        }
+        ids.push_back(envelope->messageId);
+      }
+    } else {
+      // Idle: map what the journal holds unmapped (after a restart, or news that was lost).
+      // Workers split the scan by id so that they do not race for the same messages.
+      auto unmapped = journal_.unmapped(config_.name);
+      if (!unmapped) continue;
+      for (journal::MessageId id : *unmapped) {
+        if (id % config_.mapperWorkers == worker && ids.size() < kBatch) ids.push_back(id);
+      }
+    }
+    // Map the batch, let its journal writes share group commits, then tell the router about
+    // each message once its deliveries are durable.
+    std::vector<PendingMapped> pending;
+    for (journal::MessageId id : ids) {
+      if (auto p = mapOne(*mapper, id)) pending.push_back(std::move(*p));
+    }
+    for (PendingMapped& p : pending) {
+      auto recorded = p.durable.get();
+      if (!recorded) {
+        log_.error("channel %s: cannot record mapping of message %?d: %s", config_.name,
+                   p.news.messageId, recorded.error().describe());
         continue;
       }
-      mapOne(*mapper, envelope->messageId, toRouter);
-      continue;
-    }
-    // Idle: map what the journal holds unmapped (after a restart, or news that was lost).
-    // Workers split the scan by id so that they do not race for the same messages.
-    auto ids = journal_.unmapped(config_.name);
-    if (!ids) continue;
-    for (journal::MessageId id : *ids) {
-      if (id % config_.mapperWorkers != worker) continue;
-      if (stopRequested(control)) return;
-      mapOne(*mapper, id, toRouter);
+      toRouter.send(zmq::buffer(encode(p.news)), zmq::send_flags::dontwait);
     }
   }
 }
@@ -252,6 +265,7 @@ void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
 }
 
 void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control) {
+  constexpr int kBatch = 128;
   const config::DestinationConfig& dest = config_.destinations[index];
   std::unique_ptr<Destination> destination = destinations_(dest, config_.name);
   auto drain = [&wakeups] {
@@ -259,57 +273,88 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
     while (wakeups.recv(frame, zmq::recv_flags::dontwait)) {
     }
   };
-  for (;;) {
-    if (stopRequested(control)) return;
-    drain();
-    auto next = journal_.nextDelivery(config_.name, dest.name);
-    if (!next) {
-      log_.error("channel %s destination %s: %s", config_.name, dest.name, next.error().describe());
-      if (!waitForNews(wakeups, control, kIdlePoll)) return;
-      continue;
-    }
-    if (!*next) {
-      if (!waitForNews(wakeups, control, kIdlePoll)) return;
-      continue;
-    }
-    const journal::PendingDelivery& d = **next;
-    const std::int64_t waitMs = d.nextAttemptAtMs - journal::nowMs();
-    if (waitMs > 0) {
-      // Holding the queue until the retry is due keeps the destination's order.
-      if (!waitForNews(wakeups, control,
-                       std::chrono::milliseconds(std::min<std::int64_t>(waitMs, 1000)))) {
-        return;
+  // Where this worker has got to in its queue. Successful deliveries are recorded without
+  // waiting (a crash before the record commits means one redelivery, which at-least-once
+  // allows); the cursor keeps them from being offered again meanwhile.
+  journal::Journal::Cursor cursor;
+  std::vector<std::future<Result<void>>> records;
+  auto settle = [&](bool all) {
+    auto done = [](auto& f) {
+      return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    };
+    for (auto it = records.begin(); it != records.end();) {
+      if (!all && !done(*it)) {
+        ++it;
+        continue;
       }
+      if (auto r = it->get(); !r) {
+        log_.error("channel %s destination %s: cannot record a delivery: %s", config_.name,
+                   dest.name, r.error().describe());
+      }
+      it = records.erase(it);
+    }
+  };
+  for (;;) {
+    if (stopRequested(control)) break;
+    drain();
+    settle(false);
+    auto batch = journal_.pendingDeliveries(config_.name, dest.name, cursor, kBatch);
+    if (!batch) {
+      log_.error("channel %s destination %s: %s", config_.name, dest.name,
+                 batch.error().describe());
+      if (!waitForNews(wakeups, control, kIdlePoll)) break;
       continue;
     }
-    DeliveryResult result;
-    try {
-      result = destination->deliver(d.bytes, d.messageId);
-    } catch (const std::exception& e) {
-      result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
+    if (batch->empty()) {
+      // Queue empty as far as the cursor knows: settle the records and start again from the
+      // top next time, which also picks up replayed deliveries of older messages.
+      settle(true);
+      cursor = {};
+      if (!waitForNews(wakeups, control, kIdlePoll)) break;
+      continue;
     }
-    journal::AttemptOutcome outcome = journal::AttemptOutcome::kDelivered;
-    std::int64_t nextAt = 0;
-    if (result.kind != DeliveryResult::Kind::kDelivered) {
+    bool stop = false;
+    for (const journal::PendingDelivery& d : *batch) {
+      const std::int64_t waitMs = d.nextAttemptAtMs - journal::nowMs();
+      if (waitMs > 0) {
+        // Holding the queue until the retry is due keeps the destination's order.
+        stop = !waitForNews(wakeups, control,
+                            std::chrono::milliseconds(std::min<std::int64_t>(waitMs, 1000)));
+        break;
+      }
+      DeliveryResult result;
+      try {
+        result = destination->deliver(d.bytes, d.messageId);
+      } catch (const std::exception& e) {
+        result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
+      }
+      if (result.kind == DeliveryResult::Kind::kDelivered) {
+        records.push_back(
+            journal_.submitAttempt(d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0));
+        cursor = {d.messageId, d.deliveryId};
+        continue;
+      }
       const int attempts = d.attempts + 1;
       const bool exhausted =
           attempts >= dest.retry.maxAttempts || result.kind == DeliveryResult::Kind::kRejected;
-      if (exhausted && !dest.retry.holdOnFailure) {
-        outcome = journal::AttemptOutcome::kFailed;
-      } else {
-        outcome = journal::AttemptOutcome::kRetry;
-        nextAt = journal::nowMs() + backoffDelay(dest.retry, attempts).count();
+      const bool skip = exhausted && !dest.retry.holdOnFailure;
+      const std::int64_t nextAt =
+          skip ? 0 : journal::nowMs() + backoffDelay(dest.retry, attempts).count();
+      log_.warning("channel %s destination %s: message %?d attempt %d failed: %s", config_.name,
+                   dest.name, d.messageId, attempts, result.reason);
+      auto recorded = journal_.recordAttempt(
+          d.deliveryId, skip ? journal::AttemptOutcome::kFailed : journal::AttemptOutcome::kRetry,
+          result.reason, nextAt);
+      if (!recorded) {
+        log_.error("channel %s destination %s: cannot record attempt: %s", config_.name, dest.name,
+                   recorded.error().describe());
+        stop = !waitForNews(wakeups, control, kIdlePoll);
       }
-      log_.warning("channel %s destination %s: message %Ld attempt %d failed: %s", config_.name,
-                   dest.name, static_cast<long long>(d.messageId), attempts, result.reason);
+      if (skip) cursor = {d.messageId, d.deliveryId};
+      break;  // re-read the queue: the failed delivery comes back with its retry time
     }
-    auto recorded = journal_.recordAttempt(d.deliveryId, outcome, result.reason, nextAt);
-    if (!recorded) {
-      log_.error("channel %s destination %s: cannot record attempt: %s", config_.name, dest.name,
-                 recorded.error().describe());
-      if (!waitForNews(wakeups, control, kIdlePoll)) return;
-    }
+    if (stop) break;
   }
+  settle(true);
 }
-
 }  // namespace pathhub::pipeline

@@ -16,8 +16,10 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +28,7 @@
 #include "config/hub_config.h"
 #include "journal/journal.h"
 #include "pipeline/destination.h"
+#include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
 
 namespace pathhub::pipeline {
@@ -61,7 +64,12 @@ class Channel {
   void mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control);
   void routerLoop(zmq::socket_t input, zmq::socket_t control);
   void deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control);
-  bool mapOne(Mapper& mapper, journal::MessageId id, zmq::socket_t& toRouter);
+  // A mapped message whose journal write is in flight, and the news to send once it is durable.
+  struct PendingMapped {
+    std::future<Result<void>> durable;
+    Envelope news;
+  };
+  std::optional<PendingMapped> mapOne(Mapper& mapper, journal::MessageId id);
 
   config::ChannelConfig config_;
   journal::Journal& journal_;

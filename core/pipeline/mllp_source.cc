@@ -94,7 +94,7 @@ std::optional<std::string> MllpSource::handle(const mllp::DecodedFrame& frame) {
                          textOnly("message not stored, resend later: " + appended.error().text));
   }
   if (appended->sameIdOtherBytes) {
-    log_.warning("channel %s: control id %s reused with different content (message %Ld)",
+    log_.warning("channel %s: control id %s reused with different content (message %?d)",
                  config.name, record.controlId, static_cast<long long>(appended->id));
   }
   if (!hl7::wantsAck(*message, hl7::AckCode::kAccept)) return std::string();
