@@ -149,7 +149,8 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
     }
     BLOB bytes = toBlob(m.bytes);
     s << "INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
-         " content_hash, bytes, state, error, duplicate_of) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+         " content_hash, bytes, state, error, duplicate_of)"
+         " VALUES(?, ?, ?, ?, ?, ?, ?, COALESCE(?, x''), ?, ?, ?)",
         bind(m.channel), bind(m.source), bind(m.peer), bind(m.controlId), bind(m.messageType),
         bind(nowMs()), bind(hash), use(bytes), bind(state), bind(m.error),
         bind(static_cast<Poco::Int64>(out.duplicateOf)), now;
@@ -174,7 +175,8 @@ std::future<Result<void>> Journal::submitMapped(MessageId id, std::string mapped
     BLOB bytes = toBlob(mapped);
     std::string channel;
     s << "SELECT channel FROM messages WHERE id = ?", bind(id), into(channel), now;
-    s << "UPDATE messages SET state = 'mapped', mapped = ? WHERE id = ? AND state = 'received'",
+    s << "UPDATE messages SET state = 'mapped', mapped = COALESCE(?, x'') WHERE id = ?"
+         " AND state = 'received'",
         use(bytes), bind(id), now;
     int changed = 0;
     s << "SELECT changes()", into(changed), now;

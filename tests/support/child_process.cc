@@ -44,6 +44,12 @@ ChildProcess::~ChildProcess() {
   if (!stopped_) stop();
 }
 
+void ChildProcess::kill() {
+  stopped_ = true;
+  Poco::Process::kill(*handle_);
+  handle_->wait();
+}
+
 std::string ChildProcess::readLine() {
   std::string line;
   std::getline(*stream_, line);

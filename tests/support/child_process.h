@@ -34,6 +34,8 @@ class ChildProcess {
   std::string readLine();
   // Sends SIGTERM, waits, and returns the exit code and the rest of stdout.
   int stop(std::string* restOfOutput = nullptr);
+  // Sends SIGKILL and waits: the child gets no chance to clean up.
+  void kill();
 
  private:
   Poco::Pipe out_;

@@ -1,0 +1,123 @@
+// The daemon test fixture (see hub_fixture.h).
+#include "hub_fixture.h"
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "corpus.h"
+#include "hl7/message.h"
+
+namespace pathhub::testing {
+
+std::uint16_t freePort() {
+  Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return probe.address().port();
+}
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return done();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+bool accepting(std::uint16_t port) {
+  try {
+    Poco::Net::StreamSocket s;
+    s.connect(Poco::Net::SocketAddress("127.0.0.1", port), Poco::Timespan(0, 200000));
+    return true;
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
+HubFixture::HubFixture() {
+  static int counter = 0;
+  dir = std::filesystem::temp_directory_path() /
+        ("pathhub-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "sink");
+  configPath = dir / "pathhub.xml";
+  sourcePort = freePort();
+  sinkPort = freePort();
+}
+
+HubFixture::~HubFixture() {
+  hub_.reset();
+  sink_.reset();
+  std::filesystem::remove_all(dir);
+}
+
+void HubFixture::writeConfig() {
+  std::ofstream(configPath) << "<pathhub>\n"
+                            << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
+                            << "  <log level=\"warning\"/>\n"
+                            << "  <channel name=\"lab\">\n"
+                            << "    <source type=\"mllp\" listen=\"127.0.0.1:" << sourcePort
+                            << "\" " << sourceExtras << "/>\n"
+                            << "    <destination name=\"gp\" type=\"mllp\" endpoint=\"127.0.0.1:"
+                            << sinkPort << "\" connectTimeoutMs=\"500\" ackTimeoutMs=\"2000\"/>\n"
+                            << "    " << backlog << "\n"
+                            << "    " << channelExtras << "\n"
+                            << "  </channel>\n"
+                            << "</pathhub>\n";
+}
+
+void HubFixture::startHub() {
+  if (!std::filesystem::exists(configPath)) writeConfig();
+  hub_ = std::make_unique<ChildProcess>("pathhub",
+                                        std::vector<std::string>{"--config", configPath.string()});
+  ASSERT_TRUE(waitUntil([this] { return accepting(sourcePort); })) << "pathhub did not start";
+}
+
+void HubFixture::killHub() {
+  if (hub_) hub_->kill();
+  hub_.reset();
+}
+
+int HubFixture::stopHub() {
+  const int code = hub_ ? hub_->stop() : -1;
+  hub_.reset();
+  return code;
+}
+
+void HubFixture::startSink(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"--listen", "127.0.0.1:" + std::to_string(sinkPort), "--save",
+                                   (dir / "sink").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  sink_ = std::make_unique<ChildProcess>("hl7sink", args);
+  ASSERT_EQ(sink_->readLine().rfind("hl7sink listening", 0), 0u);
+}
+
+void HubFixture::stopSink() {
+  if (sink_) sink_->stop();
+  sink_.reset();
+}
+
+std::vector<std::string> HubFixture::received() const {
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "sink")) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> ids;
+  for (const auto& f : files) {
+    auto m = hl7::Message::parse(readFile(f));
+    ids.push_back(m ? m->controlId() : "<unparseable>");
+  }
+  return ids;
+}
+
+std::size_t HubFixture::receivedCount() const {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "sink")) ++n;
+  return n;
+}
+
+}  // namespace pathhub::testing

@@ -1,0 +1,57 @@
+// Running the real pathhub daemon in a test: a temporary folder with its config and journal,
+// free ports on 127.0.0.1, an optional hl7sink as its MLLP destination, and helpers to wait
+// for events with a deadline instead of sleeping.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "child_process.h"
+
+namespace pathhub::testing {
+
+// A port that was free a moment ago.
+std::uint16_t freePort();
+// Polls `done` every 20 ms until it is true or `timeout` passes; returns the last answer.
+bool waitUntil(const std::function<bool()>& done,
+               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// Whether something accepts TCP connections on 127.0.0.1:port.
+bool accepting(std::uint16_t port);
+
+class HubFixture {
+ public:
+  HubFixture();
+  ~HubFixture();
+
+  // The <channel> body's extra settings; source and the sink destination are filled in.
+  std::string channelExtras = "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"1000000\"/>";
+  std::string sourceExtras;
+  std::string backlog;
+
+  void writeConfig();
+  void startHub();  // waits until the MLLP source accepts connections
+  void killHub();   // SIGKILL, no clean-up
+  int stopHub();    // SIGTERM; returns the exit code
+  void startSink(const std::vector<std::string>& extra = {});
+  void stopSink();
+
+  // Control ids (MSH-10) of the messages the sink saved, in arrival order.
+  std::vector<std::string> received() const;
+  std::size_t receivedCount() const;
+
+  std::filesystem::path dir;
+  std::filesystem::path configPath;
+  std::uint16_t sourcePort = 0;
+  std::uint16_t sinkPort = 0;
+
+ private:
+  std::unique_ptr<ChildProcess> hub_;
+  std::unique_ptr<ChildProcess> sink_;
+};
+
+}  // namespace pathhub::testing
