@@ -1,0 +1,183 @@
+// The journal on a real SQLite file: group commit, dedupe, states, delivery order, replay,
+// retention.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "journal/journal.h"
+
+namespace pathhub::journal {
+namespace {
+
+class JournalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static int n = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n)) /
+            "j.db";
+    std::filesystem::remove_all(path_.parent_path());
+    open();
+  }
+  void TearDown() override {
+    journal_.reset();
+    std::filesystem::remove_all(path_.parent_path());
+  }
+  void open(std::chrono::seconds window = std::chrono::seconds(3600)) {
+    journal_.reset();
+    auto j = Journal::open({path_.string(), window});
+    ASSERT_TRUE(j) << j.error().describe();
+    journal_ = std::move(*j);
+  }
+  NewMessage message(const std::string& controlId, const std::string& body = "x") {
+    NewMessage m;
+    m.channel = "lab";
+    m.source = "lab/mllp";
+    m.controlId = controlId;
+    m.messageType = "ORU^R01";
+    m.bytes = "MSH|^~\\&|A||||||ORU^R01|" + controlId + "|P|2.4\rNTE|1||" + body + "\r";
+    return m;
+  }
+  MessageId append(const std::string& controlId, const std::string& body = "x") {
+    auto a = journal_->append(message(controlId, body));
+    EXPECT_TRUE(a) << a.error().describe();
+    return a ? a->id : 0;
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<Journal> journal_;
+};
+
+TEST_F(JournalTest, OpensInWalModeAndKeepsMessagesAcrossReopen) {
+  const MessageId id = append("M1");
+  open();
+  auto record = journal_->message(id);
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->state, "received");
+  EXPECT_EQ(record->controlId, "M1");
+  EXPECT_TRUE(std::filesystem::exists(path_.string() + "-wal"));
+}
+
+TEST_F(JournalTest, ConcurrentAppendsShareCommits) {
+  constexpr int kThreads = 8, kEach = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) append("T" + std::to_string(t) + "-" + std::to_string(i));
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(*journal_->countMessages("lab", "received"), kThreads * kEach);
+  EXPECT_EQ(journal_->writer().jobs(), static_cast<std::uint64_t>(kThreads * kEach));
+  // Group commit: fewer transactions than writes (each fsync carried several messages).
+  EXPECT_LT(journal_->writer().commits(), journal_->writer().jobs());
+}
+
+TEST_F(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
+  const MessageId first = append("D1");
+  auto again = journal_->append(message("D1"));
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->duplicate);
+  EXPECT_EQ(again->duplicateOf, first);
+  auto changed = journal_->append(message("D1", "other content"));
+  ASSERT_TRUE(changed);
+  EXPECT_FALSE(changed->duplicate);
+  EXPECT_TRUE(changed->sameIdOtherBytes);
+  NewMessage otherSource = message("D1");
+  otherSource.source = "other/mllp";
+  EXPECT_FALSE(journal_->append(otherSource)->duplicate);
+  EXPECT_EQ(*journal_->countMessages("lab", "duplicate"), 1);
+  EXPECT_EQ(*journal_->countMessages("lab", "received"), 3);
+}
+
+TEST_F(JournalTest, DedupeWindowZeroTurnsDedupeOff) {
+  open(std::chrono::seconds(0));
+  append("W1");
+  EXPECT_FALSE(journal_->append(message("W1"))->duplicate);
+}
+
+TEST_F(JournalTest, CommittedCallbackRunsForNewMessagesOnly) {
+  std::vector<MessageId> announced;
+  auto a = journal_->append(message("C1"), [&](MessageId id) { announced.push_back(id); });
+  auto dup = journal_->append(message("C1"), [&](MessageId id) { announced.push_back(id); });
+  NewMessage bad = message("C2");
+  bad.rejected = true;
+  bad.error = "unparseable";
+  auto rejected = journal_->append(bad, [&](MessageId id) { announced.push_back(id); });
+  ASSERT_TRUE(a && dup && rejected);
+  EXPECT_EQ(announced, std::vector<MessageId>{a->id});
+  EXPECT_EQ(journal_->message(rejected->id)->error, "unparseable");
+}
+
+TEST_F(JournalTest, DeliveriesWaitForEveryEarlierMessageToBeMapped) {
+  const MessageId first = append("O1");
+  const MessageId second = append("O2");
+  ASSERT_TRUE(journal_->markMapped(second, "two", {"gp"}));
+  // O2 is mapped but O1 is not: nothing may be delivered yet, or O2 would overtake O1.
+  EXPECT_FALSE(journal_->nextDelivery("lab", "gp")->has_value());
+  ASSERT_TRUE(journal_->markMapped(first, "one", {"gp"}));
+  auto next = journal_->nextDelivery("lab", "gp");
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->messageId, first);
+  EXPECT_EQ((*next)->bytes, "one");
+  ASSERT_TRUE(journal_->recordAttempt((*next)->deliveryId, AttemptOutcome::kDelivered, "", 0));
+  EXPECT_EQ((*journal_->nextDelivery("lab", "gp"))->messageId, second);
+}
+
+TEST_F(JournalTest, MappingTwiceCreatesOneDelivery) {
+  const MessageId id = append("I1");
+  ASSERT_TRUE(journal_->markMapped(id, "m", {"gp", "epr"}));
+  ASSERT_TRUE(journal_->markMapped(id, "m", {"gp", "epr"}));
+  EXPECT_EQ(*journal_->countDeliveries("lab", "pending"), 2);
+}
+
+TEST_F(JournalTest, RetriesKeepTheDeliveryPendingWithItsError) {
+  const MessageId id = append("R1");
+  ASSERT_TRUE(journal_->markMapped(id, "m", {"gp"}));
+  auto d = **journal_->nextDelivery("lab", "gp");
+  ASSERT_TRUE(journal_->recordAttempt(d.deliveryId, AttemptOutcome::kRetry, "AE: busy", 12345));
+  auto again = **journal_->nextDelivery("lab", "gp");
+  EXPECT_EQ(again.attempts, 1);
+  EXPECT_EQ(again.nextAttemptAtMs, 12345);
+  ASSERT_TRUE(journal_->recordAttempt(d.deliveryId, AttemptOutcome::kFailed, "gave up", 0));
+  EXPECT_FALSE(journal_->nextDelivery("lab", "gp")->has_value());
+  EXPECT_EQ(*journal_->countDeliveries("lab", "failed"), 1);
+}
+
+TEST_F(JournalTest, ReplayAddsDeliveriesAndKeepsHistory) {
+  const MessageId id = append("P1");
+  ASSERT_TRUE(journal_->markMapped(id, "m", {"gp"}));
+  auto d = **journal_->nextDelivery("lab", "gp");
+  ASSERT_TRUE(journal_->recordAttempt(d.deliveryId, AttemptOutcome::kDelivered, "", 0));
+  auto replayed = journal_->replay(id, {"gp"});
+  ASSERT_TRUE(replayed);
+  EXPECT_EQ(*replayed, 1);
+  EXPECT_EQ(*journal_->countDeliveries("lab", "delivered"), 1);
+  EXPECT_EQ(*journal_->countDeliveries("lab", "pending"), 1);
+  const MessageId unmapped = append("P2");
+  auto refused = journal_->replay(unmapped, {"gp"});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().text.find("only mapped messages"), std::string::npos);
+}
+
+TEST_F(JournalTest, PruningNeverRemovesAnythingUndelivered) {
+  const MessageId delivered = append("X1");
+  const MessageId pending = append("X2");
+  const MessageId unmapped = append("X3");
+  ASSERT_TRUE(journal_->markMapped(delivered, "m", {"gp"}));
+  ASSERT_TRUE(journal_->markMapped(pending, "m", {"gp"}));
+  auto d = **journal_->nextDelivery("lab", "gp");
+  ASSERT_TRUE(journal_->recordAttempt(d.deliveryId, AttemptOutcome::kDelivered, "", 0));
+  // Retention 0 days: everything is old enough; only the finished message may go.
+  auto removed = journal_->prune(0);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, 1);
+  EXPECT_FALSE(journal_->message(delivered));
+  EXPECT_TRUE(journal_->message(pending));
+  EXPECT_TRUE(journal_->message(unmapped));
+}
+
+}  // namespace
+}  // namespace pathhub::journal
