@@ -36,7 +36,9 @@ const std::map<std::string, Schema>& schema() {
       {"log", {{"level", "file"}, {}}},
       {"channel", {{"name"}, {"source", "mapper", "destination", "backlog", "retry"}}},
       {"source",
-       {{"type", "listen", "maxConnections", "idleTimeoutSeconds", "maxMessageBytes"}, {}}},
+       {{"type", "listen", "maxConnections", "idleTimeoutSeconds", "maxMessageBytes", "directory",
+         "pattern", "archive", "errors", "pollMs"},
+        {}}},
       {"mapper", {{"workers"}, {}}},
       {"destination",
        {{"name", "type", "endpoint", "connectTimeoutMs", "ackTimeoutMs", "directory"}, {"retry"}}},
@@ -170,8 +172,17 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where) {
   if (!source.present()) {
     ch.missing("needs a <source>");
   } else {
-    c.source.type = source.choice("type", "mllp", {"mllp"});
+    c.source.type = source.choice("type", "mllp", {"mllp", "file"});
     c.source.listen = source.endpoint("listen", c.source.listen, true);
+    c.source.directory = source.text("directory", "");
+    c.source.pattern = source.text("pattern", c.source.pattern);
+    c.source.archive = source.text("archive", c.source.directory + "/archive");
+    c.source.errors = source.text("errors", c.source.directory + "/error");
+    c.source.pollInterval = std::chrono::milliseconds(
+        source.number("pollMs", c.source.pollInterval.count(), 10, 3600000));
+    if (c.source.type == "file" && c.source.directory.empty()) {
+      source.missing("a file source needs directory=\"...\"");
+    }
     c.source.maxConnections =
         static_cast<int>(source.number("maxConnections", c.source.maxConnections, 1, 10000));
     c.source.idleTimeout = std::chrono::seconds(
@@ -265,7 +276,8 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
     ChannelConfig c = readChannel(ch, where);
     const std::string listen = c.source.listen.host + ":" + std::to_string(c.source.listen.port);
     const bool hasSource = ch.child("source", "").present();
-    if (hasSource && c.source.listen.port != 0 && !listeners.insert(listen).second) {
+    if (hasSource && c.source.type == "mllp" && c.source.listen.port != 0 &&
+        !listeners.insert(listen).second) {
       ch.missing("source listens on " + listen + ", as another channel does");
     }
     hub.channels.push_back(std::move(c));

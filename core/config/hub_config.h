@@ -24,11 +24,18 @@ struct RetryPolicy {
 };
 
 struct SourceConfig {
-  std::string type = "mllp";
+  std::string type = "mllp";  // "mllp" or "file"
+  std::size_t maxMessageBytes = 16 * 1024 * 1024;
+  // mllp
   mllp::Endpoint listen{"127.0.0.1", 2575};
   int maxConnections = 64;
   std::chrono::seconds idleTimeout{600};
-  std::size_t maxMessageBytes = 16 * 1024 * 1024;
+  // file
+  std::string directory;          // where files are picked up
+  std::string pattern = "*.hl7";  // which names (glob: * and ?)
+  std::string archive;            // where processed files go; default <directory>/archive
+  std::string errors;             // where files with a rejected message go; <directory>/error
+  std::chrono::milliseconds pollInterval{1000};
 };
 
 struct DestinationConfig {

@@ -23,7 +23,7 @@ Result<void> Hub::start() {
     channels_.push_back(std::move(channel));
   }
   for (auto& channel : channels_) {
-    auto source = std::make_unique<pipeline::MllpSource>(*channel);
+    auto source = pipeline::makeSource(*channel);
     if (auto ok = source->start(); !ok) return ok;
     sources_.push_back(std::move(source));
   }

@@ -10,7 +10,7 @@
 #include "config/hub_config.h"
 #include "journal/journal.h"
 #include "pipeline/channel.h"
-#include "pipeline/mllp_source.h"
+#include "pipeline/source.h"
 
 namespace pathhub::daemon {
 
@@ -29,7 +29,7 @@ class Hub {
   std::unique_ptr<journal::Journal> journal_;
   zmq::context_t zmq_;
   std::vector<std::unique_ptr<pipeline::Channel>> channels_;
-  std::vector<std::unique_ptr<pipeline::MllpSource>> sources_;
+  std::vector<std::unique_ptr<pipeline::Source>> sources_;
 };
 
 }  // namespace pathhub::daemon

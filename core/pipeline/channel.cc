@@ -114,6 +114,15 @@ void Channel::stop() {
 }
 
 Result<journal::Appended> Channel::accept(const journal::NewMessage& message) {
+  auto appended = announceAfterCommit(message);
+  if (appended && !appended->duplicate && !message.rejected) {
+    std::lock_guard lock(backlogMutex_);
+    ++admittedSinceCount_;
+  }
+  return appended;
+}
+
+Result<journal::Appended> Channel::announceAfterCommit(const journal::NewMessage& message) {
   return journal_.append(message, [this](journal::MessageId id) {
     // On the journal writer thread, right after the commit: never block it (other channels
     // share it). If the queue is full the message stays "received" and an idle mapper finds it.
@@ -134,14 +143,16 @@ bool Channel::overBacklog() {
   std::lock_guard lock(backlogMutex_);
   const std::int64_t now = journal::nowMs();
   if (now - backlogCheckedAtMs_ >= 100) {
-    backlogCheckedAtMs_ = now;
     auto pending = journal_.undelivered(config_.name);
     auto unmapped = journal_.countMessages(config_.name, "received");
     if (pending && unmapped) {
-      overBacklog_ = static_cast<std::size_t>(*pending + *unmapped) >= config_.backlogLimit;
+      backlogCheckedAtMs_ = now;
+      backlogCounted_ = *pending + *unmapped;
+      admittedSinceCount_ = 0;
     }
   }
-  return overBacklog_;
+  // Messages admitted since the count are added, so a burst cannot overshoot the limit.
+  return static_cast<std::size_t>(backlogCounted_ + admittedSinceCount_) >= config_.backlogLimit;
 }
 
 std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::MessageId id) {

@@ -54,13 +54,15 @@ class Channel {
   // Records a message for this channel and, once it is durable, announces it to the mappers.
   // Returns when it is committed: the caller may acknowledge it then.
   Result<journal::Appended> accept(const journal::NewMessage& message);
-  // Undelivered messages beyond the channel's backlog limit (read at most every 100 ms).
+  // Whether undelivered messages have reached the channel's backlog limit (counted in the
+  // journal at most every 100 ms, plus what was accepted since).
   bool overBacklog();
 
   const config::ChannelConfig& config() const { return config_; }
 
  private:
   std::string endpoint(const std::string& stage) const;
+  Result<journal::Appended> announceAfterCommit(const journal::NewMessage& message);
   void mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control);
   void routerLoop(zmq::socket_t input, zmq::socket_t control);
   void deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control);
@@ -85,7 +87,8 @@ class Channel {
 
   std::mutex backlogMutex_;
   std::int64_t backlogCheckedAtMs_ = 0;
-  bool overBacklog_ = false;
+  std::int64_t backlogCounted_ = 0;      // undelivered messages at the last count
+  std::int64_t admittedSinceCount_ = 0;  // accepted since then
 };
 
 }  // namespace pathhub::pipeline

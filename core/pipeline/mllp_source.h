@@ -12,14 +12,15 @@
 #include "config/hub_config.h"
 #include "mllp/mllp_server.h"
 #include "pipeline/channel.h"
+#include "pipeline/source.h"
 
 namespace pathhub::pipeline {
 
-class MllpSource {
+class MllpSource : public Source {
  public:
   explicit MllpSource(Channel& channel);
-  Result<void> start();
-  void stop();
+  Result<void> start() override;
+  void stop() override;
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:

@@ -57,25 +57,32 @@ HubFixture::~HubFixture() {
 }
 
 void HubFixture::writeConfig() {
-  std::ofstream(configPath) << "<pathhub>\n"
-                            << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
-                            << "  <log level=\"warning\"/>\n"
-                            << "  <channel name=\"lab\">\n"
-                            << "    <source type=\"mllp\" listen=\"127.0.0.1:" << sourcePort
-                            << "\" " << sourceExtras << "/>\n"
-                            << "    <destination name=\"gp\" type=\"mllp\" endpoint=\"127.0.0.1:"
-                            << sinkPort << "\" connectTimeoutMs=\"500\" ackTimeoutMs=\"2000\"/>\n"
-                            << "    " << backlog << "\n"
-                            << "    " << channelExtras << "\n"
-                            << "  </channel>\n"
-                            << "</pathhub>\n";
+  const std::string source =
+      !sourceElement.empty()
+          ? sourceElement
+          : "<source type=\"mllp\" listen=\"127.0.0.1:" + std::to_string(sourcePort) + "\" " +
+                sourceExtras + "/>";
+  std::ofstream out(configPath);
+  out << "<pathhub>\n"
+      << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
+      << "  <log level=\"warning\"/>\n"
+      << "  <channel name=\"lab\">\n"
+      << "    " << source << "\n"
+      << "    <destination name=\"gp\" type=\"mllp\" endpoint=\"127.0.0.1:" << sinkPort
+      << "\" connectTimeoutMs=\"500\" ackTimeoutMs=\"2000\"/>\n"
+      << "    " << backlog << "\n"
+      << "    " << channelExtras << "\n"
+      << "  </channel>\n"
+      << "</pathhub>\n";
 }
 
 void HubFixture::startHub() {
   if (!std::filesystem::exists(configPath)) writeConfig();
   hub_ = std::make_unique<ChildProcess>("pathhub",
                                         std::vector<std::string>{"--config", configPath.string()});
-  ASSERT_TRUE(waitUntil([this] { return accepting(sourcePort); })) << "pathhub did not start";
+  if (sourceElement.empty()) {
+    ASSERT_TRUE(waitUntil([this] { return accepting(sourcePort); })) << "pathhub did not start";
+  }
 }
 
 void HubFixture::killHub() {

@@ -31,6 +31,7 @@ class HubFixture {
   // The <channel> body's extra settings; source and the sink destination are filled in.
   std::string channelExtras = "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"1000000\"/>";
   std::string sourceExtras;
+  std::string sourceElement;  // replaces the MLLP <source> when set (e.g. a file source)
   std::string backlog;
 
   void writeConfig();

@@ -1,7 +1,7 @@
 // Configuration loading: the shipped files, defaults, and every problem reported at once.
-#include <gtest/gtest.h>
-
 #include "config/hub_config.h"
+
+#include <gtest/gtest.h>
 
 namespace pathhub::config {
 namespace {

@@ -1,12 +1,12 @@
 // The journal on a real SQLite file: group commit, dedupe, states, delivery order, replay,
 // retention.
+#include "journal/journal.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <thread>
-
-#include "journal/journal.h"
 
 namespace pathhub::journal {
 namespace {
@@ -16,8 +16,7 @@ class JournalTest : public ::testing::Test {
   void SetUp() override {
     static int n = 0;
     path_ = std::filesystem::temp_directory_path() /
-            ("journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n)) /
-            "j.db";
+            ("journal-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n)) / "j.db";
     std::filesystem::remove_all(path_.parent_path());
     open();
   }
