@@ -5,9 +5,11 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <limits>
+#include <mutex>
 
 namespace pathhub::journal {
 namespace {
@@ -90,6 +92,12 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
   ErrorContext ctx;
   ctx.file = options.path;
   try {
+    static std::once_flag configured;
+    std::call_once(configured, [] {
+      // SQLite's memory statistics take a process-wide mutex on every allocation, which the
+      // writer and the reader threads would contend on; pathhub does not use them.
+      sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
     Poco::Data::SQLite::Connector::registerConnector();
     const auto parent = std::filesystem::path(options.path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);

@@ -101,7 +101,7 @@ Result<void> Channel::start() {
 void Channel::stop() {
   if (!running_.exchange(false)) return;
   try {
-    control_.send(zmq::buffer(encode(Envelope{Envelope::Kind::kStop, 0, {}})),
+    control_.send(zmq::buffer(encode(Envelope{Envelope::Kind::kStop, 0, {}, {}})),
                   zmq::send_flags::dontwait);
   } catch (const zmq::error_t& e) {
     log_.error("channel %s: stop signal failed: %s", config_.name, std::string(e.what()));
@@ -123,12 +123,13 @@ Result<journal::Appended> Channel::accept(const journal::NewMessage& message) {
 }
 
 Result<journal::Appended> Channel::announceAfterCommit(const journal::NewMessage& message) {
-  return journal_.append(message, [this](journal::MessageId id) {
+  return journal_.append(message, [this, &message](journal::MessageId id) {
     // On the journal writer thread, right after the commit: never block it (other channels
     // share it). If the queue is full the message stays "received" and an idle mapper finds it.
     try {
-      if (!announce_.send(zmq::buffer(encode(Envelope{Envelope::Kind::kReceived, id, {}})),
-                          zmq::send_flags::dontwait)) {
+      if (!announce_.send(
+              zmq::buffer(encode(Envelope{Envelope::Kind::kReceived, id, {}, message.bytes})),
+              zmq::send_flags::dontwait)) {
         log_.warning("channel %s: mapper queue full; message %?d left for the journal scan",
                      config_.name, static_cast<long long>(id));
       }
@@ -140,32 +141,48 @@ Result<journal::Appended> Channel::announceAfterCommit(const journal::NewMessage
 }
 
 bool Channel::overBacklog() {
-  std::lock_guard lock(backlogMutex_);
   const std::int64_t now = journal::nowMs();
-  if (now - backlogCheckedAtMs_ >= 100) {
+  bool refresh = false;
+  {
+    std::lock_guard lock(backlogMutex_);
+    if (now - backlogCheckedAtMs_ >= 100 && !backlogRefreshing_) {
+      backlogRefreshing_ = refresh = true;
+    }
+  }
+  if (refresh) {
+    // One thread counts in the journal, outside the lock; the others use the last count.
     auto pending = journal_.undelivered(config_.name);
     auto unmapped = journal_.countMessages(config_.name, "received");
+    std::lock_guard lock(backlogMutex_);
+    backlogRefreshing_ = false;
     if (pending && unmapped) {
       backlogCheckedAtMs_ = now;
       backlogCounted_ = *pending + *unmapped;
       admittedSinceCount_ = 0;
     }
   }
+  std::lock_guard lock(backlogMutex_);
   // Messages admitted since the count are added, so a burst cannot overshoot the limit.
   return static_cast<std::size_t>(backlogCounted_ + admittedSinceCount_) >= config_.backlogLimit;
 }
 
-std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::MessageId id) {
-  auto record = journal_.message(id);
-  if (!record) {
-    log_.error("channel %s: cannot read message %?d: %s", config_.name, id,
-               record.error().describe());
-    return std::nullopt;
+std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::MessageId id,
+                                                      const std::string* received) {
+  std::string fromJournal;
+  if (!received) {
+    auto record = journal_.message(id);
+    if (!record) {
+      log_.error("channel %s: cannot read message %?d: %s", config_.name, id,
+                 record.error().describe());
+      return std::nullopt;
+    }
+    if (record->state != "received") return std::nullopt;  // another worker got there first
+    fromJournal = std::move(record->bytes);
+    received = &fromJournal;
   }
-  if (record->state != "received") return std::nullopt;  // another worker got there first
   MapResult result;
   try {
-    result = mapper.map(record->bytes, MapContext{config_.name, id});
+    result = mapper.map(*received, MapContext{config_.name, id});
   } catch (const std::exception& e) {
     result = {MapResult::Kind::kFailed, {}, {}, std::string("mapping threw: ") + e.what()};
   }
@@ -184,7 +201,7 @@ std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::M
       }
     }
     if (result.kind == MapResult::Kind::kMapped) {
-      Envelope news{Envelope::Kind::kMapped, id, routes};
+      Envelope news{Envelope::Kind::kMapped, id, routes, {}};
       return PendingMapped{journal_.submitMapped(id, std::move(result.bytes), std::move(routes)),
                            std::move(news)};
     }
@@ -212,6 +229,7 @@ void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control)
     bool news = false;
     if (!waitForNews(input, control, kIdlePoll, &news)) return;
     std::vector<journal::MessageId> ids;
+    std::vector<std::string> bytes;  // as announced; empty when read from the journal
     if (news) {
       zmq::message_t frame;
       while (ids.size() < kBatch && input.recv(frame, zmq::recv_flags::dontwait)) {
@@ -222,6 +240,7 @@ void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control)
           continue;
         }
         ids.push_back(envelope->messageId);
+        bytes.push_back(std::move(envelope->payload));
       }
     } else {
       // Idle: map what the journal holds unmapped (after a restart, or news that was lost).
@@ -235,8 +254,9 @@ void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control)
     // Map the batch, let its journal writes share group commits, then tell the router about
     // each message once its deliveries are durable.
     std::vector<PendingMapped> pending;
-    for (journal::MessageId id : ids) {
-      if (auto p = mapOne(*mapper, id)) pending.push_back(std::move(*p));
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const std::string* announced = i < bytes.size() ? &bytes[i] : nullptr;
+      if (auto p = mapOne(*mapper, ids[i], announced)) pending.push_back(std::move(*p));
     }
     for (PendingMapped& p : pending) {
       auto recorded = p.durable.get();

@@ -71,7 +71,9 @@ class Channel {
     std::future<Result<void>> durable;
     Envelope news;
   };
-  std::optional<PendingMapped> mapOne(Mapper& mapper, journal::MessageId id);
+  // Maps one message: its bytes as announced, or read from the journal when null.
+  std::optional<PendingMapped> mapOne(Mapper& mapper, journal::MessageId id,
+                                      const std::string* received);
 
   config::ChannelConfig config_;
   journal::Journal& journal_;
@@ -89,6 +91,7 @@ class Channel {
   std::int64_t backlogCheckedAtMs_ = 0;
   std::int64_t backlogCounted_ = 0;      // undelivered messages at the last count
   std::int64_t admittedSinceCount_ = 0;  // accepted since then
+  bool backlogRefreshing_ = false;
 };
 
 }  // namespace pathhub::pipeline

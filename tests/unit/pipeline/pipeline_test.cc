@@ -14,18 +14,21 @@ namespace pathhub::pipeline {
 namespace {
 
 TEST(Envelope, RoundTripsAndRefusesMalformedFrames) {
-  Envelope e{Envelope::Kind::kMapped, 1234567890123, {"gp", "epr"}};
+  Envelope e{Envelope::Kind::kMapped, 1234567890123, {"gp", "epr"}, "MSH|payload"};
   auto back = decode(encode(e));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->kind, Envelope::Kind::kMapped);
   EXPECT_EQ(back->messageId, 1234567890123);
   EXPECT_EQ(back->destinations, (std::vector<std::string>{"gp", "epr"}));
-  EXPECT_TRUE(decode(encode({Envelope::Kind::kReceived, 7, {}}))->destinations.empty());
+  EXPECT_EQ(back->payload, "MSH|payload");
+  EXPECT_TRUE(decode(encode({Envelope::Kind::kReceived, 7, {}, {}}))->destinations.empty());
   EXPECT_FALSE(decode(""));
+  const std::string header = std::string(8, '\0') + std::string(4, '\0');  // id 0, no payload
   EXPECT_FALSE(decode("R1234567"));
-  EXPECT_FALSE(decode(std::string("X") + std::string(8, '\0')));
-  EXPECT_FALSE(decode(std::string("M") + std::string(8, '\0') + "gp\n"));
-  EXPECT_FALSE(decode(std::string("M") + std::string(8, '\0') + "gp\n\nepr"));
+  EXPECT_FALSE(decode("X" + header));
+  EXPECT_FALSE(decode("M" + header + "gp\n"));
+  EXPECT_FALSE(decode("M" + header + "gp\n\nepr"));
+  EXPECT_FALSE(decode("R" + std::string(8, '\0') + std::string("\0\0\0\x09", 4) + "short"));
 }
 
 TEST(Retry, BackoffDoublesWithJitterUpToTheCap) {
