@@ -63,12 +63,6 @@ void event(Session& s, MessageId id, const std::string& kind, const std::string&
       bind(nowMs()), bind(kind), bind(detail), now;
 }
 
-MessageId lastId(Session& s) {
-  Poco::Int64 id = 0;
-  s << "SELECT last_insert_rowid()", into(id), now;
-  return id;
-}
-
 template <typename F>
 auto reading(Poco::Data::SessionPool& pool, F&& f)
     -> Result<decltype(f(std::declval<Session&>()))> {
@@ -156,13 +150,14 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
       }
     }
     BLOB bytes = toBlob(m.bytes);
+    Poco::Int64 id = 0;
     s << "INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
          " content_hash, bytes, state, error, duplicate_of)"
-         " VALUES(?, ?, ?, ?, ?, ?, ?, COALESCE(?, x''), ?, ?, ?)",
+         " VALUES(?, ?, ?, ?, ?, ?, ?, COALESCE(?, x''), ?, ?, ?) RETURNING id",
         bind(m.channel), bind(m.source), bind(m.peer), bind(m.controlId), bind(m.messageType),
         bind(nowMs()), bind(hash), use(bytes), bind(state), bind(m.error),
-        bind(static_cast<Poco::Int64>(out.duplicateOf)), now;
-    out.id = lastId(s);
+        bind(static_cast<Poco::Int64>(out.duplicateOf)), into(id), now;
+    out.id = id;
     event(s, out.id, state, m.peer + (m.error.empty() ? "" : " " + m.error));
     if (state != "received" || !onCommitted) return nullptr;
     return [&onCommitted, id = out.id] { onCommitted(id); };
@@ -181,18 +176,15 @@ std::future<Result<void>> Journal::submitMapped(MessageId id, std::string mapped
   return writer_->submit([id, mapped = std::move(mapped), destinations = std::move(destinations)](
                              Session& s) -> std::function<void()> {
     BLOB bytes = toBlob(mapped);
-    std::string channel;
-    s << "SELECT channel FROM messages WHERE id = ?", bind(id), into(channel), now;
+    std::vector<std::string> channel;
     s << "UPDATE messages SET state = 'mapped', mapped = COALESCE(?, x'') WHERE id = ?"
-         " AND state = 'received'",
-        use(bytes), bind(id), now;
-    int changed = 0;
-    s << "SELECT changes()", into(changed), now;
-    if (changed == 0) return nullptr;  // mapped already (two workers raced): no second delivery
+         " AND state = 'received' RETURNING channel",
+        use(bytes), bind(id), into(channel), now;
+    if (channel.empty()) return nullptr;  // mapped already (two workers raced): no second delivery
     for (const std::string& d : destinations) {
       s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"
            " VALUES(?, ?, ?, 'pending', ?)",
-          bind(id), bind(channel), bind(d), bind(nowMs()), now;
+          bind(id), bind(channel[0]), bind(d), bind(nowMs()), now;
     }
     event(s, id, "mapped", std::to_string(destinations.size()) + " destination(s)");
     return nullptr;
@@ -227,12 +219,11 @@ std::future<Result<void>> Journal::submitAttempt(std::int64_t deliveryId, Attemp
   static const char* const kStates[] = {"delivered", "pending", "failed"};
   return writer_->submit([=, error = std::move(error)](Session& s) -> std::function<void()> {
     const std::string state = kStates[static_cast<int>(outcome)];
-    s << "UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
-         " last_error = ?, updated_at = ? WHERE id = ?",
-        bind(state), bind(nextAttemptAtMs), bind(error), bind(nowMs()), bind(deliveryId), now;
     Poco::Int64 messageId = 0;
     std::string destination;
-    s << "SELECT message_id, destination FROM deliveries WHERE id = ?", bind(deliveryId),
+    s << "UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
+         " last_error = ?, updated_at = ? WHERE id = ? RETURNING message_id, destination",
+        bind(state), bind(nextAttemptAtMs), bind(error), bind(nowMs()), bind(deliveryId),
         into(messageId), into(destination), now;
     const std::string kind = outcome == AttemptOutcome::kDelivered ? "delivered"
                              : outcome == AttemptOutcome::kRetry   ? "attempt_failed"
