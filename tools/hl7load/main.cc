@@ -1,10 +1,12 @@
 // hl7load — an MLLP load generator.
 //
-//   hl7load HOST:PORT FILE -n N -c CONNS [-w WINDOW] [--timeout MS]
+//   hl7load HOST:PORT FILE -n N -c CONNS [-w WINDOW] [-r RATE] [--timeout MS]
 //
 // Sends N copies of the first message in FILE over CONNS connections (N/CONNS each), every
 // copy with its own control id in MSH-10 ("<run>-<connection>-<sequence>"), keeping at most
-// WINDOW messages unacknowledged per connection (1, as MLLP senders do, by default). Prints
+// WINDOW messages unacknowledged per connection (1, as MLLP senders do, by default), and when
+// RATE is given offering at most RATE messages per second in all (to measure latency at a
+// set load rather than at saturation). Prints
 // one JSON line: counts of sent, accepted (AA/CA), negative and missing replies, elapsed
 // seconds, messages per second, and latency percentiles from send to ACK in milliseconds.
 // Exit status: 0 if every message was accepted, 1 otherwise, 2 on bad usage.
@@ -35,7 +37,7 @@ using namespace pathhub;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =
-    "usage: hl7load HOST:PORT FILE -n N -c CONNS [-w WINDOW] [--timeout MS]\n";
+    "usage: hl7load HOST:PORT FILE -n N -c CONNS [-w WINDOW] [-r RATE] [--timeout MS]\n";
 
 struct Totals {
   std::atomic<long> sent{0}, accepted{0}, negative{0}, missing{0};
@@ -45,7 +47,7 @@ struct Totals {
 
 // Sends `count` messages on one connection, at most `window` in flight.
 void runConnection(const mllp::Endpoint& to, const hl7::Message& base, const std::string& prefix,
-                   long count, int window, int timeoutMs, Totals& totals) {
+                   long count, int window, int timeoutMs, double perSecond, Totals& totals) {
   std::vector<double> latencies;
   latencies.reserve(static_cast<std::size_t>(count));
   try {
@@ -58,8 +60,15 @@ void runConnection(const mllp::Endpoint& to, const hl7::Message& base, const std
     std::vector<mllp::DecodedFrame> frames;
     char buffer[16384];
     long next = 0;
+    const auto start = Clock::now();
     while (next < count || !inFlight.empty()) {
       while (next < count && static_cast<int>(inFlight.size()) < window) {
+        if (perSecond > 0) {
+          // Paced: message k leaves no earlier than k / rate seconds after the start.
+          std::this_thread::sleep_until(
+              start + std::chrono::duration_cast<Clock::duration>(
+                          std::chrono::duration<double>(static_cast<double>(next) / perSecond)));
+        }
         hl7::Message m = base;
         (void)m.set("MSH-10", prefix + std::to_string(next));
         const std::string framed = mllp::frame(m.encode());
@@ -105,7 +114,7 @@ double percentile(std::vector<double>& sorted, double p) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> positional;
-  long n = 0;
+  long n = 0, rate = 0;
   int conns = 1, window = 1, timeoutMs = 30000;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -119,8 +128,8 @@ int main(int argc, char** argv) {
       }
     };
     long v = 0;
-    if (arg == "-n") {
-      if (!value(n)) return std::cerr << kUsage, 2;
+    if (arg == "-n" || arg == "-r") {
+      if (!value(arg == "-n" ? n : rate)) return std::cerr << kUsage, 2;
     } else if (arg == "-c" || arg == "-w" || arg == "--timeout") {
       if (!value(v)) return std::cerr << kUsage, 2;
       (arg == "-c" ? conns : arg == "-w" ? window : timeoutMs) = static_cast<int>(v);
@@ -147,8 +156,9 @@ int main(int argc, char** argv) {
   std::vector<std::thread> threads;
   for (int c = 0; c < conns; ++c) {
     const long share = n / conns + (c < n % conns ? 1 : 0);
+    const double perSecond = rate > 0 ? static_cast<double>(rate) / conns : 0.0;
     threads.emplace_back(runConnection, *to, std::cref(*base), run + "-" + std::to_string(c) + "-",
-                         share, window, timeoutMs, std::ref(totals));
+                         share, window, timeoutMs, perSecond, std::ref(totals));
   }
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();

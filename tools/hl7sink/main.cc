@@ -2,14 +2,16 @@
 // it, optionally saves it, and can misbehave on purpose.
 //
 //   hl7sink [--listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]
-//           [--drop-every N] [--delay-ms MS]
+//           [--drop-every N] [--delay-ms MS] [--exit-after N]
 //
 // Prints "hl7sink listening on HOST:PORT" once ready (port 0 picks a free one), then runs
 // until SIGINT or SIGTERM and prints one JSON line of counts. Fault modes count messages across
 // all connections: --error-every 3 answers every third message AE, --reject-every answers AR,
 // --drop-every closes the connection instead of answering. A frame that does not parse is
-// answered AR with an ERR segment saying why.
+// answered AR with an ERR segment saying why. --exit-after N ends the sink (with its summary)
+// once N messages have been accepted, so a benchmark can time a drain.
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -30,12 +32,12 @@ using namespace pathhub;
 
 constexpr const char* kUsage =
     "usage: hl7sink [--listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]\n"
-    "               [--drop-every N] [--delay-ms MS]\n";
+    "               [--drop-every N] [--delay-ms MS] [--exit-after N]\n";
 
 struct Settings {
   mllp::Endpoint listen{"127.0.0.1", 2576};
   std::string saveDir;
-  unsigned long errorEvery = 0, rejectEvery = 0, dropEvery = 0, delayMs = 0;
+  unsigned long errorEvery = 0, rejectEvery = 0, dropEvery = 0, delayMs = 0, exitAfter = 0;
 };
 
 struct Counts {
@@ -85,7 +87,7 @@ std::optional<std::string> handle(const mllp::DecodedFrame& frame, const Setting
     ++counts.errors;
     return hl7::buildAck(*message, hl7::AckCode::kError, withText("error by hl7sink fault mode"));
   }
-  ++counts.accepted;
+  if (++counts.accepted == settings.exitAfter) ::kill(::getpid(), SIGTERM);
   return hl7::buildAck(*message, hl7::AckCode::kAccept);
 }
 
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
                            : arg == "--reject-every" ? &settings.rejectEvery
                            : arg == "--drop-every"   ? &settings.dropEvery
                            : arg == "--delay-ms"     ? &settings.delayMs
+                           : arg == "--exit-after"   ? &settings.exitAfter
                                                      : nullptr;
     if (count && hasValue) {
       if (!readCount(argv[++i], *count)) {
