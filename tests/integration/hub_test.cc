@@ -3,6 +3,7 @@
 // invariants in ../shared/DESIGN.md.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -196,6 +197,57 @@ TEST(Hub, BackPressureAnswersBusyOnceTheBacklogIsFull) {
   ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= static_cast<std::size_t>(accepted); }));
   ASSERT_TRUE(
       waitUntil([&] { return ackCode(client.exchange(sampleWithId("BP-after"))) == "AA"; }));
+}
+
+TEST(Hub, PausedSourceStopsReadingUntilTheBacklogDrains) {
+  HubFixture hub;
+  hub.backlog = "<backlog limit=\"10\" whenFull=\"pause\"/>";
+  hub.startHub();  // destination down
+  mllp::ClientOptions quick;
+  quick.replyTimeout = std::chrono::milliseconds(700);
+  mllp::Client client({"127.0.0.1", hub.sourcePort}, quick);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(ackCode(client.exchange(sampleWithId("PA-" + std::to_string(i)))), "AA") << i;
+  }
+  // Full: the source stops reading, so the sender hears nothing (no NACK, nothing lost).
+  auto held = client.exchange(sampleWithId("PA-10"));
+  ASSERT_FALSE(held);
+  EXPECT_EQ(held.error().code, ErrorCode::kTimeout);
+  // The destination returns, the backlog drains, and the held message goes through: the
+  // sender resends it (MLLP senders do on a timeout) and it is delivered once.
+  hub.startSink();
+  ASSERT_TRUE(waitUntil([&] { return ackCode(client.exchange(sampleWithId("PA-10"))) == "AA"; }));
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 11; }));
+  const auto ids = hub.received();
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "PA-10"), 1);
+}
+
+TEST(Hub, OneChannelsOutageDoesNotHoldUpAnother) {
+  HubFixture hub;
+  const std::uint16_t stuckPort = testing::freePort();
+  const std::uint16_t deadPort = testing::freePort();  // nothing will listen here
+  std::ofstream(hub.configPath)
+      << "<pathhub><journal path=\"" << (hub.dir / "j.db").string() << "\"/>"
+      << "<log level=\"error\"/>"
+      << "<channel name=\"stuck\"><source listen=\"127.0.0.1:" << stuckPort << "\"/>"
+      << "<destination name=\"down\" type=\"mllp\" endpoint=\"127.0.0.1:" << deadPort
+      << "\" connectTimeoutMs=\"200\"/><backlog limit=\"5\" whenFull=\"pause\"/>"
+      << "<retry baseMs=\"50\" capMs=\"100\"/></channel>"
+      << "<channel name=\"flowing\"><source listen=\"127.0.0.1:" << hub.sourcePort << "\"/>"
+      << "<destination name=\"gp\" type=\"mllp\" endpoint=\"127.0.0.1:" << hub.sinkPort
+      << "\"/></channel></pathhub>";
+  hub.startSink();
+  hub.startHub();
+  mllp::ClientOptions quick;
+  quick.replyTimeout = std::chrono::milliseconds(500);
+  mllp::Client stuck({"127.0.0.1", stuckPort}, quick);
+  for (int i = 0; i < 6; ++i) (void)stuck.exchange(sampleWithId("S-" + std::to_string(i)));
+  mllp::Client flowing({"127.0.0.1", hub.sourcePort});
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(ackCode(flowing.exchange(sampleWithId("F-" + std::to_string(i)))), "AA");
+  }
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 20; }));
+  for (const auto& id : hub.received()) EXPECT_EQ(id.rfind("F-", 0), 0u) << id;
 }
 
 TEST(Hub, FileSourceTakesFilesAndArchivesThemOrSetsThemAside) {
