@@ -62,36 +62,7 @@ void GroupCommitter::loop() {
     }
     std::vector<Result<void>> results(batch.size());
     std::vector<std::function<void()>> after(batch.size());
-    try {
-      session_ << "BEGIN IMMEDIATE", now;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        session_ << "SAVEPOINT job", now;
-        try {
-          after[i] = batch[i].job(session_);
-          session_ << "RELEASE job", now;
-        } catch (const Poco::Exception& e) {
-          session_ << "ROLLBACK TO job", now;
-          session_ << "RELEASE job", now;
-          results[i] = fail(ErrorCode::kIoError, "journal write failed: " + e.displayText());
-        } catch (const std::exception& e) {
-          session_ << "ROLLBACK TO job", now;
-          session_ << "RELEASE job", now;
-          results[i] = fail(ErrorCode::kIoError, std::string("journal write failed: ") + e.what());
-        }
-      }
-      session_ << "COMMIT", now;
-    } catch (const Poco::Exception& e) {
-      // The transaction as a whole did not commit: nothing in it may be acknowledged.
-      try {
-        session_ << "ROLLBACK", now;
-      } catch (const Poco::Exception&) {
-        // Already rolled back by SQLite; the error below is what callers need.
-      }
-      for (auto& r : results) {
-        r = fail(ErrorCode::kIoError, "journal commit failed: " + e.displayText());
-      }
-      for (auto& a : after) a = nullptr;
-    }
+    commitBatch(batch, results, after);
     {
       std::lock_guard lock(mutex_);
       ++commits_;
@@ -100,6 +71,48 @@ void GroupCommitter::loop() {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (results[i] && after[i]) after[i]();
       batch[i].done.set_value(std::move(results[i]));
+    }
+  }
+}
+
+void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result<void>>& results,
+                                 std::vector<std::function<void()>>& after) {
+  using namespace Poco::Data::Keywords;
+  // Fast path: every job in one transaction. A job that throws is taken out with its error
+  // and the transaction is run again without it, so one bad job never fails the others and
+  // no job pays for a savepoint.
+  std::vector<std::size_t> live(batch.size());
+  for (std::size_t i = 0; i < live.size(); ++i) live[i] = i;
+  while (!live.empty()) {
+    std::size_t failed = live.size();
+    try {
+      session_ << "BEGIN IMMEDIATE", now;
+      for (std::size_t k = 0; k < live.size(); ++k) {
+        failed = k;
+        after[live[k]] = batch[live[k]].job(session_);
+      }
+      failed = live.size();
+      session_ << "COMMIT", now;
+      return;
+    } catch (const std::exception& e) {
+      const std::string what = dynamic_cast<const Poco::Exception*>(&e)
+                                   ? static_cast<const Poco::Exception&>(e).displayText()
+                                   : std::string(e.what());
+      try {
+        session_ << "ROLLBACK", now;
+      } catch (const Poco::Exception&) {
+        // SQLite may have rolled back already; the transaction is gone either way.
+      }
+      for (std::size_t i : live) after[i] = nullptr;
+      if (failed == live.size()) {
+        // BEGIN or COMMIT failed: nothing in the batch is durable, so nothing may be ACKed.
+        for (std::size_t i : live) {
+          results[i] = fail(ErrorCode::kIoError, "journal commit failed: " + what);
+        }
+        return;
+      }
+      results[live[failed]] = fail(ErrorCode::kIoError, "journal write failed: " + what);
+      live.erase(live.begin() + static_cast<std::ptrdiff_t>(failed));
     }
   }
 }

@@ -3,8 +3,8 @@
 // N concurrent senders pay one fsync between them instead of N, and a job's caller is told
 // "done" only after the transaction holding it is durable (its ACK may then go out).
 //
-// Each job runs inside its own SAVEPOINT: a job that fails is rolled back alone and reports
-// its error; the rest of the batch still commits.
+// A job that fails is reported alone: the transaction is rolled back and run again without
+// it, so the rest of the batch still commits. Jobs must therefore be safe to run again.
 #pragma once
 
 #include <Poco/Data/Session.h>
@@ -15,6 +15,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "pathhub/error.h"
 
@@ -45,6 +46,8 @@ class GroupCommitter {
     std::promise<Result<void>> done;
   };
   void loop();
+  void commitBatch(std::vector<Pending>& batch, std::vector<Result<void>>& results,
+                   std::vector<std::function<void()>>& after);
 
   Poco::Data::Session session_;
   const std::size_t maxBatch_;

@@ -124,6 +124,7 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
   const std::int64_t hash = contentHash(m.bytes);
   const std::int64_t windowStart = nowMs() - options_.dedupeWindow.count() * 1000;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    out = Appended{};  // the job may run again after another job in its batch failed
     std::string state = m.rejected ? "rejected" : "received";
     if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
       std::vector<Poco::Int64> ids;
@@ -236,6 +237,7 @@ std::future<Result<void>> Journal::submitAttempt(std::int64_t deliveryId, Attemp
 Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {
   int created = 0;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    created = 0;
     std::string channel, state;
     s << "SELECT channel, state FROM messages WHERE id = ?", bind(id), into(channel), into(state),
         now;

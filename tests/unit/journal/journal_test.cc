@@ -2,10 +2,12 @@
 // retention.
 #include "journal/journal.h"
 
+#include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 #include <thread>
 
 namespace pathhub::journal {
@@ -72,6 +74,42 @@ TEST_F(JournalTest, ConcurrentAppendsShareCommits) {
   EXPECT_EQ(journal_->writer().jobs(), static_cast<std::uint64_t>(kThreads * kEach));
   // Group commit: fewer transactions than writes (each fsync carried several messages).
   EXPECT_LT(journal_->writer().commits(), journal_->writer().jobs());
+}
+
+TEST_F(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
+  using namespace Poco::Data::Keywords;
+  auto& writer = journal_->writer();
+  ASSERT_TRUE(writer.run([](Poco::Data::Session& s) -> std::function<void()> {
+    s << "CREATE TABLE probe(v INTEGER)", now;
+    return nullptr;
+  }));
+  auto insert = [](int v) {
+    return [v](Poco::Data::Session& s) -> std::function<void()> {
+      s << "INSERT INTO probe(v) VALUES(?)", bind(v), now;
+      return nullptr;
+    };
+  };
+  std::vector<std::future<Result<void>>> results;
+  for (int v = 0; v < 20; ++v) {
+    if (v == 7) {
+      results.push_back(writer.submit([](Poco::Data::Session& s) -> std::function<void()> {
+        s << "INSERT INTO no_such_table VALUES(1)", now;
+        return nullptr;
+      }));
+    } else {
+      results.push_back(writer.submit(insert(v)));
+    }
+  }
+  for (int v = 0; v < 20; ++v) {
+    auto r = results[static_cast<std::size_t>(v)].get();
+    EXPECT_EQ(static_cast<bool>(r), v != 7) << v;
+  }
+  int rows = 0;
+  ASSERT_TRUE(writer.run([&rows](Poco::Data::Session& s) -> std::function<void()> {
+    s << "SELECT COUNT(*) FROM probe", into(rows), now;
+    return nullptr;
+  }));
+  EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
 }
 
 TEST_F(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
