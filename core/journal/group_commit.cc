@@ -2,6 +2,7 @@
 #include "journal/group_commit.h"
 
 #include <Poco/Exception.h>
+#include <pthread.h>
 
 #include <vector>
 
@@ -48,7 +49,7 @@ std::uint64_t GroupCommitter::jobs() const {
 }
 
 void GroupCommitter::loop() {
-  using namespace Poco::Data::Keywords;
+  pthread_setname_np(pthread_self(), "journal-writer");
   for (;;) {
     std::vector<Pending> batch;
     {

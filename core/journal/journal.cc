@@ -5,6 +5,7 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
+#include <Poco/Logger.h>
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -23,7 +24,7 @@ constexpr const char* kSchema[] = {
     " id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source TEXT NOT NULL,"
     " peer TEXT NOT NULL DEFAULT '', control_id TEXT NOT NULL, message_type TEXT NOT NULL,"
     " received_at INTEGER NOT NULL, content_hash INTEGER NOT NULL, bytes BLOB NOT NULL,"
-    " mapped BLOB, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
+    " mapped BLOB, mapped_at INTEGER, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
     " duplicate_of INTEGER)",
     "CREATE INDEX IF NOT EXISTS messages_dedupe ON messages(channel, source, control_id)",
     "CREATE INDEX IF NOT EXISTS messages_state ON messages(channel, state, id)",
@@ -40,10 +41,6 @@ constexpr const char* kSchema[] = {
     " kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
     "CREATE INDEX IF NOT EXISTS events_message ON events(message_id)",
 };
-
-BLOB toBlob(const std::string& s) {
-  return BLOB(reinterpret_cast<const unsigned char*>(s.data()), s.size());
-}
 
 std::string fromBlob(const BLOB& b) {
   return std::string(reinterpret_cast<const char*>(b.rawContent()), b.size());
@@ -100,6 +97,10 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     writer << "PRAGMA synchronous=FULL", now;
     writer << "PRAGMA busy_timeout=10000", now;
     for (const char* sql : kSchema) writer << sql, now;
+    int hasMappedAt = 0;  // journals made before mapped_at existed gain the column
+    writer << "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'mapped_at'",
+        into(hasMappedAt), now;
+    if (!hasMappedAt) writer << "ALTER TABLE messages ADD COLUMN mapped_at INTEGER", now;
     auto readers = std::make_unique<Poco::Data::SessionPool>("SQLite", options.path, 1, 32);
     auto committer = std::make_unique<GroupCommitter>(std::move(writer));
     return std::unique_ptr<Journal>(new Journal(options, std::move(readers), std::move(committer)));
@@ -115,54 +116,74 @@ Journal::Journal(JournalOptions options, std::unique_ptr<Poco::Data::SessionPool
     : options_(std::move(options)), readers_(std::move(readers)), writer_(std::move(writer)) {}
 
 Journal::~Journal() {
+  Poco::Logger::get("journal").information("journal %s closed: %?u writes in %?u transactions",
+                                           options_.path, writer_->jobs(), writer_->commits());
+  // The prepared statements belong to the writer's session: finish them on its thread first.
+  (void)writer_->run([this](Session&) -> std::function<void()> {
+    statements_.reset();
+    return nullptr;
+  });
   writer_.reset();
   readers_->shutdown();
+}
+
+GroupCommitter::Job Journal::withStatements(PreparedBody body) {
+  return [this, body = std::move(body)](Session& s) -> std::function<void()> {
+    try {
+      if (!statements_) statements_ = std::make_unique<WriterStatements>(s);
+      return body(s, *statements_);
+    } catch (...) {
+      statements_.reset();
+      throw;
+    }
+  };
 }
 
 Result<Appended> Journal::append(const NewMessage& m, std::function<void(MessageId)> onCommitted) {
   Appended out;
   const std::int64_t hash = contentHash(m.bytes);
   const std::int64_t windowStart = nowMs() - options_.dedupeWindow.count() * 1000;
-  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
-    out = Appended{};  // the job may run again after another job in its batch failed
-    std::string state = m.rejected ? "rejected" : "received";
-    if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
-      std::vector<Poco::Int64> ids;
-      std::vector<Poco::Int64> hashes;
-      s << "SELECT id, content_hash FROM messages WHERE channel = ? AND source = ?"
-           " AND control_id = ? AND received_at >= ? AND state NOT IN ('duplicate', 'rejected')"
-           " ORDER BY id",
-          bind(m.channel), bind(m.source), bind(m.controlId), bind(windowStart), into(ids),
-          into(hashes), now;
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        if (hashes[i] != hash) {
-          out.sameIdOtherBytes = true;
-          continue;
+  auto ok =
+      writer_->run(withStatements([&](Session& s, WriterStatements& w) -> std::function<void()> {
+        out = Appended{};  // the job may run again after another job in its batch failed
+        std::string state = m.rejected ? "rejected" : "received";
+        if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
+          for (const auto& candidate :
+               w.candidates(m.channel, m.source, m.controlId, windowStart)) {
+            if (candidate.hash != hash) {
+              out.sameIdOtherBytes = true;
+              continue;
+            }
+            BLOB earlier;
+            s << "SELECT bytes FROM messages WHERE id = ?", bind(candidate.id), into(earlier), now;
+            if (fromBlob(earlier) == m.bytes) {
+              out.duplicate = true;
+              out.duplicateOf = candidate.id;
+              state = "duplicate";
+              break;
+            }
+            out.sameIdOtherBytes = true;
+          }
         }
-        BLOB earlier;
-        s << "SELECT bytes FROM messages WHERE id = ?", bind(ids[i]), into(earlier), now;
-        if (fromBlob(earlier) == m.bytes) {
-          out.duplicate = true;
-          out.duplicateOf = ids[i];
-          state = "duplicate";
-          break;
+        WriterStatements::MessageRow row;
+        row.channel = m.channel;
+        row.source = m.source;
+        row.peer = m.peer;
+        row.controlId = m.controlId;
+        row.messageType = m.messageType;
+        row.state = state;
+        row.error = m.error;
+        row.receivedAt = nowMs();
+        row.hash = hash;
+        row.duplicateOf = out.duplicateOf;
+        out.id = w.insertMessage(row, m.bytes);
+        // The normal path's history is in the rows themselves; events record the rest.
+        if (state != "received") {
+          w.insertEvent(out.id, state, m.peer + (m.error.empty() ? "" : " " + m.error));
         }
-        out.sameIdOtherBytes = true;
-      }
-    }
-    BLOB bytes = toBlob(m.bytes);
-    Poco::Int64 id = 0;
-    s << "INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
-         " content_hash, bytes, state, error, duplicate_of)"
-         " VALUES(?, ?, ?, ?, ?, ?, ?, COALESCE(?, x''), ?, ?, ?) RETURNING id",
-        bind(m.channel), bind(m.source), bind(m.peer), bind(m.controlId), bind(m.messageType),
-        bind(nowMs()), bind(hash), use(bytes), bind(state), bind(m.error),
-        bind(static_cast<Poco::Int64>(out.duplicateOf)), into(id), now;
-    out.id = id;
-    event(s, out.id, state, m.peer + (m.error.empty() ? "" : " " + m.error));
-    if (state != "received" || !onCommitted) return nullptr;
-    return [&onCommitted, id = out.id] { onCommitted(id); };
-  });
+        if (state != "received" || !onCommitted) return nullptr;
+        return [&onCommitted, id = out.id] { onCommitted(id); };
+      }));
   if (!ok) return tl::unexpected(ok.error());
   return out;
 }
@@ -174,22 +195,14 @@ Result<void> Journal::markMapped(MessageId id, const std::string& mapped,
 
 std::future<Result<void>> Journal::submitMapped(MessageId id, std::string mapped,
                                                 std::vector<std::string> destinations) {
-  return writer_->submit([id, mapped = std::move(mapped), destinations = std::move(destinations)](
-                             Session& s) -> std::function<void()> {
-    BLOB bytes = toBlob(mapped);
-    std::vector<std::string> channel;
-    s << "UPDATE messages SET state = 'mapped', mapped = COALESCE(?, x'') WHERE id = ?"
-         " AND state = 'received' RETURNING channel",
-        use(bytes), bind(id), into(channel), now;
-    if (channel.empty()) return nullptr;  // mapped already (two workers raced): no second delivery
-    for (const std::string& d : destinations) {
-      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"
-           " VALUES(?, ?, ?, 'pending', ?)",
-          bind(id), bind(channel[0]), bind(d), bind(nowMs()), now;
-    }
-    event(s, id, "mapped", std::to_string(destinations.size()) + " destination(s)");
-    return nullptr;
-  });
+  return writer_->submit(
+      withStatements([id, mapped = std::move(mapped), destinations = std::move(destinations)](
+                         Session&, WriterStatements& w) -> std::function<void()> {
+        const auto channel = w.markMapped(id, mapped);
+        if (!channel) return nullptr;  // mapped already (two workers raced): no second delivery
+        for (const std::string& d : destinations) w.insertDelivery(id, *channel, d);
+        return nullptr;
+      }));
 }
 
 Result<void> Journal::markFiltered(MessageId id, const std::string& reason) {
@@ -218,20 +231,19 @@ Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outc
 std::future<Result<void>> Journal::submitAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                                                  std::string error, std::int64_t nextAttemptAtMs) {
   static const char* const kStates[] = {"delivered", "pending", "failed"};
-  return writer_->submit([=, error = std::move(error)](Session& s) -> std::function<void()> {
-    const std::string state = kStates[static_cast<int>(outcome)];
-    Poco::Int64 messageId = 0;
-    std::string destination;
-    s << "UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?,"
-         " last_error = ?, updated_at = ? WHERE id = ? RETURNING message_id, destination",
-        bind(state), bind(nextAttemptAtMs), bind(error), bind(nowMs()), bind(deliveryId),
-        into(messageId), into(destination), now;
-    const std::string kind = outcome == AttemptOutcome::kDelivered ? "delivered"
-                             : outcome == AttemptOutcome::kRetry   ? "attempt_failed"
-                                                                   : "delivery_failed";
-    event(s, messageId, kind, destination + (error.empty() ? "" : ": " + error));
-    return nullptr;
-  });
+  return writer_->submit(withStatements(
+      [=, error = std::move(error)](Session&, WriterStatements& w) -> std::function<void()> {
+        const std::string state = kStates[static_cast<int>(outcome)];
+        const auto [messageId, destination] =
+            w.updateDelivery(deliveryId, state, nextAttemptAtMs, error);
+        const std::string kind = outcome == AttemptOutcome::kDelivered ? "delivered"
+                                 : outcome == AttemptOutcome::kRetry   ? "attempt_failed"
+                                                                       : "delivery_failed";
+        if (outcome != AttemptOutcome::kDelivered) {
+          w.insertEvent(messageId, kind, destination + (error.empty() ? "" : ": " + error));
+        }
+        return nullptr;
+      }));
 }
 
 Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {

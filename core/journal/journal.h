@@ -6,6 +6,9 @@
 // Message states: received → mapped | filtered | failed (mapping) ; rejected (unparseable or
 // over a limit, kept with the reason) ; duplicate (a resend within the dedupe window).
 // Delivery states, per destination of a mapped message: pending → delivered | failed.
+// The normal path's history is in the rows (received_at, mapped_at, each delivery's attempts
+// and updated_at); the events table records everything else: duplicates, rejections, filters,
+// mapping failures, failed attempts with their error, replays.
 #pragma once
 
 #include <Poco/Data/SessionPool.h>
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "journal/group_commit.h"
+#include "journal/writer_statements.h"
 #include "pathhub/error.h"
 
 namespace pathhub::journal {
@@ -124,9 +128,16 @@ class Journal {
   Journal(JournalOptions options, std::unique_ptr<Poco::Data::SessionPool> readers,
           std::unique_ptr<GroupCommitter> writer);
 
+  // A writer job that uses the prepared statements (created on first use, on the writer
+  // thread, and dropped after any failure).
+  using PreparedBody =
+      std::function<std::function<void()>(Poco::Data::Session&, WriterStatements&)>;
+  GroupCommitter::Job withStatements(PreparedBody body);
+
   JournalOptions options_;
   std::unique_ptr<Poco::Data::SessionPool> readers_;
   std::unique_ptr<GroupCommitter> writer_;
+  std::unique_ptr<WriterStatements> statements_;  // writer thread only
 };
 
 // Milliseconds since the epoch, the journal's clock.

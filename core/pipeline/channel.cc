@@ -2,6 +2,7 @@
 #include "pipeline/channel.h"
 
 #include <Poco/Exception.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <chrono>
@@ -221,6 +222,7 @@ std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::M
 }
 
 void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control) {
+  pthread_setname_np(pthread_self(), ("map:" + config_.name).substr(0, 15).c_str());
   constexpr std::size_t kBatch = 128;
   std::unique_ptr<Mapper> mapper = mappers_();
   zmq::socket_t toRouter(zmq_, zmq::socket_type::push);
@@ -271,6 +273,7 @@ void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control)
 }
 
 void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
+  pthread_setname_np(pthread_self(), ("route:" + config_.name).substr(0, 15).c_str());
   std::vector<zmq::socket_t> wake;
   for (const auto& d : config_.destinations) {
     zmq::socket_t s(zmq_, zmq::socket_type::push);
@@ -298,6 +301,7 @@ void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
 void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control) {
   constexpr int kBatch = 128;
   const config::DestinationConfig& dest = config_.destinations[index];
+  pthread_setname_np(pthread_self(), ("out:" + dest.name).substr(0, 15).c_str());
   std::unique_ptr<Destination> destination = destinations_(dest, config_.name);
   auto drain = [&wakeups] {
     zmq::message_t frame;
