@@ -188,17 +188,17 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
   return out;
 }
 
-Result<void> Journal::markMapped(MessageId id, const std::string& mapped,
+Result<void> Journal::markMapped(MessageId id, std::optional<std::string> mapped,
                                  const std::vector<std::string>& destinations) {
-  return submitMapped(id, mapped, destinations).get();
+  return submitMapped(id, std::move(mapped), destinations).get();
 }
 
-std::future<Result<void>> Journal::submitMapped(MessageId id, std::string mapped,
+std::future<Result<void>> Journal::submitMapped(MessageId id, std::optional<std::string> mapped,
                                                 std::vector<std::string> destinations) {
   return writer_->submit(
       withStatements([id, mapped = std::move(mapped), destinations = std::move(destinations)](
                          Session&, WriterStatements& w) -> std::function<void()> {
-        const auto channel = w.markMapped(id, mapped);
+        const auto channel = w.markMapped(id, mapped ? &*mapped : nullptr);
         if (!channel) return nullptr;  // mapped already (two workers raced): no second delivery
         for (const std::string& d : destinations) w.insertDelivery(id, *channel, d);
         return nullptr;
@@ -311,7 +311,8 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
     const Poco::Int64 noLimit = std::numeric_limits<Poco::Int64>::max();
     const Poco::Int64 afterMessage = after.messageId;
     const Poco::Int64 afterDelivery = after.deliveryId;
-    s << "SELECT d.id, d.message_id, d.attempts, d.next_attempt_at, m.mapped"
+    s << "SELECT d.id, d.message_id, d.attempts, d.next_attempt_at,"
+         " COALESCE(m.mapped, m.bytes)"
          " FROM deliveries d JOIN messages m ON m.id = d.message_id"
          " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
          " AND (d.message_id > ? OR (d.message_id = ? AND d.id > ?))"
@@ -357,7 +358,9 @@ Result<MessageRecord> Journal::message(MessageId id) {
     r.error = error[0];
     r.bytes = fromBlob(bytes[0]);
     BLOB mapped;
-    s << "SELECT COALESCE(mapped, x'') FROM messages WHERE id = ?", bind(id), into(mapped), now;
+    s << "SELECT CASE WHEN mapped IS NOT NULL THEN mapped WHEN state = 'mapped' THEN bytes"
+         " ELSE x'' END FROM messages WHERE id = ?",
+        bind(id), into(mapped), now;
     r.mapped = fromBlob(mapped);
     return r;
   });

@@ -82,10 +82,12 @@ class Journal {
                           std::function<void(MessageId)> onCommitted = nullptr);
   // Mapping done: stores the mapped bytes and one pending delivery per destination. Only
   // the first call for a message has an effect, so a message mapped twice is delivered once.
-  Result<void> markMapped(MessageId id, const std::string& mapped,
+  // `mapped` empty (nullopt) means the mapping left the message unchanged: it is delivered as
+  // received and not stored twice.
+  Result<void> markMapped(MessageId id, std::optional<std::string> mapped,
                           const std::vector<std::string>& destinations);
   // The same, returning at once: the future is ready when the change is durable.
-  std::future<Result<void>> submitMapped(MessageId id, std::string mapped,
+  std::future<Result<void>> submitMapped(MessageId id, std::optional<std::string> mapped,
                                          std::vector<std::string> destinations);
   Result<void> markFiltered(MessageId id, const std::string& reason);
   Result<void> markFailed(MessageId id, const std::string& reason);

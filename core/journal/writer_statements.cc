@@ -12,6 +12,7 @@ WriterStatements::WriterStatements(Poco::Data::Session& s)
       insertMessage_(s),
       insertEvent_(s),
       markMapped_(s),
+      markUnchanged_(s),
       insertDelivery_(s),
       updateDelivery_(s) {
   candidates_ << "SELECT id, content_hash FROM messages WHERE channel = ? AND source = ?"
@@ -29,6 +30,9 @@ WriterStatements::WriterStatements(Poco::Data::Session& s)
   markMapped_ << "UPDATE messages SET state = 'mapped', mapped = COALESCE(?, x''), mapped_at = ?"
                  " WHERE id = ? AND state = 'received' RETURNING channel",
       use(blob_), use(at_), use(id_), into(channels_);
+  markUnchanged_ << "UPDATE messages SET state = 'mapped', mapped = NULL, mapped_at = ?"
+                    " WHERE id = ? AND state = 'received' RETURNING channel",
+      use(at_), use(id_), into(channels_);
   insertDelivery_ << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"
                      " VALUES(?, ?, ?, 'pending', ?)",
       use(messageId_), use(text1_), use(text2_), use(at_);
@@ -71,12 +75,17 @@ void WriterStatements::insertEvent(Poco::Int64 messageId, const std::string& kin
   insertEvent_.execute();
 }
 
-std::optional<std::string> WriterStatements::markMapped(Poco::Int64 id, const std::string& mapped) {
+std::optional<std::string> WriterStatements::markMapped(Poco::Int64 id, const std::string* mapped) {
   id_ = id;
   at_ = nowMs();
-  blob_ = Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(mapped.data()), mapped.size());
   channels_.clear();
-  markMapped_.execute();
+  if (mapped) {
+    blob_ =
+        Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(mapped->data()), mapped->size());
+    markMapped_.execute();
+  } else {
+    markUnchanged_.execute();
+  }
   if (channels_.empty()) return std::nullopt;
   return channels_.front();
 }

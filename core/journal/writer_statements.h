@@ -32,7 +32,8 @@ class WriterStatements {
   Poco::Int64 insertMessage(const MessageRow& row, const std::string& bytes);
   void insertEvent(Poco::Int64 messageId, const std::string& kind, const std::string& detail);
   // Sets the message mapped if it is still "received"; returns its channel when it was.
-  std::optional<std::string> markMapped(Poco::Int64 id, const std::string& mapped);
+  // A null `mapped` means unchanged (nothing stored; the received bytes are delivered).
+  std::optional<std::string> markMapped(Poco::Int64 id, const std::string* mapped);
   void insertDelivery(Poco::Int64 messageId, const std::string& channel,
                       const std::string& destination);
   // Records an attempt; returns the delivery's message id and destination.
@@ -51,8 +52,8 @@ class WriterStatements {
   std::vector<std::string> channels_;
   std::string destination_;
 
-  Poco::Data::Statement candidates_, insertMessage_, insertEvent_, markMapped_, insertDelivery_,
-      updateDelivery_;
+  Poco::Data::Statement candidates_, insertMessage_, insertEvent_, markMapped_, markUnchanged_,
+      insertDelivery_, updateDelivery_;
 };
 
 }  // namespace pathhub::journal

@@ -203,7 +203,10 @@ std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::M
     }
     if (result.kind == MapResult::Kind::kMapped) {
       Envelope news{Envelope::Kind::kMapped, id, routes, {}};
-      return PendingMapped{journal_.submitMapped(id, std::move(result.bytes), std::move(routes)),
+      // An unchanged message is not stored a second time.
+      std::optional<std::string> mapped;
+      if (result.bytes != *received) mapped = std::move(result.bytes);
+      return PendingMapped{journal_.submitMapped(id, std::move(mapped), std::move(routes)),
                            std::move(news)};
     }
   }

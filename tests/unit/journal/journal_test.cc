@@ -163,6 +163,15 @@ TEST_F(JournalTest, DeliveriesWaitForEveryEarlierMessageToBeMapped) {
   EXPECT_EQ((*journal_->nextDelivery("lab", "gp"))->messageId, second);
 }
 
+TEST_F(JournalTest, AnUnchangedMappingDeliversTheReceivedBytes) {
+  const MessageId id = append("U1", "as received");
+  ASSERT_TRUE(journal_->markMapped(id, std::nullopt, {"gp"}));
+  auto next = journal_->nextDelivery("lab", "gp");
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->bytes, message("U1", "as received").bytes);
+  EXPECT_EQ(journal_->message(id)->mapped, message("U1", "as received").bytes);
+}
+
 TEST_F(JournalTest, MappingTwiceCreatesOneDelivery) {
   const MessageId id = append("I1");
   ASSERT_TRUE(journal_->markMapped(id, "m", {"gp", "epr"}));
