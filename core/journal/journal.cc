@@ -195,17 +195,19 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
 
 Result<void> Journal::markMapped(MessageId id, std::optional<std::string> mapped,
                                  const std::vector<std::string>& destinations) {
-  return submitMapped(id, std::move(mapped), destinations).get();
+  std::vector<Mapping> one;
+  one.push_back({id, std::move(mapped), destinations});
+  return submitMapped(std::move(one)).get();
 }
 
-std::future<Result<void>> Journal::submitMapped(MessageId id, std::optional<std::string> mapped,
-                                                std::vector<std::string> destinations) {
-  return writer_->submit(
-      withStatements([id, mapped = std::move(mapped), destinations = std::move(destinations)](
-                         Session&, WriterStatements& w) -> std::function<void()> {
-        const auto channel = w.markMapped(id, mapped ? &*mapped : nullptr);
-        if (!channel) return nullptr;  // mapped already (two workers raced): no second delivery
-        for (const std::string& d : destinations) w.insertDelivery(id, *channel, d);
+std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
+  return writer_->submit(withStatements(
+      [batch = std::move(batch)](Session&, WriterStatements& w) -> std::function<void()> {
+        for (const Mapping& m : batch) {
+          const auto channel = w.markMapped(m.id, m.mapped ? &*m.mapped : nullptr);
+          if (!channel) continue;  // mapped already (two workers raced): no second delivery
+          for (const std::string& d : m.destinations) w.insertDelivery(m.id, *channel, d);
+        }
         return nullptr;
       }));
 }
@@ -230,22 +232,20 @@ Result<void> Journal::markFailed(MessageId id, const std::string& reason) {
 
 Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                                     const std::string& error, std::int64_t nextAttemptAtMs) {
-  return submitAttempt(deliveryId, outcome, error, nextAttemptAtMs).get();
+  return submitAttempts({Attempt{deliveryId, outcome, error, nextAttemptAtMs}}).get();
 }
 
-std::future<Result<void>> Journal::submitAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
-                                                 std::string error, std::int64_t nextAttemptAtMs) {
+std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
   static const char* const kStates[] = {"delivered", "pending", "failed"};
   return writer_->submit(withStatements(
-      [=, error = std::move(error)](Session&, WriterStatements& w) -> std::function<void()> {
-        const std::string state = kStates[static_cast<int>(outcome)];
-        const auto [messageId, destination] =
-            w.updateDelivery(deliveryId, state, nextAttemptAtMs, error);
-        const std::string kind = outcome == AttemptOutcome::kDelivered ? "delivered"
-                                 : outcome == AttemptOutcome::kRetry   ? "attempt_failed"
-                                                                       : "delivery_failed";
-        if (outcome != AttemptOutcome::kDelivered) {
-          w.insertEvent(messageId, kind, destination + (error.empty() ? "" : ": " + error));
+      [batch = std::move(batch)](Session&, WriterStatements& w) -> std::function<void()> {
+        for (const Attempt& a : batch) {
+          const auto [messageId, destination] = w.updateDelivery(
+              a.deliveryId, kStates[static_cast<int>(a.outcome)], a.nextAttemptAtMs, a.error);
+          if (a.outcome == AttemptOutcome::kDelivered) continue;  // the row says it all
+          const char* kind =
+              a.outcome == AttemptOutcome::kRetry ? "attempt_failed" : "delivery_failed";
+          w.insertEvent(messageId, kind, destination + (a.error.empty() ? "" : ": " + a.error));
         }
         return nullptr;
       }));

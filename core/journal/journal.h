@@ -86,16 +86,27 @@ class Journal {
   // received and not stored twice.
   Result<void> markMapped(MessageId id, std::optional<std::string> mapped,
                           const std::vector<std::string>& destinations);
-  // The same, returning at once: the future is ready when the change is durable.
-  std::future<Result<void>> submitMapped(MessageId id, std::optional<std::string> mapped,
-                                         std::vector<std::string> destinations);
+  struct Mapping {
+    MessageId id = 0;
+    std::optional<std::string> mapped;
+    std::vector<std::string> destinations;
+  };
+  // Several mappings in one write, returning at once: the future is ready when they are
+  // durable (all or none).
+  std::future<Result<void>> submitMapped(std::vector<Mapping> batch);
   Result<void> markFiltered(MessageId id, const std::string& reason);
   Result<void> markFailed(MessageId id, const std::string& reason);
   // Records one delivery attempt and what it led to.
   Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                              const std::string& error, std::int64_t nextAttemptAtMs);
-  std::future<Result<void>> submitAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
-                                          std::string error, std::int64_t nextAttemptAtMs);
+  struct Attempt {
+    std::int64_t deliveryId = 0;
+    AttemptOutcome outcome = AttemptOutcome::kDelivered;
+    std::string error;
+    std::int64_t nextAttemptAtMs = 0;
+  };
+  // Several attempts in one write, returning at once (all or none).
+  std::future<Result<void>> submitAttempts(std::vector<Attempt> batch);
   // New pending deliveries for a delivered or failed message; the old ones stay as history.
   Result<int> replay(MessageId id, const std::vector<std::string>& destinations);
   // Deletes messages older than `days` whose every delivery is delivered (or that never had

@@ -167,8 +167,8 @@ bool Channel::overBacklog() {
   return static_cast<std::size_t>(backlogCounted_ + admittedSinceCount_) >= config_.backlogLimit;
 }
 
-std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::MessageId id,
-                                                      const std::string* received) {
+std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageId id,
+                                               const std::string* received) {
   std::string fromJournal;
   if (!received) {
     auto record = journal_.message(id);
@@ -206,8 +206,7 @@ std::optional<Channel::PendingMapped> Channel::mapOne(Mapper& mapper, journal::M
       // An unchanged message is not stored a second time.
       std::optional<std::string> mapped;
       if (result.bytes != *received) mapped = std::move(result.bytes);
-      return PendingMapped{journal_.submitMapped(id, std::move(mapped), std::move(routes)),
-                           std::move(news)};
+      return Mapped{{id, std::move(mapped), std::move(routes)}, std::move(news)};
     }
   }
   Result<void> recorded;
@@ -256,22 +255,26 @@ void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control)
         if (id % config_.mapperWorkers == worker && ids.size() < kBatch) ids.push_back(id);
       }
     }
-    // Map the batch, let its journal writes share group commits, then tell the router about
-    // each message once its deliveries are durable.
-    std::vector<PendingMapped> pending;
+    // Map the batch, record it in one journal write, then tell the router about each message
+    // once its deliveries are durable.
+    std::vector<journal::Journal::Mapping> records;
+    std::vector<Envelope> toAnnounce;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       const std::string* announced = i < bytes.size() ? &bytes[i] : nullptr;
-      if (auto p = mapOne(*mapper, ids[i], announced)) pending.push_back(std::move(*p));
-    }
-    for (PendingMapped& p : pending) {
-      auto recorded = p.durable.get();
-      if (!recorded) {
-        log_.error("channel %s: cannot record mapping of message %?d: %s", config_.name,
-                   p.news.messageId, recorded.error().describe());
-        continue;
+      if (auto m = mapOne(*mapper, ids[i], announced)) {
+        records.push_back(std::move(m->record));
+        toAnnounce.push_back(std::move(m->news));
       }
-      toRouter.send(zmq::buffer(encode(p.news)), zmq::send_flags::dontwait);
     }
+    if (records.empty()) continue;
+    if (auto recorded = journal_.submitMapped(std::move(records)).get(); !recorded) {
+      // The messages stay "received"; the idle scan maps them again.
+      log_.error("channel %s: cannot record %z mapped message(s): %s", config_.name,
+                 toAnnounce.size(), recorded.error().describe());
+      continue;
+    }
+    for (const Envelope& e : toAnnounce)
+      toRouter.send(zmq::buffer(encode(e)), zmq::send_flags::dontwait);
   }
 }
 
@@ -303,6 +306,7 @@ void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
 
 void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control) {
   constexpr int kBatch = 128;
+  constexpr std::size_t kRecordBatch = 16;
   const config::DestinationConfig& dest = config_.destinations[index];
   pthread_setname_np(pthread_self(), ("out:" + dest.name).substr(0, 15).c_str());
   std::unique_ptr<Destination> destination = destinations_(dest, config_.name);
@@ -315,6 +319,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
   // waiting (a crash before the record commits means one redelivery, which at-least-once
   // allows); the cursor keeps them from being offered again meanwhile.
   journal::Journal::Cursor cursor;
+  std::vector<journal::Journal::Attempt> delivered;  // recorded together after each batch
   std::vector<std::future<Result<void>>> records;
   auto settle = [&](bool all) {
     auto done = [](auto& f) {
@@ -352,10 +357,16 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
       continue;
     }
     bool stop = false;
+    auto flush = [&] {
+      if (delivered.empty()) return;
+      records.push_back(journal_.submitAttempts(std::move(delivered)));
+      delivered.clear();
+    };
     for (const journal::PendingDelivery& d : *batch) {
       const std::int64_t waitMs = d.nextAttemptAtMs - journal::nowMs();
       if (waitMs > 0) {
         // Holding the queue until the retry is due keeps the destination's order.
+        flush();
         stop = !waitForNews(wakeups, control,
                             std::chrono::milliseconds(std::min<std::int64_t>(waitMs, 1000)));
         break;
@@ -367,11 +378,13 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
         result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
       }
       if (result.kind == DeliveryResult::Kind::kDelivered) {
-        records.push_back(
-            journal_.submitAttempt(d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0));
+        delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0});
         cursor = {d.messageId, d.deliveryId};
+        // Small record batches bound what a crash makes us deliver again.
+        if (delivered.size() >= kRecordBatch) flush();
         continue;
       }
+      flush();  // what went before is recorded first
       const int attempts = d.attempts + 1;
       const bool exhausted =
           attempts >= dest.retry.maxAttempts || result.kind == DeliveryResult::Kind::kRejected;
@@ -391,6 +404,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
       if (skip) cursor = {d.messageId, d.deliveryId};
       break;  // re-read the queue: the failed delivery comes back with its retry time
     }
+    flush();
     if (stop) break;
   }
   settle(true);

@@ -66,14 +66,14 @@ class Channel {
   void mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control);
   void routerLoop(zmq::socket_t input, zmq::socket_t control);
   void deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control);
-  // A mapped message whose journal write is in flight, and the news to send once it is durable.
-  struct PendingMapped {
-    std::future<Result<void>> durable;
+  // A mapped message to record, and the news to send once the record is durable.
+  struct Mapped {
+    journal::Journal::Mapping record;
     Envelope news;
   };
-  // Maps one message: its bytes as announced, or read from the journal when null.
-  std::optional<PendingMapped> mapOne(Mapper& mapper, journal::MessageId id,
-                                      const std::string* received);
+  // Maps one message: its bytes as announced, or read from the journal when null. Filtered
+  // and failed messages are recorded at once; a mapped one is returned for the batch write.
+  std::optional<Mapped> mapOne(Mapper& mapper, journal::MessageId id, const std::string* received);
 
   config::ChannelConfig config_;
   journal::Journal& journal_;

@@ -135,7 +135,8 @@ TEST(Hub, KillNineMidStreamLosesNoAcknowledgedMessage) {
   const std::set<std::string> delivered(ids.begin(), ids.end());
   for (const std::string& id : ackedIds) EXPECT_TRUE(delivered.count(id)) << id << " was lost";
   // At-least-once: a redelivery after a kill is allowed, but only of a few messages.
-  EXPECT_LT(ids.size(), static_cast<std::size_t>(kMessages) + 400);
+  EXPECT_LT(ids.size(), static_cast<std::size_t>(kMessages) + 200)
+      << ids.size() - kMessages << " redeliveries after 3 kills";
 }
 
 TEST(Hub, DuplicateResendIsAcknowledgedButDeliveredOnce) {
