@@ -56,11 +56,17 @@ void GroupCommitter::loop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping with nothing left to do
+      // When only a few writes are waiting but the last transaction was busy, give the
+      // writers already on their way a moment to join: one fsync then serves more of them.
+      if (queue_.size() < kGatherBelow && lastBatch_ >= kGatherBelow && !stopping_) {
+        wake_.wait_for(lock, kGatherFor, [this] { return queue_.size() >= kGatherBelow; });
+      }
       while (!queue_.empty() && batch.size() < maxBatch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
+    lastBatch_ = batch.size();
     std::vector<Result<void>> results(batch.size());
     std::vector<std::function<void()>> after(batch.size());
     commitBatch(batch, results, after);

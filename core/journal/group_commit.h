@@ -9,6 +9,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -49,6 +50,9 @@ class GroupCommitter {
   void commitBatch(std::vector<Pending>& batch, std::vector<Result<void>>& results,
                    std::vector<std::function<void()>>& after);
 
+  static constexpr std::size_t kGatherBelow = 8;
+  static constexpr std::chrono::microseconds kGatherFor{300};
+
   Poco::Data::Session session_;
   const std::size_t maxBatch_;
   mutable std::mutex mutex_;
@@ -56,6 +60,7 @@ class GroupCommitter {
   std::deque<Pending> queue_;
   bool stopping_ = false;
   std::uint64_t commits_ = 0, jobs_ = 0;
+  std::size_t lastBatch_ = 0;  // writer thread only
   std::thread thread_;
 };
 
