@@ -31,7 +31,8 @@ struct Schema {
 
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
-      {"pathhub", {{}, {"journal", "log", "channel"}}},
+      {"pathhub", {{}, {"journal", "log", "pipeline", "channel"}}},
+      {"pipeline", {{"endpoints"}, {}}},
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
       {"log", {{"level", "file"}, {}}},
       {"channel", {{"name"}, {"source", "mapper", "destination", "backlog", "retry"}}},
@@ -262,6 +263,12 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
       {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"});
   hub.log.file = log.text("file", "");
 
+  Reader pipeline = top.child("pipeline", "pipeline");
+  const std::string endpoints = pipeline.text("endpoints", "inproc://pathhub");
+  if (endpoints.rfind("inproc://", 0) != 0 && endpoints.rfind("ipc://", 0) != 0) {
+    pipeline.problem("endpoints", "'" + endpoints + "' is not an inproc:// or ipc:// address");
+  }
+
   std::set<std::string> channelNames;
   std::set<std::string> listeners;
   for (int i = 0;; ++i) {
@@ -274,6 +281,7 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
     if (name.empty()) ch.missing("needs a name");
     if (!channelNames.insert(name).second) ch.missing("the name is used by another channel");
     ChannelConfig c = readChannel(ch, where);
+    c.stageEndpoints = endpoints;
     const std::string listen = c.source.listen.host + ":" + std::to_string(c.source.listen.port);
     const bool hasSource = ch.child("source", "").present();
     if (hasSource && c.source.type == "mllp" && c.source.listen.port != 0 &&

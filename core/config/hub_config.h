@@ -55,6 +55,9 @@ struct ChannelConfig {
   std::vector<DestinationConfig> destinations;
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
   bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
+  // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or
+  // "ipc:///some/folder"; each stage adds "/<channel>.<stage>".
+  std::string stageEndpoints = "inproc://pathhub";
 };
 
 struct JournalConfig {

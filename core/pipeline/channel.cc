@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "pipeline/envelope.h"
 #include "pipeline/retry.h"
@@ -45,10 +46,19 @@ Channel::Channel(config::ChannelConfig config, journal::Journal& journal, zmq::c
 Channel::~Channel() { stop(); }
 
 std::string Channel::endpoint(const std::string& stage) const {
-  return "inproc://pathhub/" + config_.name + "/" + stage;
+  return config_.stageEndpoints + "/" + config_.name + "." + stage;
 }
 
 Result<void> Channel::start() {
+  if (config_.stageEndpoints.rfind("ipc://", 0) == 0) {
+    // ipc endpoints are files: their folder must exist.
+    std::error_code ec;
+    std::filesystem::create_directories(config_.stageEndpoints.substr(6), ec);
+    if (ec) {
+      return fail(ErrorCode::kIoError, "channel " + config_.name + ": cannot create " +
+                                           config_.stageEndpoints.substr(6) + ": " + ec.message());
+    }
+  }
   try {
     control_ = zmq::socket_t(zmq_, zmq::socket_type::pub);
     control_.bind(endpoint("control"));
@@ -70,7 +80,7 @@ Result<void> Channel::start() {
     std::vector<zmq::socket_t> deliveryIns;
     for (const auto& d : config_.destinations) {
       zmq::socket_t in(zmq_, zmq::socket_type::pull);
-      in.bind(endpoint("deliver/" + d.name));
+      in.bind(endpoint("deliver." + d.name));
       deliveryIns.push_back(std::move(in));
     }
     running_ = true;
@@ -284,7 +294,7 @@ void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
   for (const auto& d : config_.destinations) {
     zmq::socket_t s(zmq_, zmq::socket_type::push);
     s.set(zmq::sockopt::sndhwm, 16);  // wake-ups are hints: a few queued are enough
-    s.connect(endpoint("deliver/" + d.name));
+    s.connect(endpoint("deliver." + d.name));
     wake.push_back(std::move(s));
   }
   for (;;) {

@@ -259,6 +259,22 @@ TEST(Hub, OneChannelsOutageDoesNotHoldUpAnother) {
   for (const auto& id : hub.received()) EXPECT_EQ(id.rfind("F-", 0), 0u) << id;
 }
 
+TEST(Hub, StagesCanTalkOverIpcSocketFiles) {
+  HubFixture hub;
+  const auto sockets = hub.dir / "zmq";
+  hub.hubExtras = "<pipeline endpoints=\"ipc://" + sockets.string() + "\"/>";
+  hub.startSink();
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(ackCode(client.exchange(sampleWithId("IPC-" + std::to_string(i)))), "AA");
+  }
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 5; }));
+  EXPECT_EQ(hub.received().front(), "IPC-0");
+  EXPECT_TRUE(std::filesystem::exists(sockets / "lab.map"));
+  EXPECT_TRUE(std::filesystem::exists(sockets / "lab.deliver.gp"));
+}
+
 TEST(Hub, FileSourceTakesFilesAndArchivesThemOrSetsThemAside) {
   HubFixture hub;
   const auto inbox = hub.dir / "inbox";

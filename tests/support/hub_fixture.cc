@@ -66,6 +66,7 @@ void HubFixture::writeConfig() {
   out << "<pathhub>\n"
       << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
       << "  <log level=\"warning\"/>\n"
+      << "  " << hubExtras << "\n"
       << "  <channel name=\"lab\">\n"
       << "    " << source << "\n"
       << "    <destination name=\"gp\" type=\"mllp\" endpoint=\"127.0.0.1:" << sinkPort

@@ -32,6 +32,7 @@ class HubFixture {
   std::string channelExtras = "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"1000000\"/>";
   std::string sourceExtras;
   std::string sourceElement;  // replaces the MLLP <source> when set (e.g. a file source)
+  std::string hubExtras;      // elements at the top of <pathhub>, e.g. <pipeline .../>
   std::string backlog;
 
   void writeConfig();

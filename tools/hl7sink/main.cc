@@ -1,7 +1,7 @@
 // hl7sink — an MLLP receiver for tests and benchmarks: acknowledges what it receives, counts
 // it, optionally saves it, and can misbehave on purpose.
 //
-//   hl7sink [--listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]
+//   hl7sink [PORT | --listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]
 //           [--drop-every N] [--delay-ms MS] [--exit-after N]
 //
 // Prints "hl7sink listening on HOST:PORT" once ready (port 0 picks a free one), then runs
@@ -31,7 +31,7 @@ namespace {
 using namespace pathhub;
 
 constexpr const char* kUsage =
-    "usage: hl7sink [--listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]\n"
+    "usage: hl7sink [PORT | --listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]\n"
     "               [--drop-every N] [--delay-ms MS] [--exit-after N]\n";
 
 struct Settings {
@@ -121,6 +121,13 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--listen" && hasValue) {
       auto endpoint = mllp::parseEndpoint(argv[++i], true);
+      if (!endpoint) {
+        std::cerr << "hl7sink: " << endpoint.error().text << "\n";
+        return 2;
+      }
+      settings.listen = *endpoint;
+    } else if (!arg.empty() && arg.find_first_not_of("0123456789") == std::string::npos) {
+      auto endpoint = mllp::parseEndpoint("127.0.0.1:" + arg, true);  // a bare port
       if (!endpoint) {
         std::cerr << "hl7sink: " << endpoint.error().text << "\n";
         return 2;

@@ -40,6 +40,7 @@ TEST(HubConfig, FillsDefaultsAndInheritsTheChannelRetryPolicy) {
 TEST(HubConfig, ListsEveryProblemNamingTheElement) {
   auto c = parseHubConfig(
       "<pathhub><journal retentionDays=\"0\"/><log level=\"loud\"/><colour/>"
+      "<pipeline endpoints=\"tcp://127.0.0.1:5555\"/>"
       "<channel name=\"a\"><source listen=\"127.0.0.1:99999\" lisen=\"x\"/>"
       "<mapper workers=\"two\"/><destination type=\"file\"/></channel></pathhub>",
       "bad.xml");
@@ -50,7 +51,8 @@ TEST(HubConfig, ListsEveryProblemNamingTheElement) {
         "journal: retentionDays: '0' is outside 1..36500", "log: level: 'loud' is not one of",
         "channel 'a' source: listen:", "channel 'a' mapper: workers: 'two' is not a whole number",
         "channel 'a' destination: needs a name",
-        "channel 'a' destination: a file destination needs directory"}) {
+        "channel 'a' destination: a file destination needs directory",
+        "pipeline: endpoints: 'tcp://127.0.0.1:5555' is not an inproc:// or ipc:// address"}) {
     EXPECT_NE(t.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << t;
   }
   EXPECT_EQ(c.error().context.file, "bad.xml");
