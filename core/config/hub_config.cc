@@ -35,7 +35,8 @@ const std::map<std::string, Schema>& schema() {
       {"pipeline", {{"endpoints"}, {}}},
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
       {"log", {{"level", "file"}, {}}},
-      {"channel", {{"name"}, {"source", "mapper", "destination", "backlog", "retry"}}},
+      {"channel", {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry"}}},
+      {"route", {{"destination", "messageType"}, {}}},
       {"source",
        {{"type", "listen", "maxConnections", "idleTimeoutSeconds", "maxMessageBytes", "directory",
          "pattern", "archive", "errors", "pollMs"},
@@ -226,6 +227,16 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where) {
     c.destinations.push_back(d);
   }
   if (c.destinations.empty()) ch.missing("needs at least one <destination>");
+  for (int i = 0;; ++i) {
+    const std::string key = "route[" + std::to_string(i) + "]";
+    Reader route = ch.child(key, where + " route " + std::to_string(i + 1));
+    if (!route.present()) break;
+    RouteConfig r{route.text("destination", ""), route.text("messageType", "")};
+    if (!names.count(r.destination)) {
+      route.problem("destination", "'" + r.destination + "' is not a destination of this channel");
+    }
+    c.routes.push_back(std::move(r));
+  }
   return c;
 }
 

@@ -48,11 +48,19 @@ struct DestinationConfig {
   RetryPolicy retry;
 };
 
+// Which destinations a message goes to when its mapping does not choose: every route whose
+// message type matches ("ORU" matches MSH-9.1, "ORU^R01" MSH-9.1 and 9.2, "" everything).
+struct RouteConfig {
+  std::string destination;
+  std::string messageType;
+};
+
 struct ChannelConfig {
   std::string name;
   SourceConfig source;
   int mapperWorkers = 2;
   std::vector<DestinationConfig> destinations;
+  std::vector<RouteConfig> routes;    // none: every destination gets every message
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
   bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
   // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or

@@ -258,10 +258,16 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
     std::string channel, state;
     s << "SELECT channel, state FROM messages WHERE id = ?", bind(id), into(channel), into(state),
         now;
+    if (state == "failed") {
+      // Mapping failed (a script error, say): after the fix the message is mapped again.
+      s << "UPDATE messages SET state = 'received', error = '' WHERE id = ?", bind(id), now;
+      event(s, id, "replayed", "to be mapped again");
+      return nullptr;
+    }
     if (state != "mapped") {
-      throw Poco::InvalidArgumentException("message " + std::to_string(id) + " is " +
-                                           (state.empty() ? "unknown" : state) +
-                                           ", only mapped messages can be replayed");
+      throw Poco::InvalidArgumentException(
+          "message " + std::to_string(id) + " is " + (state.empty() ? "unknown" : state) +
+          "; only mapped messages and messages whose mapping failed can be replayed");
     }
     for (const std::string& d : destinations) {
       s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"

@@ -107,7 +107,9 @@ class Journal {
   };
   // Several attempts in one write, returning at once (all or none).
   std::future<Result<void>> submitAttempts(std::vector<Attempt> batch);
-  // New pending deliveries for a delivered or failed message; the old ones stay as history.
+  // Replays a message, keeping its history: a mapped one gets new pending deliveries to
+  // `destinations`; one whose mapping failed goes back to "received" to be mapped again
+  // (the channel's mappers pick it up from the journal). Returns the deliveries created.
   Result<int> replay(MessageId id, const std::vector<std::string>& destinations);
   // Deletes messages older than `days` whose every delivery is delivered (or that never had
   // one to make: filtered, rejected, duplicate). Never touches anything undelivered.

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "hl7/message.h"
 #include "pipeline/envelope.h"
 #include "pipeline/retry.h"
 
@@ -177,6 +178,26 @@ bool Channel::overBacklog() {
   return static_cast<std::size_t>(backlogCounted_ + admittedSinceCount_) >= config_.backlogLimit;
 }
 
+std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const {
+  std::vector<std::string> out;
+  if (config_.routes.empty()) {
+    for (const auto& d : config_.destinations) out.push_back(d.name);
+    return out;
+  }
+  std::string type;
+  if (auto header = hl7::Message::parseHeader(mapped)) {
+    type = header->messageType() + "^" + header->triggerEvent();
+  }
+  for (const auto& r : config_.routes) {
+    const bool matches =
+        r.messageType.empty() || type == r.messageType || type.rfind(r.messageType + "^", 0) == 0;
+    if (matches && std::find(out.begin(), out.end(), r.destination) == out.end()) {
+      out.push_back(r.destination);
+    }
+  }
+  return out;
+}
+
 std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageId id,
                                                const std::string* received) {
   std::string fromJournal;
@@ -198,9 +219,13 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     result = {MapResult::Kind::kFailed, {}, {}, std::string("mapping threw: ") + e.what()};
   }
   if (result.kind == MapResult::Kind::kMapped) {
-    std::vector<std::string> routes = result.routes;
+    std::vector<std::string> routes =
+        result.routes.empty() ? defaultRoutes(result.bytes) : result.routes;
     if (routes.empty()) {
-      for (const auto& d : config_.destinations) routes.push_back(d.name);
+      result = {MapResult::Kind::kFiltered,
+                {},
+                {},
+                "no route of channel " + config_.name + " takes this message type"};
     }
     for (const auto& r : routes) {
       const bool known = std::any_of(config_.destinations.begin(), config_.destinations.end(),

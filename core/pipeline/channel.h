@@ -74,6 +74,8 @@ class Channel {
   // Maps one message: its bytes as announced, or read from the journal when null. Filtered
   // and failed messages are recorded at once; a mapped one is returned for the batch write.
   std::optional<Mapped> mapOne(Mapper& mapper, journal::MessageId id, const std::string* received);
+  // The configured routes that take this message (all destinations when none is configured).
+  std::vector<std::string> defaultRoutes(const std::string& mapped) const;
 
   config::ChannelConfig config_;
   journal::Journal& journal_;

@@ -259,6 +259,21 @@ TEST(Hub, OneChannelsOutageDoesNotHoldUpAnother) {
   for (const auto& id : hub.received()) EXPECT_EQ(id.rfind("F-", 0), 0u) << id;
 }
 
+TEST(Hub, RoutesSendEachMessageTypeWhereItIsConfiguredToGo) {
+  HubFixture hub;
+  hub.channelExtras = "<route destination=\"gp\" messageType=\"ORU\"/>";
+  hub.startSink();
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  EXPECT_EQ(ackCode(client.exchange(sampleWithId("R-ORU"))), "AA");
+  std::string order = sampleWithId("R-ORM");
+  order.replace(order.find("ORU^R01"), 7, "ORM^O01");
+  EXPECT_EQ(ackCode(client.exchange(order)), "AA");  // ACKed, then filtered: no route
+  EXPECT_EQ(ackCode(client.exchange(sampleWithId("R-ORU2"))), "AA");
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 2; }));
+  EXPECT_EQ(hub.received(), (std::vector<std::string>{"R-ORU", "R-ORU2"}));
+}
+
 TEST(Hub, StagesCanTalkOverIpcSocketFiles) {
   HubFixture hub;
   const auto sockets = hub.dir / "zmq";

@@ -37,6 +37,27 @@ TEST(HubConfig, FillsDefaultsAndInheritsTheChannelRetryPolicy) {
   EXPECT_EQ(c->journal.dedupeWindow.count(), 86400);
 }
 
+TEST(HubConfig, ReadsRoutesAndChecksTheirDestinations) {
+  auto c = parseHubConfig(
+      "<pathhub><channel name=\"a\"><source/>"
+      "<destination name=\"gp\" type=\"file\" directory=\"gp\"/>"
+      "<destination name=\"epr\" type=\"file\" directory=\"epr\"/>"
+      "<route destination=\"gp\" messageType=\"ORU^R01\"/><route destination=\"epr\"/>"
+      "</channel></pathhub>",
+      "routes.xml");
+  ASSERT_TRUE(c) << c.error().text;
+  ASSERT_EQ(c->channels[0].routes.size(), 2u);
+  EXPECT_EQ(c->channels[0].routes[0].messageType, "ORU^R01");
+  auto bad = parseHubConfig(
+      "<pathhub><channel name=\"a\"><source/><destination name=\"gp\" type=\"file\" "
+      "directory=\"x\"/><route destination=\"lab\"/></channel></pathhub>",
+      "bad.xml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().text.find("channel 'a' route 1: destination: 'lab' is not a destination"),
+            std::string::npos)
+      << bad.error().text;
+}
+
 TEST(HubConfig, ListsEveryProblemNamingTheElement) {
   auto c = parseHubConfig(
       "<pathhub><journal retentionDays=\"0\"/><log level=\"loud\"/><colour/>"

@@ -208,6 +208,15 @@ TEST_F(JournalTest, ReplayAddsDeliveriesAndKeepsHistory) {
   EXPECT_NE(refused.error().text.find("only mapped messages"), std::string::npos);
 }
 
+TEST_F(JournalTest, ReplayOfAFailedMappingMapsTheMessageAgain) {
+  const MessageId id = append("FM1");
+  ASSERT_TRUE(journal_->markFailed(id, "script error at demo.lua:3"));
+  EXPECT_TRUE(journal_->unmapped("lab")->empty());
+  ASSERT_TRUE(journal_->replay(id, {}));
+  EXPECT_EQ(*journal_->unmapped("lab"), std::vector<MessageId>{id});
+  EXPECT_EQ(journal_->message(id)->state, "received");
+}
+
 TEST_F(JournalTest, PruningNeverRemovesAnythingUndelivered) {
   const MessageId delivered = append("X1");
   const MessageId pending = append("X2");
