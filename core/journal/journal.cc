@@ -213,19 +213,18 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
 }
 
 Result<void> Journal::markFiltered(MessageId id, const std::string& reason) {
-  return writer_->run([&](Session& s) -> std::function<void()> {
-    s << "UPDATE messages SET state = 'filtered', error = ? WHERE id = ?", bind(reason), bind(id),
-        now;
-    event(s, id, "filtered", reason);
-    return nullptr;
-  });
+  return markEnded(id, "filtered", reason);
 }
 
 Result<void> Journal::markFailed(MessageId id, const std::string& reason) {
+  return markEnded(id, "failed", reason);
+}
+
+Result<void> Journal::markEnded(MessageId id, const std::string& state, const std::string& reason) {
   return writer_->run([&](Session& s) -> std::function<void()> {
-    s << "UPDATE messages SET state = 'failed', error = ? WHERE id = ?", bind(reason), bind(id),
-        now;
-    event(s, id, "failed", reason);
+    s << "UPDATE messages SET state = ?, error = ? WHERE id = ? AND state = 'received'",
+        bind(state), bind(reason), bind(id), now;
+    event(s, id, state, reason);
     return nullptr;
   });
 }

@@ -148,6 +148,8 @@ class Journal {
   using PreparedBody =
       std::function<std::function<void()>(Poco::Data::Session&, WriterStatements&)>;
   GroupCommitter::Job withStatements(PreparedBody body);
+  // A received message that goes no further: "filtered" or "failed", with the reason.
+  Result<void> markEnded(MessageId id, const std::string& state, const std::string& reason);
 
   JournalOptions options_;
   std::unique_ptr<Poco::Data::SessionPool> readers_;
