@@ -41,7 +41,7 @@ const std::map<std::string, Schema>& schema() {
        {{"type", "listen", "maxConnections", "idleTimeoutSeconds", "maxMessageBytes", "directory",
          "pattern", "archive", "errors", "pollMs"},
         {}}},
-      {"mapper", {{"workers"}, {}}},
+      {"mapper", {{"workers", "script", "scriptsRoot", "instructionLimit", "memoryLimitKb"}, {}}},
       {"destination",
        {{"name", "type", "endpoint", "connectTimeoutMs", "ackTimeoutMs", "directory"}, {"retry"}}},
       {"backlog", {{"limit", "whenFull"}, {}}},
@@ -194,6 +194,14 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where) {
   }
   Reader mapper = ch.child("mapper", where + " mapper");
   c.mapperWorkers = static_cast<int>(mapper.number("workers", c.mapperWorkers, 1, 64));
+  c.script = mapper.text("script", "");
+  c.scriptsRoot = mapper.text("scriptsRoot", c.scriptsRoot);
+  c.scriptInstructionLimit =
+      mapper.number("instructionLimit", c.scriptInstructionLimit, 1000, 1'000'000'000'000LL);
+  c.scriptMemoryLimitBytes = static_cast<std::size_t>(
+      mapper.number("memoryLimitKb", static_cast<long long>(c.scriptMemoryLimitBytes / 1024), 256,
+                    4 * 1024 * 1024) *
+      1024);
   Reader backlog = ch.child("backlog", where + " backlog");
   c.backlogLimit = static_cast<std::size_t>(
       backlog.number("limit", static_cast<long long>(c.backlogLimit), 1, 100000000));

@@ -59,6 +59,10 @@ struct ChannelConfig {
   std::string name;
   SourceConfig source;
   int mapperWorkers = 2;
+  std::string script;                                     // Lua mapping script; none: pass-through
+  std::string scriptsRoot = "scripts";                    // where the script's require() looks
+  long long scriptInstructionLimit = 10'000'000;          // per message
+  std::size_t scriptMemoryLimitBytes = 32 * 1024 * 1024;  // per worker's script state
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;    // none: every destination gets every message
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts

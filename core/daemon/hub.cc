@@ -3,7 +3,32 @@
 
 #include <Poco/Logger.h>
 
+#include "lua/lua_mapper.h"
+
 namespace pathhub::daemon {
+
+namespace {
+
+// Pass-through without a script; otherwise a Lua mapper per worker on the channel's script.
+pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
+  if (c.script.empty()) {
+    return []() -> Result<std::unique_ptr<pipeline::Mapper>> {
+      return std::make_unique<pipeline::PassThroughMapper>();
+    };
+  }
+  lua::ScriptOptions options;
+  options.script = c.script;
+  options.scriptsRoot = c.scriptsRoot;
+  options.limits.instructions = c.scriptInstructionLimit;
+  options.limits.memoryBytes = c.scriptMemoryLimitBytes;
+  return [options, name = c.name]() -> Result<std::unique_ptr<pipeline::Mapper>> {
+    auto mapper = lua::LuaMapper::create(options, name);
+    if (!mapper) return tl::unexpected(mapper.error());
+    return std::unique_ptr<pipeline::Mapper>(std::move(*mapper));
+  };
+}
+
+}  // namespace
 
 Hub::Hub(config::HubConfig config) : config_(std::move(config)) {}
 
@@ -17,8 +42,7 @@ Result<void> Hub::start() {
   if (!journal) return tl::unexpected(journal.error());
   journal_ = std::move(*journal);
   for (const auto& c : config_.channels) {
-    auto channel = std::make_unique<pipeline::Channel>(
-        c, *journal_, zmq_, [] { return std::make_unique<pipeline::PassThroughMapper>(); });
+    auto channel = std::make_unique<pipeline::Channel>(c, *journal_, zmq_, mapperFactory(c));
     if (auto ok = channel->start(); !ok) return ok;
     channels_.push_back(std::move(channel));
   }

@@ -129,8 +129,12 @@ Result<std::string> Message::get(std::string_view path) const {
 
 bool Message::exists(const Path& path) const {
   auto seg = resolveSegment(path);
-  if (!seg) return false;
-  return path.field == 0 || locate(*seg, path, false).has_value();
+  return seg && exists(*seg, path);
+}
+
+bool Message::exists(std::size_t segment, const Path& path) const {
+  if (segment >= segs_.size()) return false;
+  return path.field == 0 || locate(segment, path, false).has_value();
 }
 
 bool Message::isNull(const Path& path) const {

@@ -72,6 +72,7 @@ class Message {
   std::string_view getRaw(std::size_t segment, const Path& path) const;
   // Whether the element is present in the message (it may be present and empty).
   bool exists(const Path& path) const;
+  bool exists(std::size_t segment, const Path& path) const;
   // Whether the leaf holds the HL7 explicit null `""` (as opposed to being empty).
   bool isNull(const Path& path) const;
   // Number of repetitions of the field at `path` (0 when the field is absent).

@@ -84,12 +84,24 @@ Result<void> Channel::start() {
       in.bind(endpoint("deliver." + d.name));
       deliveryIns.push_back(std::move(in));
     }
+    // Every worker's mapper is made before any thread starts, so a script that does not load
+    // stops the channel here with its error.
+    std::vector<std::unique_ptr<Mapper>> mappers;
+    for (int w = 0; w < config_.mapperWorkers; ++w) {
+      auto mapper = mappers_();
+      if (!mapper) {
+        return fail(ErrorCode::kInvalidValue,
+                    "channel " + config_.name + ": mapping: " + mapper.error().describe());
+      }
+      mappers.push_back(std::move(*mapper));
+    }
     running_ = true;
     for (int w = 0; w < config_.mapperWorkers; ++w) {
       zmq::socket_t in(zmq_, zmq::socket_type::pull);
       in.connect(endpoint("map"));
-      threads_.emplace_back([this, w, in = std::move(in), c = subscriber()]() mutable {
-        mapperLoop(w, std::move(in), std::move(c));
+      threads_.emplace_back([this, w, m = std::move(mappers[static_cast<std::size_t>(w)]),
+                             in = std::move(in), c = subscriber()]() mutable {
+        mapperLoop(w, std::move(m), std::move(in), std::move(c));
       });
     }
     threads_.emplace_back([this, in = std::move(routerIn), c = subscriber()]() mutable {
@@ -258,10 +270,10 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
   return std::nullopt;
 }
 
-void Channel::mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control) {
+void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket_t input,
+                         zmq::socket_t control) {
   pthread_setname_np(pthread_self(), ("map:" + config_.name).substr(0, 15).c_str());
   constexpr std::size_t kBatch = 128;
-  std::unique_ptr<Mapper> mapper = mappers_();
   zmq::socket_t toRouter(zmq_, zmq::socket_type::push);
   toRouter.connect(endpoint("route"));
   for (;;) {

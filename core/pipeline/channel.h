@@ -33,7 +33,8 @@
 
 namespace pathhub::pipeline {
 
-using MapperFactory = std::function<std::unique_ptr<Mapper>()>;
+// Makes one mapper per worker (a script that does not load fails the channel's start).
+using MapperFactory = std::function<Result<std::unique_ptr<Mapper>>()>;
 using DestinationFactory = std::function<std::unique_ptr<Destination>(
     const config::DestinationConfig&, const std::string& channel)>;
 
@@ -63,7 +64,8 @@ class Channel {
  private:
   std::string endpoint(const std::string& stage) const;
   Result<journal::Appended> announceAfterCommit(const journal::NewMessage& message);
-  void mapperLoop(int worker, zmq::socket_t input, zmq::socket_t control);
+  void mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket_t input,
+                  zmq::socket_t control);
   void routerLoop(zmq::socket_t input, zmq::socket_t control);
   void deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control);
   // A mapped message to record, and the news to send once the record is durable.

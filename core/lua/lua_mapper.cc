@@ -1,0 +1,209 @@
+// The Lua mapper (see lua_mapper.h).
+#include "lua/lua_mapper.h"
+
+#include <fstream>
+#include <iterator>
+
+#include "hl7/message.h"
+#include "lua/lua_message.h"
+
+namespace pathhub::lua {
+namespace {
+
+constexpr const char* kContextType = "pathhub.ctx";
+
+// What the script decided through ctx during one call.
+struct Decision {
+  std::vector<std::string> routes;
+  bool filtered = false, rejected = false;
+  std::string reason;
+  Poco::Logger* log = nullptr;
+  std::string where;  // "channel demo message 42", for log lines
+};
+
+struct ContextBox {
+  Decision* decision;  // null once the call has returned
+};
+
+Decision& decision(lua_State* L) {
+  auto* box = static_cast<ContextBox*>(luaL_checkudata(L, 1, kContextType));
+  if (!box->decision) luaL_error(L, "ctx used after map() returned");
+  return *box->decision;
+}
+
+int ctxRoute(lua_State* L) {
+  Decision& d = decision(L);
+  for (int i = 2; i <= lua_gettop(L); ++i) d.routes.emplace_back(luaL_checkstring(L, i));
+  return 0;
+}
+
+int ctxFilter(lua_State* L) {
+  Decision& d = decision(L);
+  d.filtered = true;
+  d.reason = luaL_optstring(L, 2, "filtered by the script");
+  return 0;
+}
+
+int ctxReject(lua_State* L) {
+  Decision& d = decision(L);
+  d.rejected = true;
+  d.reason = luaL_optstring(L, 2, "rejected by the script");
+  return 0;
+}
+
+// ctx:log(level, text): level is "error", "warning", "info" or "debug".
+int ctxLog(lua_State* L) {
+  Decision& d = decision(L);
+  const std::string level = luaL_checkstring(L, 2);
+  const std::string text = d.where + ": " + luaL_checkstring(L, 3);
+  if (level == "error") {
+    d.log->error(text);
+  } else if (level == "warning") {
+    d.log->warning(text);
+  } else if (level == "info") {
+    d.log->information(text);
+  } else if (level == "debug") {
+    d.log->debug(text);
+  } else {
+    return luaL_error(L, "ctx:log: level '%s' is not error, warning, info or debug", level.c_str());
+  }
+  return 0;
+}
+
+void registerContextType(lua_State* L) {
+  static const luaL_Reg kMethods[] = {{"route", ctxRoute},
+                                      {"filter", ctxFilter},
+                                      {"reject", ctxReject},
+                                      {"log", ctxLog},
+                                      {nullptr, nullptr}};
+  luaL_newmetatable(L, kContextType);
+  lua_newtable(L);
+  luaL_setfuncs(L, kMethods, 0);
+  lua_setfield(L, -2, "__methods");
+  // ctx.channel, ctx.source and ctx.message_id are plain fields kept in the user value.
+  lua_pushcfunction(L, [](lua_State* S) -> int {
+    lua_getiuservalue(S, 1, 1);
+    lua_pushvalue(S, 2);
+    if (lua_rawget(S, -2) != LUA_TNIL) return 1;
+    luaL_getmetafield(S, 1, "__methods");
+    lua_pushvalue(S, 2);
+    lua_rawget(S, -2);
+    return 1;
+  });
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+void pushContext(lua_State* L, Decision* d, const std::string& channel, std::int64_t id) {
+  auto* box = static_cast<ContextBox*>(lua_newuserdatauv(L, sizeof(ContextBox), 1));
+  box->decision = d;
+  luaL_setmetatable(L, kContextType);
+  lua_createtable(L, 0, 3);
+  lua_pushlstring(L, channel.data(), channel.size());
+  lua_setfield(L, -2, "channel");
+  const std::string source = channel + "/source";
+  lua_pushlstring(L, source.data(), source.size());
+  lua_setfield(L, -2, "source");
+  lua_pushinteger(L, id);
+  lua_setfield(L, -2, "message_id");
+  lua_setiuservalue(L, -2, 1);
+}
+
+}  // namespace
+
+LuaMapper::LuaMapper(ScriptOptions options, std::string channel)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      scriptName_(options_.script.filename().string()),
+      log_(Poco::Logger::get("script." + channel_)) {}
+
+Result<std::unique_ptr<LuaMapper>> LuaMapper::create(const ScriptOptions& options,
+                                                     std::string channel) {
+  std::unique_ptr<LuaMapper> mapper(new LuaMapper(options, std::move(channel)));
+  std::error_code ec;
+  mapper->loadedVersion_ = std::filesystem::last_write_time(options.script, ec);
+  auto sandbox = mapper->compile();
+  if (!sandbox) return tl::unexpected(sandbox.error());
+  mapper->sandbox_ = std::move(*sandbox);
+  mapper->lastCheck_ = std::chrono::steady_clock::now();
+  return mapper;
+}
+
+Result<std::unique_ptr<Sandbox>> LuaMapper::compile() const {
+  ErrorContext ctx;
+  ctx.file = options_.script.string();
+  std::ifstream in(options_.script, std::ios::binary);
+  if (!in) return fail(ErrorCode::kIoError, "cannot read the script", ctx);
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto sandbox = std::make_unique<Sandbox>(options_.scriptsRoot, options_.limits);
+  registerMessageType(sandbox->state());
+  registerContextType(sandbox->state());
+  if (auto loaded = sandbox->load(text, scriptName_); !loaded) {
+    return fail(ErrorCode::kInvalidValue, loaded.error().text, ctx);
+  }
+  if (!sandbox->pushFunction("map")) {
+    return fail(ErrorCode::kInvalidValue, "the script defines no function map(msg, ctx)", ctx);
+  }
+  lua_pop(sandbox->state(), 1);
+  return sandbox;
+}
+
+void LuaMapper::reloadIfChanged() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - lastCheck_ < options_.reloadCheck) return;
+  lastCheck_ = now;
+  std::error_code ec;
+  const auto version = std::filesystem::last_write_time(options_.script, ec);
+  if (ec || version == loadedVersion_) return;
+  loadedVersion_ = version;
+  auto fresh = compile();
+  if (!fresh) {
+    lastLoadError_ = fresh.error().text;
+    log_.error("channel %s: %s did not load; the previous version stays live: %s", channel_,
+               scriptName_, lastLoadError_);
+    return;
+  }
+  sandbox_ = std::move(*fresh);
+  lastLoadError_.clear();
+  log_.information("channel %s: %s reloaded", channel_, scriptName_);
+}
+
+pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::MapContext& context) {
+  using pipeline::MapResult;
+  reloadIfChanged();
+  auto message = hl7::Message::parse(bytes);
+  if (!message) return {MapResult::Kind::kFailed, {}, {}, message.error().describe()};
+  lua_State* L = sandbox_->state();
+  Decision decision;
+  decision.log = &log_;
+  decision.where = "channel " + channel_ + " message " + std::to_string(context.messageId);
+  sandbox_->pushFunction("map");
+  pushMessage(L, &*message);
+  const int msgIndex = lua_gettop(L);
+  pushContext(L, &decision, channel_, context.messageId);
+  const int ctxIndex = lua_gettop(L);
+  // Keep both objects reachable after the call so that they can be ended there.
+  lua_pushvalue(L, msgIndex);
+  lua_pushvalue(L, ctxIndex);
+  lua_rotate(L, msgIndex - 1, 2);  // [msg ctx] map msg ctx
+  auto called = sandbox_->call(2, 0);
+  invalidateMessage(L, -2);
+  static_cast<ContextBox*>(lua_touserdata(L, -1))->decision = nullptr;
+  lua_pop(L, 2);
+  if (!called) {
+    return {MapResult::Kind::kFailed,
+            {},
+            {},
+            "script " + called.error().text + " (" + decision.where + ")"};
+  }
+  if (decision.rejected) {
+    return {
+        MapResult::Kind::kFailed, {}, {}, "rejected by " + scriptName_ + ": " + decision.reason};
+  }
+  if (decision.filtered) return {MapResult::Kind::kFiltered, {}, {}, decision.reason};
+  return {MapResult::Kind::kMapped, message->encode(), std::move(decision.routes), {}};
+}
+
+}  // namespace pathhub::lua

@@ -1,0 +1,57 @@
+// A channel's mapping done by a Lua script: the Mapper the pipeline calls on each message.
+//
+// The script defines `function map(msg, ctx)`. It edits `msg` in place and may choose
+// destinations with ctx:route(name), drop the message with ctx:filter(reason), refuse it with
+// ctx:reject(reason), and write to the log with ctx:log(level, text). A script error, an
+// exceeded instruction budget or memory cap fails the message with a reason naming script,
+// line, channel and message id, and the traceback; the worker goes on.
+//
+// Hot reload: before a message, at most once a second (reloadCheck), the script file's time is
+// checked; a changed script is compiled and run in a fresh sandbox, and only if that works is
+// it swapped in. A script that does not load leaves the previous version live and its error
+// logged (and returned by lastLoadError()).
+#pragma once
+
+#include <Poco/Logger.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "lua/lua_sandbox.h"
+#include "pipeline/mapper.h"
+
+namespace pathhub::lua {
+
+struct ScriptOptions {
+  std::filesystem::path script;       // the mapping script
+  std::filesystem::path scriptsRoot;  // where require() finds modules
+  SandboxLimits limits;
+  std::chrono::milliseconds reloadCheck{1000};  // how often the file's time is looked at
+};
+
+class LuaMapper : public pipeline::Mapper {
+ public:
+  // Loads the script; a script that does not load is an error (the channel does not start).
+  static Result<std::unique_ptr<LuaMapper>> create(const ScriptOptions& options,
+                                                   std::string channel);
+  pipeline::MapResult map(const std::string& bytes, const pipeline::MapContext& context) override;
+  const std::string& lastLoadError() const { return lastLoadError_; }
+
+ private:
+  LuaMapper(ScriptOptions options, std::string channel);
+  Result<std::unique_ptr<Sandbox>> compile() const;
+  void reloadIfChanged();
+
+  ScriptOptions options_;
+  std::string channel_;
+  std::string scriptName_;
+  Poco::Logger& log_;
+  std::unique_ptr<Sandbox> sandbox_;
+  std::filesystem::file_time_type loadedVersion_;
+  std::chrono::steady_clock::time_point lastCheck_;
+  std::string lastLoadError_;
+};
+
+}  // namespace pathhub::lua

@@ -1,0 +1,293 @@
+// Lua bindings of hl7::Message (see lua_message.h).
+#include "lua/lua_message.h"
+
+#include <string>
+#include <vector>
+
+namespace pathhub::lua {
+namespace {
+
+constexpr const char* kMessageType = "pathhub.message";
+constexpr const char* kSegmentType = "pathhub.segment";
+
+struct MessageBox {
+  hl7::Message* message;  // null once the call has returned
+};
+
+struct SegmentBox {
+  int index;  // 0-based segment index; the message is the userdata's user value
+};
+
+hl7::Message& message(lua_State* L, int index) {
+  auto* box = static_cast<MessageBox*>(luaL_checkudata(L, index, kMessageType));
+  if (!box->message) luaL_error(L, "msg used after map() returned");
+  return *box->message;
+}
+
+// The message a segment belongs to, and the segment's index (checked to still exist).
+std::pair<hl7::Message*, std::size_t> segment(lua_State* L, int index) {
+  auto* seg = static_cast<SegmentBox*>(luaL_checkudata(L, index, kSegmentType));
+  lua_getiuservalue(L, index, 1);
+  hl7::Message& m = message(L, -1);
+  lua_pop(L, 1);
+  if (seg->index < 0 || static_cast<std::size_t>(seg->index) >= m.segmentCount()) {
+    luaL_error(L, "segment %d no longer exists", seg->index + 1);
+  }
+  return {&m, static_cast<std::size_t>(seg->index)};
+}
+
+hl7::Path fullPath(lua_State* L, int arg) {
+  auto p = hl7::Path::parse(luaL_checkstring(L, arg));
+  if (!p) luaL_error(L, "%s", p.error().text.c_str());
+  return *p;
+}
+
+hl7::Path fieldPath(lua_State* L, int arg) {
+  auto p = hl7::Path::parseField(luaL_checkstring(L, arg));
+  if (!p) luaL_error(L, "%s", p.error().text.c_str());
+  return *p;
+}
+
+int raise(lua_State* L, const Error& e) { return luaL_error(L, "%s", e.text.c_str()); }
+
+void pushText(lua_State* L, const std::string& s) { lua_pushlstring(L, s.data(), s.size()); }
+
+void pushSegment(lua_State* L, int messageIndex, std::size_t segmentIndex) {
+  messageIndex = lua_absindex(L, messageIndex);
+  auto* seg = static_cast<SegmentBox*>(lua_newuserdatauv(L, sizeof(SegmentBox), 1));
+  seg->index = static_cast<int>(segmentIndex);
+  luaL_setmetatable(L, kSegmentType);
+  lua_pushvalue(L, messageIndex);
+  lua_setiuservalue(L, -2, 1);
+}
+
+// msg:get(path) → decoded text, or nil when the element is absent.
+int msgGet(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  const hl7::Path p = fullPath(L, 2);
+  if (!m.exists(p)) {
+    lua_pushnil(L);
+  } else {
+    pushText(L, m.get(p));
+  }
+  return 1;
+}
+
+// msg:set(path, value): value is text (escaped as needed); nil empties the element.
+int msgSet(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  const hl7::Path p = fullPath(L, 2);
+  const char* value = lua_isnoneornil(L, 3) ? "" : luaL_checkstring(L, 3);
+  if (auto ok = m.set(p, value); !ok) return raise(L, ok.error());
+  return 0;
+}
+
+int msgSetRaw(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  if (auto ok = m.setRaw(fullPath(L, 2), luaL_checkstring(L, 3)); !ok) return raise(L, ok.error());
+  return 0;
+}
+
+int msgIsNull(lua_State* L) {
+  lua_pushboolean(L, message(L, 1).isNull(fullPath(L, 2)));
+  return 1;
+}
+
+int msgType(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  pushText(L, m.messageType() + (m.triggerEvent().empty() ? "" : "^" + m.triggerEvent()));
+  return 1;
+}
+
+int msgControlId(lua_State* L) {
+  pushText(L, message(L, 1).controlId());
+  return 1;
+}
+
+int msgSegmentCount(lua_State* L) {
+  lua_pushinteger(L, static_cast<lua_Integer>(message(L, 1).segmentCount()));
+  return 1;
+}
+
+// msg:segment(i) → the i-th segment (1-based), or nil.
+int msgSegment(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  const lua_Integer i = luaL_checkinteger(L, 2);
+  if (i < 1 || static_cast<std::size_t>(i) > m.segmentCount()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  pushSegment(L, 1, static_cast<std::size_t>(i - 1));
+  return 1;
+}
+
+int segmentsIterator(lua_State* L) {
+  // upvalues: 1 message, 2 table of indexes, 3 position
+  const lua_Integer pos = lua_tointeger(L, lua_upvalueindex(3)) + 1;
+  lua_pushinteger(L, pos);
+  lua_replace(L, lua_upvalueindex(3));
+  if (lua_rawgeti(L, lua_upvalueindex(2), pos) == LUA_TNIL) return 1;
+  const lua_Integer index = lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  pushSegment(L, lua_upvalueindex(1), static_cast<std::size_t>(index));
+  return 1;
+}
+
+// for seg in msg:segments("OBX") do ... end (every segment when no id is given).
+int msgSegments(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  lua_newtable(L);
+  int n = 0;
+  if (lua_isnoneornil(L, 2)) {
+    for (std::size_t i = 0; i < m.segmentCount(); ++i) {
+      lua_pushinteger(L, static_cast<lua_Integer>(i));
+      lua_rawseti(L, -2, ++n);
+    }
+  } else {
+    for (std::size_t i : m.segmentIndexes(luaL_checkstring(L, 2))) {
+      lua_pushinteger(L, static_cast<lua_Integer>(i));
+      lua_rawseti(L, -2, ++n);
+    }
+  }
+  lua_pushvalue(L, 1);
+  lua_insert(L, -2);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, segmentsIterator, 3);
+  return 1;
+}
+
+// msg:insert_segment(position, "NTE|1||text"): position is 1-based (2 = right after MSH).
+int msgInsertSegment(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  const lua_Integer pos = luaL_checkinteger(L, 2);
+  if (pos < 1) return luaL_error(L, "segment positions start at 1");
+  if (auto ok = m.insertSegment(static_cast<std::size_t>(pos - 1), luaL_checkstring(L, 3)); !ok) {
+    return raise(L, ok.error());
+  }
+  return 0;
+}
+
+int msgAddSegment(lua_State* L) {
+  if (auto ok = message(L, 1).appendSegment(luaL_checkstring(L, 2)); !ok) {
+    return raise(L, ok.error());
+  }
+  return 0;
+}
+
+int msgRemoveSegment(lua_State* L) {
+  const lua_Integer pos = luaL_checkinteger(L, 2);
+  if (pos < 1) return luaL_error(L, "segment positions start at 1");
+  if (auto ok = message(L, 1).removeSegment(static_cast<std::size_t>(pos - 1)); !ok) {
+    return raise(L, ok.error());
+  }
+  return 0;
+}
+
+int msgMoveSegment(lua_State* L) {
+  const lua_Integer from = luaL_checkinteger(L, 2);
+  const lua_Integer to = luaL_checkinteger(L, 3);
+  if (from < 1 || to < 1) return luaL_error(L, "segment positions start at 1");
+  if (auto ok = message(L, 1).moveSegment(static_cast<std::size_t>(from - 1),
+                                          static_cast<std::size_t>(to - 1));
+      !ok) {
+    return raise(L, ok.error());
+  }
+  return 0;
+}
+
+int msgToString(lua_State* L) {
+  pushText(L, message(L, 1).encode());
+  return 1;
+}
+
+int segName(lua_State* L) {
+  auto [m, i] = segment(L, 1);
+  pushText(L, std::string(m->segmentName(i)));
+  return 1;
+}
+
+int segPosition(lua_State* L) {
+  auto [m, i] = segment(L, 1);
+  lua_pushinteger(L, static_cast<lua_Integer>(i + 1));
+  return 1;
+}
+
+// seg:get("5.1") → decoded text or nil; the path is relative to the segment.
+int segGet(lua_State* L) {
+  auto [m, i] = segment(L, 1);
+  const hl7::Path p = fieldPath(L, 2);
+  if (!m->exists(i, p)) {
+    lua_pushnil(L);
+  } else {
+    pushText(L, m->get(i, p));
+  }
+  return 1;
+}
+
+int segSet(lua_State* L) {
+  auto [m, i] = segment(L, 1);
+  const char* value = lua_isnoneornil(L, 3) ? "" : luaL_checkstring(L, 3);
+  if (auto ok = m->set(i, fieldPath(L, 2), value); !ok) return raise(L, ok.error());
+  return 0;
+}
+
+int segToString(lua_State* L) {
+  auto [m, i] = segment(L, 1);
+  pushText(L, std::string(m->segmentText(i)));
+  return 1;
+}
+
+}  // namespace
+
+void registerMessageType(lua_State* L) {
+  static const luaL_Reg kMessageMethods[] = {{"get", msgGet},
+                                             {"set", msgSet},
+                                             {"set_raw", msgSetRaw},
+                                             {"is_null", msgIsNull},
+                                             {"type", msgType},
+                                             {"control_id", msgControlId},
+                                             {"segment_count", msgSegmentCount},
+                                             {"segment", msgSegment},
+                                             {"segments", msgSegments},
+                                             {"insert_segment", msgInsertSegment},
+                                             {"add_segment", msgAddSegment},
+                                             {"remove_segment", msgRemoveSegment},
+                                             {"move_segment", msgMoveSegment},
+                                             {nullptr, nullptr}};
+  static const luaL_Reg kSegmentMethods[] = {{"name", segName},
+                                             {"position", segPosition},
+                                             {"get", segGet},
+                                             {"set", segSet},
+                                             {nullptr, nullptr}};
+  luaL_newmetatable(L, kMessageType);
+  lua_newtable(L);
+  luaL_setfuncs(L, kMessageMethods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, msgToString);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, kSegmentType);
+  lua_newtable(L);
+  luaL_setfuncs(L, kSegmentMethods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, segToString);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+void pushMessage(lua_State* L, hl7::Message* m) {
+  auto* box = static_cast<MessageBox*>(lua_newuserdatauv(L, sizeof(MessageBox), 0));
+  box->message = m;
+  luaL_setmetatable(L, kMessageType);
+}
+
+void invalidateMessage(lua_State* L, int index) {
+  auto* box = static_cast<MessageBox*>(luaL_checkudata(L, index, kMessageType));
+  box->message = nullptr;
+}
+
+}  // namespace pathhub::lua

@@ -1,0 +1,231 @@
+// The Lua sandbox (see lua_sandbox.h).
+#include "lua/lua_sandbox.h"
+
+#include <fstream>
+#include <iterator>
+
+namespace pathhub::lua {
+namespace {
+
+constexpr int kHookEvery = 1000;  // instructions between budget checks
+
+Sandbox* self(lua_State* L) { return *static_cast<Sandbox**>(lua_getextraspace(L)); }
+
+// Copies the named fields of the table at `from` into a new table left on the stack.
+void copyFields(lua_State* L, int from, std::initializer_list<const char*> names) {
+  from = lua_absindex(L, from);
+  lua_createtable(L, 0, static_cast<int>(names.size()));
+  for (const char* n : names) {
+    lua_getfield(L, from, n);
+    lua_setfield(L, -2, n);
+  }
+}
+
+// Copies every field of the table at `from` except `skip` into a new table on the stack.
+void copyAllBut(lua_State* L, int from, const char* skip) {
+  from = lua_absindex(L, from);
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, from)) {
+    if (lua_type(L, -2) == LUA_TSTRING && std::string(lua_tostring(L, -2)) == skip) {
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_settable(L, -4);
+  }
+}
+
+int traceback(lua_State* L) {
+  const char* msg = lua_tostring(L, 1);
+  if (!msg) msg = luaL_typename(L, 1);
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+}  // namespace
+
+void* Sandbox::allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize) {
+  auto* box = static_cast<Sandbox*>(ud);
+  const std::size_t old = ptr ? oldSize : 0;
+  if (newSize == 0) {
+    box->used_ -= old;
+    std::free(ptr);
+    return nullptr;
+  }
+  // Growing past the cap fails; Lua turns that into a "not enough memory" error.
+  if (newSize > old && box->used_ - old + newSize > box->limits_.memoryBytes) return nullptr;
+  void* grown = std::realloc(ptr, newSize);
+  if (grown) box->used_ = box->used_ - old + newSize;
+  return grown;
+}
+
+void Sandbox::countHook(lua_State* L, lua_Debug*) {
+  Sandbox* box = self(L);
+  box->budgetLeft_ -= kHookEvery;
+  if (box->budgetLeft_ <= 0) {
+    luaL_error(L, "instruction budget of %I exceeded (an endless loop?)",
+               static_cast<lua_Integer>(box->limits_.instructions));
+  }
+}
+
+Sandbox::Sandbox(std::filesystem::path scriptsRoot, SandboxLimits limits)
+    : root_(std::move(scriptsRoot)), limits_(limits) {
+  L_ = lua_newstate(&Sandbox::allocate, this);
+  if (!L_) return;
+  *static_cast<Sandbox**>(lua_getextraspace(L_)) = this;
+  buildEnvironment();
+}
+
+Sandbox::~Sandbox() {
+  if (L_) lua_close(L_);
+}
+
+void Sandbox::buildEnvironment() {
+  lua_State* L = L_;
+  luaL_requiref(L, "_G", luaopen_base, 0);        // 1
+  luaL_requiref(L, "string", luaopen_string, 0);  // 2
+  luaL_requiref(L, "table", luaopen_table, 0);    // 3
+  luaL_requiref(L, "math", luaopen_math, 0);      // 4
+  luaL_requiref(L, "utf8", luaopen_utf8, 0);      // 5
+  luaL_requiref(L, "os", luaopen_os, 0);          // 6
+  // The script environment: chosen base functions, never dofile, loadfile or collectgarbage.
+  copyFields(L, 1,
+             {"assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
+              "rawset", "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type",
+              "xpcall", "_VERSION"});
+  const int env = lua_gettop(L);
+  copyAllBut(L, 2, "dump");  // no string.dump: bytecode never enters or leaves
+  lua_pushvalue(L, -1);
+  lua_setfield(L, env, "string");
+  // Strings' methods ("x"):upper() must reach the same safe table, not the full library.
+  lua_pushliteral(L, "");
+  lua_getmetatable(L, -1);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 3);
+  copyAllBut(L, 3, "");
+  lua_setfield(L, env, "table");
+  copyAllBut(L, 4, "");
+  lua_setfield(L, env, "math");
+  copyAllBut(L, 5, "");
+  lua_setfield(L, env, "utf8");
+  copyFields(L, 6, {"time", "date", "clock"});
+  lua_setfield(L, env, "os");
+  lua_pushvalue(L, env);
+  lua_setfield(L, env, "_G");
+  lua_pushcfunction(L, &Sandbox::safeLoad);
+  lua_setfield(L, env, "load");
+  lua_newtable(L);  // modules loaded by require, private to this state
+  lua_pushcclosure(L, &Sandbox::require, 1);
+  lua_setfield(L, env, "require");
+  lua_pushvalue(L, env);
+  env_ = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_settop(L, 0);
+}
+
+// load(chunk [, chunkname [, mode [, env]]]): text chunks only, in the sandbox by default.
+int Sandbox::safeLoad(lua_State* L) {
+  Sandbox* box = self(L);
+  std::size_t size = 0;
+  const char* text = luaL_checklstring(L, 1, &size);
+  const char* name = luaL_optstring(L, 2, "=(load)");
+  if (luaL_loadbufferx(L, text, size, name, "t") != LUA_OK) {
+    luaL_pushfail(L);
+    lua_insert(L, -2);
+    return 2;
+  }
+  if (lua_isnoneornil(L, 4)) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, box->env_);
+  } else {
+    lua_pushvalue(L, 4);
+  }
+  lua_setupvalue(L, -2, 1);  // _ENV
+  return 1;
+}
+
+int Sandbox::require(lua_State* L) {
+  Sandbox* box = self(L);
+  const std::string name = luaL_checkstring(L, 1);
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.';
+    if (!ok || name.find("..") != std::string::npos || name.front() == '.') {
+      return luaL_error(L, "require: '%s' is not a module name (letters, digits, _ and .)",
+                        name.c_str());
+    }
+  }
+  lua_getfield(L, lua_upvalueindex(1), name.c_str());
+  if (!lua_isnil(L, -1)) return 1;
+  lua_pop(L, 1);
+  std::string relative = name;
+  for (char& c : relative) c = c == '.' ? '/' : c;
+  relative += ".lua";
+  std::ifstream in(box->root_ / relative, std::ios::binary);
+  if (!in) {
+    return luaL_error(L, "require: no module '%s' (looked for %s in the scripts folder)",
+                      name.c_str(), relative.c_str());
+  }
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string chunk = "@" + relative;
+  if (luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) {
+    return lua_error(L);
+  }
+  lua_rawgeti(L, LUA_REGISTRYINDEX, box->env_);
+  lua_setupvalue(L, -2, 1);
+  lua_pushstring(L, name.c_str());
+  lua_call(L, 1, 1);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+  }
+  lua_pushvalue(L, -1);
+  lua_setfield(L, lua_upvalueindex(1), name.c_str());
+  return 1;
+}
+
+Result<void> Sandbox::load(const std::string& text, const std::string& name) {
+  if (!L_) return fail(ErrorCode::kIoError, "cannot create a Lua state");
+  const std::string chunk = "@" + name;
+  if (luaL_loadbufferx(L_, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) {
+    std::string why = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "cannot load";
+    lua_pop(L_, 1);
+    ErrorContext ctx;
+    ctx.file = name;
+    return fail(ErrorCode::kInvalidValue, why, ctx);
+  }
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_);
+  lua_setupvalue(L_, -2, 1);
+  return call(0, 0);
+}
+
+bool Sandbox::pushFunction(const char* name) {
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_);
+  lua_getfield(L_, -1, name);
+  lua_remove(L_, -2);
+  if (lua_isfunction(L_, -1)) return true;
+  lua_pop(L_, 1);
+  return false;
+}
+
+Result<void> Sandbox::call(int nargs, int nresults) {
+  const int base = lua_gettop(L_) - nargs;  // the function's index
+  lua_pushcfunction(L_, traceback);
+  lua_insert(L_, base);
+  budgetLeft_ = limits_.instructions;
+  lua_sethook(L_, &Sandbox::countHook, LUA_MASKCOUNT, kHookEvery);
+  const int rc = lua_pcall(L_, nargs, nresults, base);
+  lua_sethook(L_, nullptr, 0, 0);
+  lua_remove(L_, base);
+  if (rc == LUA_OK) return {};
+  std::string why = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error object is not a string";
+  lua_pop(L_, 1);
+  if (rc == LUA_ERRMEM) {
+    why = "memory limit of " + std::to_string(limits_.memoryBytes) + " bytes exceeded";
+  }
+  lua_gc(L_, LUA_GCCOLLECT);  // give back what the failed run held
+  return fail(ErrorCode::kInvalidValue, why);
+}
+
+}  // namespace pathhub::lua

@@ -1,0 +1,62 @@
+// A sandboxed Lua 5.4 state for one mapping script on one mapper worker.
+//
+// The sandbox is built, not stripped: the script's environment holds only base functions
+// (without dofile, loadfile, and with load limited to text chunks), string, table, math,
+// utf8, os.time/os.date/os.clock, and a `require` that loads text modules from the scripts
+// folder only. Memory is counted by a custom allocator with a cap, and every call runs under
+// an instruction budget (a count hook), so a runaway script ends with an error, never a hang
+// or an out-of-memory hub. Errors come back as values naming script, line and message.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <lua.hpp>
+#include <string>
+
+#include "pathhub/error.h"
+
+namespace pathhub::lua {
+
+struct SandboxLimits {
+  std::size_t memoryBytes = 32 * 1024 * 1024;  // the whole state, script and data
+  long long instructions = 10'000'000;         // per call
+};
+
+class Sandbox {
+ public:
+  // `scriptsRoot` is where require() looks for modules ("lib.nhs" → <root>/lib/nhs.lua).
+  Sandbox(std::filesystem::path scriptsRoot, SandboxLimits limits);
+  ~Sandbox();
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  // Compiles and runs a script's text in the sandbox (defining its functions). `name` is how
+  // errors refer to it, e.g. "demo.lua".
+  Result<void> load(const std::string& text, const std::string& name);
+
+  // Calls global function `function` with `nargs` arguments already pushed (above the
+  // function, which the caller pushes with pushGlobal). On error the message names script and
+  // line and carries the traceback. Leaves `nresults` values on the stack on success.
+  Result<void> call(int nargs, int nresults);
+  // Pushes the script's global `name`; returns false (pushing nothing) when it is not a function.
+  bool pushFunction(const char* name);
+
+  lua_State* state() { return L_; }
+  std::size_t memoryInUse() const { return used_; }
+
+ private:
+  static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize);
+  static void countHook(lua_State* L, lua_Debug* ar);
+  static int require(lua_State* L);
+  static int safeLoad(lua_State* L);
+  void buildEnvironment();
+
+  std::filesystem::path root_;
+  SandboxLimits limits_;
+  std::size_t used_ = 0;
+  long long budgetLeft_ = 0;
+  lua_State* L_ = nullptr;
+  int env_ = LUA_NOREF;  // registry reference to the script environment table
+};
+
+}  // namespace pathhub::lua

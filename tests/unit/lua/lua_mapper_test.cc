@@ -1,0 +1,266 @@
+// The Lua runtime with real Lua states: the sandbox holds, limits end runaway scripts, errors
+// say where, the script API reads and edits messages, and scripts reload safely.
+#include "lua/lua_mapper.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace pathhub::lua {
+namespace {
+
+using pipeline::MapContext;
+using pipeline::MapResult;
+
+const std::string kOru =
+    "MSH|^~\\&|LAB|RVJ|GP|A81001|20240131||ORU^R01|C42|P|2.4\r"
+    "PID|1||9449305552^^^NHS^NH||smith^john\r"
+    "OBR|1|||FBC\r"
+    "OBX|1|NM|HB^Haemoglobin||135|g/L\r"
+    "OBX|2|NM|PLT^Platelets||250|10*9/L\r";
+
+class LuaMapperTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static int n = 0;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("lua-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "lib");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary | std::ios::trunc) << text;
+  }
+  Result<std::unique_ptr<LuaMapper>> mapper(const std::string& script, SandboxLimits limits = {}) {
+    write("map.lua", script);
+    ScriptOptions o;
+    o.script = dir_ / "map.lua";
+    o.scriptsRoot = dir_;
+    o.limits = limits;
+    o.reloadCheck = std::chrono::milliseconds(0);
+    return LuaMapper::create(o, "lab");
+  }
+  MapResult run(LuaMapper& m, const std::string& bytes = kOru, std::int64_t id = 7) {
+    return m.map(bytes, MapContext{"lab", id});
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(LuaMapperTest, EditsTheMessageInPlaceAndLeavesTheRestByteIdentical) {
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      msg:set("PID-5.1", msg:get("PID-5.1"):upper())
+      msg:set("OBX[2]-6", "10^9/L")
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kMapped) << r.reason;
+  std::string expected = kOru;
+  expected.replace(expected.find("smith"), 5, "SMITH");
+  expected.replace(expected.find("10*9/L"), 6, "10\\S\\9/L");
+  EXPECT_EQ(r.bytes, expected);
+  EXPECT_TRUE(r.routes.empty());
+}
+
+TEST_F(LuaMapperTest, WalksSegmentsAndChangesTheirOrder) {
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      local codes = {}
+      for obx in msg:segments("OBX") do codes[#codes + 1] = obx:get("3.1") end
+      assert(#codes == 2 and codes[1] == "HB" and codes[2] == "PLT")
+      assert(msg:type() == "ORU^R01" and msg:control_id() == "C42")
+      assert(msg:segment(1):name() == "MSH" and msg:segment_count() == 5)
+      assert(msg:get("ZZZ-1") == nil and msg:get("PID-3.4") == "NHS")
+      msg:insert_segment(4, "NTE|1|L|checked by script")
+      msg:remove_segment(6)        -- OBX|2, sixth once the NTE is in
+      msg:move_segment(5, 2)
+      msg:add_segment("ZPH|done")
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kMapped) << r.reason;
+  EXPECT_EQ(r.bytes,
+            "MSH|^~\\&|LAB|RVJ|GP|A81001|20240131||ORU^R01|C42|P|2.4\r"
+            "OBX|1|NM|HB^Haemoglobin||135|g/L\r"
+            "PID|1||9449305552^^^NHS^NH||smith^john\r"
+            "OBR|1|||FBC\r"
+            "NTE|1|L|checked by script\r"
+            "ZPH|done\r");
+}
+
+TEST_F(LuaMapperTest, ContextRoutesFiltersRejectsAndLogs) {
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      assert(ctx.channel == "lab" and ctx.message_id == 7)
+      ctx:log("info", "seen " .. msg:control_id())
+      local kind = msg:get("OBR-4")
+      if kind == "FBC" then ctx:route("haematology", "epr")
+      elseif kind == "SKIP" then ctx:filter("not for this practice")
+      else ctx:reject("unknown test " .. tostring(kind)) end
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  auto routed = run(**m);
+  EXPECT_EQ(routed.routes, (std::vector<std::string>{"haematology", "epr"}));
+  std::string skip = kOru;
+  skip.replace(skip.find("|FBC"), 4, "|SKIP");
+  auto filtered = run(**m, skip);
+  EXPECT_EQ(filtered.kind, MapResult::Kind::kFiltered);
+  EXPECT_EQ(filtered.reason, "not for this practice");
+  std::string other = kOru;
+  other.replace(other.find("|FBC"), 4, "|XYZ");
+  auto rejected = run(**m, other);
+  EXPECT_EQ(rejected.kind, MapResult::Kind::kFailed);
+  EXPECT_EQ(rejected.reason, "rejected by map.lua: unknown test XYZ");
+}
+
+TEST_F(LuaMapperTest, ErrorsNameScriptLineChannelAndMessageWithATraceback) {
+  auto m = mapper("function map(msg, ctx)\n  local x = nil\n  return x.field\nend\n");
+  ASSERT_TRUE(m);
+  auto r = run(**m, kOru, 42);
+  ASSERT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("map.lua:3:"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("stack traceback"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("channel lab message 42"), std::string::npos) << r.reason;
+  // The worker goes on: the next message maps (and fails the same way, cleanly).
+  EXPECT_EQ(run(**m).kind, MapResult::Kind::kFailed);
+}
+
+TEST_F(LuaMapperTest, AnEndlessLoopEndsAtTheInstructionBudget) {
+  SandboxLimits limits;
+  limits.instructions = 100000;
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      if msg:control_id() == "C42" then while true do end end
+    end)",
+                  limits);
+  ASSERT_TRUE(m);
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("instruction budget of 100000 exceeded"), std::string::npos) << r.reason;
+  std::string other = kOru;
+  other.replace(other.find("C42"), 3, "C43");
+  EXPECT_EQ(run(**m, other).kind, MapResult::Kind::kMapped);
+}
+
+TEST_F(LuaMapperTest, AMemoryBombEndsAtTheMemoryCap) {
+  SandboxLimits limits;
+  limits.memoryBytes = 4 * 1024 * 1024;
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      if msg:control_id() == "C42" then
+        local t = {}
+        for i = 1, 1e9 do t[i] = string.rep("x", 1000) .. i end
+      end
+    end)",
+                  limits);
+  ASSERT_TRUE(m) << m.error().describe();
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("memory limit of 4194304 bytes exceeded"), std::string::npos) << r.reason;
+  std::string other = kOru;
+  other.replace(other.find("C42"), 3, "C43");
+  EXPECT_EQ(run(**m, other).kind, MapResult::Kind::kMapped);
+}
+
+TEST_F(LuaMapperTest, EveryEscapeFromTheSandboxFailsClearly) {
+  const char* escapes[] = {
+      "io.open('/etc/passwd')",
+      "os.execute('true')",
+      "os.getenv('HOME')",
+      "os.exit(1)",
+      "os.remove('/tmp/x')",
+      "os.rename('/tmp/a', '/tmp/b')",
+      "debug.getinfo(1)",
+      "dofile('/etc/passwd')",
+      "loadfile('/etc/passwd')",
+      "package.loadlib('libc.so.6', 'puts')",
+      "collectgarbage('stop')",
+      "string.dump(map)",
+      "(''):dump()",
+      "require('os')",
+      "require('../../etc/passwd')",
+      "assert(load('\\27Lua'))()",
+  };
+  for (const char* escape : escapes) {
+    auto m = mapper(std::string("function map(msg, ctx) ") + escape + " end");
+    ASSERT_TRUE(m) << escape;
+    auto r = run(**m);
+    EXPECT_EQ(r.kind, MapResult::Kind::kFailed) << escape << " was allowed";
+    EXPECT_NE(r.reason.find("map.lua:1:"), std::string::npos) << escape << ": " << r.reason;
+  }
+  // What is allowed works: os.time/date/clock, string, table, math, utf8, text load.
+  auto ok = mapper(R"(
+    function map(msg, ctx)
+      assert(os.time() > 0 and os.date("%Y") and os.clock() >= 0)
+      assert(("abc"):upper() == "ABC" and math.max(1, 2) == 2 and utf8.len("é") == 1)
+      assert(load("return 1 + 1")() == 2)
+      assert(table.concat({"a", "b"}, ",") == "a,b")
+    end)");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(run(**ok).kind, MapResult::Kind::kMapped) << run(**ok).reason;
+}
+
+TEST_F(LuaMapperTest, RequireLoadsModulesFromTheScriptsFolderOnly) {
+  write("lib/nhs.lua", R"(
+    local M = {}
+    function M.valid(n) return #n == 10 end
+    return M)");
+  auto m = mapper(R"(
+    local nhs = require("lib.nhs")
+    function map(msg, ctx)
+      if not nhs.valid(msg:get("PID-3.1")) then ctx:reject("bad NHS number") end
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  EXPECT_EQ(run(**m).kind, MapResult::Kind::kMapped);
+  auto missing = mapper("local x = require('lib.absent')\nfunction map() end");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().text.find("no module 'lib.absent'"), std::string::npos);
+}
+
+TEST_F(LuaMapperTest, AMessageKeptPastItsCallCannotBeUsed) {
+  auto m = mapper(R"(
+    local kept
+    function map(msg, ctx)
+      if kept then kept:get("PID-3") end
+      kept = msg
+    end)");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(run(**m).kind, MapResult::Kind::kMapped);
+  auto second = run(**m);
+  EXPECT_EQ(second.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(second.reason.find("msg used after map() returned"), std::string::npos);
+}
+
+TEST_F(LuaMapperTest, AScriptThatDoesNotLoadIsRefusedWithFileAndLine) {
+  auto syntax = mapper("function map(msg, ctx)\n  if then\nend\n");
+  ASSERT_FALSE(syntax);
+  EXPECT_NE(syntax.error().text.find("map.lua:2:"), std::string::npos) << syntax.error().text;
+  auto noMap = mapper("function mapping(msg) end");
+  ASSERT_FALSE(noMap);
+  EXPECT_NE(noMap.error().text.find("no function map"), std::string::npos);
+}
+
+TEST_F(LuaMapperTest, ReloadsAChangedScriptAndKeepsTheOldOneWhenTheNewFailsToLoad) {
+  auto m = mapper("function map(msg, ctx) ctx:route('v1') end");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(run(**m).routes, std::vector<std::string>{"v1"});
+  auto bump = [&](const std::string& text) {
+    const auto before = std::filesystem::last_write_time(dir_ / "map.lua");
+    write("map.lua", text);
+    std::filesystem::last_write_time(dir_ / "map.lua", before + std::chrono::seconds(1));
+  };
+  bump("function map(msg, ctx) ctx:route('v2') end");
+  EXPECT_EQ(run(**m).routes, std::vector<std::string>{"v2"});
+  bump("function map(msg, ctx) ctx:route('v3' end");  // a syntax error
+  EXPECT_EQ(run(**m).routes, std::vector<std::string>{"v2"});
+  EXPECT_NE((*m)->lastLoadError().find("map.lua:1:"), std::string::npos) << (*m)->lastLoadError();
+}
+
+}  // namespace
+}  // namespace pathhub::lua
