@@ -3,6 +3,8 @@
 
 #include <Poco/Logger.h>
 
+#include <filesystem>
+
 #include "lua/lua_mapper.h"
 
 namespace pathhub::daemon {
@@ -21,6 +23,8 @@ pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
   options.scriptsRoot = c.scriptsRoot;
   options.limits.instructions = c.scriptInstructionLimit;
   options.limits.memoryBytes = c.scriptMemoryLimitBytes;
+  options.tables =
+      std::make_shared<lua::CodeTables>(std::filesystem::path(c.scriptsRoot) / "tables");
   return [options, name = c.name]() -> Result<std::unique_ptr<pipeline::Mapper>> {
     auto mapper = lua::LuaMapper::create(options, name);
     if (!mapper) return tl::unexpected(mapper.error());

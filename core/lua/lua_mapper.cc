@@ -111,6 +111,31 @@ void pushContext(lua_State* L, Decision* d, const std::string& channel, std::int
   lua_setiuservalue(L, -2, 1);
 }
 
+// tables.lookup(name, key) → a table of the row's columns, or nil when the key is absent.
+int tablesLookup(lua_State* L) {
+  auto* tables = static_cast<CodeTables*>(lua_touserdata(L, lua_upvalueindex(1)));
+  const std::string name = luaL_checkstring(L, 1);
+  const std::string key = luaL_checkstring(L, 2);
+  if (!tables) return luaL_error(L, "tables.lookup: this channel has no code tables");
+  const auto set = tables->current();
+  const auto table = set->find(name);
+  if (table == set->end()) {
+    return luaL_error(L, "tables.lookup: no code table '%s' (tables/%s.csv)", name.c_str(),
+                      name.c_str());
+  }
+  const auto row = table->second.rows.find(key);
+  if (row == table->second.rows.end()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, static_cast<int>(row->second.size()));
+  for (std::size_t i = 0; i < row->second.size(); ++i) {
+    lua_pushlstring(L, row->second[i].data(), row->second[i].size());
+    lua_setfield(L, -2, table->second.columns[i].c_str());
+  }
+  return 1;
+}
+
 }  // namespace
 
 LuaMapper::LuaMapper(ScriptOptions options, std::string channel)
@@ -140,6 +165,12 @@ Result<std::unique_ptr<Sandbox>> LuaMapper::compile() const {
   auto sandbox = std::make_unique<Sandbox>(options_.scriptsRoot, options_.limits);
   registerMessageType(sandbox->state());
   registerContextType(sandbox->state());
+  lua_State* L = sandbox->state();
+  lua_newtable(L);
+  lua_pushlightuserdata(L, options_.tables.get());
+  lua_pushcclosure(L, tablesLookup, 1);
+  lua_setfield(L, -2, "lookup");
+  sandbox->setGlobal("tables");
   if (auto loaded = sandbox->load(text, scriptName_); !loaded) {
     return fail(ErrorCode::kInvalidValue, loaded.error().text, ctx);
   }

@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "lua/code_tables.h"
 #include "lua/lua_sandbox.h"
 #include "pipeline/mapper.h"
 
@@ -29,6 +30,7 @@ struct ScriptOptions {
   std::filesystem::path scriptsRoot;  // where require() finds modules
   SandboxLimits limits;
   std::chrono::milliseconds reloadCheck{1000};  // how often the file's time is looked at
+  std::shared_ptr<CodeTables> tables;           // shared by the channel's workers; may be null
 };
 
 class LuaMapper : public pipeline::Mapper {

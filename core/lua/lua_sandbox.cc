@@ -200,6 +200,13 @@ Result<void> Sandbox::load(const std::string& text, const std::string& name) {
   return call(0, 0);
 }
 
+void Sandbox::setGlobal(const char* name) {
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_);
+  lua_insert(L_, -2);
+  lua_setfield(L_, -2, name);
+  lua_pop(L_, 1);
+}
+
 bool Sandbox::pushFunction(const char* name) {
   lua_rawgeti(L_, LUA_REGISTRYINDEX, env_);
   lua_getfield(L_, -1, name);

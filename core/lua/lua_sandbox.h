@@ -41,6 +41,10 @@ class Sandbox {
   // Pushes the script's global `name`; returns false (pushing nothing) when it is not a function.
   bool pushFunction(const char* name);
 
+  // Pops the value on top of the stack into the script environment as `name` (for host
+  // functions such as `tables`; call before load()).
+  void setGlobal(const char* name);
+
   lua_State* state() { return L_; }
   std::size_t memoryInUse() const { return used_; }
 

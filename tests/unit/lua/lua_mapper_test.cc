@@ -30,6 +30,7 @@ class LuaMapperTest : public ::testing::Test {
            ("lua-test-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_ / "lib");
+    std::filesystem::create_directories(dir_ / "tables");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -43,6 +44,7 @@ class LuaMapperTest : public ::testing::Test {
     o.scriptsRoot = dir_;
     o.limits = limits;
     o.reloadCheck = std::chrono::milliseconds(0);
+    o.tables = std::make_shared<CodeTables>(dir_ / "tables", std::chrono::milliseconds(0));
     return LuaMapper::create(o, "lab");
   }
   MapResult run(LuaMapper& m, const std::string& bytes = kOru, std::int64_t id = 7) {
@@ -260,6 +262,56 @@ TEST_F(LuaMapperTest, ReloadsAChangedScriptAndKeepsTheOldOneWhenTheNewFailsToLoa
   bump("function map(msg, ctx) ctx:route('v3' end");  // a syntax error
   EXPECT_EQ(run(**m).routes, std::vector<std::string>{"v2"});
   EXPECT_NE((*m)->lastLoadError().find("map.lua:1:"), std::string::npos) << (*m)->lastLoadError();
+}
+
+TEST(CsvTable, ReadsQuotedFieldsAndCrLfLines) {
+  auto t = parseCsvTable(
+      "code,snomed,display\r\nHB,\"271026005\",\"Haemoglobin, \"\"Hb\"\"\"\r\nPLT,61928009,"
+      "Platelet count\n",
+      "t.csv");
+  ASSERT_TRUE(t) << t.error().describe();
+  EXPECT_EQ(t->columns, (std::vector<std::string>{"code", "snomed", "display"}));
+  EXPECT_EQ(t->rows.at("HB")[2], "Haemoglobin, \"Hb\"");
+  EXPECT_EQ(t->rows.at("PLT")[1], "61928009");
+}
+
+TEST(CsvTable, ReportsBrokenTablesWithTheLine) {
+  auto ragged = parseCsvTable("a,b\n1,2\n3\n", "r.csv");
+  ASSERT_FALSE(ragged);
+  EXPECT_EQ(ragged.error().context.line, 3);
+  EXPECT_NE(ragged.error().text.find("row has 1 fields"), std::string::npos);
+  auto twice = parseCsvTable("a,b\n1,2\n1,3\n", "d.csv");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().text.find("key '1' appears twice"), std::string::npos);
+  EXPECT_FALSE(parseCsvTable("a,b\n\"open,2\n", "q.csv"));
+  EXPECT_FALSE(parseCsvTable("", "e.csv"));
+}
+
+TEST_F(LuaMapperTest, ScriptsLookUpCodeTablesThatReloadWhenTheirFileChanges) {
+  write("tables/lab_snomed.csv", "local,snomed,display\nHB,271026005,Haemoglobin\n");
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      for obx in msg:segments("OBX") do
+        local row = tables.lookup("lab_snomed", obx:get("3.1"))
+        if row then obx:set("3.4", row.snomed) obx:set("3.6", "SCT")
+        else ctx:route("exceptions") end
+      end
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kMapped) << r.reason;
+  EXPECT_NE(r.bytes.find("OBX|1|NM|HB^Haemoglobin^^271026005^^SCT||135"), std::string::npos)
+      << r.bytes;
+  EXPECT_EQ(r.routes, std::vector<std::string>{"exceptions"});  // PLT is not in the table
+  const auto before = std::filesystem::last_write_time(dir_ / "tables/lab_snomed.csv");
+  write("tables/lab_snomed.csv",
+        "local,snomed,display\nHB,271026005,Haemoglobin\nPLT,61928009,Platelets\n");
+  std::filesystem::last_write_time(dir_ / "tables/lab_snomed.csv",
+                                   before + std::chrono::seconds(1));
+  EXPECT_TRUE(run(**m).routes.empty());
+  auto missing = mapper("function map(msg, ctx) tables.lookup('nope', 'x') end");
+  ASSERT_TRUE(missing);
+  EXPECT_NE(run(**missing).reason.find("no code table 'nope'"), std::string::npos);
 }
 
 }  // namespace
