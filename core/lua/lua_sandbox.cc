@@ -207,10 +207,14 @@ void Sandbox::setGlobal(const char* name) {
   lua_pop(L_, 1);
 }
 
-bool Sandbox::pushFunction(const char* name) {
+void Sandbox::pushGlobal(const char* name) {
   lua_rawgeti(L_, LUA_REGISTRYINDEX, env_);
   lua_getfield(L_, -1, name);
   lua_remove(L_, -2);
+}
+
+bool Sandbox::pushFunction(const char* name) {
+  pushGlobal(name);
   if (lua_isfunction(L_, -1)) return true;
   lua_pop(L_, 1);
   return false;

@@ -40,6 +40,8 @@ class Sandbox {
   Result<void> call(int nargs, int nresults);
   // Pushes the script's global `name`; returns false (pushing nothing) when it is not a function.
   bool pushFunction(const char* name);
+  // Pushes the script's global `name`, whatever it is (nil when absent).
+  void pushGlobal(const char* name);
 
   // Pops the value on top of the stack into the script environment as `name` (for host
   // functions such as `tables`; call before load()).

@@ -143,6 +143,36 @@ TEST(Hl7send, TimesOutWhenTheReceiverNeverAnswers) {
   EXPECT_NE(r.err.find("timeout"), std::string::npos) << r.err;
 }
 
+TEST(PathhubMap, ShowsOutcomeRoutesAndFieldChanges) {
+  const auto r = runProgram(
+      "pathhub-map",
+      {(std::filesystem::path(PATHHUB_SOURCE_DIR) / "scripts/examples/snomed_codes.lua").string(),
+       "--in", corpus("oru_r01_winpath_bone_iron_profile_v23.hl7")});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("message 1: mapped, routes: gp, exceptions"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OBX-3.4: \"\" → \"88810008\""), std::string::npos) << r.out;
+}
+
+TEST(PathhubMap, TestModeReportsFailuresWithExpectedAndActual) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("pathhub-map-" + std::to_string(::getpid())) / "tests";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir.parent_path() / "upper.lua")
+      << "function map(msg, ctx) msg:set('PID-5.1', msg:get('PID-5.1'):upper()) end\n";
+  std::ofstream(dir / "upper_test.lua")
+      << "local m = 'MSH|^~\\\\&|A||||||ORU^R01|1|P|2.4\\rPID|1||||smith\\r'\n"
+         "test('upper-cases', function() expect_eq(field(run_mapping('upper.lua', m).message,"
+         " 'PID-5.1'), 'SMITH') end)\n"
+         "test('a wrong expectation', function() expect_eq(1 + 1, 3, 'sum') end)\n";
+  const auto r = runProgram("pathhub-map", {"--test", dir.string()});
+  EXPECT_EQ(r.exitCode, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("ok   tests/upper_test.lua: upper-cases"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("tests/upper_test.lua:3: sum: expected 3, got 2"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("1 passed, 1 failed"), std::string::npos);
+  std::filesystem::remove_all(dir.parent_path());
+}
+
 TEST(Hl7send, BadUsageIsExplained) {
   EXPECT_EQ(runProgram("hl7send", {}).exitCode, 2);
   const auto r = runProgram("hl7send", {"nohostport", "x.hl7"});

@@ -1,0 +1,41 @@
+-- Tests of the example mappings under scripts/examples.
+local oru = table.concat({
+  "MSH|^~\\&|WinPath|RVJ|EPR|A81001|20240131093000||ORU^R01|W1|P|2.3",
+  "PID|1||H123^^^RVJ^MR~9434765919^^^NHS^NH||SMITH^JOHN",
+  "OBR|1|||BONE^Bone profile^WinPath",
+  "OBX|1|NM|ALP^Alkaline phosphatase^Winpath||98|U/L|30-130|N",
+  "OBX|2|NM|ALB^Albumin^Winpath||41|g/L|35-50|N",
+}, "\r") .. "\r"
+
+test("local codes gain their SNOMED CT code and go to the GP", function()
+  local r = run_mapping("examples/snomed_codes.lua", oru)
+  expect_eq(r.outcome, "mapped")
+  expect_eq(r.routes, {"gp"})
+  expect_eq(field(r.message, "OBX-3.4"), "88810008", "ALP")
+  expect_eq(field(r.message, "OBX[2]-3.6"), "SCT", "ALB coding system")
+  expect_eq(field(r.message, "OBX[2]-5"), "41", "the value is untouched")
+end)
+
+test("a code missing from the table is also sent to exceptions", function()
+  local r = run_mapping("examples/snomed_codes.lua", oru:gsub("ALB%^Albumin", "XYZ^Unknown"))
+  expect_eq(r.routes, {"gp", "exceptions"})
+  expect_eq(field(r.message, "OBX[2]-3.4"), nil, "no SNOMED CT code added")
+end)
+
+test("a valid NHS number passes", function()
+  local r = run_mapping("examples/nhs_number_check.lua", oru)
+  expect_eq(r.outcome, "mapped")
+  expect_eq(r.routes, {})
+end)
+
+test("an invalid NHS number is refused with the reason", function()
+  local r = run_mapping("examples/nhs_number_check.lua", oru:gsub("9434765919", "9434765918"))
+  expect_eq(r.outcome, "failed")
+  expect(r.reason:find("fails the Modulus 11 check"), r.reason)
+end)
+
+test("a result without an NHS number goes to tracing", function()
+  local r = run_mapping("examples/nhs_number_check.lua", oru:gsub("~9434765919^^^NHS^NH", ""))
+  expect_eq(r.outcome, "mapped")
+  expect_eq(r.routes, {"tracing"})
+end)

@@ -1,0 +1,25 @@
+// pathhub-map — run and test Lua mapping scripts outside the hub.
+//
+//   pathhub-map SCRIPT --in FILE   map each message of FILE and show outcome, routes, changes
+//   pathhub-map --test DIR         run the *_test.lua files in DIR (see scripts/README.md)
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "map_sample.h"
+#include "script_tests.h"
+
+int main(int argc, char** argv) {
+  constexpr const char* kUsage =
+      "usage: pathhub-map SCRIPT --in FILE\n"
+      "       pathhub-map --test DIR\n";
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 2 && args[0] == "--test") {
+    return pathhub::tools::runScriptTests(args[1], std::cout);
+  }
+  if (args.size() == 3 && args[1] == "--in") {
+    return pathhub::tools::mapSample(args[0], args[2], std::cout, std::cerr);
+  }
+  std::cerr << kUsage;
+  return 2;
+}

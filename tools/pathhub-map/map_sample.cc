@@ -1,0 +1,77 @@
+// pathhub-map SCRIPT --in FILE (see map_sample.h).
+#include "map_sample.h"
+
+#include <filesystem>
+
+#include "hl7/batch.h"
+#include "hl7/diff.h"
+#include "mapping_runner.h"
+#include "read_input.h"
+
+namespace pathhub::tools {
+
+int mapSample(const std::string& script, const std::string& sample, std::ostream& out,
+              std::ostream& err) {
+  auto input = readInput(sample);
+  if (!input) {
+    err << "pathhub-map: " << input.error().describe() << "\n";
+    return 2;
+  }
+  auto split = hl7::splitMessages(*input);
+  if (!split) {
+    err << "pathhub-map: " << sample << ": " << split.error().describe() << "\n";
+    return 2;
+  }
+  // The scripts folder is the script's own folder's parent when it sits in scripts/examples
+  // and the like, else the script's folder: require() and tables/ resolve from there.
+  std::filesystem::path root = std::filesystem::path(script).parent_path();
+  if (!std::filesystem::exists(root / "tables") && !root.parent_path().empty()) {
+    root = root.parent_path();
+  }
+  MappingRunner runner(root.empty() ? "." : root);
+  int status = 0;
+  int index = 0;
+  for (std::string_view text : split->messages) {
+    ++index;
+    const std::string before = hl7::normalizeSegmentSeparators(text);
+    auto result = runner.run(script, before);
+    if (!result) {
+      err << "pathhub-map: " << result.error().describe() << "\n";
+      return 2;
+    }
+    out << "message " << index << ": ";
+    switch (result->kind) {
+      case pipeline::MapResult::Kind::kFiltered:
+        out << "filtered: " << result->reason << "\n";
+        continue;
+      case pipeline::MapResult::Kind::kFailed:
+        out << "FAILED: " << result->reason << "\n";
+        status = 1;
+        continue;
+      case pipeline::MapResult::Kind::kMapped:
+        out << "mapped";
+        break;
+    }
+    out << ", routes: ";
+    if (result->routes.empty()) out << "(the channel's routes)";
+    for (std::size_t i = 0; i < result->routes.size(); ++i) {
+      out << (i ? ", " : "") << result->routes[i];
+    }
+    out << "\n";
+    auto a = hl7::Message::parse(before);
+    auto b = hl7::Message::parse(result->bytes);
+    if (a && b) {
+      const auto changes = hl7::diffMessages(*a, *b);
+      if (changes.empty()) out << "  no field changed\n";
+      for (const auto& c : changes) {
+        out << "  " << c.path << ": \"" << c.before << "\" → \"" << c.after << "\"\n";
+      }
+    }
+    std::string shown = result->bytes;
+    for (char& c : shown) c = c == '\r' ? '\n' : c;
+    out << shown << "\n";
+  }
+  return status;
+}
+
+}  // namespace pathhub::tools

@@ -1,0 +1,27 @@
+// Running a mapping script outside the hub, for pathhub-map: one LuaMapper per script, with
+// the scripts folder's code tables, as a channel would set it up.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "lua/lua_mapper.h"
+
+namespace pathhub::tools {
+
+class MappingRunner {
+ public:
+  explicit MappingRunner(std::filesystem::path scriptsRoot);
+  // Maps `message` with `script` (a path, or relative to the scripts folder).
+  Result<pipeline::MapResult> run(const std::string& script, const std::string& message);
+
+ private:
+  std::filesystem::path root_;
+  std::shared_ptr<lua::CodeTables> tables_;
+  std::map<std::string, std::unique_ptr<lua::LuaMapper>> mappers_;
+  std::int64_t nextId_ = 1;
+};
+
+}  // namespace pathhub::tools
