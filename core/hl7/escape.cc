@@ -1,6 +1,7 @@
 // Implementation of HL7 v2 escape sequence decoding and encoding (see escape.h).
 #include "hl7/escape.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace pathhub::hl7 {
@@ -127,6 +128,13 @@ Result<std::string> escape(std::string_view text, const Delimiters& d) {
     }
     return std::string(text);
   }
+  // Most values need no escaping at all: copy them in one go.
+  const bool plain = std::all_of(text.begin(), text.end(), [&d](char ch) {
+    return static_cast<unsigned char>(ch) >= 0x20 && ch != d.escape && ch != d.field &&
+           ch != d.component && ch != d.subcomponent && ch != d.repetition &&
+           (d.truncation == '\0' || ch != d.truncation);
+  });
+  if (plain) return std::string(text);
   std::string out;
   out.reserve(text.size() + 8);
   auto seq = [&out, &d](std::string_view body) {

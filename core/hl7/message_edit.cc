@@ -225,7 +225,9 @@ Result<void> Message::indexSegmentText(std::size_t index, std::string text, bool
 void Message::compactIfWasteful() {
   std::size_t live = 0;
   for (const Segment& s : segs_) live += s.fieldCount;
-  if (fields_.size() < 2 * live + 256 && owned_.size() < 2 * segs_.size() + 16) return;
+  // Generous thresholds: a mapping that edits every segment a few times stays well below
+  // them, so the whole index is rebuilt only for messages edited over and over.
+  if (fields_.size() < 4 * live + 1024 && owned_.size() < 2 * segs_.size() + 16) return;
   // Rebuild the index from the segment texts; drop texts no segment refers to any more.
   std::vector<std::string> keptTexts;
   fields_.clear();

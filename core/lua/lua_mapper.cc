@@ -111,13 +111,15 @@ void pushContext(lua_State* L, Decision* d, const std::string& channel, std::int
   lua_setiuservalue(L, -2, 1);
 }
 
-// tables.lookup(name, key) → a table of the row's columns, or nil when the key is absent.
+// tables.lookup(name, key) → a table of the row's columns, or nil when the key is absent. The
+// upvalue points at the mapper's tables for the current call (fetched once per message).
 int tablesLookup(lua_State* L) {
-  auto* tables = static_cast<CodeTables*>(lua_touserdata(L, lua_upvalueindex(1)));
+  auto* current =
+      static_cast<std::shared_ptr<const TableSet>*>(lua_touserdata(L, lua_upvalueindex(1)));
   const std::string name = luaL_checkstring(L, 1);
   const std::string key = luaL_checkstring(L, 2);
-  if (!tables) return luaL_error(L, "tables.lookup: this channel has no code tables");
-  const auto set = tables->current();
+  if (!*current) return luaL_error(L, "tables.lookup: this channel has no code tables");
+  const TableSet* set = current->get();
   const auto table = set->find(name);
   if (table == set->end()) {
     return luaL_error(L, "tables.lookup: no code table '%s' (tables/%s.csv)", name.c_str(),
@@ -156,7 +158,7 @@ Result<std::unique_ptr<LuaMapper>> LuaMapper::create(const ScriptOptions& option
   return mapper;
 }
 
-Result<std::unique_ptr<Sandbox>> LuaMapper::compile() const {
+Result<std::unique_ptr<Sandbox>> LuaMapper::compile() {
   ErrorContext ctx;
   ctx.file = options_.script.string();
   std::ifstream in(options_.script, std::ios::binary);
@@ -167,7 +169,7 @@ Result<std::unique_ptr<Sandbox>> LuaMapper::compile() const {
   registerContextType(sandbox->state());
   lua_State* L = sandbox->state();
   lua_newtable(L);
-  lua_pushlightuserdata(L, options_.tables.get());
+  lua_pushlightuserdata(L, &tablesForCall_);
   lua_pushcclosure(L, tablesLookup, 1);
   lua_setfield(L, -2, "lookup");
   sandbox->setGlobal("tables");
@@ -204,6 +206,7 @@ void LuaMapper::reloadIfChanged() {
 pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::MapContext& context) {
   using pipeline::MapResult;
   reloadIfChanged();
+  if (options_.tables) tablesForCall_ = options_.tables->current();
   auto message = hl7::Message::parse(bytes);
   if (!message) return {MapResult::Kind::kFailed, {}, {}, message.error().describe()};
   lua_State* L = sandbox_->state();

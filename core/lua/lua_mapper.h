@@ -43,7 +43,7 @@ class LuaMapper : public pipeline::Mapper {
 
  private:
   LuaMapper(ScriptOptions options, std::string channel);
-  Result<std::unique_ptr<Sandbox>> compile() const;
+  Result<std::unique_ptr<Sandbox>> compile();
   void reloadIfChanged();
 
   ScriptOptions options_;
@@ -54,6 +54,7 @@ class LuaMapper : public pipeline::Mapper {
   std::filesystem::file_time_type loadedVersion_;
   std::chrono::steady_clock::time_point lastCheck_;
   std::string lastLoadError_;
+  std::shared_ptr<const TableSet> tablesForCall_;  // what tables.lookup reads during a call
 };
 
 }  // namespace pathhub::lua

@@ -11,6 +11,7 @@
 
 #include "bench_samples.h"
 #include "hl7/message.h"
+#include "lua/lua_mapper.h"
 #include "mllp/mllp_codec.h"
 
 namespace pathhub::bench {
@@ -134,6 +135,34 @@ void BM_MllpDecode(benchmark::State& state) {
   state.SetLabel("64 framed oru_1.5k per feed");
 }
 BENCHMARK(BM_MllpDecode);
+
+// The typical code-mapping script on one worker: every OBX-3 through a table, PID-3 tidied.
+void BM_LuaCodeMapping(benchmark::State& state) {
+  lua::ScriptOptions options;
+  options.script = std::string(PATHHUB_SOURCE_DIR) + "/scripts/examples/bench_code_mapping.lua";
+  options.scriptsRoot = std::string(PATHHUB_SOURCE_DIR) + "/scripts";
+  options.tables = std::make_shared<lua::CodeTables>(options.scriptsRoot / "tables");
+  auto mapper = lua::LuaMapper::create(options, "bench");
+  const std::string& bytes = sample(0);
+  if (!mapper) {
+    state.SkipWithError(mapper.error().describe().c_str());
+    return;
+  }
+  auto first = (*mapper)->map(bytes, pipeline::MapContext{"bench", 1});
+  if (first.kind != pipeline::MapResult::Kind::kMapped ||
+      first.bytes.find("^SCT") == std::string::npos) {
+    state.SkipWithError(("the mapping did not map: " + first.reason).c_str());
+    return;
+  }
+  std::int64_t id = 1;
+  for (auto _ : state) {
+    auto result = (*mapper)->map(bytes, pipeline::MapContext{"bench", ++id});
+    benchmark::DoNotOptimize(result);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetLabel("messages/s per worker, oru_1.5k");
+}
+BENCHMARK(BM_LuaCodeMapping);
 
 bool writeSamples(const std::string& dir) {
   for (const auto& [name, bytes] :

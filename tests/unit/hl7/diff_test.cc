@@ -1,7 +1,8 @@
 // Field-level differences between two versions of a message.
+#include "hl7/diff.h"
+
 #include <gtest/gtest.h>
 
-#include "hl7/diff.h"
 #include "hl7_parse.h"
 
 namespace pathhub::hl7 {
