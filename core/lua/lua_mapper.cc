@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "hl7/message.h"
+#include "lua/lua_boundary.h"
 #include "lua/lua_message.h"
 
 namespace pathhub::lua {
@@ -26,36 +27,36 @@ struct ContextBox {
 };
 
 Decision& decision(lua_State* L) {
-  auto* box = static_cast<ContextBox*>(luaL_checkudata(L, 1, kContextType));
-  if (!box->decision) luaL_error(L, "ctx used after map() returned");
+  auto* box = argUserdata<ContextBox>(L, 1, kContextType, "ctx");
+  if (!box->decision) throw ScriptError("ctx used after map() returned");
   return *box->decision;
 }
 
 int ctxRoute(lua_State* L) {
   Decision& d = decision(L);
-  for (int i = 2; i <= lua_gettop(L); ++i) d.routes.emplace_back(luaL_checkstring(L, i));
+  for (int i = 2; i <= lua_gettop(L); ++i) d.routes.emplace_back(argString(L, i));
   return 0;
 }
 
 int ctxFilter(lua_State* L) {
   Decision& d = decision(L);
   d.filtered = true;
-  d.reason = luaL_optstring(L, 2, "filtered by the script");
+  d.reason = argOptString(L, 2, "filtered by the script");
   return 0;
 }
 
 int ctxReject(lua_State* L) {
   Decision& d = decision(L);
   d.rejected = true;
-  d.reason = luaL_optstring(L, 2, "rejected by the script");
+  d.reason = argOptString(L, 2, "rejected by the script");
   return 0;
 }
 
 // ctx:log(level, text): level is "error", "warning", "info" or "debug".
 int ctxLog(lua_State* L) {
   Decision& d = decision(L);
-  const std::string level = luaL_checkstring(L, 2);
-  const std::string text = d.where + ": " + luaL_checkstring(L, 3);
+  const std::string level(argString(L, 2));
+  const std::string text = d.where + ": " + std::string(argString(L, 3));
   if (level == "error") {
     d.log->error(text);
   } else if (level == "warning") {
@@ -65,16 +66,16 @@ int ctxLog(lua_State* L) {
   } else if (level == "debug") {
     d.log->debug(text);
   } else {
-    return luaL_error(L, "ctx:log: level '%s' is not error, warning, info or debug", level.c_str());
+    throw ScriptError("ctx:log: level '" + level + "' is not error, warning, info or debug");
   }
   return 0;
 }
 
 void registerContextType(lua_State* L) {
-  static const luaL_Reg kMethods[] = {{"route", ctxRoute},
-                                      {"filter", ctxFilter},
-                                      {"reject", ctxReject},
-                                      {"log", ctxLog},
+  static const luaL_Reg kMethods[] = {{"route", guarded<ctxRoute>},
+                                      {"filter", guarded<ctxFilter>},
+                                      {"reject", guarded<ctxReject>},
+                                      {"log", guarded<ctxLog>},
                                       {nullptr, nullptr}};
   luaL_newmetatable(L, kContextType);
   lua_newtable(L);
@@ -116,14 +117,13 @@ void pushContext(lua_State* L, Decision* d, const std::string& channel, std::int
 int tablesLookup(lua_State* L) {
   auto* current =
       static_cast<std::shared_ptr<const TableSet>*>(lua_touserdata(L, lua_upvalueindex(1)));
-  const std::string name = luaL_checkstring(L, 1);
-  const std::string key = luaL_checkstring(L, 2);
-  if (!*current) return luaL_error(L, "tables.lookup: this channel has no code tables");
+  const std::string name(argString(L, 1));
+  const std::string key(argString(L, 2));
+  if (!*current) throw ScriptError("tables.lookup: this channel has no code tables");
   const TableSet* set = current->get();
   const auto table = set->find(name);
   if (table == set->end()) {
-    return luaL_error(L, "tables.lookup: no code table '%s' (tables/%s.csv)", name.c_str(),
-                      name.c_str());
+    throw ScriptError("tables.lookup: no code table '" + name + "' (tables/" + name + ".csv)");
   }
   const auto row = table->second.rows.find(key);
   if (row == table->second.rows.end()) {
@@ -170,7 +170,7 @@ Result<std::unique_ptr<Sandbox>> LuaMapper::compile() {
   lua_State* L = sandbox->state();
   lua_newtable(L);
   lua_pushlightuserdata(L, &tablesForCall_);
-  lua_pushcclosure(L, tablesLookup, 1);
+  lua_pushcclosure(L, guarded<tablesLookup>, 1);
   lua_setfield(L, -2, "lookup");
   sandbox->setGlobal("tables");
   if (auto loaded = sandbox->load(text, scriptName_); !loaded) {

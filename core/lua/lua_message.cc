@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "lua/lua_boundary.h"
+
 namespace pathhub::lua {
 namespace {
 
@@ -19,36 +21,36 @@ struct SegmentBox {
 };
 
 hl7::Message& message(lua_State* L, int index) {
-  auto* box = static_cast<MessageBox*>(luaL_checkudata(L, index, kMessageType));
-  if (!box->message) luaL_error(L, "msg used after map() returned");
+  auto* box = argUserdata<MessageBox>(L, index, kMessageType, "msg");
+  if (!box->message) throw ScriptError("msg used after map() returned");
   return *box->message;
 }
 
 // The message a segment belongs to, and the segment's index (checked to still exist).
 std::pair<hl7::Message*, std::size_t> segment(lua_State* L, int index) {
-  auto* seg = static_cast<SegmentBox*>(luaL_checkudata(L, index, kSegmentType));
+  auto* seg = argUserdata<SegmentBox>(L, index, kSegmentType, "segment");
   lua_getiuservalue(L, index, 1);
   hl7::Message& m = message(L, -1);
   lua_pop(L, 1);
   if (seg->index < 0 || static_cast<std::size_t>(seg->index) >= m.segmentCount()) {
-    luaL_error(L, "segment %d no longer exists", seg->index + 1);
+    throw ScriptError("segment " + std::to_string(seg->index + 1) + " no longer exists");
   }
   return {&m, static_cast<std::size_t>(seg->index)};
 }
 
 hl7::Path fullPath(lua_State* L, int arg) {
-  auto p = hl7::Path::parse(luaL_checkstring(L, arg));
-  if (!p) luaL_error(L, "%s", p.error().text.c_str());
+  auto p = hl7::Path::parse(argString(L, arg));
+  if (!p) throw ScriptError(p.error().text);
   return *p;
 }
 
 hl7::Path fieldPath(lua_State* L, int arg) {
-  auto p = hl7::Path::parseField(luaL_checkstring(L, arg));
-  if (!p) luaL_error(L, "%s", p.error().text.c_str());
+  auto p = hl7::Path::parseField(argString(L, arg));
+  if (!p) throw ScriptError(p.error().text);
   return *p;
 }
 
-int raise(lua_State* L, const Error& e) { return luaL_error(L, "%s", e.text.c_str()); }
+[[noreturn]] void raise(const Error& e) { throw ScriptError(e.text); }
 
 void pushText(lua_State* L, const std::string& s) { lua_pushlstring(L, s.data(), s.size()); }
 
@@ -77,14 +79,14 @@ int msgGet(lua_State* L) {
 int msgSet(lua_State* L) {
   hl7::Message& m = message(L, 1);
   const hl7::Path p = fullPath(L, 2);
-  const char* value = lua_isnoneornil(L, 3) ? "" : luaL_checkstring(L, 3);
-  if (auto ok = m.set(p, value); !ok) return raise(L, ok.error());
+  const std::string_view value = argOptString(L, 3, "");
+  if (auto ok = m.set(p, value); !ok) raise(ok.error());
   return 0;
 }
 
 int msgSetRaw(lua_State* L) {
   hl7::Message& m = message(L, 1);
-  if (auto ok = m.setRaw(fullPath(L, 2), luaL_checkstring(L, 3)); !ok) return raise(L, ok.error());
+  if (auto ok = m.setRaw(fullPath(L, 2), argString(L, 3)); !ok) raise(ok.error());
   return 0;
 }
 
@@ -112,7 +114,7 @@ int msgSegmentCount(lua_State* L) {
 // msg:segment(i) → the i-th segment (1-based), or nil.
 int msgSegment(lua_State* L) {
   hl7::Message& m = message(L, 1);
-  const lua_Integer i = luaL_checkinteger(L, 2);
+  const lua_Integer i = argInteger(L, 2);
   if (i < 1 || static_cast<std::size_t>(i) > m.segmentCount()) {
     lua_pushnil(L);
     return 1;
@@ -144,7 +146,7 @@ int msgSegments(lua_State* L) {
       lua_rawseti(L, -2, ++n);
     }
   } else {
-    for (std::size_t i : m.segmentIndexes(luaL_checkstring(L, 2))) {
+    for (std::size_t i : m.segmentIndexes(argString(L, 2))) {
       lua_pushinteger(L, static_cast<lua_Integer>(i));
       lua_rawseti(L, -2, ++n);
     }
@@ -152,45 +154,43 @@ int msgSegments(lua_State* L) {
   lua_pushvalue(L, 1);
   lua_insert(L, -2);
   lua_pushinteger(L, 0);
-  lua_pushcclosure(L, segmentsIterator, 3);
+  lua_pushcclosure(L, guarded<segmentsIterator>, 3);
   return 1;
 }
 
 // msg:insert_segment(position, "NTE|1||text"): position is 1-based (2 = right after MSH).
 int msgInsertSegment(lua_State* L) {
   hl7::Message& m = message(L, 1);
-  const lua_Integer pos = luaL_checkinteger(L, 2);
-  if (pos < 1) return luaL_error(L, "segment positions start at 1");
-  if (auto ok = m.insertSegment(static_cast<std::size_t>(pos - 1), luaL_checkstring(L, 3)); !ok) {
-    return raise(L, ok.error());
+  const lua_Integer pos = argInteger(L, 2);
+  if (pos < 1) throw ScriptError("segment positions start at 1");
+  if (auto ok = m.insertSegment(static_cast<std::size_t>(pos - 1), argString(L, 3)); !ok) {
+    raise(ok.error());
   }
   return 0;
 }
 
 int msgAddSegment(lua_State* L) {
-  if (auto ok = message(L, 1).appendSegment(luaL_checkstring(L, 2)); !ok) {
-    return raise(L, ok.error());
-  }
+  if (auto ok = message(L, 1).appendSegment(argString(L, 2)); !ok) raise(ok.error());
   return 0;
 }
 
 int msgRemoveSegment(lua_State* L) {
-  const lua_Integer pos = luaL_checkinteger(L, 2);
-  if (pos < 1) return luaL_error(L, "segment positions start at 1");
+  const lua_Integer pos = argInteger(L, 2);
+  if (pos < 1) throw ScriptError("segment positions start at 1");
   if (auto ok = message(L, 1).removeSegment(static_cast<std::size_t>(pos - 1)); !ok) {
-    return raise(L, ok.error());
+    raise(ok.error());
   }
   return 0;
 }
 
 int msgMoveSegment(lua_State* L) {
-  const lua_Integer from = luaL_checkinteger(L, 2);
-  const lua_Integer to = luaL_checkinteger(L, 3);
-  if (from < 1 || to < 1) return luaL_error(L, "segment positions start at 1");
+  const lua_Integer from = argInteger(L, 2);
+  const lua_Integer to = argInteger(L, 3);
+  if (from < 1 || to < 1) throw ScriptError("segment positions start at 1");
   if (auto ok = message(L, 1).moveSegment(static_cast<std::size_t>(from - 1),
                                           static_cast<std::size_t>(to - 1));
       !ok) {
-    return raise(L, ok.error());
+    raise(ok.error());
   }
   return 0;
 }
@@ -226,8 +226,8 @@ int segGet(lua_State* L) {
 
 int segSet(lua_State* L) {
   auto [m, i] = segment(L, 1);
-  const char* value = lua_isnoneornil(L, 3) ? "" : luaL_checkstring(L, 3);
-  if (auto ok = m->set(i, fieldPath(L, 2), value); !ok) return raise(L, ok.error());
+  const std::string_view value = argOptString(L, 3, "");
+  if (auto ok = m->set(i, fieldPath(L, 2), value); !ok) raise(ok.error());
   return 0;
 }
 
@@ -240,30 +240,30 @@ int segToString(lua_State* L) {
 }  // namespace
 
 void registerMessageType(lua_State* L) {
-  static const luaL_Reg kMessageMethods[] = {{"get", msgGet},
-                                             {"set", msgSet},
-                                             {"set_raw", msgSetRaw},
-                                             {"is_null", msgIsNull},
-                                             {"type", msgType},
-                                             {"control_id", msgControlId},
-                                             {"segment_count", msgSegmentCount},
-                                             {"segment", msgSegment},
-                                             {"segments", msgSegments},
-                                             {"insert_segment", msgInsertSegment},
-                                             {"add_segment", msgAddSegment},
-                                             {"remove_segment", msgRemoveSegment},
-                                             {"move_segment", msgMoveSegment},
+  static const luaL_Reg kMessageMethods[] = {{"get", guarded<msgGet>},
+                                             {"set", guarded<msgSet>},
+                                             {"set_raw", guarded<msgSetRaw>},
+                                             {"is_null", guarded<msgIsNull>},
+                                             {"type", guarded<msgType>},
+                                             {"control_id", guarded<msgControlId>},
+                                             {"segment_count", guarded<msgSegmentCount>},
+                                             {"segment", guarded<msgSegment>},
+                                             {"segments", guarded<msgSegments>},
+                                             {"insert_segment", guarded<msgInsertSegment>},
+                                             {"add_segment", guarded<msgAddSegment>},
+                                             {"remove_segment", guarded<msgRemoveSegment>},
+                                             {"move_segment", guarded<msgMoveSegment>},
                                              {nullptr, nullptr}};
-  static const luaL_Reg kSegmentMethods[] = {{"name", segName},
-                                             {"position", segPosition},
-                                             {"get", segGet},
-                                             {"set", segSet},
+  static const luaL_Reg kSegmentMethods[] = {{"name", guarded<segName>},
+                                             {"position", guarded<segPosition>},
+                                             {"get", guarded<segGet>},
+                                             {"set", guarded<segSet>},
                                              {nullptr, nullptr}};
   luaL_newmetatable(L, kMessageType);
   lua_newtable(L);
   luaL_setfuncs(L, kMessageMethods, 0);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, msgToString);
+  lua_pushcfunction(L, guarded<msgToString>);
   lua_setfield(L, -2, "__tostring");
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
@@ -272,7 +272,7 @@ void registerMessageType(lua_State* L) {
   lua_newtable(L);
   luaL_setfuncs(L, kSegmentMethods, 0);
   lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, segToString);
+  lua_pushcfunction(L, guarded<segToString>);
   lua_setfield(L, -2, "__tostring");
   lua_pushliteral(L, "locked");
   lua_setfield(L, -2, "__metatable");
@@ -286,8 +286,8 @@ void pushMessage(lua_State* L, hl7::Message* m) {
 }
 
 void invalidateMessage(lua_State* L, int index) {
-  auto* box = static_cast<MessageBox*>(luaL_checkudata(L, index, kMessageType));
-  box->message = nullptr;
+  auto* box = static_cast<MessageBox*>(luaL_testudata(L, index, kMessageType));
+  if (box) box->message = nullptr;
 }
 
 }  // namespace pathhub::lua

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "lua/lua_boundary.h"
+
 namespace pathhub::lua {
 namespace {
 
@@ -115,10 +117,10 @@ void Sandbox::buildEnvironment() {
   lua_setfield(L, env, "os");
   lua_pushvalue(L, env);
   lua_setfield(L, env, "_G");
-  lua_pushcfunction(L, &Sandbox::safeLoad);
+  lua_pushcfunction(L, guarded<&Sandbox::safeLoad>);
   lua_setfield(L, env, "load");
   lua_newtable(L);  // modules loaded by require, private to this state
-  lua_pushcclosure(L, &Sandbox::require, 1);
+  lua_pushcclosure(L, guarded<&Sandbox::require>, 1);
   lua_setfield(L, env, "require");
   lua_pushvalue(L, env);
   env_ = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -128,10 +130,9 @@ void Sandbox::buildEnvironment() {
 // load(chunk [, chunkname [, mode [, env]]]): text chunks only, in the sandbox by default.
 int Sandbox::safeLoad(lua_State* L) {
   Sandbox* box = self(L);
-  std::size_t size = 0;
-  const char* text = luaL_checklstring(L, 1, &size);
-  const char* name = luaL_optstring(L, 2, "=(load)");
-  if (luaL_loadbufferx(L, text, size, name, "t") != LUA_OK) {
+  const std::string_view text = argString(L, 1);
+  const std::string name(argOptString(L, 2, "=(load)"));
+  if (luaL_loadbufferx(L, text.data(), text.size(), name.c_str(), "t") != LUA_OK) {
     luaL_pushfail(L);
     lua_insert(L, -2);
     return 2;
@@ -147,13 +148,12 @@ int Sandbox::safeLoad(lua_State* L) {
 
 int Sandbox::require(lua_State* L) {
   Sandbox* box = self(L);
-  const std::string name = luaL_checkstring(L, 1);
+  const std::string name(argString(L, 1));
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.';
     if (!ok || name.find("..") != std::string::npos || name.front() == '.') {
-      return luaL_error(L, "require: '%s' is not a module name (letters, digits, _ and .)",
-                        name.c_str());
+      throw ScriptError("require: '" + name + "' is not a module name (letters, digits, _ and .)");
     }
   }
   lua_getfield(L, lua_upvalueindex(1), name.c_str());
@@ -164,18 +164,23 @@ int Sandbox::require(lua_State* L) {
   relative += ".lua";
   std::ifstream in(box->root_ / relative, std::ios::binary);
   if (!in) {
-    return luaL_error(L, "require: no module '%s' (looked for %s in the scripts folder)",
-                      name.c_str(), relative.c_str());
+    throw ScriptError("require: no module '" + name + "' (looked for " + relative +
+                      " in the scripts folder)");
   }
   const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   const std::string chunk = "@" + relative;
   if (luaL_loadbufferx(L, text.data(), text.size(), chunk.c_str(), "t") != LUA_OK) {
-    return lua_error(L);
+    throw ScriptError(lua_tostring(L, -1) ? std::string(lua_tostring(L, -1))
+                                          : "cannot load " + relative);
   }
   lua_rawgeti(L, LUA_REGISTRYINDEX, box->env_);
   lua_setupvalue(L, -2, 1);
   lua_pushstring(L, name.c_str());
-  lua_call(L, 1, 1);
+  // A module's own error must not unwind through this frame: catch it and rethrow as C++.
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    throw ScriptError(lua_tostring(L, -1) ? std::string(lua_tostring(L, -1))
+                                          : "module " + name + " failed");
+  }
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
     lua_pushboolean(L, 1);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hl7/message.h"
+#include "lua/lua_boundary.h"
 #include "lua/lua_sandbox.h"
 #include "mapping_runner.h"
 
@@ -27,11 +28,9 @@ TestHost& host(lua_State* L) {
 
 // run_mapping(script, message) → {outcome=, message=, routes={...}, reason=}
 int runMapping(lua_State* L) {
-  const std::string script = luaL_checkstring(L, 1);
-  std::size_t size = 0;
-  const char* text = luaL_checklstring(L, 2, &size);
-  auto result = host(L).runner->run(script, std::string(text, size));
-  if (!result) return luaL_error(L, "run_mapping: %s", result.error().describe().c_str());
+  const std::string script(lua::argString(L, 1));
+  auto result = host(L).runner->run(script, std::string(lua::argString(L, 2)));
+  if (!result) throw lua::ScriptError("run_mapping: " + result.error().describe());
   static const char* const kOutcomes[] = {"mapped", "filtered", "failed"};
   lua_createtable(L, 0, 4);
   lua_pushstring(L, kOutcomes[static_cast<int>(result->kind)]);
@@ -51,12 +50,10 @@ int runMapping(lua_State* L) {
 
 // field(message, path) → decoded text or nil
 int field(lua_State* L) {
-  std::size_t size = 0;
-  const char* text = luaL_checklstring(L, 1, &size);
-  auto message = hl7::Message::parse(std::string(text, size));
-  if (!message) return luaL_error(L, "field: %s", message.error().describe().c_str());
-  auto path = hl7::Path::parse(luaL_checkstring(L, 2));
-  if (!path) return luaL_error(L, "field: %s", path.error().text.c_str());
+  auto message = hl7::Message::parse(std::string(lua::argString(L, 1)));
+  if (!message) throw lua::ScriptError("field: " + message.error().describe());
+  auto path = hl7::Path::parse(lua::argString(L, 2));
+  if (!path) throw lua::ScriptError("field: " + path.error().text);
   if (!message->exists(*path)) {
     lua_pushnil(L);
   } else {
@@ -68,9 +65,9 @@ int field(lua_State* L) {
 
 // sample(path) → the file's bytes (relative to the scripts folder), separators as \r
 int sample(lua_State* L) {
-  const fs::path path = host(L).root / luaL_checkstring(L, 1);
+  const fs::path path = host(L).root / std::string(lua::argString(L, 1));
   std::ifstream in(path, std::ios::binary);
-  if (!in) return luaL_error(L, "sample: cannot read %s", path.string().c_str());
+  if (!in) throw lua::ScriptError("sample: cannot read " + path.string());
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   std::replace(text.begin(), text.end(), '\n', '\r');
   lua_pushlstring(L, text.data(), text.size());
@@ -133,8 +130,9 @@ int runScriptTests(const std::string& dirText, std::ostream& out) {
     limits.instructions = 1'000'000'000;
     lua::Sandbox sandbox(root, limits);
     lua_State* L = sandbox.state();
-    static const luaL_Reg kHelpers[] = {
-        {"run_mapping", runMapping}, {"field", field}, {"sample", sample}};
+    static const luaL_Reg kHelpers[] = {{"run_mapping", lua::guarded<runMapping>},
+                                        {"field", lua::guarded<field>},
+                                        {"sample", lua::guarded<sample>}};
     for (const luaL_Reg& helper : kHelpers) {
       const char* name = helper.name;
       lua_CFunction fn = helper.func;

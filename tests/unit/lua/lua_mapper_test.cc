@@ -133,6 +133,20 @@ TEST_F(LuaMapperTest, ErrorsNameScriptLineChannelAndMessageWithATraceback) {
   EXPECT_EQ(run(**m).kind, MapResult::Kind::kFailed);
 }
 
+TEST_F(LuaMapperTest, MisuseOfTheApiIsAnErrorAtTheScriptsLine) {
+  auto m = mapper("function map(msg, ctx)\n  msg:get('PID-')\nend\n");
+  ASSERT_TRUE(m);
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("map.lua:2: path 'PID-'"), std::string::npos) << r.reason;
+  auto wrongType = mapper("function map(msg, ctx)\n  msg:set({}, 'x')\nend\n");
+  ASSERT_TRUE(wrongType);
+  auto r2 = run(**wrongType);
+  EXPECT_NE(r2.reason.find("map.lua:2: bad argument #2 (string expected, got table)"),
+            std::string::npos)
+      << r2.reason;
+}
+
 TEST_F(LuaMapperTest, AnEndlessLoopEndsAtTheInstructionBudget) {
   SandboxLimits limits;
   limits.instructions = 100000;
