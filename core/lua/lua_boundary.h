@@ -62,4 +62,19 @@ T* argUserdata(lua_State* L, int index, const char* type, const char* shownAs) {
   return static_cast<T*>(p);
 }
 
+// Registers a userdata type: `methods` reachable through __index, __tostring, and a locked
+// metatable (getmetatable returns "locked", setmetatable is refused).
+inline void defineType(lua_State* L, const char* name, const luaL_Reg* methods,
+                       lua_CFunction toString) {
+  luaL_newmetatable(L, name);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, toString);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushliteral(L, "locked");
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
 }  // namespace pathhub::lua

@@ -259,24 +259,8 @@ void registerMessageType(lua_State* L) {
                                              {"get", guarded<segGet>},
                                              {"set", guarded<segSet>},
                                              {nullptr, nullptr}};
-  luaL_newmetatable(L, kMessageType);
-  lua_newtable(L);
-  luaL_setfuncs(L, kMessageMethods, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, guarded<msgToString>);
-  lua_setfield(L, -2, "__tostring");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, kSegmentType);
-  lua_newtable(L);
-  luaL_setfuncs(L, kSegmentMethods, 0);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, guarded<segToString>);
-  lua_setfield(L, -2, "__tostring");
-  lua_pushliteral(L, "locked");
-  lua_setfield(L, -2, "__metatable");
-  lua_pop(L, 1);
+  defineType(L, kMessageType, kMessageMethods, guarded<msgToString>);
+  defineType(L, kSegmentType, kSegmentMethods, guarded<segToString>);
 }
 
 void pushMessage(lua_State* L, hl7::Message* m) {
