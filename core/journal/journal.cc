@@ -25,7 +25,7 @@ constexpr const char* kSchema[] = {
     " peer TEXT NOT NULL DEFAULT '', control_id TEXT NOT NULL, message_type TEXT NOT NULL,"
     " received_at INTEGER NOT NULL, content_hash INTEGER NOT NULL, bytes BLOB NOT NULL,"
     " mapped BLOB, mapped_at INTEGER, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
-    " duplicate_of INTEGER)",
+    " duplicate_of INTEGER, parent_id INTEGER)",
     "CREATE INDEX IF NOT EXISTS messages_dedupe ON messages(channel, source, control_id)",
     // Partial indexes: rows leave them as they move on, so the hot ones stay small and a
     // commit rewrites few index pages.
@@ -36,10 +36,9 @@ constexpr const char* kSchema[] = {
     " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL,"
     " channel TEXT NOT NULL, destination TEXT NOT NULL, state TEXT NOT NULL,"
     " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,"
-    " last_error TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)",
+    " last_error TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL, sequence INTEGER)",
     "DROP INDEX IF EXISTS deliveries_queue",
-    "CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(channel, destination,"
-    " message_id, id) WHERE state = 'pending'",
+    "DROP INDEX IF EXISTS deliveries_pending",
     "CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries(message_id)",
     "CREATE TABLE IF NOT EXISTS events ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, at INTEGER NOT NULL,"
@@ -102,10 +101,23 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     writer << "PRAGMA synchronous=FULL", now;
     writer << "PRAGMA busy_timeout=10000", now;
     for (const char* sql : kSchema) writer << sql, now;
-    int hasMappedAt = 0;  // journals made before mapped_at existed gain the column
-    writer << "SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'mapped_at'",
-        into(hasMappedAt), now;
-    if (!hasMappedAt) writer << "ALTER TABLE messages ADD COLUMN mapped_at INTEGER", now;
+    // Journals made by earlier versions gain the columns added since.
+    auto addColumn = [&writer](const std::string& table, const std::string& column,
+                               const std::string& fill) {
+      int has = 0;
+      writer << "SELECT COUNT(*) FROM pragma_table_info('" + table + "') WHERE name = '" + column +
+                    "'",
+          into(has), now;
+      if (has) return;
+      writer << "ALTER TABLE " + table + " ADD COLUMN " + column + " INTEGER", now;
+      if (!fill.empty()) writer << "UPDATE " + table + " SET " + column + " = " + fill, now;
+    };
+    addColumn("messages", "mapped_at", "");
+    addColumn("messages", "parent_id", "");
+    addColumn("deliveries", "sequence", "message_id");
+    writer << "CREATE INDEX IF NOT EXISTS deliveries_in_order ON deliveries(channel,"
+              " destination, sequence, id) WHERE state = 'pending'",
+        now;
     auto readers = std::make_unique<Poco::Data::SessionPool>("SQLite", options.path, 1, 32);
     auto committer = std::make_unique<GroupCommitter>(std::move(writer));
     return std::unique_ptr<Journal>(new Journal(options, std::move(readers), std::move(committer)));
@@ -196,17 +208,51 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
 Result<void> Journal::markMapped(MessageId id, std::optional<std::string> mapped,
                                  const std::vector<std::string>& destinations) {
   std::vector<Mapping> one;
-  one.push_back({id, std::move(mapped), destinations});
+  Mapping m;
+  m.id = id;
+  m.mapped = std::move(mapped);
+  m.destinations = destinations;
+  one.push_back(std::move(m));
   return submitMapped(std::move(one)).get();
 }
 
 std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
   return writer_->submit(withStatements(
-      [batch = std::move(batch)](Session&, WriterStatements& w) -> std::function<void()> {
+      [batch = std::move(batch)](Session& s, WriterStatements& w) -> std::function<void()> {
         for (const Mapping& m : batch) {
-          const auto channel = w.markMapped(m.id, m.mapped ? &*m.mapped : nullptr);
-          if (!channel) continue;  // mapped already (two workers raced): no second delivery
-          for (const std::string& d : m.destinations) w.insertDelivery(m.id, *channel, d);
+          std::optional<std::string> channel;
+          if (m.filtered) {
+            std::vector<std::string> found;
+            s << "UPDATE messages SET state = 'filtered', error = ? WHERE id = ?"
+                 " AND state = 'received' RETURNING channel",
+                bind(*m.filtered), bind(m.id), into(found), now;
+            if (!found.empty()) {
+              channel = found.front();
+              event(s, m.id, "filtered", *m.filtered);
+            }
+          } else {
+            channel = w.markMapped(m.id, m.mapped ? &*m.mapped : nullptr);
+            if (channel) {
+              for (const std::string& d : m.destinations) w.insertDelivery(m.id, m.id, *channel, d);
+            }
+          }
+          if (!channel) continue;  // recorded already (two workers raced): nothing twice
+          for (const Derived& d : m.derived) {
+            WriterStatements::MessageRow row;
+            row.channel = *channel;
+            row.source = *channel + "/mapping";
+            row.controlId = d.controlId;
+            row.messageType = d.messageType;
+            row.state = "mapped";
+            row.receivedAt = nowMs();
+            row.parentId = m.id;
+            const std::int64_t child = w.insertMessage(row, d.bytes);
+            for (const std::string& dest : d.destinations) {
+              w.insertDelivery(child, m.id, *channel, dest);
+            }
+            w.insertEvent(child, "derived",
+                          "made by the mapping of message " + std::to_string(m.id));
+          }
         }
         return nullptr;
       }));
@@ -269,9 +315,9 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
           "; only mapped messages and messages whose mapping failed can be replayed");
     }
     for (const std::string& d : destinations) {
-      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at)"
-           " VALUES(?, ?, ?, 'pending', ?)",
-          bind(id), bind(channel), bind(d), bind(nowMs()), now;
+      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at, sequence)"
+           " VALUES(?, ?, ?, 'pending', ?, ?)",
+          bind(id), bind(channel), bind(d), bind(nowMs()), bind(id), now;
       ++created;
     }
     event(s, id, "replayed", std::to_string(created) + " new deliveries");
@@ -315,27 +361,28 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
                                                                 const std::string& destination,
                                                                 Cursor after, int limit) {
   return reading(*readers_, [&](Session& s) {
-    std::vector<Poco::Int64> ids, messageIds, nextAt;
+    std::vector<Poco::Int64> ids, messageIds, sequences, nextAt;
     std::vector<int> attempts;
     std::vector<BLOB> mapped;
     const Poco::Int64 noLimit = std::numeric_limits<Poco::Int64>::max();
-    const Poco::Int64 afterMessage = after.messageId;
+    const Poco::Int64 afterSequence = after.sequence;
     const Poco::Int64 afterDelivery = after.deliveryId;
-    s << "SELECT d.id, d.message_id, d.attempts, d.next_attempt_at,"
+    s << "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
          " COALESCE(m.mapped, m.bytes)"
          " FROM deliveries d JOIN messages m ON m.id = d.message_id"
          " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
-         " AND (d.message_id > ? OR (d.message_id = ? AND d.id > ?))"
-         " AND d.message_id < COALESCE((SELECT MIN(id) FROM messages"
+         " AND (d.sequence > ? OR (d.sequence = ? AND d.id > ?))"
+         " AND d.sequence < COALESCE((SELECT MIN(id) FROM messages"
          "   WHERE channel = ? AND state = 'received'), ?)"
-         " ORDER BY d.message_id, d.id LIMIT ?",
-        bind(channel), bind(destination), bind(afterMessage), bind(afterMessage),
+         " ORDER BY d.sequence, d.id LIMIT ?",
+        bind(channel), bind(destination), bind(afterSequence), bind(afterSequence),
         bind(afterDelivery), bind(channel), bind(noLimit), bind(limit), into(ids), into(messageIds),
-        into(attempts), into(nextAt), into(mapped), now;
+        into(sequences), into(attempts), into(nextAt), into(mapped), now;
     std::vector<PendingDelivery> out(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       out[i].deliveryId = ids[i];
       out[i].messageId = messageIds[i];
+      out[i].sequence = sequences[i];
       out[i].attempts = attempts[i];
       out[i].nextAttemptAtMs = nextAt[i];
       out[i].bytes = fromBlob(mapped[i]);

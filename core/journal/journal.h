@@ -56,6 +56,7 @@ struct Appended {
 struct PendingDelivery {
   std::int64_t deliveryId = 0;
   MessageId messageId = 0;
+  std::int64_t sequence = 0;  // journal order: the message's id, or its parent's when derived
   int attempts = 0;
   std::int64_t nextAttemptAtMs = 0;  // epoch ms; 0 = now
   std::string bytes;                 // the mapped message
@@ -86,10 +87,18 @@ class Journal {
   // received and not stored twice.
   Result<void> markMapped(MessageId id, std::optional<std::string> mapped,
                           const std::vector<std::string>& destinations);
+  // A message a mapping made from the one it mapped (a part of a split report, an ACK). It is
+  // recorded as mapped and delivered in its parent's place in journal order.
+  struct Derived {
+    std::string bytes, controlId, messageType;
+    std::vector<std::string> destinations;
+  };
   struct Mapping {
     MessageId id = 0;
     std::optional<std::string> mapped;
     std::vector<std::string> destinations;
+    std::vector<Derived> derived;
+    std::optional<std::string> filtered;  // the original goes nowhere, for this reason
   };
   // Several mappings in one write, returning at once: the future is ready when they are
   // durable (all or none).
@@ -122,7 +131,7 @@ class Journal {
                                                       const std::string& destination);
   // Up to `limit` such deliveries after `after` (message id, delivery id), in order.
   struct Cursor {
-    MessageId messageId = 0;
+    std::int64_t sequence = 0;
     std::int64_t deliveryId = 0;
   };
   Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,

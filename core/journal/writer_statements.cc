@@ -84,15 +84,15 @@ WriterStatements::WriterStatements(Poco::Data::Session& session)
                   " AND state NOT IN ('duplicate', 'rejected') ORDER BY id"),
       insertMessage_(db_,
                      "INSERT INTO messages(channel, source, peer, control_id, message_type,"
-                     " received_at, content_hash, bytes, state, error, duplicate_of)"
-                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                     " received_at, content_hash, bytes, state, error, duplicate_of, parent_id)"
+                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
       insertEvent_(db_, "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)"),
       markMapped_(db_,
                   "UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
                   " WHERE id = ? AND state = 'received' RETURNING channel"),
       insertDelivery_(db_,
                       "INSERT INTO deliveries(message_id, channel, destination, state,"
-                      " updated_at) VALUES(?, ?, ?, 'pending', ?)"),
+                      " updated_at, sequence) VALUES(?, ?, ?, 'pending', ?, ?)"),
       updateDelivery_(db_,
                       "UPDATE deliveries SET state = ?, attempts = attempts + 1,"
                       " next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?"
@@ -122,6 +122,11 @@ std::int64_t WriterStatements::insertMessage(const MessageRow& row, const std::s
       .bind(9, row.state)
       .bind(10, row.error)
       .bind(11, row.duplicateOf);
+  if (row.parentId) {
+    insertMessage_.bind(12, row.parentId);
+  } else {
+    insertMessage_.bindNull(12);
+  }
   insertMessage_.step();
   const std::int64_t id = insertMessage_.int64(0);
   while (insertMessage_.step()) {
@@ -152,10 +157,14 @@ std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
   return channel;
 }
 
-void WriterStatements::insertDelivery(std::int64_t messageId, const std::string& channel,
-                                      const std::string& destination) {
+void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t sequence,
+                                      const std::string& channel, const std::string& destination) {
   ResetOnExit done{insertDelivery_};
-  insertDelivery_.bind(1, messageId).bind(2, channel).bind(3, destination).bind(4, nowMs());
+  insertDelivery_.bind(1, messageId)
+      .bind(2, channel)
+      .bind(3, destination)
+      .bind(4, nowMs())
+      .bind(5, sequence);
   insertDelivery_.step();
 }
 

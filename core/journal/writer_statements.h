@@ -55,14 +55,15 @@ class WriterStatements {
                                     const std::string& controlId, std::int64_t since);
   struct MessageRow {
     std::string channel, source, peer, controlId, messageType, state, error;
-    std::int64_t receivedAt = 0, hash = 0, duplicateOf = 0;
+    std::int64_t receivedAt = 0, hash = 0, duplicateOf = 0, parentId = 0;
   };
   std::int64_t insertMessage(const MessageRow& row, const std::string& bytes);
   void insertEvent(std::int64_t messageId, const std::string& kind, const std::string& detail);
   // Sets the message mapped if it is still "received"; returns its channel when it was.
   // A null `mapped` means unchanged (nothing stored; the received bytes are delivered).
   std::optional<std::string> markMapped(std::int64_t id, const std::string* mapped);
-  void insertDelivery(std::int64_t messageId, const std::string& channel,
+  // `sequence` orders the delivery in its queue: the message's id, or its parent's.
+  void insertDelivery(std::int64_t messageId, std::int64_t sequence, const std::string& channel,
                       const std::string& destination);
   // Records an attempt; returns the delivery's message id and destination.
   std::pair<std::int64_t, std::string> updateDelivery(std::int64_t deliveryId,

@@ -16,6 +16,7 @@ constexpr const char* kContextType = "pathhub.ctx";
 // What the script decided through ctx during one call.
 struct Decision {
   std::vector<std::string> routes;
+  std::vector<pipeline::DerivedMessage> derived;
   bool filtered = false, rejected = false;
   std::string reason;
   Poco::Logger* log = nullptr;
@@ -52,6 +53,23 @@ int ctxReject(lua_State* L) {
   return 0;
 }
 
+// ctx:emit(message [, destination...]): a new message to deliver after this one — a part of a
+// split report, an ACK. `message` is ER7 text (or a msg); it must parse.
+int ctxEmit(lua_State* L) {
+  Decision& d = decision(L);
+  std::size_t size = 0;
+  const char* text = luaL_tolstring(L, 2, &size);  // a msg converts through __tostring
+  lua_pop(L, 1);
+  pipeline::DerivedMessage made;
+  made.bytes.assign(text, size);
+  if (auto parsed = hl7::Message::parse(made.bytes); !parsed) {
+    throw ScriptError("ctx:emit: the new message does not parse: " + parsed.error().describe());
+  }
+  for (int i = 3; i <= lua_gettop(L); ++i) made.routes.emplace_back(argString(L, i));
+  d.derived.push_back(std::move(made));
+  return 0;
+}
+
 // ctx:log(level, text): level is "error", "warning", "info" or "debug".
 int ctxLog(lua_State* L) {
   Decision& d = decision(L);
@@ -72,11 +90,9 @@ int ctxLog(lua_State* L) {
 }
 
 void registerContextType(lua_State* L) {
-  static const luaL_Reg kMethods[] = {{"route", guarded<ctxRoute>},
-                                      {"filter", guarded<ctxFilter>},
-                                      {"reject", guarded<ctxReject>},
-                                      {"log", guarded<ctxLog>},
-                                      {nullptr, nullptr}};
+  static const luaL_Reg kMethods[] = {
+      {"route", guarded<ctxRoute>}, {"filter", guarded<ctxFilter>}, {"reject", guarded<ctxReject>},
+      {"log", guarded<ctxLog>},     {"emit", guarded<ctxEmit>},     {nullptr, nullptr}};
   luaL_newmetatable(L, kContextType);
   lua_newtable(L);
   luaL_setfuncs(L, kMethods, 0);
@@ -236,8 +252,14 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
     return {
         MapResult::Kind::kFailed, {}, {}, "rejected by " + scriptName_ + ": " + decision.reason};
   }
-  if (decision.filtered) return {MapResult::Kind::kFiltered, {}, {}, decision.reason};
-  return {MapResult::Kind::kMapped, message->encode(), std::move(decision.routes), {}};
+  if (decision.filtered) {
+    return {MapResult::Kind::kFiltered, {}, {}, decision.reason, std::move(decision.derived)};
+  }
+  return {MapResult::Kind::kMapped,
+          message->encode(),
+          std::move(decision.routes),
+          {},
+          std::move(decision.derived)};
 }
 
 }  // namespace pathhub::lua

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "hl7/ack.h"
 #include "lua/lua_boundary.h"
 
 namespace pathhub::lua {
@@ -138,15 +139,18 @@ int segmentsIterator(lua_State* L) {
 // for seg in msg:segments("OBX") do ... end (every segment when no id is given).
 int msgSegments(lua_State* L) {
   hl7::Message& m = message(L, 1);
+  const bool all = lua_isnoneornil(L, 2);
+  const std::string id(all ? std::string_view() : argString(L, 2));
+  lua_settop(L, 1);
   lua_newtable(L);
   int n = 0;
-  if (lua_isnoneornil(L, 2)) {
+  if (all) {
     for (std::size_t i = 0; i < m.segmentCount(); ++i) {
       lua_pushinteger(L, static_cast<lua_Integer>(i));
       lua_rawseti(L, -2, ++n);
     }
   } else {
-    for (std::size_t i : m.segmentIndexes(argString(L, 2))) {
+    for (std::size_t i : m.segmentIndexes(id)) {
       lua_pushinteger(L, static_cast<lua_Integer>(i));
       lua_rawseti(L, -2, ++n);
     }
@@ -193,6 +197,22 @@ int msgMoveSegment(lua_State* L) {
     raise(ok.error());
   }
   return 0;
+}
+
+// msg:build_ack(code [, text]) → the ER7 text of an acknowledgement of this message: code "AA",
+// "AE" or "AR" (answered CA/CE/CR when the sender asked for enhanced mode).
+int msgBuildAck(lua_State* L) {
+  hl7::Message& m = message(L, 1);
+  const std::string_view code = argString(L, 2);
+  hl7::AckOptions options;
+  options.text = std::string(argOptString(L, 3, ""));
+  const hl7::AckCode ack = code == "AA"   ? hl7::AckCode::kAccept
+                           : code == "AE" ? hl7::AckCode::kError
+                           : code == "AR"
+                               ? hl7::AckCode::kReject
+                               : throw ScriptError("msg:build_ack: code must be AA, AE or AR");
+  pushText(L, hl7::buildAck(m, ack, options));
+  return 1;
 }
 
 int msgToString(lua_State* L) {
@@ -253,6 +273,7 @@ void registerMessageType(lua_State* L) {
                                              {"add_segment", guarded<msgAddSegment>},
                                              {"remove_segment", guarded<msgRemoveSegment>},
                                              {"move_segment", guarded<msgMoveSegment>},
+                                             {"build_ack", guarded<msgBuildAck>},
                                              {nullptr, nullptr}};
   static const luaL_Reg kSegmentMethods[] = {{"name", guarded<segName>},
                                              {"position", guarded<segPosition>},

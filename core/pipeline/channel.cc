@@ -230,31 +230,58 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
   } catch (const std::exception& e) {
     result = {MapResult::Kind::kFailed, {}, {}, std::string("mapping threw: ") + e.what()};
   }
+  // Routes of the message and of any it made; a route to a destination the channel lacks
+  // fails the message (and drops what it made).
+  auto routesFor = [this](const std::string& bytes, const std::vector<std::string>& chosen,
+                          std::vector<std::string>& out) -> std::optional<std::string> {
+    out = chosen.empty() ? defaultRoutes(bytes) : chosen;
+    for (const auto& r : out) {
+      const bool known = std::any_of(config_.destinations.begin(), config_.destinations.end(),
+                                     [&r](const auto& d) { return d.name == r; });
+      if (!known) return "routed to '" + r + "', which this channel lacks";
+    }
+    return std::nullopt;
+  };
+  journal::Journal::Mapping record;
+  record.id = id;
+  Envelope news{Envelope::Kind::kMapped, id, {}, {}};
+  if (result.kind != MapResult::Kind::kFailed) {
+    for (auto& made : result.derived) {
+      journal::Journal::Derived d;
+      if (auto problem = routesFor(made.bytes, made.routes, d.destinations)) {
+        result = {MapResult::Kind::kFailed, {}, {}, *problem};
+        break;
+      }
+      if (auto header = hl7::Message::parseHeader(made.bytes)) {
+        d.controlId = header->controlId();
+        d.messageType = header->messageType() + "^" + header->triggerEvent();
+      }
+      d.bytes = std::move(made.bytes);
+      news.destinations.insert(news.destinations.end(), d.destinations.begin(),
+                               d.destinations.end());
+      record.derived.push_back(std::move(d));
+    }
+  }
   if (result.kind == MapResult::Kind::kMapped) {
-    std::vector<std::string> routes =
-        result.routes.empty() ? defaultRoutes(result.bytes) : result.routes;
-    if (routes.empty()) {
+    if (auto problem = routesFor(result.bytes, result.routes, record.destinations)) {
+      result = {MapResult::Kind::kFailed, {}, {}, *problem};
+    } else if (record.destinations.empty()) {
       result = {MapResult::Kind::kFiltered,
                 {},
                 {},
                 "no route of channel " + config_.name + " takes this message type"};
     }
-    for (const auto& r : routes) {
-      const bool known = std::any_of(config_.destinations.begin(), config_.destinations.end(),
-                                     [&r](const auto& d) { return d.name == r; });
-      if (!known) {
-        result = {
-            MapResult::Kind::kFailed, {}, {}, "routed to '" + r + "', which this channel lacks"};
-        break;
-      }
+  }
+  if (result.kind == MapResult::Kind::kMapped ||
+      (result.kind == MapResult::Kind::kFiltered && !record.derived.empty())) {
+    if (result.kind == MapResult::Kind::kFiltered) {
+      record.filtered = result.reason;
+    } else if (result.bytes != *received) {
+      record.mapped = std::move(result.bytes);  // an unchanged message is not stored twice
     }
-    if (result.kind == MapResult::Kind::kMapped) {
-      Envelope news{Envelope::Kind::kMapped, id, routes, {}};
-      // An unchanged message is not stored a second time.
-      std::optional<std::string> mapped;
-      if (result.bytes != *received) mapped = std::move(result.bytes);
-      return Mapped{{id, std::move(mapped), std::move(routes)}, std::move(news)};
-    }
+    news.destinations.insert(news.destinations.end(), record.destinations.begin(),
+                             record.destinations.end());
+    return Mapped{std::move(record), std::move(news)};
   }
   Result<void> recorded;
   if (result.kind == MapResult::Kind::kFiltered) {
@@ -426,7 +453,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
       }
       if (result.kind == DeliveryResult::Kind::kDelivered) {
         delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0});
-        cursor = {d.messageId, d.deliveryId};
+        cursor = {d.sequence, d.deliveryId};
         // Small record batches bound what a crash makes us deliver again.
         if (delivered.size() >= kRecordBatch) flush();
         continue;
@@ -448,7 +475,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
                    recorded.error().describe());
         stop = !waitForNews(wakeups, control, kIdlePoll);
       }
-      if (skip) cursor = {d.messageId, d.deliveryId};
+      if (skip) cursor = {d.sequence, d.deliveryId};
       break;  // re-read the queue: the failed delivery comes back with its retry time
     }
     flush();

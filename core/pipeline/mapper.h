@@ -14,12 +14,20 @@ struct MapContext {
   std::int64_t messageId = 0;
 };
 
+// A new message a mapping made (a part of a split report, an ACK): delivered after the message
+// it came from, in that message's place in journal order.
+struct DerivedMessage {
+  std::string bytes;
+  std::vector<std::string> routes;  // empty means the channel's routes for its type
+};
+
 struct MapResult {
   enum class Kind { kMapped, kFiltered, kFailed };
   Kind kind = Kind::kMapped;
-  std::string bytes;                // the mapped message (kMapped)
-  std::vector<std::string> routes;  // destinations; empty means all of the channel's
-  std::string reason;               // why filtered or failed
+  std::string bytes;                         // the mapped message (kMapped)
+  std::vector<std::string> routes;           // destinations; empty means the channel's routes
+  std::string reason;                        // why filtered or failed
+  std::vector<DerivedMessage> derived = {};  // kept when mapped or filtered, dropped on failure
 };
 
 // One Mapper per mapper worker thread: implementations need not be thread-safe.

@@ -39,3 +39,25 @@ test("a result without an NHS number goes to tracing", function()
   expect_eq(r.outcome, "mapped")
   expect_eq(r.routes, {"tracing"})
 end)
+
+test("a cumulative report is split into one message per OBR, in order", function()
+  local report = table.concat({
+    "MSH|^~\\&|LIMS|RVJ|GP|A81001|20240131||ORU^R01|CUM7|P|2.4",
+    "PID|1||9434765919^^^NHS^NH||SMITH^JOHN",
+    "OBR|1|||FBC^Full blood count",
+    "OBX|1|NM|HB^Haemoglobin||135|g/L",
+    "OBR|2|||UE^Urea and electrolytes",
+    "OBX|1|NM|NA^Sodium||140|mmol/L",
+    "OBX|2|NM|K^Potassium||4.1|mmol/L",
+  }, "\r") .. "\r"
+  local r = run_mapping("examples/split_by_obr.lua", report)
+  expect_eq(r.outcome, "filtered")
+  expect(r.reason:find("split into 2 messages"), r.reason)
+  expect_eq(#r.derived, 2, "parts")
+  expect_eq(field(r.derived[1], "MSH-10"), "CUM7-1")
+  expect_eq(field(r.derived[1], "OBR-4.1"), "FBC")
+  expect_eq(field(r.derived[1], "OBX[2]-3"), nil, "the FBC part holds only its result")
+  expect_eq(field(r.derived[2], "MSH-10"), "CUM7-2")
+  expect_eq(field(r.derived[2], "OBX[2]-3.1"), "K")
+  expect_eq(field(r.derived[2], "PID-5.1"), "SMITH", "patient copied into each part")
+end)

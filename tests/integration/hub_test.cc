@@ -274,6 +274,28 @@ TEST(Hub, RoutesSendEachMessageTypeWhereItIsConfiguredToGo) {
   EXPECT_EQ(hub.received(), (std::vector<std::string>{"R-ORU", "R-ORU2"}));
 }
 
+TEST(Hub, ALuaMappingSplitsAReportAndThePartsKeepItsPlaceInTheQueue) {
+  HubFixture hub;
+  const std::string scripts = std::string(PATHHUB_SOURCE_DIR) + "/scripts";
+  hub.channelExtras = "<mapper workers=\"2\" script=\"" + scripts +
+                      "/examples/split_by_obr.lua\" scriptsRoot=\"" + scripts + "\"/>";
+  hub.startSink();
+  hub.startHub();
+  const std::string report =
+      "MSH|^~\\&|LIMS|RVJ|GP|A81001|20240131||ORU^R01|CUM|P|2.4\r"
+      "PID|1||9434765919^^^NHS^NH||SMITH^JOHN\r"
+      "OBR|1|||FBC\rOBX|1|NM|HB||135|g/L\r"
+      "OBR|2|||UE\rOBX|1|NM|NA||140|mmol/L\r";
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  EXPECT_EQ(ackCode(client.exchange(report)), "AA");
+  EXPECT_EQ(ackCode(client.exchange("MSH|^~\\&|LIMS|RVJ|GP|A81001|20240131||ORU^R01|NEXT|P|2.4\r"
+                                    "PID|1||9434765919^^^NHS^NH||SMITH^JOHN\r"
+                                    "OBR|1|||CRP\rOBX|1|NM|CRP||4|mg/L\r")),
+            "AA");  // one OBR: passes through whole
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 3; }));
+  EXPECT_EQ(hub.received(), (std::vector<std::string>{"CUM-1", "CUM-2", "NEXT"}));
+}
+
 TEST(Hub, StagesCanTalkOverIpcSocketFiles) {
   HubFixture hub;
   const auto sockets = hub.dir / "zmq";

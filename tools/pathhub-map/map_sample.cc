@@ -9,6 +9,25 @@
 #include "read_input.h"
 
 namespace pathhub::tools {
+namespace {
+
+std::string forDisplay(std::string text) {
+  for (char& c : text) c = c == '\r' ? '\n' : c;
+  return text;
+}
+
+void printDerived(const pipeline::MapResult& result, std::ostream& out) {
+  for (std::size_t i = 0; i < result.derived.size(); ++i) {
+    out << "  made message " << i + 1 << ", routes: ";
+    if (result.derived[i].routes.empty()) out << "(the channel's routes)";
+    for (std::size_t r = 0; r < result.derived[i].routes.size(); ++r) {
+      out << (r ? ", " : "") << result.derived[i].routes[r];
+    }
+    out << "\n" << forDisplay(result.derived[i].bytes) << "\n";
+  }
+}
+
+}  // namespace
 
 int mapSample(const std::string& script, const std::string& sample, std::ostream& out,
               std::ostream& err) {
@@ -43,6 +62,7 @@ int mapSample(const std::string& script, const std::string& sample, std::ostream
     switch (result->kind) {
       case pipeline::MapResult::Kind::kFiltered:
         out << "filtered: " << result->reason << "\n";
+        printDerived(*result, out);
         continue;
       case pipeline::MapResult::Kind::kFailed:
         out << "FAILED: " << result->reason << "\n";
@@ -67,9 +87,8 @@ int mapSample(const std::string& script, const std::string& sample, std::ostream
         out << "  " << c.path << ": \"" << c.before << "\" → \"" << c.after << "\"\n";
       }
     }
-    std::string shown = result->bytes;
-    for (char& c : shown) c = c == '\r' ? '\n' : c;
-    out << shown << "\n";
+    out << forDisplay(result->bytes) << "\n";
+    printDerived(*result, out);
   }
   return status;
 }

@@ -26,7 +26,7 @@ TestHost& host(lua_State* L) {
   return *static_cast<TestHost*>(lua_touserdata(L, lua_upvalueindex(1)));
 }
 
-// run_mapping(script, message) → {outcome=, message=, routes={...}, reason=}
+// run_mapping(script, message) → {outcome=, message=, routes={...}, reason=, derived={...}}
 int runMapping(lua_State* L) {
   const std::string script(lua::argString(L, 1));
   auto result = host(L).runner->run(script, std::string(lua::argString(L, 2)));
@@ -45,6 +45,12 @@ int runMapping(lua_State* L) {
     lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
   }
   lua_setfield(L, -2, "routes");
+  lua_createtable(L, static_cast<int>(result->derived.size()), 0);
+  for (std::size_t i = 0; i < result->derived.size(); ++i) {
+    lua_pushlstring(L, result->derived[i].bytes.data(), result->derived[i].bytes.size());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "derived");
   return 1;
 }
 

@@ -163,6 +163,32 @@ TEST_F(JournalTest, DeliveriesWaitForEveryEarlierMessageToBeMapped) {
   EXPECT_EQ((*journal_->nextDelivery("lab", "gp"))->messageId, second);
 }
 
+TEST_F(JournalTest, DerivedMessagesAreDeliveredInTheirParentsPlace) {
+  const MessageId report = append("SPLIT");
+  const MessageId later = append("LATER");
+  Journal::Mapping split;
+  split.id = report;
+  split.filtered = "split into parts";
+  for (const char* part : {"P1", "P2"}) {
+    Journal::Derived d;
+    d.bytes = message(part).bytes;
+    d.controlId = part;
+    d.destinations = {"gp"};
+    split.derived.push_back(d);
+  }
+  ASSERT_TRUE(journal_->markMapped(later, std::nullopt, {"gp"}));
+  ASSERT_TRUE(journal_->submitMapped({split}).get());
+  auto queue = journal_->pendingDeliveries("lab", "gp", {}, 10);
+  ASSERT_TRUE(queue);
+  ASSERT_EQ(queue->size(), 3u);
+  // The parts come first: they take the place of the report, which came before LATER.
+  EXPECT_NE((*queue)[0].bytes.find("|P1|"), std::string::npos);
+  EXPECT_NE((*queue)[1].bytes.find("|P2|"), std::string::npos);
+  EXPECT_EQ((*queue)[2].messageId, later);
+  EXPECT_EQ(journal_->message(report)->state, "filtered");
+  EXPECT_EQ(*journal_->countMessages("lab", "mapped"), 3);
+}
+
 TEST_F(JournalTest, AnUnchangedMappingDeliversTheReceivedBytes) {
   const MessageId id = append("U1", "as received");
   ASSERT_TRUE(journal_->markMapped(id, std::nullopt, {"gp"}));

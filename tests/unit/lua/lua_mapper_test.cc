@@ -121,6 +121,27 @@ TEST_F(LuaMapperTest, ContextRoutesFiltersRejectsAndLogs) {
   EXPECT_EQ(rejected.reason, "rejected by map.lua: unknown test XYZ");
 }
 
+TEST_F(LuaMapperTest, ScriptsMakeNewMessagesAndAcknowledgements) {
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      ctx:emit(msg:build_ack("AA", "filed"), "lab-acks")
+      ctx:emit("MSH|^~\\&|HUB||||||ADT^A08|N1|P|2.4\rPID|1||" .. msg:get("PID-3.1"))
+      ctx:filter("replaced by the messages it made")
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kFiltered) << r.reason;
+  ASSERT_EQ(r.derived.size(), 2u);
+  EXPECT_EQ(r.derived[0].routes, std::vector<std::string>{"lab-acks"});
+  EXPECT_NE(r.derived[0].bytes.find("MSA|AA|C42|filed"), std::string::npos) << r.derived[0].bytes;
+  EXPECT_EQ(r.derived[1].bytes, "MSH|^~\\&|HUB||||||ADT^A08|N1|P|2.4\rPID|1||9449305552");
+  auto bad = mapper("function map(msg, ctx) ctx:emit('not hl7') end");
+  ASSERT_TRUE(bad);
+  auto failed = run(**bad);
+  EXPECT_EQ(failed.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(failed.reason.find("ctx:emit: the new message does not parse"), std::string::npos);
+}
+
 TEST_F(LuaMapperTest, ErrorsNameScriptLineChannelAndMessageWithATraceback) {
   auto m = mapper("function map(msg, ctx)\n  local x = nil\n  return x.field\nend\n");
   ASSERT_TRUE(m);
