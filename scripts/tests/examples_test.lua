@@ -61,3 +61,16 @@ test("a cumulative report is split into one message per OBR, in order", function
   expect_eq(field(r.derived[2], "OBX[2]-3.1"), "K")
   expect_eq(field(r.derived[2], "PID-5.1"), "SMITH", "patient copied into each part")
 end)
+
+test("a result goes to the requesting practice found by ODS code", function()
+  local r = run_mapping("examples/route_by_practice.lua", oru)  -- MSH-6 is A81001
+  expect_eq(r.routes, {"gp_a81001"})
+  local ordered = oru:gsub("OBR|1|", "ORC|RE|||||||||||||||||||^^^^^^^^^B82005\rOBR|1|")
+  expect_eq(run_mapping("examples/route_by_practice.lua", ordered).routes, {"gp_b82005"},
+            "the ordering facility wins")
+end)
+
+test("a practice missing from the directory sends the result to exceptions", function()
+  local r = run_mapping("examples/route_by_practice.lua", oru:gsub("A81001", "Z99999"))
+  expect_eq(r.routes, {"exceptions"})
+end)
