@@ -65,7 +65,9 @@ end)
 test("a result goes to the requesting practice found by ODS code", function()
   local r = run_mapping("examples/route_by_practice.lua", oru)  -- MSH-6 is A81001
   expect_eq(r.routes, {"gp_a81001"})
-  local ordered = oru:gsub("OBR|1|", "ORC|RE|||||||||||||||||||^^^^^^^^^B82005\rOBR|1|")
+  -- ORC-21 (ordering facility name, XON) carries the ODS code in its tenth component.
+  local orc = "ORC|RE" .. string.rep("|", 20) .. "^^^^^^^^^B82005"
+  local ordered = oru:gsub("OBR|1|", orc .. "\rOBR|1|")
   expect_eq(run_mapping("examples/route_by_practice.lua", ordered).routes, {"gp_b82005"},
             "the ordering facility wins")
 end)
