@@ -134,6 +134,9 @@ class Message {
   const char* tokenize(const char* text, const char* end, const CharClasses& classes, bool header,
                        Segment& seg);
   Result<void> indexSegmentText(std::size_t index, std::string text, bool inserting);
+  // Writes `er7` over the leaf at [begin, end) of a segment and moves the offsets after it.
+  Result<void> spliceLeaf(std::size_t index, std::uint32_t begin, std::uint32_t end,
+                          std::string_view er7);
   void compactIfWasteful();
 
   std::optional<Element> child(const Element& parent, int index) const;

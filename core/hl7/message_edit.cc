@@ -81,13 +81,14 @@ Result<void> Message::replace(std::size_t segment, const Path& path, bool toLeaf
     for (int level = from; level <= depth; ++level) lead.append(want[level] - 1, seps[level]);
   };
   std::uint32_t begin, end;
+  bool found = false;  // the element exists: a leaf write then keeps the segment's structure
   if (static_cast<std::uint32_t>(want[1]) >= s.fieldCount) {
     begin = end = static_cast<std::uint32_t>(text.size());
     lead.append(want[1] - s.fieldCount + 1, seps[1]);
     padBelow(2);
   } else {
     Element e{fields_[s.firstField + want[1]], 1};
-    bool found = true;
+    found = true;
     while (e.level < depth) {
       auto next = child(e, want[e.level + 1] - 1);
       if (!next) {
@@ -110,10 +111,48 @@ Result<void> Message::replace(std::size_t segment, const Path& path, bool toLeaf
                 path.toString() + " needs a separator this message does not declare in MSH-2",
                 segmentContext(name, segment, path.field));
   }
+  // A leaf's new text holds no delimiter (checked above), so writing it over an existing leaf
+  // leaves the segment's structure as it was: shift offsets instead of re-indexing.
+  if (toLeaf && found) return spliceLeaf(segment, begin, end, er7);
   std::string updated;
   updated.reserve(text.size() + lead.size() + er7.size());
   updated.append(text.substr(0, begin)).append(lead).append(er7).append(text.substr(end));
   return indexSegmentText(segment, std::move(updated), false);
+}
+
+Result<void> Message::spliceLeaf(std::size_t index, std::uint32_t begin, std::uint32_t end,
+                                 std::string_view er7) {
+  Segment& s = segs_[index];
+  if (s.buffer == 0) {  // first edit of this segment: it gets a text of its own
+    owned_.emplace_back(raw_.data() + s.offset, s.length);
+    s.buffer = static_cast<std::uint32_t>(owned_.size());
+    s.offset = 0;
+  }
+  std::string& text = owned_[s.buffer - 1];
+  text.replace(s.offset + begin, end - begin, er7);
+  const std::int64_t delta = static_cast<std::int64_t>(er7.size()) - (end - begin);
+  s.length = static_cast<std::uint32_t>(s.length + delta);
+  // Nodes after the leaf move; the leaf and the nodes containing it end later.
+  auto shift = [&](std::uint32_t& b, std::uint32_t& e) {
+    if (b > end) b = static_cast<std::uint32_t>(b + delta);
+    if (e >= end) e = static_cast<std::uint32_t>(e + delta);
+  };
+  for (std::uint32_t f = s.firstField; f < s.firstField + s.fieldCount; ++f) {
+    Node& field = fields_[f];
+    shift(field.begin, field.end);
+    for (std::uint32_t r = field.first; r < field.first + field.count; ++r) {
+      Node& rep = reps_[r];
+      shift(rep.begin, rep.end);
+      for (std::uint32_t c = rep.first; c < rep.first + rep.count; ++c) {
+        Node& comp = comps_[c];
+        shift(comp.begin, comp.end);
+        for (std::uint32_t u = comp.first; u < comp.first + comp.count; ++u) {
+          shift(subs_[u].begin, subs_[u].end);
+        }
+      }
+    }
+  }
+  return {};
 }
 
 Result<void> Message::set(std::size_t segment, const Path& path, std::string_view text) {
