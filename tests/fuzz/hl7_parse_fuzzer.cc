@@ -51,6 +51,15 @@ void exercise(std::string_view bytes) {
     check(*edited.get("PID-3[2].4.2") == "edit|^~\\&\n" ||
           edited.delimiters().subcomponent == '\0');
   }
+  // Writing over existing leaves (the offset-shifting path) must leave the same index a fresh
+  // parse of the result builds.
+  for (std::size_t s = 1; s < edited.segmentCount() && s < 6; ++s) {
+    Path p;
+    p.field = 1 + static_cast<int>(s % 3);
+    if (edited.exists(s, p)) (void)edited.set(s, p, s % 2 ? "x" : "longer value");
+  }
+  auto reparsed = Message::parse(edited.encode());
+  check(reparsed.has_value() && messageToJson(*reparsed) == messageToJson(edited));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "hl7/batch.h"
 #include "hl7/message.h"
+#include "hl7/message_json.h"
 #include "hl7_parse.h"
 
 namespace pathhub::hl7 {
@@ -120,6 +121,25 @@ TEST(Edit, ManyEditsKeepTheIndexConsistent) {
   EXPECT_EQ(*m.get("OBX[2]-5"), "1999");
   EXPECT_EQ(*m.get("OBX[2]-3"), "B");
   EXPECT_EQ(m.encode(), "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rOBX|1|NM|A||1998\rOBX|2|NM|B||1999\r");
+}
+
+TEST(Edit, WritingOverLeavesKeepsTheIndexAFreshParseWouldBuild) {
+  Message m =
+      parseOk("MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1||a~b^c&d||x^y\rOBX|1|NM|HB^Hb||135|g/L\r");
+  const char* paths[] = {"PID-3[1]", "PID-3[2].2.1", "PID-3[2].2.2", "PID-5.2",   "OBX-3.1",
+                         "OBX-5",    "OBX-6",        "PID-1",        "PID-3[2].1"};
+  const char* values[] = {"", "longer text", "z", "first", "", "140.5"};
+  int n = 0;
+  for (const char* p : paths) {
+    for (const char* v : values) {
+      ASSERT_TRUE(m.set(p, v)) << p;
+      ++n;
+      auto fresh = Message::parse(m.encode());
+      ASSERT_TRUE(fresh);
+      ASSERT_EQ(messageToJson(*fresh), messageToJson(m)) << "after " << n << " edits at " << p;
+      ASSERT_EQ(*m.get(p), v);
+    }
+  }
 }
 
 TEST(Edit, EditedMessageSurvivesAMove) {
