@@ -48,7 +48,6 @@ class Sandbox {
   void setGlobal(const char* name);
 
   lua_State* state() { return L_; }
-  std::size_t memoryInUse() const { return used_; }
 
  private:
   static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize);

@@ -1,6 +1,6 @@
 // The mapping step of a channel: turns a received message into what its destinations get,
-// and decides which destinations those are. The Lua runtime plugs in here; until it lands the
-// hub uses PassThroughMapper.
+// and decides which destinations those are. A channel with a script uses lua::LuaMapper; one
+// without uses PassThroughMapper.
 #pragma once
 
 #include <cstdint>

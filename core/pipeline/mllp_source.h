@@ -21,7 +21,6 @@ class MllpSource : public Source {
   explicit MllpSource(Channel& channel);
   Result<void> start() override;
   void stop() override;
-  std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:
   std::optional<std::string> handle(const mllp::DecodedFrame& frame);
