@@ -116,25 +116,21 @@ std::string unescape(std::string_view raw, const Delimiters& delims) {
   return out;
 }
 
-Result<std::string> escape(std::string_view text, const Delimiters& d) {
-  if (d.escape == '\0') {
-    for (char c : text) {
-      if (c == d.field ||
-          (c != '\0' && (c == d.component || c == d.subcomponent || c == d.repetition)) ||
-          static_cast<unsigned char>(c) < 0x20) {
-        return fail(ErrorCode::kInvalidValue,
-                    "the message declares no escape character, so this text cannot be written");
-      }
-    }
-    return std::string(text);
-  }
-  // Most values need no escaping at all: copy them in one go.
-  const bool plain = std::all_of(text.begin(), text.end(), [&d](char ch) {
+bool needsNoEscaping(std::string_view text, const Delimiters& d) {
+  // An absent delimiter is '\0', itself a control byte, so it never matches a plain byte.
+  return std::all_of(text.begin(), text.end(), [&d](char ch) {
     return static_cast<unsigned char>(ch) >= 0x20 && ch != d.escape && ch != d.field &&
-           ch != d.component && ch != d.subcomponent && ch != d.repetition &&
-           (d.truncation == '\0' || ch != d.truncation);
+           ch != d.component && ch != d.subcomponent && ch != d.repetition && ch != d.truncation;
   });
-  if (plain) return std::string(text);
+}
+
+Result<std::string> escape(std::string_view text, const Delimiters& d) {
+  // Most values need no escaping at all: copy them in one go.
+  if (needsNoEscaping(text, d)) return std::string(text);
+  if (d.escape == '\0') {
+    return fail(ErrorCode::kInvalidValue,
+                "the message declares no escape character, so this text cannot be written");
+  }
   std::string out;
   out.reserve(text.size() + 8);
   auto seq = [&out, &d](std::string_view body) {

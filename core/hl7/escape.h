@@ -23,6 +23,9 @@ std::string unescape(std::string_view raw, const Delimiters& delims);
 // True when `raw` contains the escape character, i.e. unescape() could change it.
 bool hasEscapes(std::string_view raw, const Delimiters& delims);
 
+// True when `text` can be written as it is: no delimiter, escape or control byte in it.
+bool needsNoEscaping(std::string_view text, const Delimiters& delims);
+
 // A raw field value that reads back as `text`: delimiters become \F\ \S\ \T\ \R\ \E\ (\P\),
 // a line break (\n or \r\n) becomes \.br\, any other control byte becomes \Xhh\. Fails only
 // when the text needs escaping and the message declares no escape character.

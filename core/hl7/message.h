@@ -133,10 +133,24 @@ class Message {
   // Indexes one segment's text; returns where it stopped (a segment separator or `end`).
   const char* tokenize(const char* text, const char* end, const CharClasses& classes, bool header,
                        Segment& seg);
+  // Indexes fields from `p` (the start of a field) up to a segment separator or `end`,
+  // appending their nodes; offsets are relative to `text`, the segment's start.
+  const char* indexFields(const char* text, const char* p, const char* end,
+                          const CharClasses& classes);
   Result<void> indexSegmentText(std::size_t index, std::string text, bool inserting);
   // Writes `er7` over the leaf at [begin, end) of a segment and moves the offsets after it.
   Result<void> spliceLeaf(std::size_t index, std::uint32_t begin, std::uint32_t end,
                           std::string_view er7);
+  // Replaces [begin, end) inside one existing field with `lead` + `er7` (neither holds a
+  // field separator) and re-indexes that field only, moving the offsets of the fields after it.
+  Result<void> reindexField(std::size_t index, std::uint32_t field, std::uint32_t begin,
+                            std::uint32_t end, std::string_view lead, std::string_view er7);
+  // Moves the nodes of fields from `fromField` on that lie after `end` by `delta` bytes and
+  // stretches those containing it.
+  void shiftAfter(const Segment& s, std::uint32_t fromField, std::uint32_t end, std::int64_t delta);
+  // Gives an edited segment a text of its own (it starts out as a range of raw_).
+  std::string& ownText(Segment& s);
+  std::size_t nodeCount() const;
   void compactIfWasteful();
 
   std::optional<Element> child(const Element& parent, int index) const;
@@ -152,6 +166,7 @@ class Message {
   std::vector<Span> subs_;
   Delimiters delims_;
   std::uint32_t encodingLength_ = 4;  // MSH-2 length in this message
+  std::size_t indexedNodes_ = 0;      // nodes after the last full index: edits leave old ones
   bool bom_ = false;
   bool finalTerminator_ = true;
 };

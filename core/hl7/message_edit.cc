@@ -61,7 +61,9 @@ Result<void> Message::replace(std::size_t segment, const Path& path, bool toLeaf
   const char seps[] = {'\0', delims_.field, delims_.repetition, delims_.component,
                        delims_.subcomponent};
   const int depth = toLeaf ? 4 : path.depth();
-  for (int level = 1; level <= depth; ++level) {
+  // Leaf text comes from set() and setNull(), escaped or checked to need no escaping, so it
+  // holds no separator; raw ER7 is checked here.
+  for (int level = 1; !toLeaf && level <= depth; ++level) {
     for (char c : er7) {
       if (c == '\r' || c == '\n' || (seps[level] != '\0' && c == seps[level])) {
         return fail(ErrorCode::kInvalidValue,
@@ -114,30 +116,35 @@ Result<void> Message::replace(std::size_t segment, const Path& path, bool toLeaf
   // A leaf's new text holds no delimiter (checked above), so writing it over an existing leaf
   // leaves the segment's structure as it was: shift offsets instead of re-indexing.
   if (toLeaf && found) return spliceLeaf(segment, begin, end, er7);
+  if (static_cast<std::uint32_t>(want[1]) < s.fieldCount) {
+    // Only this field's structure changes: re-index it alone.
+    return reindexField(segment, static_cast<std::uint32_t>(want[1]), begin, end, lead, er7);
+  }
   std::string updated;
   updated.reserve(text.size() + lead.size() + er7.size());
   updated.append(text.substr(0, begin)).append(lead).append(er7).append(text.substr(end));
   return indexSegmentText(segment, std::move(updated), false);
 }
 
-Result<void> Message::spliceLeaf(std::size_t index, std::uint32_t begin, std::uint32_t end,
-                                 std::string_view er7) {
-  Segment& s = segs_[index];
-  if (s.buffer == 0) {  // first edit of this segment: it gets a text of its own
-    owned_.emplace_back(raw_.data() + s.offset, s.length);
+std::string& Message::ownText(Segment& s) {
+  if (s.buffer == 0) {
+    // Room to grow: a mapping usually adds a few components to the segments it edits.
+    owned_.emplace_back().reserve(s.length + 64);
+    owned_.back().assign(raw_.data() + s.offset, s.length);
     s.buffer = static_cast<std::uint32_t>(owned_.size());
     s.offset = 0;
   }
-  std::string& text = owned_[s.buffer - 1];
-  text.replace(s.offset + begin, end - begin, er7);
-  const std::int64_t delta = static_cast<std::int64_t>(er7.size()) - (end - begin);
-  s.length = static_cast<std::uint32_t>(s.length + delta);
-  // Nodes after the leaf move; the leaf and the nodes containing it end later.
+  return owned_[s.buffer - 1];
+}
+
+void Message::shiftAfter(const Segment& s, std::uint32_t fromField, std::uint32_t end,
+                         std::int64_t delta) {
+  // Nodes after `end` move; nodes containing it end later.
   auto shift = [&](std::uint32_t& b, std::uint32_t& e) {
     if (b > end) b = static_cast<std::uint32_t>(b + delta);
     if (e >= end) e = static_cast<std::uint32_t>(e + delta);
   };
-  for (std::uint32_t f = s.firstField; f < s.firstField + s.fieldCount; ++f) {
+  for (std::uint32_t f = fromField; f < s.firstField + s.fieldCount; ++f) {
     Node& field = fields_[f];
     shift(field.begin, field.end);
     for (std::uint32_t r = field.first; r < field.first + field.count; ++r) {
@@ -152,10 +159,40 @@ Result<void> Message::spliceLeaf(std::size_t index, std::uint32_t begin, std::ui
       }
     }
   }
+}
+
+Result<void> Message::spliceLeaf(std::size_t index, std::uint32_t begin, std::uint32_t end,
+                                 std::string_view er7) {
+  Segment& s = segs_[index];
+  ownText(s).replace(s.offset + begin, end - begin, er7);
+  const std::int64_t delta = static_cast<std::int64_t>(er7.size()) - (end - begin);
+  s.length = static_cast<std::uint32_t>(s.length + delta);
+  shiftAfter(s, s.firstField, end, delta);
+  return {};
+}
+
+Result<void> Message::reindexField(std::size_t index, std::uint32_t field, std::uint32_t begin,
+                                   std::uint32_t end, std::string_view lead, std::string_view er7) {
+  Segment& s = segs_[index];
+  std::string& text = ownText(s);
+  text.replace(s.offset + begin, end - begin, er7);
+  text.insert(s.offset + begin, lead);
+  const std::int64_t delta = static_cast<std::int64_t>(lead.size() + er7.size()) - (end - begin);
+  s.length = static_cast<std::uint32_t>(s.length + delta);
+  const std::uint32_t slot = s.firstField + field;
+  const Node old = fields_[slot];
+  const char* start = text.data() + s.offset;
+  // The field's new nodes are appended; its old children stay unreferenced until compaction.
+  indexFields(start, start + old.begin, start + old.end + delta, CharClasses(delims_));
+  fields_[slot] = fields_.back();
+  fields_.pop_back();
+  shiftAfter(s, slot + 1, old.end, delta);
+  compactIfWasteful();
   return {};
 }
 
 Result<void> Message::set(std::size_t segment, const Path& path, std::string_view text) {
+  if (needsNoEscaping(text, delims_)) return replace(segment, path, true, text);
   auto escaped = escape(text, delims_);
   if (!escaped) return tl::unexpected(escaped.error());
   return replace(segment, path, true, *escaped);
@@ -261,12 +298,14 @@ Result<void> Message::indexSegmentText(std::size_t index, std::string text, bool
   return {};
 }
 
+std::size_t Message::nodeCount() const {
+  return fields_.size() + reps_.size() + comps_.size() + subs_.size();
+}
+
 void Message::compactIfWasteful() {
-  std::size_t live = 0;
-  for (const Segment& s : segs_) live += s.fieldCount;
   // Generous thresholds: a mapping that edits every segment a few times stays well below
   // them, so the whole index is rebuilt only for messages edited over and over.
-  if (fields_.size() < 4 * live + 1024 && owned_.size() < 2 * segs_.size() + 16) return;
+  if (nodeCount() < 4 * indexedNodes_ + 1024 && owned_.size() < 2 * segs_.size() + 16) return;
   // Rebuild the index from the segment texts; drop texts no segment refers to any more.
   std::vector<std::string> keptTexts;
   fields_.clear();
@@ -283,6 +322,7 @@ void Message::compactIfWasteful() {
     tokenize(text, text + s.length, classes, &s == &segs_.front(), s);
   }
   owned_ = std::move(keptTexts);
+  indexedNodes_ = nodeCount();
 }
 
 }  // namespace pathhub::hl7

@@ -74,7 +74,27 @@ const char* Message::tokenize(const char* text, const char* end, const CharClass
                               bool header, Segment& seg) {
   seg.firstField = static_cast<std::uint32_t>(fields_.size());
   const char* p = text;
-  std::uint32_t fieldStart = 0, repStart = 0, compStart = 0, subStart = 0;
+  if (header) {
+    // MSH-1 is the field separator itself and MSH-2 the encoding characters: neither is split.
+    fields_.push_back({0, 3, 0, 0});
+    fields_.push_back({3, 4, 0, 0});
+    fields_.push_back({4, 4 + encodingLength_, 0, 0});
+    p = text + 4 + encodingLength_;
+    if (p >= end || classes.of(*p) == CharClasses::kSegmentEnd) {
+      seg.fieldCount = 3;
+      return p < end ? p : end;
+    }
+    ++p;  // *p is the field separator (readDelimiters stopped there)
+  }
+  p = indexFields(text, p, end, classes);
+  seg.fieldCount = static_cast<std::uint32_t>(fields_.size()) - seg.firstField;
+  return p;
+}
+
+const char* Message::indexFields(const char* text, const char* p, const char* end,
+                                 const CharClasses& classes) {
+  std::uint32_t fieldStart = static_cast<std::uint32_t>(p - text);
+  std::uint32_t repStart = fieldStart, compStart = fieldStart, subStart = fieldStart;
   std::uint32_t reps = 0, comps = 0, subs = 0;  // children closed so far in the open parents
 
   auto closeComponent = [&](std::uint32_t off) {
@@ -97,21 +117,6 @@ const char* Message::tokenize(const char* text, const char* end, const CharClass
     fields_.push_back({fieldStart, off, static_cast<std::uint32_t>(reps_.size()) - reps, reps});
     reps = 0;
   };
-
-  if (header) {
-    // MSH-1 is the field separator itself and MSH-2 the encoding characters: neither is split.
-    fields_.push_back({0, 3, 0, 0});
-    fields_.push_back({3, 4, 0, 0});
-    fields_.push_back({4, 4 + encodingLength_, 0, 0});
-    p = text + 4 + encodingLength_;
-    if (p >= end || classes.of(*p) == CharClasses::kSegmentEnd) {
-      seg.fieldCount = 3;
-      return p < end ? p : end;
-    }
-    // *p is the field separator (readDelimiters stopped there).
-    fieldStart = repStart = compStart = subStart = static_cast<std::uint32_t>(p - text) + 1;
-    ++p;
-  }
 
   for (;;) {
     while (p < end && classes.of(*p) == CharClasses::kData) ++p;
@@ -137,7 +142,6 @@ const char* Message::tokenize(const char* text, const char* end, const CharClass
         break;
       default:  // segment end
         closeField(off);
-        seg.fieldCount = static_cast<std::uint32_t>(fields_.size()) - seg.firstField;
         return p;
     }
     ++p;
@@ -210,6 +214,7 @@ Result<Message> Message::parse(std::string bytes, const ParseOptions& options) {
     }
     if (p == end) break;
   }
+  m.indexedNodes_ = m.nodeCount();
   return m;
 }
 

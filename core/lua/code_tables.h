@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -18,12 +19,21 @@
 
 namespace pathhub::lua {
 
-struct CodeTable {
-  std::vector<std::string> columns;
-  std::unordered_map<std::string, std::vector<std::string>> rows;  // key → every column
+// Hashes std::string and std::string_view alike, so lookups need not copy the key.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const {
+    return std::hash<std::string_view>{}(text);
+  }
 };
 
-using TableSet = std::map<std::string, CodeTable>;
+struct CodeTable {
+  std::vector<std::string> columns;
+  // key → every column
+  std::unordered_map<std::string, std::vector<std::string>, TextHash, std::equal_to<>> rows;
+};
+
+using TableSet = std::map<std::string, CodeTable, std::less<>>;
 
 // Parses one CSV text (RFC 4180: quoted fields, "" inside quotes, CRLF or LF). Errors name
 // the line.

@@ -52,9 +52,34 @@ inline lua_Integer argInteger(lua_State* L, int index) {
   return value;
 }
 
+// Creates the metatable of a userdata type (left on the stack). Besides the registry entry
+// under `type` (luaL_newmetatable's), it is stored under the address of `type`, so that
+// testUserdata finds it without hashing the name: bindings check types on every call.
+inline void newMetatable(lua_State* L, const char* type) {
+  luaL_newmetatable(L, type);
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, type);
+}
+
+// luaL_setmetatable for types made by newMetatable: the userdata is on the top of the stack.
+inline void setMetatable(lua_State* L, const char* type) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, type);
+  lua_setmetatable(L, -2);
+}
+
+// luaL_testudata for types made by newMetatable (`type` must be the same pointer).
+inline void* testUserdata(lua_State* L, int index, const char* type) {
+  void* p = lua_touserdata(L, index);
+  if (!p || !lua_getmetatable(L, index)) return nullptr;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, type);
+  const bool same = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return same ? p : nullptr;
+}
+
 template <typename T>
 T* argUserdata(lua_State* L, int index, const char* type, const char* shownAs) {
-  void* p = luaL_testudata(L, index, type);
+  void* p = testUserdata(L, index, type);
   if (!p) {
     throw ScriptError(std::string("bad argument #") + std::to_string(index) + " (" + shownAs +
                       " expected, got " + luaL_typename(L, index) + ")");
@@ -66,7 +91,7 @@ T* argUserdata(lua_State* L, int index, const char* type, const char* shownAs) {
 // metatable (getmetatable returns "locked", setmetatable is refused).
 inline void defineType(lua_State* L, const char* name, const luaL_Reg* methods,
                        lua_CFunction toString) {
-  luaL_newmetatable(L, name);
+  newMetatable(L, name);
   lua_newtable(L);
   luaL_setfuncs(L, methods, 0);
   lua_setfield(L, -2, "__index");

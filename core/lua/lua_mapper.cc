@@ -93,7 +93,7 @@ void registerContextType(lua_State* L) {
   static const luaL_Reg kMethods[] = {
       {"route", guarded<ctxRoute>}, {"filter", guarded<ctxFilter>}, {"reject", guarded<ctxReject>},
       {"log", guarded<ctxLog>},     {"emit", guarded<ctxEmit>},     {nullptr, nullptr}};
-  luaL_newmetatable(L, kContextType);
+  newMetatable(L, kContextType);
   lua_newtable(L);
   luaL_setfuncs(L, kMethods, 0);
   lua_setfield(L, -2, "__methods");
@@ -116,7 +116,7 @@ void registerContextType(lua_State* L) {
 void pushContext(lua_State* L, Decision* d, const std::string& channel, std::int64_t id) {
   auto* box = static_cast<ContextBox*>(lua_newuserdatauv(L, sizeof(ContextBox), 1));
   box->decision = d;
-  luaL_setmetatable(L, kContextType);
+  setMetatable(L, kContextType);
   lua_createtable(L, 0, 3);
   lua_pushlstring(L, channel.data(), channel.size());
   lua_setfield(L, -2, "channel");
@@ -133,13 +133,14 @@ void pushContext(lua_State* L, Decision* d, const std::string& channel, std::int
 int tablesLookup(lua_State* L) {
   auto* current =
       static_cast<std::shared_ptr<const TableSet>*>(lua_touserdata(L, lua_upvalueindex(1)));
-  const std::string name(argString(L, 1));
-  const std::string key(argString(L, 2));
+  const std::string_view name = argString(L, 1);
+  const std::string_view key = argString(L, 2);
   if (!*current) throw ScriptError("tables.lookup: this channel has no code tables");
   const TableSet* set = current->get();
   const auto table = set->find(name);
   if (table == set->end()) {
-    throw ScriptError("tables.lookup: no code table '" + name + "' (tables/" + name + ".csv)");
+    throw ScriptError("tables.lookup: no code table '" + std::string(name) + "' (tables/" +
+                      std::string(name) + ".csv)");
   }
   const auto row = table->second.rows.find(key);
   if (row == table->second.rows.end()) {

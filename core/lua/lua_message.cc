@@ -30,9 +30,11 @@ hl7::Message& message(lua_State* L, int index) {
 // The message a segment belongs to, and the segment's index (checked to still exist).
 std::pair<hl7::Message*, std::size_t> segment(lua_State* L, int index) {
   auto* seg = argUserdata<SegmentBox>(L, index, kSegmentType, "segment");
-  lua_getiuservalue(L, index, 1);
-  hl7::Message& m = message(L, -1);
+  lua_getiuservalue(L, index, 1);  // the message's box: pushSegment put it there
+  hl7::Message* owner = static_cast<MessageBox*>(lua_touserdata(L, -1))->message;
   lua_pop(L, 1);
+  if (!owner) throw ScriptError("segment used after map() returned");
+  hl7::Message& m = *owner;
   if (seg->index < 0 || static_cast<std::size_t>(seg->index) >= m.segmentCount()) {
     throw ScriptError("segment " + std::to_string(seg->index + 1) + " no longer exists");
   }
@@ -59,7 +61,7 @@ void pushSegment(lua_State* L, int messageIndex, std::size_t segmentIndex) {
   messageIndex = lua_absindex(L, messageIndex);
   auto* seg = static_cast<SegmentBox*>(lua_newuserdatauv(L, sizeof(SegmentBox), 1));
   seg->index = static_cast<int>(segmentIndex);
-  luaL_setmetatable(L, kSegmentType);
+  setMetatable(L, kSegmentType);
   lua_pushvalue(L, messageIndex);
   lua_setiuservalue(L, -2, 1);
 }
@@ -287,11 +289,11 @@ void registerMessageType(lua_State* L) {
 void pushMessage(lua_State* L, hl7::Message* m) {
   auto* box = static_cast<MessageBox*>(lua_newuserdatauv(L, sizeof(MessageBox), 0));
   box->message = m;
-  luaL_setmetatable(L, kMessageType);
+  setMetatable(L, kMessageType);
 }
 
 void invalidateMessage(lua_State* L, int index) {
-  auto* box = static_cast<MessageBox*>(luaL_testudata(L, index, kMessageType));
+  auto* box = static_cast<MessageBox*>(testUserdata(L, index, kMessageType));
   if (box) box->message = nullptr;
 }
 

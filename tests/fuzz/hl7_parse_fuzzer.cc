@@ -51,12 +51,15 @@ void exercise(std::string_view bytes) {
     check(*edited.get("PID-3[2].4.2") == "edit|^~\\&\n" ||
           edited.delimiters().subcomponent == '\0');
   }
-  // Writing over existing leaves (the offset-shifting path) must leave the same index a fresh
-  // parse of the result builds.
+  // Writing over existing leaves (the offset-shifting path) and growing existing fields (the
+  // one-field re-index) must leave the same index a fresh parse of the result builds.
   for (std::size_t s = 1; s < edited.segmentCount() && s < 6; ++s) {
     Path p;
     p.field = 1 + static_cast<int>(s % 3);
     if (edited.exists(s, p)) (void)edited.set(s, p, s % 2 ? "x" : "longer value");
+    p.component = 3 + static_cast<int>(s % 2);
+    p.subcomponent = static_cast<int>(s % 3);
+    (void)edited.set(s, p, "grown");
   }
   auto reparsed = Message::parse(edited.encode());
   check(reparsed.has_value() && messageToJson(*reparsed) == messageToJson(edited));

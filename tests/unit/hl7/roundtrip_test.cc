@@ -142,6 +142,32 @@ TEST(Edit, WritingOverLeavesKeepsTheIndexAFreshParseWouldBuild) {
   }
 }
 
+TEST(Edit, GrowingAFieldReindexesItAsAFreshParseWould) {
+  // Writes that add repetitions, components or subcomponents inside an existing field re-index
+  // only that field; the fields after it move. Writes beyond the last field re-index the segment.
+  Message m =
+      parseOk("MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1||a~b^c&d||x^y\rOBX|1|NM|HB^Hb||135|g/L\r");
+  const char* paths[] = {"OBX-3.4", "OBX-3.6.2", "PID-3[4].2",   "PID-3[2].2.3",
+                         "PID-5.5", "PID-2.2",   "OBX-3[2].3",   "PID-9.2",
+                         "OBX-12",  "MSH-4.3",   "PID-3[4].2.2", "OBX-1.2"};
+  int n = 0;
+  for (int round = 0; round < 40; ++round) {  // enough edits to compact the index several times
+    for (const char* p : paths) {
+      const std::string value = "v" + std::to_string(n);
+      ASSERT_TRUE(m.set(p, value)) << p;
+      ++n;
+      auto fresh = Message::parse(m.encode());
+      ASSERT_TRUE(fresh);
+      ASSERT_EQ(messageToJson(*fresh), messageToJson(m)) << "after " << n << " edits at " << p;
+      ASSERT_EQ(*m.get(p), value);
+    }
+    ASSERT_TRUE(m.setRaw(*Path::parse("OBX-3"), "HB^Hb^LN"));
+    ASSERT_TRUE(m.setRaw(*Path::parse("PID-3"), "a~b^c&d"));
+  }
+  EXPECT_EQ(*m.get("OBX-6"), "g/L");
+  EXPECT_EQ(*m.get("PID-5.2"), "y");
+}
+
 TEST(Edit, EditedMessageSurvivesAMove) {
   Message m = parseOk("MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1\r");
   ASSERT_TRUE(m.set("PID-3", "x"));

@@ -274,6 +274,21 @@ TEST_F(LuaMapperTest, AMessageKeptPastItsCallCannotBeUsed) {
   EXPECT_NE(second.reason.find("msg used after map() returned"), std::string::npos);
 }
 
+TEST_F(LuaMapperTest, ASegmentKeptPastItsCallCannotBeUsed) {
+  auto m = mapper(R"(
+    local kept
+    function map(msg, ctx)
+      if kept then kept:get("3") end
+      kept = msg:segments("PID")()
+    end)");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(run(**m).kind, MapResult::Kind::kMapped);
+  auto second = run(**m);
+  EXPECT_EQ(second.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(second.reason.find("segment used after map() returned"), std::string::npos)
+      << second.reason;
+}
+
 TEST_F(LuaMapperTest, AScriptThatDoesNotLoadIsRefusedWithFileAndLine) {
   auto syntax = mapper("function map(msg, ctx)\n  if then\nend\n");
   ASSERT_FALSE(syntax);
