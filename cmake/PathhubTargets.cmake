@@ -31,3 +31,19 @@ function(pathhub_add_program name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   pathhub_target_options(${name})
 endfunction()
+
+# pathhub_add_plugin(NAME SOURCES... DEPS...): a plugin shared library build/plugins/NAME.so.
+# Only phub_plugin_entry is exported; static libraries linked in (DEPS) stay private to it.
+function(pathhub_add_plugin name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} MODULE ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE pathhub_plugin_sdk ${ARG_DEPS})
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    LIBRARY_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/plugins
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_link_options(${name} PRIVATE -Wl,--exclude-libs,ALL -Wl,--no-undefined)
+  pathhub_target_options(${name})
+  install(TARGETS ${name} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}/pathhub/plugins)
+endfunction()

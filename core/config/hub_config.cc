@@ -27,23 +27,21 @@ namespace {
 struct Schema {
   std::set<std::string> attributes;
   std::set<std::string> children;
+  bool pluginAttributes = false;  // other attributes belong to the plugin (checked there)
 };
 
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
-      {"pathhub", {{}, {"journal", "log", "pipeline", "channel"}}},
+      {"pathhub", {{}, {"plugins", "journal", "log", "pipeline", "channel"}}},
+      {"plugins", {{"folder"}, {}}},
       {"pipeline", {{"endpoints"}, {}}},
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
       {"log", {{"level", "file"}, {}}},
       {"channel", {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry"}}},
       {"route", {{"destination", "messageType"}, {}}},
-      {"source",
-       {{"type", "listen", "maxConnections", "idleTimeoutSeconds", "maxMessageBytes", "directory",
-         "pattern", "archive", "errors", "pollMs"},
-        {}}},
+      {"source", {{"type", "maxMessageBytes"}, {}, true}},
       {"mapper", {{"workers", "script", "scriptsRoot", "instructionLimit", "memoryLimitKb"}, {}}},
-      {"destination",
-       {{"name", "type", "endpoint", "connectTimeoutMs", "ackTimeoutMs", "directory"}, {"retry"}}},
+      {"destination", {{"name", "type"}, {"retry"}, true}},
       {"backlog", {{"limit", "whenFull"}, {}}},
       {"retry", {{"baseMs", "capMs", "maxAttempts", "onExhausted"}, {}}},
   };
@@ -70,7 +68,7 @@ void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems
   Poco::AutoPtr<Poco::XML::NamedNodeMap> attrs = e->attributes();
   for (unsigned long i = 0; i < attrs->length(); ++i) {
     const std::string name = attrs->item(i)->nodeName();
-    if (!s.attributes.count(name)) {
+    if (!s.attributes.count(name) && !s.pluginAttributes) {
       problems.push_back(describe(e) + ": unknown attribute '" + name + "'");
     }
   }
@@ -130,17 +128,6 @@ class Reader {
     return value;
   }
 
-  mllp::Endpoint endpoint(const std::string& attr, const mllp::Endpoint& fallback,
-                          bool listening) const {
-    if (!has(attr)) return fallback;
-    auto e = mllp::parseEndpoint(text(attr, ""), listening);
-    if (!e) {
-      problem(attr, e.error().text);
-      return fallback;
-    }
-    return *e;
-  }
-
   void problem(const std::string& attr, const std::string& what) const {
     problems_.push_back(where_ + ": " + attr + ": " + what);
   }
@@ -167,28 +154,40 @@ RetryPolicy readRetry(const Reader& r, RetryPolicy policy) {
   return policy;
 }
 
-ChannelConfig readChannel(const Reader& ch, const std::string& where) {
+// The attributes of `e` the core does not own: the plugin's settings.
+PluginSettings pluginSettings(const Poco::XML::Element* e) {
+  PluginSettings out;
+  if (!e) return out;
+  const Schema& s = schema().at(e->nodeName());
+  Poco::AutoPtr<Poco::XML::NamedNodeMap> attrs = e->attributes();
+  for (unsigned long i = 0; i < attrs->length(); ++i) {
+    const std::string name = attrs->item(i)->nodeName();
+    if (!s.attributes.count(name)) out[name] = attrs->item(i)->nodeValue();
+  }
+  return out;
+}
+
+// The n-th (0-based) child element of `parent` called `name`.
+const Poco::XML::Element* nthChild(const Poco::XML::Element* parent, const std::string& name,
+                                   int n) {
+  for (Poco::XML::Node* c = parent ? parent->firstChild() : nullptr; c; c = c->nextSibling()) {
+    if (c->nodeType() == Poco::XML::Node::ELEMENT_NODE && c->nodeName() == name && n-- == 0) {
+      return static_cast<const Poco::XML::Element*>(c);
+    }
+  }
+  return nullptr;
+}
+
+ChannelConfig readChannel(const Reader& ch, const std::string& where,
+                          const Poco::XML::Element* element) {
   ChannelConfig c;
   c.name = ch.text("name", "");
   Reader source = ch.child("source", where + " source");
   if (!source.present()) {
     ch.missing("needs a <source>");
   } else {
-    c.source.type = source.choice("type", "mllp", {"mllp", "file"});
-    c.source.listen = source.endpoint("listen", c.source.listen, true);
-    c.source.directory = source.text("directory", "");
-    c.source.pattern = source.text("pattern", c.source.pattern);
-    c.source.archive = source.text("archive", c.source.directory + "/archive");
-    c.source.errors = source.text("errors", c.source.directory + "/error");
-    c.source.pollInterval = std::chrono::milliseconds(
-        source.number("pollMs", c.source.pollInterval.count(), 10, 3600000));
-    if (c.source.type == "file" && c.source.directory.empty()) {
-      source.missing("a file source needs directory=\"...\"");
-    }
-    c.source.maxConnections =
-        static_cast<int>(source.number("maxConnections", c.source.maxConnections, 1, 10000));
-    c.source.idleTimeout = std::chrono::seconds(
-        source.number("idleTimeoutSeconds", c.source.idleTimeout.count(), 1, 86400));
+    c.source.type = source.text("type", c.source.type);
+    c.source.settings = pluginSettings(nthChild(element, "source", 0));
     c.source.maxMessageBytes = static_cast<std::size_t>(source.number(
         "maxMessageBytes", static_cast<long long>(c.source.maxMessageBytes), 64, 1LL << 30));
   }
@@ -219,18 +218,8 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where) {
     Reader dr = ch.child(key, at);
     if (d.name.empty()) dr.missing("needs a name");
     if (!names.insert(d.name).second) dr.missing("the name is used twice in this channel");
-    d.type = dr.choice("type", "mllp", {"mllp", "file"});
-    d.connectTimeout = std::chrono::milliseconds(
-        dr.number("connectTimeoutMs", d.connectTimeout.count(), 1, 600000));
-    d.ackTimeout =
-        std::chrono::milliseconds(dr.number("ackTimeoutMs", d.ackTimeout.count(), 1, 3600000));
-    if (d.type == "mllp") {
-      if (!dr.has("endpoint")) dr.missing("an mllp destination needs endpoint=\"HOST:PORT\"");
-      d.endpoint = dr.endpoint("endpoint", d.endpoint, false);
-    } else if (d.type == "file") {
-      d.directory = dr.text("directory", "");
-      if (d.directory.empty()) dr.missing("a file destination needs directory=\"...\"");
-    }
+    d.type = dr.text("type", d.type);
+    d.settings = pluginSettings(nthChild(element, "destination", i));
     d.retry = readRetry(dr.child("retry", at + " retry"), channelRetry);
     c.destinations.push_back(d);
   }
@@ -288,8 +277,15 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
     pipeline.problem("endpoints", "'" + endpoints + "' is not an inproc:// or ipc:// address");
   }
 
+  for (int i = 0;; ++i) {
+    Reader plugins = top.child("plugins[" + std::to_string(i) + "]", "plugins");
+    if (!plugins.present()) break;
+    const std::string folder = plugins.text("folder", "");
+    if (folder.empty()) plugins.missing("needs folder=\"...\"");
+    hub.pluginFolders.push_back(folder);
+  }
+
   std::set<std::string> channelNames;
-  std::set<std::string> listeners;
   for (int i = 0;; ++i) {
     const std::string key = "channel[" + std::to_string(i) + "]";
     Reader probe = top.child(key, "");
@@ -299,14 +295,8 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
     Reader ch = top.child(key, where);
     if (name.empty()) ch.missing("needs a name");
     if (!channelNames.insert(name).second) ch.missing("the name is used by another channel");
-    ChannelConfig c = readChannel(ch, where);
+    ChannelConfig c = readChannel(ch, where, nthChild(root, "channel", i));
     c.stageEndpoints = endpoints;
-    const std::string listen = c.source.listen.host + ":" + std::to_string(c.source.listen.port);
-    const bool hasSource = ch.child("source", "").present();
-    if (hasSource && c.source.type == "mllp" && c.source.listen.port != 0 &&
-        !listeners.insert(listen).second) {
-      ch.missing("source listens on " + listen + ", as another channel does");
-    }
     hub.channels.push_back(std::move(c));
   }
   if (hub.channels.empty()) problems.push_back("pathhub: needs at least one <channel>");

@@ -8,10 +8,10 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "mllp/mllp_client.h"
 #include "pathhub/error.h"
 
 namespace pathhub::config {
@@ -23,28 +23,20 @@ struct RetryPolicy {
   bool holdOnFailure = true;  // true: keep retrying at `cap` (order first); false: skip it
 };
 
+// The attributes of a <source> or <destination> that belong to the plugin providing its type,
+// as written; the plugin's schema checks them (plugin/plugin_config.h).
+using PluginSettings = std::map<std::string, std::string>;
+
 struct SourceConfig {
-  std::string type = "mllp";  // "mllp" or "file"
+  std::string type = "mllp";  // a source type some plugin provides
   std::size_t maxMessageBytes = 16 * 1024 * 1024;
-  // mllp
-  mllp::Endpoint listen{"127.0.0.1", 2575};
-  int maxConnections = 64;
-  std::chrono::seconds idleTimeout{600};
-  // file
-  std::string directory;          // where files are picked up
-  std::string pattern = "*.hl7";  // which names (glob: * and ?)
-  std::string archive;            // where processed files go; default <directory>/archive
-  std::string errors;             // where files with a rejected message go; <directory>/error
-  std::chrono::milliseconds pollInterval{1000};
+  PluginSettings settings;
 };
 
 struct DestinationConfig {
   std::string name;
-  std::string type;         // "mllp" or "file"
-  mllp::Endpoint endpoint;  // mllp
-  std::chrono::milliseconds connectTimeout{5000};
-  std::chrono::milliseconds ackTimeout{30000};
-  std::string directory;  // file
+  std::string type = "mllp";  // a destination type some plugin provides
+  PluginSettings settings;
   RetryPolicy retry;
 };
 
@@ -84,6 +76,8 @@ struct LogConfig {
 };
 
 struct HubConfig {
+  // Folders searched for plugins (<plugins folder="..."/>); none: the default folders.
+  std::vector<std::string> pluginFolders;
   JournalConfig journal;
   LogConfig log;
   std::vector<ChannelConfig> channels;

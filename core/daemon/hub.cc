@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "lua/lua_mapper.h"
+#include "plugin/plugin_host.h"
 
 namespace pathhub::daemon {
 
@@ -34,7 +35,8 @@ pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
 
 }  // namespace
 
-Hub::Hub(config::HubConfig config) : config_(std::move(config)) {}
+Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins)
+    : config_(std::move(config)), plugins_(std::move(plugins)) {}
 
 Hub::~Hub() { stop(); }
 
@@ -45,15 +47,22 @@ Result<void> Hub::start() {
   auto journal = journal::Journal::open(options);
   if (!journal) return tl::unexpected(journal.error());
   journal_ = std::move(*journal);
+  // Settings are checked for every channel before any starts: a mistake there is the
+  // operator's to fix now, not a fault to find later.
+  if (auto problems = plugin::checkChannels(*plugins_, config_.channels); !problems.empty()) {
+    return fail(ErrorCode::kInvalidValue, problems);
+  }
   for (const auto& c : config_.channels) {
-    auto channel = std::make_unique<pipeline::Channel>(c, *journal_, zmq_, mapperFactory(c));
+    auto channel = std::make_unique<pipeline::Channel>(c, *journal_, zmq_, mapperFactory(c),
+                                                       plugin::destinationFactory(*plugins_));
     if (auto ok = channel->start(); !ok) return ok;
     channels_.push_back(std::move(channel));
   }
   for (auto& channel : channels_) {
-    auto source = pipeline::makeSource(*channel);
-    if (auto ok = source->start(); !ok) return ok;
-    sources_.push_back(std::move(source));
+    auto source = plugin::makeSource(*plugins_, *channel);
+    if (!source) return tl::unexpected(source.error());
+    // A source that does not start has marked its channel faulted; the others go on.
+    if (auto ok = (*source)->start(); ok) sources_.push_back(std::move(*source));
   }
   return {};
 }
@@ -64,6 +73,14 @@ void Hub::stop() {
   for (auto& c : channels_) c->stop();
   channels_.clear();
   journal_.reset();
+}
+
+std::vector<std::pair<std::string, std::string>> Hub::faults() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& c : channels_) {
+    if (auto why = c->faultReason(); !why.empty()) out.emplace_back(c->config().name, why);
+  }
+  return out;
 }
 
 Result<int> Hub::prune() {

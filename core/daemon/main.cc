@@ -2,7 +2,13 @@
 //
 //   pathhub --config FILE          run in the foreground until SIGTERM or SIGINT
 //   pathhub --config FILE --check-config
-//                                  validate the configuration, list every problem, exit 1 if any
+//                                  validate the configuration (plugin settings included), list
+//                                  every problem, exit non-zero if any
+//   pathhub [--config FILE] --list-plugins
+//                                  the plugins found, what each provides and its config keys
+//
+// Plugins are loaded from the configuration's <plugins folder> elements, or else from the
+// default folders (plugin/plugin_registry.h). A plugin that is refused stops the start-up.
 //
 // Logs go to stderr, and to a file when the configuration names one.
 #include <Poco/AutoPtr.h>
@@ -19,10 +25,13 @@
 #include <Poco/Util/Timer.h>
 #include <Poco/Util/TimerTaskAdapter.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "config/hub_config.h"
 #include "daemon/hub.h"
+#include "plugin/plugin_host.h"
+#include "plugin/plugin_registry.h"
 
 namespace {
 
@@ -62,6 +71,9 @@ class PathhubApp : public Poco::Util::ServerApplication {
         Option("check-config", "", "validate the configuration and exit")
             .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setCheck)));
     options.addOption(
+        Option("list-plugins", "", "list the plugins found and their config keys, and exit")
+            .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setList)));
+    options.addOption(
         Option("help", "h", "show this help")
             .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setHelp)));
   }
@@ -70,19 +82,40 @@ class PathhubApp : public Poco::Util::ServerApplication {
     if (help_) {
       Poco::Util::HelpFormatter f(options());
       f.setCommand(commandName());
-      f.setUsage("--config FILE [--check-config]");
+      f.setUsage("--config FILE [--check-config] | [--config FILE] --list-plugins");
       f.setHeader("pathhub: the pathology results exchange hub.");
       f.format(std::cout);
       return EXIT_OK;
     }
-    if (configPath_.empty()) {
+    if (configPath_.empty() && !list_) {
       std::cerr << "pathhub: --config FILE is required\n";
       return EXIT_USAGE;
     }
-    auto config = config::loadHubConfig(configPath_);
+    Result<config::HubConfig> config = config::HubConfig{};
+    if (!configPath_.empty()) config = config::loadHubConfig(configPath_);
     if (!config) {
       std::cerr << "pathhub: " << configPath_ << ": configuration is not valid:\n"
                 << config.error().text << "\n";
+      return EXIT_CONFIG;
+    }
+    auto plugins = std::make_shared<plugin::PluginRegistry>();
+    std::vector<std::filesystem::path> folders(config->pluginFolders.begin(),
+                                               config->pluginFolders.end());
+    if (folders.empty()) folders = plugin::defaultPluginFolders();
+    const auto refused = plugins->loadFolders(folders);
+    if (list_) {
+      std::cout << plugins->describe();
+      for (const auto& r : refused) std::cout << r << "\n";
+      return refused.empty() ? EXIT_OK : EXIT_SOFTWARE;
+    }
+    if (!refused.empty()) {
+      std::cerr << "pathhub: plugins refused:\n";
+      for (const auto& r : refused) std::cerr << r << "\n";
+      return EXIT_SOFTWARE;
+    }
+    if (auto problems = plugin::checkChannels(*plugins, config->channels); !problems.empty()) {
+      std::cerr << "pathhub: " << configPath_ << ": configuration is not valid:\n"
+                << problems << "\n";
       return EXIT_CONFIG;
     }
     if (check_) {
@@ -92,7 +125,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
     }
     setUpLogging(config->log);
     Poco::Logger& log = Poco::Logger::get("daemon");
-    daemon::Hub hub(*config);
+    daemon::Hub hub(*config, plugins);
     if (auto started = hub.start(); !started) {
       log.fatal("cannot start: %s", started.error().describe());
       return EXIT_SOFTWARE;
@@ -102,6 +135,9 @@ class PathhubApp : public Poco::Util::ServerApplication {
     timer.scheduleAtFixedRate(new Poco::Util::TimerTaskAdapter<PruneTask>(prune_, &PruneTask::run),
                               0, 3600 * 1000);
     prune_.hub = &hub;
+    for (const auto& [channel, why] : hub.faults()) {
+      log.error("channel %s is faulted and does not run: %s", channel, why);
+    }
     log.information("pathhub ready");
     waitForTerminationRequest();
     log.information("pathhub stopping: finishing work in hand");
@@ -128,6 +164,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
 
   void setConfig(const std::string&, const std::string& value) { configPath_ = value; }
   void setCheck(const std::string&, const std::string&) { check_ = true; }
+  void setList(const std::string&, const std::string&) { list_ = true; }
   void setHelp(const std::string&, const std::string&) {
     help_ = true;
     stopOptionsProcessing();
@@ -136,6 +173,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
   std::string configPath_;
   bool check_ = false;
   bool help_ = false;
+  bool list_ = false;
   PruneTask prune_;
 };
 

@@ -383,7 +383,14 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
   constexpr std::size_t kRecordBatch = 16;
   const config::DestinationConfig& dest = config_.destinations[index];
   pthread_setname_np(pthread_self(), ("out:" + dest.name).substr(0, 15).c_str());
-  std::unique_ptr<Destination> destination = destinations_(dest, config_.name);
+  auto made = destinations_(dest, *this);
+  if (!made) {
+    markFaulted(made.error().text);
+    while (waitForNews(wakeups, control, kIdlePoll)) {
+    }
+    return;
+  }
+  std::unique_ptr<Destination> destination = std::move(*made);
   auto drain = [&wakeups] {
     zmq::message_t frame;
     while (wakeups.recv(frame, zmq::recv_flags::dontwait)) {
@@ -451,6 +458,15 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
       } catch (const std::exception& e) {
         result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
       }
+      if (result.kind == DeliveryResult::Kind::kFault) {
+        // The destination itself failed: no attempt is counted, the delivery stays pending.
+        flush();
+        markFaulted("destination " + dest.name + ": " + result.reason);
+        while (waitForNews(wakeups, control, kIdlePoll)) {
+        }
+        stop = true;
+        break;
+      }
       if (result.kind == DeliveryResult::Kind::kDelivered) {
         delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0});
         cursor = {d.sequence, d.deliveryId};
@@ -483,4 +499,16 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
   }
   settle(true);
 }
+void Channel::markFaulted(const std::string& reason) {
+  std::lock_guard lock(faultMutex_);
+  if (!fault_.empty()) return;
+  fault_ = reason;
+  log_.error("channel %s faulted: %s", config_.name, reason);
+}
+
+std::string Channel::faultReason() const {
+  std::lock_guard lock(faultMutex_);
+  return fault_;
+}
+
 }  // namespace pathhub::pipeline

@@ -35,13 +35,16 @@ namespace pathhub::pipeline {
 
 // Makes one mapper per worker (a script that does not load fails the channel's start).
 using MapperFactory = std::function<Result<std::unique_ptr<Mapper>>()>;
-using DestinationFactory = std::function<std::unique_ptr<Destination>(
-    const config::DestinationConfig&, const std::string& channel)>;
+class Channel;
+// Makes and starts one destination of a channel (on its delivery worker's thread); an error
+// marks the channel faulted.
+using DestinationFactory = std::function<Result<std::unique_ptr<Destination>>(
+    const config::DestinationConfig&, Channel& channel)>;
 
 class Channel {
  public:
   Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
-          MapperFactory mappers, DestinationFactory destinations = makeDestination);
+          MapperFactory mappers, DestinationFactory destinations);
   ~Channel();
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
@@ -60,6 +63,13 @@ class Channel {
   bool overBacklog();
 
   const config::ChannelConfig& config() const { return config_; }
+
+  // A part of the channel (its source, a destination) cannot go on: the channel is marked
+  // faulted with the reason (the first one is kept) and the part stops; other parts and other
+  // channels carry on, and nothing in the journal is lost.
+  void markFaulted(const std::string& reason);
+  // Why the channel is faulted; "" while it is not.
+  std::string faultReason() const;
 
  private:
   std::string endpoint(const std::string& stage) const;
@@ -90,6 +100,9 @@ class Channel {
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
+
+  mutable std::mutex faultMutex_;
+  std::string fault_;
 
   std::mutex backlogMutex_;
   std::int64_t backlogCheckedAtMs_ = 0;

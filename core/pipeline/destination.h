@@ -11,7 +11,8 @@
 namespace pathhub::pipeline {
 
 struct DeliveryResult {
-  enum class Kind { kDelivered, kRetryLater, kRejected };
+  // kFault: the destination itself failed (not the peer): its channel is marked faulted.
+  enum class Kind { kDelivered, kRetryLater, kRejected, kFault };
   Kind kind = Kind::kDelivered;
   std::string reason;  // why not delivered; recorded as the attempt's error
 };
@@ -21,9 +22,5 @@ class Destination {
   virtual ~Destination() = default;
   virtual DeliveryResult deliver(const std::string& bytes, std::int64_t messageId) = 0;
 };
-
-// The destination a config entry describes ("mllp" or "file").
-std::unique_ptr<Destination> makeDestination(const config::DestinationConfig& config,
-                                             const std::string& channel);
 
 }  // namespace pathhub::pipeline

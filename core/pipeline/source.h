@@ -17,7 +17,4 @@ class Source {
   virtual void stop() = 0;
 };
 
-// The source the channel's configuration describes ("mllp" or "file").
-std::unique_ptr<Source> makeSource(Channel& channel);
-
 }  // namespace pathhub::pipeline

@@ -339,14 +339,22 @@ TEST(Hub, CheckConfigNamesEveryProblem) {
        "--check-config"});
   EXPECT_EQ(good.exitCode, 0) << good.err;
   HubFixture hub;
-  std::ofstream(hub.configPath) << "<pathhub><channel name=\"x\"><source listen=\"nope\"/>"
-                                   "<destination name=\"d\" type=\"ftp\"/></channel></pathhub>";
+  // Settings are checked against the schema of the plugin providing each type.
+  std::ofstream(hub.configPath)
+      << "<pathhub><channel name=\"x\"><source listen=\"nope\" lisen=\"1\"/>"
+         "<destination name=\"d\" type=\"ftp\"/><destination name=\"f\" type=\"file\"/>"
+         "<destination name=\"m\" type=\"mllp\" endpoint=\"127.0.0.1:9\" ackTimeoutMs=\"0\"/>"
+         "</channel></pathhub>";
   const auto bad = runProgram("pathhub", {"--config", hub.configPath.string(), "--check-config"});
   EXPECT_NE(bad.exitCode, 0);
-  EXPECT_NE(bad.err.find("channel 'x' source: listen"), std::string::npos) << bad.err;
-  EXPECT_NE(bad.err.find("channel 'x' destination 'd': type: 'ftp' is not one of file, mllp"),
-            std::string::npos)
-      << bad.err;
+  for (const char* expected :
+       {"channel 'x' source: listen:", "channel 'x' source: unknown attribute 'lisen'",
+        "channel 'x' destination 'd': no plugin provides type 'ftp'",
+        "channel 'x' destination 'f': needs directory=",
+        "channel 'x' destination 'm': ackTimeoutMs: '0' is outside 1..3600000"}) {
+    EXPECT_NE(bad.err.find(expected), std::string::npos) << "missing: " << expected << "\n"
+                                                         << bad.err;
+  }
 }
 
 }  // namespace

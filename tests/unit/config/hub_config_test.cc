@@ -13,7 +13,8 @@ TEST(HubConfig, ShippedConfigurationsAreValid) {
     ASSERT_EQ(c->channels.size(), 1u);
   }
   auto demo = loadHubConfig(std::string(PATHHUB_SOURCE_DIR) + "/config/pathhub.xml");
-  EXPECT_EQ(demo->channels[0].source.listen.port, 2575);
+  EXPECT_EQ(demo->channels[0].source.type, "mllp");
+  EXPECT_EQ(demo->channels[0].source.settings.at("listen"), "127.0.0.1:2575");
   EXPECT_EQ(demo->journal.path, "var/pathhub.db");
   EXPECT_EQ(demo->channels[0].destinations[0].type, "file");
 }
@@ -35,6 +36,20 @@ TEST(HubConfig, FillsDefaultsAndInheritsTheChannelRetryPolicy) {
   EXPECT_EQ(ch.destinations[1].retry.maxAttempts, 3);
   EXPECT_FALSE(ch.destinations[1].retry.holdOnFailure);
   EXPECT_EQ(c->journal.dedupeWindow.count(), 86400);
+  // Attributes the core does not own are the plugin's settings, kept as written.
+  EXPECT_EQ(ch.source.type, "mllp");
+  EXPECT_EQ(ch.source.settings, (PluginSettings{{"listen", "127.0.0.1:0"}}));
+  EXPECT_EQ(ch.destinations[1].settings, (PluginSettings{{"directory", "out"}}));
+  EXPECT_TRUE(c->pluginFolders.empty());
+}
+
+TEST(HubConfig, ReadsPluginFolders) {
+  auto c = parseHubConfig(
+      "<pathhub><plugins folder=\"a\"/><plugins folder=\"/opt/b\"/><channel name=\"a\"><source/>"
+      "<destination name=\"x\"/></channel></pathhub>",
+      "test");
+  ASSERT_TRUE(c) << c.error().text;
+  EXPECT_EQ(c->pluginFolders, (std::vector<std::string>{"a", "/opt/b"}));
 }
 
 TEST(HubConfig, ReadsRoutesAndChecksTheirDestinations) {
@@ -62,17 +77,17 @@ TEST(HubConfig, ListsEveryProblemNamingTheElement) {
   auto c = parseHubConfig(
       "<pathhub><journal retentionDays=\"0\"/><log level=\"loud\"/><colour/>"
       "<pipeline endpoints=\"tcp://127.0.0.1:5555\"/>"
-      "<channel name=\"a\"><source listen=\"127.0.0.1:99999\" lisen=\"x\"/>"
-      "<mapper workers=\"two\"/><destination type=\"file\"/></channel></pathhub>",
+      "<channel name=\"a\"><source/>"
+      "<mapper workers=\"two\"/><destination type=\"file\"/><retry base=\"1\"/></channel>"
+      "</pathhub>",
       "bad.xml");
   ASSERT_FALSE(c);
   const std::string& t = c.error().text;
   for (const char* expected :
-       {"pathhub: unknown element <colour>", "channel 'a' source: unknown attribute 'lisen'",
+       {"pathhub: unknown element <colour>", "channel 'a' retry: unknown attribute 'base'",
         "journal: retentionDays: '0' is outside 1..36500", "log: level: 'loud' is not one of",
-        "channel 'a' source: listen:", "channel 'a' mapper: workers: 'two' is not a whole number",
+        "channel 'a' mapper: workers: 'two' is not a whole number",
         "channel 'a' destination: needs a name",
-        "channel 'a' destination: a file destination needs directory",
         "pipeline: endpoints: 'tcp://127.0.0.1:5555' is not an inproc:// or ipc:// address"}) {
     EXPECT_NE(t.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << t;
   }

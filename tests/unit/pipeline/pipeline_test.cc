@@ -1,13 +1,7 @@
-// Pipeline parts on their own: the stage envelope, retry backoff, the file destination.
+// Pipeline parts on their own: the stage envelope and retry backoff.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "pipeline/envelope.h"
-#include "pipeline/file_destination.h"
-#include "pipeline/file_source.h"
 #include "pipeline/retry.h"
 
 namespace pathhub::pipeline {
@@ -46,33 +40,6 @@ TEST(Retry, BackoffDoublesWithJitterUpToTheCap) {
     EXPECT_GE(late, 500);
     EXPECT_LE(late, 1000);
   }
-}
-
-TEST(FileDestination, WritesEachMessageAtomicallyUnderItsJournalId) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("file-dest-" + std::to_string(::getpid())) / "outbox";
-  std::filesystem::remove_all(dir.parent_path());
-  FileDestination out(dir, "demo");
-  auto r = out.deliver("MSH|^~\\&|A\r", 42);
-  EXPECT_EQ(r.kind, DeliveryResult::Kind::kDelivered) << r.reason;
-  std::ifstream in(dir / "demo-42.hl7", std::ios::binary);
-  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "MSH|^~\\&|A\r");
-  int files = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
-  EXPECT_EQ(files, 1);                                           // no temporary file left behind
-  FileDestination blocked(dir / "demo-42.hl7" / "sub", "demo");  // a file where a folder must be
-  EXPECT_EQ(blocked.deliver("x", 1).kind, DeliveryResult::Kind::kRetryLater);
-  std::filesystem::remove_all(dir.parent_path());
-}
-
-TEST(FileSource, MatchesGlobPatterns) {
-  EXPECT_TRUE(globMatch("*.hl7", "result.hl7"));
-  EXPECT_TRUE(globMatch("*.hl7", ".hl7"));
-  EXPECT_TRUE(globMatch("ORU_??.txt", "ORU_01.txt"));
-  EXPECT_TRUE(globMatch("*", "anything"));
-  EXPECT_FALSE(globMatch("*.hl7", "result.hl7.tmp"));
-  EXPECT_FALSE(globMatch("ORU_??.txt", "ORU_1.txt"));
-  EXPECT_FALSE(globMatch("a*b*c", "abx"));
 }
 
 }  // namespace

@@ -1,0 +1,203 @@
+/* The pathhub plugin ABI: the C interface between the hub and an adapter plugin.
+ *
+ * A plugin is a shared library exporting one function, phub_plugin_entry, that returns a
+ * descriptor: the ABI it was built for, its name and version, and the kinds of sources and
+ * destinations it provides. The hub refuses a plugin whose abi_major differs from its own
+ * before calling anything else. Everything else crosses the boundary as plain C: the hub
+ * reaches the plugin through the function pointers of the descriptor, and the plugin reaches
+ * the hub only through the phub_host_api table and the handles it is given. Nothing may throw
+ * across this boundary (pathhub/plugin_sdk.hpp catches every exception for C++ plugins).
+ *
+ * Compatibility (SQLite's rule): within one abi_major, structures only grow at the end. Every
+ * structure a side reads from the other starts with struct_size, and a field added later is
+ * marked "since ABI 1.N" and read only when struct_size covers it. A plugin built against ABI
+ * 1.0 therefore loads into every 1.x hub.
+ *
+ * Lifecycle of a source or destination instance: create -> start -> (deliver...) -> stop ->
+ * destroy, all called from hub threads. See plugins/README.md for threading rules.
+ */
+#ifndef PATHHUB_PLUGIN_H
+#define PATHHUB_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PHUB_ABI_MAJOR 1
+#define PHUB_ABI_MINOR 0
+/* The one symbol a plugin exports. */
+#define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
+
+#if defined(__GNUC__)
+#define PHUB_EXPORT __attribute__((visibility("default")))
+#else
+#define PHUB_EXPORT
+#endif
+
+typedef enum phub_log_level {
+  PHUB_LOG_ERROR = 3,
+  PHUB_LOG_WARNING = 4,
+  PHUB_LOG_INFO = 6,
+  PHUB_LOG_DEBUG = 7
+} phub_log_level;
+
+/* ---- Configuration schema: what a source or destination element may carry. ---- */
+
+typedef enum phub_key_type {
+  PHUB_KEY_STRING = 0,
+  PHUB_KEY_INTEGER = 1,  /* whole number within [min, max] */
+  PHUB_KEY_BOOLEAN = 2,  /* "true" or "false" */
+  PHUB_KEY_ENDPOINT = 3, /* "host:port" */
+  PHUB_KEY_PATH = 4      /* a file or folder; relative to where pathhub runs */
+} phub_key_type;
+
+typedef struct phub_config_key {
+  const char* name; /* the XML attribute, e.g. "listen" */
+  phub_key_type type;
+  const char* default_value; /* used when the key is absent; NULL: no default */
+  int required;              /* non-zero: the key must be given (default_value is ignored) */
+  long long min, max;        /* PHUB_KEY_INTEGER only */
+  const char* description;   /* one line, shown by pathhub --list-plugins */
+} phub_config_key;
+
+/* The validated settings of one source or destination (opaque; read through phub_host_api).
+ * Every key of the schema has a value when create() is called, unless it has no default and
+ * was not given. */
+typedef struct phub_config phub_config;
+
+/* The hub side of one source or destination instance (opaque). */
+typedef struct phub_host phub_host;
+
+/* What became of a message handed to the hub by a source. */
+typedef enum phub_submit_status {
+  PHUB_SUBMIT_ACCEPTED = 0, /* committed to the journal: acknowledge it */
+  PHUB_SUBMIT_DUPLICATE =
+      1,                    /* a resend already committed: acknowledge it, it is not routed twice */
+  PHUB_SUBMIT_REJECTED = 2, /* unreadable or over a limit: kept as rejected, tell the sender */
+  PHUB_SUBMIT_BUSY = 3,     /* the channel's backlog is full: ask the sender to resend later */
+  PHUB_SUBMIT_FAILED = 4,   /* not stored (the journal failed): ask the sender to resend */
+  PHUB_SUBMIT_STOPPING = 5  /* the hub is stopping: do not answer; the sender will resend */
+} phub_submit_status;
+
+typedef struct phub_submit_result {
+  phub_submit_status status;
+  int64_t message_id; /* the journal id when stored, else 0 */
+  /* For HL7 v2 input, the acknowledgement the hub built for the sender (AA/CA once committed,
+   * AR/CR with an ERR segment when rejected, AE/CE when busy or failed); size 0 when the
+   * sender asked for none. For a whole file (submit_file), empty. */
+  const char* reply;
+  size_t reply_size;
+  const char* reason; /* why, when not accepted; "" otherwise */
+  uint32_t messages;  /* submit_file: how many messages the file held */
+  uint32_t rejected;  /* submit_file: how many of them were rejected */
+} phub_submit_result;
+/* The strings of a phub_submit_result stay valid until the same thread submits again. */
+
+typedef struct phub_host_api {
+  uint32_t struct_size;
+  uint32_t abi_minor;
+
+  /* Logging, tagged with the plugin, the channel and the instance. */
+  void (*log)(phub_host* host, phub_log_level level, const char* text);
+
+  /* Settings. config_text returns NULL for a key without a value; the others return
+   * `fallback` then. Values are checked against the schema before create() is called. */
+  const char* (*config_text)(const phub_config* config, const char* key);
+  long long (*config_integer)(const phub_config* config, const char* key, long long fallback);
+  int (*config_boolean)(const phub_config* config, const char* key, int fallback);
+
+  /* Adds `value` to the counter `name` of this instance (e.g. "connections_refused"). */
+  void (*count)(phub_host* host, const char* name, uint64_t value);
+
+  /* Sources: hands one received message to the hub. Returns once the message is committed
+   * (or refused); only then may the plugin acknowledge it. Blocks while the channel applies
+   * back-pressure. `origin` says where it came from (a peer address, a file name). */
+  phub_submit_result (*submit)(phub_host* host, const char* bytes, size_t size, const char* origin);
+  /* Sources: records input that could not even be framed (an oversized MLLP frame, say) as
+   * rejected with `reason`; the result carries a reject acknowledgement for the sender. */
+  phub_submit_result (*refuse)(phub_host* host, const char* bytes, size_t size, const char* origin,
+                               const char* reason);
+  /* Sources: hands the hub a whole file that may hold several HL7 v2 messages or a batch
+   * (FHS/BHS...BTS/FTS); each message is recorded on its own. Returns when all are committed. */
+  phub_submit_result (*submit_file)(phub_host* host, const char* bytes, size_t size,
+                                    const char* origin);
+
+  /* Reports that this instance cannot go on (its listener died, say): the channel is marked
+   * faulted with `reason`; other channels carry on. */
+  void (*fault)(phub_host* host, const char* reason);
+} phub_host_api;
+
+/* What create() is given. */
+typedef struct phub_context {
+  uint32_t struct_size;
+  const phub_host_api* api;
+  phub_host* host;
+  const phub_config* config;
+  const char* channel; /* the channel's name */
+  const char* name;    /* the destination's name; "source" for a source */
+  /* Sources: the channel's message size limit (<source maxMessageBytes>); larger input is
+   * refused by the hub anyway, so a framing layer may stop reading beyond it. */
+  uint64_t max_message_bytes;
+} phub_context;
+
+/* Outcome of a delivery. The hub owns retries, backoff, order and journal state: a
+ * destination never sleeps or retries by itself. */
+typedef enum phub_delivery_status {
+  PHUB_DELIVERED = 0,
+  PHUB_RETRY_LATER = 1, /* the peer is down or answered "not now": the hub retries */
+  PHUB_REJECTED = 2,    /* the peer refused this message for good: retrying will not help */
+  PHUB_FAULT = 3        /* the plugin itself failed: the channel is marked faulted */
+} phub_delivery_status;
+
+/* Functions that can fail write a reason into error[0..error_size) (NUL-terminated). */
+
+typedef struct phub_source_kind {
+  uint32_t struct_size;
+  const char* type;        /* the <source type="..."> it answers to */
+  const char* description; /* one line */
+  const phub_config_key* keys;
+  size_t key_count;
+  void* (*create)(const phub_context* context, char* error, size_t error_size);
+  int (*start)(void* self, char* error, size_t error_size); /* 0: started */
+  void (*stop)(void* self); /* stop taking messages; return once none is in hand */
+  void (*destroy)(void* self);
+} phub_source_kind;
+
+typedef struct phub_destination_kind {
+  uint32_t struct_size;
+  const char* type; /* the <destination type="..."> it answers to */
+  const char* description;
+  const phub_config_key* keys;
+  size_t key_count;
+  void* (*create)(const phub_context* context, char* error, size_t error_size);
+  int (*start)(void* self, char* error, size_t error_size); /* 0: started */
+  /* Delivers one mapped message. Called from one thread per instance, in journal order. */
+  phub_delivery_status (*deliver)(void* self, const char* bytes, size_t size, int64_t message_id,
+                                  char* reason, size_t reason_size);
+  void (*stop)(void* self);
+  void (*destroy)(void* self);
+} phub_destination_kind;
+
+typedef struct phub_plugin {
+  uint32_t abi_major; /* must equal the hub's PHUB_ABI_MAJOR */
+  uint32_t struct_size;
+  uint32_t abi_minor;
+  const char* name;    /* unique among loaded plugins, e.g. "transport_mllp" */
+  const char* version; /* the plugin's own version, e.g. "1.0.0" */
+  const char* description;
+  const phub_source_kind* sources;
+  size_t source_count;
+  const phub_destination_kind* destinations;
+  size_t destination_count;
+} phub_plugin;
+
+typedef const phub_plugin* (*phub_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PATHHUB_PLUGIN_H */

@@ -1,0 +1,228 @@
+// C++ helpers for writing a pathhub plugin: derive from sdk::Source or sdk::Destination, and
+// build the C descriptor (pathhub/plugin.h) with sdk::sourceKind<T> / sdk::destinationKind<T>.
+// Header-only, so a plugin depends on no pathhub library and keeps working across hub
+// upgrades within one ABI major version.
+//
+// Every call from the hub goes through a trampoline here that catches every exception and
+// turns it into the C error the ABI expects: a throwing constructor or start() fails that
+// instance with the exception's text, a throwing deliver() reports PHUB_FAULT.
+//
+//   class Echo : public pathhub::sdk::Destination {
+//    public:
+//     explicit Echo(const pathhub::sdk::Host& host) : host_(host) {}
+//     pathhub::sdk::Delivery deliver(std::string_view bytes, std::int64_t id) override {...}
+//   };
+//   extern "C" PHUB_EXPORT const phub_plugin* phub_plugin_entry() {
+//     static const phub_destination_kind kinds[] = {
+//         pathhub::sdk::destinationKind<Echo>("echo", "writes to the log", kKeys)};
+//     static const phub_plugin plugin = pathhub::sdk::describe("demo_echo", "1.0.0", "...",
+//                                                              {}, kinds);
+//     return &plugin;
+//   }
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "pathhub/plugin.h"
+
+namespace pathhub::sdk {
+
+// The hub side of one instance: settings, logging, counters, and (for sources) submitting.
+class Host {
+ public:
+  explicit Host(const phub_context& context)
+      : api_(context.api),
+        host_(context.host),
+        config_(context.config),
+        channel_(context.channel),
+        name_(context.name),
+        maxMessageBytes_(context.max_message_bytes) {}
+
+  const std::string& channel() const { return channel_; }
+  const std::string& name() const { return name_; }
+  std::uint64_t maxMessageBytes() const { return maxMessageBytes_; }
+
+  // Settings (already checked against the schema).
+  std::string text(const char* key, std::string fallback = {}) const {
+    const char* value = api_->config_text(config_, key);
+    return value ? std::string(value) : fallback;
+  }
+  long long integer(const char* key, long long fallback = 0) const {
+    return api_->config_integer(config_, key, fallback);
+  }
+  bool boolean(const char* key, bool fallback = false) const {
+    return api_->config_boolean(config_, key, fallback ? 1 : 0) != 0;
+  }
+
+  void log(phub_log_level level, const std::string& text) const {
+    api_->log(host_, level, text.c_str());
+  }
+  void count(const char* counter, std::uint64_t value = 1) const {
+    api_->count(host_, counter, value);
+  }
+  void fault(const std::string& reason) const { api_->fault(host_, reason.c_str()); }
+
+  phub_submit_result submit(std::string_view bytes, const std::string& origin) const {
+    return api_->submit(host_, bytes.data(), bytes.size(), origin.c_str());
+  }
+  phub_submit_result refuse(std::string_view bytes, const std::string& origin,
+                            const std::string& reason) const {
+    return api_->refuse(host_, bytes.data(), bytes.size(), origin.c_str(), reason.c_str());
+  }
+  phub_submit_result submitFile(std::string_view bytes, const std::string& origin) const {
+    return api_->submit_file(host_, bytes.data(), bytes.size(), origin.c_str());
+  }
+
+ private:
+  const phub_host_api* api_;
+  phub_host* host_;
+  const phub_config* config_;
+  std::string channel_, name_;
+  std::uint64_t maxMessageBytes_;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual void start() = 0;  // throw to fail
+  virtual void stop() = 0;   // stop taking messages; return once none is in hand
+};
+
+struct Delivery {
+  phub_delivery_status status = PHUB_DELIVERED;
+  std::string reason;
+  static Delivery delivered() { return {}; }
+  static Delivery retryLater(std::string why) { return {PHUB_RETRY_LATER, std::move(why)}; }
+  static Delivery rejected(std::string why) { return {PHUB_REJECTED, std::move(why)}; }
+};
+
+class Destination {
+ public:
+  virtual ~Destination() = default;
+  virtual void start() {}
+  virtual Delivery deliver(std::string_view bytes, std::int64_t messageId) = 0;
+  virtual void stop() {}
+};
+
+namespace detail {
+
+inline void writeError(char* error, std::size_t size, const char* text) {
+  if (!error || size == 0) return;
+  std::strncpy(error, text, size - 1);
+  error[size - 1] = '\0';
+}
+
+inline void writeCurrentError(char* error, std::size_t size) {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    writeError(error, size, e.what());
+  } catch (...) {
+    writeError(error, size, "unknown exception");
+  }
+}
+
+template <typename T>
+void* create(const phub_context* context, char* error, std::size_t size) {
+  try {
+    return new T(Host(*context));
+  } catch (...) {
+    writeCurrentError(error, size);
+    return nullptr;
+  }
+}
+
+template <typename T>
+int start(void* self, char* error, std::size_t size) {
+  try {
+    static_cast<T*>(self)->start();
+    return 0;
+  } catch (...) {
+    writeCurrentError(error, size);
+    return -1;
+  }
+}
+
+template <typename T>
+void stop(void* self) {
+  try {
+    static_cast<T*>(self)->stop();
+  } catch (...) {  // stopping must not fail; the hub logs nothing more useful than this
+  }
+}
+
+template <typename T>
+void destroy(void* self) {
+  try {
+    delete static_cast<T*>(self);
+  } catch (...) {
+  }
+}
+
+template <typename T>
+phub_delivery_status deliver(void* self, const char* bytes, std::size_t size,
+                             std::int64_t messageId, char* reason, std::size_t reasonSize) {
+  try {
+    Delivery d = static_cast<T*>(self)->deliver(std::string_view(bytes, size), messageId);
+    writeError(reason, reasonSize, d.reason.c_str());
+    return d.status;
+  } catch (...) {
+    writeCurrentError(reason, reasonSize);
+    return PHUB_FAULT;
+  }
+}
+
+}  // namespace detail
+
+// The descriptor entry of a source type implemented by T (constructible from const Host&).
+template <typename T>
+constexpr phub_source_kind sourceKind(const char* type, const char* description,
+                                      std::span<const phub_config_key> keys) {
+  return {sizeof(phub_source_kind),
+          type,
+          description,
+          keys.data(),
+          keys.size(),
+          detail::create<T>,
+          detail::start<T>,
+          detail::stop<T>,
+          detail::destroy<T>};
+}
+
+template <typename T>
+constexpr phub_destination_kind destinationKind(const char* type, const char* description,
+                                                std::span<const phub_config_key> keys) {
+  return {sizeof(phub_destination_kind),
+          type,
+          description,
+          keys.data(),
+          keys.size(),
+          detail::create<T>,
+          detail::start<T>,
+          detail::deliver<T>,
+          detail::stop<T>,
+          detail::destroy<T>};
+}
+
+constexpr phub_plugin describe(const char* name, const char* version, const char* description,
+                               std::span<const phub_source_kind> sources,
+                               std::span<const phub_destination_kind> destinations) {
+  return {PHUB_ABI_MAJOR,
+          sizeof(phub_plugin),
+          PHUB_ABI_MINOR,
+          name,
+          version,
+          description,
+          sources.data(),
+          sources.size(),
+          destinations.data(),
+          destinations.size()};
+}
+
+}  // namespace pathhub::sdk

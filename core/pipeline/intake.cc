@@ -1,0 +1,171 @@
+// A channel's intake (see intake.h): the source logic shared by every transport.
+#include "pipeline/intake.h"
+
+#include <Poco/Logger.h>
+
+#include <thread>
+
+#include "hl7/ack.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+
+namespace pathhub::pipeline {
+namespace {
+
+using Status = Submission::Status;
+
+hl7::AckOptions textOnly(std::string text) {
+  hl7::AckOptions o;
+  o.text = std::move(text);
+  return o;
+}
+
+Poco::Logger& logFor(const Channel& channel) {
+  return Poco::Logger::get("source." + channel.config().name);
+}
+
+}  // namespace
+
+Intake::Intake(Channel& channel, std::string sourceType)
+    : channel_(channel), source_(channel.config().name + "/" + std::move(sourceType)) {}
+
+journal::NewMessage Intake::base(const std::string& origin) const {
+  journal::NewMessage record;
+  record.channel = channel_.config().name;
+  record.source = source_;
+  record.peer = origin;
+  return record;
+}
+
+bool Intake::waitForRoom() {
+  while (channel_.overBacklog() && !stopping_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return !stopping_;
+}
+
+Submission Intake::refuse(std::string_view bytes, const std::string& origin,
+                          const std::string& reason) {
+  const auto& config = channel_.config();
+  journal::NewMessage record = base(origin);
+  record.rejected = true;
+  record.bytes = std::string(bytes.substr(0, config.source.maxMessageBytes));
+  record.error = reason;
+  Submission out{Status::kRejected, 0, {}, reason};
+  if (auto kept = channel_.accept(record); kept) {
+    out.messageId = kept->id;
+  } else {
+    logFor(channel_).error("channel %s: cannot record refused input from %s: %s", config.name,
+                           origin, kept.error().describe());
+  }
+  out.reply = hl7::buildAckForUnparsed(
+      bytes, hl7::AckCode::kReject, {},
+      {hl7::AckError::from(Error{ErrorCode::kMessageTooLarge, reason, {}})});
+  return out;
+}
+
+Submission Intake::submit(std::string_view bytes, const std::string& origin) {
+  const auto& config = channel_.config();
+  if (bytes.size() > config.source.maxMessageBytes) {
+    return refuse(bytes, origin,
+                  "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+                      std::to_string(config.source.maxMessageBytes) + " bytes");
+  }
+  journal::NewMessage record = base(origin);
+  record.bytes = std::string(bytes);
+  auto message = hl7::Message::parse(record.bytes);
+  if (!message) {
+    record.rejected = true;
+    record.error = message.error().describe();
+    if (auto header = hl7::Message::parseHeader(bytes)) {
+      record.controlId = header->controlId();
+      record.messageType = header->messageType();
+    }
+    Submission out{Status::kRejected, 0, {}, record.error};
+    if (auto kept = channel_.accept(record); kept) {
+      out.messageId = kept->id;
+    } else {
+      logFor(channel_).error("channel %s: cannot record a rejected message: %s", config.name,
+                             kept.error().describe());
+    }
+    out.reply = hl7::buildAckForUnparsed(bytes, hl7::AckCode::kReject, {},
+                                         {hl7::AckError::from(message.error())});
+    return out;
+  }
+  // Back-pressure: hold the sender until the backlog drains, or tell it "busy".
+  if (config.busyAckWhenFull && channel_.overBacklog()) {
+    const std::string why =
+        "busy: channel " + config.name + " has reached its backlog limit; resend later";
+    return {Status::kBusy, 0, hl7::buildAck(*message, hl7::AckCode::kError, textOnly(why)), why};
+  }
+  if (!waitForRoom()) return {Status::kStopping, 0, {}, "the hub is stopping"};
+  record.controlId = message->controlId();
+  record.messageType = message->messageType() + "^" + message->triggerEvent();
+  auto appended = channel_.accept(record);
+  if (!appended) {
+    logFor(channel_).error("channel %s: message %s not stored: %s", config.name, record.controlId,
+                           appended.error().describe());
+    const std::string why = "message not stored, resend later: " + appended.error().text;
+    return {Status::kFailed, 0, hl7::buildAck(*message, hl7::AckCode::kError, textOnly(why)), why};
+  }
+  if (appended->sameIdOtherBytes) {
+    logFor(channel_).warning(
+        "channel %s: control id %s reused with different content (message %?d)", config.name,
+        record.controlId, static_cast<long long>(appended->id));
+  }
+  Submission out;
+  out.status = appended->duplicate ? Status::kDuplicate : Status::kAccepted;
+  out.messageId = appended->id;
+  if (hl7::wantsAck(*message, hl7::AckCode::kAccept)) {
+    out.reply = hl7::buildAck(*message, hl7::AckCode::kAccept);
+  }
+  return out;
+}
+
+Submission Intake::submitFile(std::string_view bytes, const std::string& origin) {
+  const auto& config = channel_.config();
+  std::vector<journal::NewMessage> messages;
+  auto split = hl7::splitMessages(bytes);
+  if (bytes.size() > config.source.maxMessageBytes * 64 || !split) {
+    journal::NewMessage m = base(origin);
+    m.rejected = true;
+    m.bytes = std::string(bytes.substr(0, config.source.maxMessageBytes));
+    m.error = split ? "file exceeds the size limit" : split.error().describe();
+    messages.push_back(std::move(m));
+  } else {
+    for (std::string_view text : split->messages) {
+      journal::NewMessage m = base(origin);
+      m.bytes = hl7::normalizeSegmentSeparators(text);
+      auto parsed = m.bytes.size() > config.source.maxMessageBytes
+                        ? Result<hl7::Message>(
+                              fail(ErrorCode::kMessageTooLarge, "message exceeds the size limit"))
+                        : hl7::Message::parse(m.bytes);
+      if (parsed) {
+        m.controlId = parsed->controlId();
+        m.messageType = parsed->messageType() + "^" + parsed->triggerEvent();
+      } else {
+        m.rejected = true;
+        m.error = parsed.error().describe();
+      }
+      messages.push_back(std::move(m));
+    }
+  }
+  Submission out;
+  for (const auto& m : messages) {
+    if (!m.rejected && !waitForRoom()) return {Status::kStopping, 0, {}, "the hub is stopping"};
+    auto recorded = channel_.accept(m);
+    if (!recorded) {
+      return {Status::kFailed, 0, {}, "not recorded: " + recorded.error().describe()};
+    }
+    ++out.messages;
+    if (m.rejected) {
+      ++out.rejected;
+      out.status = Status::kRejected;
+      if (out.reason.empty()) out.reason = m.error;
+    }
+    if (!out.messageId) out.messageId = recorded->id;
+  }
+  return out;
+}
+
+}  // namespace pathhub::pipeline

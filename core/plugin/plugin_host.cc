@@ -1,0 +1,303 @@
+// Plugin instances on the hub side (see plugin_host.h).
+#include "plugin/plugin_host.h"
+
+#include <Poco/Logger.h>
+
+#include <map>
+#include <mutex>
+
+#include "pipeline/intake.h"
+#include "plugin/plugin_config.h"
+
+// The opaque handle of plugin.h: one per source or destination instance.
+struct phub_host {
+  std::string tag;  // "[plugin:channel:instance]" for log lines
+  Poco::Logger* log = nullptr;
+  pathhub::pipeline::Channel* channel = nullptr;      // to mark faulted
+  std::unique_ptr<pathhub::pipeline::Intake> intake;  // sources only
+  std::mutex countersMutex;
+  std::map<std::string, std::uint64_t> counters;
+};
+
+namespace pathhub::plugin {
+namespace {
+
+using pipeline::Submission;
+
+constexpr std::size_t kErrorSize = 1024;
+
+void hostLog(phub_host* host, phub_log_level level, const char* text) {
+  const std::string line = host->tag + " " + (text ? text : "");
+  switch (level) {
+    case PHUB_LOG_ERROR:
+      host->log->error(line);
+      break;
+    case PHUB_LOG_WARNING:
+      host->log->warning(line);
+      break;
+    case PHUB_LOG_INFO:
+      host->log->information(line);
+      break;
+    default:
+      host->log->debug(line);
+  }
+}
+
+const char* configText(const phub_config* config, const char* key) {
+  const auto it = config->values.find(key ? key : "");
+  return it == config->values.end() ? nullptr : it->second.c_str();
+}
+
+long long configInteger(const phub_config* config, const char* key, long long fallback) {
+  const char* text = configText(config, key);
+  if (!text) return fallback;
+  try {
+    return std::stoll(text);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+int configBoolean(const phub_config* config, const char* key, int fallback) {
+  const char* text = configText(config, key);
+  if (!text) return fallback;
+  return std::string_view(text) == "true" ? 1 : 0;
+}
+
+void hostCount(phub_host* host, const char* name, std::uint64_t value) {
+  std::lock_guard lock(host->countersMutex);
+  host->counters[name ? name : "?"] += value;
+}
+
+void hostFault(phub_host* host, const char* reason) {
+  const std::string why = host->tag + " " + (reason ? reason : "failed");
+  host->log->error("faulted: " + why);
+  if (host->channel) host->channel->markFaulted(why);
+}
+
+// The C view of a submission; its strings live in a thread-local copy until the next one.
+phub_submit_result toC(Submission s) {
+  thread_local Submission kept;
+  kept = std::move(s);
+  phub_submit_result r{};
+  r.status = static_cast<phub_submit_status>(kept.status);
+  r.message_id = kept.messageId;
+  r.reply = kept.reply.data();
+  r.reply_size = kept.reply.size();
+  r.reason = kept.reason.c_str();
+  r.messages = kept.messages;
+  r.rejected = kept.rejected;
+  return r;
+}
+
+phub_submit_result noIntake() {
+  return toC({Submission::Status::kFailed, 0, {}, "this instance is not a source"});
+}
+
+phub_submit_result hostSubmit(phub_host* host, const char* bytes, std::size_t size,
+                              const char* origin) {
+  if (!host->intake) return noIntake();
+  return toC(host->intake->submit(std::string_view(bytes, size), origin ? origin : ""));
+}
+
+phub_submit_result hostRefuse(phub_host* host, const char* bytes, std::size_t size,
+                              const char* origin, const char* reason) {
+  if (!host->intake) return noIntake();
+  return toC(host->intake->refuse(std::string_view(bytes, size), origin ? origin : "",
+                                  reason ? reason : "refused"));
+}
+
+phub_submit_result hostSubmitFile(phub_host* host, const char* bytes, std::size_t size,
+                                  const char* origin) {
+  if (!host->intake) return noIntake();
+  return toC(host->intake->submitFile(std::string_view(bytes, size), origin ? origin : ""));
+}
+
+static_assert(static_cast<int>(Submission::Status::kStopping) == PHUB_SUBMIT_STOPPING);
+
+const phub_host_api kApi = {sizeof(phub_host_api),
+                            PHUB_ABI_MINOR,
+                            hostLog,
+                            configText,
+                            configInteger,
+                            configBoolean,
+                            hostCount,
+                            hostSubmit,
+                            hostRefuse,
+                            hostSubmitFile,
+                            hostFault};
+
+std::unique_ptr<phub_host> makeHost(const LoadedPlugin& plugin, const std::string& channel,
+                                    const std::string& instance) {
+  auto host = std::make_unique<phub_host>();
+  host->tag = "[" + std::string(plugin.descriptor->name) + ":" + channel + ":" + instance + "]";
+  host->log = &Poco::Logger::get("plugin." + std::string(plugin.descriptor->name));
+  return host;
+}
+
+class PluginSource : public pipeline::Source {
+ public:
+  PluginSource(const phub_source_kind& kind, std::unique_ptr<phub_host> host, phub_config config,
+               pipeline::Channel& channel)
+      : kind_(kind), host_(std::move(host)), config_(std::move(config)), channel_(channel) {}
+  ~PluginSource() override { stop(); }
+
+  Result<void> start() override {
+    char error[kErrorSize] = "";
+    const std::string& name = channel_.config().name;
+    phub_context context{sizeof(phub_context),
+                         &kApi,
+                         host_.get(),
+                         &config_,
+                         name.c_str(),
+                         "source",
+                         channel_.config().source.maxMessageBytes};
+    self_ = kind_.create(&context, error, sizeof error);
+    if (!self_) return faulted("cannot create the source: ", error);
+    if (kind_.start(self_, error, sizeof error) != 0) {
+      kind_.destroy(self_);
+      self_ = nullptr;
+      return faulted("cannot start the source: ", error);
+    }
+    return {};
+  }
+
+  void stop() override {
+    if (!self_) return;
+    host_->intake->stop();  // a submission waiting on back-pressure returns now
+    kind_.stop(self_);
+    kind_.destroy(self_);
+    self_ = nullptr;
+  }
+
+ private:
+  Result<void> faulted(const std::string& what, const char* error) {
+    const std::string why = host_->tag + " " + what + (*error ? error : "no reason given");
+    channel_.markFaulted(why);
+    return fail(ErrorCode::kIoError, why);
+  }
+
+  const phub_source_kind& kind_;
+  std::unique_ptr<phub_host> host_;
+  phub_config config_;
+  pipeline::Channel& channel_;
+  void* self_ = nullptr;
+};
+
+class PluginDestination : public pipeline::Destination {
+ public:
+  PluginDestination(const phub_destination_kind& kind, std::unique_ptr<phub_host> host,
+                    phub_config config)
+      : kind_(kind), host_(std::move(host)), config_(std::move(config)) {}
+  ~PluginDestination() override {
+    if (!self_) return;
+    kind_.stop(self_);
+    kind_.destroy(self_);
+  }
+
+  Result<void> start(const std::string& channel, const std::string& name) {
+    char error[kErrorSize] = "";
+    phub_context context{sizeof(phub_context), &kApi, host_.get(), &config_, channel.c_str(),
+                         name.c_str(),         0};
+    self_ = kind_.create(&context, error, sizeof error);
+    if (!self_) return fail(ErrorCode::kIoError, host_->tag + " cannot create: " + error);
+    if (kind_.start(self_, error, sizeof error) != 0) {
+      kind_.destroy(self_);
+      self_ = nullptr;
+      return fail(ErrorCode::kIoError, host_->tag + " cannot start: " + error);
+    }
+    return {};
+  }
+
+  pipeline::DeliveryResult deliver(const std::string& bytes, std::int64_t messageId) override {
+    char reason[kErrorSize] = "";
+    const phub_delivery_status status =
+        kind_.deliver(self_, bytes.data(), bytes.size(), messageId, reason, sizeof reason);
+    using Kind = pipeline::DeliveryResult::Kind;
+    switch (status) {
+      case PHUB_DELIVERED:
+        return {Kind::kDelivered, {}};
+      case PHUB_RETRY_LATER:
+        return {Kind::kRetryLater, reason};
+      case PHUB_REJECTED:
+        return {Kind::kRejected, reason};
+      case PHUB_FAULT:
+        return {Kind::kFault, host_->tag + " " + reason};
+    }
+    return {Kind::kFault, host_->tag + " answered an unknown delivery status " +
+                              std::to_string(static_cast<int>(status))};
+  }
+
+ private:
+  const phub_destination_kind& kind_;
+  std::unique_ptr<phub_host> host_;
+  phub_config config_;
+  void* self_ = nullptr;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<pipeline::Source>> makeSource(const PluginRegistry& registry,
+                                                     pipeline::Channel& channel) {
+  const auto& c = channel.config();
+  const LoadedPlugin* from = nullptr;
+  const phub_source_kind* kind = registry.source(c.source.type, &from);
+  if (!kind) {
+    return fail(ErrorCode::kInvalidValue,
+                "channel '" + c.name + "' source: no plugin provides type '" + c.source.type + "'");
+  }
+  auto settings = checkSettings(kind->keys, kind->key_count, c.source.settings,
+                                "channel '" + c.name + "' source");
+  if (!settings) return tl::unexpected(settings.error());
+  auto host = makeHost(*from, c.name, "source");
+  host->channel = &channel;
+  host->intake = std::make_unique<pipeline::Intake>(channel, c.source.type);
+  return std::make_unique<PluginSource>(*kind, std::move(host), std::move(*settings), channel);
+}
+
+pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry) {
+  return [&registry](const config::DestinationConfig& d,
+                     pipeline::Channel& channel) -> Result<std::unique_ptr<pipeline::Destination>> {
+    const std::string& name = channel.config().name;
+    const std::string where = "channel '" + name + "' destination '" + d.name + "'";
+    const LoadedPlugin* from = nullptr;
+    const phub_destination_kind* kind = registry.destination(d.type, &from);
+    if (!kind) {
+      return fail(ErrorCode::kInvalidValue, where + ": no plugin provides type '" + d.type + "'");
+    }
+    auto settings = checkSettings(kind->keys, kind->key_count, d.settings, where);
+    if (!settings) return tl::unexpected(settings.error());
+    auto host = makeHost(*from, name, d.name);
+    host->channel = &channel;
+    auto out = std::make_unique<PluginDestination>(*kind, std::move(host), std::move(*settings));
+    if (auto ok = out->start(name, d.name); !ok) return tl::unexpected(ok.error());
+    return std::unique_ptr<pipeline::Destination>(std::move(out));
+  };
+}
+
+std::string checkChannels(const PluginRegistry& registry,
+                          const std::vector<config::ChannelConfig>& channels) {
+  std::string problems;
+  auto add = [&problems](const std::string& p) { problems += (problems.empty() ? "" : "\n") + p; };
+  for (const auto& c : channels) {
+    const std::string at = "channel '" + c.name + "'";
+    if (const auto* kind = registry.source(c.source.type)) {
+      auto ok = checkSettings(kind->keys, kind->key_count, c.source.settings, at + " source");
+      if (!ok) add(ok.error().text);
+    } else {
+      add(at + " source: no plugin provides type '" + c.source.type + "'");
+    }
+    for (const auto& d : c.destinations) {
+      const std::string where = at + " destination '" + d.name + "'";
+      if (const auto* kind = registry.destination(d.type)) {
+        auto ok = checkSettings(kind->keys, kind->key_count, d.settings, where);
+        if (!ok) add(ok.error().text);
+      } else {
+        add(where + ": no plugin provides type '" + d.type + "'");
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace pathhub::plugin

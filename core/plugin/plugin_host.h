@@ -1,0 +1,31 @@
+// The hub side of plugin instances: the phub_host_api table plugins call, and the adapters
+// that make a plugin's source or destination a pipeline::Source or pipeline::Destination.
+//
+// Every call into a plugin is checked: a failed create or start, or a deliver() answering
+// PHUB_FAULT (a C++ plugin's exception, through the SDK), marks the instance's channel faulted
+// with the reason; the hub and its other channels go on, and a message whose delivery faulted
+// stays pending for when the channel is fixed.
+#pragma once
+
+#include <memory>
+
+#include "pipeline/channel.h"
+#include "pipeline/destination.h"
+#include "pipeline/source.h"
+#include "plugin/plugin_registry.h"
+
+namespace pathhub::plugin {
+
+// The source of `channel`, from the plugin providing its type; settings checked.
+Result<std::unique_ptr<pipeline::Source>> makeSource(const PluginRegistry& registry,
+                                                     pipeline::Channel& channel);
+
+// Makes the channel's destinations from the plugins providing their types.
+pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry);
+
+// Every problem with the channels' source and destination settings, one line each ("" when
+// none): unknown types and settings their plugin's schema refuses. For --check-config.
+std::string checkChannels(const PluginRegistry& registry,
+                          const std::vector<config::ChannelConfig>& channels);
+
+}  // namespace pathhub::plugin

@@ -1,0 +1,62 @@
+// The plugin loader: finds plugin shared libraries in folders, checks each before trusting it,
+// and answers which plugin provides a source or destination type.
+//
+// A file is refused, with an error naming it, when it does not load (a missing symbol: it is
+// opened with RTLD_NOW), has no phub_plugin_entry, was built for another plugin ABI major
+// version (checked before anything else is read), carries a descriptor or kind too small for
+// this ABI, lacks a function, declares an unsound config schema, or repeats the name of a
+// plugin or a type another plugin already provides. Libraries stay loaded for the registry's
+// lifetime: it must outlive every instance made from it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pathhub/error.h"
+#include "pathhub/plugin.h"
+
+namespace pathhub::plugin {
+
+struct LoadedPlugin {
+  std::filesystem::path file;
+  const phub_plugin* descriptor = nullptr;
+  void* handle = nullptr;
+};
+
+class PluginRegistry {
+ public:
+  PluginRegistry() = default;
+  ~PluginRegistry();
+  PluginRegistry(const PluginRegistry&) = delete;
+  PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+  // Loads every *.so directly in each folder (missing folders are skipped). Returns the
+  // refusals, one line each; what loaded is kept either way.
+  std::vector<std::string> loadFolders(const std::vector<std::filesystem::path>& folders);
+  // Loads one file.
+  Result<void> loadFile(const std::filesystem::path& file);
+
+  // The kind providing a type, and its plugin; null when no plugin provides it.
+  const phub_source_kind* source(std::string_view type, const LoadedPlugin** from = nullptr) const;
+  const phub_destination_kind* destination(std::string_view type,
+                                           const LoadedPlugin** from = nullptr) const;
+  const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
+
+  // A readable list: each plugin, what it provides and the config keys of each type.
+  std::string describe() const;
+
+ private:
+  Result<void> check(const phub_plugin& p, const std::string& file) const;
+
+  std::vector<LoadedPlugin> plugins_;
+};
+
+// Where plugins are looked for when the configuration names no folder: $PATHHUB_PLUGIN_PATH
+// (colon-separated), then <folder of the running program>/../plugins (the build tree) and
+// <folder of the running program>/../lib/pathhub/plugins (an installed hub).
+std::vector<std::filesystem::path> defaultPluginFolders();
+
+}  // namespace pathhub::plugin
