@@ -1,0 +1,106 @@
+// The plugin loader: the shipped plugins load and describe themselves; broken plugins are
+// refused with a message naming the file and the reason; settings are checked against the
+// schema a plugin declares.
+#include <gtest/gtest.h>
+
+#include "plugin/plugin_config.h"
+#include "plugin/plugin_registry.h"
+
+namespace pathhub::plugin {
+namespace {
+
+const std::filesystem::path kShipped = PATHHUB_PLUGIN_DIR;
+const std::filesystem::path kBroken = PATHHUB_BROKEN_PLUGIN_DIR;
+
+TEST(PluginLoader, LoadsTheShippedPlugins) {
+  PluginRegistry registry;
+  EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
+  ASSERT_EQ(registry.plugins().size(), 2u);
+  const LoadedPlugin* from = nullptr;
+  ASSERT_TRUE(registry.source("mllp", &from));
+  EXPECT_STREQ(from->descriptor->name, "transport_mllp");
+  EXPECT_TRUE(registry.destination("mllp"));
+  EXPECT_TRUE(registry.source("file"));
+  EXPECT_TRUE(registry.destination("file"));
+  EXPECT_FALSE(registry.destination("ftp"));
+  const std::string listing = registry.describe();
+  for (const char* expected :
+       {"transport_mllp 1.0.0 (ABI 1.0", "source mllp:", "destination file:",
+        "endpoint (host:port, required)", "ackTimeoutMs (integer 1..3600000, default \"30000\")"}) {
+    EXPECT_NE(listing.find(expected), std::string::npos) << expected << "\n" << listing;
+  }
+}
+
+TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
+  PluginRegistry registry;
+  const auto problems = registry.loadFolders({kBroken});
+  auto refusal = [&problems](const std::string& file) {
+    for (const auto& p : problems) {
+      if (p.find("/" + file + " refused: ") != std::string::npos) return p;
+    }
+    return std::string("(no refusal of ") + file + ")";
+  };
+  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.0"),
+            std::string::npos)
+      << refusal("wrong_abi.so");
+  EXPECT_NE(refusal("no_entry.so").find("has no phub_plugin_entry"), std::string::npos);
+  EXPECT_NE(refusal("bad_schema.so").find("schema key 'folder' is twice"), std::string::npos)
+      << refusal("bad_schema.so");
+  const std::string missing = refusal("missing_symbol.so");
+  EXPECT_NE(missing.find("cannot be loaded"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("phub_function_no_hub_has"), std::string::npos) << missing;
+  // The sound plugin in the same folder is kept.
+  ASSERT_EQ(registry.plugins().size(), 1u);
+  EXPECT_STREQ(registry.plugins()[0].descriptor->name, "faulty");
+  EXPECT_EQ(problems.size(), 4u);
+}
+
+TEST(PluginLoader, RefusesASecondPluginOfTheSameName) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.loadFile(kShipped / "transport_mllp.so"));
+  auto again = registry.loadFile(kShipped / "transport_mllp.so");
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().text.find("a plugin named 'transport_mllp' is already loaded"),
+            std::string::npos)
+      << again.error().text;
+  EXPECT_EQ(again.error().context.file, (kShipped / "transport_mllp.so").string());
+}
+
+TEST(PluginSettings, ChecksEveryKeyAgainstTheSchemaAndFillsDefaults) {
+  const phub_config_key keys[] = {
+      {"endpoint", PHUB_KEY_ENDPOINT, nullptr, 1, 0, 0, "peer"},
+      {"timeoutMs", PHUB_KEY_INTEGER, "500", 0, 1, 1000, "wait"},
+      {"tls", PHUB_KEY_BOOLEAN, "false", 0, 0, 0, "encrypt"},
+      {"label", PHUB_KEY_STRING, nullptr, 0, 0, 0, "optional, no default"},
+  };
+  auto ok = checkSettings(keys, 4, {{"endpoint", "127.0.0.1:2575"}}, "channel 'a' source");
+  ASSERT_TRUE(ok) << ok.error().text;
+  EXPECT_EQ(ok->values,
+            (std::map<std::string, std::string>{
+                {"endpoint", "127.0.0.1:2575"}, {"timeoutMs", "500"}, {"tls", "false"}}));
+  auto bad = checkSettings(keys, 4, {{"timeoutMs", "5000"}, {"tls", "yes"}, {"colour", "red"}},
+                           "channel 'a' destination 'gp'");
+  ASSERT_FALSE(bad);
+  for (const char* expected : {"channel 'a' destination 'gp': needs endpoint=\"...\" (peer)",
+                               "channel 'a' destination 'gp': timeoutMs: '5000' is outside 1..1000",
+                               "channel 'a' destination 'gp': tls: 'yes' is not true or false",
+                               "channel 'a' destination 'gp': unknown attribute 'colour'"}) {
+    EXPECT_NE(bad.error().text.find(expected), std::string::npos) << expected << "\n"
+                                                                  << bad.error().text;
+  }
+  EXPECT_FALSE(checkSettings(keys, 4, {{"endpoint", "nohost"}}, "x"));
+}
+
+TEST(PluginSettings, FindsUnsoundSchemas) {
+  const phub_config_key badDefault[] = {{"n", PHUB_KEY_INTEGER, "ten", 0, 1, 5, ""}};
+  EXPECT_NE(schemaProblem(badDefault, 1).find("'n' default: 'ten' is not a whole number"),
+            std::string::npos);
+  const phub_config_key backwards[] = {{"n", PHUB_KEY_INTEGER, nullptr, 0, 5, 1, ""}};
+  EXPECT_NE(schemaProblem(backwards, 1).find("min > max"), std::string::npos);
+  const phub_config_key unnamed[] = {{nullptr, PHUB_KEY_STRING, nullptr, 0, 0, 0, ""}};
+  EXPECT_NE(schemaProblem(unnamed, 1).find("has no name"), std::string::npos);
+  EXPECT_EQ(schemaProblem(nullptr, 0), "");
+}
+
+}  // namespace
+}  // namespace pathhub::plugin
