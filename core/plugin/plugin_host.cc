@@ -235,42 +235,57 @@ class PluginDestination : public pipeline::Destination {
   void* self_ = nullptr;
 };
 
+// The kind providing `type`, its plugin, and the settings checked against its schema.
+template <typename Kind>
+struct Resolved {
+  const Kind* kind;
+  const LoadedPlugin* plugin;
+  phub_config config;
+};
+
+template <typename Kind>
+Result<Resolved<Kind>> resolve(const PluginRegistry& registry, const std::string& type,
+                               const config::PluginSettings& settings, const std::string& where) {
+  const LoadedPlugin* from = nullptr;
+  const Kind* kind = registry.find<Kind>(type, &from);
+  if (!kind)
+    return fail(ErrorCode::kInvalidValue, where + ": no plugin provides type '" + type + "'");
+  auto checked = checkSettings(kind->keys, kind->key_count, settings, where);
+  if (!checked) return tl::unexpected(checked.error());
+  return Resolved<Kind>{kind, from, std::move(*checked)};
+}
+
+std::string sourceWhere(const config::ChannelConfig& c) {
+  return "channel '" + c.name + "' source";
+}
+
+std::string destinationWhere(const config::ChannelConfig& c, const config::DestinationConfig& d) {
+  return "channel '" + c.name + "' destination '" + d.name + "'";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<pipeline::Source>> makeSource(const PluginRegistry& registry,
                                                      pipeline::Channel& channel) {
   const auto& c = channel.config();
-  const LoadedPlugin* from = nullptr;
-  const phub_source_kind* kind = registry.source(c.source.type, &from);
-  if (!kind) {
-    return fail(ErrorCode::kInvalidValue,
-                "channel '" + c.name + "' source: no plugin provides type '" + c.source.type + "'");
-  }
-  auto settings = checkSettings(kind->keys, kind->key_count, c.source.settings,
-                                "channel '" + c.name + "' source");
-  if (!settings) return tl::unexpected(settings.error());
-  auto host = makeHost(*from, c.name, "source");
+  auto r = resolve<phub_source_kind>(registry, c.source.type, c.source.settings, sourceWhere(c));
+  if (!r) return tl::unexpected(r.error());
+  auto host = makeHost(*r->plugin, c.name, "source");
   host->channel = &channel;
   host->intake = std::make_unique<pipeline::Intake>(channel, c.source.type);
-  return std::make_unique<PluginSource>(*kind, std::move(host), std::move(*settings), channel);
+  return std::make_unique<PluginSource>(*r->kind, std::move(host), std::move(r->config), channel);
 }
 
 pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry) {
   return [&registry](const config::DestinationConfig& d,
                      pipeline::Channel& channel) -> Result<std::unique_ptr<pipeline::Destination>> {
-    const std::string& name = channel.config().name;
-    const std::string where = "channel '" + name + "' destination '" + d.name + "'";
-    const LoadedPlugin* from = nullptr;
-    const phub_destination_kind* kind = registry.destination(d.type, &from);
-    if (!kind) {
-      return fail(ErrorCode::kInvalidValue, where + ": no plugin provides type '" + d.type + "'");
-    }
-    auto settings = checkSettings(kind->keys, kind->key_count, d.settings, where);
-    if (!settings) return tl::unexpected(settings.error());
-    auto host = makeHost(*from, name, d.name);
+    const auto& c = channel.config();
+    auto r = resolve<phub_destination_kind>(registry, d.type, d.settings, destinationWhere(c, d));
+    if (!r) return tl::unexpected(r.error());
+    auto host = makeHost(*r->plugin, c.name, d.name);
     host->channel = &channel;
-    auto out = std::make_unique<PluginDestination>(*kind, std::move(host), std::move(*settings));
-    if (auto ok = out->start(name, d.name); !ok) return tl::unexpected(ok.error());
+    auto out = std::make_unique<PluginDestination>(*r->kind, std::move(host), std::move(r->config));
+    if (auto ok = out->start(c.name, d.name); !ok) return tl::unexpected(ok.error());
     return std::unique_ptr<pipeline::Destination>(std::move(out));
   };
 }
@@ -278,23 +293,15 @@ pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry) 
 std::string checkChannels(const PluginRegistry& registry,
                           const std::vector<config::ChannelConfig>& channels) {
   std::string problems;
-  auto add = [&problems](const std::string& p) { problems += (problems.empty() ? "" : "\n") + p; };
+  auto add = [&problems](const Error& e) { problems += (problems.empty() ? "" : "\n") + e.text; };
   for (const auto& c : channels) {
-    const std::string at = "channel '" + c.name + "'";
-    if (const auto* kind = registry.source(c.source.type)) {
-      auto ok = checkSettings(kind->keys, kind->key_count, c.source.settings, at + " source");
-      if (!ok) add(ok.error().text);
-    } else {
-      add(at + " source: no plugin provides type '" + c.source.type + "'");
-    }
+    auto source =
+        resolve<phub_source_kind>(registry, c.source.type, c.source.settings, sourceWhere(c));
+    if (!source) add(source.error());
     for (const auto& d : c.destinations) {
-      const std::string where = at + " destination '" + d.name + "'";
-      if (const auto* kind = registry.destination(d.type)) {
-        auto ok = checkSettings(kind->keys, kind->key_count, d.settings, where);
-        if (!ok) add(ok.error().text);
-      } else {
-        add(where + ": no plugin provides type '" + d.type + "'");
-      }
+      auto dest =
+          resolve<phub_destination_kind>(registry, d.type, d.settings, destinationWhere(c, d));
+      if (!dest) add(dest.error());
     }
   }
   return problems;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <span>
 #include <sstream>
 
 #include "plugin/plugin_config.h"
@@ -15,8 +16,34 @@ namespace {
 
 // The smallest descriptor and kinds this hub can read: ABI 1.0's.
 constexpr std::size_t kMinPlugin = offsetof(phub_plugin, destination_count) + sizeof(std::size_t);
-constexpr std::size_t kMinSource = offsetof(phub_source_kind, destroy) + sizeof(void*);
-constexpr std::size_t kMinDestination = offsetof(phub_destination_kind, destroy) + sizeof(void*);
+
+// What differs between the kinds of a descriptor; everything else handles them alike.
+template <typename Kind>
+struct KindTraits;
+
+template <>
+struct KindTraits<phub_source_kind> {
+  static constexpr const char* kRole = "source";
+  static constexpr std::size_t kMinSize = offsetof(phub_source_kind, destroy) + sizeof(void*);
+  static std::span<const phub_source_kind> of(const phub_plugin& p) {
+    return {p.sources, p.source_count};
+  }
+  static bool complete(const phub_source_kind& k) {
+    return k.create && k.start && k.stop && k.destroy;
+  }
+};
+
+template <>
+struct KindTraits<phub_destination_kind> {
+  static constexpr const char* kRole = "destination";
+  static constexpr std::size_t kMinSize = offsetof(phub_destination_kind, destroy) + sizeof(void*);
+  static std::span<const phub_destination_kind> of(const phub_plugin& p) {
+    return {p.destinations, p.destination_count};
+  }
+  static bool complete(const phub_destination_kind& k) {
+    return k.create && k.start && k.deliver && k.stop && k.destroy;
+  }
+};
 
 const char* typeName(phub_key_type t) {
   switch (t) {
@@ -45,6 +72,15 @@ void describeKeys(std::ostringstream& out, const phub_config_key* keys, std::siz
       out << ", default \"" << k.default_value << "\"";
     }
     out << "): " << (k.description ? k.description : "") << "\n";
+  }
+}
+
+template <typename Kind>
+void describeKinds(std::ostringstream& out, const phub_plugin& p) {
+  for (const Kind& k : KindTraits<Kind>::of(p)) {
+    out << "  " << KindTraits<Kind>::kRole << " " << k.type << ": "
+        << (k.description ? k.description : "") << "\n";
+    describeKeys(out, k.keys, k.key_count);
   }
 }
 
@@ -120,64 +156,49 @@ Result<void> PluginRegistry::check(const phub_plugin& p, const std::string& file
   if ((p.source_count && !p.sources) || (p.destination_count && !p.destinations)) {
     return tl::unexpected(refused(file, "it counts kinds it does not list"));
   }
-  for (std::size_t i = 0; i < p.source_count; ++i) {
-    const phub_source_kind& k = p.sources[i];
-    if (k.struct_size < kMinSource || !k.type || !k.create || !k.start || !k.stop || !k.destroy) {
+  if (auto ok = checkKinds<phub_source_kind>(p, file); !ok) return ok;
+  return checkKinds<phub_destination_kind>(p, file);
+}
+
+template <typename Kind>
+Result<void> PluginRegistry::checkKinds(const phub_plugin& p, const std::string& file) const {
+  using Traits = KindTraits<Kind>;
+  const std::string role = Traits::kRole;
+  std::size_t n = 0;
+  for (const Kind& k : Traits::of(p)) {
+    ++n;
+    if (k.struct_size < Traits::kMinSize || !k.type || !Traits::complete(k)) {
       return tl::unexpected(
-          refused(file, "source kind " + std::to_string(i + 1) + " is incomplete for ABI 1.0"));
+          refused(file, role + " kind " + std::to_string(n) + " is incomplete for ABI 1.0"));
     }
-    if (source(k.type)) {
+    if (find<Kind>(k.type)) {
       return tl::unexpected(
-          refused(file, "source type '" + std::string(k.type) + "' is provided twice"));
-    }
-    if (auto problem = schemaProblem(k.keys, k.key_count); !problem.empty()) {
-      return tl::unexpected(refused(file, "source type '" + std::string(k.type) + "': " + problem));
-    }
-  }
-  for (std::size_t i = 0; i < p.destination_count; ++i) {
-    const phub_destination_kind& k = p.destinations[i];
-    if (k.struct_size < kMinDestination || !k.type || !k.create || !k.start || !k.deliver ||
-        !k.stop || !k.destroy) {
-      return tl::unexpected(refused(
-          file, "destination kind " + std::to_string(i + 1) + " is incomplete for ABI 1.0"));
-    }
-    if (destination(k.type)) {
-      return tl::unexpected(
-          refused(file, "destination type '" + std::string(k.type) + "' is provided twice"));
+          refused(file, role + " type '" + std::string(k.type) + "' is provided twice"));
     }
     if (auto problem = schemaProblem(k.keys, k.key_count); !problem.empty()) {
       return tl::unexpected(
-          refused(file, "destination type '" + std::string(k.type) + "': " + problem));
+          refused(file, role + " type '" + std::string(k.type) + "': " + problem));
     }
   }
   return {};
 }
 
-const phub_source_kind* PluginRegistry::source(std::string_view type,
-                                               const LoadedPlugin** from) const {
+template <typename Kind>
+const Kind* PluginRegistry::find(std::string_view type, const LoadedPlugin** from) const {
   for (const auto& p : plugins_) {
-    for (std::size_t i = 0; i < p.descriptor->source_count; ++i) {
-      if (type == p.descriptor->sources[i].type) {
+    for (const Kind& k : KindTraits<Kind>::of(*p.descriptor)) {
+      if (type == k.type) {
         if (from) *from = &p;
-        return &p.descriptor->sources[i];
+        return &k;
       }
     }
   }
   return nullptr;
 }
 
-const phub_destination_kind* PluginRegistry::destination(std::string_view type,
-                                                         const LoadedPlugin** from) const {
-  for (const auto& p : plugins_) {
-    for (std::size_t i = 0; i < p.descriptor->destination_count; ++i) {
-      if (type == p.descriptor->destinations[i].type) {
-        if (from) *from = &p;
-        return &p.descriptor->destinations[i];
-      }
-    }
-  }
-  return nullptr;
-}
+template const phub_source_kind* PluginRegistry::find(std::string_view, const LoadedPlugin**) const;
+template const phub_destination_kind* PluginRegistry::find(std::string_view,
+                                                           const LoadedPlugin**) const;
 
 std::string PluginRegistry::describe() const {
   std::ostringstream out;
@@ -186,16 +207,8 @@ std::string PluginRegistry::describe() const {
     out << d.name << " " << (d.version ? d.version : "?") << " (ABI " << d.abi_major << "."
         << d.abi_minor << ", " << p.file.string() << ")\n";
     if (d.description) out << "  " << d.description << "\n";
-    for (std::size_t i = 0; i < d.source_count; ++i) {
-      out << "  source " << d.sources[i].type << ": "
-          << (d.sources[i].description ? d.sources[i].description : "") << "\n";
-      describeKeys(out, d.sources[i].keys, d.sources[i].key_count);
-    }
-    for (std::size_t i = 0; i < d.destination_count; ++i) {
-      out << "  destination " << d.destinations[i].type << ": "
-          << (d.destinations[i].description ? d.destinations[i].description : "") << "\n";
-      describeKeys(out, d.destinations[i].keys, d.destinations[i].key_count);
-    }
+    describeKinds<phub_source_kind>(out, d);
+    describeKinds<phub_destination_kind>(out, d);
   }
   return out.str();
 }

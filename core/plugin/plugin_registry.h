@@ -39,10 +39,16 @@ class PluginRegistry {
   // Loads one file.
   Result<void> loadFile(const std::filesystem::path& file);
 
-  // The kind providing a type, and its plugin; null when no plugin provides it.
-  const phub_source_kind* source(std::string_view type, const LoadedPlugin** from = nullptr) const;
-  const phub_destination_kind* destination(std::string_view type,
-                                           const LoadedPlugin** from = nullptr) const;
+  // The kind (phub_source_kind or phub_destination_kind) providing a type, and its plugin;
+  // null when no plugin provides it.
+  template <typename Kind>
+  const Kind* find(std::string_view type, const LoadedPlugin** from = nullptr) const;
+  const phub_source_kind* source(std::string_view type) const {
+    return find<phub_source_kind>(type);
+  }
+  const phub_destination_kind* destination(std::string_view type) const {
+    return find<phub_destination_kind>(type);
+  }
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
 
   // A readable list: each plugin, what it provides and the config keys of each type.
@@ -50,6 +56,8 @@ class PluginRegistry {
 
  private:
   Result<void> check(const phub_plugin& p, const std::string& file) const;
+  template <typename Kind>
+  Result<void> checkKinds(const phub_plugin& p, const std::string& file) const;
 
   std::vector<LoadedPlugin> plugins_;
 };

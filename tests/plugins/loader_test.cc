@@ -17,7 +17,7 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
   ASSERT_EQ(registry.plugins().size(), 2u);
   const LoadedPlugin* from = nullptr;
-  ASSERT_TRUE(registry.source("mllp", &from));
+  ASSERT_TRUE(registry.find<phub_source_kind>("mllp", &from));
   EXPECT_STREQ(from->descriptor->name, "transport_mllp");
   EXPECT_TRUE(registry.destination("mllp"));
   EXPECT_TRUE(registry.source("file"));
