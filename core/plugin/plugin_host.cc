@@ -127,6 +127,16 @@ const phub_host_api kApi = {sizeof(phub_host_api),
                             hostSubmitFile,
                             hostFault};
 
+// Stops and destroys an instance; a stop that fails is logged, never dropped.
+template <typename Kind>
+void stopAndDestroy(const Kind& kind, void* self, phub_host& host) {
+  char error[kErrorSize] = "";
+  if (kind.stop(self, error, sizeof error) != 0) {
+    hostLog(&host, PHUB_LOG_WARNING, (std::string("did not stop cleanly: ") + error).c_str());
+  }
+  kind.destroy(self);
+}
+
 std::unique_ptr<phub_host> makeHost(const LoadedPlugin& plugin, const std::string& channel,
                                     const std::string& instance) {
   auto host = std::make_unique<phub_host>();
@@ -165,8 +175,7 @@ class PluginSource : public pipeline::Source {
   void stop() override {
     if (!self_) return;
     host_->intake->stop();  // a submission waiting on back-pressure returns now
-    kind_.stop(self_);
-    kind_.destroy(self_);
+    stopAndDestroy(kind_, self_, *host_);
     self_ = nullptr;
   }
 
@@ -191,8 +200,7 @@ class PluginDestination : public pipeline::Destination {
       : kind_(kind), host_(std::move(host)), config_(std::move(config)) {}
   ~PluginDestination() override {
     if (!self_) return;
-    kind_.stop(self_);
-    kind_.destroy(self_);
+    stopAndDestroy(kind_, self_, *host_);
   }
 
   Result<void> start(const std::string& channel, const std::string& name) {

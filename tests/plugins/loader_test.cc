@@ -55,6 +55,25 @@ TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
   EXPECT_EQ(problems.size(), 4u);
 }
 
+TEST(PluginSdk, TurnsExceptionsIntoTheErrorsTheAbiExpects) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.loadFile(kBroken / "faulty.so"));
+  const phub_source_kind* kind = registry.source("throws_in_stop");
+  ASSERT_TRUE(kind);
+  const phub_context context{sizeof(phub_context), nullptr, nullptr, nullptr, "lab", "source", 0};
+  char error[256] = "";
+  void* self = kind->create(&context, error, sizeof error);
+  ASSERT_TRUE(self) << error;
+  EXPECT_EQ(kind->start(self, error, sizeof error), 0);
+  EXPECT_NE(kind->stop(self, error, sizeof error), 0);
+  EXPECT_STREQ(error, "listener thread would not join");
+  kind->destroy(self);
+  const phub_destination_kind* create = registry.destination("throws_in_create");
+  ASSERT_TRUE(create);
+  EXPECT_EQ(create->create(&context, error, 8), nullptr);
+  EXPECT_STREQ(error, "cannot ");  // cut to the 8 bytes given, terminated
+}
+
 TEST(PluginLoader, RefusesASecondPluginOfTheSameName) {
   PluginRegistry registry;
   ASSERT_TRUE(registry.loadFile(kShipped / "transport_mllp.so"));

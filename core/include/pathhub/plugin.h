@@ -162,7 +162,9 @@ typedef struct phub_source_kind {
   size_t key_count;
   void* (*create)(const phub_context* context, char* error, size_t error_size);
   int (*start)(void* self, char* error, size_t error_size); /* 0: started */
-  void (*stop)(void* self); /* stop taking messages; return once none is in hand */
+  /* Stop taking messages; return once none is in hand. Non-zero: it did not stop cleanly
+   * (the hub logs the reason and destroys the instance anyway). */
+  int (*stop)(void* self, char* error, size_t error_size);
   void (*destroy)(void* self);
 } phub_source_kind;
 
@@ -177,7 +179,7 @@ typedef struct phub_destination_kind {
   /* Delivers one mapped message. Called from one thread per instance, in journal order. */
   phub_delivery_status (*deliver)(void* self, const char* bytes, size_t size, int64_t message_id,
                                   char* reason, size_t reason_size);
-  void (*stop)(void* self);
+  int (*stop)(void* self, char* error, size_t error_size); /* as for sources */
   void (*destroy)(void* self);
 } phub_destination_kind;
 

@@ -150,19 +150,20 @@ int start(void* self, char* error, std::size_t size) {
 }
 
 template <typename T>
-void stop(void* self) {
+int stop(void* self, char* error, std::size_t size) {
   try {
     static_cast<T*>(self)->stop();
-  } catch (...) {  // stopping must not fail; the hub logs nothing more useful than this
+    return 0;
+  } catch (...) {
+    writeCurrentError(error, size);
+    return -1;
   }
 }
 
+// Destructors are noexcept: one that throws ends the process, as anywhere in C++.
 template <typename T>
 void destroy(void* self) {
-  try {
-    delete static_cast<T*>(self);
-  } catch (...) {
-  }
+  delete static_cast<T*>(self);
 }
 
 template <typename T>
