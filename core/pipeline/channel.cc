@@ -383,11 +383,15 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
   constexpr std::size_t kRecordBatch = 16;
   const config::DestinationConfig& dest = config_.destinations[index];
   pthread_setname_np(pthread_self(), ("out:" + dest.name).substr(0, 15).c_str());
+  // A faulted destination delivers nothing more; its worker only waits to be stopped.
+  auto idleUntilStopped = [&] {
+    while (waitForNews(wakeups, control, kIdlePoll)) {
+    }
+  };
   auto made = destinations_(dest, *this);
   if (!made) {
     markFaulted(made.error().text);
-    while (waitForNews(wakeups, control, kIdlePoll)) {
-    }
+    idleUntilStopped();
     return;
   }
   std::unique_ptr<Destination> destination = std::move(*made);
@@ -462,8 +466,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
         // The destination itself failed: no attempt is counted, the delivery stays pending.
         flush();
         markFaulted("destination " + dest.name + ": " + result.reason);
-        while (waitForNews(wakeups, control, kIdlePoll)) {
-        }
+        idleUntilStopped();
         stop = true;
         break;
       }

@@ -44,24 +44,27 @@ bool Intake::waitForRoom() {
   return !stopping_;
 }
 
-Submission Intake::refuse(std::string_view bytes, const std::string& origin,
-                          const std::string& reason) {
-  const auto& config = channel_.config();
-  journal::NewMessage record = base(origin);
+Submission Intake::keepRejected(journal::NewMessage record, std::string_view bytes,
+                                const Error& why) {
   record.rejected = true;
-  record.bytes = std::string(bytes.substr(0, config.source.maxMessageBytes));
-  record.error = reason;
-  Submission out{Status::kRejected, 0, {}, reason};
+  record.error = why.describe();
+  Submission out{Status::kRejected, 0, {}, record.error};
   if (auto kept = channel_.accept(record); kept) {
     out.messageId = kept->id;
   } else {
-    logFor(channel_).error("channel %s: cannot record refused input from %s: %s", config.name,
-                           origin, kept.error().describe());
+    logFor(channel_).error("channel %s: cannot record rejected input from %s: %s",
+                           channel_.config().name, record.peer, kept.error().describe());
   }
-  out.reply = hl7::buildAckForUnparsed(
-      bytes, hl7::AckCode::kReject, {},
-      {hl7::AckError::from(Error{ErrorCode::kMessageTooLarge, reason, {}})});
+  out.reply =
+      hl7::buildAckForUnparsed(bytes, hl7::AckCode::kReject, {}, {hl7::AckError::from(why)});
   return out;
+}
+
+Submission Intake::refuse(std::string_view bytes, const std::string& origin,
+                          const std::string& reason) {
+  journal::NewMessage record = base(origin);
+  record.bytes = std::string(bytes.substr(0, channel_.config().source.maxMessageBytes));
+  return keepRejected(std::move(record), bytes, Error{ErrorCode::kMessageTooLarge, reason, {}});
 }
 
 Submission Intake::submit(std::string_view bytes, const std::string& origin) {
@@ -75,22 +78,11 @@ Submission Intake::submit(std::string_view bytes, const std::string& origin) {
   record.bytes = std::string(bytes);
   auto message = hl7::Message::parse(record.bytes);
   if (!message) {
-    record.rejected = true;
-    record.error = message.error().describe();
     if (auto header = hl7::Message::parseHeader(bytes)) {
       record.controlId = header->controlId();
       record.messageType = header->messageType();
     }
-    Submission out{Status::kRejected, 0, {}, record.error};
-    if (auto kept = channel_.accept(record); kept) {
-      out.messageId = kept->id;
-    } else {
-      logFor(channel_).error("channel %s: cannot record a rejected message: %s", config.name,
-                             kept.error().describe());
-    }
-    out.reply = hl7::buildAckForUnparsed(bytes, hl7::AckCode::kReject, {},
-                                         {hl7::AckError::from(message.error())});
-    return out;
+    return keepRejected(std::move(record), bytes, message.error());
   }
   // Back-pressure: hold the sender until the backlog drains, or tell it "busy".
   if (config.busyAckWhenFull && channel_.overBacklog()) {

@@ -42,6 +42,8 @@ class Intake {
 
  private:
   bool waitForRoom();  // false when stopping
+  // Records `record` as rejected for `why` and builds the reject ACK for `bytes`.
+  Submission keepRejected(journal::NewMessage record, std::string_view bytes, const Error& why);
   journal::NewMessage base(const std::string& origin) const;
 
   Channel& channel_;
