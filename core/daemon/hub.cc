@@ -47,11 +47,6 @@ Result<void> Hub::start() {
   auto journal = journal::Journal::open(options);
   if (!journal) return tl::unexpected(journal.error());
   journal_ = std::move(*journal);
-  // Settings are checked for every channel before any starts: a mistake there is the
-  // operator's to fix now, not a fault to find later.
-  if (auto problems = plugin::checkChannels(*plugins_, config_.channels); !problems.empty()) {
-    return fail(ErrorCode::kInvalidValue, problems);
-  }
   for (const auto& c : config_.channels) {
     auto channel = std::make_unique<pipeline::Channel>(c, *journal_, zmq_, mapperFactory(c),
                                                        plugin::destinationFactory(*plugins_));

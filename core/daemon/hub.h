@@ -19,6 +19,8 @@ namespace pathhub::daemon {
 
 class Hub {
  public:
+  // The caller has checked the channels' plugin settings (plugin::checkChannels), as main
+  // does before anything starts; a setting refused here would fault its channel.
   Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins);
   ~Hub();
 
