@@ -127,7 +127,8 @@ const phub_host_api kApi = {sizeof(phub_host_api),
                             hostSubmitFile,
                             hostFault};
 
-// Stops and destroys an instance; a stop that fails is logged, never dropped.
+// Stops and destroys an instance; a stop that fails is logged, never dropped. The instance's
+// counters are logged as it goes (until the HTTP API's /metrics reads them while it runs).
 template <typename Kind>
 void stopAndDestroy(const Kind& kind, void* self, phub_host& host) {
   char error[kErrorSize] = "";
@@ -135,6 +136,11 @@ void stopAndDestroy(const Kind& kind, void* self, phub_host& host) {
     hostLog(&host, PHUB_LOG_WARNING, (std::string("did not stop cleanly: ") + error).c_str());
   }
   kind.destroy(self);
+  std::string counts;
+  for (const auto& [name, value] : host.counters) {
+    counts += (counts.empty() ? "" : " ") + name + "=" + std::to_string(value);
+  }
+  if (!counts.empty()) hostLog(&host, PHUB_LOG_INFO, ("stopped; counters: " + counts).c_str());
 }
 
 std::unique_ptr<phub_host> makeHost(const LoadedPlugin& plugin, const std::string& channel,

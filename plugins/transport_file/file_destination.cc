@@ -35,7 +35,8 @@ std::string replaceAll(std::string text, std::string_view token, const std::stri
 }  // namespace
 
 FileDestination::FileDestination(const sdk::Host& host)
-    : directory_(host.text("directory")),
+    : host_(host),
+      directory_(host.text("directory")),
       pattern_(replaceAll(
           replaceAll(host.text("fileName", "{channel}-{id}.hl7"), "{channel}", host.channel()),
           "{destination}", host.name())) {
@@ -72,6 +73,7 @@ sdk::Delivery FileDestination::deliver(std::string_view bytes, std::int64_t mess
     ::fsync(dir);
     ::close(dir);
   }
+  host_.count("files_written");
   return sdk::Delivery::delivered();
 }
 

@@ -17,6 +17,7 @@ class FileDestination : public sdk::Destination {
   sdk::Delivery deliver(std::string_view bytes, std::int64_t messageId) override;
 
  private:
+  sdk::Host host_;
   std::filesystem::path directory_;
   std::string pattern_;  // {channel} and {destination} already replaced
 };

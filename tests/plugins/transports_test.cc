@@ -2,10 +2,15 @@
 // journal, real ZeroMQ stages): the file destination writes what it is given, and a plugin
 // that fails — in create, start or deliver — faults only its own channel while the message
 // stays pending in the journal.
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "hub_fixture.h"
@@ -18,6 +23,26 @@ namespace {
 
 const std::string kMessage =
     "MSH|^~\\&|LAB|RRK|GP|G81001|20260101120000||ORU^R01|C1|P|2.4\rPID|1||943 476 5919^^^NHS\r";
+
+// Keeps what a logger writes, for assertions on plugin log lines.
+class CapturedLog : public Poco::Channel {
+ public:
+  void log(const Poco::Message& m) override {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(m.getText());
+  }
+  bool contains(const std::string& text) {
+    std::lock_guard lock(mutex_);
+    for (const auto& l : lines_) {
+      if (l.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
 
 class PluginRuntime : public ::testing::Test {
  protected:
@@ -92,6 +117,10 @@ class PluginRuntime : public ::testing::Test {
 };
 
 TEST_F(PluginRuntime, FileDestinationWritesEachMessageUnderItsPattern) {
+  Poco::AutoPtr<CapturedLog> log(new CapturedLog);
+  Poco::Logger& pluginLog = Poco::Logger::get("plugin.transport_file");
+  pluginLog.setChannel(log);
+  pluginLog.setLevel(Poco::Message::PRIO_INFORMATION);
   auto& ch = start(channelConfig("lab", "file",
                                  {{"directory", (dir_ / "outbox").string()},
                                   {"fileName", "{channel}_{destination}_{id}.hl7"}}));
@@ -102,6 +131,8 @@ TEST_F(PluginRuntime, FileDestinationWritesEachMessageUnderItsPattern) {
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), kMessage);
   ASSERT_TRUE(testing::waitUntil([&] { return pending("lab") == 0; }));
   EXPECT_EQ(ch.faultReason(), "");
+  channels_.clear();  // stopping the channel stops its destination, which reports its counters
+  EXPECT_TRUE(log->contains("[transport_file:lab:out] stopped; counters: files_written=1"));
 }
 
 TEST_F(PluginRuntime, AFileNamePatternWithoutTheIdIsRefusedAtCreate) {
