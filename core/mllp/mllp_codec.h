@@ -27,6 +27,7 @@ struct DecodedFrame {
   bool ok = true;
   std::string payload;  // the message when ok
   Error error;          // why the frame was refused when !ok
+  std::string peer;     // who sent it ("127.0.0.1:53122"), when a Server received it
 };
 
 class Decoder {

@@ -35,6 +35,7 @@ class Connection : public Poco::Net::TCPServerConnection {
 
   void run() override {
     Poco::Net::StreamSocket& s = socket();
+    const std::string peer = s.peerAddress().toString();
     Decoder decoder(shared_->options.maxMessageBytes);
     std::vector<DecodedFrame> frames;
     std::vector<char> buffer(65536);
@@ -54,7 +55,8 @@ class Connection : public Poco::Net::TCPServerConnection {
         if (n <= 0) return;  // peer closed
         frames.clear();
         decoder.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), frames);
-        for (const DecodedFrame& f : frames) {
+        for (DecodedFrame& f : frames) {
+          f.peer = peer;
           std::optional<std::string> reply = shared_->handler(f);
           if (!reply) return;
           if (reply->empty()) continue;  // the sender asked for no acknowledgement

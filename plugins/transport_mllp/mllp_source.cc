@@ -29,8 +29,8 @@ void MllpSource::stop() {
 }
 
 std::optional<std::string> MllpSource::handle(const mllp::DecodedFrame& frame) {
-  const phub_submit_result r = frame.ok ? host_.submit(frame.payload, "mllp")
-                                        : host_.refuse({}, "mllp", frame.error.describe());
+  const phub_submit_result r = frame.ok ? host_.submit(frame.payload, frame.peer)
+                                        : host_.refuse({}, frame.peer, frame.error.describe());
   if (r.status == PHUB_SUBMIT_STOPPING) return std::nullopt;  // the sender will resend
   if (!frame.ok) host_.count("frames_refused");
   return std::string(r.reply, r.reply_size);

@@ -25,7 +25,7 @@ TEST(ClientServer, ExchangesMessagesOnOneConnection) {
   std::atomic<int> seen{0};
   Server server({"127.0.0.1", 0}, [&](const DecodedFrame& f) -> std::optional<std::string> {
     ++seen;
-    return "echo:" + f.payload;
+    return "echo:" + f.payload + " from " + f.peer.substr(0, f.peer.find(':'));
   });
   ASSERT_TRUE(server.start());
   ASSERT_NE(server.port(), 0);
@@ -33,7 +33,7 @@ TEST(ClientServer, ExchangesMessagesOnOneConnection) {
   for (int i = 0; i < 5; ++i) {
     auto reply = client.exchange("msg" + std::to_string(i));
     ASSERT_TRUE(reply) << reply.error().describe();
-    EXPECT_EQ(*reply, "echo:msg" + std::to_string(i));
+    EXPECT_EQ(*reply, "echo:msg" + std::to_string(i) + " from 127.0.0.1");
   }
   EXPECT_EQ(seen, 5);
 }
