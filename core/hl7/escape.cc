@@ -131,6 +131,10 @@ Result<std::string> escape(std::string_view text, const Delimiters& d) {
     return fail(ErrorCode::kInvalidValue,
                 "the message declares no escape character, so this text cannot be written");
   }
+  // \.br\ would hold a delimiter in a message that uses '.' as one (MSH-2 ".^~\$" is
+  // legal): write line breaks as hex escapes there, so escaped text never holds a delimiter.
+  const bool dotIsDelimiter = d.field == '.' || d.component == '.' || d.repetition == '.' ||
+                              d.subcomponent == '.' || d.truncation == '.';
   std::string out;
   out.reserve(text.size() + 8);
   auto seq = [&out, &d](std::string_view body) {
@@ -155,10 +159,10 @@ Result<std::string> escape(std::string_view text, const Delimiters& d) {
     } else if (c == d.truncation && c != '\0') {
       seq("P");
     } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      seq(".br");
+      seq(dotIsDelimiter ? "X0D0A" : ".br");
       ++i;
     } else if (c == '\n') {
-      seq(".br");
+      seq(dotIsDelimiter ? "X0A" : ".br");
     } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
       static const char kHex[] = "0123456789ABCDEF";
       char body[3] = {'X', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};

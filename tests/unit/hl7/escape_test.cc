@@ -61,6 +61,22 @@ TEST(Escape, RoundTripsThroughUnescape) {
   }
 }
 
+TEST(Escape, WritesLineBreaksAsHexWhereADotIsADelimiter) {
+  // MSH-2 ".^~\$": '.' separates components, so \.br\ would split the value.
+  Delimiters d;
+  d.component = '.';
+  d.repetition = '^';
+  d.escape = '~';
+  d.subcomponent = '\\';
+  d.truncation = '$';
+  const std::string text = "l1\nl2\r\nl3 x10^9.L $5 ~|\\";
+  auto escaped = escape(text, d);
+  ASSERT_TRUE(escaped);
+  EXPECT_EQ(escaped->substr(0, 16), "l1~X0A~l2~X0D0A~");
+  EXPECT_EQ(escaped->find_first_of(".^\\$|\r\n"), std::string::npos) << *escaped;
+  EXPECT_EQ(unescape(*escaped, d), text);
+}
+
 TEST(Escape, FailsWhenTheMessageHasNoEscapeCharacter) {
   Delimiters d;
   d.escape = '\0';

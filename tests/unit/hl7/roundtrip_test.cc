@@ -168,6 +168,16 @@ TEST(Edit, GrowingAFieldReindexesItAsAFreshParseWould) {
   EXPECT_EQ(*m.get("PID-5.2"), "y");
 }
 
+TEST(Edit, TextWithLineBreaksKeepsTheStructureWhereADotIsADelimiter) {
+  Message m = parseOk("MSH|.^~\\$|A||||||ORU.R01|1|P|2.4\rPID|1||a.b\r");  // found by fuzzing
+  ASSERT_TRUE(m.set("PID-3.2", "line 1\nline 2. $5"));
+  EXPECT_EQ(*m.get("PID-3.2"), "line 1\nline 2. $5");
+  EXPECT_EQ(*m.get("PID-3.1"), "a");
+  auto fresh = Message::parse(m.encode());
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(messageToJson(*fresh), messageToJson(m));
+}
+
 TEST(Edit, EditedMessageSurvivesAMove) {
   Message m = parseOk("MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rPID|1\r");
   ASSERT_TRUE(m.set("PID-3", "x"));
