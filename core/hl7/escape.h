@@ -27,8 +27,9 @@ bool hasEscapes(std::string_view raw, const Delimiters& delims);
 bool needsNoEscaping(std::string_view text, const Delimiters& delims);
 
 // A raw field value that reads back as `text`: delimiters become \F\ \S\ \T\ \R\ \E\ (\P\),
-// a line break (\n or \r\n) becomes \.br\, any other control byte becomes \Xhh\. Fails only
-// when the text needs escaping and the message declares no escape character.
+// a line break (\n or \r\n) becomes \.br\ (\X0A\ or \X0D0A\ where a delimiter is a dot), any
+// other control byte becomes \Xhh\; so the result never holds a delimiter. Fails only when
+// the text needs escaping and the message declares no escape character.
 Result<std::string> escape(std::string_view text, const Delimiters& delims);
 
 }  // namespace pathhub::hl7
