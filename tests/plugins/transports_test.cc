@@ -3,118 +3,14 @@
 // that fails — in create, start or deliver — faults only its own channel while the message
 // stays pending in the journal.
 #include <Poco/AutoPtr.h>
-#include <Poco/Channel.h>
 #include <Poco/Logger.h>
-#include <Poco/Message.h>
-#include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <fstream>
-#include <mutex>
-#include <thread>
 
-#include "hub_fixture.h"
-#include "journal/journal.h"
-#include "pipeline/channel.h"
-#include "plugin/plugin_host.h"
+#include "plugin_runtime.h"
 
 namespace pathhub::plugin {
 namespace {
-
-const std::string kMessage =
-    "MSH|^~\\&|LAB|RRK|GP|G81001|20260101120000||ORU^R01|C1|P|2.4\rPID|1||943 476 5919^^^NHS\r";
-
-// Keeps what a logger writes, for assertions on plugin log lines.
-class CapturedLog : public Poco::Channel {
- public:
-  void log(const Poco::Message& m) override {
-    std::lock_guard lock(mutex_);
-    lines_.push_back(m.getText());
-  }
-  bool contains(const std::string& text) {
-    std::lock_guard lock(mutex_);
-    for (const auto& l : lines_) {
-      if (l.find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::string> lines_;
-};
-
-class PluginRuntime : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("plugin-runtime-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    EXPECT_TRUE(registry_.loadFolders({PATHHUB_PLUGIN_DIR}).empty());
-    ASSERT_TRUE(registry_.loadFile(std::filesystem::path(PATHHUB_BROKEN_PLUGIN_DIR) / "faulty.so"));
-    journal::JournalOptions options;
-    options.path = (dir_ / "journal.db").string();
-    auto j = journal::Journal::open(options);
-    ASSERT_TRUE(j) << j.error().describe();
-    journal_ = std::move(*j);
-  }
-  void TearDown() override {
-    channels_.clear();
-    journal_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  config::ChannelConfig channelConfig(const std::string& name, const std::string& destType,
-                                      config::PluginSettings settings) {
-    config::ChannelConfig c;
-    c.name = name;
-    c.mapperWorkers = 1;
-    c.stageEndpoints = "inproc://plugin-runtime";
-    config::DestinationConfig d;
-    d.name = "out";
-    d.type = destType;
-    d.settings = std::move(settings);
-    d.retry.base = std::chrono::milliseconds(10);
-    c.destinations.push_back(d);
-    return c;
-  }
-
-  pipeline::Channel& start(const config::ChannelConfig& c) {
-    channels_.push_back(std::make_unique<pipeline::Channel>(
-        c, *journal_, zmq_,
-        []() -> Result<std::unique_ptr<pipeline::Mapper>> {
-          return std::make_unique<pipeline::PassThroughMapper>();
-        },
-        destinationFactory(registry_)));
-    EXPECT_TRUE(channels_.back()->start());
-    return *channels_.back();
-  }
-
-  journal::MessageId accept(pipeline::Channel& channel, const std::string& controlId) {
-    journal::NewMessage m;
-    m.channel = channel.config().name;
-    m.source = m.channel + "/test";
-    m.controlId = controlId;
-    m.messageType = "ORU^R01";
-    m.bytes = kMessage;
-    auto appended = channel.accept(m);
-    EXPECT_TRUE(appended);
-    return appended ? appended->id : 0;
-  }
-
-  std::size_t pending(const std::string& channel) {
-    auto p = journal_->pendingDeliveries(channel, "out", {}, 100);
-    return p ? p->size() : 0;
-  }
-
-  std::filesystem::path dir_;
-  PluginRegistry registry_;
-  std::unique_ptr<journal::Journal> journal_;
-  zmq::context_t zmq_;
-  std::vector<std::unique_ptr<pipeline::Channel>> channels_;
-};
 
 TEST_F(PluginRuntime, FileDestinationWritesEachMessageUnderItsPattern) {
   Poco::AutoPtr<CapturedLog> log(new CapturedLog);
