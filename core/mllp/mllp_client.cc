@@ -3,6 +3,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
@@ -56,7 +57,14 @@ Result<void> Client::connect() {
   close();
   const std::string where = endpoint_.host + ":" + std::to_string(endpoint_.port);
   try {
-    auto socket = std::make_unique<Poco::Net::StreamSocket>();
+    std::unique_ptr<Poco::Net::StreamSocket> socket;
+    if (options_.tls) {
+      auto secure = std::make_unique<Poco::Net::SecureStreamSocket>(options_.tls);
+      secure->setPeerHostName(endpoint_.host);  // what the server's certificate must name
+      socket = std::move(secure);
+    } else {
+      socket = std::make_unique<Poco::Net::StreamSocket>();
+    }
     socket->connect(Poco::Net::SocketAddress(endpoint_.host, endpoint_.port),
                     span(options_.connectTimeout));
     socket->setNoDelay(true);

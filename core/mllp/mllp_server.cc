@@ -2,6 +2,7 @@
 #include "mllp/mllp_server.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -44,8 +45,9 @@ class Connection : public Poco::Net::TCPServerConnection {
     try {
       s.setNoDelay(true);
       while (!shared_->stopping) {
-        // Poll rather than block, so that stop() is noticed within one interval.
-        if (!s.poll(poll, Poco::Net::Socket::SELECT_READ)) {
+        // Poll rather than block, so that stop() is noticed within one interval. Bytes TLS has
+        // already decrypted (available()) are read without waiting for the socket.
+        if (s.available() == 0 && !s.poll(poll, Poco::Net::Socket::SELECT_READ)) {
           idle += kPollInterval;
           if (idle >= shared_->options.idleTimeout) return;
           continue;
@@ -96,7 +98,10 @@ Server::~Server() { stop(); }
 
 Result<void> Server::start() {
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(listen_.host, listen_.port), 64);
+    const Poco::Net::SocketAddress address(listen_.host, listen_.port);
+    Poco::Net::ServerSocket socket =
+        shared_->options.tls ? Poco::Net::SecureServerSocket(address, 64, shared_->options.tls)
+                             : Poco::Net::ServerSocket(address, 64);
     port_ = socket.address().port();
     auto* params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(shared_->options.maxConnections);

@@ -16,6 +16,7 @@
 
 #include "mllp/mllp_client.h"
 #include "mllp/mllp_codec.h"
+#include "mllp/mllp_tls.h"
 
 namespace Poco::Net {
 class TCPServer;
@@ -25,6 +26,7 @@ namespace pathhub::mllp {
 
 struct ServerOptions {
   std::size_t maxMessageBytes = 16 * 1024 * 1024;
+  Poco::Net::Context::Ptr tls{};  // null: plain TCP; else connections are TLS (mllp_tls.h)
   int maxConnections = 64;
   std::chrono::milliseconds idleTimeout{600000};  // a silent peer is disconnected after this
 };

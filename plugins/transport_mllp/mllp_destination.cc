@@ -18,6 +18,13 @@ mllp::ClientOptions clientOptions(const sdk::Host& host) {
   mllp::ClientOptions o;
   o.connectTimeout = std::chrono::milliseconds(host.integer("connectTimeoutMs", 5000));
   o.replyTimeout = std::chrono::milliseconds(host.integer("ackTimeoutMs", 30000));
+  if (host.boolean("tls")) {
+    mllp::TlsSettings tls{host.text("certificate"), host.text("privateKey"), host.text("caFile")};
+    tls.verifyHost = host.boolean("verifyHost", true);
+    auto context = mllp::clientContext(tls);
+    if (!context) throw std::invalid_argument(context.error().text);
+    o.tls = *context;
+  }
   return o;
 }
 

@@ -12,6 +12,13 @@ MllpSource::MllpSource(const sdk::Host& host) : host_(host) {
   options_.maxMessageBytes = host_.maxMessageBytes();
   options_.maxConnections = static_cast<int>(host_.integer("maxConnections", 64));
   options_.idleTimeout = std::chrono::seconds(host_.integer("idleTimeoutSeconds", 600));
+  if (host_.boolean("tls")) {
+    auto context =
+        mllp::serverContext({host_.text("certificate"), host_.text("privateKey"),
+                             host_.text("caFile"), host_.boolean("requireClientCertificate")});
+    if (!context) throw std::invalid_argument(context.error().text);
+    options_.tls = *context;
+  }
 }
 
 void MllpSource::start() {

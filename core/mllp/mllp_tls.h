@@ -1,0 +1,29 @@
+// TLS for MLLP connections (Poco NetSSL over OpenSSL): the contexts a Server or Client is
+// given to encrypt its connections. Certificates and keys are PEM files. A certificate that
+// does not verify is always rejected (never prompted for, never accepted), and the error names
+// the file or the peer.
+#pragma once
+
+#include <Poco/Net/Context.h>
+
+#include <string>
+
+#include "pathhub/error.h"
+
+namespace pathhub::mllp {
+
+struct TlsSettings {
+  std::string certificate;  // this side's certificate (required for a server)
+  std::string privateKey;   // its private key
+  std::string caFile;       // CAs to verify the peer with; "" for a client: the system's CAs
+  // Server: refuse clients without a certificate the CAs sign (mutual TLS).
+  bool requirePeerCertificate = false;
+  // Client: check that the server's certificate names the host connected to.
+  bool verifyHost = true;
+};
+
+// Contexts for accepting and for opening TLS connections; errors name the unreadable file.
+Result<Poco::Net::Context::Ptr> serverContext(const TlsSettings& settings);
+Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& settings);
+
+}  // namespace pathhub::mllp
