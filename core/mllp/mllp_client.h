@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "mllp/mllp_codec.h"
-#include "mllp/mllp_tls.h"
 #include "pathhub/error.h"
+#include "tls/tls_context.h"
 
 namespace Poco::Net {
 class StreamSocket;
@@ -30,7 +30,7 @@ struct ClientOptions {
   std::chrono::milliseconds connectTimeout{5000};
   std::chrono::milliseconds replyTimeout{30000};
   std::size_t maxReplyBytes = 1024 * 1024;
-  Poco::Net::Context::Ptr tls{};  // null: plain TCP; else TLS (mllp_tls.h)
+  Poco::Net::Context::Ptr tls{};  // null: plain TCP; else TLS (tls/tls_context.h)
 };
 
 class Client {

@@ -16,7 +16,7 @@
 
 #include "mllp/mllp_client.h"
 #include "mllp/mllp_codec.h"
-#include "mllp/mllp_tls.h"
+#include "tls/tls_context.h"
 
 namespace Poco::Net {
 class TCPServer;
@@ -26,7 +26,7 @@ namespace pathhub::mllp {
 
 struct ServerOptions {
   std::size_t maxMessageBytes = 16 * 1024 * 1024;
-  Poco::Net::Context::Ptr tls{};  // null: plain TCP; else connections are TLS (mllp_tls.h)
+  Poco::Net::Context::Ptr tls{};  // null: plain TCP; else connections are TLS (tls/tls_context.h)
   int maxConnections = 64;
   std::chrono::milliseconds idleTimeout{600000};  // a silent peer is disconnected after this
 };

@@ -19,9 +19,9 @@ mllp::ClientOptions clientOptions(const sdk::Host& host) {
   o.connectTimeout = std::chrono::milliseconds(host.integer("connectTimeoutMs", 5000));
   o.replyTimeout = std::chrono::milliseconds(host.integer("ackTimeoutMs", 30000));
   if (host.boolean("tls")) {
-    mllp::TlsSettings tls{host.text("certificate"), host.text("privateKey"), host.text("caFile")};
+    tls::TlsSettings tls{host.text("certificate"), host.text("privateKey"), host.text("caFile")};
     tls.verifyHost = host.boolean("verifyHost", true);
-    auto context = mllp::clientContext(tls);
+    auto context = tls::clientContext(tls);
     if (!context) throw std::invalid_argument(context.error().text);
     o.tls = *context;
   }

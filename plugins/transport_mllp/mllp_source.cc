@@ -14,8 +14,8 @@ MllpSource::MllpSource(const sdk::Host& host) : host_(host) {
   options_.idleTimeout = std::chrono::seconds(host_.integer("idleTimeoutSeconds", 600));
   if (host_.boolean("tls")) {
     auto context =
-        mllp::serverContext({host_.text("certificate"), host_.text("privateKey"),
-                             host_.text("caFile"), host_.boolean("requireClientCertificate")});
+        tls::serverContext({host_.text("certificate"), host_.text("privateKey"),
+                            host_.text("caFile"), host_.boolean("requireClientCertificate")});
     if (!context) throw std::invalid_argument(context.error().text);
     options_.tls = *context;
   }

@@ -20,8 +20,8 @@ class MllpTlsPlugin : public PluginRuntime {
 };
 
 TEST_F(MllpTlsPlugin, DestinationDeliversToAReceiverRequiringClientCertificates) {
-  auto context = mllp::serverContext(
-      {certs_.pem("server"), certs_.key("server"), certs_.pem("test-ca"), true});
+  auto context =
+      tls::serverContext({certs_.pem("server"), certs_.key("server"), certs_.pem("test-ca"), true});
   ASSERT_TRUE(context) << context.error().describe();
   std::atomic<int> received{0};
   mllp::ServerOptions options;
@@ -62,7 +62,7 @@ TEST_F(MllpTlsPlugin, SourceAcknowledgesTlsClientsOnly) {
   ASSERT_TRUE((*source)->start());
 
   auto clientTls =
-      mllp::clientContext({certs_.pem("client"), certs_.key("client"), certs_.pem("test-ca")});
+      tls::clientContext({certs_.pem("client"), certs_.key("client"), certs_.pem("test-ca")});
   ASSERT_TRUE(clientTls) << clientTls.error().describe();
   mllp::ClientOptions options;
   options.tls = *clientTls;

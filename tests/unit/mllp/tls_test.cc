@@ -6,11 +6,15 @@
 
 #include "mllp/mllp_client.h"
 #include "mllp/mllp_server.h"
-#include "mllp/mllp_tls.h"
 #include "test_certs.h"
+#include "tls/tls_context.h"
 
 namespace pathhub::mllp {
 namespace {
+
+using tls::clientContext;
+using tls::serverContext;
+using tls::TlsSettings;
 
 class MllpTls : public ::testing::Test {
  protected:

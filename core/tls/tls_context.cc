@@ -1,5 +1,5 @@
-// TLS contexts for MLLP (see mllp_tls.h).
-#include "mllp/mllp_tls.h"
+// TLS contexts (see tls_context.h).
+#include "tls/tls_context.h"
 
 #include <Poco/Net/AcceptCertificateHandler.h>
 #include <Poco/Net/RejectCertificateHandler.h>
@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <mutex>
 
-namespace pathhub::mllp {
+namespace pathhub::tls {
 namespace {
 
 // Poco asks an "invalid certificate handler" what to do with a certificate that fails to
@@ -87,4 +87,4 @@ Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& s) {
   return make(Context::TLS_CLIENT_USE, s, Context::VERIFY_STRICT, false);
 }
 
-}  // namespace pathhub::mllp
+}  // namespace pathhub::tls

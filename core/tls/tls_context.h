@@ -1,7 +1,7 @@
-// TLS for MLLP connections (Poco NetSSL over OpenSSL): the contexts a Server or Client is
-// given to encrypt its connections. Certificates and keys are PEM files. A certificate that
-// does not verify is always rejected (never prompted for, never accepted), and the error names
-// the file or the peer.
+// TLS contexts (Poco NetSSL over OpenSSL) for the hub's listeners and clients, e.g. MLLP's
+// (mllp::ServerOptions::tls, mllp::ClientOptions::tls). Certificates and keys are PEM files. A
+// certificate that does not verify is always rejected (never prompted for, never accepted),
+// and the error names the file or the peer.
 #pragma once
 
 #include <Poco/Net/Context.h>
@@ -10,7 +10,7 @@
 
 #include "pathhub/error.h"
 
-namespace pathhub::mllp {
+namespace pathhub::tls {
 
 struct TlsSettings {
   std::string certificate;  // this side's certificate (required for a server)
@@ -26,4 +26,4 @@ struct TlsSettings {
 Result<Poco::Net::Context::Ptr> serverContext(const TlsSettings& settings);
 Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& settings);
 
-}  // namespace pathhub::mllp
+}  // namespace pathhub::tls
