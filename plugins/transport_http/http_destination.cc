@@ -4,9 +4,12 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/StreamCopier.h>
 
 #include <stdexcept>
+
+#include "tls/tls_context.h"
 
 namespace pathhub::transport_http {
 namespace {
@@ -23,12 +26,21 @@ HttpDestination::HttpDestination(const sdk::Host& host)
   } catch (const Poco::Exception& e) {
     throw std::invalid_argument("url: " + e.displayText());
   }
-  if (url_.getScheme() != "http" || url_.getHost().empty()) {
+  if ((url_.getScheme() != "http" && url_.getScheme() != "https") || url_.getHost().empty()) {
     throw std::invalid_argument("url: '" + url_.toString() +
-                                "' is not an http://HOST[:PORT]/PATH address (https is not "
-                                "supported by this plugin yet)");
+                                "' is not an http(s)://HOST[:PORT]/PATH address");
   }
-  session_ = std::make_unique<Poco::Net::HTTPClientSession>(url_.getHost(), url_.getPort());
+  if (url_.getScheme() == "https") {
+    tls::TlsSettings settings{host.text("certificate"), host.text("privateKey"),
+                              host.text("caFile")};
+    settings.verifyHost = host.boolean("verifyHost", true);
+    auto context = tls::clientContext(settings);
+    if (!context) throw std::invalid_argument(context.error().text);
+    session_ =
+        std::make_unique<Poco::Net::HTTPSClientSession>(url_.getHost(), url_.getPort(), *context);
+  } else {
+    session_ = std::make_unique<Poco::Net::HTTPClientSession>(url_.getHost(), url_.getPort());
+  }
   const auto timeout = Poco::Timespan(host.integer("timeoutMs", 30000) * 1000);
   session_->setTimeout(timeout, timeout, timeout);
   session_->setKeepAlive(true);

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
@@ -15,6 +16,7 @@
 #include <stdexcept>
 
 #include "mllp/mllp_client.h"
+#include "tls/tls_context.h"
 
 namespace pathhub::transport_http {
 namespace {
@@ -139,9 +141,18 @@ void HttpSource::start() {
   if (!listen) throw std::invalid_argument("listen: " + listen.error().text);
   const int connections = static_cast<int>(host_.integer("maxConnections", 16));
   Poco::Net::ServerSocket socket;
+  const bool https = host_.boolean("tls");
   try {
-    socket.bind(Poco::Net::SocketAddress(listen->host, listen->port), true);
-    socket.listen(connections * 4);
+    const Poco::Net::SocketAddress address(listen->host, listen->port);
+    if (https) {
+      auto context =
+          tls::serverContext({host_.text("certificate"), host_.text("privateKey"),
+                              host_.text("caFile"), host_.boolean("requireClientCertificate")});
+      if (!context) throw std::invalid_argument(context.error().text);
+      socket = Poco::Net::SecureServerSocket(address, connections * 4, *context);
+    } else {
+      socket = Poco::Net::ServerSocket(address, connections * 4);
+    }
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot listen on " + host_.text("listen") + ": " + e.displayText());
   }
@@ -153,8 +164,8 @@ void HttpSource::start() {
   server_ = std::make_unique<Poco::Net::HTTPServer>(
       new HandlerFactory(host_, host_.text("path", "/messages")), *threads_, socket, params);
   server_->start();
-  host_.log(PHUB_LOG_INFO, "HTTP source listening on " + listen->host + ":" +
-                               std::to_string(socket.address().port()) +
+  host_.log(PHUB_LOG_INFO, std::string(https ? "HTTPS" : "HTTP") + " source listening on " +
+                               listen->host + ":" + std::to_string(socket.address().port()) +
                                host_.text("path", "/messages"));
 }
 

@@ -8,16 +8,21 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 
 #include <atomic>
 #include <deque>
+#include <thread>
 
 #include "plugin_runtime.h"
+#include "test_certs.h"
+#include "tls/tls_context.h"
 
 namespace pathhub::plugin {
 namespace {
@@ -29,8 +34,12 @@ struct Reply {
 
 Reply post(std::uint16_t port, const std::string& path, const std::string& body,
            const std::string& method = "POST",
-           const std::string& contentType = "x-application/hl7-v2+er7") {
-  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+           const std::string& contentType = "x-application/hl7-v2+er7",
+           Poco::Net::Context::Ptr tls = nullptr) {
+  std::unique_ptr<Poco::Net::HTTPClientSession> owned =
+      tls ? std::make_unique<Poco::Net::HTTPSClientSession>("127.0.0.1", port, tls)
+          : std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port);
+  Poco::Net::HTTPClientSession& session = *owned;
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   request.setContentType(contentType);
   request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -49,12 +58,14 @@ class HttpSourceTest : public PluginRuntime {
   std::uint16_t port_ = testing::freePort();
   std::unique_ptr<pipeline::Source> source_;
 
-  pipeline::Channel& startWithSource(std::size_t maxMessageBytes = 16 * 1024 * 1024) {
+  pipeline::Channel& startWithSource(std::size_t maxMessageBytes = 16 * 1024 * 1024,
+                                     const config::PluginSettings& extra = {}) {
     config::ChannelConfig c =
         channelConfig("lab", "file", {{"directory", (dir_ / "out").string()}});
     c.source.type = "http";
     c.source.maxMessageBytes = maxMessageBytes;
     c.source.settings = {{"listen", "127.0.0.1:" + std::to_string(port_)}, {"path", "/in"}};
+    c.source.settings.insert(extra.begin(), extra.end());
     auto& ch = start(c);
     auto made = makeSource(registry_, ch);
     EXPECT_TRUE(made) << made.error().describe();
@@ -110,12 +121,33 @@ TEST_F(HttpSourceTest, AnswersBadInputWithAJsonErrorAndKeepsIt) {
   EXPECT_EQ(post(port_, "/elsewhere", kMessage).status, 404);
 }
 
+TEST_F(HttpSourceTest, ServesHttpsToClientsWithCertificatesOnly) {
+  testing::TestCertificates certs;
+  ASSERT_TRUE(certs.ok());
+  startWithSource(16 * 1024 * 1024, {{"tls", "true"},
+                                     {"certificate", certs.pem("server")},
+                                     {"privateKey", certs.key("server")},
+                                     {"caFile", certs.pem("test-ca")},
+                                     {"requireClientCertificate", "true"}});
+  auto client =
+      tls::clientContext({certs.pem("client"), certs.key("client"), certs.pem("test-ca")});
+  ASSERT_TRUE(client) << client.error().describe();
+  const Reply r = post(port_, "/in", kMessage, "POST", "x-application/hl7-v2+er7", *client);
+  EXPECT_EQ(r.status, 202);
+  auto anonymous = tls::clientContext({"", "", certs.pem("test-ca")});
+  ASSERT_TRUE(anonymous);
+  EXPECT_ANY_THROW(post(port_, "/in", kMessage, "POST", "x-application/hl7-v2+er7", *anonymous));
+  EXPECT_ANY_THROW(post(port_, "/in", kMessage));  // plain HTTP to an HTTPS source
+}
+
 // A receiving system for the destination: answers each request with the next status queued
-// (200 once the queue is empty) and keeps what it was sent.
+// (200 once the queue is empty) and keeps what it was sent. HTTPS when given a TLS context.
 class Receiver {
  public:
-  Receiver()
-      : server_(new Factory(*this), Poco::Net::ServerSocket(0), new Poco::Net::HTTPServerParams) {
+  explicit Receiver(Poco::Net::Context::Ptr tls = nullptr)
+      : server_(new Factory(*this),
+                tls ? Poco::Net::SecureServerSocket(0, 64, tls) : Poco::Net::ServerSocket(0),
+                new Poco::Net::HTTPServerParams) {
     server_.start();
   }
   ~Receiver() { server_.stopAll(true); }
@@ -203,10 +235,35 @@ TEST_F(PluginRuntime, HttpDestinationGivesUpAtOnceOnAClientError) {
   EXPECT_EQ(ch.faultReason(), "");
 }
 
+TEST_F(PluginRuntime, HttpsDestinationVerifiesTheReceiver) {
+  testing::TestCertificates certs;
+  ASSERT_TRUE(certs.ok());
+  auto server = tls::serverContext({certs.pem("server"), certs.key("server"), "", false});
+  ASSERT_TRUE(server) << server.error().describe();
+  Receiver receiver(*server);
+  const std::string url = "https://127.0.0.1:" + std::to_string(receiver.port()) + "/results";
+  auto& trusting =
+      start(channelConfig("lab", "http", {{"url", url}, {"caFile", certs.pem("test-ca")}}));
+  accept(trusting, "C1");
+  ASSERT_TRUE(testing::waitUntil(
+      [&] { return journal_->countDeliveries("lab", "delivered").value_or(0) == 1; }));
+  EXPECT_EQ(receiver.seen().size(), 1u);
+  // A receiver whose certificate the configured CAs do not sign gets nothing.
+  auto& wary =
+      start(channelConfig("wary", "http", {{"url", url}, {"caFile", certs.pem("other-ca")}}));
+  accept(wary, "W1");
+  ASSERT_TRUE(testing::waitUntil(
+      [&] { return journal_->countDeliveries("wary", "pending").value_or(0) == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a few attempts' worth
+  EXPECT_EQ(receiver.seen().size(), 1u);
+  EXPECT_EQ(pending("wary"), 1u);
+}
+
 TEST_F(PluginRuntime, HttpDestinationRefusesAUrlItCannotUse) {
   auto& ch = start(channelConfig("lab", "http", {{"url", "ftp://lab.example/results"}}));
   ASSERT_TRUE(testing::waitUntil([&] { return !ch.faultReason().empty(); }));
-  EXPECT_NE(ch.faultReason().find("is not an http://HOST[:PORT]/PATH address"), std::string::npos)
+  EXPECT_NE(ch.faultReason().find("is not an http(s)://HOST[:PORT]/PATH address"),
+            std::string::npos)
       << ch.faultReason();
 }
 
