@@ -15,7 +15,7 @@ const std::filesystem::path kBroken = PATHHUB_BROKEN_PLUGIN_DIR;
 TEST(PluginLoader, LoadsTheShippedPlugins) {
   PluginRegistry registry;
   EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
-  ASSERT_EQ(registry.plugins().size(), 3u);
+  ASSERT_EQ(registry.plugins().size(), 4u);
   const LoadedPlugin* from = nullptr;
   ASSERT_TRUE(registry.find<phub_source_kind>("mllp", &from));
   EXPECT_STREQ(from->descriptor->name, "transport_mllp");
@@ -24,6 +24,7 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   EXPECT_TRUE(registry.destination("file"));
   EXPECT_TRUE(registry.source("http"));
   EXPECT_TRUE(registry.destination("http"));
+  EXPECT_TRUE(registry.source("astm"));
   EXPECT_FALSE(registry.destination("ftp"));
   const std::string listing = registry.describe();
   for (const char* expected :
