@@ -24,6 +24,7 @@
 #include <Poco/Util/ServerApplication.h>
 #include <Poco/Util/Timer.h>
 #include <Poco/Util/TimerTaskAdapter.h>
+#include <malloc.h>
 
 #include <filesystem>
 #include <iostream>
@@ -38,6 +39,13 @@ namespace {
 using namespace pathhub;
 using Poco::Util::Option;
 using Poco::Util::OptionSet;
+
+// glibc returns freed memory at the top of a heap to the kernel once more than a threshold
+// (128 KiB, moved by malloc's own heuristics) is free. The journal writer frees and reallocates
+// batches of that size all the time, and about one run in three the heuristics settled where
+// every batch faulted its pages in again: twice the writer's CPU, a third less throughput.
+// A fixed 2 MiB per arena keeps that memory for reuse and the speed even, for a few MB of RSS.
+void keepFreedMemoryForReuse() { mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024); }
 
 void setUpLogging(const config::LogConfig& log) {
   Poco::AutoPtr<Poco::PatternFormatter> format(
@@ -79,6 +87,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
   }
 
   int main(const std::vector<std::string>&) override {
+    keepFreedMemoryForReuse();
     if (help_) {
       Poco::Util::HelpFormatter f(options());
       f.setCommand(commandName());
