@@ -21,6 +21,8 @@ std::string_view errorCodeName(ErrorCode code) {
       return "timeout";
     case ErrorCode::kUsage:
       return "usage";
+    case ErrorCode::kNotFound:
+      return "not_found";
   }
   return "unknown";
 }

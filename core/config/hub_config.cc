@@ -15,6 +15,7 @@
 #include <Poco/SAX/SAXException.h>
 #include <Poco/Util/XMLConfiguration.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -32,11 +33,17 @@ struct Schema {
 
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
-      {"pathhub", {{}, {"plugins", "journal", "log", "pipeline", "channel"}}},
+      {"pathhub", {{}, {"plugins", "journal", "log", "api", "pipeline", "channel"}}},
+      {"api",
+       {{"listen", "enabled", "tls", "certificate", "privateKey", "caFile",
+         "requireClientCertificate"},
+        {"token"}}},
+      {"token", {{"name", "role", "sha256"}, {}}},
+      {"component", {{"name", "level"}, {}}},
       {"plugins", {{"folder"}, {}}},
       {"pipeline", {{"endpoints"}, {}}},
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
-      {"log", {{"level", "file"}, {}}},
+      {"log", {{"level", "file", "format"}, {"component"}}},
       {"channel", {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry"}}},
       {"route", {{"destination", "messageType"}, {}}},
       {"source", {{"type", "maxMessageBytes"}, {}, true}},
@@ -154,6 +161,66 @@ RetryPolicy readRetry(const Reader& r, RetryPolicy policy) {
   return policy;
 }
 
+const std::set<std::string> kLogLevels = {"fatal",  "critical",    "error", "warning",
+                                          "notice", "information", "debug", "trace"};
+
+LogConfig readLog(const Reader& log) {
+  LogConfig out;
+  out.level = log.choice("level", out.level, kLogLevels);
+  out.file = log.text("file", "");
+  out.format = log.choice("format", out.format, {"text", "json"});
+  for (int i = 0;; ++i) {
+    Reader c = log.child("component[" + std::to_string(i) + "]", "log component");
+    if (!c.present()) break;
+    const std::string name = c.text("name", "");
+    if (name.empty()) c.missing("needs name=\"...\" (a component such as journal)");
+    out.componentLevels[name] = c.choice("level", "information", kLogLevels);
+  }
+  return out;
+}
+
+bool isLowerHex(const std::string& s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+ApiConfig readApi(const Reader& api) {
+  ApiConfig out;
+  out.enabled = api.choice("enabled", "true", {"true", "false"}) == "true";
+  out.listen = api.text("listen", out.listen);
+  if (out.listen.rfind(':') == std::string::npos) {
+    api.problem("listen", "'" + out.listen + "' is not HOST:PORT");
+  }
+  out.tls = api.choice("tls", "false", {"true", "false"}) == "true";
+  out.certificate = api.text("certificate", "");
+  out.privateKey = api.text("privateKey", "");
+  out.caFile = api.text("caFile", "");
+  out.requireClientCertificate =
+      api.choice("requireClientCertificate", "false", {"true", "false"}) == "true";
+  if (out.tls && (out.certificate.empty() || out.privateKey.empty())) {
+    api.missing("tls=\"true\" needs certificate=\"...\" and privateKey=\"...\"");
+  }
+  if (out.requireClientCertificate && out.caFile.empty()) {
+    api.missing("requireClientCertificate=\"true\" needs caFile=\"...\"");
+  }
+  std::set<std::string> names;
+  for (int i = 0;; ++i) {
+    Reader t = api.child("token[" + std::to_string(i) + "]", "api token");
+    if (!t.present()) break;
+    ApiToken token;
+    token.name = t.text("name", "");
+    token.role = t.choice("role", "viewer", {"viewer", "clinical", "operator", "admin"});
+    token.sha256 = t.text("sha256", "");
+    if (token.name.empty()) t.missing("needs name=\"...\" (who holds the token)");
+    if (!names.insert(token.name).second) t.missing("name '" + token.name + "' is used twice");
+    if (token.sha256.size() != 64 || !isLowerHex(token.sha256)) {
+      t.problem("sha256", "must be 64 lower-case hex digits (pathhubctl hash-token makes it)");
+    }
+    out.tokens.push_back(std::move(token));
+  }
+  return out;
+}
+
 // The attributes of `e` the core does not own: the plugin's settings.
 PluginSettings pluginSettings(const Poco::XML::Element* e) {
   PluginSettings out;
@@ -265,11 +332,8 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
       journal.number("dedupeWindowSeconds", hub.journal.dedupeWindow.count(), 0, 31536000));
   hub.journal.retentionDays =
       static_cast<int>(journal.number("retentionDays", hub.journal.retentionDays, 1, 36500));
-  Reader log = top.child("log", "log");
-  hub.log.level = log.choice(
-      "level", hub.log.level,
-      {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"});
-  hub.log.file = log.text("file", "");
+  hub.log = readLog(top.child("log", "log"));
+  hub.api = readApi(top.child("api", "api"));
 
   Reader pipeline = top.child("pipeline", "pipeline");
   const std::string endpoints = pipeline.text("endpoints", "inproc://pathhub");

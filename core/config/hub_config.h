@@ -72,7 +72,26 @@ struct JournalConfig {
 
 struct LogConfig {
   std::string level = "information";
-  std::string file;  // also log to this file when set
+  std::string file;             // also log to this file when set
+  std::string format = "text";  // "text" (for people) or "json" (one JSON object per line)
+  // Levels of single components (logger name prefixes such as "journal", "pipeline.demo").
+  std::map<std::string, std::string> componentLevels;
+};
+
+// A bearer token of the HTTP API: only its SHA-256 is configured, never the token itself.
+struct ApiToken {
+  std::string name;    // who holds it; written to the audit trail
+  std::string role;    // viewer, clinical, operator or admin
+  std::string sha256;  // lower-case hex of SHA-256(token)
+};
+
+struct ApiConfig {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:8575";
+  bool tls = false;
+  std::string certificate, privateKey, caFile;  // PEM files, when tls
+  bool requireClientCertificate = false;
+  std::vector<ApiToken> tokens;
 };
 
 struct HubConfig {
@@ -80,6 +99,7 @@ struct HubConfig {
   std::vector<std::string> pluginFolders;
   JournalConfig journal;
   LogConfig log;
+  ApiConfig api;
   std::vector<ChannelConfig> channels;
 };
 

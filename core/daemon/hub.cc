@@ -33,6 +33,8 @@ pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
   };
 }
 
+Poco::Logger& log() { return Poco::Logger::get("daemon"); }
+
 }  // namespace
 
 Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins)
@@ -47,33 +49,136 @@ Result<void> Hub::start() {
   auto journal = journal::Journal::open(options);
   if (!journal) return tl::unexpected(journal.error());
   journal_ = std::move(*journal);
+  std::lock_guard lock(mutex_);
+  slots_.clear();
+  slots_.reserve(config_.channels.size());
   for (const auto& c : config_.channels) {
-    auto channel = std::make_unique<pipeline::Channel>(c, *journal_, zmq_, mapperFactory(c),
-                                                       plugin::destinationFactory(*plugins_));
-    if (auto ok = channel->start(); !ok) return ok;
-    channels_.push_back(std::move(channel));
+    Slot slot;
+    slot.config = &c;
+    slot.stats = std::make_shared<pipeline::ChannelStats>(c);
+    slots_.push_back(std::move(slot));
   }
-  for (auto& channel : channels_) {
-    auto source = plugin::makeSource(*plugins_, *channel);
-    if (!source) return tl::unexpected(source.error());
-    // A source that does not start has marked its channel faulted; the others go on.
-    if (auto ok = (*source)->start(); ok) sources_.push_back(std::move(*source));
+  // Every channel's stages first (they resume what the journal holds), then the sources.
+  for (auto& slot : slots_) {
+    if (auto ok = startChannel(slot, false); !ok) return ok;
   }
+  for (auto& slot : slots_) startSource(slot);
+  ready_ = true;
   return {};
 }
 
+void Hub::startSource(Slot& slot) {
+  auto source = plugin::makeSource(*plugins_, *slot.channel);
+  if (!source) {
+    slot.channel->markFaulted(source.error().text);
+    return;
+  }
+  // A source that does not start has marked its channel faulted; the others go on.
+  if (auto ok = (*source)->start(); ok) slot.source = std::move(*source);
+}
+
+Result<void> Hub::startChannel(Slot& slot, bool withSource) {
+  auto channel = std::make_unique<pipeline::Channel>(
+      *slot.config, *journal_, zmq_, mapperFactory(*slot.config),
+      plugin::destinationFactory(*plugins_), slot.stats);
+  if (auto ok = channel->start(); !ok) {
+    slot.startError = ok.error().text;
+    return ok;
+  }
+  slot.startError.clear();
+  slot.channel = std::move(channel);
+  if (withSource && !slot.paused) startSource(slot);
+  return {};
+}
+
+void Hub::stopChannel(Slot& slot) {
+  if (slot.source) slot.source->stop();
+  slot.source.reset();
+  if (slot.channel) slot.channel->stop();
+  slot.channel.reset();
+}
+
 void Hub::stop() {
-  for (auto& s : sources_) s->stop();
-  sources_.clear();
-  for (auto& c : channels_) c->stop();
-  channels_.clear();
+  ready_ = false;
+  std::lock_guard lock(mutex_);
+  // Every source first, so nothing is taken in while the stages wind down.
+  for (auto& slot : slots_) {
+    if (slot.source) slot.source->stop();
+    slot.source.reset();
+  }
+  for (auto& slot : slots_) stopChannel(slot);
   journal_.reset();
+}
+
+Hub::Slot* Hub::find(const std::string& name) {
+  for (auto& slot : slots_) {
+    if (slot.config->name == name) return &slot;
+  }
+  return nullptr;
+}
+
+std::vector<http::ChannelView> Hub::channels() const {
+  std::lock_guard lock(mutex_);
+  std::vector<http::ChannelView> out;
+  for (const auto& slot : slots_) {
+    http::ChannelView v;
+    v.name = slot.config->name;
+    v.config = slot.config;
+    v.stats = slot.stats;
+    v.fault = slot.channel ? slot.channel->faultReason() : slot.startError;
+    if (!v.fault.empty()) {
+      v.state = "faulted";
+    } else if (!slot.channel || !slot.channel->running()) {
+      v.state = "stopped";
+    } else {
+      v.state = slot.paused ? "paused" : "running";
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<void> Hub::pause(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Slot* slot = find(name);
+  if (!slot) return fail(ErrorCode::kNotFound, "no channel '" + name + "'");
+  if (slot->paused) return {};
+  slot->paused = true;
+  if (slot->source) slot->source->stop();
+  slot->source.reset();
+  log().information("channel %s paused: its source takes no messages", name);
+  return {};
+}
+
+Result<void> Hub::resume(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Slot* slot = find(name);
+  if (!slot) return fail(ErrorCode::kNotFound, "no channel '" + name + "'");
+  if (!slot->paused) return {};
+  slot->paused = false;
+  if (slot->channel && !slot->source) startSource(*slot);
+  log().information("channel %s resumed", name);
+  return {};
+}
+
+Result<void> Hub::restart(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  Slot* slot = find(name);
+  if (!slot) return fail(ErrorCode::kNotFound, "no channel '" + name + "'");
+  if (!journal_) return fail(ErrorCode::kIoError, "the hub is not running");
+  stopChannel(*slot);
+  if (auto ok = startChannel(*slot, true); !ok) {
+    log().error("channel %s did not restart: %s", name, ok.error().text);
+    return ok;
+  }
+  log().information("channel %s restarted", name);
+  return {};
 }
 
 std::vector<std::pair<std::string, std::string>> Hub::faults() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& c : channels_) {
-    if (auto why = c->faultReason(); !why.empty()) out.emplace_back(c->config().name, why);
+  for (const auto& v : channels()) {
+    if (!v.fault.empty()) out.emplace_back(v.name, v.fault);
   }
   return out;
 }

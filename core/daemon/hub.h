@@ -3,13 +3,19 @@
 // resume what the journal holds), then sources; shutdown is the reverse, so nothing is
 // accepted that cannot be kept. A channel whose source or destination plugin fails to start
 // is marked faulted and logged; the other channels run.
+//
+// It is also what the HTTP API controls (http::HubControl): operators pause, resume and
+// restart channels while the hub runs; those calls are serialised by one mutex.
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <vector>
 #include <zmq.hpp>
 
 #include "config/hub_config.h"
+#include "http/hub_control.h"
 #include "journal/journal.h"
 #include "pipeline/channel.h"
 #include "pipeline/source.h"
@@ -17,12 +23,12 @@
 
 namespace pathhub::daemon {
 
-class Hub {
+class Hub : public http::HubControl {
  public:
   // The caller has checked the channels' plugin settings (plugin::checkChannels), as main
   // does before anything starts; a setting refused here would fault its channel.
   Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins);
-  ~Hub();
+  ~Hub() override;
 
   Result<void> start();
   void stop();
@@ -31,13 +37,37 @@ class Hub {
   // Channel name → why it is faulted, for every faulted channel.
   std::vector<std::pair<std::string, std::string>> faults() const;
 
+  // http::HubControl
+  const config::HubConfig& config() const override { return config_; }
+  journal::Journal* journal() override { return journal_.get(); }
+  std::vector<http::ChannelView> channels() const override;
+  bool ready() const override { return ready_; }
+  Result<void> pause(const std::string& channel) override;
+  Result<void> resume(const std::string& channel) override;
+  Result<void> restart(const std::string& channel) override;
+
  private:
+  struct Slot {
+    const config::ChannelConfig* config = nullptr;
+    std::shared_ptr<pipeline::ChannelStats> stats;
+    std::unique_ptr<pipeline::Channel> channel;
+    std::unique_ptr<pipeline::Source> source;  // null when paused or when it failed to start
+    bool paused = false;
+    std::string startError;  // why the channel's stages did not start (restart)
+  };
+  Slot* find(const std::string& name);
+  // Builds and starts the channel's stages; then, when asked, its source unless paused.
+  Result<void> startChannel(Slot& slot, bool withSource);
+  void startSource(Slot& slot);
+  void stopChannel(Slot& slot);
+
   config::HubConfig config_;
   std::shared_ptr<const plugin::PluginRegistry> plugins_;  // outlives every instance below
   std::unique_ptr<journal::Journal> journal_;
   zmq::context_t zmq_;
-  std::vector<std::unique_ptr<pipeline::Channel>> channels_;
-  std::vector<std::unique_ptr<pipeline::Source>> sources_;
+  mutable std::mutex mutex_;  // guards slots_' contents against API calls
+  std::vector<Slot> slots_;
+  std::atomic<bool> ready_{false};
 };
 
 }  // namespace pathhub::daemon

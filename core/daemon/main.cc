@@ -11,13 +11,7 @@
 // default folders (plugin/plugin_registry.h). A plugin that is refused stops the start-up.
 //
 // Logs go to stderr, and to a file when the configuration names one.
-#include <Poco/AutoPtr.h>
-#include <Poco/ConsoleChannel.h>
-#include <Poco/FileChannel.h>
-#include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/PatternFormatter.h>
-#include <Poco/SplitterChannel.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
@@ -31,6 +25,8 @@
 
 #include "config/hub_config.h"
 #include "daemon/hub.h"
+#include "http/api_server.h"
+#include "log/logging.h"
 #include "plugin/plugin_host.h"
 #include "plugin/plugin_registry.h"
 
@@ -46,25 +42,6 @@ using Poco::Util::OptionSet;
 // every batch faulted its pages in again: twice the writer's CPU, a third less throughput.
 // A fixed 2 MiB per arena keeps that memory for reuse and the speed even, for a few MB of RSS.
 void keepFreedMemoryForReuse() { mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024); }
-
-void setUpLogging(const config::LogConfig& log) {
-  Poco::AutoPtr<Poco::PatternFormatter> format(
-      new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p [%s] %t"));
-  Poco::AutoPtr<Poco::SplitterChannel> splitter(new Poco::SplitterChannel);
-  splitter->addChannel(new Poco::ConsoleChannel(std::cerr));
-  if (!log.file.empty()) {
-    Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(log.file));
-    file->setProperty("rotation", "50 M");
-    file->setProperty("archive", "timestamp");
-    splitter->addChannel(file);
-  }
-  Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, splitter));
-  Poco::Logger::root().setChannel(channel);
-  Poco::Logger::root().setLevel(log.level);
-  // Loggers created before this point (none should be) would keep the default channel.
-  Poco::Logger::setChannel("", channel);
-  Poco::Logger::setLevel("", Poco::Logger::parseLevel(log.level));
-}
 
 class PathhubApp : public Poco::Util::ServerApplication {
  protected:
@@ -132,12 +109,22 @@ class PathhubApp : public Poco::Util::ServerApplication {
                 << config->channels.size() << " channel(s))\n";
       return EXIT_OK;
     }
-    setUpLogging(config->log);
-    Poco::Logger& log = Poco::Logger::get("daemon");
+    log::setUpLogging(config->log);
+    Poco::Logger& logger = Poco::Logger::get("daemon");
     daemon::Hub hub(*config, plugins);
     if (auto started = hub.start(); !started) {
-      log.fatal("cannot start: %s", started.error().describe());
+      logger.fatal("cannot start: %s", started.error().describe());
       return EXIT_SOFTWARE;
+    }
+    // The operations API (and /health, /ready) once the hub has started.
+    std::unique_ptr<http::ApiServer> api;
+    if (config->api.enabled) {
+      api = std::make_unique<http::ApiServer>(hub, config->api);
+      if (auto listening = api->start(); !listening) {
+        logger.fatal("cannot start the HTTP API: %s", listening.error().describe());
+        hub.stop();
+        return EXIT_SOFTWARE;
+      }
     }
     // Retention: prune at start-up and then every hour.
     Poco::Util::Timer timer;
@@ -145,14 +132,15 @@ class PathhubApp : public Poco::Util::ServerApplication {
                               0, 3600 * 1000);
     prune_.hub = &hub;
     for (const auto& [channel, why] : hub.faults()) {
-      log.error("channel %s is faulted and does not run: %s", channel, why);
+      logger.error("channel %s is faulted and does not run: %s", channel, why);
     }
-    log.information("pathhub ready");
+    logger.information("pathhub ready");
     waitForTerminationRequest();
-    log.information("pathhub stopping: finishing work in hand");
+    logger.information("pathhub stopping: finishing work in hand");
     timer.cancel(true);
+    if (api) api->stop();  // no API call may outlive the journal
     hub.stop();
-    log.information("pathhub stopped");
+    logger.information("pathhub stopped");
     return EXIT_OK;
   }
 

@@ -69,7 +69,10 @@ void GroupCommitter::loop() {
     lastBatch_ = batch.size();
     std::vector<Result<void>> results(batch.size());
     std::vector<std::function<void()>> after(batch.size());
+    const auto started = std::chrono::steady_clock::now();
     commitBatch(batch, results, after);
+    commitSeconds_.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     {
       std::lock_guard lock(mutex_);
       ++commits_;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "metrics/metrics.h"
 #include "pathhub/error.h"
 
 namespace pathhub::journal {
@@ -40,6 +41,8 @@ class GroupCommitter {
   // Transactions committed so far, and jobs they held (for metrics and tests).
   std::uint64_t commits() const;
   std::uint64_t jobs() const;
+  // How long each transaction took to run and commit (its fsync included).
+  const metrics::Histogram& commitSeconds() const { return commitSeconds_; }
 
  private:
   struct Pending {
@@ -61,6 +64,7 @@ class GroupCommitter {
   bool stopping_ = false;
   std::uint64_t commits_ = 0, jobs_ = 0;
   std::size_t lastBatch_ = 0;  // writer thread only
+  metrics::Histogram commitSeconds_;
   std::thread thread_;
 };
 

@@ -12,6 +12,8 @@
 #include <limits>
 #include <mutex>
 
+#include "journal/journal_reads.h"
+
 namespace pathhub::journal {
 namespace {
 
@@ -44,11 +46,17 @@ constexpr const char* kSchema[] = {
     " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, at INTEGER NOT NULL,"
     " kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
     "CREATE INDEX IF NOT EXISTS events_message ON events(message_id)",
+    // Who viewed, searched or replayed what. Rows are only ever added: the triggers refuse
+    // any change, whoever asks (the API offers no way to ask).
+    "CREATE TABLE IF NOT EXISTS audit ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL,"
+    " role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL DEFAULT '',"
+    " detail TEXT NOT NULL DEFAULT '', peer TEXT NOT NULL DEFAULT '')",
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
 };
-
-std::string fromBlob(const BLOB& b) {
-  return std::string(reinterpret_cast<const char*>(b.rawContent()), b.size());
-}
 
 std::int64_t contentHash(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
@@ -62,17 +70,6 @@ std::int64_t contentHash(const std::string& bytes) {
 void event(Session& s, MessageId id, const std::string& kind, const std::string& detail) {
   s << "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)", bind(id),
       bind(nowMs()), bind(kind), bind(detail), now;
-}
-
-template <typename F>
-auto reading(Poco::Data::SessionPool& pool, F&& f)
-    -> Result<decltype(f(std::declval<Session&>()))> {
-  try {
-    Session s = pool.get();
-    return f(s);
-  } catch (const Poco::Exception& e) {
-    return fail(ErrorCode::kIoError, "journal read failed: " + e.displayText());
-  }
 }
 
 }  // namespace
@@ -103,18 +100,26 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     for (const char* sql : kSchema) writer << sql, now;
     // Journals made by earlier versions gain the columns added since.
     auto addColumn = [&writer](const std::string& table, const std::string& column,
-                               const std::string& fill) {
+                               const std::string& fill, const std::string& type = "INTEGER") {
       int has = 0;
       writer << "SELECT COUNT(*) FROM pragma_table_info('" + table + "') WHERE name = '" + column +
                     "'",
           into(has), now;
       if (has) return;
-      writer << "ALTER TABLE " + table + " ADD COLUMN " + column + " INTEGER", now;
+      writer << "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type, now;
       if (!fill.empty()) writer << "UPDATE " + table + " SET " + column + " = " + fill, now;
     };
     addColumn("messages", "mapped_at", "");
     addColumn("messages", "parent_id", "");
     addColumn("deliveries", "sequence", "message_id");
+    for (const char* key : {"nhs_number", "placer_order", "filler_order"}) {
+      addColumn("messages", key, "", "TEXT NOT NULL DEFAULT ''");
+      // Partial: messages without the key (most ACKs, say) cost the index nothing.
+      writer << std::string("CREATE INDEX IF NOT EXISTS messages_") + key + " ON messages(" + key +
+                    ") WHERE " + key + " != ''",
+          now;
+    }
+    addColumn("deliveries", "response", "", "TEXT NOT NULL DEFAULT ''");
     writer << "CREATE INDEX IF NOT EXISTS deliveries_in_order ON deliveries(channel,"
               " destination, sequence, id) WHERE state = 'pending'",
         now;
@@ -193,6 +198,9 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
         row.receivedAt = nowMs();
         row.hash = hash;
         row.duplicateOf = out.duplicateOf;
+        row.nhsNumber = m.nhsNumber;
+        row.placerOrder = m.placerOrder;
+        row.fillerOrder = m.fillerOrder;
         out.id = w.insertMessage(row, m.bytes);
         // The normal path's history is in the rows themselves; events record the rest.
         if (state != "received") {
@@ -237,6 +245,7 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
             }
           }
           if (!channel) continue;  // recorded already (two workers raced): nothing twice
+          for (const std::string& note : m.notes) w.insertEvent(m.id, "script_log", note);
           for (const Derived& d : m.derived) {
             WriterStatements::MessageRow row;
             row.channel = *channel;
@@ -258,18 +267,22 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
       }));
 }
 
-Result<void> Journal::markFiltered(MessageId id, const std::string& reason) {
-  return markEnded(id, "filtered", reason);
+Result<void> Journal::markFiltered(MessageId id, const std::string& reason,
+                                   const std::vector<std::string>& notes) {
+  return markEnded(id, "filtered", reason, notes);
 }
 
-Result<void> Journal::markFailed(MessageId id, const std::string& reason) {
-  return markEnded(id, "failed", reason);
+Result<void> Journal::markFailed(MessageId id, const std::string& reason,
+                                 const std::vector<std::string>& notes) {
+  return markEnded(id, "failed", reason, notes);
 }
 
-Result<void> Journal::markEnded(MessageId id, const std::string& state, const std::string& reason) {
+Result<void> Journal::markEnded(MessageId id, const std::string& state, const std::string& reason,
+                                const std::vector<std::string>& notes) {
   return writer_->run([&](Session& s) -> std::function<void()> {
     s << "UPDATE messages SET state = ?, error = ? WHERE id = ? AND state = 'received'",
         bind(state), bind(reason), bind(id), now;
+    for (const std::string& note : notes) event(s, id, "script_log", note);
     event(s, id, state, reason);
     return nullptr;
   });
@@ -277,7 +290,7 @@ Result<void> Journal::markEnded(MessageId id, const std::string& state, const st
 
 Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                                     const std::string& error, std::int64_t nextAttemptAtMs) {
-  return submitAttempts({Attempt{deliveryId, outcome, error, nextAttemptAtMs}}).get();
+  return submitAttempts({Attempt{deliveryId, outcome, error, nextAttemptAtMs, {}}}).get();
 }
 
 std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
@@ -285,8 +298,9 @@ std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
   return writer_->submit(withStatements(
       [batch = std::move(batch)](Session&, WriterStatements& w) -> std::function<void()> {
         for (const Attempt& a : batch) {
-          const auto [messageId, destination] = w.updateDelivery(
-              a.deliveryId, kStates[static_cast<int>(a.outcome)], a.nextAttemptAtMs, a.error);
+          const auto [messageId, destination] =
+              w.updateDelivery(a.deliveryId, kStates[static_cast<int>(a.outcome)],
+                               a.nextAttemptAtMs, a.error, a.response);
           if (a.outcome == AttemptOutcome::kDelivered) continue;  // the row says it all
           const char* kind =
               a.outcome == AttemptOutcome::kRetry ? "attempt_failed" : "delivery_failed";
@@ -361,14 +375,14 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
                                                                 const std::string& destination,
                                                                 Cursor after, int limit) {
   return reading(*readers_, [&](Session& s) {
-    std::vector<Poco::Int64> ids, messageIds, sequences, nextAt;
+    std::vector<Poco::Int64> ids, messageIds, sequences, nextAt, receivedAt;
     std::vector<int> attempts;
     std::vector<BLOB> mapped;
     const Poco::Int64 noLimit = std::numeric_limits<Poco::Int64>::max();
     const Poco::Int64 afterSequence = after.sequence;
     const Poco::Int64 afterDelivery = after.deliveryId;
     s << "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
-         " COALESCE(m.mapped, m.bytes)"
+         " m.received_at, COALESCE(m.mapped, m.bytes)"
          " FROM deliveries d JOIN messages m ON m.id = d.message_id"
          " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
          " AND (d.sequence > ? OR (d.sequence = ? AND d.id > ?))"
@@ -377,7 +391,7 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
          " ORDER BY d.sequence, d.id LIMIT ?",
         bind(channel), bind(destination), bind(afterSequence), bind(afterSequence),
         bind(afterDelivery), bind(channel), bind(noLimit), bind(limit), into(ids), into(messageIds),
-        into(sequences), into(attempts), into(nextAt), into(mapped), now;
+        into(sequences), into(attempts), into(nextAt), into(receivedAt), into(mapped), now;
     std::vector<PendingDelivery> out(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       out[i].deliveryId = ids[i];
@@ -385,6 +399,7 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
       out[i].sequence = sequences[i];
       out[i].attempts = attempts[i];
       out[i].nextAttemptAtMs = nextAt[i];
+      out[i].receivedAtMs = receivedAt[i];
       out[i].bytes = fromBlob(mapped[i]);
     }
     return out;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "journal/group_commit.h"
+#include "journal/query_types.h"
 #include "journal/writer_statements.h"
 #include "pathhub/error.h"
 
@@ -44,6 +45,8 @@ struct NewMessage {
   std::string bytes;
   bool rejected = false;  // unparseable or over a limit
   std::string error;      // why it was rejected
+  // Search keys (hl7/search_keys.h), "" when the message has none.
+  std::string nhsNumber, placerOrder, fillerOrder;
 };
 
 struct Appended {
@@ -59,6 +62,7 @@ struct PendingDelivery {
   std::int64_t sequence = 0;  // journal order: the message's id, or its parent's when derived
   int attempts = 0;
   std::int64_t nextAttemptAtMs = 0;  // epoch ms; 0 = now
+  std::int64_t receivedAtMs = 0;     // when the message (or its parent) was received
   std::string bytes;                 // the mapped message
 };
 
@@ -99,20 +103,25 @@ class Journal {
     std::vector<std::string> destinations;
     std::vector<Derived> derived;
     std::optional<std::string> filtered;  // the original goes nowhere, for this reason
+    std::vector<std::string> notes;       // the script's log lines, kept as events
   };
   // Several mappings in one write, returning at once: the future is ready when they are
   // durable (all or none).
   std::future<Result<void>> submitMapped(std::vector<Mapping> batch);
-  Result<void> markFiltered(MessageId id, const std::string& reason);
-  Result<void> markFailed(MessageId id, const std::string& reason);
+  // `notes`: the script's log lines for this message, kept as events.
+  Result<void> markFiltered(MessageId id, const std::string& reason,
+                            const std::vector<std::string>& notes = {});
+  Result<void> markFailed(MessageId id, const std::string& reason,
+                          const std::vector<std::string>& notes = {});
   // Records one delivery attempt and what it led to.
   Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                              const std::string& error, std::int64_t nextAttemptAtMs);
   struct Attempt {
     std::int64_t deliveryId = 0;
     AttemptOutcome outcome = AttemptOutcome::kDelivered;
-    std::string error;
+    std::string error;  // why not delivered
     std::int64_t nextAttemptAtMs = 0;
+    std::string response;  // the receiver's answer when delivered (its ACK), if any
   };
   // Several attempts in one write, returning at once (all or none).
   std::future<Result<void>> submitAttempts(std::vector<Attempt> batch);
@@ -146,6 +155,21 @@ class Journal {
   Result<std::int64_t> countMessages(const std::string& channel, const std::string& state);
   Result<std::int64_t> countDeliveries(const std::string& channel, const std::string& state);
 
+  // --- Operations queries (journal_queries.cc) ---
+  // Messages matching `filter`, newest first, at most `filter.limit`, below `filter.before`.
+  Result<MessagePage> search(const MessageFilter& filter);
+  // One message with its deliveries and every event of its history.
+  Result<MessageDetails> details(MessageId id);
+  // Pending deliveries per destination of a channel.
+  Result<std::vector<std::pair<std::string, std::int64_t>>> backlog(const std::string& channel);
+  // Whether the journal answers a read (readiness).
+  bool readable();
+
+  // --- Audit trail (audit_trail.cc): rows are only ever added ---
+  // Records an entry; returns once it is durable.
+  Result<std::int64_t> audit(const AuditEntry& entry);
+  Result<AuditPage> auditTrail(const AuditFilter& filter);
+
   GroupCommitter& writer() { return *writer_; }
 
  private:
@@ -158,7 +182,8 @@ class Journal {
       std::function<std::function<void()>(Poco::Data::Session&, WriterStatements&)>;
   GroupCommitter::Job withStatements(PreparedBody body);
   // A received message that goes no further: "filtered" or "failed", with the reason.
-  Result<void> markEnded(MessageId id, const std::string& state, const std::string& reason);
+  Result<void> markEnded(MessageId id, const std::string& state, const std::string& reason,
+                         const std::vector<std::string>& notes);
 
   JournalOptions options_;
   std::unique_ptr<Poco::Data::SessionPool> readers_;

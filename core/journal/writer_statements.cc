@@ -84,8 +84,9 @@ WriterStatements::WriterStatements(Poco::Data::Session& session)
                   " AND state NOT IN ('duplicate', 'rejected') ORDER BY id"),
       insertMessage_(db_,
                      "INSERT INTO messages(channel, source, peer, control_id, message_type,"
-                     " received_at, content_hash, bytes, state, error, duplicate_of, parent_id)"
-                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                     " received_at, content_hash, bytes, state, error, duplicate_of, parent_id,"
+                     " nhs_number, placer_order, filler_order)"
+                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
       insertEvent_(db_, "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)"),
       markMapped_(db_,
                   "UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
@@ -93,10 +94,11 @@ WriterStatements::WriterStatements(Poco::Data::Session& session)
       insertDelivery_(db_,
                       "INSERT INTO deliveries(message_id, channel, destination, state,"
                       " updated_at, sequence) VALUES(?, ?, ?, 'pending', ?, ?)"),
-      updateDelivery_(db_,
-                      "UPDATE deliveries SET state = ?, attempts = attempts + 1,"
-                      " next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ?"
-                      " RETURNING message_id, destination") {}
+      updateDelivery_(
+          db_,
+          "UPDATE deliveries SET state = ?, attempts = attempts + 1,"
+          " next_attempt_at = ?, last_error = ?, response = ?, updated_at = ? WHERE id = ?"
+          " RETURNING message_id, destination") {}
 
 std::vector<WriterStatements::Candidate> WriterStatements::candidates(const std::string& channel,
                                                                       const std::string& source,
@@ -127,6 +129,7 @@ std::int64_t WriterStatements::insertMessage(const MessageRow& row, const std::s
   } else {
     insertMessage_.bindNull(12);
   }
+  insertMessage_.bind(13, row.nhsNumber).bind(14, row.placerOrder).bind(15, row.fillerOrder);
   insertMessage_.step();
   const std::int64_t id = insertMessage_.int64(0);
   while (insertMessage_.step()) {
@@ -171,13 +174,15 @@ void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t seque
 std::pair<std::int64_t, std::string> WriterStatements::updateDelivery(std::int64_t deliveryId,
                                                                       const std::string& state,
                                                                       std::int64_t nextAttemptAt,
-                                                                      const std::string& error) {
+                                                                      const std::string& error,
+                                                                      const std::string& response) {
   ResetOnExit done{updateDelivery_};
   updateDelivery_.bind(1, state)
       .bind(2, nextAttemptAt)
       .bind(3, error)
-      .bind(4, nowMs())
-      .bind(5, deliveryId);
+      .bind(4, response)
+      .bind(5, nowMs())
+      .bind(6, deliveryId);
   if (!updateDelivery_.step()) return {0, {}};
   std::pair<std::int64_t, std::string> out{updateDelivery_.int64(0), updateDelivery_.text(1)};
   while (updateDelivery_.step()) {

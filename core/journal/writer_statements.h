@@ -55,6 +55,7 @@ class WriterStatements {
                                     const std::string& controlId, std::int64_t since);
   struct MessageRow {
     std::string channel, source, peer, controlId, messageType, state, error;
+    std::string nhsNumber, placerOrder, fillerOrder;  // search keys ("" when none)
     std::int64_t receivedAt = 0, hash = 0, duplicateOf = 0, parentId = 0;
   };
   std::int64_t insertMessage(const MessageRow& row, const std::string& bytes);
@@ -65,11 +66,13 @@ class WriterStatements {
   // `sequence` orders the delivery in its queue: the message's id, or its parent's.
   void insertDelivery(std::int64_t messageId, std::int64_t sequence, const std::string& channel,
                       const std::string& destination);
-  // Records an attempt; returns the delivery's message id and destination.
+  // Records an attempt with its error, or the receiver's answer when delivered; returns the
+  // delivery's message id and destination.
   std::pair<std::int64_t, std::string> updateDelivery(std::int64_t deliveryId,
                                                       const std::string& state,
                                                       std::int64_t nextAttemptAt,
-                                                      const std::string& error);
+                                                      const std::string& error,
+                                                      const std::string& response);
 
  private:
   sqlite3* db_;

@@ -20,7 +20,8 @@ struct Decision {
   bool filtered = false, rejected = false;
   std::string reason;
   Poco::Logger* log = nullptr;
-  std::string where;  // "channel demo message 42", for log lines
+  std::string where;               // "channel demo message 42", for log lines
+  std::vector<std::string> notes;  // the lines logged, kept with the message in the journal
 };
 
 struct ContextBox {
@@ -74,7 +75,8 @@ int ctxEmit(lua_State* L) {
 int ctxLog(lua_State* L) {
   Decision& d = decision(L);
   const std::string level(argString(L, 2));
-  const std::string text = d.where + ": " + std::string(argString(L, 3));
+  const std::string line(argString(L, 3));
+  const std::string text = d.where + ": " + line;
   if (level == "error") {
     d.log->error(text);
   } else if (level == "warning") {
@@ -86,6 +88,9 @@ int ctxLog(lua_State* L) {
   } else {
     throw ScriptError("ctx:log: level '" + level + "' is not error, warning, info or debug");
   }
+  // Bounded, so a script logging in a loop cannot grow the journal without limit.
+  constexpr std::size_t kMaxNotes = 100;
+  if (d.notes.size() < kMaxNotes) d.notes.push_back(level + ": " + line.substr(0, 2000));
   return 0;
 }
 
@@ -243,24 +248,24 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
   invalidateMessage(L, -2);
   static_cast<ContextBox*>(lua_touserdata(L, -1))->decision = nullptr;
   lua_pop(L, 2);
+  MapResult out;
+  out.notes = std::move(decision.notes);
   if (!called) {
-    return {MapResult::Kind::kFailed,
-            {},
-            {},
-            "script " + called.error().text + " (" + decision.where + ")"};
+    out.kind = MapResult::Kind::kFailed;
+    out.reason = "script " + called.error().text + " (" + decision.where + ")";
+  } else if (decision.rejected) {
+    out.kind = MapResult::Kind::kFailed;
+    out.reason = "rejected by " + scriptName_ + ": " + decision.reason;
+  } else if (decision.filtered) {
+    out.kind = MapResult::Kind::kFiltered;
+    out.reason = std::move(decision.reason);
+    out.derived = std::move(decision.derived);
+  } else {
+    out.bytes = message->encode();
+    out.routes = std::move(decision.routes);
+    out.derived = std::move(decision.derived);
   }
-  if (decision.rejected) {
-    return {
-        MapResult::Kind::kFailed, {}, {}, "rejected by " + scriptName_ + ": " + decision.reason};
-  }
-  if (decision.filtered) {
-    return {MapResult::Kind::kFiltered, {}, {}, decision.reason, std::move(decision.derived)};
-  }
-  return {MapResult::Kind::kMapped,
-          message->encode(),
-          std::move(decision.routes),
-          {},
-          std::move(decision.derived)};
+  return out;
 }
 
 }  // namespace pathhub::lua

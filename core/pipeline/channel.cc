@@ -36,13 +36,15 @@ bool waitForNews(zmq::socket_t& input, zmq::socket_t& control, std::chrono::mill
 }  // namespace
 
 Channel::Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
-                 MapperFactory mappers, DestinationFactory destinations)
+                 MapperFactory mappers, DestinationFactory destinations,
+                 std::shared_ptr<ChannelStats> stats)
     : config_(std::move(config)),
       journal_(journal),
       zmq_(zmq),
       mappers_(std::move(mappers)),
       destinations_(std::move(destinations)),
-      log_(Poco::Logger::get("pipeline." + config_.name)) {}
+      log_(Poco::Logger::get("pipeline." + config_.name)),
+      stats_(stats ? std::move(stats) : std::make_shared<ChannelStats>(config_)) {}
 
 Channel::~Channel() { stop(); }
 
@@ -139,7 +141,15 @@ void Channel::stop() {
 
 Result<journal::Appended> Channel::accept(const journal::NewMessage& message) {
   auto appended = announceAfterCommit(message);
-  if (appended && !appended->duplicate && !message.rejected) {
+  if (!appended) return appended;
+  if (message.rejected) {
+    stats_->rejected.add();
+    stats_->lastError.set("rejected input: " + message.error);
+  } else if (appended->duplicate) {
+    stats_->duplicates.add();
+  } else {
+    stats_->received.add();
+    stats_->receivedRate.add();
     std::lock_guard lock(backlogMutex_);
     ++admittedSinceCount_;
   }
@@ -225,11 +235,15 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     received = &fromJournal;
   }
   MapResult result;
+  const auto started = std::chrono::steady_clock::now();
   try {
     result = mapper.map(*received, MapContext{config_.name, id});
   } catch (const std::exception& e) {
     result = {MapResult::Kind::kFailed, {}, {}, std::string("mapping threw: ") + e.what()};
   }
+  stats_->mappingSeconds.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  const std::vector<std::string> notes = std::move(result.notes);
   // Routes of the message and of any it made; a route to a destination the channel lacks
   // fails the message (and drops what it made).
   auto routesFor = [this](const std::string& bytes, const std::vector<std::string>& chosen,
@@ -281,14 +295,19 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     }
     news.destinations.insert(news.destinations.end(), record.destinations.begin(),
                              record.destinations.end());
+    record.notes = notes;
+    (result.kind == MapResult::Kind::kFiltered ? stats_->filtered : stats_->mapped).add();
     return Mapped{std::move(record), std::move(news)};
   }
   Result<void> recorded;
   if (result.kind == MapResult::Kind::kFiltered) {
-    recorded = journal_.markFiltered(id, result.reason);
+    stats_->filtered.add();
+    recorded = journal_.markFiltered(id, result.reason, notes);
   } else {
     log_.warning("channel %s: message %?d failed mapping: %s", config_.name, id, result.reason);
-    recorded = journal_.markFailed(id, result.reason);
+    stats_->mappingFailed.add();
+    stats_->lastError.set("message " + std::to_string(id) + ": " + result.reason);
+    recorded = journal_.markFailed(id, result.reason, notes);
   }
   if (!recorded) {
     log_.error("channel %s: cannot record the outcome of message %?d: %s", config_.name, id,
@@ -382,6 +401,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
   constexpr int kBatch = 128;
   constexpr std::size_t kRecordBatch = 16;
   const config::DestinationConfig& dest = config_.destinations[index];
+  DestinationStats& counted = stats_->destinations[index];
   pthread_setname_np(pthread_self(), ("out:" + dest.name).substr(0, 15).c_str());
   // A faulted destination delivers nothing more; its worker only waits to be stopped.
   auto idleUntilStopped = [&] {
@@ -457,11 +477,14 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
         break;
       }
       DeliveryResult result;
+      const auto started = std::chrono::steady_clock::now();
       try {
         result = destination->deliver(d.bytes, d.messageId);
       } catch (const std::exception& e) {
         result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
       }
+      counted.deliverySeconds.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       if (result.kind == DeliveryResult::Kind::kFault) {
         // The destination itself failed: no attempt is counted, the delivery stays pending.
         flush();
@@ -471,7 +494,13 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
         break;
       }
       if (result.kind == DeliveryResult::Kind::kDelivered) {
-        delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0});
+        counted.delivered.add();
+        counted.deliveredRate.add();
+        counted.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) /
+                                        1000.0);
+        // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
+        delivered.push_back(
+            {d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0, std::move(result.reason)});
         cursor = {d.sequence, d.deliveryId};
         // Small record batches bound what a crash makes us deliver again.
         if (delivered.size() >= kRecordBatch) flush();
@@ -486,6 +515,8 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket
           skip ? 0 : journal::nowMs() + backoffDelay(dest.retry, attempts).count();
       log_.warning("channel %s destination %s: message %?d attempt %d failed: %s", config_.name,
                    dest.name, d.messageId, attempts, result.reason);
+      (exhausted ? counted.failed : counted.attemptsFailed).add();
+      counted.lastError.set("message " + std::to_string(d.messageId) + ": " + result.reason);
       auto recorded = journal_.recordAttempt(
           d.deliveryId, skip ? journal::AttemptOutcome::kFailed : journal::AttemptOutcome::kRetry,
           result.reason, nextAt);

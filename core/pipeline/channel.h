@@ -27,6 +27,7 @@
 
 #include "config/hub_config.h"
 #include "journal/journal.h"
+#include "pipeline/channel_stats.h"
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
@@ -43,8 +44,10 @@ using DestinationFactory = std::function<Result<std::unique_ptr<Destination>>(
 
 class Channel {
  public:
+  // `stats`: where the channel counts what it does; a fresh set when none is given.
   Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
-          MapperFactory mappers, DestinationFactory destinations);
+          MapperFactory mappers, DestinationFactory destinations,
+          std::shared_ptr<ChannelStats> stats = nullptr);
   ~Channel();
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
@@ -63,6 +66,9 @@ class Channel {
   bool overBacklog();
 
   const config::ChannelConfig& config() const { return config_; }
+  ChannelStats& stats() { return *stats_; }
+  // Whether every stage is running (start() succeeded and stop() has not been called).
+  bool running() const { return running_; }
 
   // A part of the channel (its source, a destination) cannot go on: the channel is marked
   // faulted with the reason (the first one is kept) and the part stops; other parts and other
@@ -95,6 +101,7 @@ class Channel {
   MapperFactory mappers_;
   DestinationFactory destinations_;
   Poco::Logger& log_;
+  std::shared_ptr<ChannelStats> stats_;
 
   zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop

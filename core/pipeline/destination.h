@@ -14,7 +14,9 @@ struct DeliveryResult {
   // kFault: the destination itself failed (not the peer): its channel is marked faulted.
   enum class Kind { kDelivered, kRetryLater, kRejected, kFault };
   Kind kind = Kind::kDelivered;
-  std::string reason;  // why not delivered; recorded as the attempt's error
+  // Why not delivered, recorded as the attempt's error; when delivered, the receiver's answer
+  // (its ACK, say), if any, kept with the delivery for operators.
+  std::string reason;
 };
 
 class Destination {

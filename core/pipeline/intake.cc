@@ -8,6 +8,7 @@
 #include "hl7/ack.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
+#include "hl7/search_keys.h"
 
 namespace pathhub::pipeline {
 namespace {
@@ -18,6 +19,16 @@ hl7::AckOptions textOnly(std::string text) {
   hl7::AckOptions o;
   o.text = std::move(text);
   return o;
+}
+
+// What the journal keeps to find a parsed message again: control id, type, search keys.
+void identify(journal::NewMessage& record, const hl7::Message& message) {
+  record.controlId = message.controlId();
+  record.messageType = message.messageType() + "^" + message.triggerEvent();
+  auto keys = hl7::searchKeys(message);
+  record.nhsNumber = std::move(keys.nhsNumber);
+  record.placerOrder = std::move(keys.placerOrder);
+  record.fillerOrder = std::move(keys.fillerOrder);
 }
 
 Poco::Logger& logFor(const Channel& channel) {
@@ -91,8 +102,7 @@ Submission Intake::submit(std::string_view bytes, const std::string& origin) {
     return {Status::kBusy, 0, hl7::buildAck(*message, hl7::AckCode::kError, textOnly(why)), why};
   }
   if (!waitForRoom()) return {Status::kStopping, 0, {}, "the hub is stopping"};
-  record.controlId = message->controlId();
-  record.messageType = message->messageType() + "^" + message->triggerEvent();
+  identify(record, *message);
   auto appended = channel_.accept(record);
   if (!appended) {
     logFor(channel_).error("channel %s: message %s not stored: %s", config.name, record.controlId,
@@ -133,8 +143,7 @@ Submission Intake::submitFile(std::string_view bytes, const std::string& origin)
                               fail(ErrorCode::kMessageTooLarge, "message exceeds the size limit"))
                         : hl7::Message::parse(m.bytes);
       if (parsed) {
-        m.controlId = parsed->controlId();
-        m.messageType = parsed->messageType() + "^" + parsed->triggerEvent();
+        identify(m, *parsed);
       } else {
         m.rejected = true;
         m.error = parsed.error().describe();

@@ -28,6 +28,7 @@ struct MapResult {
   std::vector<std::string> routes;           // destinations; empty means the channel's routes
   std::string reason;                        // why filtered or failed
   std::vector<DerivedMessage> derived = {};  // kept when mapped or filtered, dropped on failure
+  std::vector<std::string> notes = {};       // lines the script logged, kept in the journal
 };
 
 // One Mapper per mapper worker thread: implementations need not be thread-safe.

@@ -230,7 +230,7 @@ class PluginDestination : public pipeline::Destination {
     using Kind = pipeline::DeliveryResult::Kind;
     switch (status) {
       case PHUB_DELIVERED:
-        return {Kind::kDelivered, {}};
+        return {Kind::kDelivered, reason};
       case PHUB_RETRY_LATER:
         return {Kind::kRetryLater, reason};
       case PHUB_REJECTED:

@@ -88,3 +88,22 @@ Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& s) {
 }
 
 }  // namespace pathhub::tls
+
+#include <Poco/Net/SecureServerSocket.h>
+
+namespace pathhub::tls {
+
+Result<Poco::Net::ServerSocket> listeningSocket(const Poco::Net::SocketAddress& address,
+                                                int backlog, const TlsSettings* settings) {
+  try {
+    if (!settings) return Poco::Net::ServerSocket(address, backlog);
+    auto context = serverContext(*settings);
+    if (!context) return tl::unexpected(context.error());
+    return Poco::Net::ServerSocket(Poco::Net::SecureServerSocket(address, backlog, *context));
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError,
+                "cannot listen on " + address.toString() + ": " + e.displayText());
+  }
+}
+
+}  // namespace pathhub::tls

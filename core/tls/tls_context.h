@@ -27,3 +27,15 @@ Result<Poco::Net::Context::Ptr> serverContext(const TlsSettings& settings);
 Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& settings);
 
 }  // namespace pathhub::tls
+
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+namespace pathhub::tls {
+
+// A listening socket on `address`: plain, or TLS with `settings` when given. The error names
+// the address (in use, not permitted) or the unreadable certificate file.
+Result<Poco::Net::ServerSocket> listeningSocket(const Poco::Net::SocketAddress& address,
+                                                int backlog, const TlsSettings* settings);
+
+}  // namespace pathhub::tls

@@ -74,7 +74,7 @@ sdk::Delivery FileDestination::deliver(std::string_view bytes, std::int64_t mess
     ::close(dir);
   }
   host_.count("files_written");
-  return sdk::Delivery::delivered();
+  return sdk::Delivery::delivered("written to " + final.string());
 }
 
 }  // namespace pathhub::transport_file

@@ -62,7 +62,10 @@ sdk::Delivery HttpDestination::deliver(std::string_view bytes, std::int64_t mess
     std::string body;
     Poco::StreamCopier::copyToString(in, body);
     const int status = static_cast<int>(response.getStatus());
-    if (status >= 200 && status < 300) return sdk::Delivery::delivered();
+    if (status >= 200 && status < 300) {
+      return sdk::Delivery::delivered(std::to_string(status) + " " + response.getReason() +
+                                      (body.empty() ? "" : ": " + body.substr(0, kReasonBytes)));
+    }
     const std::string why = std::to_string(status) + " " + response.getReason() +
                             (body.empty() ? "" : ": " + body.substr(0, kReasonBytes));
     if (status >= 400 && status < 500 && status != 408 && status != 429) {

@@ -140,22 +140,13 @@ void HttpSource::start() {
   auto listen = mllp::parseEndpoint(host_.text("listen"), true);
   if (!listen) throw std::invalid_argument("listen: " + listen.error().text);
   const int connections = static_cast<int>(host_.integer("maxConnections", 16));
-  Poco::Net::ServerSocket socket;
   const bool https = host_.boolean("tls");
-  try {
-    const Poco::Net::SocketAddress address(listen->host, listen->port);
-    if (https) {
-      auto context =
-          tls::serverContext({host_.text("certificate"), host_.text("privateKey"),
-                              host_.text("caFile"), host_.boolean("requireClientCertificate")});
-      if (!context) throw std::invalid_argument(context.error().text);
-      socket = Poco::Net::SecureServerSocket(address, connections * 4, *context);
-    } else {
-      socket = Poco::Net::ServerSocket(address, connections * 4);
-    }
-  } catch (const Poco::Exception& e) {
-    throw std::runtime_error("cannot listen on " + host_.text("listen") + ": " + e.displayText());
-  }
+  const tls::TlsSettings settings{host_.text("certificate"), host_.text("privateKey"),
+                                  host_.text("caFile"), host_.boolean("requireClientCertificate")};
+  auto listening = tls::listeningSocket(Poco::Net::SocketAddress(listen->host, listen->port),
+                                        connections * 4, https ? &settings : nullptr);
+  if (!listening) throw std::runtime_error(listening.error().text);
+  Poco::Net::ServerSocket socket = *listening;
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(connections);
   params->setMaxQueued(connections * 4);

@@ -42,7 +42,7 @@ sdk::Delivery MllpDestination::deliver(std::string_view bytes, std::int64_t) {
     return sdk::Delivery::retryLater("unreadable reply: " + ack.error().describe());
   }
   const std::string code = *ack->get("MSA-1");
-  if (code == "AA" || code == "CA") return sdk::Delivery::delivered();
+  if (code == "AA" || code == "CA") return sdk::Delivery::delivered(*reply);
   std::string text = *ack->get("MSA-3");
   if (text.empty()) text = *ack->get("ERR-8");
   return sdk::Delivery::retryLater((code.empty() ? std::string("reply without MSA-1") : code) +

@@ -237,7 +237,7 @@ TEST(Hub, OneChannelsOutageDoesNotHoldUpAnother) {
   const std::uint16_t deadPort = testing::freePort();  // nothing will listen here
   std::ofstream(hub.configPath)
       << "<pathhub><journal path=\"" << (hub.dir / "j.db").string() << "\"/>"
-      << "<log level=\"error\"/>"
+      << "<log level=\"error\"/><api listen=\"127.0.0.1:0\"/>"
       << "<channel name=\"stuck\"><source listen=\"127.0.0.1:" << stuckPort << "\"/>"
       << "<destination name=\"down\" type=\"mllp\" endpoint=\"127.0.0.1:" << deadPort
       << "\" connectTimeoutMs=\"200\"/><backlog limit=\"5\" whenFull=\"pause\"/>"

@@ -48,6 +48,7 @@ HubFixture::HubFixture() {
   configPath = dir / "pathhub.xml";
   sourcePort = freePort();
   sinkPort = freePort();
+  apiPort = freePort();
 }
 
 HubFixture::~HubFixture() {
@@ -66,6 +67,7 @@ void HubFixture::writeConfig() {
   out << "<pathhub>\n"
       << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
       << "  <log level=\"warning\"/>\n"
+      << "  <api listen=\"127.0.0.1:" << apiPort << "\">" << apiTokens << "</api>\n"
       << "  " << hubExtras << "\n"
       << "  <channel name=\"lab\">\n"
       << "    " << source << "\n"

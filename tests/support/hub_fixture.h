@@ -34,6 +34,7 @@ class HubFixture {
   std::string sourceElement;  // replaces the MLLP <source> when set (e.g. a file source)
   std::string hubExtras;      // elements at the top of <pathhub>, e.g. <pipeline .../>
   std::string backlog;
+  std::string apiTokens;  // <token .../> elements inside the fixture's <api>
 
   void writeConfig();
   void startHub();  // waits until the MLLP source accepts connections
@@ -50,6 +51,7 @@ class HubFixture {
   std::filesystem::path configPath;
   std::uint16_t sourcePort = 0;
   std::uint16_t sinkPort = 0;
+  std::uint16_t apiPort = 0;  // the hub's HTTP API, on 127.0.0.1
 
  private:
   std::unique_ptr<ChildProcess> hub_;

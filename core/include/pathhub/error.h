@@ -25,6 +25,7 @@ enum class ErrorCode : int {
   kIoError = 6,           // socket or file failure
   kTimeout = 7,           // a peer did not answer in time
   kUsage = 8,             // a program was called with bad arguments
+  kNotFound = 9,          // what was asked for (a message, a channel) does not exist
 };
 
 // The short snake_case name of a code, e.g. "malformed_message"; stable across releases.

@@ -176,7 +176,9 @@ typedef struct phub_destination_kind {
   size_t key_count;
   void* (*create)(const phub_context* context, char* error, size_t error_size);
   int (*start)(void* self, char* error, size_t error_size); /* 0: started */
-  /* Delivers one mapped message. Called from one thread per instance, in journal order. */
+  /* Delivers one mapped message. Called from one thread per instance, in journal order.
+   * `reason` takes why it was not delivered; on PHUB_DELIVERED it may take the receiver's
+   * answer (an ACK, an HTTP status line), which the hub keeps with the delivery. */
   phub_delivery_status (*deliver)(void* self, const char* bytes, size_t size, int64_t message_id,
                                   char* reason, size_t reason_size);
   int (*stop)(void* self, char* error, size_t error_size); /* as for sources */

@@ -97,7 +97,8 @@ class Source {
 struct Delivery {
   phub_delivery_status status = PHUB_DELIVERED;
   std::string reason;
-  static Delivery delivered() { return {}; }
+  // `answer`: what the receiver said (its ACK, say), kept with the delivery; may be empty.
+  static Delivery delivered(std::string answer = {}) { return {PHUB_DELIVERED, std::move(answer)}; }
   static Delivery retryLater(std::string why) { return {PHUB_RETRY_LATER, std::move(why)}; }
   static Delivery rejected(std::string why) { return {PHUB_REJECTED, std::move(why)}; }
 };

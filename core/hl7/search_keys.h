@@ -1,0 +1,25 @@
+// The identifiers an operator searches messages by, read from a parsed message when it is
+// received and kept beside it in the journal: the patient's NHS number and the placer and
+// filler order numbers. They are standard HL7 v2 fields, so no vendor knowledge is needed:
+//
+//   patient: the PID-3 repetition whose identifier type (CX.5) is "NH" or whose assigning
+//            authority (CX.4) is "NHS"; failing that PID-2.1 (v2.3 external id) when its type
+//            is NH; else "" — a local MRN is not an NHS number and is not guessed as one.
+//   placer:  ORC-2.1, else the first OBR-2.1.   filler: ORC-3.1, else the first OBR-3.1.
+#pragma once
+
+#include <string>
+
+#include "hl7/message.h"
+
+namespace pathhub::hl7 {
+
+struct SearchKeys {
+  std::string nhsNumber;
+  std::string placerOrder;
+  std::string fillerOrder;
+};
+
+SearchKeys searchKeys(const Message& message);
+
+}  // namespace pathhub::hl7

@@ -1,0 +1,73 @@
+// Bearer tokens and roles (see api_auth.h).
+#include "http/api_auth.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+namespace pathhub::http {
+
+std::string_view roleName(Role role) {
+  switch (role) {
+    case Role::kViewer:
+      return "viewer";
+    case Role::kClinical:
+      return "clinical";
+    case Role::kOperator:
+      return "operator";
+    case Role::kAdmin:
+      return "admin";
+  }
+  return "viewer";
+}
+
+std::optional<Role> parseRole(std::string_view name) {
+  for (Role r : {Role::kViewer, Role::kClinical, Role::kOperator, Role::kAdmin}) {
+    if (roleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+std::string sha256Hex(std::string_view text) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(text.data(), static_cast<unsigned>(text.size()));
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+TokenBook::TokenBook(const std::vector<config::ApiToken>& tokens) {
+  for (const auto& t : tokens) {
+    entries_.push_back({t.sha256, Caller{t.name, parseRole(t.role).value_or(Role::kViewer)}});
+  }
+}
+
+std::optional<Caller> TokenBook::find(std::string_view token) const {
+  if (token.empty()) return std::nullopt;
+  const std::string hash = sha256Hex(token);
+  std::optional<Caller> found;
+  for (const auto& e : entries_) {
+    // Every byte of every entry is compared, so the time taken says nothing of how close a
+    // guess came.
+    unsigned char diff = e.sha256.size() == hash.size() ? 0 : 1;
+    for (std::size_t i = 0; i < hash.size() && i < e.sha256.size(); ++i) {
+      diff |= static_cast<unsigned char>(e.sha256[i] ^ hash[i]);
+    }
+    if (diff == 0 && !found) found = e.caller;
+  }
+  return found;
+}
+
+std::string_view TokenBook::bearer(std::string_view authorization) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size()) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
+        std::tolower(static_cast<unsigned char>(kScheme[i]))) {
+      return {};
+    }
+  }
+  std::string_view token = authorization.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return token;
+}
+
+}  // namespace pathhub::http

@@ -1,0 +1,47 @@
+// Who may call the HTTP API: bearer tokens, configured only as their SHA-256, each with a
+// role. Roles are ordered, each including the ones before it:
+//   viewer    status, channel states and counts, metrics — no patient data;
+//   clinical  also message contents and search (every view audited);
+//   operator  also replay, pause, resume and restart channels;
+//   admin     also the audit trail.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/hub_config.h"
+
+namespace pathhub::http {
+
+enum class Role { kViewer = 0, kClinical = 1, kOperator = 2, kAdmin = 3 };
+
+std::string_view roleName(Role role);
+std::optional<Role> parseRole(std::string_view name);
+
+struct Caller {
+  std::string name;
+  Role role = Role::kViewer;
+};
+
+// Lower-case hex SHA-256 of `text` (how tokens are configured).
+std::string sha256Hex(std::string_view text);
+
+class TokenBook {
+ public:
+  explicit TokenBook(const std::vector<config::ApiToken>& tokens);
+  // The caller holding `token`, if it is configured. Compares in constant time per entry.
+  std::optional<Caller> find(std::string_view token) const;
+  // The token from an "Authorization: Bearer …" header value; "" when there is none.
+  static std::string_view bearer(std::string_view authorization);
+
+ private:
+  struct Entry {
+    std::string sha256;
+    Caller caller;
+  };
+  std::vector<Entry> entries_;
+};
+
+}  // namespace pathhub::http

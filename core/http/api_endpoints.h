@@ -1,0 +1,34 @@
+// The endpoint groups of the HTTP API, each adding its routes to the router. Every endpoint is
+// documented in core/http/README.md. ApiContext is what they share: the hub and the audit
+// trail, written before any audited answer leaves (no audit row, no answer: 503).
+#pragma once
+
+#include <string>
+
+#include "http/api_router.h"
+#include "http/hub_control.h"
+
+namespace pathhub::http {
+
+class ApiContext {
+ public:
+  explicit ApiContext(HubControl& hub) : hub_(hub) {}
+  HubControl& hub() { return hub_; }
+  // The journal, or ApiError 503 while the hub is not running.
+  journal::Journal& journal();
+  // Records who did `action` to `target`; throws ApiError 503 when it cannot be recorded.
+  void audit(const ApiRequest& request, const std::string& action, const std::string& target,
+             const std::string& detail = {});
+  // The channel's view, or ApiError 404.
+  ChannelView channel(const std::string& name);
+
+ private:
+  HubControl& hub_;
+};
+
+void addStatusEndpoints(Router& router, ApiContext& context);   // health, ready, status, channels
+void addMessageEndpoints(Router& router, ApiContext& context);  // search, show, replay
+void addAuditEndpoints(Router& router, ApiContext& context);    // the audit trail
+void addMetricsEndpoint(Router& router, ApiContext& context);   // Prometheus /metrics
+
+}  // namespace pathhub::http

@@ -1,0 +1,179 @@
+// The API server: authentication, dispatch, and turning every failure into a JSON answer
+// (see api_server.h).
+#include "http/api_server.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+
+#include "mllp/mllp_client.h"
+#include "tls/tls_context.h"
+
+namespace pathhub::http {
+namespace {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr std::streamsize kMaxBody = 1024 * 1024;
+
+Poco::Logger& log() { return Poco::Logger::get("http"); }
+
+Reply errorReply(const ApiError& e) {
+  Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  error->set("code", e.code());
+  error->set("message", std::string(e.what()));
+  if (!e.parameter().empty()) error->set("parameter", e.parameter());
+  Poco::JSON::Object body;
+  body.set("error", error);
+  return Reply::json(body, e.status());
+}
+
+std::string readBody(HTTPServerRequest& request) {
+  if (request.getContentLength() > kMaxBody) {
+    throw ApiError(413, "body_too_large", "the body exceeds 1 MiB");
+  }
+  std::string body;
+  char buffer[8192];
+  std::istream& in = request.stream();
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (static_cast<std::streamsize>(body.size()) > kMaxBody) {
+      throw ApiError(413, "body_too_large", "the body exceeds 1 MiB");
+    }
+  }
+  return body;
+}
+
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  ApiHandler(const Router& router, const TokenBook& tokens, ApiContext& context)
+      : router_(router), tokens_(tokens), context_(context) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    Reply reply;
+    try {
+      reply = dispatch(request, response);
+    } catch (const ApiError& e) {
+      reply = errorReply(e);
+    } catch (const std::exception& e) {
+      log().error("%s %s failed: %s", request.getMethod(), request.getURI(), std::string(e.what()));
+      reply = errorReply(ApiError(500, "internal_error", e.what()));
+    }
+    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    response.setContentType(reply.contentType);
+    // Answers may hold patient data: never cached, never sniffed into something else.
+    response.set("Cache-Control", "no-store");
+    response.set("X-Content-Type-Options", "nosniff");
+    response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+    response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
+  }
+
+ private:
+  Reply dispatch(HTTPServerRequest& request, HTTPServerResponse& response) {
+    ApiRequest r;
+    r.method = request.getMethod();
+    Poco::URI uri;
+    try {
+      uri = Poco::URI(request.getURI());
+      r.path = uri.getPath();
+      for (auto& [k, v] : uri.getQueryParameters()) r.query.emplace(k, v);
+    } catch (const Poco::Exception& e) {
+      throw ApiError(400, "bad_request", "the request URI is not valid: " + e.displayText());
+    }
+    r.queryString = uri.getRawQuery();
+    r.peer = request.clientAddress().toString();
+    const Route& route = router_.match(r.method, r.path, r.pathParams);
+    if (route.least) {
+      auto caller = tokens_.find(TokenBook::bearer(request.get("Authorization", "")));
+      if (!caller) {
+        response.set("WWW-Authenticate", "Bearer realm=\"pathhub\"");
+        log().warning("%s %s from %s: no valid bearer token", r.method, r.path, r.peer);
+        throw ApiError(401, "unauthorized", "a valid bearer token is needed");
+      }
+      r.caller = *caller;
+      if (r.caller.role < *route.least) {
+        const std::string need(roleName(*route.least));
+        try {
+          context_.audit(r, "denied", r.method + " " + r.path, "needs role " + need);
+        } catch (const ApiError&) {
+          // Refused either way; the failed audit write is already logged.
+        }
+        throw ApiError(403, "forbidden",
+                       "role " + std::string(roleName(r.caller.role)) + " may not " + r.method +
+                           " " + r.path + " (needs " + need + ")");
+      }
+    }
+    r.body = readBody(request);
+    return route.handle(r);
+  }
+
+  const Router& router_;
+  const TokenBook& tokens_;
+  ApiContext& context_;
+};
+
+class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  Factory(const Router& router, const TokenBook& tokens, ApiContext& context)
+      : router_(router), tokens_(tokens), context_(context) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
+    return new ApiHandler(router_, tokens_, context_);
+  }
+
+ private:
+  const Router& router_;
+  const TokenBook& tokens_;
+  ApiContext& context_;
+};
+
+}  // namespace
+
+ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
+    : config_(config), context_(hub), tokens_(config.tokens) {
+  addStatusEndpoints(router_, context_);
+  addMessageEndpoints(router_, context_);
+  addAuditEndpoints(router_, context_);
+  addMetricsEndpoint(router_, context_);
+}
+
+ApiServer::~ApiServer() { stop(); }
+
+Result<void> ApiServer::start() {
+  auto listen = mllp::parseEndpoint(config_.listen, true);
+  if (!listen) return fail(ErrorCode::kInvalidValue, "api listen: " + listen.error().text);
+  const tls::TlsSettings settings{config_.certificate, config_.privateKey, config_.caFile,
+                                  config_.requireClientCertificate};
+  constexpr int kThreads = 8;
+  auto socket = tls::listeningSocket(Poco::Net::SocketAddress(listen->host, listen->port),
+                                     kThreads * 8, config_.tls ? &settings : nullptr);
+  if (!socket) return tl::unexpected(socket.error());
+  port_ = socket->address().port();
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(kThreads);
+  params->setMaxQueued(kThreads * 8);
+  params->setTimeout(Poco::Timespan(30, 0));
+  threads_ = std::make_unique<Poco::ThreadPool>(1, kThreads);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, tokens_, context_),
+                                                    *threads_, *socket, params);
+  server_->start();
+  log().information("HTTP%s API listening on %s:%hu", std::string(config_.tls ? "S" : ""),
+                    listen->host, port_);
+  return {};
+}
+
+void ApiServer::stop() {
+  if (!server_) return;
+  server_->stopAll(true);
+  server_.reset();
+  threads_->joinAll();
+}
+
+std::uint16_t ApiServer::port() const { return port_; }
+
+}  // namespace pathhub::http

@@ -1,0 +1,37 @@
+// The hub's HTTP API server (Poco HTTPServer; HTTPS, optionally with client certificates,
+// through core/tls): bearer-token authentication, role checks, JSON errors, and the endpoint
+// groups of api_endpoints.h. Runs on its own small thread pool, beside the pipeline.
+#pragma once
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <memory>
+
+#include "config/hub_config.h"
+#include "http/api_endpoints.h"
+#include "http/hub_control.h"
+
+namespace pathhub::http {
+
+class ApiServer {
+ public:
+  ApiServer(HubControl& hub, const config::ApiConfig& config);
+  ~ApiServer();
+
+  // Listens on config.listen; the error names the address or the certificate file.
+  Result<void> start();
+  void stop();
+  std::uint16_t port() const;  // the bound port (useful when configured as 0)
+
+ private:
+  config::ApiConfig config_;
+  ApiContext context_;
+  TokenBook tokens_;
+  Router router_;
+  std::unique_ptr<Poco::ThreadPool> threads_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace pathhub::http

@@ -1,0 +1,271 @@
+// Message search, a message's full record, and replay (see core/http/README.md). Every search
+// and every view is audited before its answer is sent; so is every replay.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+
+#include "hl7/message.h"
+#include "hl7/message_json.h"
+#include "http/api_endpoints.h"
+
+namespace pathhub::http {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+const std::vector<std::string> kFilterParameters = {
+    "channel",     "state",     "from",   "to",     "controlId",
+    "messageType", "nhsNumber", "placer", "filler", "text"};
+
+const std::vector<std::string> kStates = {"received", "mapped",   "filtered",
+                                          "failed",   "rejected", "duplicate"};
+
+journal::MessageFilter filterFrom(const ApiRequest& r) {
+  journal::MessageFilter f;
+  f.channel = r.text("channel");
+  f.state = r.text("state");
+  if (!f.state.empty() && std::find(kStates.begin(), kStates.end(), f.state) == kStates.end()) {
+    throw ApiError::badParameter("state", "'" + f.state +
+                                              "' is not one of received, mapped, filtered, "
+                                              "failed, rejected, duplicate");
+  }
+  f.fromMs = r.instantMs("from");
+  f.toMs = r.instantMs("to");
+  if (f.fromMs && f.toMs && f.toMs <= f.fromMs) {
+    throw ApiError::badParameter("to", "is not after 'from'");
+  }
+  f.controlId = r.text("controlId");
+  f.messageType = r.text("messageType");
+  f.nhsNumber = r.text("nhsNumber");
+  f.placerOrder = r.text("placer");
+  f.fillerOrder = r.text("filler");
+  f.text = r.text("text");
+  return f;
+}
+
+Object::Ptr summaryJson(const journal::MessageSummary& m) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("id", m.id);
+  o->set("channel", m.channel);
+  o->set("state", m.state);
+  o->set("receivedAt", isoTime(m.receivedAtMs));
+  o->set("controlId", m.controlId);
+  o->set("messageType", m.messageType);
+  o->set("source", m.source);
+  o->set("peer", m.peer);
+  o->set("size", m.size);
+  if (m.parentId) o->set("parentId", m.parentId);
+  if (!m.error.empty()) o->set("error", m.error);
+  return o;
+}
+
+// The parsed tree of `bytes`, or the parse error: operators see why a message was rejected.
+Poco::Dynamic::Var treeJson(const std::string& bytes) {
+  auto parsed = hl7::Message::parse(bytes);
+  if (!parsed) {
+    Object::Ptr o = new Object;
+    o->set("parseError", parsed.error().describe());
+    return o;
+  }
+  Poco::JSON::Parser parser;
+  return parser.parse(hl7::messageToJson(*parsed));
+}
+
+Object::Ptr detailsJson(const journal::MessageDetails& d) {
+  Object::Ptr o = summaryJson(d.summary);
+  if (!d.nhsNumber.empty()) o->set("nhsNumber", d.nhsNumber);
+  if (!d.placerOrder.empty()) o->set("placerOrder", d.placerOrder);
+  if (!d.fillerOrder.empty()) o->set("fillerOrder", d.fillerOrder);
+  o->set("raw", d.bytes);
+  o->set("tree", treeJson(d.bytes));
+  if (d.mapped) {
+    o->set("mapped", *d.mapped);
+    o->set("mappedTree", treeJson(*d.mapped));
+  }
+  if (d.mappedAtMs) o->set("mappedAt", isoTime(d.mappedAtMs));
+  Array::Ptr deliveries = new Array;
+  for (const auto& x : d.deliveries) {
+    Object::Ptr dj = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    dj->set("id", x.id);
+    dj->set("destination", x.destination);
+    dj->set("state", x.state);
+    dj->set("attempts", x.attempts);
+    dj->set("updatedAt", isoTime(x.updatedAtMs));
+    if (x.state == "pending" && x.nextAttemptAtMs)
+      dj->set("nextAttemptAt", isoTime(x.nextAttemptAtMs));
+    if (!x.lastError.empty()) dj->set("lastError", x.lastError);
+    if (!x.response.empty()) dj->set("response", x.response);
+    deliveries->add(dj);
+  }
+  o->set("deliveries", deliveries);
+  // The history: the received and mapped steps from the row, everything else from events.
+  Array::Ptr history = new Array;
+  Array::Ptr scriptLog = new Array;
+  auto step = [&history](std::int64_t at, const std::string& kind, const std::string& detail) {
+    Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    e->set("at", isoTime(at));
+    e->set("kind", kind);
+    if (!detail.empty()) e->set("detail", detail);
+    history->add(e);
+  };
+  step(d.summary.receivedAtMs, "received", d.summary.peer);
+  if (d.mappedAtMs) step(d.mappedAtMs, "mapped", "");
+  for (const auto& e : d.events) {
+    if (e.kind == "script_log") {
+      scriptLog->add(e.detail);
+      continue;
+    }
+    step(e.atMs, e.kind, e.detail);
+  }
+  for (const auto& x : d.deliveries) {
+    if (x.state == "delivered") step(x.updatedAtMs, "delivered", x.destination);
+  }
+  o->set("history", history);
+  o->set("scriptLog", scriptLog);
+  return o;
+}
+
+// The destinations named in the body ({"destinations": [...]}), checked against the channel;
+// all of the channel's when none are named.
+std::vector<std::string> replayDestinations(ApiContext& context, const ApiRequest& r,
+                                            const std::string& channel) {
+  const ChannelView v = context.channel(channel);
+  std::vector<std::string> all;
+  for (const auto& d : v.config->destinations) all.push_back(d.name);
+  auto body = r.jsonBody();
+  if (!body->has("destinations")) return all;
+  Array::Ptr named = body->getArray("destinations");
+  if (!named) throw ApiError::badParameter("destinations", "must be an array of names");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < named->size(); ++i) {
+    const std::string name = named->get(static_cast<unsigned>(i)).toString();
+    if (std::find(all.begin(), all.end(), name) == all.end()) {
+      throw ApiError::badParameter("destinations",
+                                   "channel '" + channel + "' has no destination '" + name + "'");
+    }
+    out.push_back(name);
+  }
+  if (out.empty()) throw ApiError::badParameter("destinations", "names no destination");
+  return out;
+}
+
+Reply search(ApiContext& context, const ApiRequest& r) {
+  auto names = kFilterParameters;
+  names.insert(names.end(), {"limit", "before"});
+  r.allowOnly(names);
+  journal::MessageFilter f = filterFrom(r);
+  f.limit = r.integer("limit", 50, 1, 500);
+  f.before = r.id("before");
+  context.audit(r, "search_messages", "", r.queryString);
+  auto page = context.journal().search(f);
+  if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+  Array::Ptr list = new Array;
+  for (const auto& m : page->messages) list->add(summaryJson(m));
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("messages", list);
+  if (page->nextBefore) {
+    o.set("nextBefore", *page->nextBefore);
+  } else {
+    o.set("nextBefore", Poco::Dynamic::Var());
+  }
+  return Reply::json(o);
+}
+
+Reply show(ApiContext& context, const ApiRequest& r) {
+  r.allowOnly({});
+  const std::int64_t id = r.pathId("id");
+  auto details = context.journal().details(id);
+  if (!details) {
+    if (details.error().code == ErrorCode::kNotFound)
+      throw ApiError::notFound(details.error().text);
+    throw ApiError(503, "journal_unavailable", details.error().text);
+  }
+  context.audit(r, "view_message", std::to_string(id), details->summary.channel);
+  return Reply::json(*detailsJson(*details));
+}
+
+Reply replayOne(ApiContext& context, const ApiRequest& r) {
+  r.allowOnly({});
+  const std::int64_t id = r.pathId("id");
+  auto details = context.journal().details(id);
+  if (!details) throw ApiError::notFound("no message " + std::to_string(id));
+  const auto destinations = replayDestinations(context, r, details->summary.channel);
+  std::string names;
+  for (const auto& d : destinations) names += (names.empty() ? "" : ",") + d;
+  context.audit(r, "replay_message", std::to_string(id), "to " + names);
+  auto created = context.journal().replay(id, destinations);
+  if (!created) throw ApiError(409, "not_replayable", created.error().text);
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", id);
+  o.set("state", details->summary.state == "failed" ? "to be mapped again" : "replayed");
+  o.set("deliveries", *created);
+  return Reply::json(o);
+}
+
+// Replays every message that matches the filters (at least one is required), in pages, up to
+// a cap per call so one request cannot hold the journal writer for long.
+Reply replayMatching(ApiContext& context, const ApiRequest& r) {
+  constexpr int kMaxPerCall = 10000;
+  r.allowOnly(kFilterParameters);
+  journal::MessageFilter f = filterFrom(r);
+  if (r.query.empty()) {
+    throw ApiError::badParameter("channel", "replaying by filter needs at least one filter");
+  }
+  if (f.channel.empty()) {
+    throw ApiError::badParameter("channel", "replaying by filter needs the channel");
+  }
+  const auto destinations = replayDestinations(context, r, f.channel);
+  context.audit(r, "replay_matching", f.channel, r.queryString);
+  int replayed = 0, deliveries = 0, notReplayed = 0;
+  Array::Ptr skipped = new Array;
+  bool truncated = false;
+  f.limit = 500;
+  for (;;) {
+    auto page = context.journal().search(f);
+    if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+    for (const auto& m : page->messages) {
+      if (replayed >= kMaxPerCall) {
+        truncated = true;
+        break;
+      }
+      auto created = context.journal().replay(m.id, destinations);
+      if (created) {
+        ++replayed;
+        deliveries += *created;
+      } else if (++notReplayed <= 20) {
+        Object::Ptr s = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        s->set("id", m.id);
+        s->set("reason", created.error().text);
+        skipped->add(s);
+      }
+    }
+    if (truncated || !page->nextBefore) break;
+    f.before = *page->nextBefore;
+  }
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("replayed", replayed);
+  o.set("deliveries", deliveries);
+  o.set("skippedCount", notReplayed);
+  o.set("skipped", skipped);  // the first 20, with the reason
+  o.set("truncated", truncated);
+  return Reply::json(o);
+}
+
+}  // namespace
+
+void addMessageEndpoints(Router& router, ApiContext& context) {
+  router.add({"GET", "/api/v1/messages", Role::kClinical,
+              [&context](const ApiRequest& r) { return search(context, r); }});
+  // Registered before /{id} routes so "replay" is never read as an id.
+  router.add({"POST", "/api/v1/messages/replay", Role::kOperator,
+              [&context](const ApiRequest& r) { return replayMatching(context, r); }});
+  router.add({"GET", "/api/v1/messages/{id}", Role::kClinical,
+              [&context](const ApiRequest& r) { return show(context, r); }});
+  router.add({"POST", "/api/v1/messages/{id}/replay", Role::kOperator,
+              [&context](const ApiRequest& r) { return replayOne(context, r); }});
+}
+
+}  // namespace pathhub::http

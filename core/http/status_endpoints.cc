@@ -1,0 +1,157 @@
+// /health, /ready, /api/v1/status and the channel endpoints (see core/http/README.md).
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+
+#include "http/api_endpoints.h"
+
+namespace pathhub::http {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+const auto kStartedAt = std::chrono::steady_clock::now();
+
+Object::Ptr latency(const metrics::Histogram& h) {
+  const auto s = h.snapshot();
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  o->set("count", s.count);
+  o->set("meanMs", s.count ? s.sum * 1000.0 / static_cast<double>(s.count) : 0.0);
+  o->set("p50UnderMs", s.quantileBound(0.5) * 1000.0);
+  o->set("p99UnderMs", s.quantileBound(0.99) * 1000.0);
+  return o;
+}
+
+Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  pipeline::ChannelStats& s = *v.stats;
+  o->set("name", v.name);
+  o->set("state", v.state);
+  if (!v.fault.empty()) o->set("fault", v.fault);
+  o->set("source", v.config->source.type);
+  o->set("received", s.received.value());
+  o->set("duplicates", s.duplicates.value());
+  o->set("rejected", s.rejected.value());
+  o->set("mapped", s.mapped.value());
+  o->set("filtered", s.filtered.value());
+  o->set("failed", s.mappingFailed.value());
+  o->set("receivedPerSecond", s.receivedRate.perSecond());
+  auto [error, at] = s.lastError.get();
+  if (!error.empty()) {
+    Object::Ptr last = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    last->set("message", error);
+    last->set("at", isoTime(at));
+    o->set("lastError", last);
+  }
+  std::map<std::string, std::int64_t> backlog;
+  if (auto counted = context.journal().backlog(v.name)) {
+    backlog.insert(counted->begin(), counted->end());
+  }
+  Array::Ptr destinations = new Array;
+  for (auto& d : s.destinations) {
+    Object::Ptr dj = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    dj->set("name", d.name);
+    dj->set("backlog", backlog.count(d.name) ? backlog[d.name] : 0);
+    dj->set("delivered", d.delivered.value());
+    dj->set("failedAttempts", d.attemptsFailed.value());
+    dj->set("failed", d.failed.value());
+    dj->set("deliveredPerSecond", d.deliveredRate.perSecond());
+    auto [derror, dat] = d.lastError.get();
+    if (!derror.empty()) {
+      Object::Ptr last = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      last->set("message", derror);
+      last->set("at", isoTime(dat));
+      dj->set("lastError", last);
+    }
+    if (detailed) {
+      dj->set("deliveryLatency", latency(d.deliverySeconds));
+      dj->set("endToEndLatency", latency(d.endToEndSeconds));
+    }
+    destinations->add(dj);
+  }
+  o->set("destinations", destinations);
+  if (detailed) o->set("mappingLatency", latency(s.mappingSeconds));
+  return o;
+}
+
+Reply channelAction(ApiContext& context, const ApiRequest& r, const std::string& action) {
+  r.allowOnly({});
+  const std::string name = r.pathParams.at("name");
+  context.channel(name);  // 404 before anything is recorded
+  context.audit(r, action + "_channel", name);
+  HubControl& hub = context.hub();
+  auto done = action == "pause"    ? hub.pause(name)
+              : action == "resume" ? hub.resume(name)
+                                   : hub.restart(name);
+  if (!done) throw ApiError(409, "channel_" + action + "_failed", done.error().text);
+  return Reply::json(*channelJson(context, context.channel(name), false));
+}
+
+}  // namespace
+
+void addStatusEndpoints(Router& router, ApiContext& context) {
+  router.add({"GET", "/health", std::nullopt, [](const ApiRequest&) {
+                Object o;
+                o.set("status", "alive");
+                return Reply::json(o);
+              }});
+  router.add({"GET", "/ready", std::nullopt, [&context](const ApiRequest&) {
+                HubControl& hub = context.hub();
+                journal::Journal* journal = hub.journal();
+                const bool journalOpen = journal && journal->readable();
+                Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                const bool ready = journalOpen && hub.ready();
+                o.set("status", ready ? "ready" : "not_ready");
+                o.set("journal", journalOpen ? "open" : "unavailable");
+                o.set("channelsStarted", hub.ready());
+                return Reply::json(o, ready ? 200 : 503);
+              }});
+  router.add({"GET", "/api/v1/status", Role::kViewer, [&context](const ApiRequest& r) {
+                r.allowOnly({});
+                Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                o.set("status", context.hub().ready() ? "ready" : "not_ready");
+                o.set("uptimeSeconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                           std::chrono::steady_clock::now() - kStartedAt)
+                                           .count());
+                Object::Ptr states = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                int total = 0;
+                std::map<std::string, int> counted;
+                for (const auto& v : context.hub().channels()) {
+                  ++counted[v.state];
+                  ++total;
+                }
+                for (const auto& [state, n] : counted) states->set(state, n);
+                o.set("channels", total);
+                o.set("channelStates", states);
+                o.set("journal", context.hub().config().journal.path);
+                Object::Ptr caller = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                caller->set("name", r.caller.name);
+                caller->set("role", std::string(roleName(r.caller.role)));
+                o.set("caller", caller);
+                return Reply::json(o);
+              }});
+  router.add({"GET", "/api/v1/channels", Role::kViewer, [&context](const ApiRequest& r) {
+                r.allowOnly({});
+                Array::Ptr list = new Array;
+                for (const auto& v : context.hub().channels()) {
+                  list->add(channelJson(context, v, false));
+                }
+                Object o;
+                o.set("channels", list);
+                return Reply::json(o);
+              }});
+  router.add({"GET", "/api/v1/channels/{name}", Role::kViewer, [&context](const ApiRequest& r) {
+                r.allowOnly({});
+                return Reply::json(
+                    *channelJson(context, context.channel(r.pathParams.at("name")), true));
+              }});
+  for (const std::string action : {"pause", "resume", "restart"}) {
+    router.add(
+        {"POST", "/api/v1/channels/{name}/" + action, Role::kOperator,
+         [&context, action](const ApiRequest& r) { return channelAction(context, r, action); }});
+  }
+}
+
+}  // namespace pathhub::http

@@ -1,0 +1,149 @@
+// The journal's operations queries (see journal.h): message search, a message's history,
+// backlog per destination. Read-only connections from the pool; nothing here writes.
+#include <Poco/Data/SQLite/Utility.h>
+
+#include "journal/journal.h"
+#include "journal/journal_reads.h"
+#include "journal/sql_filter.h"
+
+namespace pathhub::journal {
+namespace {
+
+using Poco::Data::Session;
+
+constexpr int kMaxLimit = 500;
+
+int clampLimit(int limit) { return limit < 1 ? 1 : (limit > kMaxLimit ? kMaxLimit : limit); }
+
+sqlite3* handle(Session& s) { return Poco::Data::SQLite::Utility::dbHandle(s); }
+
+constexpr const char* kSummaryColumns =
+    "id, channel, source, peer, control_id, message_type, state, error, received_at,"
+    " COALESCE(parent_id, 0), length(bytes)";
+
+MessageSummary readSummary(const SqliteStatement& q) {
+  MessageSummary m;
+  m.id = q.int64(0);
+  m.channel = q.text(1);
+  m.source = q.text(2);
+  m.peer = q.text(3);
+  m.controlId = q.text(4);
+  m.messageType = q.text(5);
+  m.state = q.text(6);
+  m.error = q.text(7);
+  m.receivedAtMs = q.int64(8);
+  m.parentId = q.int64(9);
+  m.size = q.int64(10);
+  return m;
+}
+
+}  // namespace
+
+Result<MessagePage> Journal::search(const MessageFilter& f) {
+  SqlFilter where;
+  where.whereText("channel", f.channel)
+      .whereText("state", f.state)
+      .whereText("control_id", f.controlId)
+      .whereText("nhs_number", f.nhsNumber)
+      .whereText("placer_order", f.placerOrder)
+      .whereText("filler_order", f.fillerOrder);
+  if (f.fromMs) where.where("received_at >= ?", f.fromMs);
+  if (f.toMs) where.where("received_at < ?", f.toMs);
+  if (f.before) where.where("id < ?", f.before);
+  if (!f.messageType.empty()) {
+    if (f.messageType.find('^') != std::string::npos) {
+      where.where("message_type = ?", f.messageType);
+    } else {
+      // "ORU" matches "ORU" and every "ORU^…" (rejected messages keep only MSH-9.1).
+      where.where("(message_type = ? OR message_type LIKE ? ESCAPE '\\')", f.messageType,
+                  f.messageType + "^%");
+    }
+  }
+  if (!f.text.empty()) {
+    where.where("(instr(bytes, CAST(? AS BLOB)) > 0 OR instr(mapped, CAST(? AS BLOB)) > 0)", f.text,
+                f.text);
+  }
+  const int limit = clampLimit(f.limit);
+  return reading(*readers_, [&](Session& s) {
+    const std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages" +
+                            where.sql() + " ORDER BY id DESC LIMIT ?";
+    SqliteStatement q(handle(s), sql.c_str());
+    q.bind(where.bind(q), static_cast<std::int64_t>(limit) + 1);
+    MessagePage page;
+    while (q.step()) page.messages.push_back(readSummary(q));
+    if (page.messages.size() > static_cast<std::size_t>(limit)) {
+      page.messages.pop_back();
+      page.nextBefore = page.messages.back().id;
+    }
+    return page;
+  });
+}
+
+Result<MessageDetails> Journal::details(MessageId id) {
+  auto found = reading(*readers_, [&](Session& s) -> std::optional<MessageDetails> {
+    const std::string sql =
+        std::string("SELECT ") + kSummaryColumns +
+        ", nhs_number, placer_order, filler_order, bytes, mapped IS NOT NULL, mapped,"
+        " COALESCE(mapped_at, 0) FROM messages WHERE id = ?";
+    SqliteStatement q(handle(s), sql.c_str());
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    MessageDetails d;
+    d.summary = readSummary(q);
+    d.nhsNumber = q.text(11);
+    d.placerOrder = q.text(12);
+    d.fillerOrder = q.text(13);
+    d.bytes = q.text(14);
+    if (q.int64(15)) d.mapped = q.text(16);
+    d.mappedAtMs = q.int64(17);
+
+    SqliteStatement deliveries(
+        handle(s),
+        "SELECT id, destination, state, attempts, next_attempt_at, last_error, response,"
+        " updated_at FROM deliveries WHERE message_id = ? ORDER BY id");
+    deliveries.bind(1, id);
+    while (deliveries.step()) {
+      DeliveryRecord r;
+      r.id = deliveries.int64(0);
+      r.destination = deliveries.text(1);
+      r.state = deliveries.text(2);
+      r.attempts = static_cast<int>(deliveries.int64(3));
+      r.nextAttemptAtMs = deliveries.int64(4);
+      r.lastError = deliveries.text(5);
+      r.response = deliveries.text(6);
+      r.updatedAtMs = deliveries.int64(7);
+      d.deliveries.push_back(std::move(r));
+    }
+    SqliteStatement events(handle(s),
+                           "SELECT at, kind, detail FROM events WHERE message_id = ? ORDER BY id");
+    events.bind(1, id);
+    while (events.step()) d.events.push_back({events.int64(0), events.text(1), events.text(2)});
+    return d;
+  });
+  if (!found) return tl::unexpected(found.error());
+  if (!*found) return fail(ErrorCode::kNotFound, "no message " + std::to_string(id));
+  return std::move(**found);
+}
+
+Result<std::vector<std::pair<std::string, std::int64_t>>> Journal::backlog(
+    const std::string& channel) {
+  return reading(*readers_, [&](Session& s) {
+    SqliteStatement q(handle(s),
+                      "SELECT destination, COUNT(*) FROM deliveries WHERE channel = ?"
+                      " AND state = 'pending' GROUP BY destination");
+    q.bind(1, std::string_view(channel));
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    while (q.step()) out.emplace_back(q.text(0), q.int64(1));
+    return out;
+  });
+}
+
+bool Journal::readable() {
+  auto ok = reading(*readers_, [](Session& s) {
+    SqliteStatement q(handle(s), "SELECT 1");
+    return q.step();
+  });
+  return ok && *ok;
+}
+
+}  // namespace pathhub::journal

@@ -1,0 +1,84 @@
+// What the journal's operations queries take and give: message search filters and pages,
+// a message's full history, and audit trail entries. Used by the HTTP API (core/http).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pathhub::journal {
+
+// Every field is optional ("" / 0 / nullopt: not filtered on). Paging is by id: a page holds
+// the newest matches below `before`; the next page starts below its last id.
+struct MessageFilter {
+  std::string channel;
+  std::string state;        // received, mapped, filtered, failed, rejected, duplicate
+  std::int64_t fromMs = 0;  // received at or after (epoch ms)
+  std::int64_t toMs = 0;    // received before
+  std::string controlId;    // MSH-10, exact
+  std::string messageType;  // "ORU" matches every ORU^…, "ORU^R01" exactly
+  std::string nhsNumber;
+  std::string placerOrder;
+  std::string fillerOrder;
+  std::string text;  // found anywhere in the received or mapped bytes
+  std::int64_t before = 0;
+  int limit = 50;
+};
+
+struct MessageSummary {
+  std::int64_t id = 0;
+  std::string channel, source, peer, controlId, messageType, state, error;
+  std::int64_t receivedAtMs = 0;
+  std::int64_t parentId = 0;  // a message a mapping made: the one it came from
+  std::int64_t size = 0;
+};
+
+struct MessagePage {
+  std::vector<MessageSummary> messages;
+  std::optional<std::int64_t> nextBefore;  // set when more may follow
+};
+
+struct DeliveryRecord {
+  std::int64_t id = 0;
+  std::string destination, state, lastError, response;
+  int attempts = 0;
+  std::int64_t nextAttemptAtMs = 0, updatedAtMs = 0;
+};
+
+struct EventRecord {
+  std::int64_t atMs = 0;
+  std::string kind, detail;
+};
+
+struct MessageDetails {
+  MessageSummary summary;
+  std::string nhsNumber, placerOrder, fillerOrder;
+  std::string bytes;
+  std::optional<std::string> mapped;  // nullopt: delivered as received (or not mapped yet)
+  std::int64_t mappedAtMs = 0;
+  std::vector<DeliveryRecord> deliveries;
+  std::vector<EventRecord> events;
+};
+
+// One audited action: who did what to which target, from where.
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::int64_t atMs = 0;  // set by the journal when recorded
+  std::string user, role, action, target, detail, peer;
+};
+
+struct AuditFilter {
+  std::string user;
+  std::string action;
+  std::int64_t fromMs = 0, toMs = 0;
+  std::int64_t before = 0;
+  int limit = 50;
+};
+
+struct AuditPage {
+  std::vector<AuditEntry> entries;
+  std::optional<std::int64_t> nextBefore;
+};
+
+}  // namespace pathhub::journal
