@@ -5,11 +5,18 @@ namespace pathhub::hl7 {
 namespace {
 
 bool isNhsIdentifier(const Message& m, std::size_t pid, int field, int repetition) {
-  Path type = Path::at("", field, 5);
-  type.repetition = repetition;
-  Path authority = Path::at("", field, 4);
-  authority.repetition = repetition;
-  return m.get(pid, type) == "NH" || m.get(pid, authority) == "NHS";
+  auto component = [&](int c) {
+    Path p = Path::at("", field, c);
+    p.repetition = repetition;
+    return m.get(pid, p);
+  };
+  if (component(5) == "NH") return true;
+  // "NHS" as the authority, or in a component some systems misuse for it (CX.2, CX.3): no
+  // check digit or check-digit scheme is ever spelt "NHS", so reading it as the marker is safe.
+  for (int c : {4, 2, 3}) {
+    if (component(c) == "NHS") return true;
+  }
+  return false;
 }
 
 std::string nhsNumber(const Message& m) {

@@ -2,9 +2,10 @@
 // received and kept beside it in the journal: the patient's NHS number and the placer and
 // filler order numbers. They are standard HL7 v2 fields, so no vendor knowledge is needed:
 //
-//   patient: the PID-3 repetition whose identifier type (CX.5) is "NH" or whose assigning
-//            authority (CX.4) is "NHS"; failing that PID-2.1 (v2.3 external id) when its type
-//            is NH; else "" — a local MRN is not an NHS number and is not guessed as one.
+//   patient: the first PID-3, else PID-2 (v2.3's external id), repetition marked as the NHS
+//            number: identifier type (CX.5) "NH", or "NHS" as the assigning authority (CX.4)
+//            or in CX.2/CX.3 where some systems put it; else "" — a local MRN is not an NHS
+//            number and is never guessed to be one.
 //   placer:  ORC-2.1, else the first OBR-2.1.   filler: ORC-3.1, else the first OBR-3.1.
 #pragma once
 

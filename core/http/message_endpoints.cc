@@ -101,27 +101,31 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
     deliveries->add(dj);
   }
   o->set("deliveries", deliveries);
-  // The history: the received and mapped steps from the row, everything else from events.
-  Array::Ptr history = new Array;
+  // The history, in time order: the received and mapped steps and each delivery from the
+  // rows, everything else from events. The script's log lines are listed on their own.
+  std::vector<journal::EventRecord> steps;
   Array::Ptr scriptLog = new Array;
-  auto step = [&history](std::int64_t at, const std::string& kind, const std::string& detail) {
-    Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    e->set("at", isoTime(at));
-    e->set("kind", kind);
-    if (!detail.empty()) e->set("detail", detail);
-    history->add(e);
-  };
-  step(d.summary.receivedAtMs, "received", d.summary.peer);
-  if (d.mappedAtMs) step(d.mappedAtMs, "mapped", "");
+  steps.push_back({d.summary.receivedAtMs, "received", d.summary.peer});
+  if (d.mappedAtMs) steps.push_back({d.mappedAtMs, "mapped", ""});
   for (const auto& e : d.events) {
     if (e.kind == "script_log") {
       scriptLog->add(e.detail);
-      continue;
+    } else {
+      steps.push_back(e);
     }
-    step(e.atMs, e.kind, e.detail);
   }
   for (const auto& x : d.deliveries) {
-    if (x.state == "delivered") step(x.updatedAtMs, "delivered", x.destination);
+    if (x.state == "delivered") steps.push_back({x.updatedAtMs, "delivered", x.destination});
+  }
+  std::stable_sort(steps.begin(), steps.end(),
+                   [](const auto& a, const auto& b) { return a.atMs < b.atMs; });
+  Array::Ptr history = new Array;
+  for (const auto& step : steps) {
+    Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    e->set("at", isoTime(step.atMs));
+    e->set("kind", step.kind);
+    if (!step.detail.empty()) e->set("detail", step.detail);
+    history->add(e);
   }
   o->set("history", history);
   o->set("scriptLog", scriptLog);

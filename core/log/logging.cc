@@ -48,7 +48,7 @@ void JsonLineFormatter::format(const Poco::Message& message, std::string& text) 
   line.set("level", std::string(levelName(message.getPriority())));
   line.set("component", message.getSource());
   line.set("message", message.getText());
-  line.set("thread", message.getTid());
+  if (!message.getThread().empty()) line.set("thread", message.getThread());
   std::ostringstream out;
   line.stringify(out);
   text = out.str();

@@ -10,7 +10,8 @@
 
 namespace pathhub::log {
 
-// One JSON object per line: time (ISO 8601 UTC), level, component, message, thread.
+// One JSON object per line: time (ISO 8601 UTC), level, component, message, and thread when
+// the thread has a name.
 class JsonLineFormatter : public Poco::Formatter {
  public:
   void format(const Poco::Message& message, std::string& text) override;

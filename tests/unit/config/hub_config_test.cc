@@ -94,6 +94,50 @@ TEST(HubConfig, ListsEveryProblemNamingTheElement) {
   EXPECT_EQ(c.error().context.file, "bad.xml");
 }
 
+TEST(HubConfig, ReadsTheApiWithItsTokensAndTheLogFormat) {
+  const std::string hash(64, 'a');
+  auto c = parseHubConfig(
+      "<pathhub><log level=\"warning\" format=\"json\"><component name=\"journal\" "
+      "level=\"debug\"/></log><api listen=\"127.0.0.1:9000\"><token name=\"ada\" "
+      "role=\"admin\" sha256=\"" + hash + "\"/></api><channel name=\"a\"><source "
+      "listen=\"127.0.0.1:0\"/><destination name=\"x\" type=\"file\" directory=\"o\"/>"
+      "</channel></pathhub>",
+      "test");
+  ASSERT_TRUE(c) << c.error().text;
+  EXPECT_EQ(c->log.format, "json");
+  EXPECT_EQ(c->log.componentLevels.at("journal"), "debug");
+  EXPECT_TRUE(c->api.enabled);
+  EXPECT_EQ(c->api.listen, "127.0.0.1:9000");
+  ASSERT_EQ(c->api.tokens.size(), 1u);
+  EXPECT_EQ(c->api.tokens[0].role, "admin");
+  // Without <api>: on by default, on the contract's address, with no token (only /health and
+  // /ready answer).
+  auto plain = parseHubConfig(
+      "<pathhub><channel name=\"a\"><source listen=\"127.0.0.1:0\"/><destination name=\"x\" "
+      "type=\"file\" directory=\"o\"/></channel></pathhub>",
+      "t");
+  ASSERT_TRUE(plain) << plain.error().text;
+  EXPECT_EQ(plain->api.listen, "127.0.0.1:8575");
+  EXPECT_TRUE(plain->api.tokens.empty());
+}
+
+TEST(HubConfig, RefusesTokensThatAreNotHashesAndTlsWithoutCertificates) {
+  auto c = parseHubConfig(
+      "<pathhub><log format=\"xml\"/><api tls=\"true\" requireClientCertificate=\"true\">"
+      "<token name=\"ada\" role=\"root\" sha256=\"secret\"/><token name=\"ada\" "
+      "sha256=\"" + std::string(64, 'b') + "\"/></api><channel name=\"a\"><source "
+      "listen=\"127.0.0.1:0\"/></channel></pathhub>",
+      "test");
+  ASSERT_FALSE(c);
+  for (const char* expected :
+       {"log: format: 'xml' is not one of json, text", "api token: role: 'root' is not one of",
+        "api token: sha256: must be 64 lower-case hex digits", "name 'ada' is used twice",
+        "api: tls=\"true\" needs certificate=", "requireClientCertificate=\"true\" needs caFile"}) {
+    EXPECT_NE(c.error().text.find(expected), std::string::npos) << expected << "\n"
+                                                                << c.error().text;
+  }
+}
+
 TEST(HubConfig, RefusesBrokenXmlAndMissingFiles) {
   auto broken = parseHubConfig("<pathhub><channel>", "b.xml");
   ASSERT_FALSE(broken);

@@ -1,0 +1,29 @@
+// pathhubctl's side of the HTTP API: one request, with the bearer token, over HTTP or HTTPS
+// (the server's certificate checked against --ca or the system's CAs).
+#pragma once
+
+#include <string>
+
+#include "pathhub/error.h"
+
+namespace pathhub::ctl {
+
+struct ApiResponse {
+  int status = 0;
+  std::string body;
+};
+
+class ApiClient {
+ public:
+  // `url`: "http://127.0.0.1:8575" or "https://host:port".
+  ApiClient(std::string url, std::string token, std::string caFile);
+  // `target`: path and query, e.g. "/api/v1/messages?limit=5". Connection failures and
+  // timeouts are errors; any HTTP status is a response.
+  Result<ApiResponse> call(const std::string& method, const std::string& target,
+                           const std::string& body = {});
+
+ private:
+  std::string url_, token_, caFile_;
+};
+
+}  // namespace pathhub::ctl

@@ -1,0 +1,332 @@
+// pathhubctl commands (see commands.h and the usage text in main.cc).
+#include "commands.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/URI.h>
+
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "table.h"
+
+namespace pathhub::ctl {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string field(const Object::Ptr& o, const std::string& key) {
+  if (!o || !o->has(key) || o->isNull(key)) return "";
+  return o->get(key).toString();
+}
+
+// --name value pairs, checked against what the command takes; the rest are positional.
+struct Parsed {
+  std::multimap<std::string, std::string> named;
+  std::vector<std::string> positional;
+  bool has(const std::string& k) const { return named.count(k) > 0; }
+};
+
+Parsed parse(const std::vector<std::string>& args, const std::map<std::string, bool>& known) {
+  Parsed p;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      p.positional.push_back(a);
+      continue;
+    }
+    const std::string name = a.substr(2);
+    auto k = known.find(name);
+    if (k == known.end()) throw UsageError("unknown option " + a);
+    if (!k->second) {
+      p.named.emplace(name, "");
+    } else if (i + 1 < args.size()) {
+      p.named.emplace(name, args[++i]);
+    } else {
+      throw UsageError(a + " needs a value");
+    }
+  }
+  return p;
+}
+
+// Message filters: pathhubctl option → API query parameter.
+const std::map<std::string, std::string> kFilters = {
+    {"channel", "channel"},   {"state", "state"},         {"from", "from"},
+    {"to", "to"},             {"control-id", "controlId"}, {"type", "messageType"},
+    {"nhs-number", "nhsNumber"}, {"placer", "placer"},    {"filler", "filler"},
+    {"text", "text"}};
+
+std::string query(const Parsed& p, const std::map<std::string, std::string>& names) {
+  std::string out;
+  for (const auto& [option, parameter] : names) {
+    auto range = p.named.equal_range(option);
+    for (auto it = range.first; it != range.second; ++it) {
+      std::string value;
+      Poco::URI::encode(it->second, "&=+?#/", value);
+      out += (out.empty() ? "?" : "&") + parameter + "=" + value;
+    }
+  }
+  return out;
+}
+
+class Runner {
+ public:
+  Runner(ApiClient& api, const Options& options) : api_(api), options_(options) {}
+
+  // Calls the API; prints the error and returns null when it is not a success.
+  Object::Ptr call(const std::string& method, const std::string& target,
+                   const std::string& body = {}) {
+    auto response = api_.call(method, target, body);
+    if (!response) {
+      std::cerr << "pathhubctl: " << response.error().text << "\n";
+      status_ = 2;
+      return nullptr;
+    }
+    Object::Ptr parsed;
+    try {
+      Poco::JSON::Parser parser;
+      auto v = parser.parse(response->body);
+      if (v.type() == typeid(Object::Ptr)) parsed = v.extract<Object::Ptr>();
+    } catch (const Poco::Exception&) {
+    }
+    if (response->status >= 300) {
+      Object::Ptr error = parsed ? parsed->getObject("error") : nullptr;
+      std::cerr << "pathhubctl: " << response->status << " "
+                << (error ? field(error, "message") : response->body) << "\n";
+      status_ = 1;
+      return nullptr;
+    }
+    if (!parsed) {
+      std::cerr << "pathhubctl: the answer is not JSON\n";
+      status_ = 1;
+      return nullptr;
+    }
+    if (options_.json) {
+      Poco::JSON::Stringifier::stringify(parsed, std::cout, 2);
+      std::cout << "\n";
+    }
+    return parsed;
+  }
+
+  int status() const { return status_; }
+  bool json() const { return options_.json; }
+
+ private:
+  ApiClient& api_;
+  const Options& options_;
+  int status_ = 0;
+};
+
+void printStatus(const Object::Ptr& o) {
+  std::cout << "status:   " << field(o, "status") << "\n"
+            << "uptime:   " << field(o, "uptimeSeconds") << " s\n"
+            << "channels: " << field(o, "channels");
+  if (auto states = o->getObject("channelStates")) {
+    std::string list;
+    for (const auto& [state, n] : *states) list += (list.empty() ? "" : ", ") + n.toString() + " " + state;
+    std::cout << " (" << list << ")";
+  }
+  std::cout << "\njournal:  " << field(o, "journal") << "\n";
+  if (auto caller = o->getObject("caller")) {
+    std::cout << "you:      " << field(caller, "name") << " (" << field(caller, "role") << ")\n";
+  }
+}
+
+void printChannels(const Object::Ptr& o) {
+  Table t({"CHANNEL", "STATE", "RECEIVED", "FAILED", "DESTINATION", "BACKLOG", "DELIVERED",
+           "FAILED", "LAST ERROR"});
+  Array::Ptr channels = o->getArray("channels");
+  for (std::size_t i = 0; channels && i < channels->size(); ++i) {
+    Object::Ptr c = channels->getObject(static_cast<unsigned>(i));
+    Array::Ptr ds = c->getArray("destinations");
+    const std::string error = c->getObject("lastError") ? field(c->getObject("lastError"), "message")
+                                                        : field(c, "fault");
+    if (!ds || ds->size() == 0) {
+      t.add({field(c, "name"), field(c, "state"), field(c, "received"), field(c, "failed"), "", "",
+             "", "", error});
+    }
+    for (std::size_t j = 0; ds && j < ds->size(); ++j) {
+      Object::Ptr d = ds->getObject(static_cast<unsigned>(j));
+      const std::string dError =
+          d->getObject("lastError") ? field(d->getObject("lastError"), "message") : "";
+      t.add({j == 0 ? field(c, "name") : "", j == 0 ? field(c, "state") : "",
+             j == 0 ? field(c, "received") : "", j == 0 ? field(c, "failed") : "",
+             field(d, "name"), field(d, "backlog"), field(d, "delivered"), field(d, "failed"),
+             dError.empty() && j == 0 ? error : dError});
+    }
+  }
+  t.print(std::cout);
+}
+
+void printMessages(const Object::Ptr& o) {
+  Table t({"ID", "RECEIVED", "CHANNEL", "TYPE", "CONTROL ID", "STATE", "ERROR"});
+  Array::Ptr list = o->getArray("messages");
+  for (std::size_t i = 0; list && i < list->size(); ++i) {
+    Object::Ptr m = list->getObject(static_cast<unsigned>(i));
+    t.add({field(m, "id"), field(m, "receivedAt"), field(m, "channel"), field(m, "messageType"),
+           field(m, "controlId"), field(m, "state"), field(m, "error").substr(0, 60)});
+  }
+  t.print(std::cout);
+  if (!field(o, "nextBefore").empty()) {
+    std::cout << "more: add --before " << field(o, "nextBefore") << "\n";
+  }
+}
+
+void printMessage(const Object::Ptr& m) {
+  for (const char* key : {"id", "channel", "state", "receivedAt", "messageType", "controlId",
+                          "source", "peer", "nhsNumber", "placerOrder", "fillerOrder", "error"}) {
+    if (!field(m, key).empty()) std::cout << key << ": " << field(m, key) << "\n";
+  }
+  Table deliveries({"DESTINATION", "STATE", "ATTEMPTS", "UPDATED", "ERROR / ANSWER"});
+  Array::Ptr ds = m->getArray("deliveries");
+  for (std::size_t i = 0; ds && i < ds->size(); ++i) {
+    Object::Ptr d = ds->getObject(static_cast<unsigned>(i));
+    std::string note = field(d, "lastError").empty() ? field(d, "response") : field(d, "lastError");
+    for (char& c : note) {
+      if (c == '\r' || c == '\n') c = ' ';
+    }
+    deliveries.add({field(d, "destination"), field(d, "state"), field(d, "attempts"),
+                    field(d, "updatedAt"), note.substr(0, 80)});
+  }
+  std::cout << "\n";
+  deliveries.print(std::cout);
+  std::cout << "\nhistory:\n";
+  Array::Ptr history = m->getArray("history");
+  for (std::size_t i = 0; history && i < history->size(); ++i) {
+    Object::Ptr e = history->getObject(static_cast<unsigned>(i));
+    std::cout << "  " << field(e, "at") << "  " << field(e, "kind") << "  " << field(e, "detail")
+              << "\n";
+  }
+  Array::Ptr log = m->getArray("scriptLog");
+  if (log && log->size() > 0) {
+    std::cout << "\nscript log:\n";
+    for (std::size_t i = 0; i < log->size(); ++i) std::cout << "  " << log->get(static_cast<unsigned>(i)).toString() << "\n";
+  }
+  std::cout << "\nreceived:\n";
+  std::string raw = field(m, "raw");
+  for (char& c : raw) {
+    if (c == '\r') c = '\n';
+  }
+  std::cout << raw << (raw.empty() || raw.back() == '\n' ? "" : "\n");
+}
+
+void printAudit(const Object::Ptr& o) {
+  Table t({"ID", "AT", "USER", "ROLE", "ACTION", "TARGET", "FROM", "DETAIL"});
+  Array::Ptr list = o->getArray("entries");
+  for (std::size_t i = 0; list && i < list->size(); ++i) {
+    Object::Ptr e = list->getObject(static_cast<unsigned>(i));
+    t.add({field(e, "id"), field(e, "at"), field(e, "user"), field(e, "role"), field(e, "action"),
+           field(e, "target"), field(e, "peer"), field(e, "detail").substr(0, 60)});
+  }
+  t.print(std::cout);
+}
+
+// {"destinations": [...]} from --to options; "" when none (the channel's destinations).
+std::string destinationsBody(const Parsed& p) {
+  auto range = p.named.equal_range("to");
+  if (range.first == range.second) return "";
+  Array::Ptr names = new Array;
+  for (auto it = range.first; it != range.second; ++it) names->add(it->second);
+  Object body;
+  body.set("destinations", names);
+  std::ostringstream out;
+  body.stringify(out);
+  return out.str();
+}
+
+std::string pathPart(const std::string& s) {
+  std::string out;
+  Poco::URI::encode(s, "/?#&=+", out);
+  return out;
+}
+
+}  // namespace
+
+int runCommand(ApiClient& api, const Options& options, const std::string& command,
+               const std::vector<std::string>& args) {
+  Runner run(api, options);
+  try {
+    if (command == "status" || command == "channels") {
+      parse(args, {});
+      const std::string target = command == "status" ? "/api/v1/status" : "/api/v1/channels";
+      if (auto o = run.call("GET", target); o && !run.json()) {
+        command == "status" ? printStatus(o) : printChannels(o);
+      }
+    } else if (command == "messages") {
+      std::map<std::string, bool> known = {{"limit", true}, {"before", true}};
+      for (const auto& [option, parameter] : kFilters) known[option] = true;
+      Parsed p = parse(args, known);
+      auto names = kFilters;
+      names["limit"] = "limit";
+      names["before"] = "before";
+      if (auto o = run.call("GET", "/api/v1/messages" + query(p, names)); o && !run.json()) {
+        printMessages(o);
+      }
+    } else if (command == "show") {
+      Parsed p = parse(args, {});
+      if (p.positional.size() != 1) throw UsageError("show needs one message id");
+      if (auto o = run.call("GET", "/api/v1/messages/" + pathPart(p.positional[0]));
+          o && !run.json()) {
+        printMessage(o);
+      }
+    } else if (command == "replay") {
+      std::map<std::string, bool> known = {{"to", true}, {"filter", false}};
+      for (const auto& [option, parameter] : kFilters) known[option] = true;
+      Parsed p = parse(args, known);
+      const std::string body = destinationsBody(p);
+      Object::Ptr o;
+      if (p.has("filter")) {
+        if (!p.positional.empty()) throw UsageError("replay --filter takes filters, not an id");
+        o = run.call("POST", "/api/v1/messages/replay" + query(p, kFilters), body);
+        if (o && !run.json()) {
+          std::cout << "replayed " << field(o, "replayed") << " message(s), "
+                    << field(o, "deliveries") << " new deliveries; skipped "
+                    << field(o, "skippedCount") << (field(o, "truncated") == "true" ? " (stopped at the cap: run again)" : "")
+                    << "\n";
+        }
+      } else {
+        if (p.positional.size() != 1) throw UsageError("replay needs a message id or --filter");
+        if (p.named.size() != p.named.count("to")) {
+          throw UsageError("filters need --filter");
+        }
+        o = run.call("POST", "/api/v1/messages/" + pathPart(p.positional[0]) + "/replay", body);
+        if (o && !run.json()) {
+          std::cout << "message " << field(o, "id") << ": " << field(o, "state") << ", "
+                    << field(o, "deliveries") << " new deliveries\n";
+        }
+      }
+    } else if (command == "pause" || command == "resume" || command == "restart") {
+      Parsed p = parse(args, {});
+      if (p.positional.size() != 1) throw UsageError(command + " needs a channel name");
+      if (auto o = run.call("POST", "/api/v1/channels/" + pathPart(p.positional[0]) + "/" + command);
+          o && !run.json()) {
+        std::cout << "channel " << field(o, "name") << ": " << field(o, "state") << "\n";
+      }
+    } else if (command == "audit") {
+      Parsed p = parse(args, {{"user", true}, {"action", true}, {"from", true}, {"to", true},
+                              {"limit", true}, {"before", true}});
+      std::map<std::string, std::string> names = {{"user", "user"},   {"action", "action"},
+                                                  {"from", "from"},   {"to", "to"},
+                                                  {"limit", "limit"}, {"before", "before"}};
+      if (auto o = run.call("GET", "/api/v1/audit" + query(p, names)); o && !run.json()) {
+        printAudit(o);
+      }
+    } else {
+      throw UsageError("unknown command '" + command + "'");
+    }
+  } catch (const UsageError& e) {
+    std::cerr << "pathhubctl: " << e.what() << "\n";
+    return 2;
+  }
+  return run.status();
+}
+
+}  // namespace pathhub::ctl
