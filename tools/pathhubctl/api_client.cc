@@ -27,8 +27,8 @@ Result<ApiResponse> ApiClient::call(const std::string& method, const std::string
       settings.caFile = caFile_;
       auto context = tls::clientContext(settings);
       if (!context) return tl::unexpected(context.error());
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(base.getHost(), base.getPort(),
-                                                                *context);
+      session =
+          std::make_unique<Poco::Net::HTTPSClientSession>(base.getHost(), base.getPort(), *context);
     } else if (base.getScheme() == "http") {
       session = std::make_unique<Poco::Net::HTTPClientSession>(base.getHost(), base.getPort());
     } else {

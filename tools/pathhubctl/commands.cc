@@ -58,11 +58,16 @@ Parsed parse(const std::vector<std::string>& args, const std::map<std::string, b
 }
 
 // Message filters: pathhubctl option → API query parameter.
-const std::map<std::string, std::string> kFilters = {
-    {"channel", "channel"},   {"state", "state"},         {"from", "from"},
-    {"to", "to"},             {"control-id", "controlId"}, {"type", "messageType"},
-    {"nhs-number", "nhsNumber"}, {"placer", "placer"},    {"filler", "filler"},
-    {"text", "text"}};
+const std::map<std::string, std::string> kFilters = {{"channel", "channel"},
+                                                     {"state", "state"},
+                                                     {"from", "from"},
+                                                     {"to", "to"},
+                                                     {"control-id", "controlId"},
+                                                     {"type", "messageType"},
+                                                     {"nhs-number", "nhsNumber"},
+                                                     {"placer", "placer"},
+                                                     {"filler", "filler"},
+                                                     {"text", "text"}};
 
 std::string query(const Parsed& p, const std::map<std::string, std::string>& names) {
   std::string out;
@@ -131,7 +136,8 @@ void printStatus(const Object::Ptr& o) {
             << "channels: " << field(o, "channels");
   if (auto states = o->getObject("channelStates")) {
     std::string list;
-    for (const auto& [state, n] : *states) list += (list.empty() ? "" : ", ") + n.toString() + " " + state;
+    for (const auto& [state, n] : *states)
+      list += (list.empty() ? "" : ", ") + n.toString() + " " + state;
     std::cout << " (" << list << ")";
   }
   std::cout << "\njournal:  " << field(o, "journal") << "\n";
@@ -147,8 +153,8 @@ void printChannels(const Object::Ptr& o) {
   for (std::size_t i = 0; channels && i < channels->size(); ++i) {
     Object::Ptr c = channels->getObject(static_cast<unsigned>(i));
     Array::Ptr ds = c->getArray("destinations");
-    const std::string error = c->getObject("lastError") ? field(c->getObject("lastError"), "message")
-                                                        : field(c, "fault");
+    const std::string error =
+        c->getObject("lastError") ? field(c->getObject("lastError"), "message") : field(c, "fault");
     if (!ds || ds->size() == 0) {
       t.add({field(c, "name"), field(c, "state"), field(c, "received"), field(c, "failed"), "", "",
              "", "", error});
@@ -158,8 +164,8 @@ void printChannels(const Object::Ptr& o) {
       const std::string dError =
           d->getObject("lastError") ? field(d->getObject("lastError"), "message") : "";
       t.add({j == 0 ? field(c, "name") : "", j == 0 ? field(c, "state") : "",
-             j == 0 ? field(c, "received") : "", j == 0 ? field(c, "failed") : "",
-             field(d, "name"), field(d, "backlog"), field(d, "delivered"), field(d, "failed"),
+             j == 0 ? field(c, "received") : "", j == 0 ? field(c, "failed") : "", field(d, "name"),
+             field(d, "backlog"), field(d, "delivered"), field(d, "failed"),
              dError.empty() && j == 0 ? error : dError});
     }
   }
@@ -208,7 +214,8 @@ void printMessage(const Object::Ptr& m) {
   Array::Ptr log = m->getArray("scriptLog");
   if (log && log->size() > 0) {
     std::cout << "\nscript log:\n";
-    for (std::size_t i = 0; i < log->size(); ++i) std::cout << "  " << log->get(static_cast<unsigned>(i)).toString() << "\n";
+    for (std::size_t i = 0; i < log->size(); ++i)
+      std::cout << "  " << log->get(static_cast<unsigned>(i)).toString() << "\n";
   }
   std::cout << "\nreceived:\n";
   std::string raw = field(m, "raw");
@@ -289,7 +296,8 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
         if (o && !run.json()) {
           std::cout << "replayed " << field(o, "replayed") << " message(s), "
                     << field(o, "deliveries") << " new deliveries; skipped "
-                    << field(o, "skippedCount") << (field(o, "truncated") == "true" ? " (stopped at the cap: run again)" : "")
+                    << field(o, "skippedCount")
+                    << (field(o, "truncated") == "true" ? " (stopped at the cap: run again)" : "")
                     << "\n";
         }
       } else {
@@ -306,13 +314,18 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
     } else if (command == "pause" || command == "resume" || command == "restart") {
       Parsed p = parse(args, {});
       if (p.positional.size() != 1) throw UsageError(command + " needs a channel name");
-      if (auto o = run.call("POST", "/api/v1/channels/" + pathPart(p.positional[0]) + "/" + command);
+      if (auto o =
+              run.call("POST", "/api/v1/channels/" + pathPart(p.positional[0]) + "/" + command);
           o && !run.json()) {
         std::cout << "channel " << field(o, "name") << ": " << field(o, "state") << "\n";
       }
     } else if (command == "audit") {
-      Parsed p = parse(args, {{"user", true}, {"action", true}, {"from", true}, {"to", true},
-                              {"limit", true}, {"before", true}});
+      Parsed p = parse(args, {{"user", true},
+                              {"action", true},
+                              {"from", true},
+                              {"to", true},
+                              {"limit", true},
+                              {"before", true}});
       std::map<std::string, std::string> names = {{"user", "user"},   {"action", "action"},
                                                   {"from", "from"},   {"to", "to"},
                                                   {"limit", "limit"}, {"before", "before"}};

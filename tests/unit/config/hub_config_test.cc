@@ -99,9 +99,11 @@ TEST(HubConfig, ReadsTheApiWithItsTokensAndTheLogFormat) {
   auto c = parseHubConfig(
       "<pathhub><log level=\"warning\" format=\"json\"><component name=\"journal\" "
       "level=\"debug\"/></log><api listen=\"127.0.0.1:9000\"><token name=\"ada\" "
-      "role=\"admin\" sha256=\"" + hash + "\"/></api><channel name=\"a\"><source "
-      "listen=\"127.0.0.1:0\"/><destination name=\"x\" type=\"file\" directory=\"o\"/>"
-      "</channel></pathhub>",
+      "role=\"admin\" sha256=\"" +
+          hash +
+          "\"/></api><channel name=\"a\"><source "
+          "listen=\"127.0.0.1:0\"/><destination name=\"x\" type=\"file\" directory=\"o\"/>"
+          "</channel></pathhub>",
       "test");
   ASSERT_TRUE(c) << c.error().text;
   EXPECT_EQ(c->log.format, "json");
@@ -125,8 +127,10 @@ TEST(HubConfig, RefusesTokensThatAreNotHashesAndTlsWithoutCertificates) {
   auto c = parseHubConfig(
       "<pathhub><log format=\"xml\"/><api tls=\"true\" requireClientCertificate=\"true\">"
       "<token name=\"ada\" role=\"root\" sha256=\"secret\"/><token name=\"ada\" "
-      "sha256=\"" + std::string(64, 'b') + "\"/></api><channel name=\"a\"><source "
-      "listen=\"127.0.0.1:0\"/></channel></pathhub>",
+      "sha256=\"" +
+          std::string(64, 'b') +
+          "\"/></api><channel name=\"a\"><source "
+          "listen=\"127.0.0.1:0\"/></channel></pathhub>",
       "test");
   ASSERT_FALSE(c);
   for (const char* expected :

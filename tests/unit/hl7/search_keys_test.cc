@@ -37,8 +37,7 @@ TEST(SearchKeys, OrderNumbersComeFromOrcElseObr) {
 
 TEST(SearchKeys, ReadsThePublicUkSamples) {
   // DHCW: the NHS number is the PID-3 repetition ^^^NHS^NH.
-  auto dhcw = keysOf(
-      testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7"));
+  auto dhcw = keysOf(testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7"));
   EXPECT_EQ(dhcw.nhsNumber, "5189214567");
   EXPECT_EQ(dhcw.fillerOrder, "914694928301");
   // King's College Hospital (v2.3.1): in PID-2 as 7179209791^NHS.

@@ -1,7 +1,8 @@
 // Query parameters and routes: every refusal names the parameter, 404 and 405 are told apart.
+#include "http/api_request.h"
+
 #include <gtest/gtest.h>
 
-#include "http/api_request.h"
 #include "http/api_router.h"
 
 namespace pathhub::http {

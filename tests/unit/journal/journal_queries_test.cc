@@ -112,8 +112,8 @@ TEST_F(JournalQueriesTest, DetailsHoldDeliveriesWithAnswersEventsAndScriptLines)
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_GT(pending->front().receivedAtMs, 0);
   ASSERT_TRUE(journal_
-                  ->submitAttempts({{pending->front().deliveryId, AttemptOutcome::kDelivered, "",
-                                     0, "MSH|...\rMSA|AA|D1\r"}})
+                  ->submitAttempts({{pending->front().deliveryId, AttemptOutcome::kDelivered, "", 0,
+                                     "MSH|...\rMSA|AA|D1\r"}})
                   .get());
   auto epr = journal_->nextDelivery("lab", "epr");
   ASSERT_TRUE(epr && *epr);

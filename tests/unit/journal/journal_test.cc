@@ -2,8 +2,6 @@
 // retention.
 #include "journal/journal.h"
 
-#include "journal_fixture.h"
-
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -11,6 +9,8 @@
 #include <filesystem>
 #include <future>
 #include <thread>
+
+#include "journal_fixture.h"
 
 namespace pathhub::journal {
 namespace {

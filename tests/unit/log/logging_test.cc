@@ -1,11 +1,11 @@
 // The JSON line log format: one parseable object per event, text escaped.
+#include "log/logging.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 #include <gtest/gtest.h>
-
-#include "log/logging.h"
 
 namespace pathhub::log {
 namespace {

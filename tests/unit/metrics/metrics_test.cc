@@ -1,10 +1,11 @@
 // Counters, histograms and the Prometheus text they are shown in.
+#include "metrics/metrics.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
 #include <vector>
 
-#include "metrics/metrics.h"
 #include "metrics/prometheus_text.h"
 
 namespace pathhub::metrics {

@@ -1,0 +1,416 @@
+// The operations API over real HTTP against the real pathhub daemon: health and readiness,
+// every endpoint, paging, each role's denials, audit rows for views and replays, metrics that
+// move as messages flow, channel pause/resume/restart, and pathhubctl driving it all.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+
+#include "child_process.h"
+#include "corpus.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "hl7_parse.h"
+#include "http/api_auth.h"
+#include "hub_fixture.h"
+#include "mllp/mllp_client.h"
+
+namespace pathhub {
+namespace {
+
+using Poco::JSON::Object;
+using testing::HubFixture;
+using testing::runProgram;
+using testing::waitUntil;
+
+// One token per role; the configuration holds only their hashes.
+const std::map<std::string, std::string> kTokens = {{"viewer", "viewer-token-0123456789"},
+                                                    {"clinical", "clinical-token-0123456789"},
+                                                    {"operator", "operator-token-0123456789"},
+                                                    {"admin", "admin-token-0123456789"}};
+
+struct Answer {
+  int status = 0;
+  std::string body;
+  std::string authenticate;  // WWW-Authenticate
+  Object::Ptr json;
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& [role, token] : kTokens) {
+      hub_.apiTokens += "<token name=\"" + role + "-user\" role=\"" + role + "\" sha256=\"" +
+                        http::sha256Hex(token) + "\"/>";
+    }
+    hub_.channelExtras =
+        "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"1000000\"/>"
+        "<mapper workers=\"1\" script=\"" +
+        std::string(PATHHUB_SOURCE_DIR) + "/scripts/demo.lua\" scriptsRoot=\"" +
+        std::string(PATHHUB_SOURCE_DIR) + "/scripts\"/>";
+    hub_.startSink();
+    hub_.startHub();
+    ASSERT_TRUE(waitUntil([this] { return call("GET", "/ready").status == 200; }));
+  }
+
+  Answer call(const std::string& method, const std::string& target, const std::string& role = "",
+              const std::string& body = "") {
+    Answer a;
+    try {
+      Poco::Net::HTTPClientSession session("127.0.0.1", hub_.apiPort);
+      session.setTimeout(Poco::Timespan(30, 0));
+      Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
+      if (!role.empty()) request.set("Authorization", "Bearer " + kTokens.at(role));
+      request.setContentLength(static_cast<std::streamsize>(body.size()));
+      session.sendRequest(request) << body;
+      Poco::Net::HTTPResponse response;
+      std::istream& in = session.receiveResponse(response);
+      Poco::StreamCopier::copyToString(in, a.body);
+      a.status = static_cast<int>(response.getStatus());
+      a.authenticate = response.get("WWW-Authenticate", "");
+      if (response.getContentType() == "application/json") {
+        Poco::JSON::Parser parser;
+        a.json = parser.parse(a.body).extract<Object::Ptr>();
+      }
+    } catch (const Poco::Exception& e) {
+      a.body = e.displayText();
+    }
+    return a;
+  }
+
+  // Sends a copy of the WinPath sample with this control id; returns MSA-1.
+  std::string send(const std::string& controlId) {
+    hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+        testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+    EXPECT_TRUE(m.set("MSH-10", controlId));
+    mllp::Client client({"127.0.0.1", hub_.sourcePort});
+    auto reply = client.exchange(m.encode());
+    if (!reply) return reply.error().describe();
+    auto ack = hl7::Message::parse(*reply);
+    return ack ? *ack->get("MSA-1") : "unparseable";
+  }
+
+  std::vector<std::int64_t> messageIds(const Answer& a) {
+    std::vector<std::int64_t> out;
+    auto list = a.json->getArray("messages");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      out.push_back(list->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("id"));
+    }
+    return out;
+  }
+
+  // Audit rows with this action (newest first), as "user target".
+  std::vector<std::string> audited(const std::string& action) {
+    Answer a = call("GET", "/api/v1/audit?limit=500&action=" + action, "admin");
+    EXPECT_EQ(a.status, 200) << a.body;
+    std::vector<std::string> out;
+    auto list = a.json->getArray("entries");
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+      auto e = list->getObject(static_cast<unsigned>(i));
+      out.push_back(e->getValue<std::string>("user") + " " + e->getValue<std::string>("target"));
+    }
+    return out;
+  }
+
+  // The value of one sample line of /metrics ("name{labels}"), -1 when absent.
+  double metric(const std::string& series) {
+    Answer a = call("GET", "/metrics", "viewer");
+    std::istringstream lines(a.body);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+    }
+    return -1;
+  }
+
+  HubFixture hub_;
+};
+
+TEST_F(ApiTest, HealthAndReadyAreOpenAndEverythingElseNeedsAToken) {
+  Answer health = call("GET", "/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.json->getValue<std::string>("status"), "alive");
+  Answer ready = call("GET", "/ready");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.json->getValue<std::string>("journal"), "open");
+  for (const char* path : {"/api/v1/status", "/api/v1/channels", "/api/v1/messages",
+                           "/api/v1/messages/1", "/api/v1/audit", "/metrics"}) {
+    Answer a = call("GET", path);
+    EXPECT_EQ(a.status, 401) << path;
+    EXPECT_EQ(a.authenticate.rfind("Bearer", 0), 0u) << path;
+    EXPECT_EQ(a.json->getObject("error")->getValue<std::string>("code"), "unauthorized");
+  }
+  // A wrong token is no token.
+  Poco::Net::HTTPClientSession session("127.0.0.1", hub_.apiPort);
+  Poco::Net::HTTPRequest request("GET", "/api/v1/status", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.set("Authorization", "Bearer " + http::sha256Hex(kTokens.at("admin")));
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  session.receiveResponse(response);
+  EXPECT_EQ(response.getStatus(), 401);
+
+  Answer status = call("GET", "/api/v1/status", "viewer");
+  ASSERT_EQ(status.status, 200) << status.body;
+  EXPECT_EQ(status.json->getValue<std::string>("status"), "ready");
+  EXPECT_EQ(status.json->getObject("caller")->getValue<std::string>("name"), "viewer-user");
+  EXPECT_EQ(call("GET", "/api/v1/nowhere", "admin").status, 404);
+  EXPECT_EQ(call("DELETE", "/api/v1/audit", "admin").status, 405);
+}
+
+TEST_F(ApiTest, EachRoleIsDeniedWhatItMayNotDo) {
+  // Targets that do not exist, so a role that is allowed gets 404 and changes nothing.
+  struct Case {
+    std::string method, path, least;
+  };
+  const std::vector<Case> cases = {
+      {"GET", "/api/v1/status", "viewer"},
+      {"GET", "/api/v1/channels", "viewer"},
+      {"GET", "/api/v1/channels/none", "viewer"},
+      {"GET", "/metrics", "viewer"},
+      {"GET", "/api/v1/messages", "clinical"},
+      {"GET", "/api/v1/messages/999999", "clinical"},
+      {"POST", "/api/v1/messages/999999/replay", "operator"},
+      {"POST", "/api/v1/messages/replay?channel=none", "operator"},
+      {"POST", "/api/v1/channels/none/pause", "operator"},
+      {"POST", "/api/v1/channels/none/resume", "operator"},
+      {"POST", "/api/v1/channels/none/restart", "operator"},
+      {"GET", "/api/v1/audit", "admin"},
+  };
+  const std::vector<std::string> order = {"viewer", "clinical", "operator", "admin"};
+  int denials = 0;
+  for (const Case& c : cases) {
+    const auto least = std::find(order.begin(), order.end(), c.least) - order.begin();
+    for (std::size_t r = 0; r < order.size(); ++r) {
+      Answer a = call(c.method, c.path, order[r]);
+      if (static_cast<long>(r) < least) {
+        EXPECT_EQ(a.status, 403) << order[r] << " " << c.method << " " << c.path;
+        EXPECT_EQ(a.json->getObject("error")->getValue<std::string>("code"), "forbidden");
+        ++denials;
+      } else {
+        EXPECT_NE(a.status, 403) << order[r] << " " << c.method << " " << c.path << a.body;
+        EXPECT_NE(a.status, 401);
+      }
+    }
+  }
+  // Every denial is in the audit trail, naming who tried what.
+  const auto denied = audited("denied");
+  EXPECT_EQ(static_cast<int>(denied.size()), denials);
+  EXPECT_NE(std::find(denied.begin(), denied.end(), "viewer-user GET /api/v1/messages"),
+            denied.end());
+}
+
+TEST_F(ApiTest, SearchPagesFiltersAndEveryViewIsAudited) {
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(send("API-" + std::to_string(i)), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 5; }));
+  std::vector<std::int64_t> all;
+  std::string target = "/api/v1/messages?channel=lab&limit=2";
+  for (int pages = 0; pages < 10; ++pages) {
+    Answer page = call("GET", target, "clinical");
+    ASSERT_EQ(page.status, 200) << page.body;
+    auto ids = messageIds(page);
+    all.insert(all.end(), ids.begin(), ids.end());
+    if (page.json->isNull("nextBefore")) break;
+    target =
+        "/api/v1/messages?channel=lab&limit=2&before=" + page.json->get("nextBefore").toString();
+  }
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_TRUE(std::is_sorted(all.rbegin(), all.rend()));
+
+  Answer one = call("GET", "/api/v1/messages?controlId=API-3&messageType=ORU", "clinical");
+  ASSERT_EQ(messageIds(one).size(), 1u);
+  const std::int64_t id = messageIds(one)[0];
+  EXPECT_TRUE(messageIds(call("GET", "/api/v1/messages?messageType=ADT", "clinical")).empty());
+  EXPECT_EQ(messageIds(call("GET", "/api/v1/messages?text=API-4", "clinical")).size(), 1u);
+
+  Answer bad = call("GET", "/api/v1/messages?limit=9999", "clinical");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json->getObject("error")->getValue<std::string>("parameter"), "limit");
+  bad = call("GET", "/api/v1/messages?from=last-week", "clinical");
+  EXPECT_EQ(bad.json->getObject("error")->getValue<std::string>("parameter"), "from");
+  bad = call("GET", "/api/v1/messages?chanel=lab", "clinical");
+  EXPECT_EQ(bad.json->getObject("error")->getValue<std::string>("parameter"), "chanel");
+
+  ASSERT_TRUE(waitUntil([&] {
+    Answer m = call("GET", "/api/v1/messages/" + std::to_string(id), "clinical");
+    return m.json && m.json->getArray("deliveries")->size() == 1 &&
+           m.json->getArray("deliveries")->getObject(0)->getValue<std::string>("state") ==
+               "delivered";
+  }));
+  Answer shown = call("GET", "/api/v1/messages/" + std::to_string(id), "clinical");
+  ASSERT_EQ(shown.status, 200);
+  const Object::Ptr& m = shown.json;
+  EXPECT_EQ(m->getValue<std::string>("controlId"), "API-3");
+  EXPECT_EQ(m->getValue<std::string>("raw").rfind("MSH|", 0), 0u);
+  EXPECT_TRUE(m->getObject("tree")->has("segments")) << shown.body.substr(0, 300);
+  auto delivery = m->getArray("deliveries")->getObject(0);
+  EXPECT_EQ(delivery->getValue<std::string>("destination"), "gp");
+  EXPECT_NE(delivery->getValue<std::string>("response").find("MSA|AA"), std::string::npos);
+  EXPECT_GE(m->getArray("history")->size(), 3u);
+  ASSERT_EQ(m->getArray("scriptLog")->size(), 1u);  // demo.lua logs one line per result
+  EXPECT_NE(m->getArray("scriptLog")->get(0).toString().find("API-3"), std::string::npos);
+  EXPECT_EQ(call("GET", "/api/v1/messages/999999", "clinical").status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/messages/abc", "clinical").status, 400);
+
+  // Searches and views, each with who and what.
+  const auto views = audited("view_message");
+  EXPECT_NE(std::find(views.begin(), views.end(), "clinical-user " + std::to_string(id)),
+            views.end());
+  EXPECT_GE(audited("search_messages").size(), 6u);
+  Answer trail = call("GET", "/api/v1/audit?limit=1", "admin");
+  auto entry = trail.json->getArray("entries")->getObject(0);
+  EXPECT_EQ(entry->getValue<std::string>("peer").rfind("127.0.0.1:", 0), 0u);
+}
+
+TEST_F(ApiTest, ReplayRedeliversToTheNamedDestinationsAndIsAudited) {
+  ASSERT_EQ(send("RP-1"), "AA");
+  ASSERT_EQ(send("RP-2"), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 2; }));
+  const std::int64_t id = messageIds(call("GET", "/api/v1/messages?controlId=RP-1", "clinical"))[0];
+  const std::string replay = "/api/v1/messages/" + std::to_string(id) + "/replay";
+
+  Answer bad = call("POST", replay, "operator", R"({"destinations": ["nowhere"]})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json->getObject("error")->getValue<std::string>("parameter"), "destinations");
+  EXPECT_EQ(call("POST", replay, "operator", "{broken").status, 400);
+
+  Answer done = call("POST", replay, "operator", R"({"destinations": ["gp"]})");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json->getValue<int>("deliveries"), 1);
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 3; }));
+  EXPECT_EQ(hub_.received().back(), "RP-1");
+
+  Answer matching = call("POST", "/api/v1/messages/replay?channel=lab&controlId=RP-2", "operator");
+  ASSERT_EQ(matching.status, 200) << matching.body;
+  EXPECT_EQ(matching.json->getValue<int>("replayed"), 1);
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 4; }));
+  EXPECT_EQ(hub_.received().back(), "RP-2");
+  Answer unfiltered = call("POST", "/api/v1/messages/replay", "operator");
+  EXPECT_EQ(unfiltered.status, 400);
+
+  EXPECT_EQ(audited("replay_message").front(), "operator-user " + std::to_string(id));
+  EXPECT_EQ(audited("replay_matching").front(), "operator-user lab");
+  // The replay is in the message's own history too.
+  Answer shown = call("GET", "/api/v1/messages/" + std::to_string(id), "clinical");
+  EXPECT_NE(shown.body.find("\"replayed\""), std::string::npos);
+}
+
+TEST_F(ApiTest, MetricsAndChannelFiguresMoveAsMessagesFlow) {
+  EXPECT_EQ(metric("pathhub_messages_received_total{channel=\"lab\"}"), 0);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(send("MX-" + std::to_string(i)), "AA");
+  ASSERT_TRUE(waitUntil([this] {
+    return metric("pathhub_deliveries_total{channel=\"lab\",destination=\"gp\"}") == 3;
+  }));
+  EXPECT_EQ(metric("pathhub_messages_received_total{channel=\"lab\"}"), 3);
+  EXPECT_EQ(metric("pathhub_messages_mapped_total{channel=\"lab\"}"), 3);
+  EXPECT_EQ(metric("pathhub_end_to_end_seconds_count{channel=\"lab\",destination=\"gp\"}"), 3);
+  EXPECT_EQ(metric("pathhub_script_duration_seconds_count{channel=\"lab\"}"), 3);
+  EXPECT_GE(metric("pathhub_journal_commit_seconds_count"), 3);
+  EXPECT_EQ(metric("pathhub_channel_up{channel=\"lab\",state=\"running\"}"), 1);
+  ASSERT_EQ(send("MX-0"), "AA");  // the resend
+  EXPECT_EQ(metric("pathhub_messages_duplicate_total{channel=\"lab\"}"), 1);
+
+  // The receiver goes down: the backlog grows and the last error says why.
+  hub_.stopSink();
+  for (int i = 3; i < 5; ++i) ASSERT_EQ(send("MX-" + std::to_string(i)), "AA");
+  ASSERT_TRUE(waitUntil([this] {
+    return metric("pathhub_backlog_messages{channel=\"lab\",destination=\"gp\"}") == 2 &&
+           metric("pathhub_delivery_attempts_failed_total{channel=\"lab\",destination=\"gp\"}") > 0;
+  }));
+  Answer channels = call("GET", "/api/v1/channels", "viewer");
+  auto lab = channels.json->getArray("channels")->getObject(0);
+  EXPECT_EQ(lab->getValue<std::string>("state"), "running");
+  EXPECT_EQ(lab->getValue<int>("received"), 5);
+  auto gp = lab->getArray("destinations")->getObject(0);
+  EXPECT_EQ(gp->getValue<int>("backlog"), 2);
+  EXPECT_EQ(gp->getValue<int>("delivered"), 3);
+  EXPECT_FALSE(gp->getObject("lastError")->getValue<std::string>("message").empty());
+  Answer detail = call("GET", "/api/v1/channels/lab", "viewer");
+  EXPECT_EQ(detail.json->getObject("mappingLatency")->getValue<int>("count"), 5);
+
+  hub_.startSink();
+  ASSERT_TRUE(waitUntil([this] {
+    return metric("pathhub_backlog_messages{channel=\"lab\",destination=\"gp\"}") == 0;
+  }));
+}
+
+TEST_F(ApiTest, OperatorsPauseResumeAndRestartAChannel) {
+  Answer paused = call("POST", "/api/v1/channels/lab/pause", "operator");
+  ASSERT_EQ(paused.status, 200) << paused.body;
+  EXPECT_EQ(paused.json->getValue<std::string>("state"), "paused");
+  EXPECT_FALSE(testing::accepting(hub_.sourcePort));
+  EXPECT_EQ(metric("pathhub_channel_up{channel=\"lab\",state=\"paused\"}"), 1);
+  Answer resumed = call("POST", "/api/v1/channels/lab/resume", "operator");
+  EXPECT_EQ(resumed.json->getValue<std::string>("state"), "running");
+  ASSERT_TRUE(waitUntil([this] { return testing::accepting(hub_.sourcePort); }));
+  ASSERT_EQ(send("PR-1"), "AA");
+  Answer restarted = call("POST", "/api/v1/channels/lab/restart", "operator");
+  ASSERT_EQ(restarted.status, 200) << restarted.body;
+  EXPECT_EQ(restarted.json->getValue<std::string>("state"), "running");
+  // Counts are kept across the restart.
+  EXPECT_EQ(restarted.json->getValue<int>("received"), 1);
+  ASSERT_TRUE(waitUntil([this] { return testing::accepting(hub_.sourcePort); }));
+  ASSERT_EQ(send("PR-2"), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 2; }));
+  const auto actions = audited("pause_channel");
+  EXPECT_EQ(actions, (std::vector<std::string>{"operator-user lab"}));
+  EXPECT_EQ(audited("restart_channel").size(), 1u);
+  EXPECT_EQ(call("POST", "/api/v1/channels/none/pause", "operator").status, 404);
+}
+
+TEST_F(ApiTest, PathhubctlDrivesTheApi) {
+  ASSERT_EQ(send("CTL-1"), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 1; }));
+  const auto tokenFile = hub_.dir / "operator.token";
+  std::ofstream(tokenFile) << kTokens.at("operator") << "\n";
+  auto ctl = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort),
+                                    "--token-file", tokenFile.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    return runProgram("pathhubctl", all);
+  };
+  auto status = ctl({"status"});
+  EXPECT_EQ(status.exitCode, 0) << status.err;
+  EXPECT_NE(status.out.find("operator-user (operator)"), std::string::npos) << status.out;
+  auto channels = ctl({"channels"});
+  EXPECT_TRUE(std::regex_search(channels.out, std::regex(R"(lab\s+running\s+1\s+0\s+gp\s+0\s+1)")))
+      << channels.out;
+  auto messages = ctl({"messages", "--control-id", "CTL-1"});
+  EXPECT_EQ(messages.exitCode, 0) << messages.err;
+  std::smatch idMatch;
+  ASSERT_TRUE(std::regex_search(messages.out, idMatch, std::regex(R"(\n(\d+)\s+\S+\s+lab\s+ORU)")))
+      << messages.out;
+  const std::string id = idMatch[1];
+  auto shown = ctl({"show", id});
+  EXPECT_NE(shown.out.find("controlId: CTL-1"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("gp           delivered"), std::string::npos) << shown.out;
+  auto json = ctl({"--json", "show", id});
+  ASSERT_EQ(json.exitCode, 0);
+  Poco::JSON::Parser parser;
+  EXPECT_EQ(parser.parse(json.out).extract<Object::Ptr>()->getValue<std::string>("controlId"),
+            "CTL-1");
+  auto replay = ctl({"replay", id, "--to", "gp"});
+  EXPECT_EQ(replay.exitCode, 0) << replay.err;
+  EXPECT_NE(replay.out.find("1 new deliveries"), std::string::npos) << replay.out;
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 2; }));
+  auto pause = ctl({"pause", "lab"});
+  EXPECT_NE(pause.out.find("channel lab: paused"), std::string::npos) << pause.out << pause.err;
+  EXPECT_NE(ctl({"resume", "lab"}).out.find("running"), std::string::npos);
+  // An operator may not read the audit trail: the refusal is printed and the exit status 1.
+  auto audit = ctl({"audit"});
+  EXPECT_EQ(audit.exitCode, 1);
+  EXPECT_NE(audit.err.find("403"), std::string::npos) << audit.err;
+  EXPECT_EQ(ctl({"messages", "--nope", "x"}).exitCode, 2);
+  auto unreachable = runProgram("pathhubctl", {"--url", "http://127.0.0.1:1", "status"});
+  EXPECT_EQ(unreachable.exitCode, 2);
+  auto hashed = runProgram("pathhubctl", {"hash-token"}, kTokens.at("admin") + "\n");
+  EXPECT_EQ(hashed.out, http::sha256Hex(kTokens.at("admin")) + "\n");
+}
+
+}  // namespace
+}  // namespace pathhub
