@@ -36,7 +36,7 @@ const std::map<std::string, Schema>& schema() {
       {"pathhub", {{}, {"plugins", "journal", "log", "api", "pipeline", "channel"}}},
       {"api",
        {{"listen", "enabled", "tls", "certificate", "privateKey", "caFile",
-         "requireClientCertificate"},
+         "requireClientCertificate", "tokensFile"},
         {"token"}}},
       {"token", {{"name", "role", "sha256"}, {}}},
       {"component", {{"name", "level"}, {}}},
@@ -184,7 +184,7 @@ bool isLowerHex(const std::string& s) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-ApiConfig readApi(const Reader& api) {
+ApiConfig readApi(const Reader& api, std::vector<std::string>& warnings) {
   ApiConfig out;
   out.enabled = api.choice("enabled", "true", {"true", "false"}) == "true";
   out.listen = api.text("listen", out.listen);
@@ -204,19 +204,46 @@ ApiConfig readApi(const Reader& api) {
     api.missing("requireClientCertificate=\"true\" needs caFile=\"...\"");
   }
   std::set<std::string> names;
+  const std::set<std::string> kRoles = {"viewer", "clinical", "operator", "admin"};
+  // One token, from an element or a line of the tokens file; `where` names it in problems.
+  auto addToken = [&](ApiToken token, const std::string& where) {
+    if (token.name.empty()) api.missing(where + ": needs a name (who holds the token)");
+    if (!names.insert(token.name).second) {
+      api.missing(where + ": name '" + token.name + "' is used twice");
+    }
+    if (!kRoles.count(token.role)) {
+      api.missing(where + ": role: '" + token.role +
+                  "' is not one of admin, clinical, operator, viewer");
+    }
+    if (token.sha256.size() != 64 || !isLowerHex(token.sha256)) {
+      api.missing(where +
+                  ": sha256: must be 64 lower-case hex digits (pathhubctl hash-token makes it)");
+    }
+    out.tokens.push_back(std::move(token));
+  };
   for (int i = 0;; ++i) {
     Reader t = api.child("token[" + std::to_string(i) + "]", "api token");
     if (!t.present()) break;
-    ApiToken token;
-    token.name = t.text("name", "");
-    token.role = t.choice("role", "viewer", {"viewer", "clinical", "operator", "admin"});
-    token.sha256 = t.text("sha256", "");
-    if (token.name.empty()) t.missing("needs name=\"...\" (who holds the token)");
-    if (!names.insert(token.name).second) t.missing("name '" + token.name + "' is used twice");
-    if (token.sha256.size() != 64 || !isLowerHex(token.sha256)) {
-      t.problem("sha256", "must be 64 lower-case hex digits (pathhubctl hash-token makes it)");
+    addToken({t.text("name", ""), t.text("role", "viewer"), t.text("sha256", "")}, "token");
+  }
+  // A file of "name role sha256" lines (# comments), so tokens can be rotated, and kept with
+  // tighter permissions, apart from the rest of the configuration.
+  if (const std::string file = api.text("tokensFile", ""); !file.empty()) {
+    std::ifstream in(file);
+    // Missing is not an error: no token from it works, so nothing is opened by it (fail
+    // closed), and a fresh clone's demo config stays valid before tools/dev run makes it.
+    if (!in) warnings.push_back("api: tokensFile " + file + " cannot be read: no tokens from it");
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      std::istringstream fields(line);
+      ApiToken token;
+      std::string extra;
+      if (!(fields >> token.name) || token.name[0] == '#') continue;
+      fields >> token.role >> token.sha256;
+      const std::string where = "tokensFile " + file + " line " + std::to_string(number);
+      if (fields >> extra) api.missing(where + ": expected 'name role sha256'");
+      addToken(std::move(token), where);
     }
-    out.tokens.push_back(std::move(token));
   }
   return out;
 }
@@ -333,7 +360,7 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
   hub.journal.retentionDays =
       static_cast<int>(journal.number("retentionDays", hub.journal.retentionDays, 1, 36500));
   hub.log = readLog(top.child("log", "log"));
-  hub.api = readApi(top.child("api", "api"));
+  hub.api = readApi(top.child("api", "api"), hub.warnings);
 
   Reader pipeline = top.child("pipeline", "pipeline");
   const std::string endpoints = pipeline.text("endpoints", "inproc://pathhub");

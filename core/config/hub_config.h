@@ -91,7 +91,7 @@ struct ApiConfig {
   bool tls = false;
   std::string certificate, privateKey, caFile;  // PEM files, when tls
   bool requireClientCertificate = false;
-  std::vector<ApiToken> tokens;
+  std::vector<ApiToken> tokens;  // from <token> elements and the tokensFile's lines
 };
 
 struct HubConfig {
@@ -101,6 +101,9 @@ struct HubConfig {
   LogConfig log;
   ApiConfig api;
   std::vector<ChannelConfig> channels;
+  // What is worth telling the operator but does not stop the hub (logged at start-up and
+  // printed by --check-config).
+  std::vector<std::string> warnings;
 };
 
 // Reads and checks a configuration file. The error text lists every problem, one per line.

@@ -105,12 +105,14 @@ class PathhubApp : public Poco::Util::ServerApplication {
       return EXIT_CONFIG;
     }
     if (check_) {
+      for (const auto& w : config->warnings) std::cout << "pathhub: warning: " << w << "\n";
       std::cout << "pathhub: " << configPath_ << ": configuration is valid ("
                 << config->channels.size() << " channel(s))\n";
       return EXIT_OK;
     }
     log::setUpLogging(config->log);
     Poco::Logger& logger = Poco::Logger::get("daemon");
+    for (const auto& w : config->warnings) logger.warning(w);
     daemon::Hub hub(*config, plugins);
     if (auto started = hub.start(); !started) {
       logger.fatal("cannot start: %s", started.error().describe());

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace pathhub::config {
 namespace {
 
@@ -134,12 +137,38 @@ TEST(HubConfig, RefusesTokensThatAreNotHashesAndTlsWithoutCertificates) {
       "test");
   ASSERT_FALSE(c);
   for (const char* expected :
-       {"log: format: 'xml' is not one of json, text", "api token: role: 'root' is not one of",
-        "api token: sha256: must be 64 lower-case hex digits", "name 'ada' is used twice",
+       {"log: format: 'xml' is not one of json, text", "api: token: role: 'root' is not one of",
+        "api: token: sha256: must be 64 lower-case hex digits", "name 'ada' is used twice",
         "api: tls=\"true\" needs certificate=", "requireClientCertificate=\"true\" needs caFile"}) {
     EXPECT_NE(c.error().text.find(expected), std::string::npos) << expected << "\n"
                                                                 << c.error().text;
   }
+}
+
+TEST(HubConfig, ReadsTokensFromATokensFileNamingBadLines) {
+  const auto file = std::filesystem::temp_directory_path() / "pathhub-tokens-test";
+  std::ofstream(file) << "# name role sha256\n\nops operator " << std::string(64, 'c')
+                      << "\nbad admin nothex\n";
+  auto c = parseHubConfig("<pathhub><api tokensFile=\"" + file.string() +
+                              "\"/><channel name=\"a\"><source listen=\"127.0.0.1:0\"/>"
+                              "<destination name=\"x\" type=\"file\" directory=\"o\"/>"
+                              "</channel></pathhub>",
+                          "t");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().text.find("tokensFile " + file.string() + " line 4: sha256"),
+            std::string::npos)
+      << c.error().text;
+  std::ofstream(file) << "ops operator " << std::string(64, 'c') << "\n";
+  c = parseHubConfig("<pathhub><api tokensFile=\"" + file.string() +
+                         "\"/><channel name=\"a\"><source listen=\"127.0.0.1:0\"/>"
+                         "<destination name=\"x\" type=\"file\" directory=\"o\"/>"
+                         "</channel></pathhub>",
+                     "t");
+  ASSERT_TRUE(c) << c.error().text;
+  ASSERT_EQ(c->api.tokens.size(), 1u);
+  EXPECT_EQ(c->api.tokens[0].name, "ops");
+  EXPECT_EQ(c->api.tokens[0].role, "operator");
+  std::filesystem::remove(file);
 }
 
 TEST(HubConfig, RefusesBrokenXmlAndMissingFiles) {
