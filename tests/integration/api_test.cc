@@ -21,6 +21,7 @@
 #include "http/api_auth.h"
 #include "hub_fixture.h"
 #include "mllp/mllp_client.h"
+#include "test_certs.h"
 
 namespace pathhub {
 namespace {
@@ -410,6 +411,32 @@ TEST_F(ApiTest, PathhubctlDrivesTheApi) {
   EXPECT_EQ(unreachable.exitCode, 2);
   auto hashed = runProgram("pathhubctl", {"hash-token"}, kTokens.at("admin") + "\n");
   EXPECT_EQ(hashed.out, http::sha256Hex(kTokens.at("admin")) + "\n");
+}
+
+TEST(ApiTls, ServesHttpsThatPathhubctlVerifies) {
+  testing::TestCertificates certs;
+  ASSERT_TRUE(certs.ok());
+  HubFixture hub;
+  hub.apiAttributes = "tls=\"true\" certificate=\"" + certs.pem("server") + "\" privateKey=\"" +
+                      certs.key("server") + "\"";
+  hub.apiTokens = "<token name=\"ops\" role=\"viewer\" sha256=\"" +
+                  http::sha256Hex(kTokens.at("viewer")) + "\"/>";
+  const auto tokenFile = hub.dir / "viewer.token";
+  std::ofstream(tokenFile) << kTokens.at("viewer");
+  hub.startSink();
+  hub.startHub();
+  const std::string url = "https://127.0.0.1:" + std::to_string(hub.apiPort);
+  testing::RunResult status;
+  ASSERT_TRUE(waitUntil([&] {
+    status = runProgram("pathhubctl", {"--url", url, "--ca", certs.pem("test-ca"), "--token-file",
+                                       tokenFile.string(), "status"});
+    return status.exitCode == 0;
+  })) << status.err;
+  EXPECT_NE(status.out.find("ops (viewer)"), std::string::npos) << status.out;
+  // A server the client's CAs do not vouch for is refused.
+  auto untrusted = runProgram("pathhubctl", {"--url", url, "--ca", certs.pem("other-ca"),
+                                             "--token-file", tokenFile.string(), "status"});
+  EXPECT_EQ(untrusted.exitCode, 2) << untrusted.out;
 }
 
 }  // namespace

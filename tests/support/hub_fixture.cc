@@ -67,7 +67,8 @@ void HubFixture::writeConfig() {
   out << "<pathhub>\n"
       << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
       << "  <log level=\"warning\"/>\n"
-      << "  <api listen=\"127.0.0.1:" << apiPort << "\">" << apiTokens << "</api>\n"
+      << "  <api listen=\"127.0.0.1:" << apiPort << "\" " << apiAttributes << ">" << apiTokens
+      << "</api>\n"
       << "  " << hubExtras << "\n"
       << "  <channel name=\"lab\">\n"
       << "    " << source << "\n"

@@ -34,7 +34,8 @@ class HubFixture {
   std::string sourceElement;  // replaces the MLLP <source> when set (e.g. a file source)
   std::string hubExtras;      // elements at the top of <pathhub>, e.g. <pipeline .../>
   std::string backlog;
-  std::string apiTokens;  // <token .../> elements inside the fixture's <api>
+  std::string apiTokens;      // <token .../> elements inside the fixture's <api>
+  std::string apiAttributes;  // extra attributes of <api>, e.g. tls="true" ...
 
   void writeConfig();
   void startHub();  // waits until the MLLP source accepts connections
