@@ -219,7 +219,12 @@ bool isValidNhsNumber(std::string_view digits) {
 
 std::optional<ExtendedId> findNhsNumber(const std::vector<ExtendedId>& ids) {
   for (const ExtendedId& id : ids) {
-    if (id.identifierTypeCode == "NH" || id.assigningAuthority.namespaceId == "NHS") return id;
+    // Some systems put "NHS" in CX.2 or CX.3; no check digit or check-digit scheme is ever
+    // spelt "NHS", so it is read as the marker there too.
+    const bool marked = id.identifierTypeCode == "NH" ||
+                        id.assigningAuthority.namespaceId == "NHS" || id.checkDigit == "NHS" ||
+                        id.checkDigitScheme == "NHS";
+    if (marked && !id.id.empty()) return id;
   }
   return std::nullopt;
 }

@@ -69,7 +69,8 @@ std::vector<ExtendedId> readCxList(const Message& message, const Path& field);
 
 // True for ten digits whose modulus-11 check digit is right (NHS Data Dictionary rule).
 bool isValidNhsNumber(std::string_view digits);
-// The identifier that is an NHS number: type code "NH" or assigning authority "NHS".
+// The identifier that is an NHS number: type code "NH" or assigning authority "NHS" (or "NHS"
+// in CX.2/CX.3, where some systems put it).
 std::optional<ExtendedId> findNhsNumber(const std::vector<ExtendedId>& ids);
 
 struct PersonName {  // XPN

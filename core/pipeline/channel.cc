@@ -78,13 +78,16 @@ Result<void> Channel::start() {
                                             config_.backlogLimit * 2 + 1000, 1 << 30)));
     announce_.bind(endpoint("map"));
 
-    zmq::socket_t routerIn(zmq_, zmq::socket_type::pull);
-    routerIn.bind(endpoint("route"));
-    std::vector<zmq::socket_t> deliveryIns;
+    // Bound sockets belong to the channel, not to the stage threads using them, so that stop()
+    // can unbind them before closing: a closed socket's inproc address is released only
+    // later, by ZeroMQ's reaper, and a restarted channel binding it again would fail.
+    routeIn_ = zmq::socket_t(zmq_, zmq::socket_type::pull);
+    routeIn_.bind(endpoint("route"));
+    deliverIn_.clear();
     for (const auto& d : config_.destinations) {
       zmq::socket_t in(zmq_, zmq::socket_type::pull);
       in.bind(endpoint("deliver." + d.name));
-      deliveryIns.push_back(std::move(in));
+      deliverIn_.push_back(std::move(in));
     }
     // Every worker's mapper is made before any thread starts, so a script that does not load
     // stops the channel here with its error.
@@ -92,6 +95,7 @@ Result<void> Channel::start() {
     for (int w = 0; w < config_.mapperWorkers; ++w) {
       auto mapper = mappers_();
       if (!mapper) {
+        releaseSockets();
         return fail(ErrorCode::kInvalidValue,
                     "channel " + config_.name + ": mapping: " + mapper.error().describe());
       }
@@ -106,13 +110,11 @@ Result<void> Channel::start() {
         mapperLoop(w, std::move(m), std::move(in), std::move(c));
       });
     }
-    threads_.emplace_back([this, in = std::move(routerIn), c = subscriber()]() mutable {
-      routerLoop(std::move(in), std::move(c));
-    });
-    for (std::size_t i = 0; i < deliveryIns.size(); ++i) {
-      threads_.emplace_back([this, i, in = std::move(deliveryIns[i]), c = subscriber()]() mutable {
-        deliveryLoop(i, std::move(in), std::move(c));
-      });
+    threads_.emplace_back(
+        [this, c = subscriber()]() mutable { routerLoop(routeIn_, std::move(c)); });
+    for (std::size_t i = 0; i < deliverIn_.size(); ++i) {
+      threads_.emplace_back(
+          [this, i, c = subscriber()]() mutable { deliveryLoop(i, deliverIn_[i], std::move(c)); });
     }
     log_.information("channel %s started: %d mapper worker(s), %z destination(s)", config_.name,
                      config_.mapperWorkers, config_.destinations.size());
@@ -125,18 +127,38 @@ Result<void> Channel::start() {
 }
 
 void Channel::stop() {
-  if (!running_.exchange(false)) return;
-  try {
-    control_.send(zmq::buffer(encode(Envelope{Envelope::Kind::kStop, 0, {}, {}})),
-                  zmq::send_flags::dontwait);
-  } catch (const zmq::error_t& e) {
-    log_.error("channel %s: stop signal failed: %s", config_.name, std::string(e.what()));
+  if (running_.exchange(false)) {
+    try {
+      control_.send(zmq::buffer(encode(Envelope{Envelope::Kind::kStop, 0, {}, {}})),
+                    zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      log_.error("channel %s: stop signal failed: %s", config_.name, std::string(e.what()));
+    }
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+    log_.information("channel %s stopped", config_.name);
   }
-  for (auto& t : threads_) t.join();
-  threads_.clear();
-  announce_.close();
-  control_.close();
-  log_.information("channel %s stopped", config_.name);
+  releaseSockets();
+}
+
+void Channel::releaseSockets() {
+  // Every stage thread has ended (joined in stop), so this thread may use their sockets now.
+  auto release = [this](zmq::socket_t& socket, const std::string& stage) {
+    if (!socket) return;
+    try {
+      socket.unbind(endpoint(stage));
+    } catch (const zmq::error_t&) {
+      // Never bound (start failed part way): nothing to release.
+    }
+    socket.close();
+  };
+  release(announce_, "map");
+  release(control_, "control");
+  release(routeIn_, "route");
+  for (std::size_t i = 0; i < deliverIn_.size(); ++i) {
+    release(deliverIn_[i], "deliver." + config_.destinations[i].name);
+  }
+  deliverIn_.clear();
 }
 
 Result<journal::Appended> Channel::accept(const journal::NewMessage& message) {
@@ -371,7 +393,7 @@ void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket
   }
 }
 
-void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
+void Channel::routerLoop(zmq::socket_t& input, zmq::socket_t control) {
   pthread_setname_np(pthread_self(), ("route:" + config_.name).substr(0, 15).c_str());
   std::vector<zmq::socket_t> wake;
   for (const auto& d : config_.destinations) {
@@ -397,7 +419,7 @@ void Channel::routerLoop(zmq::socket_t input, zmq::socket_t control) {
   }
 }
 
-void Channel::deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control) {
+void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socket_t control) {
   constexpr int kBatch = 128;
   constexpr std::size_t kRecordBatch = 16;
   const config::DestinationConfig& dest = config_.destinations[index];

@@ -79,11 +79,13 @@ class Channel {
 
  private:
   std::string endpoint(const std::string& stage) const;
+  // Unbinds and closes the sockets the channel bound, so a new start can bind them again.
+  void releaseSockets();
   Result<journal::Appended> announceAfterCommit(const journal::NewMessage& message);
   void mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket_t input,
                   zmq::socket_t control);
-  void routerLoop(zmq::socket_t input, zmq::socket_t control);
-  void deliveryLoop(std::size_t index, zmq::socket_t wakeups, zmq::socket_t control);
+  void routerLoop(zmq::socket_t& input, zmq::socket_t control);
+  void deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socket_t control);
   // A mapped message to record, and the news to send once the record is durable.
   struct Mapped {
     journal::Journal::Mapping record;
@@ -105,6 +107,8 @@ class Channel {
 
   zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop
+  zmq::socket_t routeIn_;   // PULL of the router stage (its thread only, while it runs)
+  std::vector<zmq::socket_t> deliverIn_;  // PULL of each delivery stage, likewise
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
 
