@@ -1,0 +1,189 @@
+// HL7 v2 ⇄ canonical model on the public samples: every ORU in ../shared/corpus/hl7v2 reads
+// into the model, writes back as v2 and reads again into the same model; and the fields of
+// a few known samples land where the README's mapping table says.
+#include <gtest/gtest.h>
+
+#include "corpus.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "model/v2_reader.h"
+#include "model/v2_writer.h"
+
+namespace pathhub::model {
+
+// Readable failures: gtest prints these instead of bytes.
+void PrintTo(const Patient& p, std::ostream* os) {
+  *os << "nhs=" << p.nhsNumber << " ids=[";
+  for (const auto& i : p.identifiers) *os << i.value << "/" << i.authority << "/" << i.type << " ";
+  *os << "] name=" << p.name.family << "," << (p.name.given.empty() ? "" : p.name.given[0])
+      << (p.name.given.size() > 1 ? "," + p.name.given[1] : "") << " prefix=" << p.name.prefix
+      << " birth=" << p.birthDate << " sex=" << p.sex << " gp=" << p.gpPractice << " addr=";
+  for (const auto& l : p.address.lines) *os << l << ";";
+  *os << p.address.city << ";" << p.address.postcode;
+}
+void PrintTo(const Quantity& q, std::ostream* os) {
+  *os << q.comparator << q.value << " " << q.unit;
+}
+void PrintTo(const Observation& o, std::ostream* os) {
+  *os << o.code.code << "|" << o.code.display << "|" << o.code.system << " sub=" << o.subId
+      << " kind=" << static_cast<int>(o.value.kind) << " q=";
+  PrintTo(o.value.quantity, os);
+  *os << " coded=" << o.value.coded.code << "|" << o.value.coded.display << "|"
+      << o.value.coded.system << " text=" << o.value.text << " unit=" << o.unit << " ranges=";
+  for (const auto& r : o.referenceRanges)
+    *os << r.low.value << "-" << r.high.value << "/" << r.text << " ";
+  *os << "flags=";
+  for (const auto& f : o.interpretation) *os << f << ",";
+  *os << " status=" << o.status << " method=" << o.method << " at=" << o.observedAt
+      << " by=" << o.performer << " comments=" << o.comments.size();
+}
+void PrintTo(const Specimen& s, std::ostream* os) {
+  *os << "id=" << s.id << " type=" << s.type.code << "|" << s.type.display << "|" << s.type.system
+      << " collected=" << s.collectedAt << " received=" << s.receivedAt;
+}
+void PrintTo(const Header& h, std::ostream* os) {
+  *os << h.messageId << " " << h.event << " " << h.version << " " << h.sentAt << " "
+      << h.sendingApplication << "/" << h.sendingFacility << " -> " << h.receivingApplication << "/"
+      << h.receivingFacility;
+}
+
+namespace {
+
+std::vector<std::string> oruMessages(const std::filesystem::path& file) {
+  std::vector<std::string> out;
+  const std::string bytes = testing::readFile(file);
+  auto split = hl7::splitMessages(bytes);
+  if (!split) return out;
+  for (auto text : split->messages) {
+    auto header = hl7::Message::parseHeader(text);
+    // Reports: ORU messages with at least one OBR (the codec's own test samples may have none).
+    const std::string normal = hl7::normalizeSegmentSeparators(text);
+    if (header && header->messageType() == "ORU" && normal.find("\rOBR|") != std::string::npos) {
+      out.push_back(normal);
+    }
+  }
+  return out;
+}
+
+Message read(const std::string& bytes) {
+  auto parsed = hl7::Message::parse(bytes);
+  EXPECT_TRUE(parsed) << parsed.error().describe();
+  auto model = readV2(*parsed);
+  EXPECT_TRUE(model) << model.error().describe();
+  return model ? *model : Message{};
+}
+
+class OruSample : public ::testing::TestWithParam<std::filesystem::path> {};
+
+TEST_P(OruSample, ReadsWritesAndReadsBackTheSameModel) {
+  const auto messages = oruMessages(GetParam());
+  for (const std::string& bytes : messages) {
+    const Message first = read(bytes);
+    ASSERT_FALSE(first.reports.empty());
+    auto written = writeV2(first);
+    ASSERT_TRUE(written) << written.error().describe();
+    const std::string again = written->encode();
+    const Message second = read(again);
+    EXPECT_EQ(first.header, second.header);
+    EXPECT_EQ(first.patient, second.patient);
+    EXPECT_EQ(first.specimens, second.specimens) << again;
+    ASSERT_EQ(first.reports.size(), second.reports.size());
+    for (std::size_t i = 0; i < first.reports.size(); ++i) {
+      const Report& a = first.reports[i];
+      const Report& b = second.reports[i];
+      EXPECT_EQ(a.code, b.code);
+      EXPECT_EQ(a.status, b.status);
+      EXPECT_EQ(a.comments, b.comments);
+      EXPECT_EQ(a.documents, b.documents);
+      ASSERT_EQ(a.results.size(), b.results.size());
+      for (std::size_t j = 0; j < a.results.size(); ++j) {
+        EXPECT_EQ(a.results[j], b.results[j]) << "report " << i << " result " << j << "\n" << again;
+      }
+      EXPECT_EQ(a, b) << "report " << i;
+    }
+  }
+}
+
+std::vector<std::filesystem::path> oruFiles() {
+  std::vector<std::filesystem::path> out;
+  for (const auto& f : testing::corpusFiles("hl7v2")) {
+    if (!oruMessages(f).empty()) out.push_back(f);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Hl7v2, OruSample, ::testing::ValuesIn(oruFiles()),
+                         [](const auto& p) { return p.param.stem().string(); });
+
+TEST(V2Model, HasTheOruSamples) { EXPECT_GE(oruFiles().size(), 15u); }
+
+TEST(V2Model, ReadsTheDhcwProfileSample) {
+  const Message m = read(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")));
+  EXPECT_EQ(m.header.version, "2.5.1");
+  EXPECT_EQ(m.header.event, "ORU^R01");
+  EXPECT_EQ(m.patient.nhsNumber, "5189214567");
+  ASSERT_FALSE(m.patient.identifiers.empty());
+  EXPECT_EQ(m.patient.identifiers[0].value, "403281375");
+  EXPECT_EQ(m.patient.name.family, "Bloggs");
+  ASSERT_FALSE(m.reports.empty());
+  EXPECT_EQ(m.reports[0].fillerOrder, "914694928301");
+  bool numeric = false;
+  for (const auto& r : m.reports)
+    for (const auto& o : r.results) numeric |= o.value.kind == Value::Kind::kQuantity;
+  EXPECT_TRUE(numeric);
+}
+
+TEST(V2Model, ReadsComparatorsAsQuantitiesWithTheirComparator) {
+  const Message m = read(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_numeric_comparators_nte_v23.hl7")));
+  int withComparator = 0;
+  for (const auto& r : m.reports)
+    for (const auto& o : r.results)
+      withComparator +=
+          o.value.kind == Value::Kind::kQuantity && !o.value.quantity.comparator.empty();
+  EXPECT_GT(withComparator, 0);
+}
+
+TEST(V2Model, JoinsADocumentSplitOverSeveralObx) {
+  const Message m = read(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_nwgmsa_genomics_report_pdf_v251.hl7")));
+  std::size_t documents = 0;
+  for (const auto& r : m.reports) {
+    for (const auto& d : r.documents) {
+      ++documents;
+      EXPECT_EQ(d.contentType, "application/pdf");
+      EXPECT_FALSE(d.base64.empty());
+    }
+  }
+  EXPECT_EQ(documents, 1u);
+}
+
+TEST(V2Model, RefusesAMessageWithoutAReportNamingIt) {
+  auto parsed = hl7::Message::parse(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_repetitions_subcomponents_v24.hl7")));
+  ASSERT_TRUE(parsed);
+  auto model = readV2(*parsed);
+  ASSERT_FALSE(model);
+  EXPECT_EQ(model.error().text, "message CNTRL-3456 (ORU^R01) holds no OBR: it is not a report");
+}
+
+TEST(V2Model, WarnsOfWhatItCannotReadInsteadOfDroppingIt) {
+  const Message m = read(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_numeric_comparators_nte_v23.hl7")));
+  bool warned = false;
+  for (const auto& w : m.warnings) warned |= w.find("'?7' is not a number") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+TEST(V2Model, WritesIsoTimesAsHl7) {
+  EXPECT_EQ(isoToHl7("2019-05-14T10:25:00+01:00"), "20190514102500+0100");
+  EXPECT_EQ(isoToHl7("2019-05-14"), "20190514");
+  EXPECT_EQ(isoToHl7("2019-05"), "201905");
+  EXPECT_EQ(isoToHl7("2019-05-14T10:25:00.123Z"), "20190514102500.123+0000");
+  EXPECT_EQ(isoToHl7("2019-05-14T10:25-05:00"), "201905141025-0500");
+  EXPECT_EQ(isoToHl7("yesterday"), "yesterday");
+}
+
+}  // namespace
+}  // namespace pathhub::model
