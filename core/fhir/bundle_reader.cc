@@ -1,0 +1,445 @@
+// FHIR message Bundle → model (see bundle_reader.h).
+#include "fhir/bundle_reader.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/Parser.h>
+
+#include <charconv>
+#include <map>
+
+#include "fhir/fhir_systems.h"
+
+namespace pathhub::fhir {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+namespace s = systems;
+
+// A bad bundle: thrown inside the reader, returned as an Error at its edge.
+struct BadBundle {
+  std::string pointer, what;
+};
+
+std::string text(const Object::Ptr& o, const std::string& key) {
+  if (!o || !o->has(key) || o->isNull(key)) return {};
+  const Poco::Dynamic::Var v = o->get(key);
+  if (v.type() == typeid(double)) {
+    // Shortest form that reads back as the same double.
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.extract<double>());
+    return ec == std::errc() ? std::string(buffer, end) : v.toString();
+  }
+  return v.toString();
+}
+
+Object::Ptr obj(const Object::Ptr& o, const std::string& key) {
+  return o && o->has(key) ? o->getObject(key) : nullptr;
+}
+
+Array::Ptr arr(const Object::Ptr& o, const std::string& key) {
+  return o && o->has(key) ? o->getArray(key) : nullptr;
+}
+
+Object::Ptr first(const Object::Ptr& o, const std::string& key) {
+  Array::Ptr a = arr(o, key);
+  return a && a->size() > 0 ? a->getObject(0) : nullptr;
+}
+
+model::Coding coding(const Object::Ptr& cc) {
+  model::Coding c;
+  if (!cc) return c;
+  if (Object::Ptr coding = first(cc, "coding")) {
+    c.code = text(coding, "code");
+    c.display = text(coding, "display");
+    c.system = text(coding, "system");
+  }
+  if (c.display.empty() && c.code.empty()) c.display = text(cc, "text");
+  return c;
+}
+
+std::string firstCode(const Object::Ptr& cc) { return coding(cc).code; }
+
+model::HumanName name(const Object::Ptr& n) {
+  model::HumanName out;
+  if (!n) return out;
+  out.family = text(n, "family");
+  if (Array::Ptr given = arr(n, "given")) {
+    for (std::size_t i = 0; i < given->size(); ++i) out.given.push_back(given->get(i).toString());
+  }
+  if (Array::Ptr prefix = arr(n, "prefix"); prefix && prefix->size()) {
+    out.prefix = prefix->get(0).toString();
+  }
+  return out;
+}
+
+model::Quantity quantity(const Object::Ptr& q) {
+  return q ? model::Quantity{text(q, "value"), text(q, "comparator"), text(q, "unit")}
+           : model::Quantity{};
+}
+
+class Reader {
+ public:
+  explicit Reader(const Object::Ptr& bundle) : bundle_(bundle) {}
+
+  model::Message read() {
+    if (!bundle_) throw BadBundle{"", "the document is not a JSON object"};
+    const std::string type = text(bundle_, "resourceType");
+    if (type != "Bundle") throw BadBundle{"/resourceType", "expected Bundle, found '" + type + "'"};
+    Array::Ptr entries = arr(bundle_, "entry");
+    if (!entries) throw BadBundle{"/entry", "a message Bundle needs entries"};
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      const std::string at = "/entry/" + std::to_string(i);
+      Object::Ptr entry = entries->getObject(static_cast<unsigned>(i));
+      Object::Ptr resource = obj(entry, "resource");
+      if (!resource || text(resource, "resourceType").empty()) {
+        throw BadBundle{at + "/resource", "missing, or without a resourceType"};
+      }
+      const std::string url = text(entry, "fullUrl");
+      if (!url.empty()) byUrl_[url] = {resource, at + "/resource"};
+      // STU3 bundles also refer to resources as "Type/id".
+      byUrl_[text(resource, "resourceType") + "/" + text(resource, "id")] = {resource,
+                                                                             at + "/resource"};
+      order_.push_back({resource, at + "/resource"});
+    }
+    header();
+    Located patient = firstOf("Patient");
+    if (patient.resource) readPatient(patient);
+    for (const Located& l : order_) {
+      if (text(l.resource, "resourceType") == "Specimen") specimen(l);
+    }
+    for (const Located& l : reportsInFocus()) report(l);
+    return std::move(out_);
+  }
+
+ private:
+  struct Located {
+    Object::Ptr resource;
+    std::string pointer;
+  };
+
+  Located firstOf(const std::string& type) const {
+    for (const Located& l : order_) {
+      if (text(l.resource, "resourceType") == type) return l;
+    }
+    return {};
+  }
+
+  // The resource a Reference points at; `where` is the reference's own pointer.
+  Located resolve(const Object::Ptr& ref, const std::string& where) const {
+    const std::string target = text(ref, "reference");
+    if (target.empty()) return {};
+    auto it = byUrl_.find(target);
+    if (it == byUrl_.end()) throw BadBundle{where, "no entry has fullUrl " + target};
+    return it->second;
+  }
+
+  // An organisation's ODS code: a logical reference's identifier, or the resolved resource's.
+  std::string ods(const Object::Ptr& ref, const std::string& where) const {
+    if (!ref) return {};
+    if (Object::Ptr id = obj(ref, "identifier")) return text(id, "value");
+    Located org = resolve(ref, where);
+    if (!org.resource) return {};
+    if (Array::Ptr ids = arr(org.resource, "identifier")) {
+      for (std::size_t i = 0; i < ids->size(); ++i) {
+        Object::Ptr id = ids->getObject(static_cast<unsigned>(i));
+        if (text(id, "system").find("ods") != std::string::npos) return text(id, "value");
+      }
+      if (ids->size()) return text(ids->getObject(0), "value");
+    }
+    return {};
+  }
+
+  void header() {
+    Located h = firstOf("MessageHeader");
+    if (!h.resource) throw BadBundle{"/entry", "a message Bundle needs a MessageHeader"};
+    model::Header& out = out_.header;
+    std::string code = text(obj(h.resource, "eventCoding"), "code");
+    if (code.empty()) code = text(obj(h.resource, "event"), "code");  // STU3: event is a Coding
+    out.event = code == "unsolicited-observations" || code == "371528001" || code == "ITK012M"
+                    ? "ORU^R01"
+                    : code;
+    if (Object::Ptr id = obj(bundle_, "identifier"); id && text(id, "system") == s::kControlId) {
+      out.messageId = text(id, "value");
+    } else if (id) {
+      out.messageId = text(id, "value");
+    } else {
+      out.messageId = text(h.resource, "id");
+    }
+    out.sentAt = text(bundle_, "timestamp");
+    if (Object::Ptr source = obj(h.resource, "source")) {
+      out.sendingApplication = text(source, "name");
+    }
+    out.sendingFacility = ods(obj(h.resource, "sender"), h.pointer + "/sender");
+    if (Object::Ptr destination = first(h.resource, "destination")) {
+      out.receivingApplication = text(destination, "name");
+      out.receivingFacility =
+          ods(obj(destination, "receiver"), h.pointer + "/destination/0/receiver");
+    }
+    focus_ = arr(h.resource, "focus");
+    headerPointer_ = h.pointer;
+  }
+
+  void readPatient(const Located& l) {
+    model::Patient& p = out_.patient;
+    const Object::Ptr& r = l.resource;
+    if (Array::Ptr ids = arr(r, "identifier")) {
+      for (std::size_t i = 0; i < ids->size(); ++i) {
+        Object::Ptr id = ids->getObject(static_cast<unsigned>(i));
+        if (text(id, "system") == s::kNhsNumber) {
+          p.nhsNumber = text(id, "value");
+          if (Object::Ptr ext = first(id, "extension")) {
+            p.nhsNumberStatus = firstCode(obj(ext, "valueCodeableConcept"));
+          }
+          continue;
+        }
+        if (text(id, "value").empty()) continue;  // an identifier without a value says nothing
+        p.identifiers.push_back(
+            {text(id, "value"), text(obj(id, "assigner"), "display"), firstCode(obj(id, "type"))});
+      }
+    }
+    p.name = name(first(r, "name"));
+    p.sex = text(r, "gender");
+    p.birthDate = text(r, "birthDate");
+    if (Object::Ptr a = first(r, "address")) {
+      if (Array::Ptr lines = arr(a, "line")) {
+        for (std::size_t i = 0; i < lines->size(); ++i)
+          p.address.lines.push_back(lines->get(i).toString());
+      }
+      p.address.city = text(a, "city");
+      p.address.postcode = text(a, "postalCode");
+    }
+    p.gpPractice = ods(first(r, "generalPractitioner"), l.pointer + "/generalPractitioner/0");
+  }
+
+  void specimen(const Located& l) {
+    model::Specimen sp;
+    sp.id = text(obj(l.resource, "accessionIdentifier"), "value");
+    sp.type = coding(obj(l.resource, "type"));
+    sp.receivedAt = text(l.resource, "receivedTime");
+    sp.collectedAt = text(obj(l.resource, "collection"), "collectedDateTime");
+    specimenIndex_[l.pointer] = out_.specimens.size();
+    out_.specimens.push_back(std::move(sp));
+  }
+
+  std::vector<Located> reportsInFocus() const {
+    std::vector<Located> out;
+    for (std::size_t i = 0; focus_ && i < focus_->size(); ++i) {
+      Located l = resolve(focus_->getObject(static_cast<unsigned>(i)),
+                          headerPointer_ + "/focus/" + std::to_string(i));
+      if (l.resource && text(l.resource, "resourceType") == "DiagnosticReport") out.push_back(l);
+    }
+    if (out.empty()) {
+      for (const Located& l : order_) {
+        if (text(l.resource, "resourceType") == "DiagnosticReport") out.push_back(l);
+      }
+    }
+    return out;
+  }
+
+  // The identifier typed `type` (v2-0203 PLAC/FILL), else the first.
+  static std::string identifierOfType(const Object::Ptr& r, const std::string& type) {
+    Array::Ptr ids = arr(r, "identifier");
+    for (std::size_t i = 0; ids && i < ids->size(); ++i) {
+      Object::Ptr id = ids->getObject(static_cast<unsigned>(i));
+      if (firstCode(obj(id, "type")) == type) return text(id, "value");
+    }
+    return ids && ids->size() ? text(ids->getObject(0), "value") : "";
+  }
+
+  void requester(model::Report& rep, const Object::Ptr& ref, const std::string& where) {
+    Located who = resolve(ref, where);
+    if (!who.resource) return;
+    if (text(who.resource, "resourceType") == "PractitionerRole") {
+      rep.requesterOrganisation =
+          ods(obj(who.resource, "organization"), who.pointer + "/organization");
+      who = resolve(obj(who.resource, "practitioner"), who.pointer + "/practitioner");
+      if (!who.resource) return;
+    }
+    if (text(who.resource, "resourceType") == "Organization") {
+      rep.requesterOrganisation = ods(ref, where);
+      return;
+    }
+    if (Object::Ptr id = first(who.resource, "identifier")) {
+      rep.requester.id = text(id, "value");
+      const std::string system = text(id, "system");
+      rep.requester.idAuthority = system == s::kGmc   ? "GMC"
+                                  : system == s::kGmp ? "GMP"
+                                                      : text(obj(id, "assigner"), "display");
+    }
+    rep.requester.name = name(first(who.resource, "name"));
+  }
+
+  void report(const Located& l) {
+    model::Report rep;
+    const Object::Ptr& r = l.resource;
+    rep.fillerOrder = identifierOfType(r, "FILL");
+    rep.status = text(r, "status");
+    rep.code = coding(obj(r, "code"));
+    rep.issuedAt = text(r, "issued");
+    rep.conclusion = text(r, "conclusion");
+    if (Object::Ptr based = first(r, "basedOn")) {
+      Located order = resolve(based, l.pointer + "/basedOn/0");
+      if (order.resource) {
+        rep.placerOrder = identifierOfType(order.resource, "PLAC");
+        rep.priority = text(order.resource, "priority");
+        if (Object::Ptr note = first(order.resource, "note"))
+          rep.clinicalDetails = text(note, "text");
+        if (Object::Ptr who = obj(order.resource, "requester")) {
+          requester(rep, who, order.pointer + "/requester");
+        }
+        if (rep.code.empty()) rep.code = coding(obj(order.resource, "code"));
+      }
+    }
+    if (Array::Ptr specimens = arr(r, "specimen")) {
+      for (std::size_t i = 0; i < specimens->size(); ++i) {
+        const std::string where = l.pointer + "/specimen/" + std::to_string(i);
+        Located sp = resolve(specimens->getObject(static_cast<unsigned>(i)), where);
+        auto it = specimenIndex_.find(sp.pointer);
+        if (it != specimenIndex_.end()) rep.specimens.push_back(it->second);
+      }
+    }
+    if (Array::Ptr results = arr(r, "result")) {
+      for (std::size_t i = 0; i < results->size(); ++i) {
+        const std::string where = l.pointer + "/result/" + std::to_string(i);
+        observation(rep, resolve(results->getObject(static_cast<unsigned>(i)), where), where, 0);
+      }
+    }
+    if (Array::Ptr forms = arr(r, "presentedForm")) {
+      for (std::size_t i = 0; i < forms->size(); ++i) {
+        Object::Ptr a = forms->getObject(static_cast<unsigned>(i));
+        rep.documents.push_back({text(a, "contentType"), text(a, "data"), text(a, "title")});
+      }
+    }
+    out_.reports.push_back(std::move(rep));
+  }
+
+  void observation(model::Report& rep, const Located& l, const std::string& where, int depth) {
+    if (!l.resource) return;
+    if (text(l.resource, "resourceType") != "Observation") {
+      throw BadBundle{where,
+                      "refers to a " + text(l.resource, "resourceType") + ", not an Observation"};
+    }
+    if (depth > 8) throw BadBundle{where, "Observation groups nest deeper than 8"};
+    const Object::Ptr& r = l.resource;
+    const model::Coding code = coding(obj(r, "code"));
+    if (code.code == s::kResultCommentsCode && code.system == s::kSnomed) {
+      rep.comments.push_back(text(r, "valueString"));
+      return;
+    }
+    model::Observation o;
+    o.code = code;
+    if (Array::Ptr ids = arr(r, "identifier")) {
+      for (std::size_t i = 0; i < ids->size(); ++i) {
+        Object::Ptr id = ids->getObject(static_cast<unsigned>(i));
+        if (text(id, "system") == s::kSubId) o.subId = text(id, "value");
+      }
+    }
+    o.status = text(r, "status");
+    o.observedAt = text(r, "effectiveDateTime");
+    if (Object::Ptr performer = first(r, "performer")) o.performer = text(performer, "display");
+    value(o, r);
+    if (Array::Ptr flags = arr(r, "interpretation")) {
+      for (std::size_t i = 0; i < flags->size(); ++i) {
+        o.interpretation.push_back(firstCode(flags->getObject(static_cast<unsigned>(i))));
+      }
+    }
+    if (Array::Ptr notes = arr(r, "note")) {
+      for (std::size_t i = 0; i < notes->size(); ++i) {
+        o.comments.push_back(text(notes->getObject(static_cast<unsigned>(i)), "text"));
+      }
+    }
+    o.method = text(obj(r, "method"), "text");
+    if (o.method.empty()) o.method = coding(obj(r, "method")).display;
+    if (Array::Ptr ranges = arr(r, "referenceRange")) {
+      for (std::size_t i = 0; i < ranges->size(); ++i) {
+        Object::Ptr range = ranges->getObject(static_cast<unsigned>(i));
+        model::Range rr;
+        rr.low.value = text(obj(range, "low"), "value");
+        rr.high.value = text(obj(range, "high"), "value");
+        rr.text = text(range, "text");
+        o.referenceRanges.push_back(std::move(rr));
+      }
+    }
+    const bool group = r->has("hasMember") && o.value.kind == model::Value::Kind::kNone;
+    if (!group) rep.results.push_back(std::move(o));
+    // A group (a panel, an isolate with its sensitivities): its members follow it.
+    if (Array::Ptr members = arr(r, "hasMember")) {
+      if (group) rep.results.push_back(std::move(o));
+      for (std::size_t i = 0; i < members->size(); ++i) {
+        const std::string at = l.pointer + "/hasMember/" + std::to_string(i);
+        observation(rep, resolve(members->getObject(static_cast<unsigned>(i)), at), at, depth + 1);
+      }
+    }
+  }
+
+  void value(model::Observation& o, const Object::Ptr& r) {
+    model::Value& v = o.value;
+    if (Object::Ptr q = obj(r, "valueQuantity")) {
+      v.kind = model::Value::Kind::kQuantity;
+      v.quantity = quantity(q);
+      o.unit = v.quantity.unit;
+    } else if (Object::Ptr c = obj(r, "valueCodeableConcept")) {
+      v.kind = model::Value::Kind::kCoded;
+      v.coded = coding(c);
+    } else if (r->has("valueString")) {
+      v.kind = model::Value::Kind::kText;
+      v.text = text(r, "valueString");
+    } else if (r->has("valueDateTime")) {
+      v.kind = model::Value::Kind::kDateTime;
+      v.text = text(r, "valueDateTime");
+    } else if (Object::Ptr range = obj(r, "valueRange")) {
+      v.kind = model::Value::Kind::kRange;
+      v.range.low = quantity(obj(range, "low"));
+      v.range.high = quantity(obj(range, "high"));
+      o.unit = v.range.low.unit.empty() ? v.range.high.unit : v.range.low.unit;
+    } else if (Object::Ptr ratio = obj(r, "valueRatio")) {
+      v.kind = model::Value::Kind::kRatio;
+      v.quantity = quantity(obj(ratio, "numerator"));
+      v.denominator = quantity(obj(ratio, "denominator"));
+    } else if (r->has("valueInteger") || r->has("valueBoolean")) {
+      v.kind = model::Value::Kind::kText;
+      v.text = text(r, r->has("valueInteger") ? "valueInteger" : "valueBoolean");
+    }
+  }
+
+  Object::Ptr bundle_;
+  std::map<std::string, Located> byUrl_;
+  std::vector<Located> order_;
+  std::map<std::string, std::size_t> specimenIndex_;  // by the Specimen's pointer
+  Array::Ptr focus_;
+  std::string headerPointer_;
+  model::Message out_;
+};
+
+}  // namespace
+
+Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle) {
+  try {
+    return Reader(bundle).read();
+  } catch (const BadBundle& bad) {
+    return fail(
+        ErrorCode::kInvalidValue,
+        "FHIR Bundle " + (bad.pointer.empty() ? std::string("/") : bad.pointer) + ": " + bad.what);
+  } catch (const Poco::Exception& e) {
+    // A value of the wrong JSON type where an object or array was expected.
+    return fail(ErrorCode::kInvalidValue, "FHIR Bundle: " + e.displayText());
+  }
+}
+
+Result<model::Message> readBundleJson(const std::string& json) {
+  Poco::Dynamic::Var parsed;
+  try {
+    Poco::JSON::Parser parser;
+    parsed = parser.parse(json);
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kInvalidValue, "FHIR JSON does not parse: " + e.displayText());
+  }
+  if (parsed.type() != typeid(Object::Ptr)) {
+    return fail(ErrorCode::kInvalidValue, "FHIR Bundle /: the document is not a JSON object");
+  }
+  return readBundle(parsed.extract<Object::Ptr>());
+}
+
+}  // namespace pathhub::fhir

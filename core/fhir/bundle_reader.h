@@ -1,0 +1,24 @@
+// A FHIR message Bundle (JSON) read into the canonical model: R4 bundles as NHS England's
+// pathology messages and UK Core shape them, and the STU3 ITK3 "National Pathology" bundles
+// GP suppliers still take (the elements they share). References are resolved by fullUrl.
+// Errors name the place with a JSON pointer ("/entry/4/resource/result/0: no entry has
+// fullUrl urn:uuid:…").
+//
+// Poco's JSON parser reads numbers as doubles, so a decimal's trailing zeros ("5.20") are
+// not kept; the value is written in its shortest form ("5.2").
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+#include "model/pathology.h"
+#include "pathhub/error.h"
+
+namespace pathhub::fhir {
+
+Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle);
+// Parses the JSON text first; a syntax error names the line and column.
+Result<model::Message> readBundleJson(const std::string& json);
+
+}  // namespace pathhub::fhir

@@ -1,0 +1,22 @@
+// The canonical model written as a FHIR R4 message Bundle, following UK Core and the NHS
+// England pathology profiles: MessageHeader (event unsolicited-observations, sender and
+// receiver by ODS code, focus on the reports), Organization, Practitioner/PractitionerRole,
+// Patient (NHS number under https://fhir.nhs.uk/Id/nhs-number), ServiceRequest, Specimen,
+// DiagnosticReport and Observation, all with urn:uuid: fullUrls. The uuids are derived from
+// the message id, so the same message always gives the same Bundle. Which model field becomes
+// which element is the table in core/model/README.md; what FHIR cannot carry is added to the
+// message's warnings.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+#include "model/pathology.h"
+
+namespace pathhub::fhir {
+
+Poco::JSON::Object::Ptr writeBundle(model::Message& message);
+std::string writeBundleJson(model::Message& message, bool pretty = false);
+
+}  // namespace pathhub::fhir

@@ -1,0 +1,30 @@
+// The code systems and identifier systems the FHIR conversions write and recognise, in one
+// place. `urn:pathhub:…` systems are pathhub's own, for HL7 v2 values FHIR has no element
+// for (an OBX-4 sub-id, a v2 control id); they are documented in core/fhir/README.md.
+#pragma once
+
+namespace pathhub::fhir::systems {
+
+inline constexpr const char* kNhsNumber = "https://fhir.nhs.uk/Id/nhs-number";
+inline constexpr const char* kOds = "https://fhir.nhs.uk/Id/ods-organization-code";
+inline constexpr const char* kGmc = "https://fhir.hl7.org.uk/Id/gmc-number";
+inline constexpr const char* kGmp = "https://fhir.hl7.org.uk/Id/gmp-number";
+inline constexpr const char* kNhsNumberStatusExtension =
+    "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
+inline constexpr const char* kNhsNumberStatus =
+    "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland";
+inline constexpr const char* kMessageEvent = "https://fhir.nhs.uk/CodeSystem/message-event";
+inline constexpr const char* kV2IdentifierType = "http://terminology.hl7.org/CodeSystem/v2-0203";
+inline constexpr const char* kV2ServiceSection = "http://terminology.hl7.org/CodeSystem/v2-0074";
+inline constexpr const char* kObservationCategory =
+    "http://terminology.hl7.org/CodeSystem/observation-category";
+inline constexpr const char* kInterpretation =
+    "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+inline constexpr const char* kSnomed = "http://snomed.info/sct";
+inline constexpr const char* kUcum = "http://unitsofmeasure.org";
+// SNOMED CT 281296001 "Result comments": a report's comments travel as such an Observation.
+inline constexpr const char* kResultCommentsCode = "281296001";
+inline constexpr const char* kControlId = "urn:pathhub:hl7v2:control-id";
+inline constexpr const char* kSubId = "urn:pathhub:hl7v2:obx-sub-id";
+
+}  // namespace pathhub::fhir::systems

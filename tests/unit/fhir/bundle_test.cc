@@ -1,0 +1,238 @@
+// FHIR R4 message Bundles ⇄ the model: every ORU in the corpus goes v2 → FHIR → v2 keeping
+// its mapped fields (what FHIR cannot carry is warned of, never silently dropped); every
+// FHIR JSON sample in the corpus reads; bad bundles are refused with a JSON pointer.
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <charconv>
+
+#include "corpus.h"
+#include "fhir/bundle_reader.h"
+#include "fhir/bundle_writer.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "model/v2_reader.h"
+#include "model/v2_writer.h"
+#include "model_print.h"
+
+namespace pathhub::fhir {
+namespace {
+
+model::Message readOru(const std::string& bytes) {
+  auto parsed = hl7::Message::parse(bytes);
+  EXPECT_TRUE(parsed);
+  auto m = model::readV2(*parsed);
+  EXPECT_TRUE(m) << m.error().describe();
+  return m ? *m : model::Message{};
+}
+
+// Poco reads JSON decimals as doubles: "5.20" comes back as "5.2" (bundle_reader.h).
+std::string sameNumber(const std::string& text) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return text;
+  char buffer[32];
+  auto [e2, ec2] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, e2);
+}
+
+void normalise(model::Observation& o) {
+  for (model::Quantity* q :
+       {&o.value.quantity, &o.value.denominator, &o.value.range.low, &o.value.range.high}) {
+    q->value = sameNumber(q->value);
+  }
+  for (auto& r : o.referenceRanges) {
+    r.low.value = sameNumber(r.low.value);
+    r.high.value = sameNumber(r.high.value);
+  }
+  // Not carried by FHIR, with a warning (checked below).
+  if (o.value.kind != model::Value::Kind::kQuantity && o.value.kind != model::Value::Kind::kRange) {
+    o.unit.clear();
+  }
+  o.value.quantity.unit = o.value.kind == model::Value::Kind::kQuantity ? o.unit : "";
+}
+
+std::vector<std::string> oruMessages() {
+  std::vector<std::string> out;
+  for (const auto& f : testing::corpusFiles("hl7v2")) {
+    const std::string bytes = testing::readFile(f);  // the split's views point into it
+    auto split = hl7::splitMessages(bytes);
+    if (!split) continue;
+    for (auto text : split->messages) {
+      const std::string normal = hl7::normalizeSegmentSeparators(text);
+      auto header = hl7::Message::parseHeader(normal);
+      if (header && header->messageType() == "ORU" && normal.find("\rOBR|") != std::string::npos) {
+        out.push_back(normal);
+      }
+    }
+  }
+  return out;
+}
+
+TEST(FhirBundle, EveryOruGoesToFhirAndBackKeepingItsFields) {
+  const auto messages = oruMessages();
+  ASSERT_GE(messages.size(), 15u);
+  for (const std::string& bytes : messages) {
+    model::Message original = readOru(bytes);
+    model::Message toFhir = original;
+    const std::string json = writeBundleJson(toFhir);
+    auto fromFhir = readBundleJson(json);
+    ASSERT_TRUE(fromFhir) << fromFhir.error().describe();
+    // Not carried, with a warning: the v2 version, and an event other than ORU^R01.
+    fromFhir->header.version = original.header.version;
+    if (original.header.event != "ORU^R01") {
+      bool warned = false;
+      for (const auto& w : toFhir.warnings)
+        warned |= w.find("event " + original.header.event) != std::string::npos;
+      EXPECT_TRUE(warned) << original.header.event;
+      fromFhir->header.event = original.header.event;
+    }
+    auto v2 = model::writeV2(*fromFhir);
+    ASSERT_TRUE(v2) << v2.error().describe();
+    model::Message back = readOru(v2->encode());
+    EXPECT_EQ(original.header, back.header) << original.header.messageId;
+    EXPECT_EQ(original.patient, back.patient) << original.header.messageId;
+    EXPECT_EQ(original.specimens, back.specimens) << original.header.messageId;
+    ASSERT_EQ(original.reports.size(), back.reports.size());
+    for (std::size_t i = 0; i < original.reports.size(); ++i) {
+      model::Report a = original.reports[i];
+      model::Report b = back.reports[i];
+      if (!a.parentFiller.empty() || !a.parentSubId.empty()) {
+        bool warned = false;
+        for (const auto& w : toFhir.warnings)
+          warned |= w.find("parent result link") != std::string::npos;
+        EXPECT_TRUE(warned);
+        a.parentFiller = a.parentSubId = "";
+      }
+      ASSERT_EQ(a.results.size(), b.results.size()) << original.header.messageId;
+      for (std::size_t j = 0; j < a.results.size(); ++j) {
+        if (!a.results[j].unit.empty() &&
+            a.results[j].value.kind != model::Value::Kind::kQuantity &&
+            a.results[j].value.kind != model::Value::Kind::kRange) {
+          bool warned = false;
+          for (const auto& w : toFhir.warnings)
+            warned |= w.find("unit '" + a.results[j].unit) != std::string::npos;
+          EXPECT_TRUE(warned) << a.results[j].unit;
+        }
+        normalise(a.results[j]);
+        normalise(b.results[j]);
+        EXPECT_EQ(a.results[j], b.results[j])
+            << original.header.messageId << " report " << i << " result " << j;
+      }
+      a.results.clear();
+      b.results.clear();
+      EXPECT_EQ(a, b) << original.header.messageId << " report " << i;
+    }
+  }
+}
+
+TEST(FhirBundle, FollowsTheNhsEnglandShape) {
+  model::Message m = readOru(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")));
+  auto bundle = writeBundle(m);
+  EXPECT_EQ(bundle->getValue<std::string>("type"), "message");
+  auto entries = bundle->getArray("entry");
+  ASSERT_GT(entries->size(), 3u);
+  auto header = entries->getObject(0)->getObject("resource");
+  EXPECT_EQ(header->getValue<std::string>("resourceType"), "MessageHeader");
+  EXPECT_EQ(header->getObject("eventCoding")->getValue<std::string>("code"),
+            "unsolicited-observations");
+  std::set<std::string> types;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    auto entry = entries->getObject(static_cast<unsigned>(i));
+    EXPECT_EQ(entry->getValue<std::string>("fullUrl").rfind("urn:uuid:", 0), 0u);
+    auto resource = entry->getObject("resource");
+    types.insert(resource->getValue<std::string>("resourceType"));
+    if (resource->getValue<std::string>("resourceType") == "Patient") {
+      auto id = resource->getArray("identifier")->getObject(0);
+      EXPECT_EQ(id->getValue<std::string>("system"), "https://fhir.nhs.uk/Id/nhs-number");
+      EXPECT_EQ(id->getValue<std::string>("value"), "5189214567");
+    }
+  }
+  for (const char* t : {"MessageHeader", "Patient", "ServiceRequest", "DiagnosticReport",
+                        "Observation", "Specimen"}) {
+    EXPECT_TRUE(types.count(t)) << t;
+  }
+  // Decimals keep their precision in the JSON text.
+  model::Message again = m;
+  const std::string json = writeBundleJson(again);
+  EXPECT_EQ(json, writeBundleJson(m)) << "the same message gives the same Bundle";
+}
+
+TEST(FhirBundle, WritesDecimalsExactly) {
+  model::Message m;
+  m.header.messageId = "D1";
+  model::Report r;
+  model::Observation o;
+  o.code = {"1", "x", ""};
+  o.value.kind = model::Value::Kind::kQuantity;
+  o.value.quantity = {"5.20", "<", "mmol/L"};
+  r.results.push_back(o);
+  m.reports.push_back(r);
+  const std::string json = writeBundleJson(m);
+  EXPECT_NE(json.find(R"("valueQuantity":{"value":5.20,"comparator":"<","unit":"mmol/L"})"),
+            std::string::npos)
+      << json;
+}
+
+TEST(FhirBundle, ReadsEveryFhirJsonSampleOfTheCorpus) {
+  int read = 0;
+  for (const auto& f : testing::corpusFiles("fhir")) {
+    if (f.extension() != ".json") continue;
+    auto m = readBundleJson(testing::readFile(f));
+    ASSERT_TRUE(m) << f << ": " << m.error().describe();
+    if (f.filename().string().find("request") != std::string::npos) continue;
+    EXPECT_FALSE(m->reports.empty()) << f;
+    EXPECT_FALSE(m->patient.name.family.empty()) << f;
+    ++read;
+  }
+  EXPECT_GE(read, 4);
+}
+
+TEST(FhirBundle, ReadsTheNhsEnglandHba1cReport) {
+  auto m =
+      readBundleJson(testing::readCorpusFile("fhir/nhse_path_r4_hba1c_report_message_bundle.json"));
+  ASSERT_TRUE(m) << m.error().describe();
+  EXPECT_EQ(m->header.event, "ORU^R01");
+  EXPECT_EQ(m->header.sendingFacility, "Y8J7D");
+  EXPECT_EQ(m->header.receivingFacility, "B82033");
+  EXPECT_EQ(m->patient.nhsNumber, "9727710638");
+  EXPECT_EQ(m->patient.nhsNumberStatus, "01");
+  EXPECT_EQ(m->patient.birthDate, "1972-08-23");
+  EXPECT_EQ(m->patient.sex, "male");
+  ASSERT_EQ(m->reports.size(), 1u);
+  const model::Report& r = m->reports[0];
+  EXPECT_EQ(r.status, "final");
+  EXPECT_EQ(r.placerOrder, "REQ-20220129-000241");
+  EXPECT_EQ(r.requester.name.family, "GASKELL");
+  ASSERT_EQ(m->specimens.size(), 1u);
+  EXPECT_EQ(m->specimens[0].type.code, "122555007");
+  EXPECT_EQ(m->specimens[0].collectedAt, "2022-01-29T10:18:00+00:00");
+  ASSERT_FALSE(r.results.empty());
+  EXPECT_EQ(r.results[0].value.quantity.value, "54");
+  EXPECT_EQ(r.results[0].value.quantity.unit, "mmol/mol");
+}
+
+TEST(FhirBundle, RefusesBadBundlesNamingThePlace) {
+  auto notJson = readBundleJson("{\"resourceType\": ");
+  ASSERT_FALSE(notJson);
+  EXPECT_NE(notJson.error().text.find("does not parse"), std::string::npos);
+  auto wrongType = readBundleJson(R"({"resourceType": "Patient"})");
+  ASSERT_FALSE(wrongType);
+  EXPECT_EQ(wrongType.error().text, "FHIR Bundle /resourceType: expected Bundle, found 'Patient'");
+  auto broken = readBundleJson(R"({"resourceType": "Bundle", "type": "message", "entry": [
+      {"fullUrl": "urn:uuid:h", "resource": {"resourceType": "MessageHeader",
+        "focus": [{"reference": "urn:uuid:r"}]}},
+      {"fullUrl": "urn:uuid:r", "resource": {"resourceType": "DiagnosticReport", "status": "final",
+        "result": [{"reference": "urn:uuid:missing"}]}}]})");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().text,
+            "FHIR Bundle /entry/1/resource/result/0: no entry has fullUrl urn:uuid:missing");
+  auto noHeader = readBundleJson(R"({"resourceType": "Bundle", "entry": [{"resource": {}}]})");
+  ASSERT_FALSE(noHeader);
+  EXPECT_EQ(noHeader.error().text,
+            "FHIR Bundle /entry/0/resource: missing, or without a resourceType");
+}
+
+}  // namespace
+}  // namespace pathhub::fhir
