@@ -3,12 +3,14 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <charconv>
 #include <map>
 
 #include "fhir/fhir_systems.h"
+#include "fhir/fhir_xml.h"
 
 namespace pathhub::fhir {
 namespace {
@@ -38,8 +40,14 @@ Object::Ptr obj(const Object::Ptr& o, const std::string& key) {
   return o && o->has(key) ? o->getObject(key) : nullptr;
 }
 
+// An array property; a single value is taken as an array of one (FHIR XML does not say which
+// elements repeat).
 Array::Ptr arr(const Object::Ptr& o, const std::string& key) {
-  return o && o->has(key) ? o->getArray(key) : nullptr;
+  if (!o || !o->has(key)) return nullptr;
+  if (Array::Ptr a = o->getArray(key)) return a;
+  Array::Ptr one = new Array;
+  one->add(o->get(key));
+  return one;
 }
 
 Object::Ptr first(const Object::Ptr& o, const std::string& key) {
@@ -431,7 +439,8 @@ Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle) {
 Result<model::Message> readBundleJson(const std::string& json) {
   Poco::Dynamic::Var parsed;
   try {
-    Poco::JSON::Parser parser;
+    // Key order kept, so a Bundle read here and written as XML keeps FHIR's element order.
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
     parsed = parser.parse(json);
   } catch (const Poco::Exception& e) {
     return fail(ErrorCode::kInvalidValue, "FHIR JSON does not parse: " + e.displayText());
@@ -440,6 +449,16 @@ Result<model::Message> readBundleJson(const std::string& json) {
     return fail(ErrorCode::kInvalidValue, "FHIR Bundle /: the document is not a JSON object");
   }
   return readBundle(parsed.extract<Object::Ptr>());
+}
+
+}  // namespace pathhub::fhir
+
+namespace pathhub::fhir {
+
+Result<model::Message> readBundleXml(std::string_view xml) {
+  auto json = xmlToJson(xml);
+  if (!json) return tl::unexpected(json.error());
+  return readBundle(*json);
 }
 
 }  // namespace pathhub::fhir

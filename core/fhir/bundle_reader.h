@@ -11,6 +11,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <string>
+#include <string_view>
 
 #include "model/pathology.h"
 #include "pathhub/error.h"
@@ -20,5 +21,7 @@ namespace pathhub::fhir {
 Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle);
 // Parses the JSON text first; a syntax error names the line and column.
 Result<model::Message> readBundleJson(const std::string& json);
+// The same from FHIR XML (fhir_xml.h).
+Result<model::Message> readBundleXml(std::string_view xml);
 
 }  // namespace pathhub::fhir

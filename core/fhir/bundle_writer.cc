@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "fhir/fhir_systems.h"
+#include "fhir/fhir_xml.h"
 #include "fhir/json_decimal.h"
 
 namespace pathhub::fhir {
@@ -471,6 +472,10 @@ std::string writeBundleJson(model::Message& message, bool pretty) {
   std::ostringstream out;
   writeBundle(message)->stringify(out, pretty ? 2 : 0);
   return out.str();
+}
+
+std::string writeBundleXml(model::Message& message, bool pretty) {
+  return jsonToXml(writeBundle(message), pretty);
 }
 
 }  // namespace pathhub::fhir

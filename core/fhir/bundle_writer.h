@@ -18,5 +18,6 @@ namespace pathhub::fhir {
 
 Poco::JSON::Object::Ptr writeBundle(model::Message& message);
 std::string writeBundleJson(model::Message& message, bool pretty = false);
+std::string writeBundleXml(model::Message& message, bool pretty = false);
 
 }  // namespace pathhub::fhir

@@ -43,4 +43,26 @@ inline void PrintTo(const Header& h, std::ostream* os) {
       << h.receivingFacility;
 }
 
+inline void PrintTo(const Message& m, std::ostream* os) {
+  *os << "\nheader: ";
+  PrintTo(m.header, os);
+  *os << "\npatient: ";
+  PrintTo(m.patient, os);
+  for (const auto& s : m.specimens) {
+    *os << "\nspecimen: ";
+    PrintTo(s, os);
+  }
+  for (const auto& r : m.reports) {
+    *os << "\nreport " << r.code.code << "|" << r.code.display << " status=" << r.status
+        << " placer=" << r.placerOrder << " filler=" << r.fillerOrder << " issued=" << r.issuedAt
+        << " requester=" << r.requester.id << "/" << r.requester.name.family
+        << " org=" << r.requesterOrganisation << " comments=" << r.comments.size()
+        << " documents=" << r.documents.size() << " specimens=" << r.specimens.size();
+    for (const auto& o : r.results) {
+      *os << "\n  ";
+      PrintTo(o, os);
+    }
+  }
+}
+
 }  // namespace pathhub::model

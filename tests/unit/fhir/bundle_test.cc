@@ -4,8 +4,6 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
-#include <charconv>
-
 #include "corpus.h"
 #include "fhir/bundle_reader.h"
 #include "fhir/bundle_writer.h"
@@ -13,6 +11,7 @@
 #include "hl7/message.h"
 #include "model/v2_reader.h"
 #include "model/v2_writer.h"
+#include "model_compare.h"
 #include "model_print.h"
 
 namespace pathhub::fhir {
@@ -26,26 +25,9 @@ model::Message readOru(const std::string& bytes) {
   return m ? *m : model::Message{};
 }
 
-// Poco reads JSON decimals as doubles: "5.20" comes back as "5.2" (bundle_reader.h).
-std::string sameNumber(const std::string& text) {
-  double v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return text;
-  char buffer[32];
-  auto [e2, ec2] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, e2);
-}
-
+// Not carried by FHIR, with a warning (checked below): the unit of a non-numeric result.
 void normalise(model::Observation& o) {
-  for (model::Quantity* q :
-       {&o.value.quantity, &o.value.denominator, &o.value.range.low, &o.value.range.high}) {
-    q->value = sameNumber(q->value);
-  }
-  for (auto& r : o.referenceRanges) {
-    r.low.value = sameNumber(r.low.value);
-    r.high.value = sameNumber(r.high.value);
-  }
-  // Not carried by FHIR, with a warning (checked below).
+  testing::sameDecimals(o);
   if (o.value.kind != model::Value::Kind::kQuantity && o.value.kind != model::Value::Kind::kRange) {
     o.unit.clear();
   }

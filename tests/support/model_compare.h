@@ -1,0 +1,39 @@
+// Comparing models that went through FHIR JSON: Poco reads JSON decimals as doubles, so
+// "5.20" comes back as "5.2" (core/fhir/bundle_reader.h). These put every decimal of a model
+// in that shortest form, so the rest can be compared exactly.
+#pragma once
+
+#include <charconv>
+#include <string>
+
+#include "model/pathology.h"
+
+namespace pathhub::testing {
+
+inline std::string sameNumber(const std::string& text) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return text;
+  char buffer[32];
+  auto [out, ec2] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return ec2 == std::errc() ? std::string(buffer, out) : text;
+}
+
+inline void sameDecimals(model::Observation& o) {
+  for (model::Quantity* q :
+       {&o.value.quantity, &o.value.denominator, &o.value.range.low, &o.value.range.high}) {
+    q->value = sameNumber(q->value);
+  }
+  for (auto& r : o.referenceRanges) {
+    r.low.value = sameNumber(r.low.value);
+    r.high.value = sameNumber(r.high.value);
+  }
+}
+
+inline void sameDecimals(model::Message& m) {
+  for (auto& r : m.reports) {
+    for (auto& o : r.results) sameDecimals(o);
+  }
+}
+
+}  // namespace pathhub::testing

@@ -1,0 +1,135 @@
+// FHIR XML: the corpus's XML bundles read; JSON and XML of the same bundle carry the same
+// content, both ways; bad XML is refused with its line; entities are never expanded.
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include "corpus.h"
+#include "fhir/bundle_reader.h"
+#include "fhir/bundle_writer.h"
+#include "fhir/fhir_xml.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "model/v2_reader.h"
+#include "model_compare.h"
+#include "model_print.h"
+
+namespace pathhub::fhir {
+namespace {
+
+TEST(FhirXml, ReadsTheCorpusXmlBundlesAndResources) {
+  int bundles = 0;
+  for (const auto& f : testing::corpusFiles("fhir")) {
+    if (f.extension() != ".xml") continue;
+    const std::string xml = testing::readFile(f);
+    auto json = xmlToJson(xml);
+    ASSERT_TRUE(json) << f << ": " << json.error().describe();
+    const std::string type = (*json)->getValue<std::string>("resourceType");
+    if (type != "Bundle") {
+      EXPECT_TRUE(type == "DiagnosticReport" || type == "Observation" || type == "ServiceRequest" ||
+                  type == "Specimen")
+          << f << ": " << type;
+      continue;
+    }
+    auto m = readBundleXml(xml);
+    ASSERT_TRUE(m) << f << ": " << m.error().describe();
+    EXPECT_FALSE(m->patient.nhsNumber.empty()) << f;
+    ++bundles;
+  }
+  EXPECT_GE(bundles, 4);
+}
+
+TEST(FhirXml, ReadsNestedObservationGroupsOfTheUrineCultureReport) {
+  auto m = readBundleXml(testing::readCorpusFile("fhir/nhse_path_r4_urine_mcs_report_bundle.xml"));
+  ASSERT_TRUE(m) << m.error().describe();
+  ASSERT_FALSE(m->reports.empty());
+  std::size_t results = 0;
+  for (const auto& r : m->reports) results += r.results.size();
+  EXPECT_GT(results, 5u);
+}
+
+TEST(FhirXml, JsonAndXmlOfTheSameBundleCarryTheSameContent) {
+  int compared = 0;
+  // Bundles pathhub writes, from every corpus report.
+  for (const auto& f : testing::corpusFiles("hl7v2")) {
+    const std::string bytes = testing::readFile(f);
+    auto split = hl7::splitMessages(bytes);
+    if (!split) continue;
+    for (auto text : split->messages) {
+      auto parsed = hl7::Message::parse(hl7::normalizeSegmentSeparators(text));
+      if (!parsed || parsed->messageType() != "ORU") continue;
+      auto model = model::readV2(*parsed);
+      if (!model) continue;
+      model::Message a = *model, b = *model;
+      auto viaJson = readBundleJson(writeBundleJson(a));
+      auto viaXml = readBundleXml(writeBundleXml(b));
+      ASSERT_TRUE(viaJson && viaXml) << f;
+      testing::sameDecimals(*viaJson);
+      testing::sameDecimals(*viaXml);
+      EXPECT_EQ(*viaJson, *viaXml) << f;
+      ++compared;
+    }
+  }
+  // And the corpus's own JSON bundles taken to XML.
+  for (const auto& f : testing::corpusFiles("fhir")) {
+    if (f.extension() != ".json") continue;
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+    auto object = parser.parse(testing::readFile(f)).extract<Poco::JSON::Object::Ptr>();
+    auto viaJson = readBundle(object);
+    auto viaXml = readBundleXml(jsonToXml(object));
+    ASSERT_TRUE(viaJson) << f;
+    ASSERT_TRUE(viaXml) << f << ": " << viaXml.error().describe();
+    testing::sameDecimals(*viaJson);
+    testing::sameDecimals(*viaXml);
+    EXPECT_EQ(*viaJson, *viaXml) << f;
+    ++compared;
+  }
+  EXPECT_GE(compared, 20);
+}
+
+TEST(FhirXml, RefusesBadXmlWithItsLineAndExpandsNoEntities) {
+  auto broken =
+      xmlToJson("<Bundle xmlns=\"http://hl7.org/fhir\">\n<type value=\"message\">\n</Bundle>");
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().text.find("FHIR XML does not parse: line 3"), std::string::npos)
+      << broken.error().text;
+  auto foreign = xmlToJson("<Bundle xmlns=\"urn:other\"/>");
+  ASSERT_FALSE(foreign);
+  EXPECT_NE(foreign.error().text.find("not in the FHIR namespace"), std::string::npos);
+  auto entity = xmlToJson(
+      "<?xml version=\"1.0\"?><!DOCTYPE Bundle [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+      "<Bundle xmlns=\"http://hl7.org/fhir\"><type value=\"&x;\"/></Bundle>");
+  if (entity) {
+    const std::string type = (*entity)->getValue<std::string>("type");
+    EXPECT_EQ(type.find("root:"), std::string::npos);
+  }
+}
+
+TEST(FhirXml, WritesTheFhirXmlForm) {
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  auto object = parser
+                    .parse(R"({"resourceType": "Observation", "id": "o1", "status": "final",
+      "extension": [{"url": "http://example.org/x", "valueString": "y"}],
+      "code": {"coding": [{"system": "http://loinc.org", "code": "1"}, {"code": "2"}]},
+      "valueQuantity": {"value": 5.2, "unit": "mmol/L"}})")
+                    .extract<Poco::JSON::Object::Ptr>();
+  const std::string xml = jsonToXml(object);
+  EXPECT_NE(xml.find("<Observation xmlns=\"http://hl7.org/fhir\"><id value=\"o1\"/>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<extension url=\"http://example.org/x\"><valueString value=\"y\"/>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<coding><system value=\"http://loinc.org\"/><code value=\"1\"/></coding>"
+                     "<coding><code value=\"2\"/></coding>"),
+            std::string::npos)
+      << xml;
+  auto back = xmlToJson(xml);
+  ASSERT_TRUE(back);
+  EXPECT_EQ((*back)->getObject("code")->getArray("coding")->size(), 2u);
+  EXPECT_EQ((*back)->getArray("extension") ? 1u : 0u, 0u);  // one extension: an object in XML
+  EXPECT_EQ((*back)->getObject("extension")->getValue<std::string>("url"), "http://example.org/x");
+}
+
+}  // namespace
+}  // namespace pathhub::fhir
