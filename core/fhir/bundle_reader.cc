@@ -8,6 +8,7 @@
 
 #include <charconv>
 #include <map>
+#include <set>
 
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
@@ -330,6 +331,8 @@ class Reader {
                       "refers to a " + text(l.resource, "resourceType") + ", not an Observation"};
     }
     if (depth > 8) throw BadBundle{where, "Observation groups nest deeper than 8"};
+    // A report may list a group's members as well as the group: each is read once.
+    if (!visited_.insert(l.pointer).second) return;
     const Object::Ptr& r = l.resource;
     const model::Coding code = coding(obj(r, "code"));
     if (code.code == s::kResultCommentsCode && code.system == s::kSnomed) {
@@ -370,14 +373,21 @@ class Reader {
         o.referenceRanges.push_back(std::move(rr));
       }
     }
-    const bool group = r->has("hasMember") && o.value.kind == model::Value::Kind::kNone;
-    if (!group) rep.results.push_back(std::move(o));
-    // A group (a panel, an isolate with its sensitivities): its members follow it.
+    rep.results.push_back(std::move(o));
+    // A group (a panel, an isolate with its sensitivities): its members follow it. R4 lists
+    // them in hasMember, STU3 in related entries of type has-member.
     if (Array::Ptr members = arr(r, "hasMember")) {
-      if (group) rep.results.push_back(std::move(o));
       for (std::size_t i = 0; i < members->size(); ++i) {
         const std::string at = l.pointer + "/hasMember/" + std::to_string(i);
         observation(rep, resolve(members->getObject(static_cast<unsigned>(i)), at), at, depth + 1);
+      }
+    }
+    if (Array::Ptr related = arr(r, "related")) {
+      for (std::size_t i = 0; i < related->size(); ++i) {
+        Object::Ptr link = related->getObject(static_cast<unsigned>(i));
+        if (text(link, "type") != "has-member") continue;
+        const std::string at = l.pointer + "/related/" + std::to_string(i) + "/target";
+        observation(rep, resolve(obj(link, "target"), at), at, depth + 1);
       }
     }
   }
@@ -416,6 +426,7 @@ class Reader {
   std::map<std::string, Located> byUrl_;
   std::vector<Located> order_;
   std::map<std::string, std::size_t> specimenIndex_;  // by the Specimen's pointer
+  std::set<std::string> visited_;                     // Observations read, by pointer
   Array::Ptr focus_;
   std::string headerPointer_;
   model::Message out_;
