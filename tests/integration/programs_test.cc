@@ -61,6 +61,36 @@ TEST(Hl7inspect, ValidateListsProblemsAndFails) {
   EXPECT_NE(r.out.find("PID-7"), std::string::npos) << r.out;
 }
 
+TEST(Hl7inspect, ConvertsBetweenHl7v2FhirAndEdifact) {
+  const std::string shared = testing::corpusDir().string() + "/";
+  // HL7 v2 → FHIR JSON: a message Bundle, with the NHS number under its system.
+  auto json = runProgram(
+      "hl7inspect", {"--to", "fhir-json", corpus("oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")});
+  EXPECT_EQ(json.exitCode, 0) << json.err;
+  EXPECT_NE(json.out.find("\"type\": \"message\""), std::string::npos);
+  EXPECT_NE(json.out.find("https://fhir.nhs.uk/Id/nhs-number"), std::string::npos);
+  EXPECT_NE(json.err.find("warning: FHIR: the HL7 v2 version (2.5.1) is not carried"),
+            std::string::npos)
+      << json.err;
+  // EDIFACT → HL7 v2, and FHIR XML → HL7 v2.
+  auto fromEdifact = runProgram(
+      "hl7inspect",
+      {"--to", "hl7v2", shared + "edifact/nhs003_medrpt_interchange_3msgs_b12_folate_fbc.edi"});
+  EXPECT_EQ(fromEdifact.exitCode, 0) << fromEdifact.err;
+  EXPECT_NE(fromEdifact.out.find("PID|1||9435492908^^^NHS^NH||TALEBI^WASEEMA"), std::string::npos)
+      << fromEdifact.out;
+  auto fromXml = runProgram(
+      "hl7inspect", {"--to", "hl7v2", shared + "fhir/nhse_path_r4_fbc_report_message_bundle.xml"});
+  EXPECT_EQ(fromXml.exitCode, 0) << fromXml.err;
+  EXPECT_EQ(fromXml.out.rfind("MSH|", 0), 0u);
+  // A target that does not exist, and input that is none of the three.
+  EXPECT_EQ(runProgram("hl7inspect", {"--to", "pdf", "-"}, "MSH|^~\\&|A\r").exitCode, 2);
+  auto bad =
+      runProgram("hl7inspect", {"--to", "fhir-json", "-"}, "{\"resourceType\": \"Patient\"}");
+  EXPECT_EQ(bad.exitCode, 2);
+  EXPECT_NE(bad.err.find("/resourceType: expected Bundle"), std::string::npos) << bad.err;
+}
+
 TEST(Hl7inspect, MalformedInputNamesMessageByteAndSegment) {
   const auto r = runProgram("hl7inspect", {"-"}, "MSH|^~\\&|A\rPID|1\rP@D|x\r");
   EXPECT_EQ(r.exitCode, 2);

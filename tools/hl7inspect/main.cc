@@ -1,6 +1,11 @@
 // hl7inspect — parse HL7 v2 messages and show them.
 //
 //   hl7inspect [--json | --roundtrip | --validate] FILE|-
+//   hl7inspect --to hl7v2|fhir-json|fhir-xml FILE|-
+//
+// --to converts any report pathhub reads (HL7 v2, a FHIR JSON or XML Bundle, an EDIFACT
+// MEDRPT interchange or message, recognised by their first bytes) through the canonical
+// model; what the target cannot carry is printed as warnings on stderr.
 //
 // A file may hold several messages (one after another, or an FHS/BHS batch). Exit status:
 // 0 success; 1 a round trip differed or validation found errors; 2 bad usage, unreadable
@@ -9,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "convert.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
 #include "hl7/message_json.h"
@@ -25,7 +31,9 @@ constexpr const char* kUsage =
     "  (default)    tree view with field names\n"
     "  --json       one JSON object per message, one per line\n"
     "  --roundtrip  exit 0 iff re-encoding every message gives its input bytes\n"
-    "  --validate   list structural problems; exit 1 if any is an error\n";
+    "  --validate   list structural problems; exit 1 if any is an error\n"
+    "usage: hl7inspect --to hl7v2|fhir-json|fhir-xml FILE|-\n"
+    "  converts HL7 v2, FHIR (JSON/XML) or EDIFACT MEDRPT input; warnings on stderr\n";
 
 enum class Mode { kTree, kJson, kRoundtrip, kValidate };
 
@@ -67,7 +75,7 @@ bool reportValidation(const hl7::Message& message, int index) {
 
 int main(int argc, char** argv) {
   Mode mode = Mode::kTree;
-  std::string file;
+  std::string file, to;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--json") {
@@ -76,6 +84,8 @@ int main(int argc, char** argv) {
       mode = Mode::kRoundtrip;
     } else if (arg == "--validate") {
       mode = Mode::kValidate;
+    } else if (arg == "--to" && i + 1 < argc) {
+      to = argv[++i];
     } else if (arg == "-h" || arg == "--help") {
       std::cout << kUsage;
       return 0;
@@ -95,6 +105,7 @@ int main(int argc, char** argv) {
     std::cerr << "hl7inspect: " << input.error().describe() << "\n";
     return 2;
   }
+  if (!to.empty()) return tools::convert(*input, file, to, std::cout, std::cerr);
   auto split = hl7::splitMessages(*input);
   if (!split) {
     std::cerr << "hl7inspect: " << file << ": " << split.error().describe() << "\n";
