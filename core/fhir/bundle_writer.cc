@@ -9,6 +9,7 @@
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
 #include "fhir/json_decimal.h"
+#include "model/ucum.h"
 
 namespace pathhub::fhir {
 namespace {
@@ -78,11 +79,18 @@ Array::Ptr humanName(const model::HumanName& n) {
   return one(name);
 }
 
-Object::Ptr quantity(const model::Quantity& q) {
+// The unit as sent stays in `unit`; its UCUM code, when the table knows it, goes in `code`.
+Object::Ptr quantity(const model::Quantity& q, std::vector<std::string>* warnings = nullptr) {
   Object::Ptr o = object();
   if (!q.value.empty()) o->set("value", JsonDecimal{q.value});
   setIf(o, "comparator", q.comparator);
   setIf(o, "unit", q.unit);
+  if (auto code = model::ucumCode(q.unit)) {
+    o->set("system", s::kUcum);
+    o->set("code", *code);
+  } else if (!q.unit.empty() && warnings) {
+    warnings->push_back("FHIR: the unit '" + q.unit + "' is not in the UCUM table: sent as text");
+  }
   return o;
 }
 
@@ -385,7 +393,7 @@ class Writer {
         break;
       case model::Value::Kind::kQuantity:
         if (isJsonNumber(v.quantity.value)) {
-          r->set("valueQuantity", quantity(v.quantity));
+          r->set("valueQuantity", quantity(v.quantity, &m_.warnings));
         } else {
           r->set("valueString", v.quantity.comparator + v.quantity.value);
           m_.warnings.push_back("FHIR: '" + v.quantity.value + "' is not a decimal: sent as text");

@@ -152,9 +152,35 @@ TEST(FhirBundle, WritesDecimalsExactly) {
   r.results.push_back(o);
   m.reports.push_back(r);
   const std::string json = writeBundleJson(m);
-  EXPECT_NE(json.find(R"("valueQuantity":{"value":5.20,"comparator":"<","unit":"mmol/L"})"),
+  EXPECT_NE(json.find(R"("valueQuantity":{"value":5.20,"comparator":"<","unit":"mmol/L",)"
+                      R"("system":"http://unitsofmeasure.org","code":"mmol/L"})"),
             std::string::npos)
       << json;
+}
+
+TEST(FhirBundle, CodesUnitsInUcumThroughTheTableOnly) {
+  model::Message m;
+  m.header.messageId = "U1";
+  model::Report r;
+  for (const char* unit : {"x10^9/L", "IU/L", "mg/dl", "furlongs"}) {
+    model::Observation o;
+    o.code = {"1", "x", ""};
+    o.value.kind = model::Value::Kind::kQuantity;
+    o.value.quantity = {"1", "", unit};
+    r.results.push_back(o);
+  }
+  m.reports.push_back(r);
+  const std::string json = writeBundleJson(m);
+  EXPECT_NE(json.find(R"("unit":"x10^9/L","system":"http://unitsofmeasure.org","code":"10*9/L")"),
+            std::string::npos);
+  EXPECT_NE(json.find(R"("code":"[IU]/L")"), std::string::npos);
+  EXPECT_NE(json.find(R"("unit":"mg/dl","system":"http://unitsofmeasure.org","code":"mg/dL")"),
+            std::string::npos);
+  EXPECT_NE(json.find(R"("unit":"furlongs"})"), std::string::npos) << json;
+  bool warned = false;
+  for (const auto& w : m.warnings)
+    warned |= w.find("'furlongs' is not in the UCUM table") != std::string::npos;
+  EXPECT_TRUE(warned);
 }
 
 TEST(FhirBundle, ReadsEveryFhirJsonSampleOfTheCorpus) {
