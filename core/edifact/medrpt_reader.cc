@@ -1,9 +1,6 @@
 // NHS003 MEDRPT → model (see medrpt_reader.h).
 #include "edifact/medrpt_reader.h"
 
-#include <algorithm>
-#include <map>
-
 namespace pathhub::edifact {
 namespace {
 
@@ -53,6 +50,7 @@ std::string comparator(const std::string& code) {
 
 std::string reportStatus(const std::string& code) {
   if (code == "UN") return "unknown";
+  if (code == "CA") return "cancelled";
   if (code == "PR") return "preliminary";
   if (code == "SR") return "registered";
   if (code == "FI" || code == "CO") return "final";
@@ -115,7 +113,8 @@ class Reader {
     } else if (tag == "RFF") {
       reference(s);
     } else if (tag == "STS") {
-      report().status = reportStatus(s.at(2));
+      // In S02 the report's status; after an investigation, that result's.
+      (current_ ? current_->status : report().status) = reportStatus(s.at(2));
     } else if (tag == "DTM") {
       date(s);
     } else if (tag == "ADR") {
@@ -134,7 +133,7 @@ class Reader {
     } else if (tag == "INV") {
       investigation(s);
     } else if (tag == "SEQ" && group_ == "S16" && !inInvestigations_) {
-      specimenSeq_ = s.at(2);
+      // A specimen's sequence number: what RFF+ASL/ARL refer to (see reference()).
     } else if (tag == "SEQ" && current_) {
       // An investigation followed by SEQ heads a group: it carries no value of its own.
       current_->value.kind = model::Value::Kind::kNone;
@@ -177,17 +176,9 @@ class Reader {
       out_.patient.identifiers.push_back({v, "", ""});
     } else if (q == "STI" && !out_.specimens.empty()) {
       out_.specimens.back().id = v;
-    } else if (q == "ASL" || q == "ARL") {
-      // Links an investigation to its specimen by the S16 sequence number.
-      if (current_) linkSpecimen(v);
     }
-  }
-
-  void linkSpecimen(const std::string& seq) {
-    auto it = specimenBySeq_.find(seq);
-    if (it == specimenBySeq_.end()) return;
-    auto& list = report().specimens;
-    if (std::find(list.begin(), list.end(), it->second) == list.end()) list.push_back(it->second);
+    // RFF+ASL/ARL tie an investigation to one of the message's specimens by its S16 sequence
+    // number; the model ties specimens to the report (one per message), so they are not kept.
   }
 
   void date(const Segment& s) {
@@ -222,6 +213,10 @@ class Reader {
     const std::string q = s.at(1);
     if (q == "CID") {
       report().clinicalDetails = text;
+    } else if (q == "RIT" && current_ && current_->value.kind == model::Value::Kind::kNone) {
+      // Result text: the value of an investigation that has no RSL.
+      current_->value.kind = model::Value::Kind::kText;
+      current_->value.text = text;
     } else if (current_) {
       current_->comments.push_back(text);  // SPC, RIT, RPD: about the investigation
     } else {
@@ -237,8 +232,7 @@ class Reader {
     model::Specimen sp;
     sp.type = {s.at(2, 1), s.at(2, 4), codeSystem(s.at(2, 2))};
     if (sp.type.code.empty()) sp.type.system.clear();
-    specimenBySeq_[specimenSeq_.empty() ? std::to_string(out_.specimens.size() + 1)
-                                        : specimenSeq_] = out_.specimens.size();
+    report().specimens.push_back(out_.specimens.size());
     out_.specimens.push_back(sp);
     inInvestigations_ = false;
   }
@@ -281,9 +275,7 @@ class Reader {
   const Interchange* i_;
   model::Message out_;
   std::string group_;
-  std::string specimenSeq_;
   bool inInvestigations_ = false;
-  std::map<std::string, std::size_t> specimenBySeq_;
   model::Observation* current_ = nullptr;
 };
 

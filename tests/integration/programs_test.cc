@@ -83,6 +83,12 @@ TEST(Hl7inspect, ConvertsBetweenHl7v2FhirAndEdifact) {
       "hl7inspect", {"--to", "hl7v2", shared + "fhir/nhse_path_r4_fbc_report_message_bundle.xml"});
   EXPECT_EQ(fromXml.exitCode, 0) << fromXml.err;
   EXPECT_EQ(fromXml.out.rfind("MSH|", 0), 0u);
+  // HL7 v2 → EDIFACT NHS003.
+  auto toEdifact = runProgram(
+      "hl7inspect", {"--to", "edifact", corpus("oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")});
+  EXPECT_EQ(toEdifact.exitCode, 0) << toEdifact.err;
+  EXPECT_NE(toEdifact.out.find("PNA+PAT+5189214567:OPI+++SU:Bloggs+FO:Joe"), std::string::npos)
+      << toEdifact.out;
   // A target that does not exist, and input that is none of the three.
   EXPECT_EQ(runProgram("hl7inspect", {"--to", "pdf", "-"}, "MSH|^~\\&|A\r").exitCode, 2);
   auto bad =

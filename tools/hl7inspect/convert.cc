@@ -5,6 +5,7 @@
 
 #include "edifact/edifact_syntax.h"
 #include "edifact/medrpt_reader.h"
+#include "edifact/medrpt_writer.h"
 #include "fhir/bundle_reader.h"
 #include "fhir/bundle_writer.h"
 #include "hl7/batch.h"
@@ -55,9 +56,9 @@ Result<std::vector<model::Message>> readAll(const std::string& input) {
 
 int convert(const std::string& input, const std::string& name, const std::string& to,
             std::ostream& out, std::ostream& warnings) {
-  if (to != "hl7v2" && to != "fhir-json" && to != "fhir-xml") {
+  if (to != "hl7v2" && to != "fhir-json" && to != "fhir-xml" && to != "edifact") {
     warnings << "hl7inspect: --to " << to
-             << ": not a target (hl7v2, fhir-json, fhir-xml; writing EDIFACT is not done yet)\n";
+             << ": not a target (hl7v2, fhir-json, fhir-xml, edifact)\n";
     return 2;
   }
   auto models = readAll(input);
@@ -77,6 +78,8 @@ int convert(const std::string& input, const std::string& name, const std::string
         if (c == '\r') c = '\n';
       }
       out << text << "\n";
+    } else if (to == "edifact") {
+      out << edifact::writeMedrpt(m);
     } else if (to == "fhir-json") {
       out << fhir::writeBundleJson(m, true) << "\n";
     } else {

@@ -7,9 +7,9 @@
 
 namespace pathhub::tools {
 
-// `to`: hl7v2, fhir-json or fhir-xml. Writes each converted message to `out`, and each
-// warning (what the target cannot carry) to `warnings`. Returns the exit status: 0 converted,
-// 2 unreadable input or an unknown target (the reason on `warnings`).
+// `to`: hl7v2, fhir-json, fhir-xml or edifact (NHS003 MEDRPT). Writes each converted message to
+// `out`, and each warning (what the target cannot carry) to `warnings`. Returns the exit status: 0
+// converted, 2 unreadable input or an unknown target (the reason on `warnings`).
 int convert(const std::string& input, const std::string& name, const std::string& to,
             std::ostream& out, std::ostream& warnings);
 

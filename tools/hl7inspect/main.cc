@@ -1,7 +1,7 @@
 // hl7inspect — parse HL7 v2 messages and show them.
 //
 //   hl7inspect [--json | --roundtrip | --validate] FILE|-
-//   hl7inspect --to hl7v2|fhir-json|fhir-xml FILE|-
+//   hl7inspect --to hl7v2|fhir-json|fhir-xml|edifact FILE|-
 //
 // --to converts any report pathhub reads (HL7 v2, a FHIR JSON or XML Bundle, an EDIFACT
 // MEDRPT interchange or message, recognised by their first bytes) through the canonical
@@ -32,7 +32,7 @@ constexpr const char* kUsage =
     "  --json       one JSON object per message, one per line\n"
     "  --roundtrip  exit 0 iff re-encoding every message gives its input bytes\n"
     "  --validate   list structural problems; exit 1 if any is an error\n"
-    "usage: hl7inspect --to hl7v2|fhir-json|fhir-xml FILE|-\n"
+    "usage: hl7inspect --to hl7v2|fhir-json|fhir-xml|edifact FILE|-\n"
     "  converts HL7 v2, FHIR (JSON/XML) or EDIFACT MEDRPT input; warnings on stderr\n";
 
 enum class Mode { kTree, kJson, kRoundtrip, kValidate };
