@@ -46,9 +46,9 @@ const std::map<std::string, Schema>& schema() {
       {"log", {{"level", "file", "format"}, {"component"}}},
       {"channel", {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry"}}},
       {"route", {{"destination", "messageType"}, {}}},
-      {"source", {{"type", "maxMessageBytes"}, {}, true}},
+      {"source", {{"type", "maxMessageBytes", "codec"}, {}, true}},
       {"mapper", {{"workers", "script", "scriptsRoot", "instructionLimit", "memoryLimitKb"}, {}}},
-      {"destination", {{"name", "type"}, {"retry"}, true}},
+      {"destination", {{"name", "type", "codec"}, {"retry"}, true}},
       {"backlog", {{"limit", "whenFull"}, {}}},
       {"retry", {{"baseMs", "capMs", "maxAttempts", "onExhausted"}, {}}},
   };
@@ -281,6 +281,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     ch.missing("needs a <source>");
   } else {
     c.source.type = source.text("type", c.source.type);
+    c.source.codec = source.text("codec", "");
     c.source.settings = pluginSettings(nthChild(element, "source", 0));
     c.source.maxMessageBytes = static_cast<std::size_t>(source.number(
         "maxMessageBytes", static_cast<long long>(c.source.maxMessageBytes), 64, 1LL << 30));
@@ -313,6 +314,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     if (d.name.empty()) dr.missing("needs a name");
     if (!names.insert(d.name).second) dr.missing("the name is used twice in this channel");
     d.type = dr.text("type", d.type);
+    d.codec = dr.text("codec", "");
     d.settings = pluginSettings(nthChild(element, "destination", i));
     d.retry = readRetry(dr.child("retry", at + " retry"), channelRetry);
     c.destinations.push_back(d);

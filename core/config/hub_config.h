@@ -29,6 +29,7 @@ using PluginSettings = std::map<std::string, std::string>;
 
 struct SourceConfig {
   std::string type = "mllp";  // a source type some plugin provides
+  std::string codec;          // a codec some plugin provides: input decoded to HL7 v2; "" none
   std::size_t maxMessageBytes = 16 * 1024 * 1024;
   PluginSettings settings;
 };
@@ -36,6 +37,7 @@ struct SourceConfig {
 struct DestinationConfig {
   std::string name;
   std::string type = "mllp";  // a destination type some plugin provides
+  std::string codec;          // a codec: the mapped HL7 v2 encoded before delivery; "" none
   PluginSettings settings;
   RetryPolicy retry;
 };

@@ -202,6 +202,7 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
         row.placerOrder = m.placerOrder;
         row.fillerOrder = m.fillerOrder;
         out.id = w.insertMessage(row, m.bytes);
+        for (const auto& [kind, detail] : m.events) w.insertEvent(out.id, kind, detail);
         // The normal path's history is in the rows themselves; events record the rest.
         if (state != "received") {
           w.insertEvent(out.id, state, m.peer + (m.error.empty() ? "" : " " + m.error));

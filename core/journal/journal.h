@@ -47,6 +47,9 @@ struct NewMessage {
   std::string error;      // why it was rejected
   // Search keys (hl7/search_keys.h), "" when the message has none.
   std::string nhsNumber, placerOrder, fillerOrder;
+  // Events recorded with the message (kind, detail): how it was converted on its way in, and
+  // what the conversion could not carry.
+  std::vector<std::pair<std::string, std::string>> events;
 };
 
 struct Appended {

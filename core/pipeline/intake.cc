@@ -37,8 +37,10 @@ Poco::Logger& logFor(const Channel& channel) {
 
 }  // namespace
 
-Intake::Intake(Channel& channel, std::string sourceType)
-    : channel_(channel), source_(channel.config().name + "/" + std::move(sourceType)) {}
+Intake::Intake(Channel& channel, std::string sourceType, Converter decoder)
+    : channel_(channel),
+      source_(channel.config().name + "/" + std::move(sourceType)),
+      decoder_(std::move(decoder)) {}
 
 journal::NewMessage Intake::base(const std::string& origin) const {
   journal::NewMessage record;
@@ -79,6 +81,48 @@ Submission Intake::refuse(std::string_view bytes, const std::string& origin,
 }
 
 Submission Intake::submit(std::string_view bytes, const std::string& origin) {
+  if (decoder_) return submitDecoded(bytes, origin);
+  return submitHl7(bytes, origin, {});
+}
+
+Submission Intake::submitDecoded(std::string_view bytes, const std::string& origin) {
+  const auto& config = channel_.config();
+  if (bytes.size() > config.source.maxMessageBytes) {
+    return refuse(bytes, origin,
+                  "input of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
+                      std::to_string(config.source.maxMessageBytes) + " bytes");
+  }
+  auto converted = decoder_.convert(bytes);
+  if (!converted || converted->messages.empty()) {
+    journal::NewMessage record = base(origin);
+    record.bytes = std::string(bytes);
+    const Error why =
+        converted ? Error{ErrorCode::kInvalidValue, "it holds no report", {}} : converted.error();
+    return keepRejected(std::move(record), bytes,
+                        Error{why.code, "codec " + decoder_.name + ": " + why.text, why.context});
+  }
+  Submission out;
+  for (std::size_t i = 0; i < converted->messages.size(); ++i) {
+    std::vector<std::pair<std::string, std::string>> events;
+    if (i == 0) events.emplace_back("received_as", decoder_.name + "\n" + std::string(bytes));
+    for (const auto& w : converted->warnings) events.emplace_back("conversion_warning", w);
+    Submission one = submitHl7(converted->messages[i], origin, std::move(events));
+    ++out.messages;
+    if (one.status == Status::kRejected) ++out.rejected;
+    // The input's answer is the first message's that was not accepted, else the last one's.
+    if (out.status == Status::kAccepted || out.status == Status::kDuplicate) {
+      const std::uint32_t messages = out.messages, rejected = out.rejected;
+      out = std::move(one);
+      out.messages = messages;
+      out.rejected = rejected;
+    }
+    if (out.status == Status::kStopping || out.status == Status::kFailed) break;
+  }
+  return out;
+}
+
+Submission Intake::submitHl7(std::string_view bytes, const std::string& origin,
+                             std::vector<std::pair<std::string, std::string>> events) {
   const auto& config = channel_.config();
   if (bytes.size() > config.source.maxMessageBytes) {
     return refuse(bytes, origin,
@@ -103,6 +147,7 @@ Submission Intake::submit(std::string_view bytes, const std::string& origin) {
   }
   if (!waitForRoom()) return {Status::kStopping, 0, {}, "the hub is stopping"};
   identify(record, *message);
+  record.events = std::move(events);
   auto appended = channel_.accept(record);
   if (!appended) {
     logFor(channel_).error("channel %s: message %s not stored: %s", config.name, record.controlId,
@@ -125,6 +170,7 @@ Submission Intake::submit(std::string_view bytes, const std::string& origin) {
 }
 
 Submission Intake::submitFile(std::string_view bytes, const std::string& origin) {
+  if (decoder_) return submitDecoded(bytes, origin);  // a file in the codec's format
   const auto& config = channel_.config();
   std::vector<journal::NewMessage> messages;
   auto split = hl7::splitMessages(bytes);

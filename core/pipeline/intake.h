@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "pipeline/channel.h"
+#include "pipeline/converter.h"
 
 namespace pathhub::pipeline {
 
@@ -27,7 +28,11 @@ struct Submission {
 class Intake {
  public:
   // `sourceType` names the source in the journal ("mllp"), which scopes duplicate detection.
-  Intake(Channel& channel, std::string sourceType);
+  // `decoder`: the source's codec, when its input is not HL7 v2 (FHIR, EDIFACT): each input
+  // is converted first, and each message it gives is recorded on its own, with the input kept
+  // as an event of the first and the conversion's warnings as events of each. Input that does
+  // not convert is kept as rejected with the codec's reason.
+  Intake(Channel& channel, std::string sourceType, Converter decoder = {});
 
   // One message. Blocks while the channel is over its backlog limit (unless the channel
   // answers "busy" instead) and until the message is committed.
@@ -41,6 +46,11 @@ class Intake {
   void stop() { stopping_ = true; }
 
  private:
+  // One HL7 v2 message, with events to record beside it.
+  Submission submitHl7(std::string_view bytes, const std::string& origin,
+                       std::vector<std::pair<std::string, std::string>> events);
+  // Input in the decoder's format: converted, then each message submitted.
+  Submission submitDecoded(std::string_view bytes, const std::string& origin);
   bool waitForRoom();  // false when stopping
   // Records `record` as rejected for `why` and builds the reject ACK for `bytes`.
   Submission keepRejected(journal::NewMessage record, std::string_view bytes, const Error& why);
@@ -48,6 +58,7 @@ class Intake {
 
   Channel& channel_;
   std::string source_;
+  Converter decoder_;
   std::atomic<bool> stopping_{false};
 };
 

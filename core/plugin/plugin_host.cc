@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "pipeline/intake.h"
+#include "plugin/codec_adapter.h"
 #include "plugin/plugin_config.h"
 
 // The opaque handle of plugin.h: one per source or destination instance.
@@ -201,9 +202,13 @@ class PluginSource : public pipeline::Source {
 
 class PluginDestination : public pipeline::Destination {
  public:
+  // `encoder`: the destination's codec, when it takes another format than HL7 v2.
   PluginDestination(const phub_destination_kind& kind, std::unique_ptr<phub_host> host,
-                    phub_config config)
-      : kind_(kind), host_(std::move(host)), config_(std::move(config)) {}
+                    phub_config config, pipeline::Converter encoder)
+      : kind_(kind),
+        host_(std::move(host)),
+        config_(std::move(config)),
+        encoder_(std::move(encoder)) {}
   ~PluginDestination() override {
     if (!self_) return;
     stopAndDestroy(kind_, self_, *host_);
@@ -224,6 +229,26 @@ class PluginDestination : public pipeline::Destination {
   }
 
   pipeline::DeliveryResult deliver(const std::string& bytes, std::int64_t messageId) override {
+    if (!encoder_) return deliverOne(bytes, messageId);
+    using Kind = pipeline::DeliveryResult::Kind;
+    auto converted = encoder_.convert(bytes);
+    if (!converted || converted->messages.empty()) {
+      // The message cannot be put in this format: retrying would not help.
+      return {Kind::kRejected, "codec " + encoder_.name + ": " +
+                                   (converted ? "it gave nothing" : converted.error().text)};
+    }
+    pipeline::DeliveryResult result;
+    for (const std::string& one : converted->messages) {
+      result = deliverOne(one, messageId);
+      if (result.kind != Kind::kDelivered) return result;
+    }
+    // Kept with the delivery: what the conversion could not carry.
+    for (const auto& w : converted->warnings) result.reason += "\nconversion warning: " + w;
+    return result;
+  }
+
+ private:
+  pipeline::DeliveryResult deliverOne(const std::string& bytes, std::int64_t messageId) {
     char reason[kErrorSize] = "";
     const phub_delivery_status status =
         kind_.deliver(self_, bytes.data(), bytes.size(), messageId, reason, sizeof reason);
@@ -246,6 +271,7 @@ class PluginDestination : public pipeline::Destination {
   const phub_destination_kind& kind_;
   std::unique_ptr<phub_host> host_;
   phub_config config_;
+  pipeline::Converter encoder_;
   void* self_ = nullptr;
 };
 
@@ -284,9 +310,11 @@ Result<std::unique_ptr<pipeline::Source>> makeSource(const PluginRegistry& regis
   const auto& c = channel.config();
   auto r = resolve<phub_source_kind>(registry, c.source.type, c.source.settings, sourceWhere(c));
   if (!r) return tl::unexpected(r.error());
+  auto decoder = findConverter(registry, c.source.codec, Direction::kDecode, sourceWhere(c));
+  if (!decoder) return tl::unexpected(decoder.error());
   auto host = makeHost(*r->plugin, c.name, "source");
   host->channel = &channel;
-  host->intake = std::make_unique<pipeline::Intake>(channel, c.source.type);
+  host->intake = std::make_unique<pipeline::Intake>(channel, c.source.type, std::move(*decoder));
   return std::make_unique<PluginSource>(*r->kind, std::move(host), std::move(r->config), channel);
 }
 
@@ -296,9 +324,12 @@ pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry) 
     const auto& c = channel.config();
     auto r = resolve<phub_destination_kind>(registry, d.type, d.settings, destinationWhere(c, d));
     if (!r) return tl::unexpected(r.error());
+    auto encoder = findConverter(registry, d.codec, Direction::kEncode, destinationWhere(c, d));
+    if (!encoder) return tl::unexpected(encoder.error());
     auto host = makeHost(*r->plugin, c.name, d.name);
     host->channel = &channel;
-    auto out = std::make_unique<PluginDestination>(*r->kind, std::move(host), std::move(r->config));
+    auto out = std::make_unique<PluginDestination>(*r->kind, std::move(host), std::move(r->config),
+                                                   std::move(*encoder));
     if (auto ok = out->start(c.name, d.name); !ok) return tl::unexpected(ok.error());
     return std::unique_ptr<pipeline::Destination>(std::move(out));
   };
@@ -312,10 +343,18 @@ std::string checkChannels(const PluginRegistry& registry,
     auto source =
         resolve<phub_source_kind>(registry, c.source.type, c.source.settings, sourceWhere(c));
     if (!source) add(source.error());
+    if (auto codec = findConverter(registry, c.source.codec, Direction::kDecode, sourceWhere(c));
+        !codec) {
+      add(codec.error());
+    }
     for (const auto& d : c.destinations) {
       auto dest =
           resolve<phub_destination_kind>(registry, d.type, d.settings, destinationWhere(c, d));
       if (!dest) add(dest.error());
+      if (auto codec = findConverter(registry, d.codec, Direction::kEncode, destinationWhere(c, d));
+          !codec) {
+        add(codec.error());
+      }
     }
   }
   return problems;

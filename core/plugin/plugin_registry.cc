@@ -45,6 +45,18 @@ struct KindTraits<phub_destination_kind> {
   }
 };
 
+template <>
+struct KindTraits<phub_codec_kind> {
+  static constexpr const char* kRole = "codec";
+  static constexpr std::size_t kMinSize = offsetof(phub_codec_kind, encode) + sizeof(void*);
+  // A 1.0 plugin's descriptor ends before the codecs: it has none.
+  static std::span<const phub_codec_kind> of(const phub_plugin& p) {
+    if (p.struct_size < offsetof(phub_plugin, codec_count) + sizeof(std::size_t)) return {};
+    return {p.codecs, p.codec_count};
+  }
+  static bool complete(const phub_codec_kind& k) { return k.decode && k.encode; }
+};
+
 const char* typeName(phub_key_type t) {
   switch (t) {
     case PHUB_KEY_STRING:
@@ -153,11 +165,14 @@ Result<void> PluginRegistry::check(const phub_plugin& p, const std::string& file
           file, "a plugin named '" + name + "' is already loaded from " + other.file.string()));
     }
   }
-  if ((p.source_count && !p.sources) || (p.destination_count && !p.destinations)) {
+  const auto codecs = KindTraits<phub_codec_kind>::of(p);
+  if ((p.source_count && !p.sources) || (p.destination_count && !p.destinations) ||
+      (!codecs.empty() && !codecs.data())) {
     return tl::unexpected(refused(file, "it counts kinds it does not list"));
   }
   if (auto ok = checkKinds<phub_source_kind>(p, file); !ok) return ok;
-  return checkKinds<phub_destination_kind>(p, file);
+  if (auto ok = checkKinds<phub_destination_kind>(p, file); !ok) return ok;
+  return checkKinds<phub_codec_kind>(p, file);
 }
 
 template <typename Kind>
@@ -199,6 +214,7 @@ const Kind* PluginRegistry::find(std::string_view type, const LoadedPlugin** fro
 template const phub_source_kind* PluginRegistry::find(std::string_view, const LoadedPlugin**) const;
 template const phub_destination_kind* PluginRegistry::find(std::string_view,
                                                            const LoadedPlugin**) const;
+template const phub_codec_kind* PluginRegistry::find(std::string_view, const LoadedPlugin**) const;
 
 std::string PluginRegistry::describe() const {
   std::ostringstream out;
@@ -209,6 +225,7 @@ std::string PluginRegistry::describe() const {
     if (d.description) out << "  " << d.description << "\n";
     describeKinds<phub_source_kind>(out, d);
     describeKinds<phub_destination_kind>(out, d);
+    describeKinds<phub_codec_kind>(out, d);
   }
   return out.str();
 }

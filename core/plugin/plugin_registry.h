@@ -1,5 +1,5 @@
 // The plugin loader: finds plugin shared libraries in folders, checks each before trusting it,
-// and answers which plugin provides a source or destination type.
+// and answers which plugin provides a source, destination or codec type.
 //
 // A file is refused, with an error naming it, when it does not load (a missing symbol: it is
 // opened with RTLD_NOW), has no phub_plugin_entry, was built for another plugin ABI major
@@ -49,6 +49,7 @@ class PluginRegistry {
   const phub_destination_kind* destination(std::string_view type) const {
     return find<phub_destination_kind>(type);
   }
+  const phub_codec_kind* codec(std::string_view type) const { return find<phub_codec_kind>(type); }
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
 
   // A readable list: each plugin, what it provides and the config keys of each type.

@@ -8,10 +8,13 @@
 
 namespace pathhub::transport_http {
 
-inline constexpr std::array<phub_config_key, 9> kSourceKeys = {{
+inline constexpr std::array<phub_config_key, 10> kSourceKeys = {{
     {"listen", PHUB_KEY_ENDPOINT, "127.0.0.1:8580", 0, 0, 0,
      "address and port to listen on (port 0: any free port)"},
     {"path", PHUB_KEY_STRING, "/messages", 0, 0, 0, "the URL path messages are POSTed to"},
+    {"contentTypes", PHUB_KEY_STRING, "x-application/hl7-v2+er7,application/hl7-v2,text/plain", 0,
+     0, 0,
+     "Content-Types taken, comma-separated (with codec=\"fhir-json\": application/fhir+json)"},
     {"maxConnections", PHUB_KEY_INTEGER, "16", 0, 1, 1000, "requests served at once"},
     {"timeoutSeconds", PHUB_KEY_INTEGER, "60", 0, 1, 3600,
      "a connection silent this long is closed"},

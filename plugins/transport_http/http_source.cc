@@ -12,6 +12,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -43,10 +44,18 @@ void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
   sendJson(response, status, body);
 }
 
-bool takesContentType(const std::string& type) {
+// Whether `type` (parameters such as "; charset=utf-8" aside) is one of `taken`, a
+// comma-separated list. A request without a Content-Type is taken.
+bool takesContentType(const std::string& type, const std::string& taken) {
   if (type.empty()) return true;
-  for (const char* ok : {"x-application/hl7-v2+er7", "application/hl7-v2", "text/plain"}) {
-    if (type.rfind(ok, 0) == 0) return true;
+  std::size_t at = 0;
+  while (at <= taken.size()) {
+    const std::size_t comma = std::min(taken.find(',', at), taken.size());
+    std::string ok = taken.substr(at, comma - at);
+    ok.erase(0, ok.find_first_not_of(' '));
+    ok.erase(ok.find_last_not_of(' ') + 1);
+    if (!ok.empty() && type.rfind(ok, 0) == 0) return true;
+    at = comma + 1;
   }
   return false;
 }
@@ -83,9 +92,11 @@ class MessageHandler : public Poco::Net::HTTPRequestHandler {
       sendError(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large", why);
       return;
     }
-    if (!takesContentType(request.getContentType())) {
+    const std::string taken =
+        host_.text("contentTypes", "x-application/hl7-v2+er7,application/hl7-v2,text/plain");
+    if (!takesContentType(request.getContentType(), taken)) {
       const std::string why = "Content-Type " + request.getContentType() +
-                              " is not taken here: this source takes HL7 v2 (ER7) bodies";
+                              " is not taken here (it takes " + taken + ")";
       host_.refuse(body, peer, why);
       sendError(response, HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE, "unsupported_media_type", why);
       return;

@@ -15,7 +15,7 @@ const std::filesystem::path kBroken = PATHHUB_BROKEN_PLUGIN_DIR;
 TEST(PluginLoader, LoadsTheShippedPlugins) {
   PluginRegistry registry;
   EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
-  ASSERT_EQ(registry.plugins().size(), 4u);
+  ASSERT_EQ(registry.plugins().size(), 6u);
   const LoadedPlugin* from = nullptr;
   ASSERT_TRUE(registry.find<phub_source_kind>("mllp", &from));
   EXPECT_STREQ(from->descriptor->name, "transport_mllp");
@@ -26,12 +26,26 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   EXPECT_TRUE(registry.destination("http"));
   EXPECT_TRUE(registry.source("astm"));
   EXPECT_FALSE(registry.destination("ftp"));
+  EXPECT_TRUE(registry.codec("fhir-json"));
+  EXPECT_TRUE(registry.codec("fhir-xml"));
+  EXPECT_TRUE(registry.codec("edifact"));
+  EXPECT_FALSE(registry.codec("pdf"));
   const std::string listing = registry.describe();
-  for (const char* expected :
-       {"transport_mllp 1.0.0 (ABI 1.0", "source mllp:", "destination file:",
-        "endpoint (host:port, required)", "ackTimeoutMs (integer 1..3600000, default \"30000\")"}) {
+  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.1", "source mllp:", "destination file:",
+                               "codec fhir-json: FHIR R4 message Bundle",
+                               "codec edifact:", "endpoint (host:port, required)",
+                               "ackTimeoutMs (integer 1..3600000, default \"30000\")"}) {
     EXPECT_NE(listing.find(expected), std::string::npos) << expected << "\n" << listing;
   }
+}
+
+TEST(PluginLoader, LoadsAPluginBuiltForAbi10AndReadsNoCodecsFromIt) {
+  PluginRegistry registry;
+  EXPECT_TRUE(registry.loadFolders({PATHHUB_COMPAT_PLUGIN_DIR}).empty());
+  ASSERT_EQ(registry.plugins().size(), 1u);
+  EXPECT_TRUE(registry.destination("abi10"));
+  EXPECT_FALSE(registry.codec("anything"));
+  EXPECT_EQ(registry.describe().find("codec"), std::string::npos);
 }
 
 TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
@@ -43,7 +57,7 @@ TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
     }
     return std::string("(no refusal of ") + file + ")";
   };
-  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.0"),
+  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.1"),
             std::string::npos)
       << refusal("wrong_abi.so");
   EXPECT_NE(refusal("no_entry.so").find("has no phub_plugin_entry"), std::string::npos);

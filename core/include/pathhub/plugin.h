@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define PHUB_ABI_MAJOR 1
-#define PHUB_ABI_MINOR 0
+#define PHUB_ABI_MINOR 1
 /* The one symbol a plugin exports. */
 #define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
 
@@ -185,6 +185,33 @@ typedef struct phub_destination_kind {
   void (*destroy)(void* self);
 } phub_destination_kind;
 
+/* since ABI 1.1: where a codec puts what it converted. */
+typedef struct phub_output {
+  void* self;
+  /* One converted message (a codec may make several from one input, e.g. an interchange). */
+  void (*message)(void* self, const char* bytes, size_t size);
+  /* Something the target format cannot carry; kept with the message, never dropped silently. */
+  void (*warning)(void* self, const char* text);
+} phub_output;
+
+/* since ABI 1.1: a codec converts between a message format and HL7 v2, the hub's working
+ * form. A channel names it: <source codec="..."> decodes what the source takes in before it is
+ * recorded; <destination codec="..."> encodes the mapped message before it is delivered.
+ * Codecs are stateless and may be called from several threads at once. */
+typedef struct phub_codec_kind {
+  uint32_t struct_size;
+  const char* type;            /* the codec="..." it answers to, e.g. "fhir-json" */
+  const char* description;     /* one line */
+  const phub_config_key* keys; /* none are read yet; NULL and 0 */
+  size_t key_count;
+  /* The format → HL7 v2: out->message once per message. 0: done; else error is filled. */
+  int (*decode)(const char* bytes, size_t size, const phub_output* out, char* error,
+                size_t error_size);
+  /* One HL7 v2 message → the format: out->message once. 0: done; else error is filled. */
+  int (*encode)(const char* bytes, size_t size, const phub_output* out, char* error,
+                size_t error_size);
+} phub_codec_kind;
+
 typedef struct phub_plugin {
   uint32_t abi_major; /* must equal the hub's PHUB_ABI_MAJOR */
   uint32_t struct_size;
@@ -196,6 +223,8 @@ typedef struct phub_plugin {
   size_t source_count;
   const phub_destination_kind* destinations;
   size_t destination_count;
+  const phub_codec_kind* codecs; /* since ABI 1.1 */
+  size_t codec_count;            /* since ABI 1.1 */
 } phub_plugin;
 
 typedef const phub_plugin* (*phub_plugin_entry_fn)(void);

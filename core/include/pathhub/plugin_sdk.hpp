@@ -180,7 +180,46 @@ phub_delivery_status deliver(void* self, const char* bytes, std::size_t size,
   }
 }
 
+// Where a codec's conversion goes (wraps phub_output).
+class Output {
+ public:
+  explicit Output(const phub_output& out) : out_(out) {}
+  void message(std::string_view bytes) const {
+    out_.message(out_.self, bytes.data(), bytes.size());
+  }
+  void warning(const std::string& text) const { out_.warning(out_.self, text.c_str()); }
+
+ private:
+  const phub_output& out_;
+};
+
+template <typename T>
+int decode(const char* bytes, std::size_t size, const phub_output* out, char* error,
+           std::size_t errorSize) {
+  try {
+    T::decode(std::string_view(bytes, size), Output(*out));
+    return 0;
+  } catch (...) {
+    writeCurrentError(error, errorSize);
+    return -1;
+  }
+}
+
+template <typename T>
+int encode(const char* bytes, std::size_t size, const phub_output* out, char* error,
+           std::size_t errorSize) {
+  try {
+    T::encode(std::string_view(bytes, size), Output(*out));
+    return 0;
+  } catch (...) {
+    writeCurrentError(error, errorSize);
+    return -1;
+  }
+}
+
 }  // namespace detail
+
+using detail::Output;
 
 // The descriptor entry of a source type implemented by T (constructible from const Host&).
 template <typename T>
@@ -212,9 +251,18 @@ constexpr phub_destination_kind destinationKind(const char* type, const char* de
           detail::destroy<T>};
 }
 
+// A codec implemented by T's static functions decode(std::string_view, const Output&) and
+// encode(std::string_view, const Output&); a throw becomes the conversion's error. (ABI 1.1)
+template <typename T>
+constexpr phub_codec_kind codecKind(const char* type, const char* description) {
+  return {sizeof(phub_codec_kind), type, description, nullptr, 0, detail::decode<T>,
+          detail::encode<T>};
+}
+
 constexpr phub_plugin describe(const char* name, const char* version, const char* description,
                                std::span<const phub_source_kind> sources,
-                               std::span<const phub_destination_kind> destinations) {
+                               std::span<const phub_destination_kind> destinations,
+                               std::span<const phub_codec_kind> codecs = {}) {
   return {PHUB_ABI_MAJOR,
           sizeof(phub_plugin),
           PHUB_ABI_MINOR,
@@ -224,7 +272,9 @@ constexpr phub_plugin describe(const char* name, const char* version, const char
           sources.data(),
           sources.size(),
           destinations.data(),
-          destinations.size()};
+          destinations.size(),
+          codecs.data(),
+          codecs.size()};
 }
 
 }  // namespace pathhub::sdk

@@ -12,6 +12,8 @@ extern "C" PHUB_EXPORT const phub_plugin* phub_plugin_entry() {
                                       nullptr,
                                       0,
                                       nullptr,
+                                      0,
+                                      nullptr,
                                       0};
   return &kPlugin;
 }

@@ -34,7 +34,10 @@ TEST(ChannelRestart, StartsAgainAtOnceOnTheSameAddresses) {
   config::ChannelConfig config;
   config.name = "lab";
   config.mapperWorkers = 1;
-  config.destinations.push_back({"gp", "test", {}, {}});
+  config::DestinationConfig gp;
+  gp.name = "gp";
+  gp.type = "test";
+  config.destinations.push_back(gp);
   std::atomic<int> delivered{0};
   auto stats = std::make_shared<ChannelStats>(config);
   for (int round = 0; round < 20; ++round) {

@@ -1,0 +1,119 @@
+// Reading and writing the three languages (see formats.h).
+#include "convert/formats.h"
+
+#include "edifact/edifact_syntax.h"
+#include "edifact/medrpt_reader.h"
+#include "edifact/medrpt_writer.h"
+#include "fhir/bundle_reader.h"
+#include "fhir/bundle_writer.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "model/v2_reader.h"
+#include "model/v2_writer.h"
+
+namespace pathhub::convert {
+
+std::optional<Format> parseFormat(std::string_view name) {
+  for (Format f : {Format::kHl7v2, Format::kFhirJson, Format::kFhirXml, Format::kEdifact}) {
+    if (formatName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
+std::string_view formatName(Format format) {
+  switch (format) {
+    case Format::kHl7v2:
+      return "hl7v2";
+    case Format::kFhirJson:
+      return "fhir-json";
+    case Format::kFhirXml:
+      return "fhir-xml";
+    case Format::kEdifact:
+      return "edifact";
+  }
+  return "hl7v2";
+}
+
+Format detectFormat(std::string_view bytes) {
+  const std::size_t start = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (start == std::string_view::npos) return Format::kHl7v2;
+  const std::string_view head = bytes.substr(start, 3);
+  if (bytes[start] == '{') return Format::kFhirJson;
+  if (bytes[start] == '<') return Format::kFhirXml;
+  if (head == "UNA" || head == "UNB" || head == "UNH") return Format::kEdifact;
+  return Format::kHl7v2;
+}
+
+Result<std::vector<model::Message>> readMessages(Format format, std::string_view bytes,
+                                                 const ReadOptions& options) {
+  std::vector<model::Message> out;
+  switch (format) {
+    case Format::kFhirJson:
+    case Format::kFhirXml: {
+      auto m = format == Format::kFhirJson ? fhir::readBundleJson(std::string(bytes))
+                                           : fhir::readBundleXml(bytes);
+      if (!m) return tl::unexpected(m.error());
+      out.push_back(std::move(*m));
+      break;
+    }
+    case Format::kEdifact: {
+      edifact::ParseOptions parse;
+      parse.tolerateCountMismatch = options.tolerateEdifactCounts;
+      auto interchange = edifact::parse(bytes, parse);
+      if (!interchange) return tl::unexpected(interchange.error());
+      for (const auto& m : interchange->messages) {
+        auto model = edifact::readMedrpt(m, interchange->header ? &*interchange : nullptr);
+        if (!model) return tl::unexpected(model.error());
+        model->warnings.insert(model->warnings.begin(), interchange->warnings.begin(),
+                               interchange->warnings.end());
+        out.push_back(std::move(*model));
+      }
+      break;
+    }
+    case Format::kHl7v2: {
+      auto split = hl7::splitMessages(bytes);
+      if (!split) return tl::unexpected(split.error());
+      for (std::string_view text : split->messages) {
+        auto parsed = hl7::Message::parse(std::string(text));
+        if (!parsed) return tl::unexpected(parsed.error());
+        auto model = model::readV2(*parsed);
+        if (!model) return tl::unexpected(model.error());
+        out.push_back(std::move(*model));
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+Result<std::string> writeMessage(Format format, model::Message& message) {
+  switch (format) {
+    case Format::kFhirJson:
+      return fhir::writeBundleJson(message, true);
+    case Format::kFhirXml:
+      return fhir::writeBundleXml(message, true);
+    case Format::kEdifact:
+      return edifact::writeMedrpt(message);
+    case Format::kHl7v2: {
+      auto v2 = model::writeV2(message);
+      if (!v2) return tl::unexpected(v2.error());
+      return v2->encode();
+    }
+  }
+  return fail(ErrorCode::kInvalidValue, "unknown format");
+}
+
+Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
+                                          const ReadOptions& options) {
+  auto messages = readMessages(from, bytes, options);
+  if (!messages) return tl::unexpected(messages.error());
+  std::vector<Converted> out;
+  for (model::Message& m : *messages) {
+    auto written = writeMessage(to, m);
+    if (!written) return tl::unexpected(written.error());
+    out.push_back({std::move(*written), std::move(m.warnings)});
+  }
+  return out;
+}
+
+}  // namespace pathhub::convert

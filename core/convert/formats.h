@@ -1,0 +1,46 @@
+// The three languages of pathology messages, read into and written from the canonical model
+// in one place: HL7 v2, FHIR R4 message Bundles (JSON or XML) and EDIFACT NHS003 MEDRPT.
+// Used by the format codec plugins (plugins/format_fhir, plugins/format_edifact) and by
+// `hl7inspect --to`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/pathology.h"
+#include "pathhub/error.h"
+
+namespace pathhub::convert {
+
+enum class Format { kHl7v2, kFhirJson, kFhirXml, kEdifact };
+
+// "hl7v2", "fhir-json", "fhir-xml", "edifact".
+std::optional<Format> parseFormat(std::string_view name);
+std::string_view formatName(Format format);
+// The format of `bytes` from their first bytes ('{', '<', UNA/UNB/UNH, else HL7 v2).
+Format detectFormat(std::string_view bytes);
+
+struct ReadOptions {
+  bool tolerateEdifactCounts = false;  // see edifact::ParseOptions
+};
+
+// Every report in `bytes` (an HL7 v2 file may hold several messages, an EDIFACT interchange
+// several MEDRPT messages; a Bundle is one). What lenient reading let through is in each
+// message's warnings.
+Result<std::vector<model::Message>> readMessages(Format format, std::string_view bytes,
+                                                 const ReadOptions& options = {});
+// One message in `format` (HL7 v2 as ER7 with \r separators). What the format cannot carry
+// is added to message.warnings.
+Result<std::string> writeMessage(Format format, model::Message& message);
+
+// Every report of `bytes` read as `from` and written as `to`, with its warnings.
+struct Converted {
+  std::string bytes;
+  std::vector<std::string> warnings;
+};
+Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
+                                          const ReadOptions& options = {});
+
+}  // namespace pathhub::convert

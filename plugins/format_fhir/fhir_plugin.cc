@@ -1,0 +1,15 @@
+// The format_fhir plugin's entry point: FHIR R4 message Bundles as JSON and XML codecs.
+#include "fhir_codec.h"
+
+using namespace pathhub;
+
+extern "C" PHUB_EXPORT const phub_plugin* phub_plugin_entry() {
+  static const phub_codec_kind kCodecs[] = {
+      sdk::codecKind<format_fhir::FhirJsonCodec>(
+          "fhir-json", "FHIR R4 message Bundle (JSON, UK Core / NHS England pathology) <-> HL7 v2"),
+      sdk::codecKind<format_fhir::FhirXmlCodec>(
+          "fhir-xml", "FHIR R4 message Bundle (XML, UK Core / NHS England pathology) <-> HL7 v2")};
+  static const phub_plugin kPlugin =
+      sdk::describe("format_fhir", "1.0.0", "FHIR R4 pathology messages", {}, {}, kCodecs);
+  return &kPlugin;
+}

@@ -1,0 +1,110 @@
+// Format codecs in the real hub (plugins/format_fhir, plugins/format_edifact): FHIR R4
+// Bundles POSTed over HTTP and EDIFACT NHS003 interchanges dropped in a folder are recorded
+// and delivered as HL7 v2; a mapped HL7 v2 message is delivered to a folder as a FHIR
+// Bundle; input a codec cannot read is refused with its reason and kept.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "corpus.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "hl7_parse.h"
+#include "hub_fixture.h"
+#include "mllp/mllp_client.h"
+
+namespace pathhub {
+namespace {
+
+using testing::HubFixture;
+using testing::waitUntil;
+
+std::pair<int, std::string> post(std::uint16_t port, const std::string& body) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  Poco::Net::HTTPRequest request("POST", "/messages", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("application/fhir+json");
+  request.setContentLength(static_cast<std::streamsize>(body.size()));
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::string answer;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+  return {static_cast<int>(response.getStatus()), answer};
+}
+
+TEST(Codecs, FhirBundlesOverHttpArriveAsHl7v2) {
+  HubFixture hub;
+  const std::uint16_t httpPort = testing::freePort();
+  hub.sourceElement = "<source type=\"http\" listen=\"127.0.0.1:" + std::to_string(httpPort) +
+                      "\" codec=\"fhir-json\" contentTypes=\"application/fhir+json\"/>";
+  hub.startSink();
+  hub.startHub();
+  ASSERT_TRUE(waitUntil([&] { return testing::accepting(httpPort); }));
+  const auto [status, answer] =
+      post(httpPort, testing::readCorpusFile("fhir/nhse_path_r4_hba1c_report_message_bundle.json"));
+  EXPECT_EQ(status, 202) << answer;
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));
+  // The Bundle's identifier is the message's control id.
+  EXPECT_EQ(hub.received().front(), "82a908e2-f8fe-4ea4-a651-9758588304fd");
+  // Not a Bundle: refused with the codec's reason, and not delivered.
+  const auto [badStatus, badAnswer] = post(httpPort, R"({"resourceType": "Patient"})");
+  EXPECT_EQ(badStatus, 400);
+  EXPECT_NE(badAnswer.find("codec fhir-json: FHIR Bundle /resourceType: expected Bundle"),
+            std::string::npos)
+      << badAnswer;
+  EXPECT_EQ(hub.receivedCount(), 1u);
+}
+
+TEST(Codecs, AnEdifactInterchangeInAFolderArrivesAsOneHl7v2MessagePerReport) {
+  HubFixture hub;
+  const auto inbox = hub.dir / "inbox";
+  std::filesystem::create_directories(inbox);
+  hub.sourceElement = "<source type=\"file\" directory=\"" + inbox.string() +
+                      "\" pattern=\"*.edi\" pollMs=\"50\" codec=\"edifact\"/>";
+  std::ofstream(inbox / "results.edi")
+      << testing::readCorpusFile("edifact/nhs003_medrpt_interchange_3msgs_b12_folate_fbc.edi");
+  hub.startSink();
+  hub.startHub();
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 3; }));
+  EXPECT_EQ(hub.received(), (std::vector<std::string>{"1015/1", "1015/2", "1015/3"}));
+  ASSERT_TRUE(
+      waitUntil([&] { return std::filesystem::exists(inbox / "archive" / "results.edi"); }));
+}
+
+TEST(Codecs, ADestinationTakesTheMappedMessageAsAFhirBundle) {
+  HubFixture hub;
+  const auto outbox = hub.dir / "fhir-out";
+  hub.channelExtras += "<destination name=\"gpfhir\" type=\"file\" directory=\"" + outbox.string() +
+                       "\" fileName=\"{id}.json\" codec=\"fhir-json\"/>";
+  hub.startSink();
+  hub.startHub();
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")));
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  auto reply = client.exchange(m.encode());
+  ASSERT_TRUE(reply);
+  ASSERT_TRUE(waitUntil(
+      [&] { return std::filesystem::exists(outbox) && !std::filesystem::is_empty(outbox); }));
+  const auto file = std::filesystem::directory_iterator(outbox)->path();
+  const std::string json = testing::readFile(file);
+  EXPECT_NE(json.find("\"resourceType\": \"Bundle\""), std::string::npos) << json.substr(0, 200);
+  EXPECT_NE(json.find("https://fhir.nhs.uk/Id/nhs-number"), std::string::npos);
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));  // and HL7 v2 to the sink
+}
+
+TEST(Codecs, CheckConfigRefusesACodecNoPluginProvides) {
+  HubFixture hub;
+  hub.sourceExtras = "codec=\"pdf\"";
+  hub.writeConfig();
+  const auto r =
+      testing::runProgram("pathhub", {"--config", hub.configPath.string(), "--check-config"});
+  EXPECT_NE(r.exitCode, 0);
+  EXPECT_NE(r.err.find("channel 'lab' source: no plugin provides codec 'pdf'"), std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace pathhub
