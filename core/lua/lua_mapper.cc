@@ -7,6 +7,9 @@
 #include "hl7/message.h"
 #include "lua/lua_boundary.h"
 #include "lua/lua_message.h"
+#include "lua/lua_model.h"
+#include "model/v2_reader.h"
+#include "model/v2_writer.h"
 
 namespace pathhub::lua {
 namespace {
@@ -20,8 +23,9 @@ struct Decision {
   bool filtered = false, rejected = false;
   std::string reason;
   Poco::Logger* log = nullptr;
-  std::string where;               // "channel demo message 42", for log lines
-  std::vector<std::string> notes;  // the lines logged, kept with the message in the journal
+  std::string where;                // "channel demo message 42", for log lines
+  std::vector<std::string> notes;   // the lines logged, kept with the message in the journal
+  hl7::Message* message = nullptr;  // the message being mapped (ctx:model, ctx:set_model)
 };
 
 struct ContextBox {
@@ -71,6 +75,31 @@ int ctxEmit(lua_State* L) {
   return 0;
 }
 
+// ctx:model(): the message as the canonical pathology model, a table (lua_model.h), read from
+// the message as it stands now (the script's edits so far included).
+int ctxModel(lua_State* L) {
+  Decision& d = decision(L);
+  auto model = model::readV2(*d.message);
+  if (!model) throw ScriptError("ctx:model: " + model.error().describe());
+  pushModel(L, *model);
+  return 1;
+}
+
+// ctx:set_model(model): the message becomes the one written from `model` (a table shaped as
+// ctx:model() gives it); msg shows the new message from then on. What HL7 v2 cannot carry is
+// logged as a warning.
+int ctxSetModel(lua_State* L) {
+  Decision& d = decision(L);
+  model::Message model = readModel(L, 2);
+  auto written = model::writeV2(model);
+  if (!written) throw ScriptError("ctx:set_model: " + written.error().describe());
+  auto reparsed = hl7::Message::parse(written->encode());
+  if (!reparsed) throw ScriptError("ctx:set_model: " + reparsed.error().describe());
+  *d.message = std::move(*reparsed);
+  for (const auto& w : model.warnings) d.notes.push_back("warning: ctx:set_model: " + w);
+  return 0;
+}
+
 // ctx:log(level, text): level is "error", "warning", "info" or "debug".
 int ctxLog(lua_State* L) {
   Decision& d = decision(L);
@@ -96,8 +125,10 @@ int ctxLog(lua_State* L) {
 
 void registerContextType(lua_State* L) {
   static const luaL_Reg kMethods[] = {
-      {"route", guarded<ctxRoute>}, {"filter", guarded<ctxFilter>}, {"reject", guarded<ctxReject>},
-      {"log", guarded<ctxLog>},     {"emit", guarded<ctxEmit>},     {nullptr, nullptr}};
+      {"route", guarded<ctxRoute>},        {"filter", guarded<ctxFilter>},
+      {"reject", guarded<ctxReject>},      {"log", guarded<ctxLog>},
+      {"emit", guarded<ctxEmit>},          {"model", guarded<ctxModel>},
+      {"set_model", guarded<ctxSetModel>}, {nullptr, nullptr}};
   newMetatable(L, kContextType);
   lua_newtable(L);
   luaL_setfuncs(L, kMethods, 0);
@@ -234,6 +265,7 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
   lua_State* L = sandbox_->state();
   Decision decision;
   decision.log = &log_;
+  decision.message = &*message;
   decision.where = "channel " + channel_ + " message " + std::to_string(context.messageId);
   sandbox_->pushFunction("map");
   pushMessage(L, &*message);
