@@ -118,7 +118,7 @@ Result<Interchange> parse(std::string_view text, const ParseOptions& options) {
     while (!text.empty() && (text.front() == '\r' || text.front() == '\n')) text.remove_prefix(1);
   }
   Interchange out;
-  auto all = segments(text, d, out.warnings);
+  auto all = segments(text, d, out.warnings);  // moved into the messages below, not copied
   if (!all) return tl::unexpected(all.error());
   if (all->empty()) return fail(ErrorCode::kMalformedMessage, "no EDIFACT segments");
   // A count that does not match: refused, or (lenient) kept as a warning.
@@ -128,7 +128,7 @@ Result<Interchange> parse(std::string_view text, const ParseOptions& options) {
     return std::nullopt;
   };
   std::size_t i = 0;
-  const std::vector<Segment>& s = *all;
+  std::vector<Segment>& s = *all;
   if (isTag(s[0], "UNB")) {
     out.header = s[0];
     out.sender = s[0].at(2);
@@ -159,10 +159,10 @@ Result<Interchange> parse(std::string_view text, const ParseOptions& options) {
     m.reference = s[i].at(1);
     m.type = s[i].at(2, 1);
     m.profile = s[i].at(2, 5);
-    const std::size_t start = i;
-    for (; i < s.size() && !isTag(s[i], "UNT"); ++i) m.segments.push_back(s[i]);
-    if (i == s.size())
-      return tl::unexpected(problem(&s[start], "message " + m.reference + " has no UNT"));
+    for (; i < s.size() && !isTag(s[i], "UNT"); ++i) m.segments.push_back(std::move(s[i]));
+    if (i == s.size()) {
+      return tl::unexpected(problem(&m.segments.front(), "message " + m.reference + " has no UNT"));
+    }
     m.segments.push_back(s[i]);
     const Segment& unt = s[i];
     if (unt.at(1) != std::to_string(m.segments.size())) {

@@ -88,6 +88,10 @@ class Reader {
       out_.header.receivingFacility = i_->recipient;
     }
     out_.reports.emplace_back();
+    // One result per INV: reserved up front, so results never move while being filled.
+    std::size_t investigations = 0;
+    for (const Segment& s : m_.segments) investigations += s.tag == "INV" ? 1 : 0;
+    report().results.reserve(investigations);
     for (const Segment& s : m_.segments) segment(s);
     return std::move(out_);
   }

@@ -1,98 +1,21 @@
-// Model → FHIR R4 message Bundle (see bundle_writer.h).
+// Model → FHIR R4 message Bundle (see bundle_writer.h). The Bundle is written in one pass,
+// in document order, to a JsonSink: straight to JSON text, or to Poco objects for the XML
+// form. Every fullUrl is derived from the message id and the resource's role, so references
+// can be written before the resources they point at.
 #include "fhir/bundle_writer.h"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/UUIDGenerator.h>
-
-#include <sstream>
+#include <cstdint>
+#include <map>
 
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
-#include "fhir/json_decimal.h"
+#include "fhir/json_sink.h"
 #include "model/ucum.h"
 
 namespace pathhub::fhir {
 namespace {
 
-using Poco::JSON::Array;
-using Poco::JSON::Object;
 namespace s = systems;
-
-Object::Ptr object() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-void setIf(Object::Ptr o, const std::string& key, const std::string& value) {
-  if (!value.empty()) o->set(key, value);
-}
-
-Object::Ptr reference(const std::string& fullUrl) {
-  Object::Ptr r = object();
-  r->set("reference", fullUrl);
-  return r;
-}
-
-Array::Ptr one(const Poco::Dynamic::Var& v) {
-  Array::Ptr a = new Array;
-  a->add(v);
-  return a;
-}
-
-Object::Ptr codeableConcept(const model::Coding& c) {
-  Object::Ptr cc = object();
-  if (!c.code.empty() || !c.system.empty()) {
-    Object::Ptr coding = object();
-    setIf(coding, "system", c.system);
-    setIf(coding, "code", c.code);
-    setIf(coding, "display", c.display);
-    cc->set("coding", one(coding));
-  }
-  if (c.code.empty()) setIf(cc, "text", c.display);
-  return cc;
-}
-
-Object::Ptr codeOnly(const std::string& system, const std::string& code,
-                     const std::string& display = {}) {
-  return codeableConcept({code, display, system});
-}
-
-Object::Ptr identifier(const std::string& system, const std::string& value) {
-  Object::Ptr i = object();
-  setIf(i, "system", system);
-  i->set("value", value);
-  return i;
-}
-
-Object::Ptr odsReference(const std::string& code) {
-  Object::Ptr r = object();
-  r->set("identifier", identifier(s::kOds, code));
-  return r;
-}
-
-Array::Ptr humanName(const model::HumanName& n) {
-  Object::Ptr name = object();
-  setIf(name, "family", n.family);
-  if (!n.given.empty()) {
-    Array::Ptr given = new Array;
-    for (const auto& g : n.given) given->add(g);
-    name->set("given", given);
-  }
-  if (!n.prefix.empty()) name->set("prefix", one(n.prefix));
-  return one(name);
-}
-
-// The unit as sent stays in `unit`; its UCUM code, when the table knows it, goes in `code`.
-Object::Ptr quantity(const model::Quantity& q, std::vector<std::string>* warnings = nullptr) {
-  Object::Ptr o = object();
-  if (!q.value.empty()) o->set("value", JsonDecimal{q.value});
-  setIf(o, "comparator", q.comparator);
-  setIf(o, "unit", q.unit);
-  if (auto code = model::ucumCode(q.unit)) {
-    o->set("system", s::kUcum);
-    o->set("code", *code);
-  } else if (!q.unit.empty() && warnings) {
-    warnings->push_back("FHIR: the unit '" + q.unit + "' is not in the UCUM table: sent as text");
-  }
-  return o;
-}
 
 bool isJsonNumber(const std::string& text) {
   if (text.empty()) return false;
@@ -107,379 +30,533 @@ bool isJsonNumber(const std::string& text) {
       return false;
     }
   }
-  return digits && text.back() != '.' && !(text.size() > 1 && text[0] == '0' && text[1] != '.');
+  const std::size_t first = text[0] == '-' ? 1 : 0;
+  const bool leadingZero = text.size() > first + 1 && text[first] == '0' && text[first + 1] != '.';
+  return digits && text.back() != '.' && !leadingZero;
 }
 
 class Writer {
  public:
-  explicit Writer(model::Message& m) : m_(m) {}
+  Writer(model::Message& m, JsonSink& out) : m_(m), out_(out) {}
 
-  Object::Ptr write() {
-    bundle_ = object();
-    entries_ = new Array;
-    bundle_->set("resourceType", "Bundle");
-    bundle_->set("id", uuid("bundle"));
-    bundle_->set("meta", metaProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Bundle"));
-    bundle_->set("identifier", identifier(s::kControlId, m_.header.messageId));
-    bundle_->set("type", "message");
-    setIf(bundle_, "timestamp", m_.header.sentAt);
-    Object::Ptr header = add("MessageHeader", "header");
-    const std::string sender = organisation("sender", m_.header.sendingFacility);
-    const std::string receiver = organisation("receiver", m_.header.receivingFacility);
-    const std::string patient = patientResource();
-    for (std::size_t i = 0; i < m_.specimens.size(); ++i) specimen(i, patient);
-    Array::Ptr focus = new Array;
-    for (std::size_t i = 0; i < m_.reports.size(); ++i) {
-      focus->add(reference(report(i, patient, sender)));
-    }
-    messageHeader(header, sender, receiver, focus);
+  void write() {
+    const bool hasSender = !m_.header.sendingFacility.empty();
+    const bool hasReceiver = !m_.header.receivingFacility.empty();
+    out_.beginObject("");
+    out_.text("resourceType", "Bundle");
+    out_.text("id", uuid("bundle"));
+    meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Bundle");
+    identifier("identifier", s::kControlId, m_.header.messageId);
+    out_.text("type", "message");
+    textIf("timestamp", m_.header.sentAt);
+    out_.beginArray("entry");
+    messageHeader(hasSender, hasReceiver);
+    if (hasSender) organisation("sender", m_.header.sendingFacility);
+    if (hasReceiver) organisation("receiver", m_.header.receivingFacility);
+    patient();
+    for (std::size_t i = 0; i < m_.specimens.size(); ++i) specimen(i);
+    for (std::size_t i = 0; i < m_.reports.size(); ++i) report(i, hasSender);
+    out_.endArray();
+    out_.endObject();
     if (!m_.header.event.empty() && m_.header.event != "ORU^R01") {
       m_.warnings.push_back("FHIR: the HL7 v2 event " + m_.header.event +
                             " is sent as unsolicited-observations");
     }
-    if (m_.header.version.size()) {
+    if (!m_.header.version.empty()) {
       m_.warnings.push_back("FHIR: the HL7 v2 version (" + m_.header.version + ") is not carried");
     }
-    bundle_->set("entry", entries_);
-    return bundle_;
   }
 
  private:
-  std::string uuid(const std::string& key) const {
-    static const Poco::UUID kNamespace("6ba7b811-9dad-11d1-80b4-00c04fd430c8");  // RFC 4122 URL
-    return Poco::UUIDGenerator::defaultGenerator()
-        .createFromName(kNamespace, "pathhub:" + m_.header.messageId + ":" + key)
-        .toString();
+  // --- ids and the shapes every resource uses ---
+
+  // A name-based UUID for the resource `key` of this message, the same on every run: 128 bits
+  // of two FNV-1a hashes of "pathhub:<message id>:<key>", marked as an RFC 9562 version 8
+  // (implementation-defined) UUID. Each is made once per Bundle.
+  const std::string& uuid(const std::string& key) {
+    auto it = uuids_.find(key);
+    if (it != uuids_.end()) return it->second;
+    const std::string name = "pathhub:" + m_.header.messageId + ":" + key;
+    auto fnv = [&name](std::uint64_t h) {
+      for (unsigned char c : name) {
+        h ^= c;
+        h *= 1099511628211ULL;
+      }
+      return h;
+    };
+    std::uint64_t hi = fnv(14695981039346656037ULL);
+    std::uint64_t lo = fnv(0x84222325cbf29ce4ULL ^ hi);
+    hi = (hi & ~0xF000ULL) | 0x8000ULL;        // version 8
+    lo = (lo & ~(3ULL << 62)) | (2ULL << 62);  // the RFC variant
+    static const char kHex[] = "0123456789abcdef";
+    std::string out(36, '-');
+    std::size_t at = 0;
+    for (int i = 0; i < 32; ++i) {
+      if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+      const std::uint64_t word = i < 16 ? hi : lo;
+      out[at++] = kHex[(word >> (60 - 4 * (i % 16))) & 0xF];
+    }
+    return uuids_[key] = std::move(out);
   }
-  static Object::Ptr metaProfile(const std::string& profile) {
-    Object::Ptr meta = object();
-    meta->set("profile", one(profile));
-    return meta;
+  std::string url(const std::string& key) { return "urn:uuid:" + uuid(key); }
+
+  void textIf(std::string_view key, const std::string& value) {
+    if (!value.empty()) out_.text(key, value);
   }
-  // A new entry; returns the resource to fill in.
-  Object::Ptr add(const std::string& type, const std::string& key, std::string* fullUrl = nullptr) {
-    const std::string id = uuid(key);
-    Object::Ptr resource = object();
-    resource->set("resourceType", type);
-    resource->set("id", id);
-    Object::Ptr entry = object();
-    entry->set("fullUrl", "urn:uuid:" + id);
-    entry->set("resource", resource);
-    entries_->add(entry);
-    if (fullUrl) *fullUrl = "urn:uuid:" + id;
-    return resource;
+  void meta(const char* profile) {
+    out_.beginObject("meta");
+    out_.beginArray("profile");
+    out_.text("", profile);
+    out_.endArray();
+    out_.endObject();
+  }
+  void reference(std::string_view key, const std::string& target) {
+    out_.beginObject(key);
+    out_.text("reference", target);
+    out_.endObject();
+  }
+  void references(std::string_view key, const std::vector<std::string>& targets) {
+    out_.beginArray(key);
+    for (const auto& t : targets) reference("", t);
+    out_.endArray();
+  }
+  void identifier(std::string_view key, const std::string& system, const std::string& value) {
+    out_.beginObject(key);
+    textIf("system", system);
+    out_.text("value", value);
+    out_.endObject();
+  }
+  void odsReference(std::string_view key, const std::string& code) {
+    out_.beginObject(key);
+    identifier("identifier", s::kOds, code);
+    out_.endObject();
+  }
+  void codeableConcept(std::string_view key, const model::Coding& c) {
+    out_.beginObject(key);
+    if (!c.code.empty() || !c.system.empty()) {
+      out_.beginArray("coding");
+      out_.beginObject("");
+      textIf("system", c.system);
+      textIf("code", c.code);
+      textIf("display", c.display);
+      out_.endObject();
+      out_.endArray();
+    }
+    if (c.code.empty()) textIf("text", c.display);
+    out_.endObject();
+  }
+  void code(std::string_view key, const char* system, const std::string& value,
+            const std::string& display = {}) {
+    codeableConcept(key, {value, display, system});
+  }
+  void humanName(const model::HumanName& n) {
+    out_.beginArray("name");
+    out_.beginObject("");
+    textIf("family", n.family);
+    if (!n.given.empty()) {
+      out_.beginArray("given");
+      for (const auto& g : n.given) out_.text("", g);
+      out_.endArray();
+    }
+    if (!n.prefix.empty()) {
+      out_.beginArray("prefix");
+      out_.text("", n.prefix);
+      out_.endArray();
+    }
+    out_.endObject();
+    out_.endArray();
+  }
+  // The unit as sent stays in `unit`; its UCUM code, when the table knows it, goes in `code`.
+  void quantity(std::string_view key, const model::Quantity& q, bool warnUnit) {
+    out_.beginObject(key);
+    if (isJsonNumber(q.value)) {
+      out_.number("value", q.value);
+    } else if (!q.value.empty()) {
+      m_.warnings.push_back("FHIR: '" + q.value + "' is not a decimal: left out of a quantity");
+    }
+    textIf("comparator", q.comparator);
+    textIf("unit", q.unit);
+    if (auto ucum = model::ucumCode(q.unit)) {
+      out_.text("system", s::kUcum);
+      out_.text("code", *ucum);
+    } else if (!q.unit.empty() && warnUnit) {
+      m_.warnings.push_back("FHIR: the unit '" + q.unit +
+                            "' is not in the UCUM table: sent as text");
+    }
+    out_.endObject();
+  }
+  // An entry: fullUrl, then the resource with its type and id; `body` writes the rest.
+  template <typename Body>
+  void entry(const char* type, const std::string& key, Body body) {
+    out_.beginObject("");
+    out_.text("fullUrl", url(key));
+    out_.beginObject("resource");
+    out_.text("resourceType", type);
+    out_.text("id", uuid(key));
+    body();
+    out_.endObject();
+    out_.endObject();
   }
 
-  std::string organisation(const std::string& key, const std::string& ods) {
-    if (ods.empty()) return {};
-    std::string url;
-    Object::Ptr o = add("Organization", key, &url);
-    o->set("identifier", one(identifier(s::kOds, ods)));
-    return url;
+  // --- the resources, in the order they are written ---
+
+  void messageHeader(bool hasSender, bool hasReceiver) {
+    entry("MessageHeader", "header", [&] {
+      out_.beginObject("eventCoding");
+      out_.text("system", s::kMessageEvent);
+      out_.text("code", "unsolicited-observations");
+      out_.endObject();
+      out_.beginArray("destination");
+      out_.beginObject("");
+      textIf("name", m_.header.receivingApplication);
+      out_.text("endpoint", hasReceiver ? m_.header.receivingFacility : "unknown");
+      if (hasReceiver) reference("receiver", url("receiver"));
+      out_.endObject();
+      out_.endArray();
+      if (hasSender) reference("sender", url("sender"));
+      out_.beginObject("source");
+      textIf("name", m_.header.sendingApplication);
+      out_.text("endpoint", hasSender ? m_.header.sendingFacility : "unknown");
+      out_.endObject();
+      std::vector<std::string> focus;
+      for (std::size_t i = 0; i < m_.reports.size(); ++i)
+        focus.push_back(url("report:" + std::to_string(i)));
+      references("focus", focus);
+    });
   }
 
-  void messageHeader(Object::Ptr h, const std::string& sender, const std::string& receiver,
-                     Array::Ptr focus) {
-    Object::Ptr event = object();
-    event->set("system", s::kMessageEvent);
-    event->set("code", "unsolicited-observations");
-    h->set("eventCoding", event);
-    Object::Ptr destination = object();
-    setIf(destination, "name", m_.header.receivingApplication);
-    destination->set("endpoint",
-                     m_.header.receivingFacility.empty() ? "unknown" : m_.header.receivingFacility);
-    if (!receiver.empty()) destination->set("receiver", reference(receiver));
-    h->set("destination", one(destination));
-    if (!sender.empty()) h->set("sender", reference(sender));
-    Object::Ptr source = object();
-    setIf(source, "name", m_.header.sendingApplication);
-    source->set("endpoint",
-                m_.header.sendingFacility.empty() ? "unknown" : m_.header.sendingFacility);
-    h->set("source", source);
-    h->set("focus", focus);
+  void organisation(const std::string& key, const std::string& ods) {
+    entry("Organization", key, [&] {
+      out_.beginArray("identifier");
+      identifier("", s::kOds, ods);
+      out_.endArray();
+    });
   }
 
-  std::string patientResource() {
+  void patient() {
     const model::Patient& p = m_.patient;
-    std::string url;
-    Object::Ptr r = add("Patient", "patient", &url);
-    r->set("meta", metaProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"));
-    Array::Ptr ids = new Array;
-    if (!p.nhsNumber.empty()) {
-      Object::Ptr nhs = identifier(s::kNhsNumber, p.nhsNumber);
-      if (!p.nhsNumberStatus.empty()) {
-        Object::Ptr ext = object();
-        ext->set("url", s::kNhsNumberStatusExtension);
-        ext->set("valueCodeableConcept", codeOnly(s::kNhsNumberStatus, p.nhsNumberStatus));
-        nhs->set("extension", one(ext));
+    entry("Patient", "patient", [&] {
+      meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient");
+      if (!p.nhsNumber.empty() || !p.identifiers.empty()) {
+        out_.beginArray("identifier");
+        if (!p.nhsNumber.empty()) {
+          out_.beginObject("");
+          out_.text("system", s::kNhsNumber);
+          out_.text("value", p.nhsNumber);
+          if (!p.nhsNumberStatus.empty()) {
+            out_.beginArray("extension");
+            out_.beginObject("");
+            out_.text("url", s::kNhsNumberStatusExtension);
+            code("valueCodeableConcept", s::kNhsNumberStatus, p.nhsNumberStatus);
+            out_.endObject();
+            out_.endArray();
+          }
+          out_.endObject();
+        }
+        for (const model::Identifier& i : p.identifiers) {
+          out_.beginObject("");
+          out_.text("value", i.value);
+          if (!i.type.empty()) code("type", s::kV2IdentifierType, i.type);
+          if (!i.authority.empty()) {
+            out_.beginObject("assigner");
+            out_.text("display", i.authority);
+            out_.endObject();
+          }
+          out_.endObject();
+        }
+        out_.endArray();
       }
-      ids->add(nhs);
-    }
-    for (const model::Identifier& i : p.identifiers) {
-      Object::Ptr id = identifier("", i.value);
-      if (!i.type.empty()) id->set("type", codeOnly(s::kV2IdentifierType, i.type));
-      if (!i.authority.empty()) {
-        Object::Ptr assigner = object();
-        assigner->set("display", i.authority);
-        id->set("assigner", assigner);
+      if (!p.name.family.empty() || !p.name.given.empty()) humanName(p.name);
+      textIf("gender", p.sex);
+      textIf("birthDate", p.birthDate);
+      const model::Address& a = p.address;
+      if (!a.lines.empty() || !a.city.empty() || !a.postcode.empty()) {
+        out_.beginArray("address");
+        out_.beginObject("");
+        if (!a.lines.empty()) {
+          out_.beginArray("line");
+          for (const auto& l : a.lines) out_.text("", l);
+          out_.endArray();
+        }
+        textIf("city", a.city);
+        textIf("postalCode", a.postcode);
+        out_.endObject();
+        out_.endArray();
       }
-      ids->add(id);
-    }
-    if (ids->size()) r->set("identifier", ids);
-    if (!p.name.family.empty() || !p.name.given.empty()) r->set("name", humanName(p.name));
-    setIf(r, "gender", p.sex);
-    setIf(r, "birthDate", p.birthDate);
-    const model::Address& a = p.address;
-    if (!a.lines.empty() || !a.city.empty() || !a.postcode.empty()) {
-      Object::Ptr address = object();
-      if (!a.lines.empty()) {
-        Array::Ptr lines = new Array;
-        for (const auto& l : a.lines) lines->add(l);
-        address->set("line", lines);
+      if (!p.gpPractice.empty()) {
+        out_.beginArray("generalPractitioner");
+        odsReference("", p.gpPractice);
+        out_.endArray();
       }
-      setIf(address, "city", a.city);
-      setIf(address, "postalCode", a.postcode);
-      r->set("address", one(address));
-    }
-    if (!p.gpPractice.empty()) r->set("generalPractitioner", one(odsReference(p.gpPractice)));
-    return url;
+    });
   }
 
-  void specimen(std::size_t index, const std::string& patient) {
+  void specimen(std::size_t index) {
     const model::Specimen& sp = m_.specimens[index];
-    std::string url;
-    Object::Ptr r = add("Specimen", "specimen:" + std::to_string(index), &url);
-    specimenUrls_.push_back(url);
-    if (!sp.id.empty()) r->set("accessionIdentifier", identifier("", sp.id));
-    if (!sp.type.empty()) r->set("type", codeableConcept(sp.type));
-    r->set("subject", reference(patient));
-    setIf(r, "receivedTime", sp.receivedAt);
-    if (!sp.collectedAt.empty()) {
-      Object::Ptr collection = object();
-      collection->set("collectedDateTime", sp.collectedAt);
-      r->set("collection", collection);
-    }
+    entry("Specimen", "specimen:" + std::to_string(index), [&] {
+      if (!sp.id.empty()) identifier("accessionIdentifier", "", sp.id);
+      if (!sp.type.empty()) codeableConcept("type", sp.type);
+      reference("subject", url("patient"));
+      textIf("receivedTime", sp.receivedAt);
+      if (!sp.collectedAt.empty()) {
+        out_.beginObject("collection");
+        out_.text("collectedDateTime", sp.collectedAt);
+        out_.endObject();
+      }
+    });
     if (!sp.fasting.empty()) {
       m_.warnings.push_back("FHIR: the specimen's fasting status is not carried yet");
     }
   }
 
-  std::string requester(const model::Report& rep, std::size_t index) {
+  // The requester: a Practitioner, wrapped in a PractitionerRole when the organisation is
+  // known; returns what ServiceRequest.requester points at ("" for nobody).
+  std::string requester(const model::Report& rep, const std::string& n) {
     const model::Practitioner& p = rep.requester;
     std::string practitioner;
     if (!p.id.empty() || !p.name.family.empty()) {
-      Object::Ptr r = add("Practitioner", "requester:" + std::to_string(index), &practitioner);
-      if (!p.id.empty()) {
-        std::string system = p.idAuthority == "GMC"   ? s::kGmc
-                             : p.idAuthority == "GMP" ? s::kGmp
-                                                      : "";
-        Object::Ptr id = identifier(system, p.id);
-        if (system.empty() && !p.idAuthority.empty()) {
-          Object::Ptr assigner = object();
-          assigner->set("display", p.idAuthority);
-          id->set("assigner", assigner);
+      practitioner = url("requester:" + n);
+      entry("Practitioner", "requester:" + n, [&] {
+        if (!p.id.empty()) {
+          const char* system = p.idAuthority == "GMC"   ? s::kGmc
+                               : p.idAuthority == "GMP" ? s::kGmp
+                                                        : "";
+          out_.beginArray("identifier");
+          out_.beginObject("");
+          textIf("system", system);
+          out_.text("value", p.id);
+          if (!*system && !p.idAuthority.empty()) {
+            out_.beginObject("assigner");
+            out_.text("display", p.idAuthority);
+            out_.endObject();
+          }
+          out_.endObject();
+          out_.endArray();
         }
-        r->set("identifier", one(id));
-      }
-      if (!p.name.family.empty() || !p.name.given.empty()) r->set("name", humanName(p.name));
+        if (!p.name.family.empty() || !p.name.given.empty()) humanName(p.name);
+      });
     }
     if (rep.requesterOrganisation.empty()) return practitioner;
-    std::string role;
-    Object::Ptr r = add("PractitionerRole", "requester-role:" + std::to_string(index), &role);
-    if (!practitioner.empty()) r->set("practitioner", reference(practitioner));
-    r->set("organization", odsReference(rep.requesterOrganisation));
-    return role;
+    entry("PractitionerRole", "requester-role:" + n, [&] {
+      if (!practitioner.empty()) reference("practitioner", practitioner);
+      odsReference("organization", rep.requesterOrganisation);
+    });
+    return url("requester-role:" + n);
   }
 
-  std::string report(std::size_t index, const std::string& patient, const std::string& sender) {
-    const model::Report& rep = m_.reports[index];
+  void report(std::size_t index, bool hasSender) {
+    model::Report& rep = m_.reports[index];
     const std::string n = std::to_string(index);
-    const std::string requesterUrl = requester(rep, index);
-    std::string orderUrl;
-    Object::Ptr order = add("ServiceRequest", "order:" + n, &orderUrl);
-    if (!rep.placerOrder.empty()) {
-      Object::Ptr id = identifier("", rep.placerOrder);
-      id->set("type", codeOnly(s::kV2IdentifierType, "PLAC"));
-      order->set("identifier", one(id));
-    }
-    order->set("status", "active");
-    order->set("intent", "order");
-    if (!rep.code.empty()) order->set("code", codeableConcept(rep.code));
-    order->set("subject", reference(patient));
-    if (!rep.priority.empty()) order->set("priority", rep.priority);
-    if (!requesterUrl.empty()) order->set("requester", reference(requesterUrl));
-    if (!rep.clinicalDetails.empty()) {
-      Object::Ptr note = object();
-      note->set("text", rep.clinicalDetails);
-      order->set("note", one(note));
-    }
-
-    std::string url;
-    Object::Ptr r = add("DiagnosticReport", "report:" + n, &url);
-    r->set("meta",
-           metaProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-DiagnosticReport-Lab"));
-    if (!rep.fillerOrder.empty()) {
-      Object::Ptr id = identifier("", rep.fillerOrder);
-      id->set("type", codeOnly(s::kV2IdentifierType, "FILL"));
-      r->set("identifier", one(id));
-    }
-    r->set("basedOn", one(reference(orderUrl)));
-    r->set("status", rep.status.empty() ? "unknown" : rep.status);
-    r->set("category", one(codeOnly(s::kV2ServiceSection, "LAB", "Laboratory")));
-    r->set("code",
-           rep.code.empty() ? codeOnly("", "", "Pathology report") : codeableConcept(rep.code));
-    r->set("subject", reference(patient));
-    setIf(r, "issued", rep.issuedAt);
-    if (!sender.empty()) r->set("performer", one(reference(sender)));
-    if (!rep.specimens.empty()) {
-      Array::Ptr specimens = new Array;
-      for (std::size_t i : rep.specimens) {
-        if (i < specimenUrls_.size()) specimens->add(reference(specimenUrls_[i]));
+    const std::string requesterUrl = requester(rep, n);
+    entry("ServiceRequest", "order:" + n, [&] {
+      if (!rep.placerOrder.empty()) {
+        out_.beginArray("identifier");
+        out_.beginObject("");
+        code("type", s::kV2IdentifierType, "PLAC");
+        out_.text("value", rep.placerOrder);
+        out_.endObject();
+        out_.endArray();
       }
-      r->set("specimen", specimens);
-    }
-    Array::Ptr results = new Array;
-    for (std::size_t i = 0; i < rep.results.size(); ++i) {
-      results->add(reference(observation(rep.results[i], patient, n + ":" + std::to_string(i))));
-    }
-    for (std::size_t i = 0; i < rep.comments.size(); ++i) {
+      out_.text("status", "active");
+      out_.text("intent", "order");
+      if (!rep.code.empty()) codeableConcept("code", rep.code);
+      reference("subject", url("patient"));
+      textIf("priority", rep.priority);
+      if (!requesterUrl.empty()) reference("requester", requesterUrl);
+      if (!rep.clinicalDetails.empty()) {
+        out_.beginArray("note");
+        out_.beginObject("");
+        out_.text("text", rep.clinicalDetails);
+        out_.endObject();
+        out_.endArray();
+      }
+    });
+    // The report's comments travel as "Result comments" Observations.
+    std::vector<model::Observation> comments;
+    for (const std::string& c : rep.comments) {
       model::Observation comment;
       comment.code = {s::kResultCommentsCode, "Result comments", s::kSnomed};
       comment.value.kind = model::Value::Kind::kText;
-      comment.value.text = rep.comments[i];
+      comment.value.text = c;
       comment.status = rep.status;
-      results->add(reference(observation(comment, patient, n + ":comment:" + std::to_string(i))));
+      comments.push_back(std::move(comment));
     }
-    if (results->size()) r->set("result", results);
-    setIf(r, "conclusion", rep.conclusion);
-    if (!rep.documents.empty()) {
-      Array::Ptr forms = new Array;
-      for (const model::Document& d : rep.documents) {
-        Object::Ptr a = object();
-        a->set("contentType", d.contentType);
-        a->set("data", d.base64);
-        setIf(a, "title", d.title);
-        forms->add(a);
+    std::vector<std::string> results;
+    for (std::size_t i = 0; i < rep.results.size(); ++i) {
+      results.push_back(url("observation:" + n + ":" + std::to_string(i)));
+    }
+    for (std::size_t i = 0; i < comments.size(); ++i) {
+      results.push_back(url("observation:" + n + ":comment:" + std::to_string(i)));
+    }
+    entry("DiagnosticReport", "report:" + n, [&] {
+      meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-DiagnosticReport-Lab");
+      if (!rep.fillerOrder.empty()) {
+        out_.beginArray("identifier");
+        out_.beginObject("");
+        code("type", s::kV2IdentifierType, "FILL");
+        out_.text("value", rep.fillerOrder);
+        out_.endObject();
+        out_.endArray();
       }
-      r->set("presentedForm", forms);
+      references("basedOn", {url("order:" + n)});
+      out_.text("status", rep.status.empty() ? "unknown" : rep.status);
+      out_.beginArray("category");
+      code("", s::kV2ServiceSection, "LAB", "Laboratory");
+      out_.endArray();
+      codeableConcept("code",
+                      rep.code.empty() ? model::Coding{"", "Pathology report", ""} : rep.code);
+      reference("subject", url("patient"));
+      textIf("issued", rep.issuedAt);
+      if (hasSender) references("performer", {url("sender")});
+      if (!rep.specimens.empty()) {
+        std::vector<std::string> specimens;
+        for (std::size_t i : rep.specimens) {
+          if (i < m_.specimens.size()) specimens.push_back(url("specimen:" + std::to_string(i)));
+        }
+        references("specimen", specimens);
+      }
+      if (!results.empty()) references("result", results);
+      textIf("conclusion", rep.conclusion);
+      if (!rep.documents.empty()) {
+        out_.beginArray("presentedForm");
+        for (const model::Document& d : rep.documents) {
+          out_.beginObject("");
+          out_.text("contentType", d.contentType);
+          out_.text("data", d.base64);
+          textIf("title", d.title);
+          out_.endObject();
+        }
+        out_.endArray();
+      }
+    });
+    for (std::size_t i = 0; i < rep.results.size(); ++i) {
+      observation(rep.results[i], n + ":" + std::to_string(i));
+    }
+    for (std::size_t i = 0; i < comments.size(); ++i) {
+      observation(comments[i], n + ":comment:" + std::to_string(i));
     }
     if (!rep.parentFiller.empty() || !rep.parentSubId.empty()) {
       m_.warnings.push_back("FHIR: report " + n + "'s parent result link (" + rep.parentFiller +
                             " " + rep.parentSubId + ") is not carried yet");
     }
-    return url;
   }
 
-  std::string observation(const model::Observation& o, const std::string& patient,
-                          const std::string& key) {
-    std::string url;
-    Object::Ptr r = add("Observation", "observation:" + key, &url);
-    r->set("meta",
-           metaProfile("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-Lab"));
-    if (!o.subId.empty()) r->set("identifier", one(identifier(s::kSubId, o.subId)));
-    r->set("status", o.status.empty() ? "unknown" : o.status);
-    r->set("category", one(codeOnly(s::kObservationCategory, "laboratory", "Laboratory")));
-    r->set("code", codeableConcept(o.code));
-    r->set("subject", reference(patient));
-    setIf(r, "effectiveDateTime", o.observedAt);
-    if (!o.performer.empty()) {
-      Object::Ptr performer = object();
-      performer->set("display", o.performer);
-      r->set("performer", one(performer));
-    }
+  void observation(const model::Observation& o, const std::string& key) {
+    entry("Observation", "observation:" + key, [&] {
+      meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-Lab");
+      if (!o.subId.empty()) {
+        out_.beginArray("identifier");
+        identifier("", s::kSubId, o.subId);
+        out_.endArray();
+      }
+      out_.text("status", o.status.empty() ? "unknown" : o.status);
+      out_.beginArray("category");
+      code("", s::kObservationCategory, "laboratory", "Laboratory");
+      out_.endArray();
+      codeableConcept("code", o.code);
+      reference("subject", url("patient"));
+      textIf("effectiveDateTime", o.observedAt);
+      if (!o.performer.empty()) {
+        out_.beginArray("performer");
+        out_.beginObject("");
+        out_.text("display", o.performer);
+        out_.endObject();
+        out_.endArray();
+      }
+      value(o);
+      if (!o.interpretation.empty()) {
+        out_.beginArray("interpretation");
+        for (const auto& f : o.interpretation) code("", s::kInterpretation, f);
+        out_.endArray();
+      }
+      if (!o.comments.empty()) {
+        out_.beginArray("note");
+        for (const auto& c : o.comments) {
+          out_.beginObject("");
+          out_.text("text", c);
+          out_.endObject();
+        }
+        out_.endArray();
+      }
+      if (!o.method.empty()) {
+        out_.beginObject("method");
+        out_.text("text", o.method);
+        out_.endObject();
+      }
+      if (!o.referenceRanges.empty()) {
+        out_.beginArray("referenceRange");
+        for (const model::Range& rr : o.referenceRanges) {
+          out_.beginObject("");
+          if (isJsonNumber(rr.low.value)) quantity("low", {rr.low.value, "", o.unit}, false);
+          if (isJsonNumber(rr.high.value)) quantity("high", {rr.high.value, "", o.unit}, false);
+          textIf("text", rr.text);
+          out_.endObject();
+        }
+        out_.endArray();
+      }
+    });
+  }
+
+  void value(const model::Observation& o) {
     const model::Value& v = o.value;
+    using Kind = model::Value::Kind;
     switch (v.kind) {
-      case model::Value::Kind::kNone:
+      case Kind::kNone:
         break;
-      case model::Value::Kind::kQuantity:
+      case Kind::kQuantity:
         if (isJsonNumber(v.quantity.value)) {
-          r->set("valueQuantity", quantity(v.quantity, &m_.warnings));
+          quantity("valueQuantity", v.quantity, true);
         } else {
-          r->set("valueString", v.quantity.comparator + v.quantity.value);
+          out_.text("valueString", v.quantity.comparator + v.quantity.value);
           m_.warnings.push_back("FHIR: '" + v.quantity.value + "' is not a decimal: sent as text");
         }
         break;
-      case model::Value::Kind::kCoded:
-        r->set("valueCodeableConcept", codeableConcept(v.coded));
+      case Kind::kCoded:
+        codeableConcept("valueCodeableConcept", v.coded);
         break;
-      case model::Value::Kind::kText:
-        r->set("valueString", v.text);
+      case Kind::kText:
+        out_.text("valueString", v.text);
         break;
-      case model::Value::Kind::kDateTime:
-        r->set("valueDateTime", v.text);
+      case Kind::kDateTime:
+        out_.text("valueDateTime", v.text);
         break;
-      case model::Value::Kind::kRange: {
-        Object::Ptr range = object();
-        if (!v.range.low.value.empty()) range->set("low", quantity(v.range.low));
-        if (!v.range.high.value.empty()) range->set("high", quantity(v.range.high));
-        r->set("valueRange", range);
+      case Kind::kRange:
+        out_.beginObject("valueRange");
+        if (!v.range.low.value.empty()) quantity("low", v.range.low, false);
+        if (!v.range.high.value.empty()) quantity("high", v.range.high, false);
+        out_.endObject();
         break;
-      }
-      case model::Value::Kind::kRatio: {
-        Object::Ptr ratio = object();
-        ratio->set("numerator", quantity(v.quantity));
-        ratio->set("denominator", quantity(v.denominator));
-        r->set("valueRatio", ratio);
+      case Kind::kRatio:
+        out_.beginObject("valueRatio");
+        quantity("numerator", v.quantity, false);
+        quantity("denominator", v.denominator, false);
+        out_.endObject();
         break;
-      }
     }
-    if (!o.unit.empty() && v.kind != model::Value::Kind::kQuantity &&
-        v.kind != model::Value::Kind::kRange) {
+    if (!o.unit.empty() && v.kind != Kind::kQuantity && v.kind != Kind::kRange) {
       // The unit of a text or coded result has no element of its own.
       m_.warnings.push_back("FHIR: the unit '" + o.unit +
                             "' of a non-numeric result is not carried");
     }
-    if (!o.interpretation.empty()) {
-      Array::Ptr flags = new Array;
-      for (const auto& f : o.interpretation) flags->add(codeOnly(s::kInterpretation, f));
-      r->set("interpretation", flags);
-    }
-    if (!o.comments.empty()) {
-      Array::Ptr notes = new Array;
-      for (const auto& c : o.comments) {
-        Object::Ptr note = object();
-        note->set("text", c);
-        notes->add(note);
-      }
-      r->set("note", notes);
-    }
-    if (!o.method.empty()) {
-      Object::Ptr method = object();
-      method->set("text", o.method);
-      r->set("method", method);
-    }
-    if (!o.referenceRanges.empty()) {
-      Array::Ptr ranges = new Array;
-      for (const model::Range& rr : o.referenceRanges) {
-        Object::Ptr range = object();
-        if (!rr.low.value.empty() && isJsonNumber(rr.low.value)) {
-          range->set("low", quantity({rr.low.value, "", o.unit}));
-        }
-        if (!rr.high.value.empty() && isJsonNumber(rr.high.value)) {
-          range->set("high", quantity({rr.high.value, "", o.unit}));
-        }
-        setIf(range, "text", rr.text);
-        ranges->add(range);
-      }
-      r->set("referenceRange", ranges);
-    }
-    return url;
   }
 
   model::Message& m_;
-  Object::Ptr bundle_;
-  Array::Ptr entries_;
-  std::vector<std::string> specimenUrls_;
+  JsonSink& out_;
+  std::map<std::string, std::string> uuids_;
 };
 
 }  // namespace
 
-Poco::JSON::Object::Ptr writeBundle(model::Message& message) { return Writer(message).write(); }
+Poco::JSON::Object::Ptr writeBundle(model::Message& message) {
+  PocoObjectSink sink;
+  Writer(message, sink).write();
+  return sink.root();
+}
 
 std::string writeBundleJson(model::Message& message, bool pretty) {
-  std::ostringstream out;
-  writeBundle(message)->stringify(out, pretty ? 2 : 0);
-  return out.str();
+  JsonTextSink sink(pretty);
+  Writer(message, sink).write();
+  return sink.take();
 }
 
 std::string writeBundleXml(model::Message& message, bool pretty) {

@@ -149,7 +149,9 @@ void writeValue(xmlTextWriterPtr w, const std::string& key, const Poco::Dynamic:
 
 Result<Poco::JSON::Object::Ptr> xmlToJson(std::string_view xml) {
   // No network, no entity expansion, no DTD loading: the input is a peer's.
-  const int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA;
+  // Errors are recorded for the message below, not printed to stderr by libxml2.
+  const int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOCDATA | XML_PARSE_NOERROR |
+                      XML_PARSE_NOWARNING;
   std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
       xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "fhir.xml", nullptr, options),
       xmlFreeDoc);
