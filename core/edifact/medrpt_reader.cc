@@ -1,6 +1,8 @@
 // NHS003 MEDRPT → model (see medrpt_reader.h).
 #include "edifact/medrpt_reader.h"
 
+#include <optional>
+
 namespace pathhub::edifact {
 namespace {
 
@@ -107,6 +109,7 @@ class Reader {
       if (tag == "S16") {
         inInvestigations_ = false;  // a new specimen and its investigations
         current_ = nullptr;
+        groupIndex_.reset();
       }
       return;
     }
@@ -139,8 +142,15 @@ class Reader {
     } else if (tag == "SEQ" && group_ == "S16" && !inInvestigations_) {
       // A specimen's sequence number: what RFF+ASL/ARL refer to (see reference()).
     } else if (tag == "SEQ" && current_) {
-      // An investigation followed by SEQ heads a group: it carries no value of its own.
+      // An investigation followed by SEQ heads a group: it carries no value of its own, and
+      // the investigations after it, up to the next group or specimen, are its members.
       current_->value.kind = model::Value::Kind::kNone;
+      const std::size_t self = report().results.size() - 1;
+      if (groupIndex_) {  // it was read as the previous group's member: it is not
+        auto& previous = report().results[*groupIndex_].members;
+        if (!previous.empty() && previous.back() == self) previous.pop_back();
+      }
+      groupIndex_ = self;
     } else if (tag == "RSL") {
       resultValue(s);
     } else if (tag == "RND" && current_) {
@@ -247,6 +257,7 @@ class Reader {
     o.code = {s.at(2, 1), s.at(2, 4), codeSystem(s.at(2, 2))};
     if (o.code.code.empty()) o.code.system.clear();
     o.status = report().status.empty() ? "unknown" : report().status;
+    if (groupIndex_) report().results[*groupIndex_].members.push_back(report().results.size());
     report().results.push_back(o);
     current_ = &report().results.back();
   }
@@ -280,6 +291,7 @@ class Reader {
   model::Message out_;
   std::string group_;
   bool inInvestigations_ = false;
+  std::optional<std::size_t> groupIndex_;  // the group the investigations now read belong to
   model::Observation* current_ = nullptr;
 };
 

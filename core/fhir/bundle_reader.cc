@@ -373,21 +373,26 @@ class Reader {
         o.referenceRanges.push_back(std::move(rr));
       }
     }
+    const std::size_t self = rep.results.size();
     rep.results.push_back(std::move(o));
-    // A group (a panel, an isolate with its sensitivities): its members follow it. R4 lists
-    // them in hasMember, STU3 in related entries of type has-member.
+    // A group (a panel, an isolate with its sensitivities): its members follow it, and it
+    // records where they are. R4 lists them in hasMember, STU3 in related has-member entries.
+    auto member = [&](const Object::Ptr& ref, const std::string& at) {
+      const std::size_t before = rep.results.size();
+      observation(rep, resolve(ref, at), at, depth + 1);
+      if (rep.results.size() > before) rep.results[self].members.push_back(before);
+    };
     if (Array::Ptr members = arr(r, "hasMember")) {
       for (std::size_t i = 0; i < members->size(); ++i) {
-        const std::string at = l.pointer + "/hasMember/" + std::to_string(i);
-        observation(rep, resolve(members->getObject(static_cast<unsigned>(i)), at), at, depth + 1);
+        member(members->getObject(static_cast<unsigned>(i)),
+               l.pointer + "/hasMember/" + std::to_string(i));
       }
     }
     if (Array::Ptr related = arr(r, "related")) {
       for (std::size_t i = 0; i < related->size(); ++i) {
         Object::Ptr link = related->getObject(static_cast<unsigned>(i));
         if (text(link, "type") != "has-member") continue;
-        const std::string at = l.pointer + "/related/" + std::to_string(i) + "/target";
-        observation(rep, resolve(obj(link, "target"), at), at, depth + 1);
+        member(obj(link, "target"), l.pointer + "/related/" + std::to_string(i) + "/target");
       }
     }
   }

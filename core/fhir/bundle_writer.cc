@@ -381,9 +381,16 @@ class Writer {
       comment.status = rep.status;
       comments.push_back(std::move(comment));
     }
+    // The report lists its results but not the members of a group: the group lists those.
+    std::vector<bool> isMember(rep.results.size(), false);
+    for (const model::Observation& o : rep.results) {
+      for (std::size_t m : o.members) {
+        if (m < isMember.size()) isMember[m] = true;
+      }
+    }
     std::vector<std::string> results;
     for (std::size_t i = 0; i < rep.results.size(); ++i) {
-      results.push_back(url("observation:" + n + ":" + std::to_string(i)));
+      if (!isMember[i]) results.push_back(url("observation:" + n + ":" + std::to_string(i)));
     }
     for (std::size_t i = 0; i < comments.size(); ++i) {
       results.push_back(url("observation:" + n + ":comment:" + std::to_string(i)));
@@ -430,10 +437,15 @@ class Writer {
       }
     });
     for (std::size_t i = 0; i < rep.results.size(); ++i) {
-      observation(rep.results[i], n + ":" + std::to_string(i));
+      std::vector<std::string> members;
+      for (std::size_t m : rep.results[i].members) {
+        if (m < rep.results.size())
+          members.push_back(url("observation:" + n + ":" + std::to_string(m)));
+      }
+      observation(rep.results[i], n + ":" + std::to_string(i), members);
     }
     for (std::size_t i = 0; i < comments.size(); ++i) {
-      observation(comments[i], n + ":comment:" + std::to_string(i));
+      observation(comments[i], n + ":comment:" + std::to_string(i), {});
     }
     if (!rep.parentFiller.empty() || !rep.parentSubId.empty()) {
       m_.warnings.push_back("FHIR: report " + n + "'s parent result link (" + rep.parentFiller +
@@ -441,7 +453,8 @@ class Writer {
     }
   }
 
-  void observation(const model::Observation& o, const std::string& key) {
+  void observation(const model::Observation& o, const std::string& key,
+                   const std::vector<std::string>& members) {
     entry("Observation", "observation:" + key, [&] {
       meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-Lab");
       if (!o.subId.empty()) {
@@ -483,6 +496,7 @@ class Writer {
         out_.text("text", o.method);
         out_.endObject();
       }
+      if (!members.empty()) references("hasMember", members);
       if (!o.referenceRanges.empty()) {
         out_.beginArray("referenceRange");
         for (const model::Range& rr : o.referenceRanges) {

@@ -92,6 +92,8 @@ void pushObservation(lua_State* L, const model::Observation& o) {
   field(L, "observed_at", o.observedAt);
   field(L, "performer", o.performer);
   strings(L, "comments", o.comments);
+  list(L, "members", o.members,
+       [L](std::size_t i) { lua_pushinteger(L, static_cast<lua_Integer>(i + 1)); });
 }
 
 void pushReport(lua_State* L, const model::Report& r) {
@@ -255,6 +257,12 @@ model::Observation readObservation(const TableReader& t) {
   o.observedAt = t.text("observed_at");
   o.performer = t.text("performer");
   o.comments = t.strings("comments");
+  t.array("members", [&](int index, const std::string& path) {
+    int ok = 0;
+    const lua_Integer i = lua_tointegerx(t.state(), index, &ok);
+    if (!ok || i < 1) throw ScriptError("ctx:set_model: " + path + " is not a result's number");
+    o.members.push_back(static_cast<std::size_t>(i - 1));
+  });
   return o;
 }
 
@@ -282,6 +290,15 @@ model::Report readReport(const TableReader& t, std::size_t specimenCount) {
   t.array("results", [&](int index, const std::string& path) {
     r.results.push_back(readObservation(TableReader(t.state(), index, path)));
   });
+  for (std::size_t i = 0; i < r.results.size(); ++i) {
+    for (std::size_t m : r.results[i].members) {
+      if (m >= r.results.size()) {
+        throw ScriptError("ctx:set_model: " + t.where("results") + "[" + std::to_string(i + 1) +
+                          "].members names result " + std::to_string(m + 1) + " of " +
+                          std::to_string(r.results.size()));
+      }
+    }
+  }
   t.array("documents", [&](int index, const std::string& path) {
     const TableReader d(t.state(), index, path);
     r.documents.push_back({d.text("content_type"), d.text("base64"), d.text("title")});

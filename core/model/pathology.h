@@ -125,6 +125,9 @@ struct Observation {
   std::string observedAt;
   std::string performer;  // the lab that did it when not the report's
   std::vector<std::string> comments;
+  // A group (a panel such as an FBC, an isolate with its sensitivities): the indexes, in its
+  // report's results, of its members, which follow it. Empty for a plain result.
+  std::vector<std::size_t> members;
   bool operator==(const Observation&) const = default;
 };
 

@@ -57,6 +57,20 @@ TEST(Edifact, ReadsReleaseCharactersAndBareOneLineMessages) {
   EXPECT_EQ(m->reports[0].performingLab, "ST JAMES'S UNIVERSITY HOSPITAL");
 }
 
+TEST(Edifact, AnInvestigationWithSeqIsAGroupOfTheOnesAfterIt) {
+  auto parsed =
+      parse(testing::readCorpusFile("edifact/nhs003_medrpt_interchange_3msgs_b12_folate_fbc.edi"));
+  ASSERT_TRUE(parsed);
+  auto fbc = readMedrpt(parsed->messages[1], &*parsed);
+  ASSERT_TRUE(fbc);
+  const auto& results = fbc->reports[0].results;
+  ASSERT_FALSE(results.empty());
+  EXPECT_EQ(results[0].code.display, "Full blood count - FBC");
+  EXPECT_EQ(results[0].value.kind, model::Value::Kind::kNone);
+  EXPECT_EQ(results[0].members.size(), results.size() - 1);
+  for (std::size_t i = 1; i < results.size(); ++i) EXPECT_TRUE(results[i].members.empty());
+}
+
 TEST(Edifact, RefusesCountsThatDoNotMatchNamingTheSegment) {
   const std::string good =
       "UNB+UNOC:3+A+B+100301:1751+77'UNH+1+MEDRPT:0:1:RT:NHS003'BGM+LSR'UNT+3+1'UNZ+1+77'";

@@ -48,6 +48,32 @@ TEST(FhirXml, ReadsNestedObservationGroupsOfTheUrineCultureReport) {
   EXPECT_GT(results, 5u);
 }
 
+TEST(FhirXml, KeepsObservationGroupsAsHasMember) {
+  auto m =
+      readBundleXml(testing::readCorpusFile("fhir/nhse_path_r4_fbc_report_message_bundle.xml"));
+  ASSERT_TRUE(m) << m.error().describe();
+  const auto& results = m->reports.at(0).results;
+  ASSERT_FALSE(results.empty());
+  // The FBC test group comes first and holds the counts that follow it.
+  ASSERT_GT(results[0].members.size(), 5u);
+  EXPECT_EQ(results[0].members.front(), 1u);
+  // Written again: the group lists its members, the report lists only the group.
+  model::Message copy = *m;
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+  auto bundle = parser.parse(writeBundleJson(copy)).extract<Poco::JSON::Object::Ptr>();
+  auto entries = bundle->getArray("entry");
+  std::size_t reportResults = 0, groupMembers = 0;
+  for (std::size_t i = 0; i < entries->size(); ++i) {
+    auto r = entries->getObject(static_cast<unsigned>(i))->getObject("resource");
+    if (r->getValue<std::string>("resourceType") == "DiagnosticReport") {
+      reportResults = r->getArray("result")->size();
+    }
+    if (r->has("hasMember")) groupMembers += r->getArray("hasMember")->size();
+  }
+  EXPECT_EQ(groupMembers, results[0].members.size());
+  EXPECT_EQ(reportResults + groupMembers, results.size());
+}
+
 TEST(FhirXml, JsonAndXmlOfTheSameBundleCarryTheSameContent) {
   int compared = 0;
   // Bundles pathhub writes, from every corpus report.
