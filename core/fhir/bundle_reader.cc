@@ -284,6 +284,20 @@ class Reader {
     model::Report rep;
     const Object::Ptr& r = l.resource;
     rep.fillerOrder = identifierOfType(r, "FILL");
+    if (Array::Ptr extensions = arr(r, "extension")) {
+      for (std::size_t i = 0; i < extensions->size(); ++i) {
+        Object::Ptr ext = extensions->getObject(static_cast<unsigned>(i));
+        if (text(ext, "url") != s::kParentResult) continue;
+        Array::Ptr parts = arr(ext, "extension");
+        for (std::size_t j = 0; parts && j < parts->size(); ++j) {
+          Object::Ptr part = parts->getObject(static_cast<unsigned>(j));
+          const std::string name = text(part, "url"), value = text(part, "valueString");
+          if (name == "filler") rep.parentFiller = value;
+          if (name == "code") rep.parentCode = value;
+          if (name == "subId") rep.parentSubId = value;
+        }
+      }
+    }
     rep.status = text(r, "status");
     rep.code = coding(obj(r, "code"));
     rep.issuedAt = text(r, "issued");

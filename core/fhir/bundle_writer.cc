@@ -397,6 +397,25 @@ class Writer {
     }
     entry("DiagnosticReport", "report:" + n, [&] {
       meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-DiagnosticReport-Lab");
+      if (hasParent(rep)) {
+        out_.beginArray("extension");
+        out_.beginObject("");
+        out_.text("url", s::kParentResult);
+        out_.beginArray("extension");
+        for (const auto& [name, value] :
+             {std::pair<const char*, const std::string&>{"filler", rep.parentFiller},
+              {"code", rep.parentCode},
+              {"subId", rep.parentSubId}}) {
+          if (value.empty()) continue;
+          out_.beginObject("");
+          out_.text("url", name);
+          out_.text("valueString", value);
+          out_.endObject();
+        }
+        out_.endArray();
+        out_.endObject();
+        out_.endArray();
+      }
       if (!rep.fillerOrder.empty()) {
         out_.beginArray("identifier");
         out_.beginObject("");
@@ -436,25 +455,53 @@ class Writer {
         out_.endArray();
       }
     });
+    // Each sensitivity is derived from the isolate it was measured on, when that can be found.
+    std::string parent;
+    if (hasParent(rep)) {
+      parent = parentObservation(index);
+      if (parent.empty()) {
+        m_.warnings.push_back("FHIR: report " + n + "'s parent result (" + rep.parentFiller + " " +
+                              rep.parentCode + " " + rep.parentSubId +
+                              ") is not among the results before it: kept, but not linked");
+      }
+    }
     for (std::size_t i = 0; i < rep.results.size(); ++i) {
       std::vector<std::string> members;
       for (std::size_t m : rep.results[i].members) {
         if (m < rep.results.size())
           members.push_back(url("observation:" + n + ":" + std::to_string(m)));
       }
-      observation(rep.results[i], n + ":" + std::to_string(i), members);
+      observation(rep.results[i], n + ":" + std::to_string(i), members, parent);
     }
     for (std::size_t i = 0; i < comments.size(); ++i) {
-      observation(comments[i], n + ":comment:" + std::to_string(i), {});
-    }
-    if (!rep.parentFiller.empty() || !rep.parentSubId.empty()) {
-      m_.warnings.push_back("FHIR: report " + n + "'s parent result link (" + rep.parentFiller +
-                            " " + rep.parentSubId + ") is not carried yet");
+      observation(comments[i], n + ":comment:" + std::to_string(i), {}, "");
     }
   }
 
+  static bool hasParent(const model::Report& r) {
+    return !r.parentFiller.empty() || !r.parentCode.empty() || !r.parentSubId.empty();
+  }
+
+  // The url of the result report `index` hangs from: in an earlier report with the parent's
+  // filler number (any, when none is given), the first result with its code and sub-id (any,
+  // when not given). "" when there is none.
+  std::string parentObservation(std::size_t index) {
+    const model::Report& child = m_.reports[index];
+    for (std::size_t r = 0; r < index; ++r) {
+      const model::Report& candidate = m_.reports[r];
+      if (!child.parentFiller.empty() && candidate.fillerOrder != child.parentFiller) continue;
+      for (std::size_t i = 0; i < candidate.results.size(); ++i) {
+        const model::Observation& o = candidate.results[i];
+        if (!child.parentCode.empty() && o.code.code != child.parentCode) continue;
+        if (!child.parentSubId.empty() && o.subId != child.parentSubId) continue;
+        return url("observation:" + std::to_string(r) + ":" + std::to_string(i));
+      }
+    }
+    return {};
+  }
+
   void observation(const model::Observation& o, const std::string& key,
-                   const std::vector<std::string>& members) {
+                   const std::vector<std::string>& members, const std::string& derivedFrom) {
     entry("Observation", "observation:" + key, [&] {
       meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-Lab");
       if (!o.subId.empty()) {
@@ -497,6 +544,7 @@ class Writer {
         out_.endObject();
       }
       if (!members.empty()) references("hasMember", members);
+      if (!derivedFrom.empty()) references("derivedFrom", {derivedFrom});
       if (!o.referenceRanges.empty()) {
         out_.beginArray("referenceRange");
         for (const model::Range& rr : o.referenceRanges) {

@@ -26,5 +26,8 @@ inline constexpr const char* kUcum = "http://unitsofmeasure.org";
 inline constexpr const char* kResultCommentsCode = "281296001";
 inline constexpr const char* kControlId = "urn:pathhub:hl7v2:control-id";
 inline constexpr const char* kSubId = "urn:pathhub:hl7v2:obx-sub-id";
+// On a DiagnosticReport: the result it hangs from (microbiology sensitivities under an
+// isolate), as HL7 v2 names it: sub-extensions filler, code and subId (OBR-29, OBR-26).
+inline constexpr const char* kParentResult = "urn:pathhub:hl7v2:parent-result";
 
 }  // namespace pathhub::fhir::systems

@@ -118,6 +118,7 @@ void pushReport(lua_State* L, const model::Report& r) {
     field(L, "title", d.title);
   });
   field(L, "parent_filler", r.parentFiller);
+  field(L, "parent_code", r.parentCode);
   field(L, "parent_sub_id", r.parentSubId);
   lua_createtable(L, 0, 3);
   field(L, "id", r.requester.id);
@@ -304,6 +305,7 @@ model::Report readReport(const TableReader& t, std::size_t specimenCount) {
     r.documents.push_back({d.text("content_type"), d.text("base64"), d.text("title")});
   });
   r.parentFiller = t.text("parent_filler");
+  r.parentCode = t.text("parent_code");
   r.parentSubId = t.text("parent_sub_id");
   t.table("requester", [&](const TableReader& q) {
     r.requester.id = q.text("id");

@@ -148,9 +148,10 @@ struct Report {
   std::vector<std::string> comments;
   std::vector<Observation> results;
   std::vector<Document> documents;
-  // Parent/child (microbiology): the parent report's filler number and the result's sub-id
-  // this report hangs from; "" for a top-level report.
-  std::string parentFiller, parentSubId;
+  // Parent/child (microbiology): the parent report's filler number, and the code and sub-id of
+  // the result (an isolate) this report (its sensitivities) hangs from; "" for a top-level
+  // report. Any of the three may be all a sender gives.
+  std::string parentFiller, parentCode, parentSubId;
   Practitioner requester;
   std::string requesterOrganisation;  // the requesting practice or ward's ODS code
   bool operator==(const Report&) const = default;

@@ -161,6 +161,7 @@ class Reader {
     // Parent/child (microbiology): OBR-29 names the parent order, OBR-26 its result.
     r.parentFiller = text(obr, 29, 2);
     if (r.parentFiller.empty()) r.parentFiller = text(obr, 29, 1);
+    r.parentCode = text(obr, 26, 1);  // PRL.1 is a CE: its first component's code
     r.parentSubId = text(obr, 26, 2);
     out_.reports.push_back(std::move(r));
     lastResult_ = nullptr;

@@ -130,6 +130,7 @@ class Writer {
     set(obr, 16, 9, r.requester.idAuthority);
     set(obr, 22, 1, isoToHl7(r.issuedAt));
     if (r.status != "unknown") set(obr, 25, 1, reportStatusToV2(r.status));
+    set(obr, 26, 1, r.parentCode, 1, 1);
     set(obr, 26, 2, r.parentSubId);
     set(obr, 29, 2, r.parentFiller);
     const bool old = before25(version_);
