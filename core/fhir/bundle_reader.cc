@@ -6,6 +6,7 @@
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -485,10 +486,48 @@ Result<model::Message> readBundleJson(const std::string& json) {
 
 namespace pathhub::fhir {
 
+namespace {
+
+// A JSON pointer into the Bundle as the XPath of the same place in its XML form:
+// "/entry/1/resource/result/0" → "/Bundle/entry[2]/resource/*/result[1]" (array positions
+// count from 1; a resource's element is named by its type, unknown here, so "*").
+std::string xpathOf(std::string_view pointer) {
+  if (pointer == "/resourceType") return "/*";  // the root element's name is the type
+  std::string out = "/Bundle";
+  std::size_t at = 1;
+  while (at <= pointer.size() && !pointer.empty()) {
+    const std::size_t slash = std::min(pointer.find('/', at), pointer.size());
+    const std::string_view part = pointer.substr(at, slash - at);
+    const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+    if (index) {
+      out += "[" + std::to_string(std::stoul(std::string(part)) + 1) + "]";
+    } else if (!part.empty()) {
+      out += "/" + std::string(part);
+    }
+    if (part == "resource") out += "/*";
+    at = slash + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<model::Message> readBundleXml(std::string_view xml) {
   auto json = xmlToJson(xml);
   if (!json) return tl::unexpected(json.error());
-  return readBundle(*json);
+  auto read = readBundle(*json);
+  if (read) return read;
+  // The reader names the place as a JSON pointer; for XML input, name it as an XPath.
+  Error e = read.error();
+  const std::string prefix = "FHIR Bundle ";
+  if (e.text.rfind(prefix, 0) == 0) {
+    const std::size_t colon = e.text.find(": ", prefix.size());
+    if (colon != std::string::npos && e.text[prefix.size()] == '/') {
+      e.text = "FHIR XML " + xpathOf(e.text.substr(prefix.size(), colon - prefix.size())) +
+               e.text.substr(colon);
+    }
+  }
+  return tl::unexpected(e);
 }
 
 }  // namespace pathhub::fhir

@@ -131,6 +131,22 @@ TEST(FhirXml, RefusesBadXmlWithItsLineAndExpandsNoEntities) {
   }
 }
 
+TEST(FhirXml, NamesTheFaultyPlaceOfAnXmlBundleByXPath) {
+  auto broken = readBundleXml(R"(<Bundle xmlns="http://hl7.org/fhir"><type value="message"/>
+    <entry><fullUrl value="urn:uuid:h"/><resource><MessageHeader>
+      <focus><reference value="urn:uuid:r"/></focus></MessageHeader></resource></entry>
+    <entry><fullUrl value="urn:uuid:r"/><resource><DiagnosticReport><status value="final"/>
+      <result><reference value="urn:uuid:missing"/></result></DiagnosticReport></resource></entry>
+    </Bundle>)");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(
+      broken.error().text,
+      "FHIR XML /Bundle/entry[2]/resource/*/result[1]: no entry has fullUrl urn:uuid:missing");
+  auto notBundle = readBundleXml(R"(<Patient xmlns="http://hl7.org/fhir"/>)");
+  ASSERT_FALSE(notBundle);
+  EXPECT_EQ(notBundle.error().text, "FHIR XML /*: expected Bundle, found 'Patient'");
+}
+
 TEST(FhirXml, WritesTheFhirXmlForm) {
   Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
   auto object = parser
