@@ -193,23 +193,12 @@ class Output {
   const phub_output& out_;
 };
 
-template <typename T>
-int decode(const char* bytes, std::size_t size, const phub_output* out, char* error,
-           std::size_t errorSize) {
+// A codec function (T::decode or T::encode) behind the C signature; a throw becomes the error.
+template <void (*F)(std::string_view, const Output&)>
+int convert(const char* bytes, std::size_t size, const phub_output* out, char* error,
+            std::size_t errorSize) {
   try {
-    T::decode(std::string_view(bytes, size), Output(*out));
-    return 0;
-  } catch (...) {
-    writeCurrentError(error, errorSize);
-    return -1;
-  }
-}
-
-template <typename T>
-int encode(const char* bytes, std::size_t size, const phub_output* out, char* error,
-           std::size_t errorSize) {
-  try {
-    T::encode(std::string_view(bytes, size), Output(*out));
+    F(std::string_view(bytes, size), Output(*out));
     return 0;
   } catch (...) {
     writeCurrentError(error, errorSize);
@@ -255,8 +244,8 @@ constexpr phub_destination_kind destinationKind(const char* type, const char* de
 // encode(std::string_view, const Output&); a throw becomes the conversion's error. (ABI 1.1)
 template <typename T>
 constexpr phub_codec_kind codecKind(const char* type, const char* description) {
-  return {sizeof(phub_codec_kind), type, description, nullptr, 0, detail::decode<T>,
-          detail::encode<T>};
+  return {sizeof(phub_codec_kind),    type, description, nullptr, 0, detail::convert<&T::decode>,
+          detail::convert<&T::encode>};
 }
 
 constexpr phub_plugin describe(const char* name, const char* version, const char* description,
