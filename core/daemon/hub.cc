@@ -175,6 +175,11 @@ Result<void> Hub::restart(const std::string& name) {
   return {};
 }
 
+void Hub::wake(const std::string& name, const std::vector<std::string>& destinations) {
+  std::lock_guard lock(mutex_);
+  if (Slot* slot = find(name); slot && slot->channel) slot->channel->wake(destinations);
+}
+
 std::vector<std::pair<std::string, std::string>> Hub::faults() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& v : channels()) {

@@ -45,6 +45,7 @@ class Hub : public http::HubControl {
   Result<void> pause(const std::string& channel) override;
   Result<void> resume(const std::string& channel) override;
   Result<void> restart(const std::string& channel) override;
+  void wake(const std::string& channel, const std::vector<std::string>& destinations) override;
 
  private:
   struct Slot {

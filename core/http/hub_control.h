@@ -39,6 +39,9 @@ class HubControl {
   virtual Result<void> resume(const std::string& channel) = 0;
   // Stops and starts the channel's stages and source again, clearing a fault.
   virtual Result<void> restart(const std::string& channel) = 0;
+  // New deliveries are waiting in the journal for these destinations (a replay): their
+  // workers look now rather than at their next idle poll.
+  virtual void wake(const std::string& channel, const std::vector<std::string>& destinations) = 0;
 };
 
 }  // namespace pathhub::http

@@ -202,6 +202,7 @@ Reply replayOne(ApiContext& context, const ApiRequest& r) {
   context.audit(r, "replay_message", std::to_string(id), "to " + names);
   auto created = context.journal().replay(id, destinations);
   if (!created) throw ApiError(409, "not_replayable", created.error().text);
+  if (*created > 0) context.hub().wake(details->summary.channel, destinations);
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("id", id);
   o.set("state", details->summary.state == "failed" ? "to be mapped again" : "replayed");
@@ -249,6 +250,7 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
     if (truncated || !page->nextBefore) break;
     f.before = *page->nextBefore;
   }
+  if (deliveries > 0) context.hub().wake(f.channel, destinations);
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("replayed", replayed);
   o.set("deliveries", deliveries);

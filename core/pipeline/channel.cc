@@ -555,6 +555,24 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
   }
   settle(true);
 }
+void Channel::wake(const std::vector<std::string>& destinations) {
+  if (!running_) return;
+  try {
+    // A socket of the caller's own (sockets are not shared between threads), pushing the
+    // same news the router sends after a mapping.
+    for (const auto& d : destinations) {
+      zmq::socket_t push(zmq_, zmq::socket_type::push);
+      push.set(zmq::sockopt::linger, 100);  // closing waits for the frame to be handed over
+      push.connect(endpoint("deliver." + d));
+      push.send(zmq::buffer(encode(Envelope{Envelope::Kind::kMapped, 0, {d}, {}})),
+                zmq::send_flags::dontwait);
+    }
+  } catch (const zmq::error_t& e) {
+    // Only a hint: the workers' idle poll finds the deliveries anyway.
+    log_.warning("channel %s: waking destinations failed: %s", config_.name, std::string(e.what()));
+  }
+}
+
 void Channel::markFaulted(const std::string& reason) {
   std::lock_guard lock(faultMutex_);
   if (!fault_.empty()) return;

@@ -69,6 +69,9 @@ class Channel {
   ChannelStats& stats() { return *stats_; }
   // Whether every stage is running (start() succeeded and stop() has not been called).
   bool running() const { return running_; }
+  // Tells these destinations' workers that deliveries wait in the journal (a replay), so
+  // they look now instead of at their next idle poll. Callable from any thread.
+  void wake(const std::vector<std::string>& destinations);
 
   // A part of the channel (its source, a destination) cannot go on: the channel is marked
   // faulted with the reason (the first one is kept) and the part stops; other parts and other
