@@ -7,14 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "pathhub/error.h"
+#include "../dialect_common.h"
 
 namespace pathhub::lims_winpath {
 
-struct Converted {
-  std::string bytes;
-  std::vector<std::string> warnings;
-};
+using dialect::Converted;
 
 // WinPath → normal: comparators out of NM values into SN, units to UCUM where the table knows
 // them, WinPath's local coding system spelt one way ("WinPath"), the hospital number's type

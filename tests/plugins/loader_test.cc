@@ -15,7 +15,7 @@ const std::filesystem::path kBroken = PATHHUB_BROKEN_PLUGIN_DIR;
 TEST(PluginLoader, LoadsTheShippedPlugins) {
   PluginRegistry registry;
   EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
-  ASSERT_EQ(registry.plugins().size(), 7u);
+  ASSERT_EQ(registry.plugins().size(), 10u);
   const LoadedPlugin* from = nullptr;
   ASSERT_TRUE(registry.find<phub_source_kind>("mllp", &from));
   EXPECT_STREQ(from->descriptor->name, "transport_mllp");
@@ -29,7 +29,9 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   EXPECT_TRUE(registry.codec("fhir-json"));
   EXPECT_TRUE(registry.codec("fhir-xml"));
   EXPECT_TRUE(registry.codec("edifact"));
-  EXPECT_TRUE(registry.codec("winpath"));
+  for (const char* dialect : {"winpath", "copath", "dhcw", "epic"}) {
+    EXPECT_TRUE(registry.codec(dialect)) << dialect;
+  }
   EXPECT_FALSE(registry.codec("pdf"));
   const std::string listing = registry.describe();
   for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.1", "source mllp:", "destination file:",

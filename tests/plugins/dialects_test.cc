@@ -1,0 +1,103 @@
+// The CoPath, DHCW and Epic dialect codecs through the real loader, on the public samples.
+#include <gtest/gtest.h>
+
+#include "corpus.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "model/v2_reader.h"
+#include "plugin/codec_adapter.h"
+#include "plugin/plugin_registry.h"
+
+namespace pathhub::plugin {
+namespace {
+
+class Dialects : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* p : {"lims_copath", "lims_dhcw", "lims_epic"}) {
+      ASSERT_TRUE(
+          registry_.loadFile(std::filesystem::path(PATHHUB_PLUGIN_DIR) / (std::string(p) + ".so")));
+    }
+  }
+  std::string run(const char* codec, Direction d, const std::string& bytes) {
+    auto c = converter(*registry_.codec(codec), d).convert(bytes);
+    EXPECT_TRUE(c) << codec << ": " << (c ? "" : c.error().describe());
+    return c && !c->messages.empty() ? c->messages[0] : std::string();
+  }
+  PluginRegistry registry_;
+};
+
+TEST_F(Dialects, CoPathMimeDocumentsBecomeOneEmbeddedPdf) {
+  const std::string sample = hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_copath_histology_pdf_ed_v23.hl7"));
+  const std::string normal = run("copath", Direction::kDecode, sample);
+  auto m = hl7::Message::parse(normal);
+  ASSERT_TRUE(m) << m.error().describe();
+  ASSERT_EQ(m->segmentIndexes("OBX").size(), 2u);  // the TX line and the one document
+  EXPECT_EQ(*m->get("OBX[2]-5.3"), "PDF");
+  EXPECT_EQ(*m->get("OBX[2]-5.4"), "Base64");
+  EXPECT_EQ(m->get("OBX[2]-5.5")->rfind("JVBERi0xLjMK", 0), 0u);
+  // The model reads it as a PDF, without the warning the raw MIME lines cause.
+  auto model = model::readV2(*m);
+  ASSERT_TRUE(model);
+  ASSERT_EQ(model->reports[0].documents.size(), 1u);
+  EXPECT_EQ(model->reports[0].documents[0].contentType, "application/pdf");
+  EXPECT_TRUE(model->warnings.empty());
+  // Back to CoPath's form and in again: the same normal message.
+  const std::string copath = run("copath", Direction::kEncode, normal);
+  EXPECT_NE(copath.find("OBX|2|ED||1|Content-Type: application/pdf\r"
+                        "OBX|3|ED||1|Content-transfer-encoding: base64\r"),
+            std::string::npos)
+      << copath.substr(copath.find("OBX|2"), 300);
+  EXPECT_EQ(run("copath", Direction::kDecode, copath), normal);
+}
+
+TEST_F(Dialects, DhcwDocumentsAreSplitAt32KAndJoinedAgain) {
+  const std::string data(70000, 'A');
+  const std::string normal =
+      "MSH|^~\\&|LAB|W|GP|W|20240101||ORU^R01|D1|P|2.5.1\rPID|1||5189214567^^^NHS^NH\r"
+      "OBR|1||F1|REP^Report\rOBX|1|ED|PDF^Report||^AP^PDF^Base64^" +
+      data + "||||||F\r";
+  const std::string dhcw = run("dhcw", Direction::kEncode, normal);
+  auto m = hl7::Message::parse(dhcw);
+  ASSERT_TRUE(m);
+  const auto obxs = m->segmentIndexes("OBX");
+  ASSERT_EQ(obxs.size(), 3u);
+  std::string joined;
+  for (std::size_t obx : obxs) {
+    const std::string part = m->get(obx, hl7::Path::at("", 5, 5));
+    EXPECT_LE(part.size(), 32000u);
+    joined += part;
+  }
+  EXPECT_EQ(joined, data);
+  EXPECT_EQ(*m->get("OBX[3]-1"), "3");
+  EXPECT_EQ(run("dhcw", Direction::kDecode, dhcw), normal);
+}
+
+TEST_F(Dialects, DhcwUnitsGetTheirUcumCodeAndReportTextIsLeftAlone) {
+  const std::string text = hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_dhcw_urine_mcs_text_report_v251.hl7"));
+  // The sample's x10\S\6/L is in report lines (TX): text, never rewritten.
+  EXPECT_EQ(run("dhcw", Direction::kDecode, text), text);
+  const std::string normal =
+      run("dhcw", Direction::kDecode,
+          "MSH|^~\\&|LAB|W|GP|W|20240101||ORU^R01|D2|P|2.5.1\rOBR|1||F2|WBC^Urine WBC\r"
+          "OBX|1|NM|WBC^White cells||10|x10\\S\\6/L||||F\r");
+  EXPECT_NE(normal.find("|10*6/L|"), std::string::npos) << normal;
+}
+
+TEST_F(Dialects, EpicAsksForTheAcknowledgementModesEpicUses) {
+  const std::string order = hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/orm_o01_winpath_new_order_zpv_v23.hl7"));
+  // In: already the normal shape; ZPV stays for scripts.
+  EXPECT_EQ(run("epic", Direction::kDecode, order), order);
+  // Out: MSH-15 AL, MSH-16 NE.
+  auto m = hl7::Message::parse(
+      run("epic", Direction::kEncode, "MSH|^~\\&|HUB|X|EPIC|Y|20240101||ORU^R01|E1|P|2.3\r"));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(*m->get("MSH-15"), "AL");
+  EXPECT_EQ(*m->get("MSH-16"), "NE");
+}
+
+}  // namespace
+}  // namespace pathhub::plugin
