@@ -57,8 +57,9 @@ double Histogram::Snapshot::quantileBound(double q) const {
   return bounds.empty() ? 0 : bounds.back();
 }
 
-void RateMeter::add(std::uint64_t n) {
-  const std::int64_t now = epochSeconds();
+void RateMeter::add(std::uint64_t n) { addAt(epochSeconds(), n); }
+
+void RateMeter::addAt(std::int64_t now, std::uint64_t n) {
   const auto slot = static_cast<std::size_t>(now % kSlots);
   std::lock_guard lock(mutex_);
   if (second_[slot] != now) {
@@ -68,8 +69,9 @@ void RateMeter::add(std::uint64_t n) {
   count_[slot] += n;
 }
 
-double RateMeter::perSecond() const {
-  const std::int64_t now = epochSeconds();
+double RateMeter::perSecond() const { return perSecondAt(epochSeconds()); }
+
+double RateMeter::perSecondAt(std::int64_t now) const {
   std::uint64_t total = 0;
   std::lock_guard lock(mutex_);
   for (std::size_t i = 0; i < kSlots; ++i) {

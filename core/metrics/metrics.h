@@ -54,6 +54,9 @@ class RateMeter {
  public:
   void add(std::uint64_t n = 1);
   double perSecond() const;
+  // The same at a given second of the steady clock (what the two above use), for tests.
+  void addAt(std::int64_t second, std::uint64_t n);
+  double perSecondAt(std::int64_t second) const;
 
  private:
   static constexpr int kSlots = 61;

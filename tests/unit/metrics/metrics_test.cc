@@ -64,11 +64,17 @@ TEST(Metrics, LastErrorKeepsTheTextAndWhen) {
   EXPECT_GT(e.get().second, 0);
 }
 
-TEST(Metrics, RateMeterIgnoresTheCurrentSecond) {
+TEST(Metrics, RateMeterAveragesTheLastMinuteWithoutTheCurrentSecond) {
   RateMeter r;
-  r.add(600);
-  // Counted in the current second, which is not over yet: not part of the rate.
-  EXPECT_DOUBLE_EQ(r.perSecond(), 0);
+  r.addAt(1000, 600);
+  r.addAt(1030, 60);
+  // The current second is not over yet: not part of the rate.
+  EXPECT_DOUBLE_EQ(r.perSecondAt(1000), 0);
+  EXPECT_DOUBLE_EQ(r.perSecondAt(1001), 10);
+  EXPECT_DOUBLE_EQ(r.perSecondAt(1031), 11);
+  // A minute on, the first burst has left the window.
+  EXPECT_DOUBLE_EQ(r.perSecondAt(1061), 1);
+  EXPECT_DOUBLE_EQ(r.perSecondAt(1200), 0);
 }
 
 }  // namespace
