@@ -8,12 +8,6 @@ using hl7::Path;
 
 Path at(int field, int component = 0) { return Path::at("", field, component); }
 
-// OBX-1 numbered 1, 2, … again after segments were added or removed.
-void renumber(hl7::Message& m) {
-  int n = 0;
-  for (std::size_t obx : m.segmentIndexes("OBX")) (void)m.set(obx, at(1), std::to_string(++n));
-}
-
 }  // namespace
 
 int joinEdParts(hl7::Message& m) {
@@ -33,7 +27,7 @@ int joinEdParts(hl7::Message& m) {
     (void)m.removeSegment(part);
     ++joined;
   }
-  if (joined) renumber(m);
+  if (joined) renumberObx(m);
   return joined;
 }
 
@@ -55,8 +49,13 @@ int splitEdParts(hl7::Message& m, std::size_t limit) {
     (void)m.set(obx, at(5, 5), data.substr(0, limit));
     ++split;
   }
-  if (split) renumber(m);
+  if (split) renumberObx(m);
   return split;
+}
+
+void renumberObx(hl7::Message& m) {
+  int n = 0;
+  for (std::size_t obx : m.segmentIndexes("OBX")) (void)m.set(obx, at(1), std::to_string(++n));
 }
 
 }  // namespace pathhub::dialect

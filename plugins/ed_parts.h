@@ -18,4 +18,7 @@ int joinEdParts(hl7::Message& m);
 // Returns how many documents were split.
 int splitEdParts(hl7::Message& m, std::size_t limit);
 
+// OBX-1 numbered 1, 2, … again after OBX segments were added or removed.
+void renumberObx(hl7::Message& m);
+
 }  // namespace pathhub::dialect

@@ -40,7 +40,7 @@ Result<AuditPage> Journal::auditTrail(const AuditFilter& f) {
   if (f.fromMs) where.where("at >= ?", f.fromMs);
   if (f.toMs) where.where("at < ?", f.toMs);
   if (f.before) where.where("id < ?", f.before);
-  const int limit = f.limit < 1 ? 1 : (f.limit > 500 ? 500 : f.limit);
+  const int limit = pageLimit(f.limit);
   return reading(*readers_, [&](Session& s) {
     const std::string sql = "SELECT id, at, user, role, action, target, detail, peer FROM audit" +
                             where.sql() + " ORDER BY id DESC LIMIT ?";

@@ -11,10 +11,6 @@ namespace {
 
 using Poco::Data::Session;
 
-constexpr int kMaxLimit = 500;
-
-int clampLimit(int limit) { return limit < 1 ? 1 : (limit > kMaxLimit ? kMaxLimit : limit); }
-
 sqlite3* handle(Session& s) { return Poco::Data::SQLite::Utility::dbHandle(s); }
 
 constexpr const char* kSummaryColumns =
@@ -63,7 +59,7 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
     where.where("(instr(bytes, CAST(? AS BLOB)) > 0 OR instr(mapped, CAST(? AS BLOB)) > 0)", f.text,
                 f.text);
   }
-  const int limit = clampLimit(f.limit);
+  const int limit = pageLimit(f.limit);
   return reading(*readers_, [&](Session& s) {
     const std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages" +
                             where.sql() + " ORDER BY id DESC LIMIT ?";

@@ -15,6 +15,9 @@
 
 namespace pathhub::journal {
 
+// A page size the operations queries accept: 1 to 500.
+inline int pageLimit(int asked) { return asked < 1 ? 1 : (asked > 500 ? 500 : asked); }
+
 inline std::string fromBlob(const Poco::Data::BLOB& b) {
   return std::string(reinterpret_cast<const char*>(b.rawContent()), b.size());
 }

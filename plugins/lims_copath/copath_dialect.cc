@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "../ed_parts.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
 
@@ -26,11 +27,6 @@ std::string lower(std::string s) {
 // "name=C:\MIME\x.pdf" would otherwise read as an HL7 escape).
 std::string line(const hl7::Message& m, std::size_t obx) {
   return std::string(m.getRaw(obx, at(5)));
-}
-
-void renumber(hl7::Message& m) {
-  int n = 0;
-  for (std::size_t obx : m.segmentIndexes("OBX")) (void)m.set(obx, at(1), std::to_string(++n));
 }
 
 }  // namespace
@@ -88,7 +84,7 @@ Result<dialect::Converted> normalise(std::string_view copath) {
     for (std::size_t i = parts.size(); i-- > 1;) (void)m.removeSegment(parts[i]);
     obxs = m.segmentIndexes("OBX");
   }
-  renumber(m);
+  dialect::renumberObx(m);
   out.bytes = m.encode();
   return out;
 }
@@ -116,7 +112,7 @@ Result<dialect::Converted> denormalise(std::string_view normal) {
     (void)m.setRaw(obx, at(5), "");
     (void)m.set(obx, at(5), lines[0]);
   }
-  renumber(m);
+  dialect::renumberObx(m);
   return dialect::Converted{m.encode(), {}};
 }
 
