@@ -3,6 +3,7 @@
 
 #include <Poco/Logger.h>
 
+#include <optional>
 #include <thread>
 
 #include "hl7/ack.h"
@@ -101,23 +102,25 @@ Submission Intake::submitDecoded(std::string_view bytes, const std::string& orig
     return keepRejected(std::move(record), bytes,
                         Error{why.code, "codec " + decoder_.name + ": " + why.text, why.context});
   }
-  Submission out;
+  // The input's answer is the first message's that was not accepted, else the last one's,
+  // with the counts of the whole input.
+  std::optional<Submission> problem;
+  Submission last;
+  std::uint32_t messages = 0, rejected = 0;
   for (std::size_t i = 0; i < converted->messages.size(); ++i) {
     std::vector<std::pair<std::string, std::string>> events;
     if (i == 0) events.emplace_back("received_as", decoder_.name + "\n" + std::string(bytes));
     for (const auto& w : converted->warnings) events.emplace_back("conversion_warning", w);
-    Submission one = submitHl7(converted->messages[i], origin, std::move(events));
-    ++out.messages;
-    if (one.status == Status::kRejected) ++out.rejected;
-    // The input's answer is the first message's that was not accepted, else the last one's.
-    if (out.status == Status::kAccepted || out.status == Status::kDuplicate) {
-      const std::uint32_t messages = out.messages, rejected = out.rejected;
-      out = std::move(one);
-      out.messages = messages;
-      out.rejected = rejected;
-    }
-    if (out.status == Status::kStopping || out.status == Status::kFailed) break;
+    last = submitHl7(converted->messages[i], origin, std::move(events));
+    ++messages;
+    if (last.status == Status::kRejected) ++rejected;
+    const bool taken = last.status == Status::kAccepted || last.status == Status::kDuplicate;
+    if (!taken && !problem) problem = last;
+    if (last.status == Status::kStopping || last.status == Status::kFailed) break;
   }
+  Submission out = problem ? std::move(*problem) : std::move(last);
+  out.messages = messages;
+  out.rejected = rejected;
   return out;
 }
 
