@@ -139,21 +139,11 @@ void* create(const phub_context* context, char* error, std::size_t size) {
   }
 }
 
-template <typename T>
-int start(void* self, char* error, std::size_t size) {
+// start() or stop() of T behind the C signature: 0, or -1 with the exception's text.
+template <typename T, auto F>
+int call(void* self, char* error, std::size_t size) {
   try {
-    static_cast<T*>(self)->start();
-    return 0;
-  } catch (...) {
-    writeCurrentError(error, size);
-    return -1;
-  }
-}
-
-template <typename T>
-int stop(void* self, char* error, std::size_t size) {
-  try {
-    static_cast<T*>(self)->stop();
+    (static_cast<T*>(self)->*F)();
     return 0;
   } catch (...) {
     writeCurrentError(error, size);
@@ -220,8 +210,8 @@ constexpr phub_source_kind sourceKind(const char* type, const char* description,
           keys.data(),
           keys.size(),
           detail::create<T>,
-          detail::start<T>,
-          detail::stop<T>,
+          detail::call<T, &T::start>,
+          detail::call<T, &T::stop>,
           detail::destroy<T>};
 }
 
@@ -234,9 +224,9 @@ constexpr phub_destination_kind destinationKind(const char* type, const char* de
           keys.data(),
           keys.size(),
           detail::create<T>,
-          detail::start<T>,
+          detail::call<T, &T::start>,
           detail::deliver<T>,
-          detail::stop<T>,
+          detail::call<T, &T::stop>,
           detail::destroy<T>};
 }
 
