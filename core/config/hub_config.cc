@@ -46,9 +46,10 @@ const std::map<std::string, Schema>& schema() {
       {"log", {{"level", "file", "format"}, {"component"}}},
       {"channel", {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry"}}},
       {"route", {{"destination", "messageType"}, {}}},
-      {"source", {{"type", "maxMessageBytes", "codec"}, {}, true}},
+      {"source", {{"type", "maxMessageBytes", "codec"}, {"codecSettings"}, true}},
+      {"codecSettings", {{}, {}, true}},
       {"mapper", {{"workers", "script", "scriptsRoot", "instructionLimit", "memoryLimitKb"}, {}}},
-      {"destination", {{"name", "type", "codec"}, {"retry"}, true}},
+      {"destination", {{"name", "type", "codec"}, {"retry", "codecSettings"}, true}},
       {"backlog", {{"limit", "whenFull"}, {}}},
       {"retry", {{"baseMs", "capMs", "maxAttempts", "onExhausted"}, {}}},
   };
@@ -272,6 +273,17 @@ const Poco::XML::Element* nthChild(const Poco::XML::Element* parent, const std::
   return nullptr;
 }
 
+// The settings in `owner`'s <codecSettings> child, for the codec's schema to check; one is
+// allowed, and only beside a codec.
+PluginSettings codecSettings(const Reader& owner, const Poco::XML::Element* element,
+                             const std::string& codec) {
+  const Poco::XML::Element* settings = nthChild(element, "codecSettings", 0);
+  if (!settings) return {};
+  if (codec.empty()) owner.missing("has <codecSettings> but no codec");
+  if (nthChild(element, "codecSettings", 1)) owner.missing("has more than one <codecSettings>");
+  return pluginSettings(settings);
+}
+
 ChannelConfig readChannel(const Reader& ch, const std::string& where,
                           const Poco::XML::Element* element) {
   ChannelConfig c;
@@ -283,6 +295,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     c.source.type = source.text("type", c.source.type);
     c.source.codec = source.text("codec", "");
     c.source.settings = pluginSettings(nthChild(element, "source", 0));
+    c.source.codecSettings = codecSettings(source, nthChild(element, "source", 0), c.source.codec);
     c.source.maxMessageBytes = static_cast<std::size_t>(source.number(
         "maxMessageBytes", static_cast<long long>(c.source.maxMessageBytes), 64, 1LL << 30));
   }
@@ -316,6 +329,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     d.type = dr.text("type", d.type);
     d.codec = dr.text("codec", "");
     d.settings = pluginSettings(nthChild(element, "destination", i));
+    d.codecSettings = codecSettings(dr, nthChild(element, "destination", i), d.codec);
     d.retry = readRetry(dr.child("retry", at + " retry"), channelRetry);
     c.destinations.push_back(d);
   }

@@ -32,6 +32,7 @@ struct SourceConfig {
   std::string codec;          // a codec some plugin provides: input decoded to HL7 v2; "" none
   std::size_t maxMessageBytes = 16 * 1024 * 1024;
   PluginSettings settings;
+  PluginSettings codecSettings;  // the attributes of <codecSettings>, for the codec's schema
 };
 
 struct DestinationConfig {
@@ -39,6 +40,7 @@ struct DestinationConfig {
   std::string type = "mllp";  // a destination type some plugin provides
   std::string codec;          // a codec: the mapped HL7 v2 encoded before delivery; "" none
   PluginSettings settings;
+  PluginSettings codecSettings;  // the attributes of <codecSettings>, for the codec's schema
   RetryPolicy retry;
 };
 

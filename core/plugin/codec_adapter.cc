@@ -14,30 +14,37 @@ void collectWarning(void* self, const char* text) {
   static_cast<pipeline::Conversion*>(self)->warnings.emplace_back(text ? text : "");
 }
 
-}  // namespace
-
-pipeline::Converter converter(const phub_codec_kind& codec, Direction direction) {
-  const auto fn = direction == Direction::kDecode ? codec.decode : codec.encode;
-  const std::string name = codec.type;
-  return {name, [fn, name](std::string_view bytes) -> Result<pipeline::Conversion> {
-            pipeline::Conversion out;
-            const phub_output sink{&out, collectMessage, collectWarning};
-            char error[kErrorSize] = "";
-            if (fn(bytes.data(), bytes.size(), &sink, error, sizeof error) != 0) {
-              return fail(ErrorCode::kInvalidValue, *error ? error : "the codec gave no reason");
-            }
-            return out;
-          }};
+// Runs one plugin call with an output gathering into a Conversion.
+template <typename Call>
+Result<pipeline::Conversion> gather(const Call& call) {
+  pipeline::Conversion out;
+  const phub_output sink{&out, collectMessage, collectWarning};
+  char error[kErrorSize] = "";
+  if (call(&sink, error) != 0) {
+    return fail(ErrorCode::kInvalidValue, *error ? error : "the codec gave no reason");
+  }
+  return out;
 }
 
-Result<pipeline::Converter> findConverter(const PluginRegistry& registry, const std::string& name,
-                                          Direction direction, const std::string& where) {
-  if (name.empty()) return pipeline::Converter{};
-  const phub_codec_kind* codec = registry.codec(name);
-  if (!codec) {
-    return fail(ErrorCode::kInvalidValue, where + ": no plugin provides codec '" + name + "'");
+}  // namespace
+
+pipeline::Converter converter(const phub_codec_kind& codec, Direction direction,
+                              std::shared_ptr<void> instance) {
+  const bool decoding = direction == Direction::kDecode;
+  if (instance) {
+    const auto fn = decoding ? codec.decode_with : codec.encode_with;
+    return {codec.type, [fn, instance](std::string_view bytes) {
+              return gather([&](const phub_output* sink, char* error) {
+                return fn(instance.get(), bytes.data(), bytes.size(), sink, error, kErrorSize);
+              });
+            }};
   }
-  return converter(*codec, direction);
+  const auto fn = decoding ? codec.decode : codec.encode;
+  return {codec.type, [fn](std::string_view bytes) {
+            return gather([&](const phub_output* sink, char* error) {
+              return fn(bytes.data(), bytes.size(), sink, error, kErrorSize);
+            });
+          }};
 }
 
 }  // namespace pathhub::plugin

@@ -7,7 +7,6 @@
 #include <mutex>
 
 #include "pipeline/intake.h"
-#include "plugin/codec_adapter.h"
 #include "plugin/plugin_config.h"
 
 // The opaque handle of plugin.h: one per source or destination instance.
@@ -151,6 +150,18 @@ std::unique_ptr<phub_host> makeHost(const LoadedPlugin& plugin, const std::strin
   host->log = &Poco::Logger::get("plugin." + std::string(plugin.descriptor->name));
   return host;
 }
+
+// A configured codec's instance with what it was given: its host and settings live as long
+// as it does.
+struct CodecInstance {
+  const phub_codec_kind* kind = nullptr;
+  std::unique_ptr<phub_host> host;
+  phub_config config;
+  void* self = nullptr;
+  ~CodecInstance() {
+    if (self) kind->destroy(self);
+  }
+};
 
 class PluginSource : public pipeline::Source {
  public:
@@ -305,12 +316,43 @@ std::string destinationWhere(const config::ChannelConfig& c, const config::Desti
 
 }  // namespace
 
+Result<pipeline::Converter> makeConverter(const PluginRegistry& registry, const std::string& name,
+                                          const config::PluginSettings& settings,
+                                          Direction direction, const std::string& channel,
+                                          const std::string& instance, const std::string& where) {
+  if (name.empty()) return pipeline::Converter{};
+  const LoadedPlugin* from = nullptr;
+  const phub_codec_kind* kind = registry.find<phub_codec_kind>(name, &from);
+  if (!kind) {
+    return fail(ErrorCode::kInvalidValue, where + ": no plugin provides codec '" + name + "'");
+  }
+  auto checked = checkSettings(kind->keys, kind->key_count, settings, where + " codecSettings");
+  if (!checked) return tl::unexpected(checked.error());
+  if (!kind->create) return converter(*kind, direction);
+  auto made = std::make_shared<CodecInstance>();
+  made->kind = kind;
+  made->host = makeHost(*from, channel, instance + "/" + name);
+  made->config = std::move(*checked);
+  const phub_context context{
+      sizeof(phub_context), &kApi, made->host.get(), &made->config, channel.c_str(),
+      instance.c_str(),     0};
+  char error[kErrorSize] = "";
+  made->self = kind->create(&context, error, sizeof error);
+  if (!made->self) {
+    return fail(ErrorCode::kInvalidValue, where + ": codec '" + name + "' cannot be created: " +
+                                              (*error ? error : "no reason given"));
+  }
+  // The converter holds the instance through an alias of its wrapper, so both go together.
+  return converter(*kind, direction, std::shared_ptr<void>(made, made->self));
+}
+
 Result<std::unique_ptr<pipeline::Source>> makeSource(const PluginRegistry& registry,
                                                      pipeline::Channel& channel) {
   const auto& c = channel.config();
   auto r = resolve<phub_source_kind>(registry, c.source.type, c.source.settings, sourceWhere(c));
   if (!r) return tl::unexpected(r.error());
-  auto decoder = findConverter(registry, c.source.codec, Direction::kDecode, sourceWhere(c));
+  auto decoder = makeConverter(registry, c.source.codec, c.source.codecSettings, Direction::kDecode,
+                               c.name, "source", sourceWhere(c));
   if (!decoder) return tl::unexpected(decoder.error());
   auto host = makeHost(*r->plugin, c.name, "source");
   host->channel = &channel;
@@ -324,7 +366,8 @@ pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry) 
     const auto& c = channel.config();
     auto r = resolve<phub_destination_kind>(registry, d.type, d.settings, destinationWhere(c, d));
     if (!r) return tl::unexpected(r.error());
-    auto encoder = findConverter(registry, d.codec, Direction::kEncode, destinationWhere(c, d));
+    auto encoder = makeConverter(registry, d.codec, d.codecSettings, Direction::kEncode, c.name,
+                                 d.name, destinationWhere(c, d));
     if (!encoder) return tl::unexpected(encoder.error());
     auto host = makeHost(*r->plugin, c.name, d.name);
     host->channel = &channel;
@@ -343,7 +386,8 @@ std::string checkChannels(const PluginRegistry& registry,
     auto source =
         resolve<phub_source_kind>(registry, c.source.type, c.source.settings, sourceWhere(c));
     if (!source) add(source.error());
-    if (auto codec = findConverter(registry, c.source.codec, Direction::kDecode, sourceWhere(c));
+    if (auto codec = makeConverter(registry, c.source.codec, c.source.codecSettings,
+                                   Direction::kDecode, c.name, "source", sourceWhere(c));
         !codec) {
       add(codec.error());
     }
@@ -351,7 +395,8 @@ std::string checkChannels(const PluginRegistry& registry,
       auto dest =
           resolve<phub_destination_kind>(registry, d.type, d.settings, destinationWhere(c, d));
       if (!dest) add(dest.error());
-      if (auto codec = findConverter(registry, d.codec, Direction::kEncode, destinationWhere(c, d));
+      if (auto codec = makeConverter(registry, d.codec, d.codecSettings, Direction::kEncode, c.name,
+                                     d.name, destinationWhere(c, d));
           !codec) {
         add(codec.error());
       }

@@ -12,6 +12,7 @@
 #include "pipeline/channel.h"
 #include "pipeline/destination.h"
 #include "pipeline/source.h"
+#include "plugin/codec_adapter.h"
 #include "plugin/plugin_registry.h"
 
 namespace pathhub::plugin {
@@ -22,6 +23,14 @@ Result<std::unique_ptr<pipeline::Source>> makeSource(const PluginRegistry& regis
 
 // Makes the channel's destinations from the plugins providing their types.
 pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry);
+
+// The converter for codec `name` ("" gives an empty one: no conversion), its <codecSettings>
+// checked against the codec's keys; a configured codec (ABI 1.2) gets its own instance, which
+// logs as [plugin:channel:instance]. Errors name `where` ("channel 'lab' source").
+Result<pipeline::Converter> makeConverter(const PluginRegistry& registry, const std::string& name,
+                                          const config::PluginSettings& settings,
+                                          Direction direction, const std::string& channel,
+                                          const std::string& instance, const std::string& where);
 
 // Every problem with the channels' source and destination settings, one line each ("" when
 // none): unknown types and settings their plugin's schema refuses. For --check-config.

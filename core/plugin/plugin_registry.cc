@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <span>
 #include <sstream>
 
@@ -25,8 +26,8 @@ template <>
 struct KindTraits<phub_source_kind> {
   static constexpr const char* kRole = "source";
   static constexpr std::size_t kMinSize = offsetof(phub_source_kind, destroy) + sizeof(void*);
-  static std::span<const phub_source_kind> of(const phub_plugin& p) {
-    return {p.sources, p.source_count};
+  static std::span<const phub_source_kind> of(const LoadedPlugin& p) {
+    return {p.descriptor->sources, p.descriptor->source_count};
   }
   static bool complete(const phub_source_kind& k) {
     return k.create && k.start && k.stop && k.destroy;
@@ -37,8 +38,8 @@ template <>
 struct KindTraits<phub_destination_kind> {
   static constexpr const char* kRole = "destination";
   static constexpr std::size_t kMinSize = offsetof(phub_destination_kind, destroy) + sizeof(void*);
-  static std::span<const phub_destination_kind> of(const phub_plugin& p) {
-    return {p.destinations, p.destination_count};
+  static std::span<const phub_destination_kind> of(const LoadedPlugin& p) {
+    return {p.descriptor->destinations, p.descriptor->destination_count};
   }
   static bool complete(const phub_destination_kind& k) {
     return k.create && k.start && k.deliver && k.stop && k.destroy;
@@ -49,13 +50,34 @@ template <>
 struct KindTraits<phub_codec_kind> {
   static constexpr const char* kRole = "codec";
   static constexpr std::size_t kMinSize = offsetof(phub_codec_kind, encode) + sizeof(void*);
-  // A 1.0 plugin's descriptor ends before the codecs: it has none.
-  static std::span<const phub_codec_kind> of(const phub_plugin& p) {
-    if (p.struct_size < offsetof(phub_plugin, codec_count) + sizeof(std::size_t)) return {};
-    return {p.codecs, p.codec_count};
+  static std::span<const phub_codec_kind> of(const LoadedPlugin& p) { return p.codecs; }
+  // decode and encode always; the four functions of a codec with settings (ABI 1.2) together.
+  static bool complete(const phub_codec_kind& k) {
+    const int configured = !!k.create + !!k.decode_with + !!k.encode_with + !!k.destroy;
+    return k.decode && k.encode && (configured == 0 || configured == 4);
   }
-  static bool complete(const phub_codec_kind& k) { return k.decode && k.encode; }
 };
+
+// The codec kinds of a descriptor at this hub's size. The array's stride is its plugin's
+// sizeof(phub_codec_kind), which the first kind's struct_size tells; a 1.0 descriptor ends
+// before the codecs and has none. Sizes that cannot be a codec kind are left for the check.
+std::vector<phub_codec_kind> readCodecs(const phub_plugin& p) {
+  std::vector<phub_codec_kind> out;
+  if (p.struct_size < offsetof(phub_plugin, codec_count) + sizeof(std::size_t)) return out;
+  if (!p.codecs || p.codec_count == 0) return out;
+  const std::size_t stride = p.codecs[0].struct_size;
+  if (stride < KindTraits<phub_codec_kind>::kMinSize) {
+    out.push_back(p.codecs[0]);  // refused by checkKinds as too small
+    return out;
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(p.codecs);
+  for (std::size_t i = 0; i < p.codec_count; ++i) {
+    phub_codec_kind k{};
+    std::memcpy(&k, bytes + i * stride, std::min(stride, sizeof k));
+    out.push_back(k);
+  }
+  return out;
+}
 
 const char* typeName(phub_key_type t) {
   switch (t) {
@@ -88,7 +110,7 @@ void describeKeys(std::ostringstream& out, const phub_config_key* keys, std::siz
 }
 
 template <typename Kind>
-void describeKinds(std::ostringstream& out, const phub_plugin& p) {
+void describeKinds(std::ostringstream& out, const LoadedPlugin& p) {
   for (const Kind& k : KindTraits<Kind>::of(p)) {
     out << "  " << KindTraits<Kind>::kRole << " " << k.type << ": "
         << (k.description ? k.description : "") << "\n";
@@ -142,18 +164,22 @@ Result<void> PluginRegistry::loadFile(const fs::path& file) {
                                           std::to_string(descriptor->abi_major) +
                                           ".x; this hub has ABI " + std::to_string(PHUB_ABI_MAJOR) +
                                           "." + std::to_string(PHUB_ABI_MINOR)));
-  } else {
-    ok = check(*descriptor, name);
+  }
+  LoadedPlugin candidate{file, descriptor, handle, {}};
+  if (ok) {
+    candidate.codecs = readCodecs(*descriptor);
+    ok = check(candidate, name);
   }
   if (!ok) {
     dlclose(handle);
     return ok;
   }
-  plugins_.push_back({file, descriptor, handle});
+  plugins_.push_back(std::move(candidate));
   return {};
 }
 
-Result<void> PluginRegistry::check(const phub_plugin& p, const std::string& file) const {
+Result<void> PluginRegistry::check(const LoadedPlugin& loaded, const std::string& file) const {
+  const phub_plugin& p = *loaded.descriptor;
   if (p.struct_size < kMinPlugin) {
     return tl::unexpected(refused(file, "its descriptor is smaller than ABI 1.0's"));
   }
@@ -165,26 +191,27 @@ Result<void> PluginRegistry::check(const phub_plugin& p, const std::string& file
           file, "a plugin named '" + name + "' is already loaded from " + other.file.string()));
     }
   }
-  const auto codecs = KindTraits<phub_codec_kind>::of(p);
+  const bool listsCodecs =
+      p.struct_size >= offsetof(phub_plugin, codec_count) + sizeof(std::size_t);
   if ((p.source_count && !p.sources) || (p.destination_count && !p.destinations) ||
-      (!codecs.empty() && !codecs.data())) {
+      (listsCodecs && p.codec_count && !p.codecs)) {
     return tl::unexpected(refused(file, "it counts kinds it does not list"));
   }
-  if (auto ok = checkKinds<phub_source_kind>(p, file); !ok) return ok;
-  if (auto ok = checkKinds<phub_destination_kind>(p, file); !ok) return ok;
-  return checkKinds<phub_codec_kind>(p, file);
+  if (auto ok = checkKinds<phub_source_kind>(loaded, file); !ok) return ok;
+  if (auto ok = checkKinds<phub_destination_kind>(loaded, file); !ok) return ok;
+  return checkKinds<phub_codec_kind>(loaded, file);
 }
 
 template <typename Kind>
-Result<void> PluginRegistry::checkKinds(const phub_plugin& p, const std::string& file) const {
+Result<void> PluginRegistry::checkKinds(const LoadedPlugin& p, const std::string& file) const {
   using Traits = KindTraits<Kind>;
   const std::string role = Traits::kRole;
   std::size_t n = 0;
   for (const Kind& k : Traits::of(p)) {
     ++n;
     if (k.struct_size < Traits::kMinSize || !k.type || !Traits::complete(k)) {
-      return tl::unexpected(
-          refused(file, role + " kind " + std::to_string(n) + " is incomplete for ABI 1.0"));
+      return tl::unexpected(refused(file, role + " kind " + std::to_string(n) +
+                                              " is incomplete: it lacks a function or a field"));
     }
     if (find<Kind>(k.type)) {
       return tl::unexpected(
@@ -201,7 +228,7 @@ Result<void> PluginRegistry::checkKinds(const phub_plugin& p, const std::string&
 template <typename Kind>
 const Kind* PluginRegistry::find(std::string_view type, const LoadedPlugin** from) const {
   for (const auto& p : plugins_) {
-    for (const Kind& k : KindTraits<Kind>::of(*p.descriptor)) {
+    for (const Kind& k : KindTraits<Kind>::of(p)) {
       if (type == k.type) {
         if (from) *from = &p;
         return &k;
@@ -223,9 +250,9 @@ std::string PluginRegistry::describe() const {
     out << d.name << " " << (d.version ? d.version : "?") << " (ABI " << d.abi_major << "."
         << d.abi_minor << ", " << p.file.string() << ")\n";
     if (d.description) out << "  " << d.description << "\n";
-    describeKinds<phub_source_kind>(out, d);
-    describeKinds<phub_destination_kind>(out, d);
-    describeKinds<phub_codec_kind>(out, d);
+    describeKinds<phub_source_kind>(out, p);
+    describeKinds<phub_destination_kind>(out, p);
+    describeKinds<phub_codec_kind>(out, p);
   }
   return out.str();
 }

@@ -24,6 +24,9 @@ struct LoadedPlugin {
   std::filesystem::path file;
   const phub_plugin* descriptor = nullptr;
   void* handle = nullptr;
+  // The plugin's codec kinds at this hub's size: an older plugin's smaller ones are copied
+  // into zeroed structures, so the fields it does not have read as absent.
+  std::vector<phub_codec_kind> codecs;
 };
 
 class PluginRegistry {
@@ -56,9 +59,9 @@ class PluginRegistry {
   std::string describe() const;
 
  private:
-  Result<void> check(const phub_plugin& p, const std::string& file) const;
+  Result<void> check(const LoadedPlugin& p, const std::string& file) const;
   template <typename Kind>
-  Result<void> checkKinds(const phub_plugin& p, const std::string& file) const;
+  Result<void> checkKinds(const LoadedPlugin& p, const std::string& file) const;
 
   std::vector<LoadedPlugin> plugins_;
 };

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin/plugin_config.h"
+#include "plugin/plugin_host.h"
 #include "plugin/plugin_registry.h"
 
 namespace pathhub::plugin {
@@ -34,7 +35,7 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   }
   EXPECT_FALSE(registry.codec("pdf"));
   const std::string listing = registry.describe();
-  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.1", "source mllp:", "destination file:",
+  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.2", "source mllp:", "destination file:",
                                "codec fhir-json: FHIR R4 message Bundle",
                                "codec edifact:", "endpoint (host:port, required)",
                                "ackTimeoutMs (integer 1..3600000, default \"30000\")"}) {
@@ -44,11 +45,32 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
 
 TEST(PluginLoader, LoadsAPluginBuiltForAbi10AndReadsNoCodecsFromIt) {
   PluginRegistry registry;
-  EXPECT_TRUE(registry.loadFolders({PATHHUB_COMPAT_PLUGIN_DIR}).empty());
+  ASSERT_TRUE(registry.loadFile(std::string(PATHHUB_COMPAT_PLUGIN_DIR) + "/abi10.so"));
   ASSERT_EQ(registry.plugins().size(), 1u);
   EXPECT_TRUE(registry.destination("abi10"));
   EXPECT_FALSE(registry.codec("anything"));
   EXPECT_EQ(registry.describe().find("codec"), std::string::npos);
+}
+
+TEST(PluginLoader, ReadsTheSmallerCodecKindsOfAnAbi11PluginAtTheirOwnStride) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.loadFile(std::string(PATHHUB_COMPAT_PLUGIN_DIR) + "/abi11.so"));
+  for (const char* type : {"abi11-a", "abi11-b"}) {
+    const phub_codec_kind* codec = registry.codec(type);
+    ASSERT_TRUE(codec) << type;
+    EXPECT_EQ(codec->create, nullptr) << "ABI 1.2 fields must read as absent";
+    EXPECT_EQ(codec->destroy, nullptr);
+    auto converted = converter(*codec, Direction::kDecode).convert("MSH|x");
+    ASSERT_TRUE(converted) << converted.error().text;
+    EXPECT_EQ(converted->messages.at(0), std::string(1, type[6]) + "MSH|x");
+  }
+  // Settings for a codec that takes none are refused, naming the element.
+  auto refused = makeConverter(registry, "abi11-a", {{"colour", "red"}}, Direction::kDecode, "lab",
+                               "source", "channel 'lab' source");
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().text.find("channel 'lab' source codecSettings"), std::string::npos)
+      << refused.error().text;
+  EXPECT_NE(refused.error().text.find("colour"), std::string::npos) << refused.error().text;
 }
 
 TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
@@ -60,7 +82,7 @@ TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
     }
     return std::string("(no refusal of ") + file + ")";
   };
-  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.1"),
+  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.2"),
             std::string::npos)
       << refusal("wrong_abi.so");
   EXPECT_NE(refusal("no_entry.so").find("has no phub_plugin_entry"), std::string::npos);

@@ -14,7 +14,8 @@
  * 1.0 therefore loads into every 1.x hub.
  *
  * Lifecycle of a source or destination instance: create -> start -> (deliver...) -> stop ->
- * destroy, all called from hub threads. See plugins/README.md for threading rules.
+ * destroy, all called from hub threads. A codec with settings (ABI 1.2): create ->
+ * (decode_with/encode_with...) -> destroy. See plugins/README.md for threading rules.
  */
 #ifndef PATHHUB_PLUGIN_H
 #define PATHHUB_PLUGIN_H
@@ -27,7 +28,7 @@ extern "C" {
 #endif
 
 #define PHUB_ABI_MAJOR 1
-#define PHUB_ABI_MINOR 1
+#define PHUB_ABI_MINOR 2
 /* The one symbol a plugin exports. */
 #define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
 
@@ -200,16 +201,32 @@ typedef struct phub_output {
  * Codecs are stateless and may be called from several threads at once. */
 typedef struct phub_codec_kind {
   uint32_t struct_size;
-  const char* type;            /* the codec="..." it answers to, e.g. "fhir-json" */
-  const char* description;     /* one line */
-  const phub_config_key* keys; /* none are read yet; NULL and 0 */
+  const char* type;        /* the codec="..." it answers to, e.g. "fhir-json" */
+  const char* description; /* one line */
+  /* The settings a channel may give in <codecSettings> (read through create, since ABI 1.2;
+   * a 1.1 codec has none: NULL and 0). */
+  const phub_config_key* keys;
   size_t key_count;
-  /* The format → HL7 v2: out->message once per message. 0: done; else error is filled. */
+  /* The format → HL7 v2: out->message once per message. 0: done; else error is filled.
+   * With settings (ABI 1.2), this converts as if every key had its default. */
   int (*decode)(const char* bytes, size_t size, const phub_output* out, char* error,
                 size_t error_size);
   /* One HL7 v2 message → the format: out->message once. 0: done; else error is filled. */
   int (*encode)(const char* bytes, size_t size, const phub_output* out, char* error,
                 size_t error_size);
+
+  /* since ABI 1.2: a codec with settings; all four set, or none. For each source or
+   * destination naming the codec the hub calls create once, with the <codecSettings> checked
+   * against `keys` (context->api, host and config are valid until destroy), then converts
+   * through decode_with/encode_with instead of decode/encode, and calls destroy when the
+   * channel stops. Converting must not change the instance: it too may be called from
+   * several threads at once. */
+  void* (*create)(const phub_context* context, char* error, size_t error_size);
+  int (*decode_with)(void* self, const char* bytes, size_t size, const phub_output* out,
+                     char* error, size_t error_size);
+  int (*encode_with)(void* self, const char* bytes, size_t size, const phub_output* out,
+                     char* error, size_t error_size);
+  void (*destroy)(void* self);
 } phub_codec_kind;
 
 typedef struct phub_plugin {

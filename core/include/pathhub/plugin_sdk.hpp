@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <iterator>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -33,13 +34,48 @@
 
 namespace pathhub::sdk {
 
+// An instance's settings, already checked against its schema: read through the hub, or (for a
+// codec converting without an instance) the schema's defaults.
+class Settings {
+ public:
+  Settings(const phub_host_api* api, const phub_config* config) : api_(api), config_(config) {}
+  explicit Settings(std::span<const phub_config_key> defaults) : defaults_(defaults) {}
+
+  std::string text(const char* key, std::string fallback = {}) const {
+    const char* value = api_ ? api_->config_text(config_, key) : defaultOf(key);
+    return value ? std::string(value) : fallback;
+  }
+  long long integer(const char* key, long long fallback = 0) const {
+    if (api_) return api_->config_integer(config_, key, fallback);
+    const char* value = defaultOf(key);
+    return value ? std::stoll(value) : fallback;
+  }
+  bool boolean(const char* key, bool fallback = false) const {
+    if (api_) return api_->config_boolean(config_, key, fallback ? 1 : 0) != 0;
+    const char* value = defaultOf(key);
+    return value ? std::string_view(value) == "true" : fallback;
+  }
+
+ private:
+  const char* defaultOf(const char* key) const {
+    for (const phub_config_key& k : defaults_) {
+      if (std::strcmp(k.name, key) == 0) return k.default_value;
+    }
+    return nullptr;
+  }
+
+  const phub_host_api* api_ = nullptr;
+  const phub_config* config_ = nullptr;
+  std::span<const phub_config_key> defaults_;
+};
+
 // The hub side of one instance: settings, logging, counters, and (for sources) submitting.
 class Host {
  public:
   explicit Host(const phub_context& context)
       : api_(context.api),
         host_(context.host),
-        config_(context.config),
+        settings_(context.api, context.config),
         channel_(context.channel),
         name_(context.name),
         maxMessageBytes_(context.max_message_bytes) {}
@@ -47,17 +83,17 @@ class Host {
   const std::string& channel() const { return channel_; }
   const std::string& name() const { return name_; }
   std::uint64_t maxMessageBytes() const { return maxMessageBytes_; }
+  const Settings& settings() const { return settings_; }
 
   // Settings (already checked against the schema).
   std::string text(const char* key, std::string fallback = {}) const {
-    const char* value = api_->config_text(config_, key);
-    return value ? std::string(value) : fallback;
+    return settings_.text(key, std::move(fallback));
   }
   long long integer(const char* key, long long fallback = 0) const {
-    return api_->config_integer(config_, key, fallback);
+    return settings_.integer(key, fallback);
   }
   bool boolean(const char* key, bool fallback = false) const {
-    return api_->config_boolean(config_, key, fallback ? 1 : 0) != 0;
+    return settings_.boolean(key, fallback);
   }
 
   void log(phub_log_level level, const std::string& text) const {
@@ -82,7 +118,7 @@ class Host {
  private:
   const phub_host_api* api_;
   phub_host* host_;
-  const phub_config* config_;
+  Settings settings_;
   std::string channel_, name_;
   std::uint64_t maxMessageBytes_;
 };
@@ -196,6 +232,49 @@ int convert(const char* bytes, std::size_t size, const phub_output* out, char* e
   }
 }
 
+// A codec with settings: T is built from its Settings and converts through const members.
+template <typename T>
+void* createCodec(const phub_context* context, char* error, std::size_t size) {
+  try {
+    return new T(Settings(context->api, context->config));
+  } catch (...) {
+    writeCurrentError(error, size);
+    return nullptr;
+  }
+}
+
+template <typename T, void (T::*F)(std::string_view, const Output&) const>
+int convertWith(void* self, const char* bytes, std::size_t size, const phub_output* out,
+                char* error, std::size_t errorSize) {
+  try {
+    (static_cast<const T*>(self)->*F)(std::string_view(bytes, size), Output(*out));
+    return 0;
+  } catch (...) {
+    writeCurrentError(error, errorSize);
+    return -1;
+  }
+}
+
+// Without an instance (a 1.1 hub): one built from the schema's defaults.
+template <typename T, const phub_config_key* Keys, std::size_t N>
+const T& defaultCodec() {
+  static const T codec{Settings(std::span<const phub_config_key>(Keys, N))};
+  return codec;
+}
+
+template <typename T, const phub_config_key* Keys, std::size_t N,
+          void (T::*F)(std::string_view, const Output&) const>
+int convertWithDefaults(const char* bytes, std::size_t size, const phub_output* out, char* error,
+                        std::size_t errorSize) {
+  try {
+    (defaultCodec<T, Keys, N>().*F)(std::string_view(bytes, size), Output(*out));
+    return 0;
+  } catch (...) {
+    writeCurrentError(error, errorSize);
+    return -1;
+  }
+}
+
 }  // namespace detail
 
 using detail::Output;
@@ -234,8 +313,37 @@ constexpr phub_destination_kind destinationKind(const char* type, const char* de
 // encode(std::string_view, const Output&); a throw becomes the conversion's error. (ABI 1.1)
 template <typename T>
 constexpr phub_codec_kind codecKind(const char* type, const char* description) {
-  return {sizeof(phub_codec_kind),    type, description, nullptr, 0, detail::convert<&T::decode>,
-          detail::convert<&T::encode>};
+  return {sizeof(phub_codec_kind),
+          type,
+          description,
+          nullptr,
+          0,
+          detail::convert<&T::decode>,
+          detail::convert<&T::encode>,
+          nullptr,
+          nullptr,
+          nullptr,
+          nullptr};
+}
+
+// A codec with settings (ABI 1.2): T is constructible from const Settings& and has const members
+// decode and encode(std::string_view, const Output&). `Keys` is its schema, a static array:
+//   static constexpr phub_config_key kKeys[] = {...};
+//   sdk::configuredCodecKind<MyCodec, kKeys>("mine", "...")
+template <typename T, const auto& Keys>
+constexpr phub_codec_kind configuredCodecKind(const char* type, const char* description) {
+  constexpr std::size_t n = std::size(Keys);
+  return {sizeof(phub_codec_kind),
+          type,
+          description,
+          Keys,
+          n,
+          detail::convertWithDefaults<T, Keys, n, &T::decode>,
+          detail::convertWithDefaults<T, Keys, n, &T::encode>,
+          detail::createCodec<T>,
+          detail::convertWith<T, &T::decode>,
+          detail::convertWith<T, &T::encode>,
+          detail::destroy<T>};
 }
 
 constexpr phub_plugin describe(const char* name, const char* version, const char* description,

@@ -76,6 +76,36 @@ TEST(HubConfig, ReadsRoutesAndChecksTheirDestinations) {
       << bad.error().text;
 }
 
+TEST(HubConfig, ReadsCodecSettingsBesideTheirCodecOnly) {
+  auto c = parseHubConfig(
+      "<pathhub><channel name=\"lab\">"
+      "<source type=\"mllp\" codec=\"winpath\"><codecSettings organismValueType=\"CE\"/>"
+      "</source>"
+      "<destination name=\"gp\" type=\"file\" directory=\"gp\" codec=\"dhcw\">"
+      "<codecSettings snomedSystems=\"SNM3\"/><retry maxAttempts=\"3\"/></destination>"
+      "</channel></pathhub>",
+      "codecs.xml");
+  ASSERT_TRUE(c) << c.error().text;
+  const auto& ch = c->channels[0];
+  EXPECT_EQ(ch.source.codecSettings, (PluginSettings{{"organismValueType", "CE"}}));
+  EXPECT_TRUE(ch.source.settings.empty());
+  EXPECT_EQ(ch.destinations[0].codecSettings, (PluginSettings{{"snomedSystems", "SNM3"}}));
+  EXPECT_EQ(ch.destinations[0].retry.maxAttempts, 3);
+
+  auto bad = parseHubConfig(
+      "<pathhub><channel name=\"lab\"><source><codecSettings a=\"1\"/></source>"
+      "<destination name=\"gp\" codec=\"x\"><codecSettings/><codecSettings/></destination>"
+      "</channel></pathhub>",
+      "bad.xml");
+  ASSERT_FALSE(bad);
+  for (const char* expected :
+       {"channel 'lab' source: has <codecSettings> but no codec",
+        "channel 'lab' destination 'gp': has more than one <codecSettings>"}) {
+    EXPECT_NE(bad.error().text.find(expected), std::string::npos) << expected << "\n"
+                                                                  << bad.error().text;
+  }
+}
+
 TEST(HubConfig, ListsEveryProblemNamingTheElement) {
   auto c = parseHubConfig(
       "<pathhub><journal retentionDays=\"0\"/><log level=\"loud\"/><colour/>"
