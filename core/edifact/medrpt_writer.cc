@@ -140,7 +140,8 @@ class Writer {
       m_.warnings.push_back("EDIFACT: " + std::to_string(r.documents.size()) +
                             " embedded document(s) cannot be carried by NHS003");
     }
-    if (!r.parentFiller.empty() || !r.parentCode.empty() || !r.parentSubId.empty()) {
+    if (!r.parentFiller.empty() || !r.parentCode.empty() || !r.parentSubId.empty() ||
+        !r.parentValue.empty()) {
       m_.warnings.push_back("EDIFACT: a parent-result link is not carried");
     }
     w.endMessage();

@@ -296,6 +296,7 @@ class Reader {
           if (name == "filler") rep.parentFiller = value;
           if (name == "code") rep.parentCode = value;
           if (name == "subId") rep.parentSubId = value;
+          if (name == "value") rep.parentValue = value;
         }
       }
     }
@@ -333,7 +334,8 @@ class Reader {
     if (Array::Ptr forms = arr(r, "presentedForm")) {
       for (std::size_t i = 0; i < forms->size(); ++i) {
         Object::Ptr a = forms->getObject(static_cast<unsigned>(i));
-        rep.documents.push_back({text(a, "contentType"), text(a, "data"), text(a, "title")});
+        rep.documents.push_back(
+            {text(a, "contentType"), text(a, "data"), text(a, "title"), text(a, "url")});
       }
     }
     out_.reports.push_back(std::move(rep));

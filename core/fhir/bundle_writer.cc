@@ -405,7 +405,8 @@ class Writer {
         for (const auto& [name, value] :
              {std::pair<const char*, const std::string&>{"filler", rep.parentFiller},
               {"code", rep.parentCode},
-              {"subId", rep.parentSubId}}) {
+              {"subId", rep.parentSubId},
+              {"value", rep.parentValue}}) {
           if (value.empty()) continue;
           out_.beginObject("");
           out_.text("url", name);
@@ -447,8 +448,9 @@ class Writer {
         out_.beginArray("presentedForm");
         for (const model::Document& d : rep.documents) {
           out_.beginObject("");
-          out_.text("contentType", d.contentType);
-          out_.text("data", d.base64);
+          textIf("contentType", d.contentType);
+          textIf("data", d.base64);
+          textIf("url", d.url);
           textIf("title", d.title);
           out_.endObject();
         }
@@ -478,13 +480,19 @@ class Writer {
     }
   }
 
+  // Whether OBR-26.3's text names this value: a coded value's display or code, or the text.
+  static bool describes(const model::Value& v, const std::string& text) {
+    return v.coded.display == text || v.coded.code == text || v.text == text;
+  }
+
   static bool hasParent(const model::Report& r) {
-    return !r.parentFiller.empty() || !r.parentCode.empty() || !r.parentSubId.empty();
+    return !r.parentFiller.empty() || !r.parentCode.empty() || !r.parentSubId.empty() ||
+           !r.parentValue.empty();
   }
 
   // The url of the result report `index` hangs from: in an earlier report with the parent's
-  // filler number (any, when none is given), the first result with its code and sub-id (any,
-  // when not given). "" when there is none.
+  // filler number (any, when none is given), the first result with its code, sub-id and value
+  // text (each: any, when not given). "" when there is none.
   std::string parentObservation(std::size_t index) {
     const model::Report& child = m_.reports[index];
     for (std::size_t r = 0; r < index; ++r) {
@@ -494,6 +502,7 @@ class Writer {
         const model::Observation& o = candidate.results[i];
         if (!child.parentCode.empty() && o.code.code != child.parentCode) continue;
         if (!child.parentSubId.empty() && o.subId != child.parentSubId) continue;
+        if (!child.parentValue.empty() && !describes(o.value, child.parentValue)) continue;
         return url("observation:" + std::to_string(r) + ":" + std::to_string(i));
       }
     }

@@ -112,14 +112,16 @@ void pushReport(lua_State* L, const model::Report& r) {
   strings(L, "comments", r.comments);
   list(L, "results", r.results, [L](const model::Observation& o) { pushObservation(L, o); });
   list(L, "documents", r.documents, [L](const model::Document& d) {
-    lua_createtable(L, 0, 3);
+    lua_createtable(L, 0, 4);
     field(L, "content_type", d.contentType);
     field(L, "base64", d.base64);
     field(L, "title", d.title);
+    field(L, "url", d.url);
   });
   field(L, "parent_filler", r.parentFiller);
   field(L, "parent_code", r.parentCode);
   field(L, "parent_sub_id", r.parentSubId);
+  field(L, "parent_value", r.parentValue);
   lua_createtable(L, 0, 3);
   field(L, "id", r.requester.id);
   field(L, "id_authority", r.requester.idAuthority);
@@ -302,11 +304,13 @@ model::Report readReport(const TableReader& t, std::size_t specimenCount) {
   }
   t.array("documents", [&](int index, const std::string& path) {
     const TableReader d(t.state(), index, path);
-    r.documents.push_back({d.text("content_type"), d.text("base64"), d.text("title")});
+    r.documents.push_back(
+        {d.text("content_type"), d.text("base64"), d.text("title"), d.text("url")});
   });
   r.parentFiller = t.text("parent_filler");
   r.parentCode = t.text("parent_code");
   r.parentSubId = t.text("parent_sub_id");
+  r.parentValue = t.text("parent_value");
   t.table("requester", [&](const TableReader& q) {
     r.requester.id = q.text("id");
     r.requester.idAuthority = q.text("id_authority");

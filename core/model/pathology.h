@@ -102,12 +102,13 @@ struct Value {
   bool operator==(const Value&) const = default;
 };
 
-// An embedded document (a PDF report): its content type and base64 data, whole (however many
-// OBX it arrived split over).
+// A report document (a PDF): embedded as its content type and base64 data, whole (however many
+// OBX it arrived split over), or held elsewhere and pointed at (OBX-2 RP: `url`, no data).
 struct Document {
   std::string contentType;  // "application/pdf"
   std::string base64;
   std::string title;
+  std::string url;  // RP: where the sender keeps it (RP.2's URI prefix and RP.1)
   bool operator==(const Document&) const = default;
 };
 
@@ -150,8 +151,9 @@ struct Report {
   std::vector<Document> documents;
   // Parent/child (microbiology): the parent report's filler number, and the code and sub-id of
   // the result (an isolate) this report (its sensitivities) hangs from; "" for a top-level
-  // report. Any of the three may be all a sender gives.
-  std::string parentFiller, parentCode, parentSubId;
+  // report. Any of the three may be all a sender gives. parentValue (OBR-26.3) is the parent
+  // result's value as text (the organism), telling apart results sharing a code and sub-id.
+  std::string parentFiller, parentCode, parentSubId, parentValue;
   Practitioner requester;
   std::string requesterOrganisation;  // the requesting practice or ward's ODS code
   bool operator==(const Report&) const = default;

@@ -1,6 +1,8 @@
 // HL7 v2 → model (see v2_reader.h).
 #include "model/v2_reader.h"
 
+#include <cctype>
+
 #include "hl7/escape.h"
 #include "hl7/types.h"
 #include "model/vocabulary.h"
@@ -163,6 +165,7 @@ class Reader {
     if (r.parentFiller.empty()) r.parentFiller = text(obr, 29, 1);
     r.parentCode = text(obr, 26, 1);  // PRL.1 is a CE: its first component's code
     r.parentSubId = text(obr, 26, 2);
+    r.parentValue = text(obr, 26, 3);
     out_.reports.push_back(std::move(r));
     lastResult_ = nullptr;
     lastDocument_ = nullptr;
@@ -221,6 +224,10 @@ class Reader {
     const std::string subId = text(obx, 4);
     if (type == "ED") {
       document(report, obx, code, subId);
+      return;
+    }
+    if (type == "RP") {
+      pointer(report, obx, code);
       return;
     }
     lastDocument_ = nullptr;
@@ -328,6 +335,38 @@ class Reader {
       return out;
     }
     return out;
+  }
+
+  // RP: pointer^application ID^type^subtype. HL7 2.A.65: when the application ID is a URI's
+  // scheme and authority, it and the pointer together make the URI.
+  void pointer(Report& report, std::size_t obx, const Coding& code) {
+    const hl7::Composite rp(raw(obx, 5), d_);
+    Document doc;
+    const std::string application = hl7::unescape(rp.component(2), d_);
+    const std::string pointer = hl7::unescape(rp.component(1), d_);
+    const bool uri = application.find("://") != std::string::npos;
+    doc.url = uri ? application + pointer : pointer;
+    if (!uri && !application.empty()) {
+      out_.warnings.push_back("OBX-5 RP application '" + application +
+                              "' is not a URI: the pointer is kept alone");
+    }
+    const std::string type = rp.component(3), subtype = rp.component(4);
+    if (subtype == "PDF" || subtype == "pdf") {
+      doc.contentType = "application/pdf";
+    } else if (!subtype.empty()) {
+      doc.contentType =
+          (type == "AP" || type == "Application" || type.empty() ? "application" : lower(type)) +
+          "/" + lower(subtype);
+    }
+    doc.title = code.display.empty() ? code.code : code.display;
+    report.documents.push_back(std::move(doc));
+    lastDocument_ = nullptr;
+    lastResult_ = nullptr;
+  }
+
+  static std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
   }
 
   // ED: source^type^subtype^encoding^data; consecutive parts of one document are joined.

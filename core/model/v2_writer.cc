@@ -132,6 +132,7 @@ class Writer {
     if (r.status != "unknown") set(obr, 25, 1, reportStatusToV2(r.status));
     set(obr, 26, 1, r.parentCode, 1, 1);
     set(obr, 26, 2, r.parentSubId);
+    set(obr, 26, 3, r.parentValue);
     set(obr, 29, 2, r.parentFiller);
     const bool old = before25(version_);
     if (old && r.specimens.size() > 1) {
@@ -246,6 +247,18 @@ class Writer {
         slash == std::string::npos ? d.contentType : d.contentType.substr(slash + 1);
     if (d.contentType == "application/pdf") subtype = "PDF";
     if (type == "application") type = "AP";
+    if (d.base64.empty() && !d.url.empty()) {
+      // Held elsewhere: an RP whose pointer is the whole URI (no application ID needed).
+      const std::size_t obx = segment("OBX");
+      set(obx, 1, 1, std::to_string(++setId));
+      set(obx, 2, 1, "RP");
+      set(obx, 3, 2, d.title);
+      set(obx, 5, 1, d.url);
+      set(obx, 5, 3, type == "AP" ? "Application" : type);
+      set(obx, 5, 4, subtype);
+      set(obx, 11, 1, "F");
+      return;
+    }
     for (std::size_t at = 0; at < d.base64.size() || at == 0; at += kEdChunk) {
       const std::size_t obx = segment("OBX");
       set(obx, 1, 1, std::to_string(++setId));

@@ -4,12 +4,18 @@
 
 using namespace pathhub;
 
+namespace {
+
 using CoPathCodec = dialect::DialectCodec<&lims_copath::normalise, &lims_copath::denormalise>;
 
+constexpr phub_config_key kKeys[] = {dialect::snomedSystemsKey(""), dialect::kWrapBatchKey};
+
+}  // namespace
+
 extern "C" PHUB_EXPORT const phub_plugin* phub_plugin_entry() {
-  static const phub_codec_kind kCodecs[] = {sdk::codecKind<CoPathCodec>(
+  static const phub_codec_kind kCodecs[] = {sdk::configuredCodecKind<CoPathCodec, kKeys>(
       "copath", "CoPath anatomic pathology reports (MIME documents in ED OBX) <-> normal HL7 v2")};
   static const phub_plugin kPlugin =
-      sdk::describe("lims_copath", "1.0.0", "CoPath LIMS dialect", {}, {}, kCodecs);
+      sdk::describe("lims_copath", "1.1.0", "CoPath LIMS dialect", {}, {}, kCodecs);
   return &kPlugin;
 }

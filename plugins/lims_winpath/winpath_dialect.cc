@@ -29,9 +29,33 @@ void set(hl7::Message& m, std::size_t seg, const Path& p, const std::string& val
   if (auto ok = m.set(seg, p, value); !ok) problems.push_back(ok.error().describe());
 }
 
+// The organism of the isolate (OBX-3.1 `code`, OBX-4 `subId`): the text of the first such
+// result whose value type is `valueType`; "" when none.
+std::string organismOf(const hl7::Message& m, const std::string& code, const std::string& subId,
+                       const std::string& valueType) {
+  for (std::size_t obx : m.segmentIndexes("OBX")) {
+    if (m.get(obx, field(3, 1)) != code || m.get(obx, field(4)) != subId) continue;
+    if (m.get(obx, field(2)) != valueType) continue;
+    const std::string text = m.get(obx, field(5, 2));
+    return text.empty() ? m.get(obx, field(5, 1)) : text;
+  }
+  return {};
+}
+
+// OBR-26 (PRL) of a child OBR: .1 the parent result's code (a CE, so its first subcomponent),
+// .2 its sub-id, .3 its value.
+Path parentCode() {
+  Path p = field(26, 1);
+  p.subcomponent = 1;
+  return p;
+}
+
 }  // namespace
 
-Result<Converted> normalise(std::string_view winpath) {
+Options::Options(const sdk::Settings& settings)
+    : organismValueType(settings.text("organismValueType")) {}
+
+Result<Converted> normalise(std::string_view winpath, const Options& options) {
   const std::string localSystem = "WinPath";
   auto parsed = parse(winpath);
   if (!parsed) return tl::unexpected(parsed.error());
@@ -75,6 +99,23 @@ Result<Converted> normalise(std::string_view winpath) {
     const std::string system = m.get(obr, field(4, 3));
     if (system == "Winpath" || system == "WinPath") set(m, obr, field(4, 3), localSystem, problems);
   }
+  // "ISOLATE&&Winpath^1" (oru_r01_winpath_urine_culture_sensitivities_v23): the isolate's
+  // count (ST) and organism (CE) share code and sub-id; PRL.3 names the one meant.
+  if (!options.organismValueType.empty()) {
+    for (std::size_t obr : m.segmentIndexes("OBR")) {
+      const std::string code = m.get(obr, parentCode());
+      if (code.empty() || !m.get(obr, field(26, 3)).empty()) continue;
+      const std::string subId = m.get(obr, field(26, 2));
+      const std::string organism = organismOf(m, code, subId, options.organismValueType);
+      if (organism.empty()) {
+        out.warnings.push_back("WinPath: OBR " + m.get(obr, field(1)) + " hangs from " + code +
+                               " " + subId + ", which has no " + options.organismValueType +
+                               " result: its parent link is left as sent");
+        continue;
+      }
+      set(m, obr, field(26, 3), organism, problems);
+    }
+  }
   // "40800000^^^MRENTR^MEDREC": the hospital number, HL7 table 0203 type MR.
   if (auto pid = m.findSegment("PID")) {
     for (int r = 1; r <= m.repetitionCount(*pid, field(3)); ++r) {
@@ -86,7 +127,7 @@ Result<Converted> normalise(std::string_view winpath) {
   return out;
 }
 
-Result<Converted> denormalise(std::string_view normal) {
+Result<Converted> denormalise(std::string_view normal, const Options& options) {
   auto parsed = parse(normal);
   if (!parsed) return tl::unexpected(parsed.error());
   hl7::Message& m = *parsed;
@@ -100,6 +141,11 @@ Result<Converted> denormalise(std::string_view normal) {
       set(m, obx, field(2), "NM", problems);
       if (auto ok = m.setRaw(obx, field(5), ""); !ok) problems.push_back(ok.error().describe());
       set(m, obx, field(5), comparator + number, problems);
+    }
+  }
+  if (!options.organismValueType.empty()) {
+    for (std::size_t obr : m.segmentIndexes("OBR")) {
+      if (!m.get(obr, field(26, 3)).empty()) set(m, obr, field(26, 3), "", problems);
     }
   }
   if (auto pid = m.findSegment("PID")) {

@@ -4,12 +4,24 @@
 
 using namespace pathhub;
 
-using WinPathCodec = dialect::DialectCodec<&lims_winpath::normalise, &lims_winpath::denormalise>;
+namespace {
+
+using WinPathCodec = dialect::DialectCodec<&lims_winpath::normalise, &lims_winpath::denormalise,
+                                           lims_winpath::Options>;
+
+constexpr phub_config_key kKeys[] = {
+    {"organismValueType", PHUB_KEY_STRING, "", 0, 0, 0,
+     "OBX-2 type of the result naming an isolate's organism (CE in the public samples); in: "
+     "each child OBR-26.3 names it, so sensitivities hang from the organism; \"\": as sent"},
+    dialect::snomedSystemsKey(""),
+    dialect::kWrapBatchKey};
+
+}  // namespace
 
 extern "C" PHUB_EXPORT const phub_plugin* phub_plugin_entry() {
-  static const phub_codec_kind kCodecs[] = {sdk::codecKind<WinPathCodec>(
+  static const phub_codec_kind kCodecs[] = {sdk::configuredCodecKind<WinPathCodec, kKeys>(
       "winpath", "Clinisys WinPath HL7 v2.3 <-> the normal HL7 v2 shape scripts see")};
   static const phub_plugin kPlugin =
-      sdk::describe("lims_winpath", "1.0.0", "Clinisys WinPath LIMS dialect", {}, {}, kCodecs);
+      sdk::describe("lims_winpath", "1.1.0", "Clinisys WinPath LIMS dialect", {}, {}, kCodecs);
   return &kPlugin;
 }

@@ -6,6 +6,7 @@
 #include "hl7/message.h"
 #include "model/v2_reader.h"
 #include "plugin/codec_adapter.h"
+#include "plugin/plugin_host.h"
 #include "plugin/plugin_registry.h"
 
 namespace pathhub::plugin {
@@ -23,6 +24,16 @@ class Dialects : public ::testing::Test {
     auto c = converter(*registry_.codec(codec), d).convert(bytes);
     EXPECT_TRUE(c) << codec << ": " << (c ? "" : c.error().describe());
     return c && !c->messages.empty() ? c->messages[0] : std::string();
+  }
+  // The codec as a channel with these <codecSettings> gets it: every message and warning.
+  pipeline::Conversion runWith(const char* codec, Direction d, const std::string& bytes,
+                               const config::PluginSettings& settings) {
+    auto made = makeConverter(registry_, codec, settings, d, "lab", "source", "test");
+    EXPECT_TRUE(made) << made.error().text;
+    if (!made) return {};
+    auto c = made->convert(bytes);
+    EXPECT_TRUE(c) << codec << ": " << (c ? "" : c.error().describe());
+    return c ? *c : pipeline::Conversion{};
   }
   PluginRegistry registry_;
 };
@@ -97,6 +108,69 @@ TEST_F(Dialects, EpicAsksForTheAcknowledgementModesEpicUses) {
   ASSERT_TRUE(m);
   EXPECT_EQ(*m->get("MSH-15"), "AL");
   EXPECT_EQ(*m->get("MSH-16"), "NE");
+}
+
+TEST_F(Dialects, DhcwNamesSnomedCtAsSctWhereTheCodesAreConceptIds) {
+  // The NW GMSA examples (published beside the DHCW profile) mark SNOMED CT codes SNM3 or SNM.
+  const std::string order = hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oml_o21_nwgmsa_genomics_order_nhsno_v24.hl7"));
+  auto m = hl7::Message::parse(run("dhcw", Direction::kDecode, order));
+  ASSERT_TRUE(m) << m.error().describe();
+  EXPECT_EQ(*m->get("DG1-3.1"), "363349007");
+  EXPECT_EQ(*m->get("DG1-3.3"), "SCT");
+  EXPECT_EQ(*m->get("SPM-4.3"), "SCT");
+  EXPECT_EQ(*m->get("OBX[2]-5.3"), "SCT");
+  EXPECT_EQ(*m->get("OBX[3]-3.3"), "SCT");
+  EXPECT_EQ(*m->get("OBX[3]-5.3"), "LN") << "other systems are left alone";
+  EXPECT_EQ(*m->get("OBX[2]-3.3"), "NWGMSA") << "the local question code keeps its system";
+  const std::string report = hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_nwgmsa_genomics_report_pdf_v251.hl7"));
+  auto r = hl7::Message::parse(run("dhcw", Direction::kDecode, report));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r->get("OBX[1]-3.3"), "SCT");  // 1054161000000101, a UK extension's concept
+  // Out, with the LIMS's own name: SCT becomes the first of snomedSystems.
+  auto out = runWith("dhcw", Direction::kEncode, m->encode(), {{"snomedSystems", "SNM3"}});
+  auto back = hl7::Message::parse(out.messages.at(0));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back->get("DG1-3.3"), "SNM3");
+  EXPECT_EQ(*back->get("SPM-4.3"), "SNM3");
+}
+
+TEST_F(Dialects, ACodeMarkedSnomedThatIsNotAConceptIdIsKeptAndWarnedOf) {
+  auto c = runWith("epic", Direction::kDecode,
+                   "MSH|^~\\&|LAB|X|HUB|Y|20240101||ORU^R01|S1|P|2.5.1\r"
+                   "OBR|1||F1|HBA1C^HbA1c^LOCAL\r"
+                   "OBX|1|CE|12345^Old code^SNM3||363349008^Typo^SNM3|||||F\r",
+                   {{"snomedSystems", "SNM3"}});
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_NE(c.messages[0].find("12345^Old code^SNM3"), std::string::npos) << c.messages[0];
+  EXPECT_NE(c.messages[0].find("363349008^Typo^SNM3"), std::string::npos) << "check digit";
+  ASSERT_EQ(c.warnings.size(), 2u);
+  EXPECT_NE(c.warnings[0].find("OBX-3 code '12345' is marked SNM3 but is not a SNOMED CT"),
+            std::string::npos)
+      << c.warnings[0];
+}
+
+TEST_F(Dialects, BatchesAreUnwrappedOnTheWayInAndMadeOnRequestOnTheWayOut) {
+  const std::string one = "MSH|^~\\&|LAB|X|HUB|Y|20240101||ORU^R01|B1|P|2.3\rPID|||1\r";
+  const std::string two = "MSH|^~\\&|LAB|X|HUB|Y|20240101||ORU^R01|B2|P|2.3\rPID|||2\r";
+  const std::string batch = "FHS|^~\\&|LAB\rBHS|^~\\&|LAB\r" + one + two + "BTS|2\rFTS|1\r";
+  auto in = runWith("epic", Direction::kDecode, batch, {});
+  ASSERT_EQ(in.messages.size(), 2u);
+  EXPECT_NE(in.messages[0].find("|B1|"), std::string::npos);
+  EXPECT_NE(in.messages[1].find("|B2|"), std::string::npos);
+  // A truncated batch is refused, not read in part.
+  auto truncated = makeConverter(registry_, "epic", {}, Direction::kDecode, "lab", "source", "t")
+                       ->convert("BHS|^~\\&|LAB\r" + one + "BTS|2\r");
+  EXPECT_FALSE(truncated);
+
+  auto out = runWith("dhcw", Direction::kEncode, one, {{"wrapBatch", "true"}});
+  ASSERT_EQ(out.messages.size(), 1u);
+  EXPECT_EQ(out.messages[0].rfind("BHS|^~\\&|LAB|X|HUB|Y|20240101\r", 0), 0u) << out.messages[0];
+  auto split = hl7::splitMessages(out.messages[0]);
+  ASSERT_TRUE(split) << split.error().describe();
+  ASSERT_EQ(split->messages.size(), 1u);
+  EXPECT_EQ(std::string(split->messages[0]), one);
 }
 
 }  // namespace

@@ -152,6 +152,24 @@ TEST(FhirBundle, WritesDecimalsExactly) {
       << json;
 }
 
+TEST(FhirBundle, PointsAtReportsHeldElsewhereWithAnAttachmentUrl) {
+  model::Message m;
+  m.header.messageId = "RP1";
+  model::Report r;
+  r.documents.push_back({"application/pdf", "", "Report PDF", "https://docs.lab.example/F1.pdf"});
+  m.reports.push_back(r);
+  model::Message copy = m;
+  const std::string json = writeBundleJson(copy);
+  EXPECT_NE(json.find(R"("presentedForm":[{"contentType":"application/pdf",)"
+                      R"("url":"https://docs.lab.example/F1.pdf","title":"Report PDF"}])"),
+            std::string::npos)
+      << json;
+  for (auto back : {readBundleJson(json), readBundleXml(writeBundleXml(copy))}) {
+    ASSERT_TRUE(back) << back.error().text;
+    EXPECT_EQ(back->reports.at(0).documents, m.reports[0].documents);
+  }
+}
+
 TEST(FhirBundle, CodesUnitsInUcumThroughTheTableOnly) {
   model::Message m;
   m.header.messageId = "U1";

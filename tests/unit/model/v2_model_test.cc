@@ -124,6 +124,41 @@ TEST(V2Model, JoinsADocumentSplitOverSeveralObx) {
   EXPECT_EQ(documents, 1u);
 }
 
+TEST(V2Model, ReadsAndWritesReportsHeldElsewhereAsReferencePointers) {
+  // RP (HL7 2.A.65): the application ID carries the URI's scheme and authority, the pointer
+  // its path; a pointer alone is kept as it is, with a warning if the application is no URI.
+  const Message m = read(
+      "MSH|^~\\&|LIMS|LAB|EPR|TRUST|20240101||ORU^R01|RP1|P|2.5.1\r"
+      "PID|||123^^^NHS^NH\r"
+      "OBR|1||F1|HIST^Histology report^LOCAL\r"
+      "OBX|1|RP|PDF^Report PDF^LOCAL||/reports/F1.pdf^https://docs.lab.example&&URI^Application^PDF"
+      "||||||F\r"
+      "OBX|2|RP|IMG^Slide image^LOCAL||slide-7^PACS^Image^JPEG||||||F\r");
+  ASSERT_EQ(m.reports.at(0).documents.size(), 2u);
+  const Document& pdf = m.reports[0].documents[0];
+  EXPECT_EQ(pdf.url, "https://docs.lab.example/reports/F1.pdf");
+  EXPECT_EQ(pdf.contentType, "application/pdf");
+  EXPECT_TRUE(pdf.base64.empty());
+  EXPECT_EQ(pdf.title, "Report PDF");
+  EXPECT_EQ(m.reports[0].documents[1].url, "slide-7");
+  EXPECT_EQ(m.reports[0].documents[1].contentType, "image/jpeg");
+  ASSERT_EQ(m.warnings.size(), 1u);
+  EXPECT_NE(m.warnings[0].find("RP application 'PACS' is not a URI"), std::string::npos);
+  EXPECT_TRUE(m.reports[0].results.empty()) << "a pointer is a document, not a result";
+
+  // Written back as RP with the whole URI as the pointer, and read back the same.
+  auto message = writeV2(m);
+  ASSERT_TRUE(message) << message.error().text;
+  const std::string written = message->encode();
+  EXPECT_NE(written.find("OBX|1|RP|^Report PDF||https://docs.lab.example/reports/F1.pdf^^"
+                         "Application^PDF||||||F"),
+            std::string::npos)
+      << written;
+  const Message again = read(written);
+  EXPECT_EQ(again.reports.at(0).documents.at(0).url, pdf.url);
+  EXPECT_EQ(again.reports.at(0).documents.at(0).contentType, pdf.contentType);
+}
+
 TEST(V2Model, RefusesAMessageWithoutAReportNamingIt) {
   auto parsed = hl7::Message::parse(hl7::normalizeSegmentSeparators(
       testing::readCorpusFile("hl7v2/oru_r01_repetitions_subcomponents_v24.hl7")));
