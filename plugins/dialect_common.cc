@@ -5,6 +5,7 @@
 
 #include "hl7/batch.h"
 #include "hl7/message.h"
+#include "hl7/types.h"
 #include "model/snomed_id.h"
 
 namespace pathhub::dialect {
@@ -59,7 +60,23 @@ std::string where(const hl7::Message& m, std::size_t seg, const hl7::Path& code)
 
 CommonOptions::CommonOptions(const sdk::Settings& settings)
     : snomedSystems(commaList(settings.text("snomedSystems"))),
-      wrapBatch(settings.boolean("wrapBatch")) {}
+      wrapBatch(settings.boolean("wrapBatch")),
+      nhsNumberAt(settings.text("nhsNumberAt")) {
+  if (!nhsNumberAt.empty()) {
+    auto path = hl7::Path::parse(nhsNumberAt);
+    if (!path || path->segment != "PID" || path->field == 0 || path->component > 1) {
+      throw std::invalid_argument("nhsNumberAt: '" + nhsNumberAt +
+                                  "' is not a PID field such as PID-2 or PID-3[2]");
+    }
+  }
+  for (const std::string& pair : commaList(settings.text("resultStatuses"))) {
+    const auto equals = pair.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == pair.size()) {
+      throw std::invalid_argument("resultStatuses: '" + pair + "' is not code=code");
+    }
+    resultStatuses.emplace(pair.substr(0, equals), pair.substr(equals + 1));
+  }
+}
 
 Result<std::vector<std::string_view>> unbatch(std::string_view bytes) {
   auto split = hl7::splitMessages(bytes);
@@ -87,6 +104,50 @@ Result<std::string> snomedToNormal(std::string_view message, const CommonOptions
   });
   for (const auto& [seg, path] : renames) {
     if (auto ok = m->set(seg, path, "SCT"); !ok) return tl::unexpected(ok.error());
+  }
+  return m->encode();
+}
+
+Result<std::string> nhsNumberToPid3(std::string_view message, const CommonOptions& options,
+                                    std::vector<std::string>& warnings) {
+  auto m = parse(message);
+  if (!m) return tl::unexpected(m.error());
+  auto at = hl7::Path::parse(options.nhsNumberAt);
+  if (!at) return tl::unexpected(at.error());
+  at->component = 1;
+  std::string number = m->get(*at);
+  number.erase(std::remove(number.begin(), number.end(), ' '), number.end());
+  const auto pid = m->findSegment("PID");
+  if (number.empty() || !pid) return std::string(message);
+  if (!hl7::isValidNhsNumber(number)) {
+    warnings.push_back(options.nhsNumberAt + " '" + number +
+                       "' is not a valid NHS number: PID-3 is left as sent");
+    return std::string(message);
+  }
+  for (const auto& id : hl7::readCxList(*m, hl7::Path::at("PID", 3))) {
+    if (id.id == number &&
+        (id.identifierTypeCode == "NH" || id.assigningAuthority.namespaceId == "NHS")) {
+      return std::string(message);
+    }
+  }
+  hl7::Path next = hl7::Path::at("", 3);
+  const bool empty = m->get(*pid, next).empty() && m->repetitionCount(*pid, next) <= 1;
+  next.repetition = empty ? 1 : m->repetitionCount(*pid, next) + 1;
+  if (auto ok = m->setRaw(*pid, next, number + "^^^NHS^NH"); !ok) return tl::unexpected(ok.error());
+  return m->encode();
+}
+
+Result<std::string> mapResultStatuses(std::string_view message,
+                                      const std::map<std::string, std::string>& statuses) {
+  auto m = parse(message);
+  if (!m) return tl::unexpected(m.error());
+  for (const auto& [name, field] : {std::pair{"OBX", 11}, std::pair{"OBR", 25}}) {
+    for (std::size_t seg : m->segmentIndexes(name)) {
+      const hl7::Path path = hl7::Path::at("", field);
+      const auto it = statuses.find(m->get(seg, path));
+      if (it == statuses.end()) continue;
+      if (auto ok = m->set(seg, path, it->second); !ok) return tl::unexpected(ok.error());
+    }
   }
   return m->encode();
 }

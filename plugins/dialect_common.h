@@ -4,9 +4,13 @@
 // with the steps every dialect takes, each driven by a setting (<codecSettings>):
 //   in:  an HL7 batch (FHS/BHS … BTS/FTS) or several messages → one message each; the
 //        coding systems named in snomedSystems → SCT for codes that are SNOMED CT concept ids;
-//   out: SCT → the LIMS's own name (the first of snomedSystems); wrapBatch → BHS … BTS.
+//        an NHS number kept elsewhere (nhsNumberAt) → also in PID-3 as ^^^NHS^NH; result
+//        status codes (resultStatuses) → HL7 table 0085/0123 codes;
+//   out: the status codes back; SCT → the LIMS's own name (the first of snomedSystems);
+//        wrapBatch → BHS … BTS.
 #pragma once
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -27,6 +31,9 @@ struct Converted {
 struct CommonOptions {
   std::vector<std::string> snomedSystems;  // the LIMS's names for SNOMED CT ("SNM3", "SNM")
   bool wrapBatch = false;                  // out: each message in a BHS … BTS batch
+  std::string nhsNumberAt;                 // "PID-2", "PID-4", "PID-3[2]": where the LIMS puts it
+  std::map<std::string, std::string> resultStatuses;  // the LIMS's code → HL7's (OBX-11, OBR-25)
+  // Throws, naming the key, when a value does not read (the codec is then not created).
   explicit CommonOptions(const sdk::Settings& settings);
 };
 
@@ -49,6 +56,28 @@ inline constexpr phub_config_key kWrapBatchKey = {
     0,
     0,
     "out: wrap each message in an HL7 batch (BHS ... BTS|1), for receivers that want batches"};
+inline constexpr phub_config_key kNhsNumberAtKey = {
+    "nhsNumberAt",
+    PHUB_KEY_STRING,
+    "",
+    0,
+    0,
+    0,
+    "in: where this LIMS puts the NHS number (PID-2, PID-4, PID-3[2]); a valid one is added to "
+    "PID-3 as ^^^NHS^NH"};
+inline constexpr phub_config_key kResultStatusesKey = {
+    "resultStatuses",
+    PHUB_KEY_STRING,
+    "",
+    0,
+    0,
+    0,
+    "this LIMS's result status codes as HL7's, e.g. \"?=I,X=D\" (in: OBX-11 and OBR-25 "
+    "mapped; out: back)"};
+// The schema entries every dialect takes, in the order --list-plugins shows them.
+#define PATHHUB_DIALECT_COMMON_KEYS(snomedDefault)                                        \
+  ::pathhub::dialect::snomedSystemsKey(snomedDefault), ::pathhub::dialect::kWrapBatchKey, \
+      ::pathhub::dialect::kNhsNumberAtKey, ::pathhub::dialect::kResultStatusesKey
 
 // The messages of `bytes`: one, several in a row, or an HL7 batch (its envelope dropped).
 Result<std::vector<std::string_view>> unbatch(std::string_view bytes);
@@ -56,6 +85,13 @@ Result<std::vector<std::string_view>> unbatch(std::string_view bytes);
 // their code is a SNOMED CT concept id; a warning names each one left as sent.
 Result<std::string> snomedToNormal(std::string_view message, const CommonOptions& options,
                                    std::vector<std::string>& warnings);
+// The NHS number at `options.nhsNumberAt` added to PID-3 (^^^NHS^NH) when it is valid and
+// PID-3 does not hold it yet; a warning when it is there but not a valid NHS number.
+Result<std::string> nhsNumberToPid3(std::string_view message, const CommonOptions& options,
+                                    std::vector<std::string>& warnings);
+// OBX-11 and OBR-25 codes mapped through `statuses` (codes not listed are left).
+Result<std::string> mapResultStatuses(std::string_view message,
+                                      const std::map<std::string, std::string>& statuses);
 // SCT renamed to the first of `options.snomedSystems`.
 Result<std::string> snomedToLocal(std::string_view message, const CommonOptions& options);
 // `message` as a batch of one: BHS (its header fields from MSH-3 to MSH-7), it, BTS|1.
@@ -71,7 +107,9 @@ struct NoOptions {
 template <auto Normalise, auto Denormalise, typename Options = NoOptions>
 class DialectCodec {
  public:
-  explicit DialectCodec(const sdk::Settings& settings) : common_(settings), options_(settings) {}
+  explicit DialectCodec(const sdk::Settings& settings) : common_(settings), options_(settings) {
+    for (const auto& [lims, hl7] : common_.resultStatuses) statusesBack_.emplace(hl7, lims);
+  }
 
   void decode(std::string_view bytes, const sdk::Output& out) const {
     auto messages = unbatch(bytes);
@@ -81,6 +119,12 @@ class DialectCodec {
       if (!common_.snomedSystems.empty()) {
         c.bytes = take(snomedToNormal(c.bytes, common_, c.warnings));
       }
+      if (!common_.nhsNumberAt.empty()) {
+        c.bytes = take(nhsNumberToPid3(c.bytes, common_, c.warnings));
+      }
+      if (!common_.resultStatuses.empty()) {
+        c.bytes = take(mapResultStatuses(c.bytes, common_.resultStatuses));
+      }
       emit(c, out);
     }
   }
@@ -88,6 +132,7 @@ class DialectCodec {
   void encode(std::string_view bytes, const sdk::Output& out) const {
     std::string local(bytes);
     if (!common_.snomedSystems.empty()) local = take(snomedToLocal(local, common_));
+    if (!statusesBack_.empty()) local = take(mapResultStatuses(local, statusesBack_));
     Converted c = take(call(Denormalise, local));
     if (common_.wrapBatch) c.bytes = wrapInBatch(c.bytes);
     emit(c, out);
@@ -114,6 +159,7 @@ class DialectCodec {
 
   CommonOptions common_;
   Options options_;
+  std::map<std::string, std::string> statusesBack_;  // HL7's code → the LIMS's (the first given)
 };
 
 }  // namespace pathhub::dialect

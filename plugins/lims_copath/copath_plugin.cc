@@ -8,7 +8,7 @@ namespace {
 
 using CoPathCodec = dialect::DialectCodec<&lims_copath::normalise, &lims_copath::denormalise>;
 
-constexpr phub_config_key kKeys[] = {dialect::snomedSystemsKey(""), dialect::kWrapBatchKey};
+constexpr phub_config_key kKeys[] = {PATHHUB_DIALECT_COMMON_KEYS("")};
 
 }  // namespace
 

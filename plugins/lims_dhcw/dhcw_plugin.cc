@@ -8,7 +8,7 @@ namespace {
 
 using DhcwCodec = dialect::DialectCodec<&lims_dhcw::normalise, &lims_dhcw::denormalise>;
 
-constexpr phub_config_key kKeys[] = {dialect::snomedSystemsKey("SNM3,SNM"), dialect::kWrapBatchKey};
+constexpr phub_config_key kKeys[] = {PATHHUB_DIALECT_COMMON_KEYS("SNM3,SNM")};
 
 }  // namespace
 

@@ -8,7 +8,7 @@ namespace {
 
 using EpicCodec = dialect::DialectCodec<&lims_epic::normalise, &lims_epic::denormalise>;
 
-constexpr phub_config_key kKeys[] = {dialect::snomedSystemsKey(""), dialect::kWrapBatchKey};
+constexpr phub_config_key kKeys[] = {PATHHUB_DIALECT_COMMON_KEYS("")};
 
 }  // namespace
 

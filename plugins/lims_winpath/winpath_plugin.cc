@@ -13,8 +13,7 @@ constexpr phub_config_key kKeys[] = {
     {"organismValueType", PHUB_KEY_STRING, "", 0, 0, 0,
      "OBX-2 type of the result naming an isolate's organism (CE in the public samples); in: "
      "each child OBR-26.3 names it, so sensitivities hang from the organism; \"\": as sent"},
-    dialect::snomedSystemsKey(""),
-    dialect::kWrapBatchKey};
+    PATHHUB_DIALECT_COMMON_KEYS("")};
 
 }  // namespace
 

@@ -173,5 +173,57 @@ TEST_F(Dialects, BatchesAreUnwrappedOnTheWayInAndMadeOnRequestOnTheWayOut) {
   EXPECT_EQ(std::string(split->messages[0]), one);
 }
 
+TEST_F(Dialects, AnNhsNumberKeptElsewhereIsAddedToPid3WhereScriptsLook) {
+  // King's sends the NHS number in PID-2 (oru_r01_kch_fbc_nhsno_in_pid2_v231).
+  const std::string sample = hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_kch_fbc_nhsno_in_pid2_v231.hl7"));
+  auto in = runWith("epic", Direction::kDecode, sample, {{"nhsNumberAt", "PID-2"}});
+  auto m = hl7::Message::parse(in.messages.at(0));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(*m->get("PID-3[1]"), "Z100002") << "the hospital number stays first";
+  EXPECT_EQ(*m->get("PID-3[2].1"), "7179209791");
+  EXPECT_EQ(*m->get("PID-3[2].4"), "NHS");
+  EXPECT_EQ(*m->get("PID-3[2].5"), "NH");
+  EXPECT_EQ(*m->get("PID-2"), "7179209791") << "PID-2 is left as sent";
+  // Already there: not added twice.
+  auto again = runWith("epic", Direction::kDecode, in.messages[0], {{"nhsNumberAt", "PID-2"}});
+  EXPECT_EQ(again.messages.at(0), in.messages[0]);
+  // Not a valid NHS number: left, with a warning.
+  std::string bad = sample;
+  bad.replace(bad.find("7179209791"), 10, "7179209792");
+  auto refused = runWith("epic", Direction::kDecode, bad, {{"nhsNumberAt", "PID-2"}});
+  ASSERT_EQ(refused.warnings.size(), 1u);
+  EXPECT_NE(refused.warnings[0].find("PID-2 '7179209792' is not a valid NHS number"),
+            std::string::npos);
+  // A setting that is no PID field stops the codec being made, naming the key.
+  auto wrong = makeConverter(registry_, "epic", {{"nhsNumberAt", "OBX-5"}}, Direction::kDecode,
+                             "lab", "source", "channel 'lab' source");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().text.find("nhsNumberAt: 'OBX-5' is not a PID field"), std::string::npos)
+      << wrong.error().text;
+}
+
+TEST_F(Dialects, ResultStatusCodesAreMappedInAndBack) {
+  const std::string lims = std::string("MSH|^~\\&|LAB|X|HUB|Y|20240101||ORU^R01|S2|P|2.3\r") +
+                           "OBR|1||F2|FBC^Full blood count^LOCAL" + std::string(21, '|') + "?\r" +
+                           "OBX|1|NM|HB^Haemoglobin^LOCAL||135|g/L|||||?\r"
+                           "OBX|2|NM|WBC^White cells^LOCAL||6.1|10*9/L|||||F\r";
+  auto in = runWith("epic", Direction::kDecode, lims, {{"resultStatuses", "?=I, Z=X"}});
+  auto m = hl7::Message::parse(in.messages.at(0));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(*m->get("OBX[1]-11"), "I");
+  EXPECT_EQ(*m->get("OBX[2]-11"), "F");
+  EXPECT_EQ(*m->get("OBR-25"), "I");
+  auto out = runWith("epic", Direction::kEncode, in.messages[0], {{"resultStatuses", "?=I"}});
+  auto back = hl7::Message::parse(out.messages.at(0));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back->get("OBX[1]-11"), "?");
+  EXPECT_EQ(*back->get("OBR-25"), "?");
+  auto wrong = makeConverter(registry_, "epic", {{"resultStatuses", "?"}}, Direction::kDecode,
+                             "lab", "source", "t");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().text.find("resultStatuses: '?' is not code=code"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pathhub::plugin
