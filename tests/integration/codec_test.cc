@@ -95,6 +95,48 @@ TEST(Codecs, ADestinationTakesTheMappedMessageAsAFhirBundle) {
   ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));  // and HL7 v2 to the sink
 }
 
+TEST(Codecs, ASourceCodecTakesItsSettingsFromTheChannel) {
+  HubFixture hub;
+  const auto outbox = hub.dir / "normal";
+  hub.sourceElement = "<source type=\"mllp\" listen=\"127.0.0.1:" + std::to_string(hub.sourcePort) +
+                      "\" codec=\"winpath\"><codecSettings organismValueType=\"CE\"/></source>";
+  hub.channelExtras += "<destination name=\"normal\" type=\"file\" directory=\"" + outbox.string() +
+                       "\" fileName=\"{id}.hl7\"/>";
+  hub.startSink();
+  hub.startHub();
+  ASSERT_TRUE(waitUntil([&] { return testing::accepting(hub.sourcePort); }));
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  auto reply = client.exchange(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_urine_culture_sensitivities_v23.hl7")));
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->find("MSA|AA|"), std::string::npos) << *reply;
+  ASSERT_TRUE(waitUntil(
+      [&] { return std::filesystem::exists(outbox) && !std::filesystem::is_empty(outbox); }));
+  const hl7::Message normal =
+      testing::parseOk(testing::readFile(std::filesystem::directory_iterator(outbox)->path()));
+  EXPECT_EQ(*normal.get("OBR[2]-26.3"), "Klebsiella oxytoca");
+  EXPECT_EQ(*normal.get("PID-3.5"), "MR");
+}
+
+TEST(Codecs, CheckConfigRefusesCodecSettingsTheCodecDoesNotTake) {
+  HubFixture hub;
+  hub.sourceElement = "<source type=\"mllp\" listen=\"127.0.0.1:" + std::to_string(hub.sourcePort) +
+                      "\" codec=\"winpath\"><codecSettings organismType=\"CE\" "
+                      "nhsNumberAt=\"PID-2\"/></source>"
+                      "<destination name=\"fhir\" type=\"file\" directory=\"out\" "
+                      "codec=\"fhir-json\"><codecSettings pretty=\"true\"/></destination>";
+  hub.writeConfig();
+  const auto r =
+      testing::runProgram("pathhub", {"--config", hub.configPath.string(), "--check-config"});
+  EXPECT_NE(r.exitCode, 0);
+  for (const char* expected :
+       {"channel 'lab' source codecSettings: unknown attribute 'organismType'",
+        "channel 'lab' destination 'fhir' codecSettings: unknown attribute "
+        "'pretty'"}) {
+    EXPECT_NE(r.err.find(expected), std::string::npos) << expected << "\n" << r.err;
+  }
+}
+
 TEST(Codecs, CheckConfigRefusesACodecNoPluginProvides) {
   HubFixture hub;
   hub.sourceExtras = "codec=\"pdf\"";
