@@ -58,6 +58,13 @@ constexpr const char* kSchema[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
 };
 
+const std::string& attributesOf(const Journal::DeliveryAttributes& all,
+                                const std::string& destination) {
+  static const std::string kNone;
+  const auto it = all.find(destination);
+  return it == all.end() ? kNone : it->second;
+}
+
 std::int64_t contentHash(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
   for (unsigned char c : bytes) {
@@ -120,6 +127,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
           now;
     }
     addColumn("deliveries", "response", "", "TEXT NOT NULL DEFAULT ''");
+    addColumn("deliveries", "attributes", "", "TEXT NOT NULL DEFAULT ''");
     writer << "CREATE INDEX IF NOT EXISTS deliveries_in_order ON deliveries(channel,"
               " destination, sequence, id) WHERE state = 'pending'",
         now;
@@ -242,7 +250,9 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
           } else {
             channel = w.markMapped(m.id, m.mapped ? &*m.mapped : nullptr);
             if (channel) {
-              for (const std::string& d : m.destinations) w.insertDelivery(m.id, m.id, *channel, d);
+              for (const std::string& d : m.destinations) {
+                w.insertDelivery(m.id, m.id, *channel, d, attributesOf(m.attributes, d));
+              }
             }
           }
           if (!channel) continue;  // recorded already (two workers raced): nothing twice
@@ -258,7 +268,7 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
             row.parentId = m.id;
             const std::int64_t child = w.insertMessage(row, d.bytes);
             for (const std::string& dest : d.destinations) {
-              w.insertDelivery(child, m.id, *channel, dest);
+              w.insertDelivery(child, m.id, *channel, dest, attributesOf(d.attributes, dest));
             }
             w.insertEvent(child, "derived",
                           "made by the mapping of message " + std::to_string(m.id));
@@ -330,9 +340,15 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
           "; only mapped messages and messages whose mapping failed can be replayed");
     }
     for (const std::string& d : destinations) {
-      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at, sequence)"
-           " VALUES(?, ?, ?, 'pending', ?, ?)",
-          bind(id), bind(channel), bind(d), bind(nowMs()), bind(id), now;
+      // A replayed delivery goes where the first one went (its routing attributes).
+      std::vector<std::string> kept;
+      s << "SELECT attributes FROM deliveries WHERE message_id = ? AND destination = ?"
+           " ORDER BY id LIMIT 1",
+          bind(id), bind(d), into(kept), now;
+      const std::string attributes = kept.empty() ? std::string() : kept.front();
+      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at, sequence,"
+           " attributes) VALUES(?, ?, ?, 'pending', ?, ?, ?)",
+          bind(id), bind(channel), bind(d), bind(nowMs()), bind(id), bind(attributes), now;
       ++created;
     }
     event(s, id, "replayed", std::to_string(created) + " new deliveries");
@@ -379,11 +395,12 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
     std::vector<Poco::Int64> ids, messageIds, sequences, nextAt, receivedAt;
     std::vector<int> attempts;
     std::vector<BLOB> mapped;
+    std::vector<std::string> attributes;
     const Poco::Int64 noLimit = std::numeric_limits<Poco::Int64>::max();
     const Poco::Int64 afterSequence = after.sequence;
     const Poco::Int64 afterDelivery = after.deliveryId;
     s << "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
-         " m.received_at, COALESCE(m.mapped, m.bytes)"
+         " m.received_at, COALESCE(m.mapped, m.bytes), d.attributes"
          " FROM deliveries d JOIN messages m ON m.id = d.message_id"
          " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
          " AND (d.sequence > ? OR (d.sequence = ? AND d.id > ?))"
@@ -392,7 +409,8 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
          " ORDER BY d.sequence, d.id LIMIT ?",
         bind(channel), bind(destination), bind(afterSequence), bind(afterSequence),
         bind(afterDelivery), bind(channel), bind(noLimit), bind(limit), into(ids), into(messageIds),
-        into(sequences), into(attempts), into(nextAt), into(receivedAt), into(mapped), now;
+        into(sequences), into(attempts), into(nextAt), into(receivedAt), into(mapped),
+        into(attributes), now;
     std::vector<PendingDelivery> out(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       out[i].deliveryId = ids[i];
@@ -402,6 +420,7 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
       out[i].nextAttemptAtMs = nextAt[i];
       out[i].receivedAtMs = receivedAt[i];
       out[i].bytes = fromBlob(mapped[i]);
+      out[i].attributes = attributes[i];
     }
     return out;
   });

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,7 @@ struct PendingDelivery {
   std::int64_t nextAttemptAtMs = 0;  // epoch ms; 0 = now
   std::int64_t receivedAtMs = 0;     // when the message (or its parent) was received
   std::string bytes;                 // the mapped message
+  std::string attributes;            // what the routing gave it (pipeline/delivery_attributes.h)
 };
 
 enum class AttemptOutcome { kDelivered, kRetry, kFailed };
@@ -96,14 +98,18 @@ class Journal {
                           const std::vector<std::string>& destinations);
   // A message a mapping made from the one it mapped (a part of a split report, an ACK). It is
   // recorded as mapped and delivered in its parent's place in journal order.
+  // Per destination, the attributes its delivery carries (a MESH mailbox, say), as text.
+  using DeliveryAttributes = std::map<std::string, std::string>;
   struct Derived {
     std::string bytes, controlId, messageType;
     std::vector<std::string> destinations;
+    DeliveryAttributes attributes;
   };
   struct Mapping {
     MessageId id = 0;
     std::optional<std::string> mapped;
     std::vector<std::string> destinations;
+    DeliveryAttributes attributes;
     std::vector<Derived> derived;
     std::optional<std::string> filtered;  // the original goes nowhere, for this reason
     std::vector<std::string> notes;       // the script's log lines, kept as events

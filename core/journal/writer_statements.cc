@@ -93,7 +93,7 @@ WriterStatements::WriterStatements(Poco::Data::Session& session)
                   " WHERE id = ? AND state = 'received' RETURNING channel"),
       insertDelivery_(db_,
                       "INSERT INTO deliveries(message_id, channel, destination, state,"
-                      " updated_at, sequence) VALUES(?, ?, ?, 'pending', ?, ?)"),
+                      " updated_at, sequence, attributes) VALUES(?, ?, ?, 'pending', ?, ?, ?)"),
       updateDelivery_(
           db_,
           "UPDATE deliveries SET state = ?, attempts = attempts + 1,"
@@ -161,13 +161,15 @@ std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
 }
 
 void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t sequence,
-                                      const std::string& channel, const std::string& destination) {
+                                      const std::string& channel, const std::string& destination,
+                                      const std::string& attributes) {
   ResetOnExit done{insertDelivery_};
   insertDelivery_.bind(1, messageId)
       .bind(2, channel)
       .bind(3, destination)
       .bind(4, nowMs())
-      .bind(5, sequence);
+      .bind(5, sequence)
+      .bind(6, attributes);
   insertDelivery_.step();
 }
 

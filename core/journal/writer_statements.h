@@ -64,8 +64,9 @@ class WriterStatements {
   // A null `mapped` means unchanged (nothing stored; the received bytes are delivered).
   std::optional<std::string> markMapped(std::int64_t id, const std::string* mapped);
   // `sequence` orders the delivery in its queue: the message's id, or its parent's.
+  // `attributes`: what the routing gave this delivery (pipeline/delivery_attributes.h).
   void insertDelivery(std::int64_t messageId, std::int64_t sequence, const std::string& channel,
-                      const std::string& destination);
+                      const std::string& destination, const std::string& attributes = {});
   // Records an attempt with its error, or the receiver's answer when delivered; returns the
   // delivery's message id and destination.
   std::pair<std::int64_t, std::string> updateDelivery(std::int64_t deliveryId,

@@ -501,7 +501,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
       DeliveryResult result;
       const auto started = std::chrono::steady_clock::now();
       try {
-        result = destination->deliver(d.bytes, d.messageId);
+        result = destination->deliver(d.bytes, d.messageId, parseAttributes(d.attributes));
       } catch (const std::exception& e) {
         result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
       }

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/hub_config.h"
+#include "pipeline/delivery_attributes.h"
 
 namespace pathhub::pipeline {
 
@@ -17,12 +19,17 @@ struct DeliveryResult {
   // Why not delivered, recorded as the attempt's error; when delivered, the receiver's answer
   // (its ACK, say), if any, kept with the delivery for operators.
   std::string reason;
+  // When delivered: the bytes that went out (after the destination's codec), for the hub to
+  // find the references an acknowledgement will name. Empty: `bytes` went out as given.
+  std::vector<std::string> sent = {};
 };
 
 class Destination {
  public:
   virtual ~Destination() = default;
-  virtual DeliveryResult deliver(const std::string& bytes, std::int64_t messageId) = 0;
+  // `attributes`: what the routing gave this delivery (a mailbox, say); often none.
+  virtual DeliveryResult deliver(const std::string& bytes, std::int64_t messageId,
+                                 const DeliveryAttributes& attributes) = 0;
 };
 
 }  // namespace pathhub::pipeline

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct DerivedMessage {
   std::vector<std::string> routes;  // empty means the channel's routes for its type
 };
 
+// What a mapping says about routing beyond the destinations it names.
+struct RoutingHints {
+  std::string practice;  // the requesting practice's ODS code, overriding what the message says
+};
+
 struct MapResult {
   enum class Kind { kMapped, kFiltered, kFailed };
   Kind kind = Kind::kMapped;
@@ -29,6 +35,7 @@ struct MapResult {
   std::string reason;                        // why filtered or failed
   std::vector<DerivedMessage> derived = {};  // kept when mapped or filtered, dropped on failure
   std::vector<std::string> notes = {};       // lines the script logged, kept in the journal
+  RoutingHints hints = {};
 };
 
 // One Mapper per mapper worker thread: implementations need not be thread-safe.

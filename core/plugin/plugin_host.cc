@@ -17,6 +17,9 @@ struct phub_host {
   std::unique_ptr<pathhub::pipeline::Intake> intake;  // sources only
   std::mutex countersMutex;
   std::map<std::string, std::uint64_t> counters;
+  // Destinations: the attributes of the delivery in hand (set around each deliver call, which
+  // one thread makes at a time per instance).
+  const pathhub::pipeline::DeliveryAttributes* delivering = nullptr;
 };
 
 namespace pathhub::plugin {
@@ -113,6 +116,12 @@ phub_submit_result hostSubmitFile(phub_host* host, const char* bytes, std::size_
   return toC(host->intake->submitFile(std::string_view(bytes, size), origin ? origin : ""));
 }
 
+const char* hostDeliveryAttribute(phub_host* host, const char* key) {
+  if (!host->delivering || !key) return nullptr;
+  const auto it = host->delivering->find(key);
+  return it == host->delivering->end() ? nullptr : it->second.c_str();
+}
+
 static_assert(static_cast<int>(Submission::Status::kStopping) == PHUB_SUBMIT_STOPPING);
 
 const phub_host_api kApi = {sizeof(phub_host_api),
@@ -125,7 +134,8 @@ const phub_host_api kApi = {sizeof(phub_host_api),
                             hostSubmit,
                             hostRefuse,
                             hostSubmitFile,
-                            hostFault};
+                            hostFault,
+                            hostDeliveryAttribute};
 
 // Stops and destroys an instance; a stop that fails is logged, never dropped. The instance's
 // counters are logged as it goes (until the HTTP API's /metrics reads them while it runs).
@@ -239,7 +249,16 @@ class PluginDestination : public pipeline::Destination {
     return {};
   }
 
-  pipeline::DeliveryResult deliver(const std::string& bytes, std::int64_t messageId) override {
+  pipeline::DeliveryResult deliver(const std::string& bytes, std::int64_t messageId,
+                                   const pipeline::DeliveryAttributes& attributes) override {
+    host_->delivering = &attributes;
+    auto result = deliverConverted(bytes, messageId);
+    host_->delivering = nullptr;
+    return result;
+  }
+
+ private:
+  pipeline::DeliveryResult deliverConverted(const std::string& bytes, std::int64_t messageId) {
     if (!encoder_) return deliverOne(bytes, messageId);
     using Kind = pipeline::DeliveryResult::Kind;
     auto converted = encoder_.convert(bytes);
@@ -255,10 +274,10 @@ class PluginDestination : public pipeline::Destination {
     }
     // Kept with the delivery: what the conversion could not carry.
     for (const auto& w : converted->warnings) result.reason += "\nconversion warning: " + w;
+    result.sent = std::move(converted->messages);
     return result;
   }
 
- private:
   pipeline::DeliveryResult deliverOne(const std::string& bytes, std::int64_t messageId) {
     char reason[kErrorSize] = "";
     const phub_delivery_status status =

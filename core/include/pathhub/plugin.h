@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define PHUB_ABI_MAJOR 1
-#define PHUB_ABI_MINOR 2
+#define PHUB_ABI_MINOR 3
 /* The one symbol a plugin exports. */
 #define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
 
@@ -129,6 +129,11 @@ typedef struct phub_host_api {
   /* Reports that this instance cannot go on (its listener died, say): the channel is marked
    * faulted with `reason`; other channels carry on. */
   void (*fault)(phub_host* host, const char* reason);
+
+  /* since ABI 1.3. Destinations, during deliver(): an attribute the routing gave the message
+   * being delivered ("to": a MESH mailbox, "workflow", "practice"), or NULL. Valid until
+   * deliver() returns. A plugin built for 1.3 checks struct_size before calling it. */
+  const char* (*delivery_attribute)(phub_host* host, const char* key);
 } phub_host_api;
 
 /* What create() is given. */

@@ -21,6 +21,7 @@
 //   }
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -103,6 +104,14 @@ class Host {
     api_->count(host_, counter, value);
   }
   void fault(const std::string& reason) const { api_->fault(host_, reason.c_str()); }
+
+  // Destinations, inside deliver(): an attribute the routing gave this message, or `fallback`
+  // (also when the hub is older than ABI 1.3).
+  std::string deliveryAttribute(const char* key, std::string fallback = {}) const {
+    if (api_->struct_size <= offsetof(phub_host_api, delivery_attribute)) return fallback;
+    const char* value = api_->delivery_attribute(host_, key);
+    return value ? std::string(value) : fallback;
+  }
 
   phub_submit_result submit(std::string_view bytes, const std::string& origin) const {
     return api_->submit(host_, bytes.data(), bytes.size(), origin.c_str());

@@ -15,7 +15,7 @@ namespace {
 class CountingDestination : public Destination {
  public:
   explicit CountingDestination(std::atomic<int>& count) : count_(count) {}
-  DeliveryResult deliver(const std::string&, std::int64_t) override {
+  DeliveryResult deliver(const std::string&, std::int64_t, const DeliveryAttributes&) override {
     ++count_;
     return {DeliveryResult::Kind::kDelivered, "ok"};
   }
