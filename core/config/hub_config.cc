@@ -44,7 +44,10 @@ const std::map<std::string, Schema>& schema() {
       {"pipeline", {{"endpoints"}, {}}},
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
       {"log", {{"level", "file", "format"}, {"component"}}},
-      {"channel", {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry"}}},
+      {"channel",
+       {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry", "practices"}}},
+      {"practices", {{"directory", "exceptions"}, {"via"}}},
+      {"via", {{"format", "transport", "destination"}, {}}},
       {"route", {{"destination", "messageType"}, {}}},
       {"source", {{"type", "maxMessageBytes", "codec"}, {"codecSettings"}, true}},
       {"codecSettings", {{}, {}, true}},
@@ -334,6 +337,30 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     c.destinations.push_back(d);
   }
   if (c.destinations.empty()) ch.missing("needs at least one <destination>");
+  Reader practices = ch.child("practices", where + " practices");
+  if (practices.present()) {
+    PracticeRoutingConfig& p = c.practices;
+    p.enabled = true;
+    p.directory = practices.text("directory", "");
+    p.exceptions = practices.text("exceptions", "");
+    if (p.directory.empty()) practices.missing("needs a directory");
+    if (!names.count(p.exceptions)) {
+      practices.problem("exceptions",
+                        "'" + p.exceptions + "' is not a destination of this channel");
+    }
+    for (int i = 0;; ++i) {
+      Reader via = practices.child("via[" + std::to_string(i) + "]",
+                                   where + " practices via " + std::to_string(i + 1));
+      if (!via.present()) break;
+      PracticeVia v{via.choice("format", "", {"nhs003", "fhir", "hl7v2"}),
+                    via.choice("transport", "", {"mesh", "http", "mllp", "file"}),
+                    via.text("destination", "")};
+      if (!names.count(v.destination)) {
+        via.problem("destination", "'" + v.destination + "' is not a destination of this channel");
+      }
+      p.vias.push_back(std::move(v));
+    }
+  }
   for (int i = 0;; ++i) {
     const std::string key = "route[" + std::to_string(i) + "]";
     Reader route = ch.child(key, where + " route " + std::to_string(i + 1));

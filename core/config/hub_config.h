@@ -51,6 +51,19 @@ struct RouteConfig {
   std::string messageType;
 };
 
+// Results routed by the requesting practice (<practices>): the directory says which format and
+// transport each practice takes, and each <via> which destination of the channel carries that
+// pair; a message for a practice the directory lacks, or naming none, goes to `exceptions`.
+struct PracticeVia {
+  std::string format, transport, destination;
+};
+struct PracticeRoutingConfig {
+  bool enabled = false;
+  std::string directory;   // CSV file (config/README.md)
+  std::string exceptions;  // a destination of the channel
+  std::vector<PracticeVia> vias;
+};
+
 struct ChannelConfig {
   std::string name;
   SourceConfig source;
@@ -61,6 +74,7 @@ struct ChannelConfig {
   std::size_t scriptMemoryLimitBytes = 32 * 1024 * 1024;  // per worker's script state
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;    // none: every destination gets every message
+  PracticeRoutingConfig practices;    // when enabled, routes results by practice
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
   bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
   // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or

@@ -29,6 +29,7 @@
 #include "log/logging.h"
 #include "plugin/plugin_host.h"
 #include "plugin/plugin_registry.h"
+#include "routing/practice_router.h"
 
 namespace {
 
@@ -99,7 +100,14 @@ class PathhubApp : public Poco::Util::ServerApplication {
       for (const auto& r : refused) std::cerr << r << "\n";
       return EXIT_SOFTWARE;
     }
-    if (auto problems = plugin::checkChannels(*plugins, config->channels); !problems.empty()) {
+    auto problems = plugin::checkChannels(*plugins, config->channels);
+    for (const auto& c : config->channels) {
+      if (!c.practices.enabled) continue;
+      if (auto router = routing::PracticeRouter::make(c.practices, "channel " + c.name); !router) {
+        problems += (problems.empty() ? "" : "\n") + router.error().text;
+      }
+    }
+    if (!problems.empty()) {
       std::cerr << "pathhub: " << configPath_ << ": configuration is not valid:\n"
                 << problems << "\n";
       return EXIT_CONFIG;

@@ -19,6 +19,7 @@ constexpr const char* kContextType = "pathhub.ctx";
 // What the script decided through ctx during one call.
 struct Decision {
   std::vector<std::string> routes;
+  pipeline::RoutingHints hints;
   std::vector<pipeline::DerivedMessage> derived;
   bool filtered = false, rejected = false;
   std::string reason;
@@ -41,6 +42,13 @@ Decision& decision(lua_State* L) {
 int ctxRoute(lua_State* L) {
   Decision& d = decision(L);
   for (int i = 2; i <= lua_gettop(L); ++i) d.routes.emplace_back(argString(L, i));
+  return 0;
+}
+
+// ctx:set_practice(ods): the requesting practice, for channels that route by practice
+// (<practices>), in place of the one the message names.
+int ctxSetPractice(lua_State* L) {
+  decision(L).hints.practice = argString(L, 2);
   return 0;
 }
 
@@ -124,11 +132,15 @@ int ctxLog(lua_State* L) {
 }
 
 void registerContextType(lua_State* L) {
-  static const luaL_Reg kMethods[] = {
-      {"route", guarded<ctxRoute>},        {"filter", guarded<ctxFilter>},
-      {"reject", guarded<ctxReject>},      {"log", guarded<ctxLog>},
-      {"emit", guarded<ctxEmit>},          {"model", guarded<ctxModel>},
-      {"set_model", guarded<ctxSetModel>}, {nullptr, nullptr}};
+  static const luaL_Reg kMethods[] = {{"route", guarded<ctxRoute>},
+                                      {"filter", guarded<ctxFilter>},
+                                      {"reject", guarded<ctxReject>},
+                                      {"log", guarded<ctxLog>},
+                                      {"emit", guarded<ctxEmit>},
+                                      {"model", guarded<ctxModel>},
+                                      {"set_model", guarded<ctxSetModel>},
+                                      {"set_practice", guarded<ctxSetPractice>},
+                                      {nullptr, nullptr}};
   newMetatable(L, kContextType);
   lua_newtable(L);
   luaL_setfuncs(L, kMethods, 0);
@@ -296,6 +308,7 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
     out.bytes = message->encode();
     out.routes = std::move(decision.routes);
     out.derived = std::move(decision.derived);
+    out.hints = std::move(decision.hints);
   }
   return out;
 }

@@ -62,6 +62,12 @@ Result<void> Channel::start() {
                                            config_.stageEndpoints.substr(6) + ": " + ec.message());
     }
   }
+  if (config_.practices.enabled) {
+    // Read at each start, so a restart of the channel picks up an edited directory.
+    auto router = routing::PracticeRouter::make(config_.practices, "channel " + config_.name);
+    if (!router) return tl::unexpected(router.error());
+    practices_ = std::make_shared<const routing::PracticeRouter>(std::move(*router));
+  }
   try {
     control_ = zmq::socket_t(zmq_, zmq::socket_type::pub);
     control_.bind(endpoint("control"));
@@ -242,6 +248,30 @@ std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const
   return out;
 }
 
+void Channel::routeByPractice(const std::string& mapped, const RoutingHints& hints,
+                              std::vector<std::string>& routes,
+                              journal::Journal::DeliveryAttributes& attributes) const {
+  if (!practices_) return;
+  auto message = hl7::Message::parse(mapped);
+  if (!message || message->messageType() != "ORU") return;
+  const routing::RoutingDecision decision = practices_->route(*message, hints.practice);
+  // Practice routing owns its destinations: the vias and the exceptions destination.
+  auto owned = [this](const std::string& name) {
+    if (name == config_.practices.exceptions) return true;
+    for (const auto& v : config_.practices.vias) {
+      if (v.destination == name) return true;
+    }
+    return false;
+  };
+  routes.erase(std::remove_if(routes.begin(), routes.end(), owned), routes.end());
+  routes.push_back(decision.destination);
+  attributes[decision.destination] = formatAttributes(decision.attributes);
+  if (decision.exception) {
+    log_.warning("channel %s: message %s to exceptions: %s", config_.name, message->controlId(),
+                 decision.attributes.at("exception"));
+  }
+}
+
 std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageId id,
                                                const std::string* received) {
   std::string fromJournal;
@@ -299,7 +329,11 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     }
   }
   if (result.kind == MapResult::Kind::kMapped) {
-    if (auto problem = routesFor(result.bytes, result.routes, record.destinations)) {
+    const auto problem = routesFor(result.bytes, result.routes, record.destinations);
+    if (!problem && result.routes.empty()) {
+      routeByPractice(result.bytes, result.hints, record.destinations, record.attributes);
+    }
+    if (problem) {
       result = {MapResult::Kind::kFailed, {}, {}, *problem};
     } else if (record.destinations.empty()) {
       result = {MapResult::Kind::kFiltered,

@@ -31,6 +31,7 @@
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
+#include "routing/practice_router.h"
 
 namespace pathhub::pipeline {
 
@@ -99,6 +100,12 @@ class Channel {
   std::optional<Mapped> mapOne(Mapper& mapper, journal::MessageId id, const std::string* received);
   // The configured routes that take this message (all destinations when none is configured).
   std::vector<std::string> defaultRoutes(const std::string& mapped) const;
+  // With <practices>: a result's routes with the practice's destination in place of every
+  // destination practice routing uses, and that delivery's attributes. Other messages and
+  // channels without <practices> keep `routes`.
+  void routeByPractice(const std::string& mapped, const RoutingHints& hints,
+                       std::vector<std::string>& routes,
+                       journal::Journal::DeliveryAttributes& attributes) const;
 
   config::ChannelConfig config_;
   journal::Journal& journal_;
@@ -107,6 +114,7 @@ class Channel {
   DestinationFactory destinations_;
   Poco::Logger& log_;
   std::shared_ptr<ChannelStats> stats_;
+  std::shared_ptr<const routing::PracticeRouter> practices_;  // with <practices>; made by start()
 
   zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop
