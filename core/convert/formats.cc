@@ -4,6 +4,8 @@
 #include "edifact/edifact_syntax.h"
 #include "edifact/medrpt_reader.h"
 #include "edifact/medrpt_writer.h"
+#include "edifact/nhsack.h"
+#include "edifact/nhsack_v2.h"
 #include "fhir/bundle_reader.h"
 #include "fhir/bundle_writer.h"
 #include "hl7/batch.h"
@@ -92,8 +94,12 @@ Result<std::string> writeMessage(Format format, model::Message& message) {
       return fhir::writeBundleJson(message, true);
     case Format::kFhirXml:
       return fhir::writeBundleXml(message, true);
-    case Format::kEdifact:
-      return edifact::writeMedrpt(message);
+    case Format::kEdifact: {
+      // Each interchange its own reference, so the NHSACK that answers it names only it.
+      edifact::MedrptEnvelope envelope;
+      envelope.reference = edifact::interchangeReferenceFor(message.header.messageId);
+      return edifact::writeMedrpt(message, envelope);
+    }
     case Format::kHl7v2: {
       auto v2 = model::writeV2(message);
       if (!v2) return tl::unexpected(v2.error());
@@ -103,8 +109,37 @@ Result<std::string> writeMessage(Format format, model::Message& message) {
   return fail(ErrorCode::kInvalidValue, "unknown format");
 }
 
+namespace {
+
+// An interchange of NHSACKs becomes HL7 v2 ACKs (edifact/nhsack_v2.h); nullopt when `bytes`
+// holds no NHSACK.
+std::optional<Result<std::vector<Converted>>> nhsAcksAsV2(std::string_view bytes,
+                                                          const ReadOptions& options) {
+  edifact::ParseOptions parse;
+  parse.tolerateCountMismatch = options.tolerateEdifactCounts;
+  auto interchange = edifact::parse(bytes, parse);
+  if (!interchange || interchange->messages.empty() ||
+      interchange->messages.front().type != "NHSACK") {
+    return std::nullopt;
+  }
+  std::vector<Converted> out;
+  for (const auto& m : interchange->messages) {
+    auto ack = edifact::readNhsAck(m);
+    if (!ack) return tl::unexpected(ack.error());
+    for (auto& v2 : edifact::nhsAckAsV2(*ack, interchange->reference)) {
+      out.push_back({std::move(v2), interchange->warnings});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
                                           const ReadOptions& options) {
+  if (from == Format::kEdifact && to == Format::kHl7v2) {
+    if (auto acks = nhsAcksAsV2(bytes, options)) return std::move(*acks);
+  }
   auto messages = readMessages(from, bytes, options);
   if (!messages) return tl::unexpected(messages.error());
   std::vector<Converted> out;

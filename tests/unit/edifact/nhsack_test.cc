@@ -7,6 +7,7 @@
 #include "corpus.h"
 #include "edifact/edifact_syntax.h"
 #include "edifact/edifact_writer.h"
+#include "edifact/nhsack_v2.h"
 
 namespace pathhub::edifact {
 namespace {
@@ -85,6 +86,36 @@ TEST(NhsAck, RefusesAnUnknownStatusAndEscapesServiceCharacters) {
   auto read = readNhsAck(back->messages[0]);
   ASSERT_TRUE(read);
   EXPECT_EQ(read->messages[0].reasons[0], "it's wrong: value+unit?");
+}
+
+TEST(NhsAck, BecomesOneHl7v2AckPerMessageItNames) {
+  const auto acks = nhsAckAsV2(readFile("nhs001_nhsack_partially_accepted_iap.edi"), "1000");
+  ASSERT_EQ(acks.size(), 3u);
+  EXPECT_EQ(acks[0],
+            "MSH|^~\\&|000000024600002|000000024600002|000000004400001|000000004400001|20200427||"
+            "ACK|1000/1|P|2.4\rMSA|AA|1015/1\r");
+  EXPECT_EQ(acks[1],
+            "MSH|^~\\&|000000024600002|000000024600002|000000004400001|000000004400001|20200427||"
+            "ACK|1000/2|P|2.4\rMSA|AR|1015/2|This is a failed message.\r"
+            "ERR|||207^Application internal error^HL70357|E||||This is a failed message.\r");
+  // An NHSACK naming no message answers the whole interchange.
+  NhsAck whole = readFile("nhs001_nhsack_interchange_accepted_iaf.edi");
+  whole.messages.clear();
+  const auto one = nhsAckAsV2(whole, "77");
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_NE(one[0].find("|ACK|77/1|"), std::string::npos);
+  EXPECT_NE(one[0].find("MSA|AA|1015\r"), std::string::npos) << one[0];
+  whole.status = "IRA";
+  EXPECT_NE(nhsAckAsV2(whole, "77")[0].find("MSA|AR|1015|interchange IRA"), std::string::npos);
+}
+
+TEST(NhsAck, EachInterchangeGetsAReferenceOfItsOwn) {
+  EXPECT_EQ(interchangeReferenceFor("1015"), "1015");
+  const std::string long_ = interchangeReferenceFor("0715094020V042424");
+  EXPECT_EQ(long_.size(), 14u);
+  EXPECT_EQ(long_, interchangeReferenceFor("0715094020V042424")) << "the same every time";
+  EXPECT_NE(long_, interchangeReferenceFor("0715094020V042425"));
+  EXPECT_EQ(interchangeReferenceFor("a-b").size(), 14u) << "not letters and digits";
 }
 
 }  // namespace

@@ -1,0 +1,247 @@
+// MESH API client (see mesh_client.h).
+#include "mesh_client.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+#include "mesh_auth.h"
+#include "tls/tls_context.h"
+
+namespace pathhub::mesh {
+namespace {
+
+constexpr std::size_t kReasonBytes = 300;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// "2:5" → {2, 5}; {1, 1} when absent or unreadable.
+std::pair<int, int> chunkRange(const std::map<std::string, std::string>& headers) {
+  const auto it = headers.find("mex-chunk-range");
+  if (it == headers.end()) return {1, 1};
+  const auto colon = it->second.find(':');
+  try {
+    return {std::stoi(it->second.substr(0, colon)), std::stoi(it->second.substr(colon + 1))};
+  } catch (const std::exception&) {
+    return {1, 1};
+  }
+}
+
+std::string header(const std::map<std::string, std::string>& headers, const std::string& name) {
+  const auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& body) {
+  Poco::JSON::Parser parser;
+  return parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace
+
+MeshClient::MeshClient(MeshSettings settings) : settings_(std::move(settings)) {
+  Poco::URI url;
+  try {
+    url = Poco::URI(settings_.url);
+  } catch (const Poco::Exception& e) {
+    throw std::invalid_argument("url: " + e.displayText());
+  }
+  if ((url.getScheme() != "http" && url.getScheme() != "https") || url.getHost().empty()) {
+    throw std::invalid_argument("url: '" + settings_.url + "' is not an http(s)://HOST[:PORT]");
+  }
+  if (settings_.mailbox.empty()) throw std::invalid_argument("mailbox: none given");
+  if (url.getScheme() == "https") {
+    tls::TlsSettings tls{settings_.certificate, settings_.privateKey, settings_.caFile};
+    tls.verifyHost = settings_.verifyHost;
+    auto context = tls::clientContext(tls);
+    if (!context) throw std::invalid_argument(context.error().text);
+    session_ =
+        std::make_unique<Poco::Net::HTTPSClientSession>(url.getHost(), url.getPort(), *context);
+  } else {
+    session_ = std::make_unique<Poco::Net::HTTPClientSession>(url.getHost(), url.getPort());
+  }
+  const auto timeout = Poco::Timespan(static_cast<long>(settings_.timeoutMs) * 1000);
+  session_->setTimeout(timeout, timeout, timeout);
+  session_->setKeepAlive(true);
+}
+
+MeshClient::~MeshClient() = default;
+
+std::string MeshClient::mailboxPath() const { return "/messageexchange/" + settings_.mailbox; }
+
+Result<MeshClient::Response> MeshClient::request(const std::string& method, const std::string& path,
+                                                 const std::map<std::string, std::string>& headers,
+                                                 const std::string& body) {
+  try {
+    Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.set("Authorization",
+            authorizationHeader(settings_.mailbox, settings_.password, settings_.sharedSecret));
+    req.set("Mex-ClientVersion", "pathhub==1.0");
+    req.set("Mex-OSName", "Linux");
+    req.set("Mex-OSVersion", "Debian");
+    for (const auto& [name, value] : headers) req.set(name, value);
+    if (method == "POST" || method == "PUT") {
+      req.setContentLength(static_cast<std::streamsize>(body.size()));
+      if (!req.has("Content-Type")) req.setContentType("application/octet-stream");
+    }
+    std::ostream& out = session_->sendRequest(req);
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session_->receiveResponse(response);
+    Response r;
+    r.status = static_cast<int>(response.getStatus());
+    Poco::StreamCopier::copyToString(in, r.body);
+    for (const auto& [name, value] : response) r.headers[lower(name)] = value;
+    return r;
+  } catch (const Poco::Exception& e) {
+    session_->reset();  // a fresh connection next time
+    return fail(ErrorCode::kIoError, "MESH " + settings_.url + ": " + e.displayText());
+  }
+}
+
+Result<void> MeshClient::expectSuccess(const Response& r, const std::string& what) {
+  if (r.status >= 200 && r.status < 300) return {};
+  const std::string why =
+      what + ": MESH answered " + std::to_string(r.status) +
+      (r.body.empty() ? "" : ": " + r.body.substr(0, std::min(r.body.size(), kReasonBytes)));
+  if (r.status == 404 || r.status == 410) return fail(ErrorCode::kNotFound, why);
+  const bool transient = r.status >= 500 || r.status == 408 || r.status == 429;
+  return fail(transient ? ErrorCode::kIoError : ErrorCode::kInvalidValue, why);
+}
+
+Result<void> MeshClient::handshake() {
+  auto r = request("GET", mailboxPath(), {}, "");
+  if (!r) return tl::unexpected(r.error());
+  return expectSuccess(*r, "handshake");
+}
+
+Result<std::string> MeshClient::send(const Outgoing& m) {
+  const std::size_t chunk = std::max<std::size_t>(settings_.chunkBytes, 1);
+  const int chunks = m.bytes.empty() ? 1 : static_cast<int>((m.bytes.size() + chunk - 1) / chunk);
+  std::map<std::string, std::string> headers = {{"Mex-From", settings_.mailbox},
+                                                {"Mex-To", m.to},
+                                                {"Mex-WorkflowID", m.workflow},
+                                                {"Mex-MessageType", "DATA"},
+                                                {"Mex-Chunk-Range", "1:" + std::to_string(chunks)}};
+  if (!m.localId.empty()) headers["Mex-LocalID"] = m.localId;
+  if (!m.subject.empty()) headers["Mex-Subject"] = m.subject;
+  if (!m.fileName.empty()) headers["Mex-FileName"] = m.fileName;
+  auto r = request("POST", mailboxPath() + "/outbox", headers, m.bytes.substr(0, chunk));
+  if (!r) return tl::unexpected(r.error());
+  if (auto ok = expectSuccess(*r, "send to " + m.to); !ok) return tl::unexpected(ok.error());
+  std::string id;
+  try {
+    auto body = parseObject(r->body);
+    id = body->optValue<std::string>("messageID", body->optValue<std::string>("message_id", ""));
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "send: MESH answered no message id: " + e.displayText());
+  }
+  if (id.empty()) return fail(ErrorCode::kIoError, "send: MESH answered no message id");
+  for (int n = 2; n <= chunks; ++n) {
+    auto part = request("POST", mailboxPath() + "/outbox/" + id + "/" + std::to_string(n),
+                        {{"Mex-Chunk-Range", std::to_string(n) + ":" + std::to_string(chunks)}},
+                        m.bytes.substr(static_cast<std::size_t>(n - 1) * chunk, chunk));
+    if (!part) return tl::unexpected(part.error());
+    if (auto ok = expectSuccess(*part, "chunk " + std::to_string(n) + " of " + id); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
+  return id;
+}
+
+Result<std::vector<std::string>> MeshClient::inbox() {
+  auto r = request("GET", mailboxPath() + "/inbox", {}, "");
+  if (!r) return tl::unexpected(r.error());
+  if (auto ok = expectSuccess(*r, "inbox"); !ok) return tl::unexpected(ok.error());
+  std::vector<std::string> ids;
+  try {
+    auto messages = parseObject(r->body)->getArray("messages");
+    for (std::size_t i = 0; messages && i < messages->size(); ++i) {
+      ids.push_back(messages->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "inbox: not the list MESH gives: " + e.displayText());
+  }
+  return ids;
+}
+
+Result<Incoming> MeshClient::download(const std::string& messageId) {
+  const std::string path = mailboxPath() + "/inbox/" + messageId;
+  auto r = request("GET", path, {}, "");
+  if (!r) return tl::unexpected(r.error());
+  if (auto ok = expectSuccess(*r, "download " + messageId); !ok) return tl::unexpected(ok.error());
+  Incoming in;
+  in.messageId = messageId;
+  for (const auto& [name, value] : r->headers) {
+    if (name.rfind("mex-", 0) == 0) in.headers[name] = value;
+  }
+  in.from = header(r->headers, "mex-from");
+  in.to = header(r->headers, "mex-to");
+  in.workflow = header(r->headers, "mex-workflowid");
+  in.localId = header(r->headers, "mex-localid");
+  in.fileName = header(r->headers, "mex-filename");
+  in.subject = header(r->headers, "mex-subject");
+  in.messageType = header(r->headers, "mex-messagetype");
+  if (in.messageType.empty()) in.messageType = "DATA";
+  in.bytes = std::move(r->body);
+  const auto [first, last] = chunkRange(r->headers);
+  for (int n = first + 1; n <= last; ++n) {
+    auto part = request("GET", path + "/" + std::to_string(n), {}, "");
+    if (!part) return tl::unexpected(part.error());
+    if (auto ok = expectSuccess(*part, "chunk " + std::to_string(n) + " of " + messageId); !ok) {
+      return tl::unexpected(ok.error());
+    }
+    in.bytes += part->body;
+  }
+  return in;
+}
+
+Result<void> MeshClient::acknowledge(const std::string& messageId) {
+  auto r = request("PUT", mailboxPath() + "/inbox/" + messageId + "/status/acknowledged", {}, "");
+  if (!r) return tl::unexpected(r.error());
+  return expectSuccess(*r, "acknowledge " + messageId);
+}
+
+Result<std::string> MeshClient::track(const std::string& localId) {
+  Poco::URI path(mailboxPath() + "/outbox/tracking");
+  path.addQueryParameter("localID", localId);
+  auto r = request("GET", path.getPathAndQuery(), {}, "");
+  if (!r) return tl::unexpected(r.error());
+  if (auto ok = expectSuccess(*r, "tracking " + localId); !ok) return tl::unexpected(ok.error());
+  return r->body;
+}
+
+Result<std::vector<std::string>> MeshClient::lookup(const std::string& ods,
+                                                    const std::string& workflow) {
+  auto r = request("GET", "/messageexchange/endpointlookup/" + ods + "/" + workflow, {}, "");
+  if (!r) return tl::unexpected(r.error());
+  if (auto ok = expectSuccess(*r, "endpoint lookup " + ods); !ok) {
+    return tl::unexpected(ok.error());
+  }
+  std::vector<std::string> out;
+  try {
+    auto results = parseObject(r->body)->getArray("results");
+    for (std::size_t i = 0; results && i < results->size(); ++i) {
+      out.push_back(results->getObject(static_cast<unsigned>(i))->getValue<std::string>("address"));
+    }
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "endpoint lookup: " + e.displayText());
+  }
+  return out;
+}
+
+}  // namespace pathhub::mesh

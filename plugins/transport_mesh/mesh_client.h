@@ -1,0 +1,80 @@
+// A client of the MESH API (NHS England's Message Exchange for Social Care and Health): the
+// mailbox handshake, sending (in chunks when large) with the Mex-* headers, the inbox (list,
+// download with chunks, acknowledge), tracking and endpoint lookup. Every request carries a
+// fresh NHSMESH Authorization header (mesh_auth.h); https URLs use mutual TLS through
+// core/tls (client certificate, CA). Not thread-safe: one client per thread.
+//
+// Errors: ErrorCode::kIoError for what may pass (a connection failure, a timeout, 5xx, 429);
+// kInvalidValue for a refusal that will not (other 4xx: an unknown recipient, a workflow the
+// mailbox may not send); kNotFound for a message the inbox no longer holds.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pathhub/error.h"
+
+namespace Poco::Net {
+class HTTPClientSession;
+}
+
+namespace pathhub::mesh {
+
+struct MeshSettings {
+  std::string url;  // http(s)://host:port of the MESH server
+  std::string mailbox, password, sharedSecret;
+  std::string caFile, certificate, privateKey;  // TLS (https)
+  bool verifyHost = true;
+  int timeoutMs = 30000;
+  std::size_t chunkBytes = 20 * 1024 * 1024;  // larger messages go in chunks of this size
+};
+
+struct Outgoing {
+  std::string to, workflow, localId, subject, fileName;
+  std::string bytes;
+};
+
+struct Incoming {
+  std::string messageId, from, to, workflow, localId, fileName, subject;
+  std::string messageType;  // DATA, or REPORT (an error report about a message sent)
+  std::map<std::string, std::string> headers;  // every Mex-* header, names lower-cased
+  std::string bytes;
+};
+
+class MeshClient {
+ public:
+  explicit MeshClient(MeshSettings settings);  // throws std::invalid_argument on a bad url/TLS
+  ~MeshClient();
+
+  Result<void> handshake();
+  // Returns the MESH message id.
+  Result<std::string> send(const Outgoing& message);
+  Result<std::vector<std::string>> inbox();
+  Result<Incoming> download(const std::string& messageId);
+  Result<void> acknowledge(const std::string& messageId);
+  // The tracking record of a message sent with this local id (its JSON, as MESH gives it).
+  Result<std::string> track(const std::string& localId);
+  // The mailboxes of an organisation (ODS code) for a workflow.
+  Result<std::vector<std::string>> lookup(const std::string& ods, const std::string& workflow);
+
+ private:
+  struct Response {
+    int status = 0;
+    std::map<std::string, std::string> headers;  // names lower-cased
+    std::string body;
+  };
+  Result<Response> request(const std::string& method, const std::string& path,
+                           const std::map<std::string, std::string>& headers,
+                           const std::string& body);
+  // Fails with the right code when the status is not 2xx.
+  static Result<void> expectSuccess(const Response& r, const std::string& what);
+  std::string mailboxPath() const;
+
+  MeshSettings settings_;
+  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+};
+
+}  // namespace pathhub::mesh
