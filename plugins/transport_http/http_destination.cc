@@ -18,47 +18,78 @@ constexpr std::size_t kReasonBytes = 200;  // how much of a refusal's body goes 
 
 }  // namespace
 
-HttpDestination::HttpDestination(const sdk::Host& host)
-    : contentType_(host.text("contentType", "x-application/hl7-v2+er7")),
-      authorization_(host.text("authorization")) {
+// Throws std::invalid_argument unless `text` is an http(s)://HOST[:PORT]/PATH address.
+Poco::URI httpUrl(const std::string& text) {
+  Poco::URI url;
   try {
-    url_ = Poco::URI(host.text("url"));
+    url = Poco::URI(text);
   } catch (const Poco::Exception& e) {
     throw std::invalid_argument("url: " + e.displayText());
   }
-  if ((url_.getScheme() != "http" && url_.getScheme() != "https") || url_.getHost().empty()) {
-    throw std::invalid_argument("url: '" + url_.toString() +
+  if ((url.getScheme() != "http" && url.getScheme() != "https") || url.getHost().empty()) {
+    throw std::invalid_argument("url: '" + url.toString() +
                                 "' is not an http(s)://HOST[:PORT]/PATH address");
   }
-  if (url_.getScheme() == "https") {
-    tls::TlsSettings settings{host.text("certificate"), host.text("privateKey"),
-                              host.text("caFile")};
-    settings.verifyHost = host.boolean("verifyHost", true);
+  return url;
+}
+
+HttpDestination::HttpDestination(const sdk::Host& host)
+    : host_(host),
+      url_(httpUrl(host.text("url"))),
+      contentType_(host.text("contentType", "x-application/hl7-v2+er7")),
+      authorization_(host.text("authorization")) {
+  sessionFor(url_);  // TLS settings that do not load fail the instance now
+}
+
+Poco::Net::HTTPClientSession& HttpDestination::sessionFor(const Poco::URI& url) {
+  const std::string key =
+      url.getScheme() + "://" + url.getHost() + ":" + std::to_string(url.getPort());
+  auto& session = sessions_[key];
+  if (session) return *session;
+  if (url.getScheme() == "https") {
+    tls::TlsSettings settings{host_.text("certificate"), host_.text("privateKey"),
+                              host_.text("caFile")};
+    settings.verifyHost = host_.boolean("verifyHost", true);
     auto context = tls::clientContext(settings);
     if (!context) throw std::invalid_argument(context.error().text);
-    session_ =
-        std::make_unique<Poco::Net::HTTPSClientSession>(url_.getHost(), url_.getPort(), *context);
+    session =
+        std::make_unique<Poco::Net::HTTPSClientSession>(url.getHost(), url.getPort(), *context);
   } else {
-    session_ = std::make_unique<Poco::Net::HTTPClientSession>(url_.getHost(), url_.getPort());
+    session = std::make_unique<Poco::Net::HTTPClientSession>(url.getHost(), url.getPort());
   }
-  const auto timeout = Poco::Timespan(host.integer("timeoutMs", 30000) * 1000);
-  session_->setTimeout(timeout, timeout, timeout);
-  session_->setKeepAlive(true);
+  const auto timeout = Poco::Timespan(host_.integer("timeoutMs", 30000) * 1000);
+  session->setTimeout(timeout, timeout, timeout);
+  session->setKeepAlive(true);
+  return *session;
 }
 
 HttpDestination::~HttpDestination() = default;
 
 sdk::Delivery HttpDestination::deliver(std::string_view bytes, std::int64_t messageId) {
+  Poco::URI url = url_;
+  if (const std::string to = host_.deliveryAttribute("to"); !to.empty()) {
+    try {
+      url = httpUrl(to);
+    } catch (const std::invalid_argument& e) {
+      return sdk::Delivery::rejected(std::string("the routing's ") + e.what());
+    }
+  }
+  Poco::Net::HTTPClientSession* session = nullptr;
   try {
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, url_.getPathAndQuery(),
+    session = &sessionFor(url);
+  } catch (const std::exception& e) {
+    return sdk::Delivery::rejected(e.what());
+  }
+  try {
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, url.getPathAndQuery(),
                                    Poco::Net::HTTPMessage::HTTP_1_1);
     request.setContentType(contentType_);
     request.setContentLength(static_cast<std::streamsize>(bytes.size()));
     request.set("X-Pathhub-Message-Id", std::to_string(messageId));
     if (!authorization_.empty()) request.set("Authorization", authorization_);
-    session_->sendRequest(request).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    session->sendRequest(request).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     Poco::Net::HTTPResponse response;
-    std::istream& in = session_->receiveResponse(response);
+    std::istream& in = session->receiveResponse(response);
     std::string body;
     Poco::StreamCopier::copyToString(in, body);
     const int status = static_cast<int>(response.getStatus());
@@ -73,8 +104,8 @@ sdk::Delivery HttpDestination::deliver(std::string_view bytes, std::int64_t mess
     }
     return sdk::Delivery::retryLater(why);
   } catch (const Poco::Exception& e) {
-    session_->reset();  // a fresh connection next time
-    return sdk::Delivery::retryLater(url_.getHost() + ":" + std::to_string(url_.getPort()) + ": " +
+    session->reset();  // a fresh connection next time
+    return sdk::Delivery::retryLater(url.getHost() + ":" + std::to_string(url.getPort()) + ": " +
                                      e.displayText());
   }
 }

@@ -1,11 +1,14 @@
 // HTTP destination: POSTs each message to a URL. 2xx is delivered; 408, 429, 5xx, a timeout
 // or a connection failure is a failed attempt the hub retries; any other 4xx means the
 // receiver refused this message for good (REJECTED, with the status and the start of the
-// body as the reason), so retrying it would only repeat the refusal.
+// body as the reason), so retrying it would only repeat the refusal. A delivery whose routing
+// names a URL (the attribute "to", as practice routing gives a practice's endpoint) goes there
+// instead of `url`, with the same TLS settings.
 #pragma once
 
 #include <Poco/URI.h>
 
+#include <map>
 #include <memory>
 
 #include "pathhub/plugin_sdk.hpp"
@@ -23,9 +26,13 @@ class HttpDestination : public sdk::Destination {
   sdk::Delivery deliver(std::string_view bytes, std::int64_t messageId) override;
 
  private:
+  // The session for `url`'s scheme, host and port, made on first use and kept.
+  Poco::Net::HTTPClientSession& sessionFor(const Poco::URI& url);
+
+  sdk::Host host_;
   Poco::URI url_;
   std::string contentType_, authorization_;
-  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+  std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
 };
 
 }  // namespace pathhub::transport_http

@@ -16,7 +16,7 @@ const std::filesystem::path kBroken = PATHHUB_BROKEN_PLUGIN_DIR;
 TEST(PluginLoader, LoadsTheShippedPlugins) {
   PluginRegistry registry;
   EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
-  ASSERT_EQ(registry.plugins().size(), 10u);
+  ASSERT_EQ(registry.plugins().size(), 11u);
   const LoadedPlugin* from = nullptr;
   ASSERT_TRUE(registry.find<phub_source_kind>("mllp", &from));
   EXPECT_STREQ(from->descriptor->name, "transport_mllp");

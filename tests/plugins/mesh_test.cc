@@ -1,0 +1,224 @@
+// The transport_mesh plugin and its MESH client against the MESH test server
+// (tests/support/mesh_test_server.h), through the real loader and a real journal: signed
+// requests (and refused ones), chunked sends and downloads, acknowledgement only after the
+// commit, tracking, endpoint lookup, and the destination sending where the routing says.
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include "mesh_auth.h"
+#include "mesh_client.h"
+#include "mesh_test_server.h"
+#include "plugin_runtime.h"
+
+namespace pathhub::plugin {
+namespace {
+
+const std::string kSecret = "TestSharedSecret";
+
+class Mesh : public PluginRuntime {
+ protected:
+  void SetUp() override {
+    PluginRuntime::SetUp();
+    server_.addMailbox("HUB01", "hub-password");
+    server_.addMailbox("GP01", "gp-password");
+  }
+  mesh::MeshSettings settings(const std::string& password = "hub-password") {
+    mesh::MeshSettings s;
+    s.url = server_.url();
+    s.mailbox = "HUB01";
+    s.password = password;
+    s.sharedSecret = kSecret;
+    s.timeoutMs = 5000;
+    return s;
+  }
+  config::PluginSettings pluginSettings() {
+    return {{"url", server_.url()},
+            {"mailbox", "HUB01"},
+            {"password", "hub-password"},
+            {"sharedSecret", kSecret}};
+  }
+  testing::MeshTestServer server_{kSecret};
+};
+
+TEST(MeshAuth, SignsAsTheMeshApiSays) {
+  const std::string h =
+      mesh::authorizationHeader("HUB01", "pw", "secret", "nonce-1", "0", "202611250900");
+  auto token = mesh::parseAuthorization(h);
+  ASSERT_TRUE(token);
+  EXPECT_EQ(token->mailbox, "HUB01");
+  EXPECT_EQ(token->nonce, "nonce-1");
+  EXPECT_EQ(token->timestamp, "202611250900");
+  EXPECT_EQ(token->hash.size(), 64u);
+  EXPECT_TRUE(mesh::hashMatches(*token, "pw", "secret"));
+  EXPECT_FALSE(mesh::hashMatches(*token, "other", "secret"));
+  EXPECT_FALSE(mesh::hashMatches(*token, "pw", "other"));
+  EXPECT_FALSE(mesh::parseAuthorization("Bearer x"));
+  EXPECT_FALSE(mesh::parseAuthorization("NHSMESH HUB01:n:0:202611250900"));
+  const auto now = std::chrono::system_clock::now();
+  EXPECT_TRUE(mesh::timestampWithin(mesh::meshTimestamp(now), now, std::chrono::hours(2)));
+  EXPECT_FALSE(mesh::timestampWithin("201901010000", now, std::chrono::hours(2)));
+}
+
+TEST_F(Mesh, TheServerRefusesBadAndReusedTokens) {
+  mesh::MeshClient good(settings());
+  EXPECT_TRUE(good.handshake());
+  mesh::MeshClient wrong(settings("not-the-password"));
+  auto refused = wrong.handshake();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidValue) << "a 403 will not pass by itself";
+  // The same token twice: the second is refused.
+  const std::string header =
+      mesh::authorizationHeader("HUB01", "hub-password", kSecret, "same-nonce", "0",
+                                mesh::meshTimestamp(std::chrono::system_clock::now()));
+  int statuses[2];
+  for (int& status : statuses) {
+    Poco::Net::HTTPClientSession session("127.0.0.1", server_.port());
+    Poco::Net::HTTPRequest request("GET", "/messageexchange/HUB01");
+    request.set("Authorization", header);
+    session.sendRequest(request);
+    Poco::Net::HTTPResponse response;
+    std::string body;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    status = static_cast<int>(response.getStatus());
+  }
+  EXPECT_EQ(statuses[0], 200);
+  EXPECT_EQ(statuses[1], 403);
+  EXPECT_EQ(server_.refusedRequests(), 2);
+}
+
+TEST_F(Mesh, SendsLargeMessagesInChunksAndDownloadsThemWhole) {
+  auto s = settings();
+  s.chunkBytes = 1024;
+  mesh::MeshClient client(s);
+  std::string big;
+  for (int i = 0; big.size() < 5000; ++i) big += "OBX|" + std::to_string(i) + "|ST|X||value\r";
+  auto id = client.send({"GP01", "PATH_MEDRPT_V3", "pathhub-7", "results", "7.dat", big});
+  ASSERT_TRUE(id) << id.error().text;
+  const auto sent = server_.sentTo("GP01");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].chunks.size(), 5u);
+  EXPECT_EQ(sent[0].bytes(), big);
+  EXPECT_EQ(sent[0].workflow, "PATH_MEDRPT_V3");
+  EXPECT_EQ(sent[0].localId, "pathhub-7");
+  auto tracked = client.track("pathhub-7");
+  ASSERT_TRUE(tracked) << tracked.error().text;
+  EXPECT_NE(tracked->find(*id), std::string::npos);
+
+  // Into the hub's inbox in three chunks: listed, downloaded whole, acknowledged, gone.
+  const std::string in = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", big, 3);
+  auto listed = client.inbox();
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(*listed, std::vector<std::string>{in});
+  auto got = client.download(in);
+  ASSERT_TRUE(got) << got.error().text;
+  EXPECT_EQ(got->bytes, big);
+  EXPECT_EQ(got->from, "GP01");
+  EXPECT_EQ(got->workflow, "PATH_MEDRPT_V3_ACK");
+  ASSERT_TRUE(client.acknowledge(in));
+  EXPECT_TRUE(client.inbox()->empty());
+  // An unknown recipient is refused for good; an unknown message is not found.
+  auto nobody = client.send({"NOBODY", "PATH_MEDRPT_V3", "", "", "", "x"});
+  ASSERT_FALSE(nobody);
+  EXPECT_EQ(nobody.error().code, ErrorCode::kInvalidValue);
+  EXPECT_NE(nobody.error().text.find("417"), std::string::npos) << nobody.error().text;
+  EXPECT_EQ(client.download("NOPE").error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(Mesh, LooksUpAPracticesMailbox) {
+  server_.addEndpoint("A81001", "PATH_MEDRPT_V3", "GP01");
+  mesh::MeshClient client(settings());
+  auto found = client.lookup("A81001", "PATH_MEDRPT_V3");
+  ASSERT_TRUE(found) << found.error().text;
+  EXPECT_EQ(*found, std::vector<std::string>{"GP01"});
+  EXPECT_TRUE(client.lookup("Z99999", "PATH_MEDRPT_V3")->empty());
+}
+
+TEST_F(Mesh, TheDestinationSendsWhereTheRoutingSaysAndKeepsMeshsId) {
+  auto settings = pluginSettings();
+  settings["to"] = "NOBODY";  // the routing's attribute wins over this default
+  config::ChannelConfig c = channelConfig("lab", "mesh", settings);
+  c.destinations[0].retry.holdOnFailure = false;
+  auto& ch = start(c);
+  // A delivery that names its recipient, as practice routing does.
+  journal::NewMessage m;
+  m.channel = "lab";
+  m.source = "lab/test";
+  m.controlId = "C1";
+  m.messageType = "ORU^R01";
+  m.bytes = kMessage;
+  auto appended = ch.accept(m);
+  ASSERT_TRUE(appended);
+  // The pass-through mapping gives no attributes: the default recipient is unknown to MESH.
+  ASSERT_TRUE(testing::waitUntil(
+      [&] { return journal_->countDeliveries("lab", "failed").value_or(0) == 1; }));
+  auto details = journal_->details(appended->id);
+  ASSERT_TRUE(details);
+  EXPECT_NE(details->deliveries.at(0).lastError.find("417"), std::string::npos);
+
+  config::ChannelConfig good = channelConfig("lab2", "mesh", pluginSettings());
+  good.destinations[0].settings["to"] = "GP01";
+  good.destinations[0].settings["workflowId"] = "PATH_MEDRPT_V3";
+  auto& ch2 = start(good);
+  const auto id = accept(ch2, "C2");
+  ASSERT_TRUE(testing::waitUntil([&] { return server_.sentTo("GP01").size() == 1; }));
+  const auto sent = server_.sentTo("GP01").front();
+  EXPECT_EQ(sent.bytes(), kMessage);
+  EXPECT_EQ(sent.localId, "pathhub-" + std::to_string(id));
+  ASSERT_TRUE(testing::waitUntil(
+      [&] { return journal_->countDeliveries("lab2", "delivered").value_or(0) == 1; }));
+  auto shown = journal_->details(id);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->deliveries.at(0).response,
+            "MESH message " + sent.id + " to GP01 (PATH_MEDRPT_V3)");
+}
+
+class MeshSourceTest : public Mesh {
+ protected:
+  pipeline::Channel& startWithSource() {
+    config::ChannelConfig c =
+        channelConfig("acks", "file", {{"directory", (dir_ / "out").string()}});
+    c.source.type = "mesh";
+    c.source.settings = pluginSettings();
+    c.source.settings["pollSeconds"] = "1";
+    auto& ch = start(c);
+    auto made = makeSource(registry_, ch);
+    EXPECT_TRUE(made) << made.error().describe();
+    source_ = std::move(*made);
+    EXPECT_TRUE(source_->start());
+    return ch;
+  }
+  void TearDown() override {
+    source_.reset();
+    Mesh::TearDown();
+  }
+  std::unique_ptr<pipeline::Source> source_;
+};
+
+TEST_F(MeshSourceTest, AcknowledgesEachMessageOnlyOnceTheHubHasIt) {
+  std::vector<std::string> seenAtDownload;
+  const std::string id = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3", kMessage);
+  // At the moment of the download the message is not yet acknowledged.
+  server_.onDownload([&](const std::string& downloaded) {
+    if (server_.acknowledged(downloaded)) seenAtDownload.push_back(downloaded);
+  });
+  startWithSource();
+  ASSERT_TRUE(testing::waitUntil([&] { return server_.acknowledged(id); }));
+  EXPECT_TRUE(seenAtDownload.empty());
+  auto found = journal_->search({});
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->messages.size(), 1u);
+  EXPECT_EQ(found->messages.front().controlId, "C1");
+  EXPECT_EQ(found->messages.front().peer, "mesh:GP01/" + id);
+  // The same message again (a resend): recorded as a duplicate, and acknowledged.
+  const std::string again = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3", kMessage);
+  ASSERT_TRUE(testing::waitUntil([&] { return server_.acknowledged(again); }));
+  // Unreadable input is kept as rejected and acknowledged, so it does not block the inbox.
+  const std::string junk = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3", "not a message");
+  ASSERT_TRUE(testing::waitUntil([&] { return server_.acknowledged(junk); }));
+  EXPECT_EQ(server_.inboxCount("HUB01"), 0u);
+}
+
+}  // namespace
+}  // namespace pathhub::plugin

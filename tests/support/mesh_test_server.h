@@ -1,0 +1,92 @@
+// A MESH server for the tests — a test double, not MESH. It implements the parts of the
+// published MESH API the hub uses, on 127.0.0.1 over plain HTTP, with mailboxes in memory:
+//   GET  /messageexchange/{mailbox}                     handshake
+//   POST /messageexchange/{mailbox}/outbox              send (Mex-To, Mex-WorkflowID, …;
+//   POST /messageexchange/{mailbox}/outbox/{id}/{n}       Mex-Chunk-Range for chunks)
+//   GET  /messageexchange/{mailbox}/inbox               list
+//   GET  /messageexchange/{mailbox}/count               count
+//   GET  /messageexchange/{mailbox}/inbox/{id}[/{n}]    download (chunks)
+//   PUT  /messageexchange/{mailbox}/inbox/{id}/status/acknowledged
+//   GET  /messageexchange/{mailbox}/outbox/tracking?localID=
+//   GET  /messageexchange/endpointlookup/{ods}/{workflow}
+// Every request must carry a valid NHSMESH Authorization header for a known mailbox (its
+// password and the shared secret, a timestamp within two hours, a nonce not used before);
+// otherwise 403. A message sent to an unknown mailbox is refused with 417, as MESH does.
+// Tests put messages in a mailbox's inbox (as a practice would send them), read what the hub
+// sent, and can be told of each download (to crash the hub at that moment).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace Poco::Net {
+class HTTPServer;
+}
+
+namespace pathhub::testing {
+
+class MeshTestServer {
+ public:
+  struct Message {
+    std::string id, from, to, workflow, localId, fileName, subject, messageType = "DATA";
+    std::vector<std::string> chunks;  // all of them once complete
+    int expectedChunks = 1;
+    bool acknowledged = false;
+    std::string bytes() const;
+  };
+
+  explicit MeshTestServer(std::string sharedSecret);
+  ~MeshTestServer();
+
+  void addMailbox(const std::string& mailbox, const std::string& password);
+  // endpointlookup answers `mailbox` for this ODS code and workflow.
+  void addEndpoint(const std::string& ods, const std::string& workflow, const std::string& mailbox);
+  std::uint16_t port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // A message from `from` into `to`'s inbox; returns its id. `chunks` > 1 splits it.
+  std::string put(const std::string& from, const std::string& to, const std::string& workflow,
+                  const std::string& bytes, int chunks = 1);
+  // Every complete message sent to `mailbox`, in order.
+  std::vector<Message> sentTo(const std::string& mailbox) const;
+  bool acknowledged(const std::string& id) const;
+  std::size_t inboxCount(const std::string& mailbox) const;  // not yet acknowledged
+  int refusedRequests() const;                               // 403s given
+  // Called (on the server's thread) after each download has been answered in full.
+  void onDownload(std::function<void(const std::string& id)> hook);
+
+  // Used by the request handler.
+  struct Request {
+    std::string method, path, query, authorization, body;
+    std::map<std::string, std::string> headers;  // lower-cased names
+  };
+  struct Response {
+    int status = 200;
+    std::map<std::string, std::string> headers;
+    std::string body;
+  };
+  Response handle(const Request& r);
+  void downloaded(const std::string& id);
+
+ private:
+  bool authorised(const Request& r, const std::string& mailbox);
+
+  std::string secret_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> passwords_;
+  std::map<std::string, std::string> endpoints_;  // "ODS/WORKFLOW" → mailbox
+  std::vector<Message> messages_;
+  std::map<std::string, bool> nonces_;
+  int refused_ = 0;
+  std::uint64_t next_ = 1;
+  std::function<void(const std::string&)> downloadHook_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace pathhub::testing
