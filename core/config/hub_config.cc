@@ -45,7 +45,10 @@ const std::map<std::string, Schema>& schema() {
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
       {"log", {{"level", "file", "format"}, {"component"}}},
       {"channel",
-       {{"name"}, {"source", "mapper", "destination", "route", "backlog", "retry", "practices"}}},
+       {{"name"},
+        {"source", "mapper", "destination", "route", "backlog", "retry", "practices",
+         "acknowledgements"}}},
+      {"acknowledgements", {{"overdueSeconds", "notify"}, {}}},
       {"practices", {{"directory", "exceptions"}, {"via"}}},
       {"via", {{"format", "transport", "destination"}, {}}},
       {"route", {{"destination", "messageType"}, {}}},
@@ -337,6 +340,14 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     c.destinations.push_back(d);
   }
   if (c.destinations.empty()) ch.missing("needs at least one <destination>");
+  Reader answers = ch.child("acknowledgements", where + " acknowledgements");
+  c.acknowledgements.overdueAfter = std::chrono::seconds(
+      answers.number("overdueSeconds", c.acknowledgements.overdueAfter.count(), 1, 365LL * 86400));
+  c.acknowledgements.notify = answers.text("notify", "");
+  if (!c.acknowledgements.notify.empty() && !names.count(c.acknowledgements.notify)) {
+    answers.problem("notify",
+                    "'" + c.acknowledgements.notify + "' is not a destination of this channel");
+  }
   Reader practices = ch.child("practices", where + " practices");
   if (practices.present()) {
     PracticeRoutingConfig& p = c.practices;

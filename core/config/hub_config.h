@@ -64,6 +64,13 @@ struct PracticeRoutingConfig {
   std::vector<PracticeVia> vias;
 };
 
+// Answers awaited from receivers (<acknowledgements>): how long before an unanswered message
+// is overdue, and the destination told when one is (none: listed only).
+struct AcknowledgementConfig {
+  std::chrono::seconds overdueAfter{86400};
+  std::string notify;
+};
+
 struct ChannelConfig {
   std::string name;
   SourceConfig source;
@@ -73,8 +80,9 @@ struct ChannelConfig {
   long long scriptInstructionLimit = 10'000'000;          // per message
   std::size_t scriptMemoryLimitBytes = 32 * 1024 * 1024;  // per worker's script state
   std::vector<DestinationConfig> destinations;
-  std::vector<RouteConfig> routes;    // none: every destination gets every message
-  PracticeRoutingConfig practices;    // when enabled, routes results by practice
+  std::vector<RouteConfig> routes;  // none: every destination gets every message
+  PracticeRoutingConfig practices;  // when enabled, routes results by practice
+  AcknowledgementConfig acknowledgements;
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
   bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
   // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or

@@ -1,9 +1,14 @@
 // Hub wiring (see hub.h).
 #include "daemon/hub.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
+#include <Poco/Timestamp.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include "lua/lua_mapper.h"
 #include "plugin/plugin_host.h"
@@ -184,6 +189,50 @@ std::vector<std::pair<std::string, std::string>> Hub::faults() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& v : channels()) {
     if (!v.fault.empty()) out.emplace_back(v.name, v.fault);
+  }
+  return out;
+}
+
+Result<int> Hub::flagOverdueAnswers() {
+  if (!journal_) return 0;
+  int flagged = 0;
+  for (const auto& c : config_.channels) {
+    const std::int64_t before =
+        journal::nowMs() -
+        std::chrono::duration_cast<std::chrono::milliseconds>(c.acknowledgements.overdueAfter)
+            .count();
+    auto overdue = journal_->markOverdue(c.name, before);
+    if (!overdue) return tl::unexpected(overdue.error());
+    flagged += static_cast<int>(overdue->size());
+    if (c.acknowledgements.notify.empty() || overdue->empty()) continue;
+    for (const auto& a : *overdue) {
+      Poco::JSON::Object notice(Poco::JSON_PRESERVE_KEY_ORDER);
+      notice.set("notification", "acknowledgement overdue");
+      notice.set("channel", a.channel);
+      notice.set("messageId", a.messageId);
+      notice.set("destination", a.destination);
+      notice.set("practice", a.practice);
+      notice.set("reference", a.reference);
+      notice.set("sentAt",
+                 Poco::DateTimeFormatter::format(Poco::Timestamp(a.sentAtMs * 1000),
+                                                 Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+      notice.set("overdueAfterSeconds",
+                 static_cast<Poco::Int64>(c.acknowledgements.overdueAfter.count()));
+      std::ostringstream text;
+      notice.stringify(text);
+      auto made = journal_->addNotification(a.messageId, c.name, c.acknowledgements.notify,
+                                            "overdue-" + std::to_string(a.id), text.str());
+      if (!made) return tl::unexpected(made.error());
+    }
+    wake(c.name, {c.acknowledgements.notify});
+  }
+  return flagged;
+}
+
+std::chrono::milliseconds Hub::overdueCheckInterval() const {
+  std::chrono::milliseconds out = std::chrono::minutes(1);
+  for (const auto& c : config_.channels) {
+    out = std::min<std::chrono::milliseconds>(out, c.acknowledgements.overdueAfter);
   }
   return out;
 }

@@ -34,6 +34,12 @@ class Hub : public http::HubControl {
   void stop();
   // Removes finished messages older than the configured retention (never undelivered ones).
   Result<int> prune();
+  // Marks answers awaited past their channel's <acknowledgements overdueSeconds> overdue and,
+  // where the channel names a notify destination, sends it a notification (a JSON document:
+  // core/daemon/README.md) for each. Returns how many became overdue.
+  Result<int> flagOverdueAnswers();
+  // How often flagOverdueAnswers is worth running: the shortest overdue time, at most a minute.
+  std::chrono::milliseconds overdueCheckInterval() const;
   // Channel name → why it is faulted, for every faulted channel.
   std::vector<std::pair<std::string, std::string>> faults() const;
 

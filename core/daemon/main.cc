@@ -141,6 +141,11 @@ class PathhubApp : public Poco::Util::ServerApplication {
     timer.scheduleAtFixedRate(new Poco::Util::TimerTaskAdapter<PruneTask>(prune_, &PruneTask::run),
                               0, 3600 * 1000);
     prune_.hub = &hub;
+    // Answers awaited past their time: checked as often as the shortest overdue time needs.
+    timer.scheduleAtFixedRate(
+        new Poco::Util::TimerTaskAdapter<OverdueTask>(overdue_, &OverdueTask::run), 0,
+        hub.overdueCheckInterval().count());
+    overdue_.hub = &hub;
     for (const auto& [channel, why] : hub.faults()) {
       logger.error("channel %s is faulted and does not run: %s", channel, why);
     }
@@ -169,6 +174,20 @@ class PathhubApp : public Poco::Util::ServerApplication {
     }
   };
 
+  struct OverdueTask {
+    daemon::Hub* hub = nullptr;
+    void run(Poco::Util::TimerTask&) {
+      if (!hub) return;
+      auto flagged = hub->flagOverdueAnswers();
+      Poco::Logger& log = Poco::Logger::get("acks");
+      if (!flagged) {
+        log.error("cannot check for overdue acknowledgements: %s", flagged.error().describe());
+      } else if (*flagged > 0) {
+        log.warning("%d delivered message(s) now overdue for an acknowledgement", *flagged);
+      }
+    }
+  };
+
   void setConfig(const std::string&, const std::string& value) { configPath_ = value; }
   void setCheck(const std::string&, const std::string&) { check_ = true; }
   void setList(const std::string&, const std::string&) { list_ = true; }
@@ -182,6 +201,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
   bool help_ = false;
   bool list_ = false;
   PruneTask prune_;
+  OverdueTask overdue_;
 };
 
 }  // namespace

@@ -3,10 +3,13 @@
 // trail, written before any audited answer leaves (no audit row, no answer: 503).
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <string>
 
 #include "http/api_router.h"
 #include "http/hub_control.h"
+#include "journal/query_types.h"
 
 namespace pathhub::http {
 
@@ -26,9 +29,13 @@ class ApiContext {
   HubControl& hub_;
 };
 
-void addStatusEndpoints(Router& router, ApiContext& context);   // health, ready, status, channels
-void addMessageEndpoints(Router& router, ApiContext& context);  // search, show, replay
-void addAuditEndpoints(Router& router, ApiContext& context);    // the audit trail
-void addMetricsEndpoint(Router& router, ApiContext& context);   // Prometheus /metrics
+void addStatusEndpoints(Router& router, ApiContext& context);    // health, ready, status, channels
+void addMessageEndpoints(Router& router, ApiContext& context);   // search, show, replay
+void addAuditEndpoints(Router& router, ApiContext& context);     // the audit trail
+void addDeliveryEndpoints(Router& router, ApiContext& context);  // unacknowledged, exceptions
+
+// An awaited answer as the API shows it (in a message's deliveries and in the lists).
+Poco::JSON::Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a);
+void addMetricsEndpoint(Router& router, ApiContext& context);  // Prometheus /metrics
 
 }  // namespace pathhub::http

@@ -139,6 +139,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addStatusEndpoints(router_, context_);
   addMessageEndpoints(router_, context_);
   addAuditEndpoints(router_, context_);
+  addDeliveryEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
 }
 

@@ -9,6 +9,7 @@
 #include "hl7/message.h"
 #include "hl7/message_json.h"
 #include "http/api_endpoints.h"
+#include "pipeline/delivery_attributes.h"
 
 namespace pathhub::http {
 namespace {
@@ -74,6 +75,28 @@ Poco::Dynamic::Var treeJson(const std::string& bytes) {
   return parser.parse(hl7::messageToJson(*parsed));
 }
 
+}  // namespace
+
+Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a) {
+  Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (a.id) o->set("id", a.id);
+  if (a.messageId) o->set("messageId", a.messageId);
+  if (!a.channel.empty()) o->set("channel", a.channel);
+  if (!a.destination.empty()) o->set("destination", a.destination);
+  o->set("reference", a.reference);
+  if (!a.practice.empty()) o->set("practice", a.practice);
+  o->set("state", a.state);
+  o->set("sentAt", isoTime(a.sentAtMs));
+  if (!a.detail.empty()) o->set("detail", a.detail);
+  if (a.answeredBy) {
+    o->set("answeredBy", a.answeredBy);
+    o->set("answeredAt", isoTime(a.answeredAtMs));
+  }
+  return o;
+}
+
+namespace {
+
 Object::Ptr detailsJson(const journal::MessageDetails& d) {
   Object::Ptr o = summaryJson(d.summary);
   if (!d.nhsNumber.empty()) o->set("nhsNumber", d.nhsNumber);
@@ -98,6 +121,18 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
       dj->set("nextAttemptAt", isoTime(x.nextAttemptAtMs));
     if (!x.lastError.empty()) dj->set("lastError", x.lastError);
     if (!x.response.empty()) dj->set("response", x.response);
+    if (!x.attributes.empty()) {
+      Object::Ptr attributes = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+      for (const auto& [key, value] : pipeline::parseAttributes(x.attributes)) {
+        attributes->set(key, value);
+      }
+      dj->set("routing", attributes);
+    }
+    if (!x.acknowledgements.empty()) {
+      Array::Ptr answers = new Array;
+      for (const auto& a : x.acknowledgements) answers->add(acknowledgementJson(a));
+      dj->set("acknowledgements", answers);
+    }
     deliveries->add(dj);
   }
   o->set("deliveries", deliveries);

@@ -12,6 +12,7 @@
 #include <limits>
 #include <mutex>
 
+#include "journal/acknowledgement_rows.h"
 #include "journal/journal_reads.h"
 
 namespace pathhub::journal {
@@ -42,6 +43,17 @@ constexpr const char* kSchema[] = {
     "DROP INDEX IF EXISTS deliveries_queue",
     "DROP INDEX IF EXISTS deliveries_pending",
     "CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries(message_id)",
+    // Answers awaited from receivers (a practice's NHSACK, a deferred HL7 v2 ACK): one row per
+    // message sent, by the reference the answer will name.
+    "CREATE TABLE IF NOT EXISTS acknowledgements ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER NOT NULL,"
+    " message_id INTEGER NOT NULL, channel TEXT NOT NULL, destination TEXT NOT NULL,"
+    " practice TEXT NOT NULL DEFAULT '', recipient TEXT NOT NULL DEFAULT '',"
+    " reference TEXT NOT NULL, sent_at INTEGER NOT NULL, state TEXT NOT NULL,"
+    " detail TEXT NOT NULL DEFAULT '', answered_by INTEGER, answered_at INTEGER)",
+    "CREATE INDEX IF NOT EXISTS acknowledgements_open ON acknowledgements(reference)"
+    " WHERE state IN ('awaiting', 'overdue')",
+    "CREATE INDEX IF NOT EXISTS acknowledgements_delivery ON acknowledgements(delivery_id)",
     "CREATE TABLE IF NOT EXISTS events ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, at INTEGER NOT NULL,"
     " kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
@@ -307,12 +319,16 @@ Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outc
 std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
   static const char* const kStates[] = {"delivered", "pending", "failed"};
   return writer_->submit(withStatements(
-      [batch = std::move(batch)](Session&, WriterStatements& w) -> std::function<void()> {
+      [batch = std::move(batch)](Session& s, WriterStatements& w) -> std::function<void()> {
         for (const Attempt& a : batch) {
           const auto [messageId, destination] =
               w.updateDelivery(a.deliveryId, kStates[static_cast<int>(a.outcome)],
                                a.nextAttemptAtMs, a.error, a.response);
-          if (a.outcome == AttemptOutcome::kDelivered) continue;  // the row says it all
+          if (a.outcome == AttemptOutcome::kDelivered) {
+            if (!a.awaited.empty())
+              awaitAnswers(s, a.deliveryId, messageId, destination, a.awaited);
+            continue;  // the row says it all
+          }
           const char* kind =
               a.outcome == AttemptOutcome::kRetry ? "attempt_failed" : "delivery_failed";
           w.insertEvent(messageId, kind, destination + (a.error.empty() ? "" : ": " + a.error));

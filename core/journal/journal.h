@@ -125,15 +125,47 @@ class Journal {
   // Records one delivery attempt and what it led to.
   Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                              const std::string& error, std::int64_t nextAttemptAtMs);
+  // An answer a delivered message will get, by the reference the answer will name.
+  struct Awaited {
+    std::string reference, recipient, practice;
+  };
   struct Attempt {
     std::int64_t deliveryId = 0;
     AttemptOutcome outcome = AttemptOutcome::kDelivered;
     std::string error;  // why not delivered
     std::int64_t nextAttemptAtMs = 0;
-    std::string response;  // the receiver's answer when delivered (its ACK), if any
+    std::string response;               // the receiver's answer when delivered (its ACK), if any
+    std::vector<Awaited> awaited = {};  // when delivered: the answers now awaited
   };
   // Several attempts in one write, returning at once (all or none).
   std::future<Result<void>> submitAttempts(std::vector<Attempt> batch);
+
+  // --- Acknowledgements (journal/acknowledgements.cc) ---
+  // An answer that arrived (an HL7 v2 ACK, or an NHSACK made one): `reference` is what it
+  // names (MSA-2), `from` who sent it (MSH-3 and MSH-4). Settles every open row with that
+  // reference, or whose reference starts with "<reference>/" (an answer for a whole
+  // interchange), sent to `from` when the row knows its recipient. Returns the rows settled.
+  struct Answer {
+    std::string reference;
+    std::vector<std::string> from;
+    bool accepted = true;
+    std::string detail;
+    MessageId answeredBy = 0;
+  };
+  Result<std::vector<AcknowledgementRecord>> settleAcknowledgement(const Answer& answer);
+  // Deliveries whose routing attributes carry an "exception" (results no practice takes),
+  // newest first.
+  Result<std::vector<RoutingException>> routingExceptions(int limit);
+  // Open rows sent before `sentBeforeMs` (all open rows: now), oldest first.
+  Result<std::vector<AcknowledgementRecord>> unacknowledged(std::int64_t sentBeforeMs, int limit);
+  // A message the hub itself makes about `parent` (an overdue answer, say), recorded on the
+  // parent's channel and delivered to `destination` after it. Returns its id.
+  Result<MessageId> addNotification(MessageId parent, const std::string& channel,
+                                    const std::string& destination, const std::string& controlId,
+                                    const std::string& bytes);
+  // Marks rows of `channel` awaiting since before `sentBeforeMs` overdue; returns them.
+  Result<std::vector<AcknowledgementRecord>> markOverdue(const std::string& channel,
+                                                         std::int64_t sentBeforeMs);
   // Replays a message, keeping its history: a mapped one gets new pending deliveries to
   // `destinations`; one whose mapping failed goes back to "received" to be mapped again
   // (the channel's mappers pick it up from the journal). Returns the deliveries created.

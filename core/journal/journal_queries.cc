@@ -96,7 +96,7 @@ Result<MessageDetails> Journal::details(MessageId id) {
     SqliteStatement deliveries(
         handle(s),
         "SELECT id, destination, state, attempts, next_attempt_at, last_error, response,"
-        " updated_at FROM deliveries WHERE message_id = ? ORDER BY id");
+        " updated_at, attributes FROM deliveries WHERE message_id = ? ORDER BY id");
     deliveries.bind(1, id);
     while (deliveries.step()) {
       DeliveryRecord r;
@@ -108,7 +108,28 @@ Result<MessageDetails> Journal::details(MessageId id) {
       r.lastError = deliveries.text(5);
       r.response = deliveries.text(6);
       r.updatedAtMs = deliveries.int64(7);
+      r.attributes = deliveries.text(8);
       d.deliveries.push_back(std::move(r));
+    }
+    SqliteStatement answers(handle(s),
+                            "SELECT delivery_id, reference, state, detail, practice,"
+                            " COALESCE(answered_by, 0), COALESCE(answered_at, 0), sent_at"
+                            " FROM acknowledgements WHERE message_id = ? ORDER BY id");
+    answers.bind(1, id);
+    while (answers.step()) {
+      AcknowledgementRecord a;
+      a.deliveryId = answers.int64(0);
+      a.messageId = id;
+      a.reference = answers.text(1);
+      a.state = answers.text(2);
+      a.detail = answers.text(3);
+      a.practice = answers.text(4);
+      a.answeredBy = answers.int64(5);
+      a.answeredAtMs = answers.int64(6);
+      a.sentAtMs = answers.int64(7);
+      for (auto& r : d.deliveries) {
+        if (r.id == a.deliveryId) r.acknowledgements.push_back(a);
+      }
     }
     SqliteStatement events(handle(s),
                            "SELECT at, kind, detail FROM events WHERE message_id = ? ORDER BY id");

@@ -39,11 +39,28 @@ struct MessagePage {
   std::optional<std::int64_t> nextBefore;  // set when more may follow
 };
 
+// An answer awaited from a receiver for one message sent (core/acks).
+struct AcknowledgementRecord {
+  std::int64_t id = 0, deliveryId = 0, messageId = 0;
+  std::string channel, destination, practice, recipient, reference;
+  std::string state;   // awaiting, overdue (awaiting past its time), accepted, rejected
+  std::string detail;  // the receiver's reason when rejected
+  std::int64_t sentAtMs = 0, answeredBy = 0, answeredAtMs = 0;
+};
+
+// A result routing could not place (practice routing's exceptions destination).
+struct RoutingException {
+  std::int64_t deliveryId = 0, messageId = 0, receivedAtMs = 0;
+  std::string channel, destination, state, controlId, attributes;
+};
+
 struct DeliveryRecord {
   std::int64_t id = 0;
   std::string destination, state, lastError, response;
   int attempts = 0;
   std::int64_t nextAttemptAtMs = 0, updatedAtMs = 0;
+  std::vector<AcknowledgementRecord> acknowledgements;  // answers awaited for what it sent
+  std::string attributes;  // what the routing gave it (pipeline/delivery_attributes.h)
 };
 
 struct EventRecord {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "acks/acknowledgements.h"
 #include "hl7/message.h"
 #include "pipeline/envelope.h"
 #include "pipeline/retry.h"
@@ -248,6 +249,44 @@ std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const
   return out;
 }
 
+std::vector<journal::Journal::Awaited> Channel::awaitedAnswers(
+    const journal::PendingDelivery& delivery, const DeliveryResult& result) const {
+  const DeliveryAttributes attributes = parseAttributes(delivery.attributes);
+  const auto ack = attributes.find("acknowledgement");
+  if (ack == attributes.end() || ack->second != "yes") return {};
+  const auto practice = attributes.find("practice");
+  std::vector<journal::Journal::Awaited> out;
+  const std::vector<std::string> sent =
+      result.sent.empty() ? std::vector<std::string>{delivery.bytes} : result.sent;
+  for (const std::string& one : sent) {
+    const acks::Expected expected = acks::expectedAnswers(one);
+    for (const auto& reference : expected.references) {
+      out.push_back({reference, expected.recipient,
+                     practice == attributes.end() ? std::string() : practice->second});
+    }
+  }
+  return out;
+}
+
+std::string Channel::settleAnswer(const std::string& bytes, journal::MessageId id) {
+  auto message = hl7::Message::parse(bytes);
+  if (!message) return {};
+  const auto answer = acks::answerIn(*message, id);
+  if (!answer) return {};
+  auto settled = journal_.settleAcknowledgement(*answer);
+  if (!settled) {
+    log_.error("channel %s: cannot settle the answer in message %?d: %s", config_.name, id,
+               settled.error().describe());
+    return {};
+  }
+  std::string out;
+  for (const auto& a : *settled) {
+    out += std::string(out.empty() ? "" : "; ") + "answers message " + std::to_string(a.messageId) +
+           " (" + a.destination + " " + a.reference + "): " + a.state;
+  }
+  return out;
+}
+
 void Channel::routeByPractice(const std::string& mapped, const RoutingHints& hints,
                               std::vector<std::string>& routes,
                               journal::Journal::DeliveryAttributes& attributes) const {
@@ -286,6 +325,7 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     fromJournal = std::move(record->bytes);
     received = &fromJournal;
   }
+  const std::string answered = settleAnswer(*received, id);
   MapResult result;
   const auto started = std::chrono::steady_clock::now();
   try {
@@ -339,7 +379,9 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
       result = {MapResult::Kind::kFiltered,
                 {},
                 {},
-                "no route of channel " + config_.name + " takes this message type"};
+                answered.empty()
+                    ? "no route of channel " + config_.name + " takes this message type"
+                    : answered};
     }
   }
   if (result.kind == MapResult::Kind::kMapped ||
@@ -555,8 +597,8 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
         counted.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) /
                                         1000.0);
         // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
-        delivered.push_back(
-            {d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0, std::move(result.reason)});
+        delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,
+                             std::move(result.reason), awaitedAnswers(d, result)});
         cursor = {d.sequence, d.deliveryId};
         // Small record batches bound what a crash makes us deliver again.
         if (delivered.size() >= kRecordBatch) flush();

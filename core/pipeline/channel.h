@@ -100,6 +100,12 @@ class Channel {
   std::optional<Mapped> mapOne(Mapper& mapper, journal::MessageId id, const std::string* received);
   // The configured routes that take this message (all destinations when none is configured).
   std::vector<std::string> defaultRoutes(const std::string& mapped) const;
+  // An HL7 v2 ACK answering messages sent earlier settles them (core/acks); returns what it
+  // answered, "" when nothing.
+  std::string settleAnswer(const std::string& bytes, journal::MessageId id);
+  // The answers a delivery now awaits, when its routing says the receiver acknowledges.
+  std::vector<journal::Journal::Awaited> awaitedAnswers(const journal::PendingDelivery& delivery,
+                                                        const DeliveryResult& result) const;
   // With <practices>: a result's routes with the practice's destination in place of every
   // destination practice routing uses, and that delivery's attributes. Other messages and
   // channels without <practices> keep `routes`.
