@@ -3,11 +3,13 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "lua/lua_mapper.h"
@@ -205,14 +207,20 @@ Result<int> Hub::flagOverdueAnswers() {
     if (!overdue) return tl::unexpected(overdue.error());
     flagged += static_cast<int>(overdue->size());
     if (c.acknowledgements.notify.empty() || overdue->empty()) continue;
-    for (const auto& a : *overdue) {
+    // One notification per delivery, naming every reference still unanswered.
+    std::map<std::int64_t, std::vector<const journal::AcknowledgementRecord*>> byDelivery;
+    for (const auto& a : *overdue) byDelivery[a.deliveryId].push_back(&a);
+    for (const auto& [delivery, rows] : byDelivery) {
+      const journal::AcknowledgementRecord& a = *rows.front();
       Poco::JSON::Object notice(Poco::JSON_PRESERVE_KEY_ORDER);
       notice.set("notification", "acknowledgement overdue");
       notice.set("channel", a.channel);
       notice.set("messageId", a.messageId);
       notice.set("destination", a.destination);
       notice.set("practice", a.practice);
-      notice.set("reference", a.reference);
+      Poco::JSON::Array references;
+      for (const auto* r : rows) references.add(r->reference);
+      notice.set("references", references);
       notice.set("sentAt",
                  Poco::DateTimeFormatter::format(Poco::Timestamp(a.sentAtMs * 1000),
                                                  Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
@@ -221,7 +229,7 @@ Result<int> Hub::flagOverdueAnswers() {
       std::ostringstream text;
       notice.stringify(text);
       auto made = journal_->addNotification(a.messageId, c.name, c.acknowledgements.notify,
-                                            "overdue-" + std::to_string(a.id), text.str());
+                                            "overdue-" + std::to_string(delivery), text.str());
       if (!made) return tl::unexpected(made.error());
     }
     wake(c.name, {c.acknowledgements.notify});

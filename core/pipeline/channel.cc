@@ -232,7 +232,10 @@ bool Channel::overBacklog() {
 std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const {
   std::vector<std::string> out;
   if (config_.routes.empty()) {
-    for (const auto& d : config_.destinations) out.push_back(d.name);
+    // Every destination, but the one that takes only the hub's notifications.
+    for (const auto& d : config_.destinations) {
+      if (d.name != config_.acknowledgements.notify) out.push_back(d.name);
+    }
     return out;
   }
   std::string type;
@@ -269,6 +272,10 @@ std::vector<journal::Journal::Awaited> Channel::awaitedAnswers(
 }
 
 std::string Channel::settleAnswer(const std::string& bytes, journal::MessageId id) {
+  // Most messages are not answers: the header says so without parsing the whole message.
+  if (auto header = hl7::Message::parseHeader(bytes); !header || header->messageType() != "ACK") {
+    return {};
+  }
   auto message = hl7::Message::parse(bytes);
   if (!message) return {};
   const auto answer = acks::answerIn(*message, id);
@@ -291,10 +298,8 @@ void Channel::routeByPractice(const std::string& mapped, const RoutingHints& hin
                               std::vector<std::string>& routes,
                               journal::Journal::DeliveryAttributes& attributes) const {
   if (!practices_) return;
-  auto message = hl7::Message::parse(mapped);
-  if (!message || message->messageType() != "ORU") return;
-  const routing::RoutingDecision decision = practices_->route(*message, hints.practice);
-  // Practice routing owns its destinations: the vias and the exceptions destination.
+  // Practice routing owns its destinations, the vias and the exceptions destination: other
+  // messages never go there, and a result only to the one its practice takes.
   auto owned = [this](const std::string& name) {
     if (name == config_.practices.exceptions) return true;
     for (const auto& v : config_.practices.vias) {
@@ -303,6 +308,12 @@ void Channel::routeByPractice(const std::string& mapped, const RoutingHints& hin
     return false;
   };
   routes.erase(std::remove_if(routes.begin(), routes.end(), owned), routes.end());
+  if (auto header = hl7::Message::parseHeader(mapped); !header || header->messageType() != "ORU") {
+    return;
+  }
+  auto message = hl7::Message::parse(mapped);
+  if (!message) return;
+  const routing::RoutingDecision decision = practices_->route(*message, hints.practice);
   routes.push_back(decision.destination);
   attributes[decision.destination] = formatAttributes(decision.attributes);
   if (decision.exception) {

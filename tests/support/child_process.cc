@@ -44,6 +44,8 @@ ChildProcess::~ChildProcess() {
   if (!stopped_) stop();
 }
 
+int ChildProcess::pid() const { return handle_->id(); }
+
 void ChildProcess::kill() {
   stopped_ = true;
   Poco::Process::kill(*handle_);

@@ -36,6 +36,7 @@ class ChildProcess {
   int stop(std::string* restOfOutput = nullptr);
   // Sends SIGKILL and waits: the child gets no chance to clean up.
   void kill();
+  int pid() const;
 
  private:
   Poco::Pipe out_;

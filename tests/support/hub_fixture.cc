@@ -89,6 +89,8 @@ void HubFixture::startHub() {
   }
 }
 
+int HubFixture::hubPid() const { return hub_ ? hub_->pid() : 0; }
+
 void HubFixture::killHub() {
   if (hub_) hub_->kill();
   hub_.reset();

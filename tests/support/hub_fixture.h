@@ -38,9 +38,10 @@ class HubFixture {
   std::string apiAttributes;  // extra attributes of <api>, e.g. tls="true" ...
 
   void writeConfig();
-  void startHub();  // waits until the MLLP source accepts connections
-  void killHub();   // SIGKILL, no clean-up
-  int stopHub();    // SIGTERM; returns the exit code
+  void startHub();     // waits until the MLLP source accepts connections
+  void killHub();      // SIGKILL, no clean-up
+  int hubPid() const;  // 0 when not running
+  int stopHub();       // SIGTERM; returns the exit code
   void startSink(const std::vector<std::string>& extra = {});
   void stopSink();
 

@@ -64,14 +64,14 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     r.authorization = request.get("Authorization", "");
     Poco::StreamCopier::copyToString(request.stream(), r.body);
     const MeshTestServer::Response answer = server_.handle(r);
+    const auto parts = pathParts(r.path);
+    if (r.method == "GET" && parts.size() == 4 && parts[2] == "inbox" && answer.status < 300) {
+      server_.downloaded(parts[3]);  // before the answer leaves: the client is waiting for it
+    }
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
     for (const auto& [name, value] : answer.headers) response.set(name, value);
     response.setContentLength(static_cast<std::streamsize>(answer.body.size()));
     response.send() << answer.body;
-    const auto parts = pathParts(r.path);
-    if (r.method == "GET" && parts.size() == 4 && parts[2] == "inbox" && answer.status < 300) {
-      server_.downloaded(parts[3]);
-    }
   }
 
  private:

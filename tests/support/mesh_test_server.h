@@ -57,7 +57,8 @@ class MeshTestServer {
   bool acknowledged(const std::string& id) const;
   std::size_t inboxCount(const std::string& mailbox) const;  // not yet acknowledged
   int refusedRequests() const;                               // 403s given
-  // Called (on the server's thread) after each download has been answered in full.
+  // Called (on the server's thread) for each download, just before its answer is sent: the
+  // client has asked for the message and is waiting for it.
   void onDownload(std::function<void(const std::string& id)> hook);
 
   // Used by the request handler.
