@@ -28,6 +28,8 @@ class PracticeDirectory {
   static Result<PracticeDirectory> load(const std::string& path);
 
   const Practice* find(const std::string& ods) const;
+  // Adds a practice; false when its ODS code is there already.
+  bool add(const Practice& practice);
   const std::map<std::string, Practice>& practices() const { return practices_; }
 
  private:
