@@ -47,7 +47,9 @@ const std::map<std::string, Schema>& schema() {
       {"channel",
        {{"name"},
         {"source", "mapper", "destination", "route", "backlog", "retry", "practices",
-         "acknowledgements"}}},
+         "acknowledgements", "orders"}}},
+      {"orders", {{"catalogue", "exceptions", "matchWindowHours", "notify"}, {"lab"}}},
+      {"lab", {{"name", "destination"}, {}}},
       {"acknowledgements", {{"overdueSeconds", "notify"}, {}}},
       {"practices", {{"directory", "exceptions"}, {"via"}}},
       {"via", {{"format", "transport", "destination"}, {}}},
@@ -347,6 +349,35 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
   if (!c.acknowledgements.notify.empty() && !names.count(c.acknowledgements.notify)) {
     answers.problem("notify",
                     "'" + c.acknowledgements.notify + "' is not a destination of this channel");
+  }
+  Reader orders = ch.child("orders", where + " orders");
+  if (orders.present()) {
+    OrderConfig& o = c.orders;
+    o.enabled = true;
+    o.catalogue = orders.text("catalogue", "");
+    o.exceptions = orders.text("exceptions", "");
+    o.matchWindow = std::chrono::hours(orders.number("matchWindowHours", 72, 1, 24 * 365));
+    o.notify = orders.text("notify", "");
+    for (const auto& [attr, value] :
+         {std::pair{"exceptions", o.exceptions}, {"notify", o.notify}}) {
+      if (!value.empty() && !names.count(value)) {
+        orders.problem(attr, "'" + value + "' is not a destination of this channel");
+      }
+    }
+    if (!o.catalogue.empty() && o.exceptions.empty()) {
+      orders.missing("routes by a catalogue, so it needs an exceptions destination");
+    }
+    for (int i = 0;; ++i) {
+      Reader lab = orders.child("lab[" + std::to_string(i) + "]",
+                                where + " orders lab " + std::to_string(i + 1));
+      if (!lab.present()) break;
+      OrderLab l{lab.text("name", ""), lab.text("destination", "")};
+      if (l.name.empty()) lab.missing("needs a name");
+      if (!names.count(l.destination)) {
+        lab.problem("destination", "'" + l.destination + "' is not a destination of this channel");
+      }
+      o.labs.push_back(std::move(l));
+    }
   }
   Reader practices = ch.child("practices", where + " practices");
   if (practices.present()) {

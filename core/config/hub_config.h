@@ -71,6 +71,20 @@ struct AcknowledgementConfig {
   std::string notify;
 };
 
+// Orders (<orders>): tracked from placing to final result on every channel with the element;
+// with a catalogue, the channel also routes them to the lab that performs each test.
+struct OrderLab {
+  std::string name, destination;  // the catalogue's lab name → a destination of the channel
+};
+struct OrderConfig {
+  bool enabled = false;
+  std::string catalogue;   // test catalogue CSV; "" tracks without routing
+  std::string exceptions;  // with a catalogue: a destination for tests it lacks
+  std::vector<OrderLab> labs;
+  std::chrono::hours matchWindow{72};  // results: the NHS number + test fallback's window
+  std::string notify;                  // a destination told of overdue orders
+};
+
 struct ChannelConfig {
   std::string name;
   SourceConfig source;
@@ -83,6 +97,7 @@ struct ChannelConfig {
   std::vector<RouteConfig> routes;  // none: every destination gets every message
   PracticeRoutingConfig practices;  // when enabled, routes results by practice
   AcknowledgementConfig acknowledgements;
+  OrderConfig orders;
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
   bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
   // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or

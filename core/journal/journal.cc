@@ -54,6 +54,26 @@ constexpr const char* kSchema[] = {
     "CREATE INDEX IF NOT EXISTS acknowledgements_open ON acknowledgements(reference)"
     " WHERE state IN ('awaiting', 'overdue')",
     "CREATE INDEX IF NOT EXISTS acknowledgements_delivery ON acknowledgements(delivery_id)",
+    // Orders tracked from placing to final result (core/orders), their history, and results
+    // no order was found for.
+    "CREATE TABLE IF NOT EXISTS orders ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, placer TEXT NOT NULL, lab TEXT NOT NULL,"
+    " filler TEXT NOT NULL DEFAULT '', requester TEXT NOT NULL DEFAULT '',"
+    " nhs_number TEXT NOT NULL DEFAULT '', tests TEXT NOT NULL DEFAULT '',"
+    " channel TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, placed_at INTEGER NOT NULL,"
+    " due_at INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL,"
+    " overdue INTEGER NOT NULL DEFAULT 0, message_id INTEGER NOT NULL DEFAULT 0)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS orders_key ON orders(placer, lab)",
+    "CREATE INDEX IF NOT EXISTS orders_filler ON orders(filler) WHERE filler != ''",
+    "CREATE INDEX IF NOT EXISTS orders_nhs ON orders(nhs_number) WHERE nhs_number != ''",
+    "CREATE TABLE IF NOT EXISTS order_history ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " state TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', message_id INTEGER NOT NULL DEFAULT 0)",
+    "CREATE INDEX IF NOT EXISTS order_history_order ON order_history(order_id)",
+    "CREATE TABLE IF NOT EXISTS unmatched_results ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, channel TEXT NOT NULL,"
+    " placer TEXT NOT NULL, filler TEXT NOT NULL, nhs_number TEXT NOT NULL, tests TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL, reason TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS events ("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, at INTEGER NOT NULL,"
     " kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",

@@ -140,6 +140,35 @@ class Journal {
   // Several attempts in one write, returning at once (all or none).
   std::future<Result<void>> submitAttempts(std::vector<Attempt> batch);
 
+  // --- Orders (journal/orders.cc; core/orders) ---
+  struct OrderPlacement {
+    std::string placer, lab, requester, nhsNumber, channel, tests;
+    std::int64_t dueAtMs = 0;
+    MessageId messageId = 0;
+  };
+  // A new order (or, when the placer number and lab are known already, a resend: history only).
+  Result<void> placeOrder(const OrderPlacement& order);
+  struct OrderChange {
+    std::string placer, filler, lab, state, detail, nhsNumber, channel;
+    std::vector<std::string> tests;
+    MessageId messageId = 0;
+    bool result = false;             // a result: unmatched ones are kept and listed
+    std::int64_t matchWindowMs = 0;  // results: the NHS number + test fallback's window
+  };
+  // Moves the orders the change names (by placer, then filler, then for results the
+  // fallback) forward; an order never goes back, and a cancelled or rejected one stays so.
+  // Returns the ids of the orders it found (none: for a result, now listed as unmatched).
+  Result<std::vector<std::int64_t>> changeOrders(const OrderChange& change);
+  Result<void> orderSent(const std::string& placer, const std::string& lab, MessageId messageId);
+  Result<std::vector<OrderRecord>> orders(const OrderFilter& filter);
+  // Every part of the order with this placer number, each with its history.
+  Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> order(
+      const std::string& placer);
+  // Orders past their due time without a final result, newly marked overdue.
+  Result<std::vector<OrderRecord>> markOrdersOverdue(std::int64_t nowMs);
+  Result<std::vector<OrderRecord>> overdueOrders(int limit);
+  Result<std::vector<UnmatchedResult>> unmatchedResults(int limit);
+
   // --- Acknowledgements (journal/acknowledgements.cc) ---
   // An answer that arrived (an HL7 v2 ACK, or an NHSACK made one): `reference` is what it
   // names (MSA-2), `from` who sent it (MSH-3 and MSH-4). Settles every open row with that

@@ -48,6 +48,32 @@ struct AcknowledgementRecord {
   std::int64_t sentAtMs = 0, answeredBy = 0, answeredAtMs = 0;
 };
 
+// An order the hub tracks: one per placer number and performing lab (a split order has one
+// per lab, sharing the placer number).
+struct OrderRecord {
+  std::int64_t id = 0, messageId = 0;
+  std::string placer, lab, filler, requester, nhsNumber, channel, state;
+  std::string tests;  // comma-separated codes
+  std::int64_t placedAtMs = 0, dueAtMs = 0, updatedAtMs = 0;
+  bool overdue = false;
+};
+
+struct OrderHistoryEntry {
+  std::int64_t atMs = 0, messageId = 0;
+  std::string state, detail;
+};
+
+struct OrderFilter {
+  std::string requester, state, lab;
+  int limit = 100;
+};
+
+// A result no order could be found for (kept, and listed).
+struct UnmatchedResult {
+  std::int64_t id = 0, messageId = 0, receivedAtMs = 0;
+  std::string channel, placer, filler, nhsNumber, tests, reason;
+};
+
 // A result routing could not place (practice routing's exceptions destination).
 struct RoutingException {
   std::int64_t deliveryId = 0, messageId = 0, receivedAtMs = 0;

@@ -10,6 +10,8 @@
 
 #include "acks/acknowledgements.h"
 #include "hl7/message.h"
+#include "orders/order_observation.h"
+#include "orders/order_split.h"
 #include "pipeline/envelope.h"
 #include "pipeline/retry.h"
 
@@ -62,6 +64,14 @@ Result<void> Channel::start() {
       return fail(ErrorCode::kIoError, "channel " + config_.name + ": cannot create " +
                                            config_.stageEndpoints.substr(6) + ": " + ec.message());
     }
+  }
+  if (!config_.orders.catalogue.empty()) {
+    auto catalogue = orders::TestCatalogue::load(config_.orders.catalogue);
+    if (!catalogue) {
+      return fail(ErrorCode::kInvalidValue,
+                  "channel " + config_.name + " orders: " + catalogue.error().text);
+    }
+    catalogue_ = std::make_shared<const orders::TestCatalogue>(std::move(*catalogue));
   }
   if (config_.practices.enabled) {
     // Read at each start, so a restart of the channel picks up an edited directory.
@@ -252,6 +262,122 @@ std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const
   return out;
 }
 
+void Channel::noteOrderSent(const journal::PendingDelivery& delivery) {
+  if (delivery.attributes.find("order-placer=") == std::string::npos) return;
+  const DeliveryAttributes attributes = parseAttributes(delivery.attributes);
+  const auto lab = attributes.find("order-lab");
+  if (lab == attributes.end() || lab->second.empty() || attributes.count("exception")) return;
+  if (auto ok = journal_.orderSent(attributes.at("order-placer"), lab->second, delivery.messageId);
+      !ok) {
+    log_.error("channel %s: cannot record order %s as sent: %s", config_.name,
+               attributes.at("order-placer"), ok.error().describe());
+  }
+}
+
+void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
+  if (!config_.orders.enabled) return;
+  auto header = hl7::Message::parseHeader(bytes);
+  if (!header) return;
+  const std::string type = header->messageType();
+  if (type != "ORM" && type != "OML" && type != "ORR" && type != "ORL" && type != "ORU") return;
+  auto message = hl7::Message::parse(bytes);
+  if (!message) return;
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  for (const orders::OrderObservation& o : orders::observeOrders(*message)) {
+    Result<void> recorded;
+    if (o.kind == orders::OrderObservation::Kind::kOrder) {
+      // One order per lab performing its tests (the catalogue's; "" without one), due when
+      // its slowest test's turnaround target has passed.
+      std::map<std::string, std::pair<std::string, std::chrono::hours>> byLab;
+      for (const auto& t : o.tests) {
+        const orders::CatalogueTest* known = catalogue_ ? catalogue_->find(t) : nullptr;
+        auto& [tests, turnaround] = byLab[known ? known->lab : ""];
+        tests += (tests.empty() ? "" : ",") + t;
+        if (known) turnaround = std::max(turnaround, known->turnaround);
+      }
+      if (byLab.empty()) byLab[""];
+      for (const auto& [lab, part] : byLab) {
+        const std::int64_t due =
+            part.second.count()
+                ? journal::nowMs() + duration_cast<milliseconds>(part.second).count()
+                : 0;
+        recorded = journal_.placeOrder(
+            {o.placer, lab, o.requester, o.nhsNumber, config_.name, part.first, due, id});
+        if (!recorded) break;
+      }
+    } else {
+      journal::Journal::OrderChange c;
+      c.placer = o.placer;
+      c.filler = o.filler;
+      c.state = o.state;
+      c.detail = o.detail;
+      c.nhsNumber = o.nhsNumber;
+      c.channel = config_.name;
+      c.tests = o.tests;
+      c.messageId = id;
+      c.result = o.kind == orders::OrderObservation::Kind::kResult;
+      c.matchWindowMs = duration_cast<milliseconds>(config_.orders.matchWindow).count();
+      auto changed = journal_.changeOrders(c);
+      if (!changed) recorded = tl::unexpected(changed.error());
+    }
+    if (!recorded) {
+      log_.error("channel %s: cannot record what message %?d says of order %s: %s", config_.name,
+                 id, o.placer, recorded.error().describe());
+    }
+  }
+}
+
+bool Channel::routeOrder(const std::string& mapped, std::vector<std::string>& routes,
+                         journal::Journal::Mapping& record) const {
+  if (!catalogue_) return false;
+  auto header = hl7::Message::parseHeader(mapped);
+  if (!header || (header->messageType() != "ORM" && header->messageType() != "OML")) return false;
+  auto message = hl7::Message::parse(mapped);
+  if (!message) return false;
+  const auto parts = orders::splitByLab(*message, *catalogue_);
+  if (parts.empty()) return false;
+  // Order routing owns its destinations: the labs' and the exceptions destination.
+  auto owned = [this](const std::string& name) {
+    if (name == config_.orders.exceptions) return true;
+    for (const auto& l : config_.orders.labs) {
+      if (l.destination == name) return true;
+    }
+    return false;
+  };
+  routes.erase(std::remove_if(routes.begin(), routes.end(), owned), routes.end());
+  const auto observed = orders::observeOrders(*message);
+  const std::string placer = observed.empty() ? std::string() : observed.front().placer;
+  for (const orders::LabOrder& part : parts) {
+    std::string destination = config_.orders.exceptions;
+    DeliveryAttributes attributes = {{"order-placer", placer}, {"order-lab", part.lab}};
+    for (const auto& l : config_.orders.labs) {
+      if (!part.lab.empty() && l.name == part.lab) destination = l.destination;
+    }
+    if (destination == config_.orders.exceptions) {
+      std::string why = part.lab.empty() ? "tests the catalogue lacks:"
+                                         : "lab " + part.lab + " has no <lab> destination:";
+      for (const auto& t : part.lab.empty() ? part.unknownTests : part.tests) why += " " + t;
+      attributes["exception"] = why;
+    }
+    if (part.whole) {
+      routes.push_back(destination);
+      record.attributes[destination] = formatAttributes(attributes);
+      continue;
+    }
+    journal::Journal::Derived d;
+    d.bytes = part.bytes;
+    if (auto h = hl7::Message::parseHeader(d.bytes)) {
+      d.controlId = h->controlId();
+      d.messageType = h->messageType() + "^" + h->triggerEvent();
+    }
+    d.destinations = {destination};
+    d.attributes[destination] = formatAttributes(attributes);
+    record.derived.push_back(std::move(d));
+  }
+  return true;
+}
+
 std::vector<journal::Journal::Awaited> Channel::awaitedAnswers(
     const journal::PendingDelivery& delivery, const DeliveryResult& result) const {
   const DeliveryAttributes attributes = parseAttributes(delivery.attributes);
@@ -337,6 +463,7 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     received = &fromJournal;
   }
   const std::string answered = settleAnswer(*received, id);
+  trackOrders(*received, id);
   MapResult result;
   const auto started = std::chrono::steady_clock::now();
   try {
@@ -383,9 +510,15 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     const auto problem = routesFor(result.bytes, result.routes, record.destinations);
     if (!problem && result.routes.empty()) {
       routeByPractice(result.bytes, result.hints, record.destinations, record.attributes);
+      routeOrder(result.bytes, record.destinations, record);
     }
     if (problem) {
       result = {MapResult::Kind::kFailed, {}, {}, *problem};
+    } else if (record.destinations.empty() && !record.derived.empty()) {
+      result = {MapResult::Kind::kFiltered,
+                {},
+                {},
+                "split into " + std::to_string(record.derived.size()) + " orders, one per lab"};
     } else if (record.destinations.empty()) {
       result = {MapResult::Kind::kFiltered,
                 {},
@@ -404,6 +537,11 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
     }
     news.destinations.insert(news.destinations.end(), record.destinations.begin(),
                              record.destinations.end());
+    // The parts of a split order go where their lab is (news duplicates do no harm).
+    for (const auto& d : record.derived) {
+      news.destinations.insert(news.destinations.end(), d.destinations.begin(),
+                               d.destinations.end());
+    }
     record.notes = notes;
     (result.kind == MapResult::Kind::kFiltered ? stats_->filtered : stats_->mapped).add();
     return Mapped{std::move(record), std::move(news)};
@@ -610,6 +748,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
         // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
         delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,
                              std::move(result.reason), awaitedAnswers(d, result)});
+        noteOrderSent(d);
         cursor = {d.sequence, d.deliveryId};
         // Small record batches bound what a crash makes us deliver again.
         if (delivered.size() >= kRecordBatch) flush();

@@ -27,6 +27,7 @@
 
 #include "config/hub_config.h"
 #include "journal/journal.h"
+#include "orders/test_catalogue.h"
 #include "pipeline/channel_stats.h"
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
@@ -100,6 +101,16 @@ class Channel {
   std::optional<Mapped> mapOne(Mapper& mapper, journal::MessageId id, const std::string* received);
   // The configured routes that take this message (all destinations when none is configured).
   std::vector<std::string> defaultRoutes(const std::string& mapped) const;
+  // With <orders>: what an order-related message says about the orders it concerns, recorded
+  // (core/orders): placed, cancelled, the lab's answer, results matched to their order.
+  void trackOrders(const std::string& bytes, journal::MessageId id);
+  // An order delivered to its lab is "sent".
+  void noteOrderSent(const journal::PendingDelivery& delivery);
+  // With an <orders catalogue>: an order's routes — each lab's part to its destination (split
+  // into derived messages when it names tests of several labs), tests the catalogue lacks to
+  // the exceptions destination. False when the message is no order (nothing changed).
+  bool routeOrder(const std::string& mapped, std::vector<std::string>& routes,
+                  journal::Journal::Mapping& record) const;
   // An HL7 v2 ACK answering messages sent earlier settles them (core/acks); returns what it
   // answered, "" when nothing.
   std::string settleAnswer(const std::string& bytes, journal::MessageId id);
@@ -121,6 +132,7 @@ class Channel {
   Poco::Logger& log_;
   std::shared_ptr<ChannelStats> stats_;
   std::shared_ptr<const routing::PracticeRouter> practices_;  // with <practices>; made by start()
+  std::shared_ptr<const orders::TestCatalogue> catalogue_;    // with <orders catalogue>
 
   zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop

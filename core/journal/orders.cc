@@ -1,0 +1,263 @@
+// Orders tracked from placing to final result (see journal.h, core/orders/README.md).
+#include <Poco/Data/SQLite/Utility.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "journal/journal.h"
+#include "journal/journal_reads.h"
+#include "journal/writer_statements.h"
+
+namespace pathhub::journal {
+namespace {
+
+using Poco::Data::Session;
+using namespace Poco::Data::Keywords;
+
+constexpr const char* kOrderColumns =
+    "id, message_id, placer, lab, filler, requester, nhs_number, channel, state, tests,"
+    " placed_at, due_at, updated_at, overdue";
+
+// How far an order has come; cancelled and rejected end it (-1).
+int rank(const std::string& state) {
+  static const std::map<std::string, int> kRanks = {
+      {"placed", 0},  {"sent", 1},  {"accepted", 2}, {"specimen_received", 3},
+      {"partial", 4}, {"final", 5}, {"amended", 6}};
+  const auto it = kRanks.find(state);
+  return it == kRanks.end() ? -1 : it->second;
+}
+
+// Whether an order in `current` moves to `next`.
+bool moves(const std::string& current, const std::string& next) {
+  if (rank(current) < 0) return false;  // cancelled or rejected: it stays so
+  if (rank(next) < 0) return rank(current) < rank("final");
+  return rank(next) > rank(current);
+}
+
+std::vector<OrderRecord> orderRows(Session& s, const std::string& where,
+                                   const std::vector<std::string>& texts,
+                                   const std::vector<std::int64_t>& numbers,
+                                   const std::string& tail = " ORDER BY id DESC LIMIT 500") {
+  const std::string sql =
+      std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where + tail;
+  SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
+  int at = 1;
+  for (const auto& t : texts) q.bind(at++, t);
+  for (const auto n : numbers) q.bind(at++, n);
+  std::vector<OrderRecord> out;
+  while (q.step()) {
+    OrderRecord r;
+    r.id = q.int64(0);
+    r.messageId = q.int64(1);
+    r.placer = q.text(2);
+    r.lab = q.text(3);
+    r.filler = q.text(4);
+    r.requester = q.text(5);
+    r.nhsNumber = q.text(6);
+    r.channel = q.text(7);
+    r.state = q.text(8);
+    r.tests = q.text(9);
+    r.placedAtMs = q.int64(10);
+    r.dueAtMs = q.int64(11);
+    r.updatedAtMs = q.int64(12);
+    r.overdue = q.int64(13) != 0;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void history(Session& s, std::int64_t order, const std::string& state, const std::string& detail,
+             MessageId messageId) {
+  s << "INSERT INTO order_history(order_id, at, state, detail, message_id) VALUES(?, ?, ?, ?, ?)",
+      bind(order), bind(nowMs()), bind(state), bind(detail), bind(messageId), now;
+}
+
+bool sharesTest(const OrderRecord& o, const std::vector<std::string>& tests) {
+  const std::string list = "," + o.tests + ",";
+  return std::any_of(tests.begin(), tests.end(), [&](const std::string& t) {
+    return list.find("," + t + ",") != std::string::npos;
+  });
+}
+
+}  // namespace
+
+Result<void> Journal::placeOrder(const OrderPlacement& p) {
+  return writer_->run([&](Session& s) -> std::function<void()> {
+    auto known = orderRows(s, "placer = ? AND lab = ?", {p.placer, p.lab}, {});
+    if (!known.empty()) {
+      history(s, known.front().id, known.front().state, "placed again (a resend)", p.messageId);
+      return nullptr;
+    }
+    s << "INSERT INTO orders(placer, lab, requester, nhs_number, tests, channel, state, placed_at,"
+         " due_at, updated_at, message_id) VALUES(?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?)",
+        bind(p.placer), bind(p.lab), bind(p.requester), bind(p.nhsNumber), bind(p.tests),
+        bind(p.channel), bind(nowMs()), bind(p.dueAtMs), bind(nowMs()), bind(p.messageId), now;
+    std::int64_t id = 0;
+    s << "SELECT last_insert_rowid()", into(id), now;
+    history(s, id, "placed", "placed by " + p.requester + " for " + p.lab, p.messageId);
+    return nullptr;
+  });
+}
+
+Result<std::vector<std::int64_t>> Journal::changeOrders(const OrderChange& c) {
+  std::vector<std::int64_t> found;
+  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    found.clear();
+    std::vector<OrderRecord> candidates;
+    if (!c.placer.empty()) {
+      candidates = c.lab.empty() ? orderRows(s, "placer = ?", {c.placer}, {})
+                                 : orderRows(s, "placer = ? AND lab = ?", {c.placer, c.lab}, {});
+    }
+    if (candidates.empty() && !c.filler.empty()) {
+      candidates = orderRows(s, "filler = ?", {c.filler}, {});
+    }
+    std::string how = "matched by placer or filler number";
+    if (candidates.empty() && c.result && !c.nhsNumber.empty() && !c.tests.empty()) {
+      // The fallback: the same patient, one of the same tests, placed within the window.
+      for (auto& o : orderRows(s,
+                               "nhs_number = ? AND placed_at >= ? AND state NOT IN"
+                               " ('cancelled', 'rejected')",
+                               {c.nhsNumber}, {nowMs() - c.matchWindowMs})) {
+        if (sharesTest(o, c.tests)) {
+          candidates.push_back(o);
+          break;  // the most recent
+        }
+      }
+      how = "matched by NHS number and test within the window";
+    }
+    // A split order shares its placer number: the parts with one of these tests, when any.
+    if (candidates.size() > 1 && !c.tests.empty()) {
+      std::vector<OrderRecord> narrowed;
+      for (const auto& o : candidates) {
+        if (sharesTest(o, c.tests)) narrowed.push_back(o);
+      }
+      if (!narrowed.empty()) candidates = narrowed;
+    }
+    for (const auto& o : candidates) {
+      found.push_back(o.id);
+      const bool move = moves(o.state, c.state);
+      if (move || (!c.filler.empty() && o.filler.empty())) {
+        s << "UPDATE orders SET state = ?, filler = CASE WHEN filler = '' THEN ? ELSE filler END,"
+             " updated_at = ?, overdue = CASE WHEN ? IN ('final', 'amended') THEN 0 ELSE overdue"
+             " END WHERE id = ?",
+            bind(move ? c.state : o.state), bind(c.filler), bind(nowMs()),
+            bind(move ? c.state : o.state), bind(o.id), now;
+      }
+      history(s, o.id, c.state,
+              c.detail + (move ? "" : " (kept " + o.state + ")") +
+                  (c.result && how.find("NHS") != std::string::npos ? "; " + how : ""),
+              c.messageId);
+    }
+    if (candidates.empty() && c.result) {
+      std::string tests;
+      for (const auto& t : c.tests) tests += (tests.empty() ? "" : ",") + t;
+      s << "INSERT INTO unmatched_results(message_id, channel, placer, filler, nhs_number, tests,"
+           " received_at, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+          bind(c.messageId), bind(c.channel), bind(c.placer), bind(c.filler), bind(c.nhsNumber),
+          bind(tests), bind(nowMs()),
+          bind(std::string("no order with placer '") + c.placer + "' or filler '" + c.filler +
+               "', nor by NHS number and test"),
+          now;
+    }
+    return nullptr;
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return found;
+}
+
+Result<void> Journal::orderSent(const std::string& placer, const std::string& lab,
+                                MessageId messageId) {
+  OrderChange c;
+  c.placer = placer;
+  c.lab = lab;
+  c.state = "sent";
+  c.detail = "sent to " + lab;
+  c.messageId = messageId;
+  auto changed = changeOrders(c);
+  if (!changed) return tl::unexpected(changed.error());
+  return {};
+}
+
+Result<std::vector<OrderRecord>> Journal::orders(const OrderFilter& f) {
+  return reading(*readers_, [&](Session& s) {
+    std::string where = "1 = 1";
+    std::vector<std::string> texts;
+    if (!f.requester.empty()) {
+      where += " AND requester = ?";
+      texts.push_back(f.requester);
+    }
+    if (!f.state.empty()) {
+      where += " AND state = ?";
+      texts.push_back(f.state);
+    }
+    if (!f.lab.empty()) {
+      where += " AND lab = ?";
+      texts.push_back(f.lab);
+    }
+    return orderRows(s, where, texts, {},
+                     " ORDER BY id DESC LIMIT " + std::to_string(pageLimit(f.limit)));
+  });
+}
+
+Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Journal::order(
+    const std::string& placer) {
+  return reading(*readers_, [&](Session& s) {
+    std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>> out;
+    for (auto& o : orderRows(s, "placer = ?", {placer}, {}, " ORDER BY id")) {
+      SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s),
+                        "SELECT at, message_id, state, detail FROM order_history WHERE order_id = ?"
+                        " ORDER BY id");
+      q.bind(1, o.id);
+      std::vector<OrderHistoryEntry> entries;
+      while (q.step()) entries.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3)});
+      out.emplace_back(std::move(o), std::move(entries));
+    }
+    return out;
+  });
+}
+
+Result<std::vector<OrderRecord>> Journal::markOrdersOverdue(std::int64_t at) {
+  std::vector<OrderRecord> marked;
+  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    marked = orderRows(s,
+                       "overdue = 0 AND due_at > 0 AND due_at < ? AND state NOT IN ('final',"
+                       " 'amended', 'cancelled', 'rejected')",
+                       {}, {at});
+    for (auto& o : marked) {
+      o.overdue = true;
+      s << "UPDATE orders SET overdue = 1 WHERE id = ?", bind(o.id), now;
+      history(s, o.id, o.state, "overdue: no final result by its turnaround target", 0);
+    }
+    return nullptr;
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return marked;
+}
+
+Result<std::vector<OrderRecord>> Journal::overdueOrders(int limit) {
+  return reading(*readers_, [&](Session& s) {
+    return orderRows(s,
+                     "overdue = 1 AND state NOT IN ('final', 'amended', 'cancelled',"
+                     " 'rejected')",
+                     {}, {}, " ORDER BY due_at LIMIT " + std::to_string(pageLimit(limit)));
+  });
+}
+
+Result<std::vector<UnmatchedResult>> Journal::unmatchedResults(int limit) {
+  return reading(*readers_, [&](Session& s) {
+    const std::string sql =
+        "SELECT id, message_id, received_at, channel, placer, filler, nhs_number, tests, reason"
+        " FROM unmatched_results ORDER BY id DESC LIMIT " +
+        std::to_string(pageLimit(limit));
+    SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
+    std::vector<UnmatchedResult> out;
+    while (q.step()) {
+      out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                     q.text(7), q.text(8)});
+    }
+    return out;
+  });
+}
+
+}  // namespace pathhub::journal

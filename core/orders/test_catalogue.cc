@@ -1,0 +1,57 @@
+// The test catalogue (see test_catalogue.h).
+#include "orders/test_catalogue.h"
+
+#include "routing/csv_table.h"
+
+namespace pathhub::orders {
+namespace {
+
+const std::vector<std::string> kColumns = {"code", "name", "lab", "specimen", "turnaroundHours"};
+
+Result<void> fromRows(const routing::CsvTable& table, const std::string& source,
+                      std::map<std::string, CatalogueTest>& tests) {
+  std::vector<std::string> problems = table.problems;
+  for (const auto& row : table.rows) {
+    const std::string at = routing::csvWhere(source, row);
+    const auto& f = row.fields;
+    CatalogueTest t{f[0], f[1], f[2], f[3], {}};
+    if (t.code.empty()) problems.push_back(at + "the test code is empty");
+    if (t.lab.empty()) problems.push_back(at + "test " + t.code + " names no lab");
+    long hours = 0;
+    try {
+      std::size_t used = 0;
+      hours = std::stol(f[4], &used);
+      if (used != f[4].size() || hours < 1) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+      problems.push_back(at + "turnaroundHours '" + f[4] + "' is not a whole number of hours");
+    }
+    t.turnaround = std::chrono::hours(hours);
+    if (!t.code.empty() && !tests.emplace(t.code, t).second) {
+      problems.push_back(at + "test " + t.code + " is listed twice");
+    }
+  }
+  return routing::csvProblems(problems);
+}
+
+}  // namespace
+
+Result<TestCatalogue> TestCatalogue::parse(const std::string& csv, const std::string& source) {
+  TestCatalogue out;
+  auto ok = fromRows(routing::readCsvTable(csv, source, kColumns), source, out.tests_);
+  if (!ok) return tl::unexpected(ok.error());
+  return out;
+}
+
+Result<TestCatalogue> TestCatalogue::load(const std::string& path) {
+  TestCatalogue out;
+  auto ok = fromRows(routing::loadCsvTable(path, kColumns), path, out.tests_);
+  if (!ok) return tl::unexpected(ok.error());
+  return out;
+}
+
+const CatalogueTest* TestCatalogue::find(const std::string& code) const {
+  const auto it = tests_.find(code);
+  return it == tests_.end() ? nullptr : &it->second;
+}
+
+}  // namespace pathhub::orders

@@ -1,0 +1,32 @@
+// The network's test catalogue: which lab performs each test, on what specimen, and how soon
+// its result is due. A CSV table (scripts/tables/test_catalogue.csv; header
+// code,name,lab,specimen,turnaroundHours), each problem named with its file and line.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "pathhub/error.h"
+
+namespace pathhub::orders {
+
+struct CatalogueTest {
+  std::string code, name;
+  std::string lab;       // the performing lab, as the channel's <lab name> calls it
+  std::string specimen;  // the specimen type it needs
+  std::chrono::hours turnaround{24};
+};
+
+class TestCatalogue {
+ public:
+  static Result<TestCatalogue> parse(const std::string& csv, const std::string& source);
+  static Result<TestCatalogue> load(const std::string& path);
+  const CatalogueTest* find(const std::string& code) const;
+  const std::map<std::string, CatalogueTest>& tests() const { return tests_; }
+
+ private:
+  std::map<std::string, CatalogueTest> tests_;
+};
+
+}  // namespace pathhub::orders
