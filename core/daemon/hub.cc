@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "lua/lua_mapper.h"
+#include "orders/test_catalogue.h"
 #include "plugin/plugin_host.h"
 
 namespace pathhub::daemon {
@@ -226,21 +227,68 @@ Result<int> Hub::flagOverdueAnswers() {
                                                  Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
       notice.set("overdueAfterSeconds",
                  static_cast<Poco::Int64>(c.acknowledgements.overdueAfter.count()));
-      std::ostringstream text;
-      notice.stringify(text);
-      auto made = journal_->addNotification(a.messageId, c.name, c.acknowledgements.notify,
-                                            "overdue-" + std::to_string(delivery), text.str());
-      if (!made) return tl::unexpected(made.error());
+      if (auto sent = notify(c.name, c.acknowledgements.notify, a.messageId,
+                             "overdue-" + std::to_string(delivery), notice);
+          !sent) {
+        return tl::unexpected(sent.error());
+      }
     }
-    wake(c.name, {c.acknowledgements.notify});
   }
   return flagged;
+}
+
+Result<int> Hub::flagOverdueOrders() {
+  if (!journal_) return 0;
+  auto overdue = journal_->markOrdersOverdue(journal::nowMs());
+  if (!overdue) return tl::unexpected(overdue.error());
+  for (const auto& o : *overdue) {
+    const config::ChannelConfig* c = nullptr;
+    for (const auto& candidate : config_.channels) {
+      if (candidate.name == o.channel) c = &candidate;
+    }
+    if (!c || c->orders.notify.empty() || !o.messageId) continue;
+    Poco::JSON::Object notice(Poco::JSON_PRESERVE_KEY_ORDER);
+    notice.set("notification", "order overdue");
+    notice.set("channel", o.channel);
+    notice.set("placer", o.placer);
+    notice.set("lab", o.lab);
+    notice.set("requester", o.requester);
+    notice.set("tests", o.tests);
+    notice.set("state", o.state);
+    notice.set("placedAt",
+               Poco::DateTimeFormatter::format(Poco::Timestamp(o.placedAtMs * 1000),
+                                               Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+    notice.set("dueAt", Poco::DateTimeFormatter::format(Poco::Timestamp(o.dueAtMs * 1000),
+                                                        Poco::DateTimeFormat::ISO8601_FRAC_FORMAT));
+    if (auto sent = notify(o.channel, c->orders.notify, o.messageId,
+                           "overdue-order-" + std::to_string(o.id), notice);
+        !sent) {
+      return tl::unexpected(sent.error());
+    }
+  }
+  return static_cast<int>(overdue->size());
+}
+
+Result<void> Hub::notify(const std::string& channel, const std::string& destination,
+                         journal::MessageId parent, const std::string& controlId,
+                         const Poco::JSON::Object& notice) {
+  std::ostringstream text;
+  notice.stringify(text);
+  auto made = journal_->addNotification(parent, channel, destination, controlId, text.str());
+  if (!made) return tl::unexpected(made.error());
+  wake(channel, {destination});
+  return {};
 }
 
 std::chrono::milliseconds Hub::overdueCheckInterval() const {
   std::chrono::milliseconds out = std::chrono::minutes(1);
   for (const auto& c : config_.channels) {
     out = std::min<std::chrono::milliseconds>(out, c.acknowledgements.overdueAfter);
+    if (c.orders.catalogue.empty()) continue;
+    if (auto catalogue = orders::TestCatalogue::load(c.orders.catalogue)) {
+      out = std::min(out, std::max<std::chrono::milliseconds>(catalogue->shortestTurnaround(),
+                                                              std::chrono::milliseconds(200)));
+    }
   }
   return out;
 }

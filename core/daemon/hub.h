@@ -8,6 +8,8 @@
 // restart channels while the hub runs; those calls are serialised by one mutex.
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -38,6 +40,9 @@ class Hub : public http::HubControl {
   // where the channel names a notify destination, sends it a notification (a JSON document:
   // core/daemon/README.md) for each. Returns how many became overdue.
   Result<int> flagOverdueAnswers();
+  // Marks orders past their tests' turnaround target without a final result overdue and, where
+  // the order's channel names <orders notify>, sends it a notification for each.
+  Result<int> flagOverdueOrders();
   // How often flagOverdueAnswers is worth running: the shortest overdue time, at most a minute.
   std::chrono::milliseconds overdueCheckInterval() const;
   // Channel name → why it is faulted, for every faulted channel.
@@ -67,6 +72,10 @@ class Hub : public http::HubControl {
   Result<void> startChannel(Slot& slot, bool withSource);
   void startSource(Slot& slot);
   void stopChannel(Slot& slot);
+  // Records `notice` (JSON) as a notification about `parent` for `destination` of `channel`.
+  Result<void> notify(const std::string& channel, const std::string& destination,
+                      journal::MessageId parent, const std::string& controlId,
+                      const Poco::JSON::Object& notice);
 
   config::HubConfig config_;
   std::shared_ptr<const plugin::PluginRegistry> plugins_;  // outlives every instance below

@@ -185,6 +185,13 @@ class PathhubApp : public Poco::Util::ServerApplication {
       } else if (*flagged > 0) {
         log.warning("%d delivered message(s) now overdue for an acknowledgement", *flagged);
       }
+      auto orders = hub->flagOverdueOrders();
+      if (!orders) {
+        Poco::Logger::get("orders").error("cannot check for overdue orders: %s",
+                                          orders.error().describe());
+      } else if (*orders > 0) {
+        Poco::Logger::get("orders").warning("%d order(s) now overdue for a final result", *orders);
+      }
     }
   };
 

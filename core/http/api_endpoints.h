@@ -33,6 +33,7 @@ void addStatusEndpoints(Router& router, ApiContext& context);    // health, read
 void addMessageEndpoints(Router& router, ApiContext& context);   // search, show, replay
 void addAuditEndpoints(Router& router, ApiContext& context);     // the audit trail
 void addDeliveryEndpoints(Router& router, ApiContext& context);  // unacknowledged, exceptions
+void addOrderEndpoints(Router& router, ApiContext& context);     // orders, overdue, unmatched
 
 // An awaited answer as the API shows it (in a message's deliveries and in the lists).
 Poco::JSON::Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a);

@@ -140,6 +140,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addMessageEndpoints(router_, context_);
   addAuditEndpoints(router_, context_);
   addDeliveryEndpoints(router_, context_);
+  addOrderEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
 }
 

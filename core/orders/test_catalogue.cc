@@ -17,15 +17,17 @@ Result<void> fromRows(const routing::CsvTable& table, const std::string& source,
     CatalogueTest t{f[0], f[1], f[2], f[3], {}};
     if (t.code.empty()) problems.push_back(at + "the test code is empty");
     if (t.lab.empty()) problems.push_back(at + "test " + t.code + " names no lab");
-    long hours = 0;
+    double hours = 0;
     try {
       std::size_t used = 0;
-      hours = std::stol(f[4], &used);
-      if (used != f[4].size() || hours < 1) throw std::invalid_argument("");
+      hours = std::stod(f[4], &used);
+      if (used != f[4].size() || !(hours > 0) || hours > 24 * 366) {
+        throw std::invalid_argument("");
+      }
     } catch (const std::exception&) {
-      problems.push_back(at + "turnaroundHours '" + f[4] + "' is not a whole number of hours");
+      problems.push_back(at + "turnaroundHours '" + f[4] + "' is not a number of hours");
     }
-    t.turnaround = std::chrono::hours(hours);
+    t.turnaround = std::chrono::milliseconds(static_cast<std::int64_t>(hours * 3600 * 1000));
     if (!t.code.empty() && !tests.emplace(t.code, t).second) {
       problems.push_back(at + "test " + t.code + " is listed twice");
     }
@@ -46,6 +48,12 @@ Result<TestCatalogue> TestCatalogue::load(const std::string& path) {
   TestCatalogue out;
   auto ok = fromRows(routing::loadCsvTable(path, kColumns), path, out.tests_);
   if (!ok) return tl::unexpected(ok.error());
+  return out;
+}
+
+std::chrono::milliseconds TestCatalogue::shortestTurnaround() const {
+  std::chrono::milliseconds out = std::chrono::hours(24);
+  for (const auto& [code, t] : tests_) out = std::min(out, t.turnaround);
   return out;
 }
 

@@ -15,7 +15,7 @@ struct CatalogueTest {
   std::string code, name;
   std::string lab;       // the performing lab, as the channel's <lab name> calls it
   std::string specimen;  // the specimen type it needs
-  std::chrono::hours turnaround{24};
+  std::chrono::milliseconds turnaround{std::chrono::hours(24)};  // hours in the file, decimals too
 };
 
 class TestCatalogue {
@@ -24,6 +24,8 @@ class TestCatalogue {
   static Result<TestCatalogue> load(const std::string& path);
   const CatalogueTest* find(const std::string& code) const;
   const std::map<std::string, CatalogueTest>& tests() const { return tests_; }
+  // The shortest turnaround of any test (a day when there are none).
+  std::chrono::milliseconds shortestTurnaround() const;
 
  private:
   std::map<std::string, CatalogueTest> tests_;

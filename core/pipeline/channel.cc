@@ -289,7 +289,7 @@ void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
     if (o.kind == orders::OrderObservation::Kind::kOrder) {
       // One order per lab performing its tests (the catalogue's; "" without one), due when
       // its slowest test's turnaround target has passed.
-      std::map<std::string, std::pair<std::string, std::chrono::hours>> byLab;
+      std::map<std::string, std::pair<std::string, std::chrono::milliseconds>> byLab;
       for (const auto& t : o.tests) {
         const orders::CatalogueTest* known = catalogue_ ? catalogue_->find(t) : nullptr;
         auto& [tests, turnaround] = byLab[known ? known->lab : ""];
@@ -298,10 +298,7 @@ void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
       }
       if (byLab.empty()) byLab[""];
       for (const auto& [lab, part] : byLab) {
-        const std::int64_t due =
-            part.second.count()
-                ? journal::nowMs() + duration_cast<milliseconds>(part.second).count()
-                : 0;
+        const std::int64_t due = part.second.count() ? journal::nowMs() + part.second.count() : 0;
         recorded = journal_.placeOrder(
             {o.placer, lab, o.requester, o.nhsNumber, config_.name, part.first, due, id});
         if (!recorded) break;
