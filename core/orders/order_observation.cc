@@ -1,6 +1,8 @@
 // Reading order messages (see order_observation.h).
 #include "orders/order_observation.h"
 
+#include <algorithm>
+
 #include "hl7/search_keys.h"
 
 namespace pathhub::orders {
@@ -73,6 +75,14 @@ std::vector<OrderObservation> observeOrders(const hl7::Message& m) {
           o.detail =
               "refused by the lab (ORC-1 " + control + (msa.empty() ? "" : ", MSA " + msa) + ")";
         }
+      }
+      // Order groups of one order (one ORC per test, as OML often has) are one observation.
+      auto same = std::find_if(out.begin(), out.end(), [&o](const OrderObservation& seen) {
+        return seen.placer == o.placer && seen.state == o.state && seen.kind == o.kind;
+      });
+      if (same != out.end() && !o.placer.empty()) {
+        current = &*same;
+        continue;
       }
       out.push_back(std::move(o));
       current = &out.back();

@@ -242,9 +242,11 @@ bool Channel::overBacklog() {
 std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const {
   std::vector<std::string> out;
   if (config_.routes.empty()) {
-    // Every destination, but the one that takes only the hub's notifications.
+    // Every destination, but those that take only the hub's notifications.
     for (const auto& d : config_.destinations) {
-      if (d.name != config_.acknowledgements.notify) out.push_back(d.name);
+      if (d.name != config_.acknowledgements.notify && d.name != config_.orders.notify) {
+        out.push_back(d.name);
+      }
     }
     return out;
   }
@@ -328,13 +330,8 @@ void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
 bool Channel::routeOrder(const std::string& mapped, std::vector<std::string>& routes,
                          journal::Journal::Mapping& record) const {
   if (!catalogue_) return false;
-  auto header = hl7::Message::parseHeader(mapped);
-  if (!header || (header->messageType() != "ORM" && header->messageType() != "OML")) return false;
-  auto message = hl7::Message::parse(mapped);
-  if (!message) return false;
-  const auto parts = orders::splitByLab(*message, *catalogue_);
-  if (parts.empty()) return false;
-  // Order routing owns its destinations: the labs' and the exceptions destination.
+  // Order routing owns its destinations, the labs' and the exceptions destination: other
+  // messages never go there, and an order only to the labs that perform its tests.
   auto owned = [this](const std::string& name) {
     if (name == config_.orders.exceptions) return true;
     for (const auto& l : config_.orders.labs) {
@@ -343,6 +340,12 @@ bool Channel::routeOrder(const std::string& mapped, std::vector<std::string>& ro
     return false;
   };
   routes.erase(std::remove_if(routes.begin(), routes.end(), owned), routes.end());
+  auto header = hl7::Message::parseHeader(mapped);
+  if (!header || (header->messageType() != "ORM" && header->messageType() != "OML")) return false;
+  auto message = hl7::Message::parse(mapped);
+  if (!message) return false;
+  const auto parts = orders::splitByLab(*message, *catalogue_);
+  if (parts.empty()) return false;
   const auto observed = orders::observeOrders(*message);
   const std::string placer = observed.empty() ? std::string() : observed.front().placer;
   for (const orders::LabOrder& part : parts) {
