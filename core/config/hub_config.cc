@@ -48,7 +48,8 @@ const std::map<std::string, Schema>& schema() {
        {{"name"},
         {"source", "mapper", "destination", "route", "backlog", "retry", "practices",
          "acknowledgements", "orders"}}},
-      {"orders", {{"catalogue", "exceptions", "matchWindowHours", "notify"}, {"lab"}}},
+      {"orders",
+       {{"catalogue", "requesterLabs", "exceptions", "matchWindowHours", "notify"}, {"lab"}}},
       {"lab", {{"name", "destination"}, {}}},
       {"acknowledgements", {{"overdueSeconds", "notify"}, {}}},
       {"practices", {{"directory", "exceptions"}, {"via"}}},
@@ -355,6 +356,10 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     OrderConfig& o = c.orders;
     o.enabled = true;
     o.catalogue = orders.text("catalogue", "");
+    o.requesterLabs = orders.text("requesterLabs", "");
+    if (!o.requesterLabs.empty() && o.catalogue.empty()) {
+      orders.missing("has requesterLabs but no catalogue");
+    }
     o.exceptions = orders.text("exceptions", "");
     o.matchWindow = std::chrono::hours(orders.number("matchWindowHours", 72, 1, 24 * 365));
     o.notify = orders.text("notify", "");

@@ -78,8 +78,9 @@ struct OrderLab {
 };
 struct OrderConfig {
   bool enabled = false;
-  std::string catalogue;   // test catalogue CSV; "" tracks without routing
-  std::string exceptions;  // with a catalogue: a destination for tests it lacks
+  std::string catalogue;      // test catalogue CSV; "" tracks without routing
+  std::string requesterLabs;  // requester table CSV (requester,test,lab); "" none
+  std::string exceptions;     // with a catalogue: a destination for tests it lacks
   std::vector<OrderLab> labs;
   std::chrono::hours matchWindow{72};  // results: the NHS number + test fallback's window
   std::string notify;                  // a destination told of overdue orders

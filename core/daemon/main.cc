@@ -27,6 +27,7 @@
 #include "daemon/hub.h"
 #include "http/api_server.h"
 #include "log/logging.h"
+#include "orders/test_catalogue.h"
 #include "plugin/plugin_host.h"
 #include "plugin/plugin_registry.h"
 #include "routing/practice_router.h"
@@ -102,6 +103,14 @@ class PathhubApp : public Poco::Util::ServerApplication {
     }
     auto problems = plugin::checkChannels(*plugins, config->channels);
     for (const auto& c : config->channels) {
+      if (!c.orders.catalogue.empty()) {
+        auto catalogue = orders::TestCatalogue::load(c.orders.catalogue);
+        Result<void> ok = catalogue ? Result<void>{} : tl::unexpected(catalogue.error());
+        if (catalogue && !c.orders.requesterLabs.empty()) {
+          ok = catalogue->loadRequesterLabs(c.orders.requesterLabs);
+        }
+        if (!ok) problems += (problems.empty() ? "" : "\n") + ok.error().text;
+      }
       if (!c.practices.enabled) continue;
       if (auto router = routing::PracticeRouter::make(c.practices, "channel " + c.name); !router) {
         problems += (problems.empty() ? "" : "\n") + router.error().text;

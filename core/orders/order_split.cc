@@ -9,6 +9,7 @@ namespace {
 struct Group {
   std::size_t first = 0, end = 0;  // segment indexes [first, end)
   std::vector<std::string> tests;
+  std::string requester;  // ORC-21's organisation code, else MSH-4
 };
 
 std::vector<Group> groups(const hl7::Message& m) {
@@ -17,7 +18,12 @@ std::vector<Group> groups(const hl7::Message& m) {
     const std::string_view name = m.segmentName(i);
     if (name == "ORC") {
       if (!out.empty()) out.back().end = i;
-      out.push_back({i, m.segmentCount(), {}});
+      std::string requester;
+      for (int c : {10, 3, 1}) {
+        if (requester.empty()) requester = m.get(i, hl7::Path::at("", 21, c));
+      }
+      if (requester.empty()) requester = m.get("MSH-4").value_or("");
+      out.push_back({i, m.segmentCount(), {}, requester});
     } else if (name == "OBR" && !out.empty()) {
       const std::string code = m.get(i, hl7::Path::at("", 4, 1));
       if (!code.empty()) out.back().tests.push_back(code);
@@ -38,8 +44,8 @@ std::vector<LabOrder> splitByLab(const hl7::Message& order, const TestCatalogue&
     std::string lab;
     std::vector<std::string> unknown;
     for (const auto& t : g.tests) {
-      if (const CatalogueTest* known = catalogue.find(t)) {
-        if (lab.empty()) lab = known->lab;
+      if (catalogue.find(t)) {
+        if (lab.empty()) lab = catalogue.labFor(t, g.requester);
       } else {
         unknown.push_back(t);
       }

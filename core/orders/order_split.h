@@ -1,5 +1,6 @@
 // Routing an order (ORM^O01, OML^O21) by the test catalogue: its order groups (an ORC and what
-// follows it up to the next ORC) go to the lab that performs their test (OBR-4.1). An order
+// follows it up to the next ORC) go to the lab that performs their test (OBR-4.1) for their
+// requester (ORC-21, else MSH-4: the catalogue's requester table may send it elsewhere). An order
 // naming tests of two labs becomes one order per lab: the segments before the first ORC
 // (header, patient, visit) and that lab's groups, MSH-10 "<original>-<n>", each remembering
 // the original by its placer number (ORC-2) and as the journal's parent. Groups whose test the

@@ -1,6 +1,8 @@
 // The test catalogue (see test_catalogue.h).
 #include "orders/test_catalogue.h"
 
+#include <set>
+
 #include "routing/csv_table.h"
 
 namespace pathhub::orders {
@@ -55,6 +57,37 @@ std::chrono::milliseconds TestCatalogue::shortestTurnaround() const {
   std::chrono::milliseconds out = std::chrono::hours(24);
   for (const auto& [code, t] : tests_) out = std::min(out, t.turnaround);
   return out;
+}
+
+Result<void> TestCatalogue::loadRequesterLabs(const std::string& path) {
+  const routing::CsvTable table = routing::loadCsvTable(path, {"requester", "test", "lab"});
+  std::vector<std::string> problems = table.problems;
+  std::set<std::string> labs;
+  for (const auto& [code, t] : tests_) labs.insert(t.lab);
+  for (const auto& row : table.rows) {
+    const std::string at = routing::csvWhere(path, row);
+    const auto& f = row.fields;
+    if (f[0].empty()) problems.push_back(at + "the requester is empty");
+    if (f[1] != "*" && !find(f[1]))
+      problems.push_back(at + "test " + f[1] + " is not in the catalogue");
+    if (!labs.count(f[2]))
+      problems.push_back(at + "lab " + f[2] + " performs nothing in the catalogue");
+    if (!requesterLabs_.emplace(std::pair{f[0], f[1]}, f[2]).second) {
+      problems.push_back(at + "requester " + f[0] + " and test " + f[1] + " are listed twice");
+    }
+  }
+  return routing::csvProblems(problems);
+}
+
+std::string TestCatalogue::labFor(const std::string& test, const std::string& requester) const {
+  const CatalogueTest* known = find(test);
+  if (!known) return {};
+  for (const std::string& which : {test, std::string("*")}) {
+    if (auto it = requesterLabs_.find({requester, which}); it != requesterLabs_.end()) {
+      return it->second;
+    }
+  }
+  return known->lab;
 }
 
 const CatalogueTest* TestCatalogue::find(const std::string& code) const {

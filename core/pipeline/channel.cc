@@ -67,6 +67,11 @@ Result<void> Channel::start() {
   }
   if (!config_.orders.catalogue.empty()) {
     auto catalogue = orders::TestCatalogue::load(config_.orders.catalogue);
+    if (catalogue && !config_.orders.requesterLabs.empty()) {
+      if (auto ok = catalogue->loadRequesterLabs(config_.orders.requesterLabs); !ok) {
+        catalogue = tl::unexpected(ok.error());
+      }
+    }
     if (!catalogue) {
       return fail(ErrorCode::kInvalidValue,
                   "channel " + config_.name + " orders: " + catalogue.error().text);
@@ -294,7 +299,7 @@ void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
       std::map<std::string, std::pair<std::string, std::chrono::milliseconds>> byLab;
       for (const auto& t : o.tests) {
         const orders::CatalogueTest* known = catalogue_ ? catalogue_->find(t) : nullptr;
-        auto& [tests, turnaround] = byLab[known ? known->lab : ""];
+        auto& [tests, turnaround] = byLab[known ? catalogue_->labFor(t, o.requester) : ""];
         tests += (tests.empty() ? "" : ",") + t;
         if (known) turnaround = std::max(turnaround, known->turnaround);
       }

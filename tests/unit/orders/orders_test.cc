@@ -2,6 +2,10 @@
 // lab that performs each test, and what order messages say — on the public WinPath and OML
 // samples and on orders made for the test.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "corpus.h"
 #include "hl7/batch.h"
@@ -92,6 +96,31 @@ TEST(OrderSplit, AnOrderForOneLabGoesWholeAndUnknownTestsAreSetApart) {
   ASSERT_EQ(parts.size(), 2u);
   EXPECT_EQ(parts[1].lab, "");
   EXPECT_EQ(parts[1].unknownTests, std::vector<std::string>{"ZZZ9"});
+}
+
+TEST(TestCatalogue, SendsARequestersTestsToTheLabItsTableNames) {
+  auto catalogue = TestCatalogue::parse(kCatalogue, "c.csv");
+  ASSERT_TRUE(catalogue);
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("requester-labs-" + std::to_string(::getpid()) + ".csv");
+  std::ofstream(file) << "requester,test,lab\nA81001,FBC,MICRO\nB82005,*,MICRO\n";
+  ASSERT_TRUE(catalogue->loadRequesterLabs(file.string()));
+  EXPECT_EQ(catalogue->labFor("FBC", "A81001"), "MICRO");
+  EXPECT_EQ(catalogue->labFor("MG", "A81001"), "RBH") << "only FBC moves for A81001";
+  EXPECT_EQ(catalogue->labFor("MG", "B82005"), "MICRO") << "every test of B82005";
+  EXPECT_EQ(catalogue->labFor("FBC", "Z99999"), "RBH");
+  EXPECT_EQ(catalogue->labFor("NOPE", "A81001"), "");
+  // kTwoLabs is A81001's (ORC-21): its FBC now goes with the culture.
+  const auto parts = splitByLab(parse(kTwoLabs), *catalogue);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].lab, "MICRO");
+  EXPECT_EQ(parts[0].tests, (std::vector<std::string>{"FBC", "CULT"}));
+  std::ofstream(file) << "requester,test,lab\nA81001,ZZZ,MICRO\nA81002,FBC,NOWHERE\n";
+  auto bad = TestCatalogue::parse(kCatalogue, "c.csv")->loadRequesterLabs(file.string());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().text.find(":2: test ZZZ is not in the catalogue"), std::string::npos);
+  EXPECT_NE(bad.error().text.find(":3: lab NOWHERE performs nothing"), std::string::npos);
+  std::filesystem::remove(file);
 }
 
 TEST(OrderObservation, ReadsPlacingCancellingAnswersAndResults) {
