@@ -1,6 +1,8 @@
 // Reading and writing the three languages (see formats.h).
 #include "convert/formats.h"
 
+#include <Poco/JSON/Parser.h>
+
 #include "edifact/edifact_syntax.h"
 #include "edifact/medrpt_reader.h"
 #include "edifact/medrpt_writer.h"
@@ -8,6 +10,8 @@
 #include "edifact/nhsack_v2.h"
 #include "fhir/bundle_reader.h"
 #include "fhir/bundle_writer.h"
+#include "fhir/fhir_xml.h"
+#include "fhir/order_reader.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
 #include "model/v2_reader.h"
@@ -133,12 +137,37 @@ std::optional<Result<std::vector<Converted>>> nhsAcksAsV2(std::string_view bytes
   return out;
 }
 
+// A FHIR laboratory order becomes an OML^O21 (fhir/order_reader.h); nullopt when `bytes` is
+// no order Bundle (a report, say).
+std::optional<Result<std::vector<Converted>>> fhirOrderAsV2(Format from, std::string_view bytes) {
+  Poco::JSON::Object::Ptr bundle;
+  if (from == Format::kFhirXml) {
+    auto parsed = fhir::xmlToJson(bytes);
+    if (!parsed) return std::nullopt;  // the report reader names the problem
+    bundle = *parsed;
+  } else {
+    try {
+      Poco::JSON::Parser parser;
+      bundle = parser.parse(std::string(bytes)).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+      return std::nullopt;
+    }
+  }
+  if (!fhir::isOrderBundle(bundle)) return std::nullopt;
+  auto oml = fhir::orderBundleToOml(bundle);
+  if (!oml) return tl::unexpected(oml.error());
+  return std::vector<Converted>{{std::move(*oml), {}}};
+}
+
 }  // namespace
 
 Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
                                           const ReadOptions& options) {
   if (from == Format::kEdifact && to == Format::kHl7v2) {
     if (auto acks = nhsAcksAsV2(bytes, options)) return std::move(*acks);
+  }
+  if ((from == Format::kFhirJson || from == Format::kFhirXml) && to == Format::kHl7v2) {
+    if (auto order = fhirOrderAsV2(from, bytes)) return std::move(*order);
   }
   auto messages = readMessages(from, bytes, options);
   if (!messages) return tl::unexpected(messages.error());

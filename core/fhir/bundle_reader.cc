@@ -13,6 +13,7 @@
 
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
+#include "fhir/json_access.h"
 
 namespace pathhub::fhir {
 namespace {
@@ -26,36 +27,10 @@ struct BadBundle {
   std::string pointer, what;
 };
 
-std::string text(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key) || o->isNull(key)) return {};
-  const Poco::Dynamic::Var v = o->get(key);
-  if (v.type() == typeid(double)) {
-    // Shortest form that reads back as the same double.
-    char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.extract<double>());
-    return ec == std::errc() ? std::string(buffer, end) : v.toString();
-  }
-  return v.toString();
-}
-
-Object::Ptr obj(const Object::Ptr& o, const std::string& key) {
-  return o && o->has(key) ? o->getObject(key) : nullptr;
-}
-
-// An array property; a single value is taken as an array of one (FHIR XML does not say which
-// elements repeat).
-Array::Ptr arr(const Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return nullptr;
-  if (Array::Ptr a = o->getArray(key)) return a;
-  Array::Ptr one = new Array;
-  one->add(o->get(key));
-  return one;
-}
-
-Object::Ptr first(const Object::Ptr& o, const std::string& key) {
-  Array::Ptr a = arr(o, key);
-  return a && a->size() > 0 ? a->getObject(0) : nullptr;
-}
+using json::arr;
+using json::first;
+using json::obj;
+using json::text;
 
 model::Coding coding(const Object::Ptr& cc) {
   model::Coding c;

@@ -56,11 +56,13 @@ class Orders : public ::testing::Test {
  protected:
   void SetUp() override {
     ordersPort_ = testing::freePort();
+    fhirPort_ = testing::freePort();
     std::ofstream(hub_.dir / "catalogue.csv") << "code,name,lab,specimen,turnaroundHours\n"
                                                  "FBC,Full blood count,RBH,EDTA blood,4\n"
                                                  "MG,Magnesium,RBH,Blood,24\n"
                                                  "CULT,Urine culture,MICRO,Urine,72\n"
-                                                 "FAST,A test due at once,MICRO,Urine,0.0008\n";
+                                                 "FAST,A test due at once,MICRO,Urine,0.0008\n"
+                                                 "43396009,HbA1c,RBH,EDTA blood,48\n";
     auto folder = [this](const std::string& name) { return (hub_.dir / name).string(); };
     hub_.hubExtras =
         "<channel name=\"orders\"><source type=\"mllp\" listen=\"127.0.0.1:" +
@@ -74,7 +76,16 @@ class Orders : public ::testing::Test {
         "<destination name=\"alerts\" type=\"file\" directory=\"" + folder("alerts") +
         "\" fileName=\"{id}.json\"/>" + "<orders catalogue=\"" + folder("catalogue.csv") +
         "\" exceptions=\"unplaced\" notify=\"alerts\"><lab name=\"RBH\" destination=\"rbh\"/>"
-        "<lab name=\"MICRO\" destination=\"micro\"/></orders></channel>";
+        "<lab name=\"MICRO\" destination=\"micro\"/></orders></channel>"
+        // Requesters whose systems speak FHIR: ServiceRequest bundles POSTed, as OML.
+        "<channel name=\"fhir-orders\"><source type=\"http\" listen=\"127.0.0.1:" +
+        std::to_string(fhirPort_) +
+        "\" codec=\"fhir-json\" contentTypes=\"application/fhir+json\"/>"
+        "<destination name=\"rbh\" type=\"file\" directory=\"" +
+        folder("rbh-fhir") +
+        "\" fileName=\"{id}.hl7\"/><destination name=\"unplaced\" type=\"file\" directory=\"" +
+        folder("unplaced-fhir") + "\"/><orders catalogue=\"" + folder("catalogue.csv") +
+        "\" exceptions=\"unplaced\"><lab name=\"RBH\" destination=\"rbh\"/></orders></channel>";
     // The fixture's channel is where the labs' answers and results come in, on to the GP.
     hub_.channelExtras += "<orders matchWindowHours=\"72\"/>";
     hub_.apiTokens =
@@ -127,7 +138,32 @@ class Orders : public ::testing::Test {
 
   HubFixture hub_;
   std::uint16_t ordersPort_ = 0;
+  std::uint16_t fhirPort_ = 0;
 };
+
+TEST_F(Orders, AFhirOrderBundleIsRoutedAndTrackedLikeAnOml) {
+  ASSERT_TRUE(waitUntil([&] { return testing::accepting(fhirPort_); }));
+  const std::string bundle =
+      testing::readCorpusFile("fhir/nhse_path_r4_hba1c_request_message_bundle.json");
+  Poco::Net::HTTPClientSession session("127.0.0.1", fhirPort_);
+  Poco::Net::HTTPRequest request("POST", "/messages", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("application/fhir+json");
+  request.setContentLength(static_cast<std::streamsize>(bundle.size()));
+  session.sendRequest(request) << bundle;
+  Poco::Net::HTTPResponse response;
+  std::string body;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  EXPECT_EQ(static_cast<int>(response.getStatus()), 202) << body;
+  ASSERT_TRUE(waitUntil([&] { return files("rbh-fhir") == 1; }));
+  auto oml = hl7::Message::parse(
+      testing::readFile(std::filesystem::directory_iterator(hub_.dir / "rbh-fhir")->path()));
+  ASSERT_TRUE(oml);
+  EXPECT_EQ(oml->messageType(), "OML");
+  ASSERT_TRUE(waitUntil([&] { return states("REQ-20220129-000241")["RBH"] == "sent"; }));
+  auto parts = api("/api/v1/orders/REQ-20220129-000241")->getArray("parts");
+  EXPECT_EQ(parts->getObject(0)->getValue<std::string>("requester"), "B82033");
+  EXPECT_EQ(parts->getObject(0)->getValue<std::string>("nhsNumber"), "9727710638");
+}
 
 TEST_F(Orders, AnOrderReachesItsLabsAndWalksToFinalAsTheLabAnswers) {
   EXPECT_EQ(send(ordersPort_, order("ORD1", "P100", {"FBC", "CULT", "MG"})), "AA");

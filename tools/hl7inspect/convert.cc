@@ -18,24 +18,20 @@ int convert(const std::string& input, const std::string& name, const std::string
   // EDIFACT counts are read leniently here: this is for looking at messages, not taking them.
   convert::ReadOptions options;
   options.tolerateEdifactCounts = true;
-  auto models = convert::readMessages(convert::detectFormat(input), input, options);
-  if (!models) {
-    warnings << "hl7inspect: " << name << ": " << models.error().describe() << "\n";
+  auto converted = convert::convertAll(convert::detectFormat(input), *target, input, options);
+  if (!converted) {
+    warnings << "hl7inspect: " << name << ": " << converted.error().describe() << "\n";
     return 2;
   }
-  for (model::Message& m : *models) {
-    auto written = convert::writeMessage(*target, m);
-    if (!written) {
-      warnings << "hl7inspect: " << name << ": " << written.error().describe() << "\n";
-      return 2;
-    }
+  for (convert::Converted& one : *converted) {
+    std::string& written = one.bytes;
     if (*target == convert::Format::kHl7v2) {
-      for (char& c : *written) {
+      for (char& c : written) {
         if (c == '\r') c = '\n';
       }
     }
-    out << *written << (written->empty() || written->back() == '\n' ? "" : "\n");
-    for (const auto& w : m.warnings) warnings << "hl7inspect: warning: " << w << "\n";
+    out << written << (written.empty() || written.back() == '\n' ? "" : "\n");
+    for (const auto& w : one.warnings) warnings << "hl7inspect: warning: " << w << "\n";
   }
   return 0;
 }
