@@ -58,6 +58,8 @@ std::vector<std::string> PracticeRouter::candidates(const hl7::Message& m) {
       }
     }
   }
+  // The receiving facility: where a FHIR Bundle's MessageHeader.destination arrives.
+  if (auto v = m.get("MSH-6.1"); v && !v->empty()) out.push_back(*v);
   return out;
 }
 

@@ -2,7 +2,8 @@
 // directory: the mapping script's choice (ctx:set_practice), then what the message names —
 // ORC-21 (the ordering facility; EDIFACT's NAD+MR and FHIR's requester arrive here through
 // their codecs), the assigning authority of OBR-16 / ORC-12 (the ordering provider), of PV1-8
-// (the referring doctor), and PD1-3 (the patient's registered practice). The practice's
+// (the referring doctor), PD1-3 (the patient's registered practice) and MSH-6 (the receiving
+// facility, where a FHIR MessageHeader.destination arrives). The practice's
 // format and transport pick the channel's destination (<via>); its address, workflow and
 // whether it acknowledges go with the delivery as attributes. A message naming no practice,
 // or none the directory knows, goes to the exceptions destination with the reason, never

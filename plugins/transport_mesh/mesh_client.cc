@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
@@ -44,6 +45,12 @@ std::pair<int, int> chunkRange(const std::map<std::string, std::string>& headers
 std::string header(const std::map<std::string, std::string>& headers, const std::string& name) {
   const auto it = headers.find(name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+std::string sha256Hex(const std::string& bytes) {
+  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+  engine.update(bytes);
+  return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 Poco::JSON::Object::Ptr parseObject(const std::string& body) {
@@ -140,6 +147,7 @@ Result<std::string> MeshClient::send(const Outgoing& m) {
   if (!m.localId.empty()) headers["Mex-LocalID"] = m.localId;
   if (!m.subject.empty()) headers["Mex-Subject"] = m.subject;
   if (!m.fileName.empty()) headers["Mex-FileName"] = m.fileName;
+  headers["Mex-Content-Checksum"] = "SHA256:" + sha256Hex(m.bytes);
   auto r = request("POST", mailboxPath() + "/outbox", headers, m.bytes.substr(0, chunk));
   if (!r) return tl::unexpected(r.error());
   if (auto ok = expectSuccess(*r, "send to " + m.to); !ok) return tl::unexpected(ok.error());
@@ -177,6 +185,17 @@ Result<std::vector<std::string>> MeshClient::inbox() {
     return fail(ErrorCode::kIoError, "inbox: not the list MESH gives: " + e.displayText());
   }
   return ids;
+}
+
+Result<int> MeshClient::count() {
+  auto r = request("GET", mailboxPath() + "/count", {}, "");
+  if (!r) return tl::unexpected(r.error());
+  if (auto ok = expectSuccess(*r, "count"); !ok) return tl::unexpected(ok.error());
+  try {
+    return parseObject(r->body)->getValue<int>("count");
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kIoError, "count: " + e.displayText());
+  }
 }
 
 Result<Incoming> MeshClient::download(const std::string& messageId) {

@@ -1,6 +1,7 @@
 // A client of the MESH API (NHS England's Message Exchange for Social Care and Health): the
-// mailbox handshake, sending (in chunks when large) with the Mex-* headers, the inbox (list,
-// download with chunks, acknowledge), tracking and endpoint lookup. Every request carries a
+// mailbox handshake, sending (in chunks when large) with the Mex-* headers (the payload's
+// SHA-256 as Mex-Content-Checksum), the inbox (count, list, download with chunks,
+// acknowledge), tracking and endpoint lookup. Every request carries a
 // fresh NHSMESH Authorization header (mesh_auth.h); https URLs use mutual TLS through
 // core/tls (client certificate, CA). Not thread-safe: one client per thread.
 //
@@ -53,6 +54,8 @@ class MeshClient {
   // Returns the MESH message id.
   Result<std::string> send(const Outgoing& message);
   Result<std::vector<std::string>> inbox();
+  // How many messages wait in the inbox.
+  Result<int> count();
   Result<Incoming> download(const std::string& messageId);
   Result<void> acknowledge(const std::string& messageId);
   // The tracking record of a message sent with this local id (its JSON, as MESH gives it).

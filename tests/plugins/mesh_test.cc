@@ -102,12 +102,15 @@ TEST_F(Mesh, SendsLargeMessagesInChunksAndDownloadsThemWhole) {
   EXPECT_EQ(sent[0].bytes(), big);
   EXPECT_EQ(sent[0].workflow, "PATH_MEDRPT_V3");
   EXPECT_EQ(sent[0].localId, "pathhub-7");
+  EXPECT_EQ(sent[0].checksum.rfind("SHA256:", 0), 0u);
+  EXPECT_EQ(sent[0].checksum.size(), 7u + 64u);
   auto tracked = client.track("pathhub-7");
   ASSERT_TRUE(tracked) << tracked.error().text;
   EXPECT_NE(tracked->find(*id), std::string::npos);
 
   // Into the hub's inbox in three chunks: listed, downloaded whole, acknowledged, gone.
   const std::string in = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", big, 3);
+  EXPECT_EQ(client.count().value_or(-1), 1);
   auto listed = client.inbox();
   ASSERT_TRUE(listed);
   EXPECT_EQ(*listed, std::vector<std::string>{in});

@@ -242,6 +242,7 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     m.localId = header("mex-localid");
     m.fileName = header("mex-filename");
     m.subject = header("mex-subject");
+    m.checksum = header("mex-content-checksum");
     const std::string range = header("mex-chunk-range");
     m.expectedChunks = range.empty() ? 1 : std::stoi(range.substr(range.find(':') + 1));
     m.chunks.push_back(r.body);

@@ -36,6 +36,7 @@ class MeshTestServer {
     std::string id, from, to, workflow, localId, fileName, subject, messageType = "DATA";
     std::vector<std::string> chunks;  // all of them once complete
     int expectedChunks = 1;
+    std::string checksum;  // Mex-Content-Checksum as sent
     bool acknowledged = false;
     std::string bytes() const;
   };

@@ -72,13 +72,14 @@ class PracticeRouting : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove(file_); }
 
-  RoutingDecision route(const std::string& extraSegments, const std::string& chosen = "") {
+  RoutingDecision route(const std::string& extraSegments, const std::string& chosen = "",
+                        const std::string& receiver = "PRACTICE") {
     auto router = PracticeRouter::make(config_, "channel 'lab'");
     EXPECT_TRUE(router) << router.error().text;
-    auto m = hl7::Message::parse(
-        "MSH|^~\\&|LIMS|LAB|GP|PRACTICE|20240101||ORU^R01|C1|P|2.4\r"
-        "PID|||9434765919^^^NHS^NH\r" +
-        extraSegments + "OBR|1||F1|FBC^Full blood count^L\r");
+    auto m = hl7::Message::parse("MSH|^~\\&|LIMS|LAB|GP|" + receiver +
+                                 "|20240101||ORU^R01|C1|P|2.4\r"
+                                 "PID|||9434765919^^^NHS^NH\r" +
+                                 extraSegments + "OBR|1||F1|FBC^Full blood count^L\r");
     EXPECT_TRUE(m) << m.error().describe();
     return router->route(*m, chosen);
   }
@@ -108,6 +109,9 @@ TEST_F(PracticeRouting, FallsBackToTheRequesterTheReferrerAndTheRegisteredPracti
   // The patient's registered practice (PD1-3).
   d = route("PD1|||Priory Medical Group^^B82005\r");
   EXPECT_EQ(d.destination, "gp-v2");
+  // The receiving facility (where FHIR's MessageHeader.destination lands).
+  d = route("", "", "A81002");
+  EXPECT_EQ(d.destination, "gp-fhir");
   // A name the directory lacks is passed over for one it has.
   d = route("ORC|RE||||||||||||||||||||Elsewhere^^Q99999\rPD1|||Densham^^A81001\r");
   EXPECT_EQ(d.attributes.at("practice"), "A81001");
@@ -125,7 +129,7 @@ TEST_F(PracticeRouting, UnknownOrMissingPracticesGoToExceptionsWithTheReason) {
   EXPECT_EQ(d.destination, "exceptions");
   EXPECT_EQ(d.attributes.at("practice"), "Q99999");
   EXPECT_EQ(d.attributes.at("exception"), "practice Q99999 is not in the practice directory");
-  d = route("");
+  d = route("", "", "");
   EXPECT_EQ(d.destination, "exceptions");
   EXPECT_EQ(d.attributes.at("exception"), "the message names no requesting practice");
 }
