@@ -385,6 +385,8 @@ bool Channel::routeOrder(const std::string& mapped, std::vector<std::string>& ro
 
 std::vector<journal::Journal::Awaited> Channel::awaitedAnswers(
     const journal::PendingDelivery& delivery, const DeliveryResult& result) const {
+  // Most deliveries carry no attributes: nothing to read.
+  if (delivery.attributes.find("acknowledgement=yes") == std::string::npos) return {};
   const DeliveryAttributes attributes = parseAttributes(delivery.attributes);
   const auto ack = attributes.find("acknowledgement");
   if (ack == attributes.end() || ack->second != "yes") return {};
