@@ -106,6 +106,50 @@ TEST(HubConfig, ReadsCodecSettingsBesideTheirCodecOnly) {
   }
 }
 
+TEST(HubConfig, ReadsPracticeRoutingOrdersAndAnswersCheckingTheirDestinations) {
+  auto c = parseHubConfig(
+      "<pathhub><channel name=\"lab\"><source/>"
+      "<destination name=\"mesh\" type=\"file\" directory=\"m\"/>"
+      "<destination name=\"odd\" type=\"file\" directory=\"o\"/>"
+      "<destination name=\"alerts\" type=\"file\" directory=\"a\"/>"
+      "<practices directory=\"p.csv\" exceptions=\"odd\">"
+      "<via format=\"nhs003\" transport=\"mesh\" destination=\"mesh\"/></practices>"
+      "<acknowledgements overdueSeconds=\"600\" notify=\"alerts\"/>"
+      "<orders catalogue=\"t.csv\" requesterLabs=\"r.csv\" exceptions=\"odd\" "
+      "matchWindowHours=\"24\" notify=\"alerts\"><lab name=\"RBH\" destination=\"mesh\"/>"
+      "</orders></channel></pathhub>",
+      "good.xml");
+  ASSERT_TRUE(c) << c.error().text;
+  const auto& ch = c->channels[0];
+  EXPECT_TRUE(ch.practices.enabled);
+  EXPECT_EQ(ch.practices.vias.at(0).destination, "mesh");
+  EXPECT_EQ(ch.acknowledgements.overdueAfter, std::chrono::seconds(600));
+  EXPECT_EQ(ch.acknowledgements.notify, "alerts");
+  EXPECT_EQ(ch.orders.labs.at(0).name, "RBH");
+  EXPECT_EQ(ch.orders.matchWindow, std::chrono::hours(24));
+  EXPECT_EQ(ch.orders.requesterLabs, "r.csv");
+
+  auto bad = parseHubConfig(
+      "<pathhub><channel name=\"lab\"><source/><destination name=\"d\" type=\"file\" "
+      "directory=\"x\"/><practices exceptions=\"nowhere\"><via format=\"pdf\" "
+      "transport=\"mesh\" destination=\"d\"/></practices>"
+      "<acknowledgements notify=\"gone\"/><orders requesterLabs=\"r.csv\">"
+      "<lab destination=\"missing\"/></orders></channel></pathhub>",
+      "bad.xml");
+  ASSERT_FALSE(bad);
+  for (const char* expected :
+       {"channel 'lab' practices: needs a directory",
+        "channel 'lab' practices: exceptions: 'nowhere' is not a destination of this channel",
+        "channel 'lab' practices via 1: format: 'pdf' is not one of",
+        "channel 'lab' acknowledgements: notify: 'gone' is not a destination",
+        "channel 'lab' orders: has requesterLabs but no catalogue",
+        "channel 'lab' orders lab 1: needs a name",
+        "channel 'lab' orders lab 1: destination: 'missing' is not a destination"}) {
+    EXPECT_NE(bad.error().text.find(expected), std::string::npos) << expected << "\n"
+                                                                  << bad.error().text;
+  }
+}
+
 TEST(HubConfig, ListsEveryProblemNamingTheElement) {
   auto c = parseHubConfig(
       "<pathhub><journal retentionDays=\"0\"/><log level=\"loud\"/><colour/>"
