@@ -11,6 +11,8 @@
 #include "mesh_client.h"
 #include "mesh_test_server.h"
 #include "plugin_runtime.h"
+#include "test_certs.h"
+#include "tls/tls_context.h"
 
 namespace pathhub::plugin {
 namespace {
@@ -127,6 +129,43 @@ TEST_F(Mesh, SendsLargeMessagesInChunksAndDownloadsThemWhole) {
   EXPECT_EQ(nobody.error().code, ErrorCode::kInvalidValue);
   EXPECT_NE(nobody.error().text.find("417"), std::string::npos) << nobody.error().text;
   EXPECT_EQ(client.download("NOPE").error().code, ErrorCode::kNotFound);
+}
+
+TEST(MeshTls, TalksMutualTlsWithTheMailboxsCertificateOnly) {
+  testing::TestCertificates certs;
+  ASSERT_TRUE(certs.ok());
+  // MESH asks for the mailbox's client certificate, signed by its CA.
+  auto context =
+      tls::serverContext({certs.pem("server"), certs.key("server"), certs.pem("test-ca"), true});
+  ASSERT_TRUE(context) << context.error().describe();
+  testing::MeshTestServer server(kSecret, *context);
+  server.addMailbox("HUB01", "hub-password");
+  mesh::MeshSettings s;
+  s.url = server.url();
+  s.mailbox = "HUB01";
+  s.password = "hub-password";
+  s.sharedSecret = kSecret;
+  s.timeoutMs = 5000;
+  s.caFile = certs.pem("test-ca");
+  s.certificate = certs.pem("client");
+  s.privateKey = certs.key("client");
+  mesh::MeshClient good(s);
+  auto ok = good.handshake();
+  EXPECT_TRUE(ok) << ok.error().text;
+  // Without a client certificate, or with one another CA signed, MESH will not talk.
+  s.certificate = s.privateKey = "";
+  mesh::MeshClient anonymous(s);
+  EXPECT_FALSE(anonymous.handshake());
+  s.certificate = certs.pem("stranger");
+  s.privateKey = certs.key("stranger");
+  mesh::MeshClient stranger(s);
+  EXPECT_FALSE(stranger.handshake());
+  // And the client checks MESH: a CA that did not sign its certificate refuses it.
+  s.certificate = certs.pem("client");
+  s.privateKey = certs.key("client");
+  s.caFile = certs.pem("other-ca");
+  mesh::MeshClient wary(s);
+  EXPECT_FALSE(wary.handshake());
 }
 
 TEST_F(Mesh, LooksUpAPracticesMailbox) {

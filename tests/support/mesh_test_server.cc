@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -98,8 +99,11 @@ std::string MeshTestServer::Message::bytes() const {
   return out;
 }
 
-MeshTestServer::MeshTestServer(std::string sharedSecret) : secret_(std::move(sharedSecret)) {
-  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+MeshTestServer::MeshTestServer(std::string sharedSecret, Poco::Net::Context::Ptr tls)
+    : secret_(std::move(sharedSecret)), tls_(static_cast<bool>(tls)) {
+  Poco::Net::ServerSocket socket =
+      tls ? Poco::Net::SecureServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0), 64, tls)
+          : Poco::Net::ServerSocket(Poco::Net::SocketAddress("127.0.0.1", 0));
   port_ = socket.address().port();
   auto params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(4);

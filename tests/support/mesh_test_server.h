@@ -1,5 +1,6 @@
 // A MESH server for the tests — a test double, not MESH. It implements the parts of the
-// published MESH API the hub uses, on 127.0.0.1 over plain HTTP, with mailboxes in memory:
+// published MESH API the hub uses, on 127.0.0.1 over plain HTTP (or HTTPS with the TLS context
+// given, mutual when that context asks for client certificates), with mailboxes in memory:
 //   GET  /messageexchange/{mailbox}                     handshake
 //   POST /messageexchange/{mailbox}/outbox              send (Mex-To, Mex-WorkflowID, …;
 //   POST /messageexchange/{mailbox}/outbox/{id}/{n}       Mex-Chunk-Range for chunks)
@@ -15,6 +16,8 @@
 // Tests put messages in a mailbox's inbox (as a practice would send them), read what the hub
 // sent, and can be told of each download (to crash the hub at that moment).
 #pragma once
+
+#include <Poco/Net/Context.h>
 
 #include <cstdint>
 #include <functional>
@@ -41,14 +44,16 @@ class MeshTestServer {
     std::string bytes() const;
   };
 
-  explicit MeshTestServer(std::string sharedSecret);
+  explicit MeshTestServer(std::string sharedSecret, Poco::Net::Context::Ptr tls = nullptr);
   ~MeshTestServer();
 
   void addMailbox(const std::string& mailbox, const std::string& password);
   // endpointlookup answers `mailbox` for this ODS code and workflow.
   void addEndpoint(const std::string& ods, const std::string& workflow, const std::string& mailbox);
   std::uint16_t port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
 
   // A message from `from` into `to`'s inbox; returns its id. `chunks` > 1 splits it.
   std::string put(const std::string& from, const std::string& to, const std::string& workflow,
@@ -89,6 +94,7 @@ class MeshTestServer {
   std::function<void(const std::string&)> downloadHook_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::uint16_t port_ = 0;
+  bool tls_ = false;
 };
 
 }  // namespace pathhub::testing
