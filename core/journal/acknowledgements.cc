@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "journal/acknowledgement_rows.h"
 #include "journal/journal.h"
 #include "journal/journal_reads.h"
+#include "journal/journal_writes.h"
 #include "journal/writer_statements.h"
 
 namespace pathhub::journal {
@@ -48,11 +48,6 @@ std::vector<AcknowledgementRecord> rows(Session& s, const std::string& where,
   return out;
 }
 
-void event(Session& s, MessageId id, const std::string& kind, const std::string& detail) {
-  s << "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)", bind(id),
-      bind(nowMs()), bind(kind), bind(detail), now;
-}
-
 }  // namespace
 
 void awaitAnswers(Session& s, std::int64_t deliveryId, MessageId messageId,
@@ -67,7 +62,7 @@ void awaitAnswers(Session& s, std::int64_t deliveryId, MessageId messageId,
         bind(a.recipient), bind(a.reference), bind(nowMs()), now;
     references += (references.empty() ? "" : ", ") + a.reference;
   }
-  event(s, messageId, "acknowledgement_awaited", destination + ": " + references);
+  recordEvent(s, messageId, "acknowledgement_awaited", destination + ": " + references);
 }
 
 Result<std::vector<AcknowledgementRecord>> Journal::settleAcknowledgement(const Answer& answer) {
@@ -90,9 +85,9 @@ Result<std::vector<AcknowledgementRecord>> Journal::settleAcknowledgement(const 
       s << "UPDATE acknowledgements SET state = ?, detail = ?, answered_by = ?, answered_at = ?"
            " WHERE id = ?",
           bind(r.state), bind(r.detail), bind(r.answeredBy), bind(r.answeredAtMs), bind(r.id), now;
-      event(s, r.messageId, answer.accepted ? "acknowledged" : "acknowledgement_rejected",
-            r.destination + " " + r.reference + " by message " + std::to_string(r.answeredBy) +
-                (r.detail.empty() ? "" : ": " + r.detail));
+      recordEvent(s, r.messageId, answer.accepted ? "acknowledged" : "acknowledgement_rejected",
+                  r.destination + " " + r.reference + " by message " +
+                      std::to_string(r.answeredBy) + (r.detail.empty() ? "" : ": " + r.detail));
       settled.push_back(r);
     }
     return nullptr;
@@ -161,7 +156,7 @@ Result<std::vector<AcknowledgementRecord>> Journal::markOverdue(const std::strin
     for (auto& r : marked) {
       r.state = "overdue";
       s << "UPDATE acknowledgements SET state = 'overdue' WHERE id = ?", bind(r.id), now;
-      event(s, r.messageId, "acknowledgement_overdue", r.destination + " " + r.reference);
+      recordEvent(s, r.messageId, "acknowledgement_overdue", r.destination + " " + r.reference);
     }
     return nullptr;
   });

@@ -12,8 +12,8 @@
 #include <limits>
 #include <mutex>
 
-#include "journal/acknowledgement_rows.h"
 #include "journal/journal_reads.h"
+#include "journal/journal_writes.h"
 
 namespace pathhub::journal {
 namespace {
@@ -106,12 +106,12 @@ std::int64_t contentHash(const std::string& bytes) {
   return static_cast<std::int64_t>(h);
 }
 
-void event(Session& s, MessageId id, const std::string& kind, const std::string& detail) {
+}  // namespace
+
+void recordEvent(Session& s, MessageId id, const std::string& kind, const std::string& detail) {
   s << "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)", bind(id),
       bind(nowMs()), bind(kind), bind(detail), now;
 }
-
-}  // namespace
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -277,7 +277,7 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
                 bind(*m.filtered), bind(m.id), into(found), now;
             if (!found.empty()) {
               channel = found.front();
-              event(s, m.id, "filtered", *m.filtered);
+              recordEvent(s, m.id, "filtered", *m.filtered);
             }
           } else {
             channel = w.markMapped(m.id, m.mapped ? &*m.mapped : nullptr);
@@ -325,8 +325,8 @@ Result<void> Journal::markEnded(MessageId id, const std::string& state, const st
   return writer_->run([&](Session& s) -> std::function<void()> {
     s << "UPDATE messages SET state = ?, error = ? WHERE id = ? AND state = 'received'",
         bind(state), bind(reason), bind(id), now;
-    for (const std::string& note : notes) event(s, id, "script_log", note);
-    event(s, id, state, reason);
+    for (const std::string& note : notes) recordEvent(s, id, "script_log", note);
+    recordEvent(s, id, state, reason);
     return nullptr;
   });
 }
@@ -367,7 +367,7 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
     if (state == "failed") {
       // Mapping failed (a script error, say): after the fix the message is mapped again.
       s << "UPDATE messages SET state = 'received', error = '' WHERE id = ?", bind(id), now;
-      event(s, id, "replayed", "to be mapped again");
+      recordEvent(s, id, "replayed", "to be mapped again");
       return nullptr;
     }
     if (state != "mapped") {
@@ -387,7 +387,7 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
           bind(id), bind(channel), bind(d), bind(nowMs()), bind(id), bind(attributes), now;
       ++created;
     }
-    event(s, id, "replayed", std::to_string(created) + " new deliveries");
+    recordEvent(s, id, "replayed", std::to_string(created) + " new deliveries");
     return nullptr;
   });
   if (!ok) return tl::unexpected(ok.error());

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api_client.h"
 #include "corpus.h"
 #include "edifact/edifact_syntax.h"
 #include "edifact/nhsack.h"
@@ -153,15 +154,9 @@ class GpResults : public ::testing::Test {
   }
 
   Object::Ptr api(const std::string& target) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", hub_.apiPort);
-    Poco::Net::HTTPRequest request("GET", target, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.set("Authorization", "Bearer " + kToken);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
-    EXPECT_EQ(response.getStatus(), 200) << target << ": " << body;
-    return Poco::JSON::Parser().parse(body).extract<Object::Ptr>();
+    const testing::ApiAnswer a = testing::apiGet(hub_.apiPort, kToken, target);
+    EXPECT_EQ(a.status, 200) << target << ": " << a.body;
+    return a.json ? a.json : Object::Ptr(new Object);
   }
 
   // The journal id of the message with this control id on the lab channel.

@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "api_client.h"
 #include "corpus.h"
 #include "hl7/message.h"
 #include "http/api_auth.h"
@@ -104,17 +105,11 @@ class Orders : public ::testing::Test {
   }
 
   Object::Ptr api(const std::string& target, int expected = 200) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", hub_.apiPort);
-    Poco::Net::HTTPRequest request("GET", target, Poco::Net::HTTPMessage::HTTP_1_1);
-    request.set("Authorization", "Bearer " + kToken);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::string body;
-    Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+    const testing::ApiAnswer a = testing::apiGet(hub_.apiPort, kToken, target);
     if (expected > 0) {  // -1: any (while waiting for something to appear)
-      EXPECT_EQ(static_cast<int>(response.getStatus()), expected) << target << ": " << body;
+      EXPECT_EQ(a.status, expected) << target << ": " << a.body;
     }
-    return Poco::JSON::Parser().parse(body).extract<Object::Ptr>();
+    return a.json ? a.json : Object::Ptr(new Object);
   }
 
   // lab → state of each part of the order.
