@@ -1,5 +1,4 @@
 // Answers awaited from receivers, and matching those that arrive (see journal.h).
-#include <Poco/Data/SQLite/Utility.h>
 
 #include <algorithm>
 
@@ -18,33 +17,33 @@ constexpr const char* kColumns =
     "id, delivery_id, message_id, channel, destination, practice, recipient, reference, state,"
     " detail, sent_at, COALESCE(answered_by, 0), COALESCE(answered_at, 0)";
 
+// Rows of a channel still awaiting an answer sent before a time (bound: channel, time).
+constexpr const char* kAwaitingSince = "channel = ? AND state = 'awaiting' AND sent_at < ?";
+
 std::vector<AcknowledgementRecord> rows(Session& s, const std::string& where,
-                                        const std::vector<std::string>& texts, std::int64_t number,
-                                        int limit) {
-  const std::string sql = std::string("SELECT ") + kColumns + " FROM acknowledgements WHERE " +
-                          where + " ORDER BY id LIMIT " + std::to_string(limit);
-  SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
-  int at = 1;
-  for (const auto& t : texts) q.bind(at++, t);
-  if (number) q.bind(at++, number);
+                                        const std::vector<std::string>& texts,
+                                        const std::vector<std::int64_t>& numbers, int limit) {
   std::vector<AcknowledgementRecord> out;
-  while (q.step()) {
-    AcknowledgementRecord r;
-    r.id = q.int64(0);
-    r.deliveryId = q.int64(1);
-    r.messageId = q.int64(2);
-    r.channel = q.text(3);
-    r.destination = q.text(4);
-    r.practice = q.text(5);
-    r.recipient = q.text(6);
-    r.reference = q.text(7);
-    r.state = q.text(8);
-    r.detail = q.text(9);
-    r.sentAtMs = q.int64(10);
-    r.answeredBy = q.int64(11);
-    r.answeredAtMs = q.int64(12);
-    out.push_back(std::move(r));
-  }
+  eachRow(s,
+          std::string("SELECT ") + kColumns + " FROM acknowledgements WHERE " + where +
+              " ORDER BY id LIMIT " + std::to_string(limit),
+          texts, numbers, [&out](const SqliteStatement& q) {
+            AcknowledgementRecord r;
+            r.id = q.int64(0);
+            r.deliveryId = q.int64(1);
+            r.messageId = q.int64(2);
+            r.channel = q.text(3);
+            r.destination = q.text(4);
+            r.practice = q.text(5);
+            r.recipient = q.text(6);
+            r.reference = q.text(7);
+            r.state = q.text(8);
+            r.detail = q.text(9);
+            r.sentAtMs = q.int64(10);
+            r.answeredBy = q.int64(11);
+            r.answeredAtMs = q.int64(12);
+            out.push_back(std::move(r));
+          });
   return out;
 }
 
@@ -72,7 +71,7 @@ Result<std::vector<AcknowledgementRecord>> Journal::settleAcknowledgement(const 
     auto open = rows(s,
                      "state IN ('awaiting', 'overdue') AND (reference = ?"
                      " OR substr(reference, 1, length(?) + 1) = ? || '/')",
-                     {answer.reference, answer.reference, answer.reference}, 0, 1000);
+                     {answer.reference, answer.reference, answer.reference}, {}, 1000);
     for (auto& r : open) {
       const bool fromRecipient =
           r.recipient.empty() || answer.from.empty() ||
@@ -104,12 +103,11 @@ Result<std::vector<RoutingException>> Journal::routingExceptions(int limit) {
         " WHERE d.attributes LIKE 'exception=%' OR d.attributes LIKE '%' || char(10) ||"
         " 'exception=%' ORDER BY d.id DESC LIMIT " +
         std::to_string(pageLimit(limit));
-    SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
     std::vector<RoutingException> out;
-    while (q.step()) {
+    eachRow(s, sql, {}, {}, [&out](const SqliteStatement& q) {
       out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
                      q.text(7)});
-    }
+    });
     return out;
   });
 }
@@ -117,7 +115,7 @@ Result<std::vector<RoutingException>> Journal::routingExceptions(int limit) {
 Result<std::vector<AcknowledgementRecord>> Journal::unacknowledged(std::int64_t sentBeforeMs,
                                                                    int limit) {
   return reading(*readers_, [&](Session& s) {
-    return rows(s, "state IN ('awaiting', 'overdue') AND sent_at < ?", {}, sentBeforeMs,
+    return rows(s, "state IN ('awaiting', 'overdue') AND sent_at < ?", {}, {sentBeforeMs},
                 pageLimit(limit));
   });
 }
@@ -149,10 +147,15 @@ Result<MessageId> Journal::addNotification(MessageId parent, const std::string& 
 
 Result<std::vector<AcknowledgementRecord>> Journal::markOverdue(const std::string& channel,
                                                                 std::int64_t sentBeforeMs) {
+  // Asked every minute for every channel: a read first, so that nothing due takes no write.
+  auto due = reading(*readers_, [&](Session& s) {
+    return !rows(s, kAwaitingSince, {channel}, {sentBeforeMs}, 1).empty();
+  });
+  if (!due) return tl::unexpected(due.error());
+  if (!*due) return std::vector<AcknowledgementRecord>{};
   std::vector<AcknowledgementRecord> marked;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
-    marked = rows(s, "channel = ? AND state = 'awaiting' AND sent_at < ?", {channel}, sentBeforeMs,
-                  1000);
+    marked = rows(s, kAwaitingSince, {channel}, {sentBeforeMs}, 1000);
     for (auto& r : marked) {
       r.state = "overdue";
       s << "UPDATE acknowledgements SET state = 'overdue' WHERE id = ?", bind(r.id), now;

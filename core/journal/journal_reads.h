@@ -1,16 +1,21 @@
-// Helpers shared by the journal's read paths (journal.cc, journal_queries.cc, audit_trail.cc):
-// running a read on a pooled read-only connection with Poco's exceptions turned into a Result.
+// Helpers shared by the journal's read paths (journal.cc, journal_queries.cc, audit_trail.cc,
+// acknowledgements.cc, orders.cc): running a read on a pooled read-only connection with Poco's
+// exceptions turned into a Result, and stepping through a query's rows.
 // Internal to the journal component.
 #pragma once
 
 #include <Poco/Data/LOB.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Exception.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "journal/writer_statements.h"
 #include "pathhub/error.h"
 
 namespace pathhub::journal {
@@ -20,6 +25,19 @@ inline int pageLimit(int asked) { return asked < 1 ? 1 : (asked > 500 ? 500 : as
 
 inline std::string fromBlob(const Poco::Data::BLOB& b) {
   return std::string(reinterpret_cast<const char*>(b.rawContent()), b.size());
+}
+
+// Runs `sql` on the session's SQLite connection with `texts`, then `numbers`, bound to its
+// parameters in order, and calls row(statement) for each row it gives. Works on reader and
+// writer sessions alike.
+template <typename Row>
+void eachRow(Poco::Data::Session& s, const std::string& sql, const std::vector<std::string>& texts,
+             const std::vector<std::int64_t>& numbers, const Row& row) {
+  SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
+  int at = 1;
+  for (const auto& t : texts) q.bind(at++, t);
+  for (const std::int64_t n : numbers) q.bind(at++, n);
+  while (q.step()) row(q);
 }
 
 template <typename F>

@@ -1,5 +1,4 @@
 // Orders tracked from placing to final result (see journal.h, core/orders/README.md).
-#include <Poco/Data/SQLite/Utility.h>
 
 #include <algorithm>
 #include <map>
@@ -39,31 +38,26 @@ std::vector<OrderRecord> orderRows(Session& s, const std::string& where,
                                    const std::vector<std::string>& texts,
                                    const std::vector<std::int64_t>& numbers,
                                    const std::string& tail = " ORDER BY id DESC LIMIT 500") {
-  const std::string sql =
-      std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where + tail;
-  SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
-  int at = 1;
-  for (const auto& t : texts) q.bind(at++, t);
-  for (const auto n : numbers) q.bind(at++, n);
   std::vector<OrderRecord> out;
-  while (q.step()) {
-    OrderRecord r;
-    r.id = q.int64(0);
-    r.messageId = q.int64(1);
-    r.placer = q.text(2);
-    r.lab = q.text(3);
-    r.filler = q.text(4);
-    r.requester = q.text(5);
-    r.nhsNumber = q.text(6);
-    r.channel = q.text(7);
-    r.state = q.text(8);
-    r.tests = q.text(9);
-    r.placedAtMs = q.int64(10);
-    r.dueAtMs = q.int64(11);
-    r.updatedAtMs = q.int64(12);
-    r.overdue = q.int64(13) != 0;
-    out.push_back(std::move(r));
-  }
+  eachRow(s, std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where + tail, texts,
+          numbers, [&out](const SqliteStatement& q) {
+            OrderRecord r;
+            r.id = q.int64(0);
+            r.messageId = q.int64(1);
+            r.placer = q.text(2);
+            r.lab = q.text(3);
+            r.filler = q.text(4);
+            r.requester = q.text(5);
+            r.nhsNumber = q.text(6);
+            r.channel = q.text(7);
+            r.state = q.text(8);
+            r.tests = q.text(9);
+            r.placedAtMs = q.int64(10);
+            r.dueAtMs = q.int64(11);
+            r.updatedAtMs = q.int64(12);
+            r.overdue = q.int64(13) != 0;
+            out.push_back(std::move(r));
+          });
   return out;
 }
 
@@ -205,12 +199,13 @@ Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Jour
   return reading(*readers_, [&](Session& s) {
     std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>> out;
     for (auto& o : orderRows(s, "placer = ?", {placer}, {}, " ORDER BY id")) {
-      SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s),
-                        "SELECT at, message_id, state, detail FROM order_history WHERE order_id = ?"
-                        " ORDER BY id");
-      q.bind(1, o.id);
       std::vector<OrderHistoryEntry> entries;
-      while (q.step()) entries.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3)});
+      eachRow(s,
+              "SELECT at, message_id, state, detail FROM order_history WHERE order_id = ?"
+              " ORDER BY id",
+              {}, {o.id}, [&entries](const SqliteStatement& q) {
+                entries.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3)});
+              });
       out.emplace_back(std::move(o), std::move(entries));
     }
     return out;
@@ -218,12 +213,18 @@ Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Jour
 }
 
 Result<std::vector<OrderRecord>> Journal::markOrdersOverdue(std::int64_t at) {
+  constexpr const char* kDue =
+      "overdue = 0 AND due_at > 0 AND due_at < ? AND state NOT IN ('final', 'amended',"
+      " 'cancelled', 'rejected')";
+  // Asked as often as the shortest turnaround needs: a read first, so that nothing due takes
+  // no write.
+  auto due = reading(*readers_,
+                     [&](Session& s) { return !orderRows(s, kDue, {}, {at}, " LIMIT 1").empty(); });
+  if (!due) return tl::unexpected(due.error());
+  if (!*due) return std::vector<OrderRecord>{};
   std::vector<OrderRecord> marked;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
-    marked = orderRows(s,
-                       "overdue = 0 AND due_at > 0 AND due_at < ? AND state NOT IN ('final',"
-                       " 'amended', 'cancelled', 'rejected')",
-                       {}, {at});
+    marked = orderRows(s, kDue, {}, {at});
     for (auto& o : marked) {
       o.overdue = true;
       s << "UPDATE orders SET overdue = 1 WHERE id = ?", bind(o.id), now;
@@ -250,12 +251,11 @@ Result<std::vector<UnmatchedResult>> Journal::unmatchedResults(int limit) {
         "SELECT id, message_id, received_at, channel, placer, filler, nhs_number, tests, reason"
         " FROM unmatched_results ORDER BY id DESC LIMIT " +
         std::to_string(pageLimit(limit));
-    SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());
     std::vector<UnmatchedResult> out;
-    while (q.step()) {
+    eachRow(s, sql, {}, {}, [&out](const SqliteStatement& q) {
       out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
                      q.text(7), q.text(8)});
-    }
+    });
     return out;
   });
 }
