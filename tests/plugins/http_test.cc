@@ -56,7 +56,6 @@ Reply post(std::uint16_t port, const std::string& path, const std::string& body,
 class HttpSourceTest : public PluginRuntime {
  protected:
   std::uint16_t port_ = testing::freePort();
-  std::unique_ptr<pipeline::Source> source_;
 
   pipeline::Channel& startWithSource(std::size_t maxMessageBytes = 16 * 1024 * 1024,
                                      const config::PluginSettings& extra = {}) {
@@ -66,16 +65,7 @@ class HttpSourceTest : public PluginRuntime {
     c.source.maxMessageBytes = maxMessageBytes;
     c.source.settings = {{"listen", "127.0.0.1:" + std::to_string(port_)}, {"path", "/in"}};
     c.source.settings.insert(extra.begin(), extra.end());
-    auto& ch = start(c);
-    auto made = makeSource(registry_, ch);
-    EXPECT_TRUE(made) << made.error().describe();
-    source_ = std::move(*made);
-    EXPECT_TRUE(source_->start());
-    return ch;
-  }
-  void TearDown() override {
-    source_.reset();
-    PluginRuntime::TearDown();
+    return startWithItsSource(c);
   }
 };
 

@@ -224,18 +224,8 @@ class MeshSourceTest : public Mesh {
     c.source.type = "mesh";
     c.source.settings = pluginSettings();
     c.source.settings["pollSeconds"] = "1";
-    auto& ch = start(c);
-    auto made = makeSource(registry_, ch);
-    EXPECT_TRUE(made) << made.error().describe();
-    source_ = std::move(*made);
-    EXPECT_TRUE(source_->start());
-    return ch;
+    return startWithItsSource(c);
   }
-  void TearDown() override {
-    source_.reset();
-    Mesh::TearDown();
-  }
-  std::unique_ptr<pipeline::Source> source_;
 };
 
 TEST_F(MeshSourceTest, AcknowledgesEachMessageOnlyOnceTheHubHasIt) {

@@ -58,6 +58,7 @@ class PluginRuntime : public ::testing::Test {
     journal_ = std::move(*j);
   }
   void TearDown() override {
+    source_.reset();  // before the channel it submits to
     channels_.clear();
     journal_.reset();
     std::filesystem::remove_all(dir_);
@@ -76,6 +77,19 @@ class PluginRuntime : public ::testing::Test {
     d.retry.base = std::chrono::milliseconds(10);
     c.destinations.push_back(d);
     return c;
+  }
+
+  // Starts `c` (whose source settings name a plugin source) and then its source, kept in
+  // source_ until the test ends.
+  pipeline::Channel& startWithItsSource(const config::ChannelConfig& c) {
+    auto& ch = start(c);
+    auto made = makeSource(registry_, ch);
+    EXPECT_TRUE(made) << made.error().describe();
+    if (made) {
+      source_ = std::move(*made);
+      EXPECT_TRUE(source_->start());
+    }
+    return ch;
   }
 
   pipeline::Channel& start(const config::ChannelConfig& c) {
@@ -111,6 +125,7 @@ class PluginRuntime : public ::testing::Test {
   std::unique_ptr<journal::Journal> journal_;
   zmq::context_t zmq_;
   std::vector<std::unique_ptr<pipeline::Channel>> channels_;
+  std::unique_ptr<pipeline::Source> source_;
 };
 
 }  // namespace pathhub::plugin
