@@ -1,8 +1,6 @@
 // Reading and writing the three languages (see formats.h).
 #include "convert/formats.h"
 
-#include <Poco/JSON/Parser.h>
-
 #include "edifact/edifact_syntax.h"
 #include "edifact/medrpt_reader.h"
 #include "edifact/medrpt_writer.h"
@@ -11,6 +9,7 @@
 #include "fhir/bundle_reader.h"
 #include "fhir/bundle_writer.h"
 #include "fhir/fhir_xml.h"
+#include "fhir/json_parse.h"
 #include "fhir/order_reader.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
@@ -79,12 +78,15 @@ Result<std::vector<model::Message>> readMessages(Format format, std::string_view
     case Format::kHl7v2: {
       auto split = hl7::splitMessages(bytes);
       if (!split) return tl::unexpected(split.error());
+      auto zone = model::LocalZone::named(options.localZone);
+      if (!zone) return tl::unexpected(zone.error());
       for (std::string_view text : split->messages) {
         auto parsed = hl7::Message::parse(std::string(text));
         if (!parsed) return tl::unexpected(parsed.error());
-        auto model = model::readV2(*parsed);
-        if (!model) return tl::unexpected(model.error());
-        out.push_back(std::move(*model));
+        // One model message per patient: identity is never merged.
+        auto models = model::readV2Split(*parsed, *zone);
+        if (!models) return tl::unexpected(models.error());
+        for (auto& m : *models) out.push_back(std::move(m));
       }
       break;
     }
@@ -146,12 +148,9 @@ std::optional<Result<std::vector<Converted>>> fhirOrderAsV2(Format from, std::st
     if (!parsed) return std::nullopt;  // the report reader names the problem
     bundle = *parsed;
   } else {
-    try {
-      Poco::JSON::Parser parser;
-      bundle = parser.parse(std::string(bytes)).extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception&) {
-      return std::nullopt;
-    }
+    auto parsed = fhir::parseJson(bytes);
+    if (!parsed || parsed->type() != typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
+    bundle = parsed->extract<Poco::JSON::Object::Ptr>();
   }
   if (!fhir::isOrderBundle(bundle)) return std::nullopt;
   auto oml = fhir::orderBundleToOml(bundle);

@@ -24,11 +24,16 @@ Format detectFormat(std::string_view bytes);
 
 struct ReadOptions {
   bool tolerateEdifactCounts = false;  // see edifact::ParseOptions
+  // The zone of HL7 v2 times sent without one (model/times.h: Europe/London, UTC, +01:00);
+  // each time read so is recorded as a zone-assumed warning. EDIFACT is UK local time always.
+  std::string localZone = "Europe/London";
 };
 
 // Every report in `bytes` (an HL7 v2 file may hold several messages, an EDIFACT interchange
-// several MEDRPT messages; a Bundle is one). What lenient reading let through is in each
-// message's warnings.
+// several MEDRPT messages; a Bundle is one; an HL7 v2 message with the results of several
+// patients is one per patient). What lenient reading let through is in each message's
+// warnings, named (model/warnings.h). Orders are refused: convertAll turns FHIR orders into
+// OML; an HL7 v2 order is not a report.
 Result<std::vector<model::Message>> readMessages(Format format, std::string_view bytes,
                                                  const ReadOptions& options = {});
 // One message in `format` (HL7 v2 as ER7 with \r separators). What the format cannot carry

@@ -14,10 +14,19 @@ std::string escape(const std::string& text) {
 
 InterchangeWriter::InterchangeWriter(const Element& sender, const Element& recipient,
                                      const std::string& date, const std::string& time,
-                                     std::string reference, const std::string& application)
+                                     std::string reference, const std::string& application,
+                                     bool acknowledgement)
     : reference_(std::move(reference)) {
   out_ = "UNA:+.? '\n";
-  write("UNB", {{"UNOC", "3"}, sender, recipient, {date, time}, {reference_}, {}, {application}});
+  write("UNB", {{"UNOC", "3"},
+                sender,
+                recipient,
+                {date, time},
+                {reference_},
+                {},
+                {application},
+                {},
+                {acknowledgement ? "1" : ""}});
 }
 
 void InterchangeWriter::write(const std::string& tag, const std::vector<Element>& elements) {

@@ -17,8 +17,10 @@ class InterchangeWriter {
   // UNB: syntax UNOC:3, sender and recipient (with their code qualifiers, e.g. "80"), the
   // preparation date (YYMMDD) and time (HHMM), the interchange reference, the application
   // reference ("MEDRPT", "NHSACK").
+  // `acknowledgement` asks the recipient for an NHSACK (UNB 0031 = 1).
   InterchangeWriter(const Element& sender, const Element& recipient, const std::string& date,
-                    const std::string& time, std::string reference, const std::string& application);
+                    const std::string& time, std::string reference, const std::string& application,
+                    bool acknowledgement = false);
   // Starts a message: UNH with its reference and identifier (e.g.
   // {"NHSACK","D","1","NH","NHS001"}).
   void beginMessage(const std::string& reference, const Element& identifier);

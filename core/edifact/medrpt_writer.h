@@ -14,6 +14,10 @@ namespace pathhub::edifact {
 struct MedrptEnvelope {
   std::string sender, recipient;  // EDIFACT mailbox ids for UNB (default: the header's facilities)
   std::string reference = "1";    // the interchange reference
+  // Ask for an NHSACK (UNB 0031) even when the message read did not.
+  bool acknowledgementRequested = false;
+  // The preparation time when the message has none (ISO 8601); "" for the clock's.
+  std::string now;
 };
 
 std::string writeMedrpt(model::Message& message, const MedrptEnvelope& envelope = {});

@@ -3,8 +3,6 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/JSONException.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <algorithm>
 #include <charconv>
@@ -14,6 +12,13 @@
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
 #include "fhir/json_access.h"
+#include "fhir/json_parse.h"
+#include "hl7/types.h"
+#include "model/digest.h"
+#include "model/ranges.h"
+#include "model/times.h"
+#include "model/vocabulary.h"
+#include "model/warnings.h"
 
 namespace pathhub::fhir {
 namespace {
@@ -21,6 +26,7 @@ namespace {
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 namespace s = systems;
+namespace w = model::warning;
 
 // A bad bundle: thrown inside the reader, returned as an Error at its edge.
 struct BadBundle {
@@ -32,13 +38,23 @@ using json::first;
 using json::obj;
 using json::text;
 
+// A CodeableConcept: its first coding, the others as the same concept in other systems; a
+// lab's own system (written in its namespace, fhir_systems.h) by the lab's name for it.
 model::Coding coding(const Object::Ptr& cc) {
   model::Coding c;
   if (!cc) return c;
-  if (Object::Ptr coding = first(cc, "coding")) {
-    c.code = text(coding, "code");
-    c.display = text(coding, "display");
-    c.system = text(coding, "system");
+  if (Array::Ptr codings = arr(cc, "coding")) {
+    for (std::size_t i = 0; i < codings->size(); ++i) {
+      Object::Ptr one = codings->getObject(static_cast<unsigned>(i));
+      model::Coding read{
+          text(one, "code"), text(one, "display"), s::localCodeName(text(one, "system")), {}};
+      if (read.code.empty() && read.display.empty()) continue;
+      if (c.code.empty() && c.display.empty()) {
+        c = std::move(read);
+      } else {
+        c.alternates.push_back(std::move(read));
+      }
+    }
   }
   if (c.display.empty() && c.code.empty()) c.display = text(cc, "text");
   return c;
@@ -59,9 +75,12 @@ model::HumanName name(const Object::Ptr& n) {
   return out;
 }
 
+// A Quantity; its unit as sent, else its UCUM code.
 model::Quantity quantity(const Object::Ptr& q) {
-  return q ? model::Quantity{text(q, "value"), text(q, "comparator"), text(q, "unit")}
-           : model::Quantity{};
+  if (!q) return {};
+  std::string unit = text(q, "unit");
+  if (unit.empty()) unit = text(q, "code");
+  return model::Quantity{text(q, "value"), text(q, "comparator"), unit};
 }
 
 class Reader {
@@ -89,8 +108,23 @@ class Reader {
       order_.push_back({resource, at + "/resource"});
     }
     header();
-    Located patient = firstOf("Patient");
-    if (patient.resource) readPatient(patient);
+    patient_ = firstOf("Patient");
+    if (patient_.resource) readPatient(patient_);
+    // One patient per message: another Patient that is not the same person is ambiguous
+    // identity, refused rather than merged.
+    for (const Located& l : order_) {
+      if (l.pointer == patient_.pointer || text(l.resource, "resourceType") != "Patient") continue;
+      model::Message other;
+      std::swap(other, out_);
+      readPatient(l);
+      std::swap(other, out_);
+      if (!(other.patient == out_.patient)) {
+        throw BadBundle{l.pointer,
+                        model::warningText(w::kAmbiguousIdentity,
+                                           "a second Patient, not the same person as " +
+                                               patient_.pointer + ": refused rather than merged")};
+      }
+    }
     for (const Located& l : order_) {
       if (text(l.resource, "resourceType") == "Specimen") specimen(l);
     }
@@ -152,11 +186,15 @@ class Reader {
     } else {
       out.messageId = text(h.resource, "id");
     }
-    out.sentAt = text(bundle_, "timestamp");
+    out.sentAt = time(text(bundle_, "timestamp"), "Bundle.timestamp");
     if (Object::Ptr source = obj(h.resource, "source")) {
       out.sendingApplication = text(source, "name");
     }
     out.sendingFacility = ods(obj(h.resource, "sender"), h.pointer + "/sender");
+    if (Object::Ptr sender = obj(h.resource, "sender");
+        sender && !text(sender, "reference").empty()) {
+      senderPointer_ = resolve(sender, h.pointer + "/sender").pointer;
+    }
     if (Object::Ptr destination = first(h.resource, "destination")) {
       out.receivingApplication = text(destination, "name");
       out.receivingFacility =
@@ -173,7 +211,21 @@ class Reader {
       for (std::size_t i = 0; i < ids->size(); ++i) {
         Object::Ptr id = ids->getObject(static_cast<unsigned>(i));
         if (text(id, "system") == s::kNhsNumber) {
-          p.nhsNumber = text(id, "value");
+          const std::string number = text(id, "value");
+          if (!hl7::isValidNhsNumber(number)) {
+            warn(w::kInvalidNhsNumber, "Patient.identifier '" + number +
+                                           "' is an nhs-number that fails the modulus 11 check: "
+                                           "kept as a local identifier");
+            p.identifiers.push_back({number, "", ""});
+            continue;
+          }
+          if (!p.nhsNumber.empty() && p.nhsNumber != number) {
+            warn(w::kAmbiguousIdentity, "Patient has two NHS numbers (" + p.nhsNumber + ", " +
+                                            number + "): the second is kept as a local identifier");
+            p.identifiers.push_back({number, "", ""});
+            continue;
+          }
+          p.nhsNumber = number;
           if (Object::Ptr ext = first(id, "extension")) {
             p.nhsNumberStatus = firstCode(obj(ext, "valueCodeableConcept"));
           }
@@ -187,6 +239,10 @@ class Reader {
     p.name = name(first(r, "name"));
     p.sex = text(r, "gender");
     p.birthDate = text(r, "birthDate");
+    if (!p.birthDate.empty() && !model::parseIso(p.birthDate)) {
+      warn(w::kInvalidDate, "Patient.birthDate '" + p.birthDate + "' is not a date: not read");
+      p.birthDate.clear();
+    }
     if (Object::Ptr a = first(r, "address")) {
       if (Array::Ptr lines = arr(a, "line")) {
         for (std::size_t i = 0; i < lines->size(); ++i)
@@ -202,8 +258,12 @@ class Reader {
     model::Specimen sp;
     sp.id = text(obj(l.resource, "accessionIdentifier"), "value");
     sp.type = coding(obj(l.resource, "type"));
-    sp.receivedAt = text(l.resource, "receivedTime");
-    sp.collectedAt = text(obj(l.resource, "collection"), "collectedDateTime");
+    sp.receivedAt = time(text(l.resource, "receivedTime"), "Specimen.receivedTime");
+    Object::Ptr collection = obj(l.resource, "collection");
+    sp.collectedAt = time(text(collection, "collectedDateTime"), "Specimen.collectedDateTime");
+    sp.fasting = firstCode(obj(collection, "fastingStatusCodeableConcept"));
+    sp.comments = notes(l.resource);
+    subjectIsThePatient(l);
     specimenIndex_[l.pointer] = out_.specimens.size();
     out_.specimens.push_back(std::move(sp));
   }
@@ -237,8 +297,9 @@ class Reader {
     Located who = resolve(ref, where);
     if (!who.resource) return;
     if (text(who.resource, "resourceType") == "PractitionerRole") {
-      rep.requesterOrganisation =
-          ods(obj(who.resource, "organization"), who.pointer + "/organization");
+      Object::Ptr organisation = obj(who.resource, "organization");
+      rep.requesterOrganisation = ods(organisation, who.pointer + "/organization");
+      rep.requesterOrganisationName = text(organisation, "display");
       who = resolve(obj(who.resource, "practitioner"), who.pointer + "/practitioner");
       if (!who.resource) return;
     }
@@ -275,10 +336,22 @@ class Reader {
         }
       }
     }
-    rep.status = text(r, "status");
+    rep.status = status(text(r, "status"), model::isReportStatus, l.pointer);
     rep.code = coding(obj(r, "code"));
-    rep.issuedAt = text(r, "issued");
+    if (rep.code.code.empty() && rep.code.alternates.empty() &&
+        rep.code.display == "Pathology report") {
+      rep.code = {};  // what the writer gives a report that came without a code
+    }
+    rep.issuedAt = time(text(r, "issued"), "DiagnosticReport.issued");
     rep.conclusion = text(r, "conclusion");
+    subjectIsThePatient(l);
+    if (Object::Ptr performer = first(r, "performer")) {
+      Located lab = resolve(performer, l.pointer + "/performer/0");
+      if (lab.resource && text(lab.resource, "resourceType") == "Organization" &&
+          lab.pointer != senderPointer_) {
+        rep.performingLab = text(lab.resource, "name");
+      }
+    }
     if (Object::Ptr based = first(r, "basedOn")) {
       Located order = resolve(based, l.pointer + "/basedOn/0");
       if (order.resource) {
@@ -339,28 +412,31 @@ class Reader {
         if (text(id, "system") == s::kSubId) o.subId = text(id, "value");
       }
     }
-    o.status = text(r, "status");
-    o.observedAt = text(r, "effectiveDateTime");
+    o.status = status(text(r, "status"), model::isResultStatus, l.pointer);
+    o.observedAt = time(text(r, "effectiveDateTime"), "Observation.effectiveDateTime");
+    subjectIsThePatient(l);
+    if (Object::Ptr specimen = obj(r, "specimen")) {
+      Located sp = resolve(specimen, l.pointer + "/specimen");
+      auto it = specimenIndex_.find(sp.pointer);
+      if (it != specimenIndex_.end()) o.specimens.push_back(it->second);
+    }
     if (Object::Ptr performer = first(r, "performer")) o.performer = text(performer, "display");
     value(o, r);
     if (Array::Ptr flags = arr(r, "interpretation")) {
       for (std::size_t i = 0; i < flags->size(); ++i) {
-        o.interpretation.push_back(firstCode(flags->getObject(static_cast<unsigned>(i))));
+        const std::string flag = firstCode(flags->getObject(static_cast<unsigned>(i)));
+        if (!flag.empty()) o.interpretation.push_back(flag);
       }
     }
-    if (Array::Ptr notes = arr(r, "note")) {
-      for (std::size_t i = 0; i < notes->size(); ++i) {
-        o.comments.push_back(text(notes->getObject(static_cast<unsigned>(i)), "text"));
-      }
-    }
+    o.comments = notes(r);
     o.method = text(obj(r, "method"), "text");
     if (o.method.empty()) o.method = coding(obj(r, "method")).display;
     if (Array::Ptr ranges = arr(r, "referenceRange")) {
       for (std::size_t i = 0; i < ranges->size(); ++i) {
         Object::Ptr range = ranges->getObject(static_cast<unsigned>(i));
         model::Range rr;
-        rr.low.value = text(obj(range, "low"), "value");
-        rr.high.value = text(obj(range, "high"), "value");
+        rr.low = quantity(obj(range, "low"));
+        rr.high = quantity(obj(range, "high"));
         rr.text = text(range, "text");
         o.referenceRanges.push_back(std::move(rr));
       }
@@ -402,8 +478,8 @@ class Reader {
       v.kind = model::Value::Kind::kText;
       v.text = text(r, "valueString");
     } else if (r->has("valueDateTime")) {
-      v.kind = model::Value::Kind::kDateTime;
-      v.text = text(r, "valueDateTime");
+      v.text = time(text(r, "valueDateTime"), "Observation.valueDateTime");
+      if (!v.text.empty()) v.kind = model::Value::Kind::kDateTime;
     } else if (Object::Ptr range = obj(r, "valueRange")) {
       v.kind = model::Value::Kind::kRange;
       v.range.low = quantity(obj(range, "low"));
@@ -419,6 +495,60 @@ class Reader {
     }
   }
 
+  void warn(std::string_view name, const std::string& what) { model::warn(out_, name, what); }
+
+  // A FHIR time in the local zone when it came without one (FHIR requires one).
+  std::string time(const std::string& value, const std::string& where) {
+    if (value.empty()) return {};
+    if (!model::parseIso(value)) {
+      warn(w::kInvalidDate, where + " '" + value + "' is not a date/time: not read");
+      return {};
+    }
+    bool applied = false, ambiguous = false;
+    std::string out = model::withZone(value, model::LocalZone::london(), applied, ambiguous);
+    if (applied) {
+      warn(w::kZoneAssumed, where + " '" + value + "' has no zone: read as Europe/London");
+    }
+    return out;
+  }
+
+  std::string status(const std::string& word, bool (*known)(const std::string&),
+                     const std::string& where) {
+    if (word.empty()) return "unknown";
+    if (known(word)) return word;
+    warn(w::kUnmappableStatus,
+         where + "/status '" + word + "' is not a FHIR status: read as unknown");
+    return "unknown";
+  }
+
+  static std::vector<std::string> notes(const Object::Ptr& r) {
+    std::vector<std::string> out;
+    if (Array::Ptr list = arr(r, "note")) {
+      for (std::size_t i = 0; i < list->size(); ++i) {
+        std::string t = text(list->getObject(static_cast<unsigned>(i)), "text");
+        if (!t.empty()) out.push_back(std::move(t));
+      }
+    }
+    return out;
+  }
+
+  // A resource about someone else than the message's patient is refused (ambiguous identity).
+  void subjectIsThePatient(const Located& l) {
+    Object::Ptr subject = obj(l.resource, "subject");
+    if (!subject || !patient_.resource) return;
+    Located who = resolve(subject, l.pointer + "/subject");
+    if (who.resource && who.pointer != patient_.pointer &&
+        text(who.resource, "resourceType") == "Patient") {
+      throw BadBundle{
+          l.pointer + "/subject",
+          model::warningText(w::kAmbiguousIdentity,
+                             "is about " + who.pointer + ", not the message's patient " +
+                                 patient_.pointer + ": refused rather than merged")};
+    }
+  }
+
+  Located patient_;
+  std::string senderPointer_;
   Object::Ptr bundle_;
   std::map<std::string, Located> byUrl_;
   std::vector<Located> order_;
@@ -445,18 +575,15 @@ Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle) {
 }
 
 Result<model::Message> readBundleJson(const std::string& json) {
-  Poco::Dynamic::Var parsed;
-  try {
-    // Key order kept, so a Bundle read here and written as XML keeps FHIR's element order.
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-    parsed = parser.parse(json);
-  } catch (const Poco::Exception& e) {
-    return fail(ErrorCode::kInvalidValue, "FHIR JSON does not parse: " + e.displayText());
-  }
-  if (parsed.type() != typeid(Object::Ptr)) {
+  // Numbers kept as their text, key order kept (json_parse.h).
+  auto parsed = parseJson(json);
+  if (!parsed) return tl::unexpected(parsed.error());
+  if (parsed->type() != typeid(Object::Ptr)) {
     return fail(ErrorCode::kInvalidValue, "FHIR Bundle /: the document is not a JSON object");
   }
-  return readBundle(parsed.extract<Object::Ptr>());
+  auto read = readBundle(parsed->extract<Object::Ptr>());
+  if (read) read->digest = model::Digest().add(json).hex();
+  return read;
 }
 
 }  // namespace pathhub::fhir
@@ -493,7 +620,10 @@ Result<model::Message> readBundleXml(std::string_view xml) {
   auto json = xmlToJson(xml);
   if (!json) return tl::unexpected(json.error());
   auto read = readBundle(*json);
-  if (read) return read;
+  if (read) {
+    read->digest = model::Digest().add(xml).hex();
+    return read;
+  }
   // The reader names the place as a JSON pointer; for XML input, name it as an XPath.
   Error e = read.error();
   const std::string prefix = "FHIR Bundle ";

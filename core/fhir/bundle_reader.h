@@ -4,8 +4,10 @@
 // Errors name the place with a JSON pointer ("/entry/4/resource/result/0: no entry has
 // fullUrl urn:uuid:…").
 //
-// Poco's JSON parser reads numbers as doubles, so a decimal's trailing zeros ("5.20") are
-// not kept; the value is written in its shortest form ("5.2").
+// Decimals keep their text ("5.20" stays "5.20": json_parse.h). One patient per message: a
+// Bundle with a second Patient that is not the same person, or a resource about one, is
+// refused ("[ambiguous-identity]"), never merged. Times without a zone are read as
+// Europe/London, with a zone-assumed warning.
 #pragma once
 
 #include <Poco/JSON/Object.h>

@@ -10,12 +10,18 @@
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
 #include "fhir/json_sink.h"
+#include "model/digest.h"
+#include "model/ranges.h"
+#include "model/times.h"
 #include "model/ucum.h"
+#include "model/vocabulary.h"
+#include "model/warnings.h"
 
 namespace pathhub::fhir {
 namespace {
 
 namespace s = systems;
+namespace w = model::warning;
 
 bool isJsonNumber(const std::string& text) {
   if (text.empty()) return false;
@@ -46,9 +52,11 @@ class Writer {
     out_.text("resourceType", "Bundle");
     out_.text("id", uuid("bundle"));
     meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Bundle");
-    identifier("identifier", s::kControlId, m_.header.messageId);
+    if (!m_.header.messageId.empty()) {
+      identifier("identifier", s::kControlId, m_.header.messageId);
+    }
     out_.text("type", "message");
-    textIf("timestamp", m_.header.sentAt);
+    instant("timestamp", m_.header.sentAt, "Bundle.timestamp");
     out_.beginArray("entry");
     messageHeader(hasSender, hasReceiver);
     if (hasSender) organisation("sender", m_.header.sendingFacility);
@@ -59,33 +67,29 @@ class Writer {
     out_.endArray();
     out_.endObject();
     if (!m_.header.event.empty() && m_.header.event != "ORU^R01") {
-      m_.warnings.push_back("FHIR: the HL7 v2 event " + m_.header.event +
-                            " is sent as unsolicited-observations");
+      warn(w::kApproximated,
+           "FHIR: the HL7 v2 event " + m_.header.event + " is sent as unsolicited-observations");
     }
     if (!m_.header.version.empty()) {
-      m_.warnings.push_back("FHIR: the HL7 v2 version (" + m_.header.version + ") is not carried");
+      warn(w::kNotCarried, "FHIR: the HL7 v2 version (" + m_.header.version + ") is not carried");
     }
   }
 
  private:
   // --- ids and the shapes every resource uses ---
 
-  // A name-based UUID for the resource `key` of this message, the same on every run: 128 bits
-  // of two FNV-1a hashes of "pathhub:<message id>:<key>", marked as an RFC 9562 version 8
-  // (implementation-defined) UUID. Each is made once per Bundle.
+  // A name-based UUID for the resource `key` of this message, the same on every run: the
+  // 128-bit digest (model/digest.h) of "pathhub:<content digest>:<message id>:<key>", marked
+  // as an RFC 9562 version 8 (implementation-defined) UUID. The content digest (of the bytes
+  // the message was read from) keeps apart messages that reuse a control id ("1" in bare
+  // EDIFACT messages). Each is made once per Bundle.
   const std::string& uuid(const std::string& key) {
     auto it = uuids_.find(key);
     if (it != uuids_.end()) return it->second;
-    const std::string name = "pathhub:" + m_.header.messageId + ":" + key;
-    auto fnv = [&name](std::uint64_t h) {
-      for (unsigned char c : name) {
-        h ^= c;
-        h *= 1099511628211ULL;
-      }
-      return h;
-    };
-    std::uint64_t hi = fnv(14695981039346656037ULL);
-    std::uint64_t lo = fnv(0x84222325cbf29ce4ULL ^ hi);
+    model::Digest digest;
+    digest.add("pathhub:").add(m_.digest).add(":").add(m_.header.messageId).add(":").add(key);
+    std::uint64_t hi = digest.high();
+    std::uint64_t lo = digest.low();
     hi = (hi & ~0xF000ULL) | 0x8000ULL;        // version 8
     lo = (lo & ~(3ULL << 62)) | (2ULL << 62);  // the RFC variant
     static const char kHex[] = "0123456789abcdef";
@@ -101,8 +105,32 @@ class Writer {
   std::string url(const std::string& key) { return "urn:uuid:" + uuid(key); }
 
   void textIf(std::string_view key, const std::string& value) {
-    if (!value.empty()) out_.text(key, value);
+    if (!model::trimmed(value).empty()) out_.text(key, value);
   }
+  // A FHIR dateTime: a date, or a time of day with seconds and zone. A value that is neither
+  // is not written (invalid-date).
+  void dateTime(std::string_view key, const std::string& value, const std::string& where) {
+    if (value.empty()) return;
+    auto t = model::parseIso(value);
+    if (!t || (t->hasTime() && !t->offsetMinutes)) {
+      warn(w::kInvalidDate,
+           "FHIR: " + where + " '" + value + "' is not a FHIR dateTime: not written");
+      return;
+    }
+    out_.text(key, t->textWithSeconds());
+  }
+  // A FHIR instant: a time of day with seconds and zone, nothing less.
+  void instant(std::string_view key, const std::string& value, const std::string& where) {
+    if (value.empty()) return;
+    auto t = model::parseIso(value);
+    if (!t || !t->hasTime() || !t->offsetMinutes) {
+      warn(w::kNotCarried, "FHIR: " + where + " '" + value +
+                               "' is not an instant (a time of day with a zone): not written");
+      return;
+    }
+    out_.text(key, t->textWithSeconds());
+  }
+  void warn(std::string_view name, const std::string& text) { model::warn(m_, name, text); }
   void meta(const char* profile) {
     out_.beginObject("meta");
     out_.beginArray("profile");
@@ -131,23 +159,60 @@ class Writer {
     identifier("identifier", s::kOds, code);
     out_.endObject();
   }
+  // Every coding of the concept, standard terminologies (SNOMED CT, LOINC) first; a local
+  // system's name becomes a URI in the lab's namespace (systemUri). Nothing for an empty one.
   void codeableConcept(std::string_view key, const model::Coding& c) {
+    std::vector<const model::Coding*> codings;
+    for (const model::Coding* one : all(c)) {
+      if (!model::trimmed(one->code).empty()) codings.push_back(one);
+    }
+    std::stable_sort(codings.begin(), codings.end(), [](const auto* a, const auto* b) {
+      return model::isStandardTerminology(a->system) && !model::isStandardTerminology(b->system);
+    });
+    const std::string text = c.code.empty() ? model::trimmed(c.display) : "";
+    if (codings.empty() && text.empty()) return;
     out_.beginObject(key);
-    if (!c.code.empty() || !c.system.empty()) {
+    if (!codings.empty()) {
       out_.beginArray("coding");
-      out_.beginObject("");
-      textIf("system", c.system);
-      textIf("code", c.code);
-      textIf("display", c.display);
-      out_.endObject();
+      for (const model::Coding* one : codings) {
+        out_.beginObject("");
+        textIf("system", systemUri(one->system));
+        out_.text("code", model::trimmed(one->code));
+        textIf("display", one->display);
+        out_.endObject();
+      }
       out_.endArray();
     }
-    if (c.code.empty()) textIf("text", c.display);
+    textIf("text", text);
     out_.endObject();
+  }
+  static std::vector<const model::Coding*> all(const model::Coding& c) {
+    std::vector<const model::Coding*> out = {&c};
+    for (const auto& a : c.alternates) out.push_back(&a);
+    return out;
+  }
+  // A coding system as a URI: a URI stays; a lab's own name ("WinPath", "L", "99ABC") goes
+  // into the sending lab's namespace (systems::localCodeSystem), never written raw.
+  std::string systemUri(const std::string& system) const {
+    const std::string name = model::trimmed(system);
+    if (name.empty() || isUri(name)) return name;
+    return systems::localCodeSystem(m_.header.sendingFacility, name);
+  }
+  static bool isUri(const std::string& s) {
+    const auto colon = s.find(':');
+    if (colon == std::string::npos || colon == 0) return false;
+    for (std::size_t i = 0; i < colon; ++i) {
+      const char c = s[i];
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+        return false;
+      }
+    }
+    return std::isalpha(static_cast<unsigned char>(s[0])) &&
+           s.find_first_of(" \t\r\n") == std::string::npos;
   }
   void code(std::string_view key, const char* system, const std::string& value,
             const std::string& display = {}) {
-    codeableConcept(key, {value, display, system});
+    codeableConcept(key, {value, display, system, {}});
   }
   void humanName(const model::HumanName& n) {
     out_.beginArray("name");
@@ -172,7 +237,7 @@ class Writer {
     if (isJsonNumber(q.value)) {
       out_.number("value", q.value);
     } else if (!q.value.empty()) {
-      m_.warnings.push_back("FHIR: '" + q.value + "' is not a decimal: left out of a quantity");
+      warn(w::kNotCarried, "FHIR: '" + q.value + "' is not a decimal: left out of a quantity");
     }
     textIf("comparator", q.comparator);
     textIf("unit", q.unit);
@@ -180,8 +245,8 @@ class Writer {
       out_.text("system", s::kUcum);
       out_.text("code", *ucum);
     } else if (!q.unit.empty() && warnUnit) {
-      m_.warnings.push_back("FHIR: the unit '" + q.unit +
-                            "' is not in the UCUM table: sent as text");
+      warn(w::kNotCarried,
+           "FHIR: the unit '" + q.unit + "' is not in the UCUM table: sent as text");
     }
     out_.endObject();
   }
@@ -209,14 +274,14 @@ class Writer {
       out_.beginArray("destination");
       out_.beginObject("");
       textIf("name", m_.header.receivingApplication);
-      out_.text("endpoint", hasReceiver ? m_.header.receivingFacility : "unknown");
+      out_.text("endpoint", systems::endpoint(m_.header.receivingFacility));
       if (hasReceiver) reference("receiver", url("receiver"));
       out_.endObject();
       out_.endArray();
       if (hasSender) reference("sender", url("sender"));
       out_.beginObject("source");
       textIf("name", m_.header.sendingApplication);
-      out_.text("endpoint", hasSender ? m_.header.sendingFacility : "unknown");
+      out_.text("endpoint", systems::endpoint(m_.header.sendingFacility));
       out_.endObject();
       std::vector<std::string> focus;
       for (std::size_t i = 0; i < m_.reports.size(); ++i)
@@ -254,6 +319,7 @@ class Writer {
           out_.endObject();
         }
         for (const model::Identifier& i : p.identifiers) {
+          if (model::trimmed(i.value).empty()) continue;
           out_.beginObject("");
           out_.text("value", i.value);
           if (!i.type.empty()) code("type", s::kV2IdentifierType, i.type);
@@ -268,7 +334,15 @@ class Writer {
       }
       if (!p.name.family.empty() || !p.name.given.empty()) humanName(p.name);
       textIf("gender", p.sex);
-      textIf("birthDate", p.birthDate);
+      if (!p.birthDate.empty()) {
+        const auto date = model::parseIso(p.birthDate);
+        if (date && !date->hasTime()) {
+          out_.text("birthDate", p.birthDate);
+        } else {
+          warn(w::kInvalidDate,
+               "FHIR: the birth date '" + p.birthDate + "' is not a date: not written");
+        }
+      }
       const model::Address& a = p.address;
       if (!a.lines.empty() || !a.city.empty() || !a.postcode.empty()) {
         out_.beginArray("address");
@@ -295,18 +369,33 @@ class Writer {
     const model::Specimen& sp = m_.specimens[index];
     entry("Specimen", "specimen:" + std::to_string(index), [&] {
       if (!sp.id.empty()) identifier("accessionIdentifier", "", sp.id);
-      if (!sp.type.empty()) codeableConcept("type", sp.type);
+      codeableConcept("type", sp.type);
       reference("subject", url("patient"));
-      textIf("receivedTime", sp.receivedAt);
-      if (!sp.collectedAt.empty()) {
+      dateTime("receivedTime", sp.receivedAt, "Specimen.receivedTime");
+      if (!sp.collectedAt.empty() || !sp.fasting.empty()) {
         out_.beginObject("collection");
-        out_.text("collectedDateTime", sp.collectedAt);
+        dateTime("collectedDateTime", sp.collectedAt, "Specimen.collection.collectedDateTime");
+        if (!sp.fasting.empty()) {
+          code("fastingStatusCodeableConcept", s::kFastingStatus, sp.fasting);
+        }
         out_.endObject();
       }
+      notes(sp.comments);
     });
-    if (!sp.fasting.empty()) {
-      m_.warnings.push_back("FHIR: the specimen's fasting status is not carried yet");
+  }
+
+  void notes(const std::vector<std::string>& texts) {
+    bool any = false;
+    for (const auto& t : texts) any = any || !model::trimmed(t).empty();
+    if (!any) return;
+    out_.beginArray("note");
+    for (const auto& t : texts) {
+      if (model::trimmed(t).empty()) continue;
+      out_.beginObject("");
+      out_.text("text", t);
+      out_.endObject();
     }
+    out_.endArray();
   }
 
   // The requester: a Practitioner, wrapped in a PractitionerRole when the organisation is
@@ -336,10 +425,17 @@ class Writer {
         if (!p.name.family.empty() || !p.name.given.empty()) humanName(p.name);
       });
     }
-    if (rep.requesterOrganisation.empty()) return practitioner;
+    if (rep.requesterOrganisation.empty() && rep.requesterOrganisationName.empty()) {
+      return practitioner;
+    }
     entry("PractitionerRole", "requester-role:" + n, [&] {
       if (!practitioner.empty()) reference("practitioner", practitioner);
-      odsReference("organization", rep.requesterOrganisation);
+      out_.beginObject("organization");
+      if (!rep.requesterOrganisation.empty()) {
+        identifier("identifier", s::kOds, rep.requesterOrganisation);
+      }
+      textIf("display", rep.requesterOrganisationName);
+      out_.endObject();
     });
     return url("requester-role:" + n);
   }
@@ -363,22 +459,17 @@ class Writer {
       reference("subject", url("patient"));
       textIf("priority", rep.priority);
       if (!requesterUrl.empty()) reference("requester", requesterUrl);
-      if (!rep.clinicalDetails.empty()) {
-        out_.beginArray("note");
-        out_.beginObject("");
-        out_.text("text", rep.clinicalDetails);
-        out_.endObject();
-        out_.endArray();
-      }
+      notes({rep.clinicalDetails});
     });
     // The report's comments travel as "Result comments" Observations.
     std::vector<model::Observation> comments;
     for (const std::string& c : rep.comments) {
+      if (model::trimmed(c).empty()) continue;
       model::Observation comment;
-      comment.code = {s::kResultCommentsCode, "Result comments", s::kSnomed};
+      comment.code = {s::kResultCommentsCode, "Result comments", s::kSnomed, {}};
       comment.value.kind = model::Value::Kind::kText;
       comment.value.text = c;
-      comment.status = rep.status;
+      comment.status = observationStatus(rep.status);
       comments.push_back(std::move(comment));
     }
     // The report lists its results but not the members of a group: the group lists those.
@@ -426,15 +517,19 @@ class Writer {
         out_.endArray();
       }
       references("basedOn", {url("order:" + n)});
-      out_.text("status", rep.status.empty() ? "unknown" : rep.status);
+      out_.text("status", reportStatus(rep.status, "report " + n));
       out_.beginArray("category");
       code("", s::kV2ServiceSection, "LAB", "Laboratory");
       out_.endArray();
       codeableConcept("code",
-                      rep.code.empty() ? model::Coding{"", "Pathology report", ""} : rep.code);
+                      rep.code.empty() ? model::Coding{"", "Pathology report", "", {}} : rep.code);
       reference("subject", url("patient"));
-      textIf("issued", rep.issuedAt);
-      if (hasSender) references("performer", {url("sender")});
+      instant("issued", rep.issuedAt, "DiagnosticReport.issued");
+      if (!rep.performingLab.empty()) {
+        references("performer", {url("performer:" + n)});
+      } else if (hasSender) {
+        references("performer", {url("sender")});
+      }
       if (!rep.specimens.empty()) {
         std::vector<std::string> specimens;
         for (std::size_t i : rep.specimens) {
@@ -449,7 +544,12 @@ class Writer {
         for (const model::Document& d : rep.documents) {
           out_.beginObject("");
           textIf("contentType", d.contentType);
-          textIf("data", d.base64);
+          if (isBase64(d.base64)) {
+            textIf("data", d.base64);
+          } else if (!d.base64.empty()) {
+            warn(w::kNotCarried,
+                 "FHIR: a document (" + d.title + ") whose data is not base64 was not written");
+          }
           textIf("url", d.url);
           textIf("title", d.title);
           out_.endObject();
@@ -457,14 +557,17 @@ class Writer {
         out_.endArray();
       }
     });
+    if (!rep.performingLab.empty()) {
+      entry("Organization", "performer:" + n, [&] { out_.text("name", rep.performingLab); });
+    }
     // Each sensitivity is derived from the isolate it was measured on, when that can be found.
     std::string parent;
     if (hasParent(rep)) {
       parent = parentObservation(index);
       if (parent.empty()) {
-        m_.warnings.push_back("FHIR: report " + n + "'s parent result (" + rep.parentFiller + " " +
-                              rep.parentCode + " " + rep.parentSubId +
-                              ") is not among the results before it: kept, but not linked");
+        warn(w::kNotCarried, "FHIR: report " + n + "'s parent result (" + rep.parentFiller + " " +
+                                 rep.parentCode + " " + rep.parentSubId +
+                                 ") is not among the results before it: kept, but not linked");
       }
     }
     for (std::size_t i = 0; i < rep.results.size(); ++i) {
@@ -473,10 +576,10 @@ class Writer {
         if (m < rep.results.size())
           members.push_back(url("observation:" + n + ":" + std::to_string(m)));
       }
-      observation(rep.results[i], n + ":" + std::to_string(i), members, parent);
+      observation(rep.results[i], n + ":" + std::to_string(i), members, parent, rep.specimens);
     }
     for (std::size_t i = 0; i < comments.size(); ++i) {
-      observation(comments[i], n + ":comment:" + std::to_string(i), {}, "");
+      observation(comments[i], n + ":comment:" + std::to_string(i), {}, "", {});
     }
   }
 
@@ -509,8 +612,90 @@ class Writer {
     return {};
   }
 
+  static bool isBase64(const std::string& data) {
+    if (data.empty() || data.size() % 4 != 0) return false;
+    std::size_t padding = 0;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(data[i]);
+      if (c == '=') {
+        if (i + 2 < data.size()) return false;
+        ++padding;
+      } else if (padding || !(std::isalnum(c) || c == '+' || c == '/')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The status FHIR has for the model's word; a word it does not have is refused
+  // (unmappable-status) and sent as unknown.
+  std::string reportStatus(const std::string& status, const std::string& where) {
+    if (status.empty()) return "unknown";
+    if (model::isReportStatus(status)) return status;
+    warn(w::kUnmappableStatus,
+         "FHIR: " + where + " status '" + status + "' is not a FHIR status: sent as unknown");
+    return "unknown";
+  }
+  // A report's status as an Observation's (for its comments): Observation has no partial or
+  // appended.
+  static std::string observationStatus(const std::string& status) {
+    if (status == "partial") return "preliminary";
+    if (status == "appended") return "amended";
+    return status.empty() ? "unknown" : status;
+  }
+
+  // HL7 table 0078 flags are v3 ObservationInterpretation codes; OR and PA (UK only, from
+  // NHS003) have no system there: written with their meaning, as the NHS lab-results adaptor
+  // writes them.
+  void interpretation(const std::vector<std::string>& flags, const std::string& what) {
+    bool any = false;
+    for (const auto& f : flags) any = any || !f.empty();
+    if (!any) return;
+    out_.beginArray("interpretation");
+    for (const auto& f : flags) {
+      if (f.empty()) continue;
+      out_.beginObject("");
+      out_.beginArray("coding");
+      out_.beginObject("");
+      if (const char* display = ukOnlyFlag(f)) {
+        out_.text("code", f);
+        out_.text("display", display);
+      } else {
+        if (!isV3Interpretation(f)) {
+          warn(w::kNotCarried,
+               "FHIR: the flag '" + f + "' of " + what +
+                   " is not an ObservationInterpretation code: sent without a system");
+        } else {
+          out_.text("system", s::kInterpretation);
+        }
+        out_.text("code", f);
+      }
+      out_.endObject();
+      out_.endArray();
+      out_.endObject();
+    }
+    out_.endArray();
+  }
+  static const char* ukOnlyFlag(const std::string& f) {
+    if (f == "OR") return "Outside reference range";
+    if (f == "PA") return "Potentially abnormal";
+    return nullptr;
+  }
+  static bool isV3Interpretation(const std::string& f) {
+    static const char* const kCodes[] = {
+        "<",   ">",   "A",     "AA",    "AC",  "B",  "CAR", "Carrier", "D",   "DET", "E",  "EX",
+        "EXP", "H",   "HH",    "HU",    "HX",  "I",  "IE",  "IND",     "L",   "LL",  "LU", "LX",
+        "MS",  "N",   "NCL",   "ND",    "NEG", "NR", "NS",  "OBX",     "POS", "QCF", "R",  "RR",
+        "S",   "SDD", "SYN-R", "SYN-S", "TOX", "U",  "UNE", "VS",      "W",   "WR"};
+    for (const char* c : kCodes) {
+      if (f == c) return true;
+    }
+    return false;
+  }
+
   void observation(const model::Observation& o, const std::string& key,
-                   const std::vector<std::string>& members, const std::string& derivedFrom) {
+                   const std::vector<std::string>& members, const std::string& derivedFrom,
+                   const std::vector<std::size_t>& reportSpecimens) {
     entry("Observation", "observation:" + key, [&] {
       meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-Observation-Lab");
       if (!o.subId.empty()) {
@@ -518,13 +703,18 @@ class Writer {
         identifier("", s::kSubId, o.subId);
         out_.endArray();
       }
-      out_.text("status", o.status.empty() ? "unknown" : o.status);
+      out_.text("status", resultStatus(o.status, o.code.code));
       out_.beginArray("category");
       code("", s::kObservationCategory, "laboratory", "Laboratory");
       out_.endArray();
-      codeableConcept("code", o.code);
+      if (o.code.empty()) {
+        warn(w::kNotCarried, "FHIR: a result without a code is sent as 'Uncoded result'");
+        codeableConcept("code", {"", "Uncoded result", "", {}});
+      } else {
+        codeableConcept("code", o.code);
+      }
       reference("subject", url("patient"));
-      textIf("effectiveDateTime", o.observedAt);
+      dateTime("effectiveDateTime", o.observedAt, "Observation.effectiveDateTime");
       if (!o.performer.empty()) {
         out_.beginArray("performer");
         out_.beginObject("");
@@ -533,39 +723,54 @@ class Writer {
         out_.endArray();
       }
       value(o);
-      if (!o.interpretation.empty()) {
-        out_.beginArray("interpretation");
-        for (const auto& f : o.interpretation) code("", s::kInterpretation, f);
-        out_.endArray();
-      }
-      if (!o.comments.empty()) {
-        out_.beginArray("note");
-        for (const auto& c : o.comments) {
-          out_.beginObject("");
-          out_.text("text", c);
-          out_.endObject();
-        }
-        out_.endArray();
-      }
+      interpretation(o.interpretation, o.code.code);
+      notes(o.comments);
       if (!o.method.empty()) {
         out_.beginObject("method");
         out_.text("text", o.method);
         out_.endObject();
       }
+      // Observation.specimen is one: the result's own, else its report's only one.
+      const auto& mine = o.specimens.empty() ? reportSpecimens : o.specimens;
+      if (!mine.empty() && mine.front() < m_.specimens.size() &&
+          (!o.specimens.empty() || reportSpecimens.size() == 1)) {
+        reference("specimen", url("specimen:" + std::to_string(mine.front())));
+        if (o.specimens.size() > 1) {
+          warn(w::kNotCarried, "FHIR: " + o.code.code + " names " +
+                                   std::to_string(o.specimens.size()) +
+                                   " specimens; Observation.specimen holds one, the first");
+        }
+      }
       if (!members.empty()) references("hasMember", members);
       if (!derivedFrom.empty()) references("derivedFrom", {derivedFrom});
-      if (!o.referenceRanges.empty()) {
+      // Each range in its own unit (a folate range in nmol/L beside a result in ng/mL).
+      bool anyRange = false;
+      for (const model::Range& rr : o.referenceRanges) {
+        anyRange = anyRange || isJsonNumber(rr.low.value) || isJsonNumber(rr.high.value) ||
+                   !model::trimmed(rr.text).empty();
+      }
+      if (anyRange) {
         out_.beginArray("referenceRange");
         for (const model::Range& rr : o.referenceRanges) {
+          const bool low = isJsonNumber(rr.low.value), high = isJsonNumber(rr.high.value);
+          if (!low && !high && model::trimmed(rr.text).empty()) continue;
           out_.beginObject("");
-          if (isJsonNumber(rr.low.value)) quantity("low", {rr.low.value, "", o.unit}, false);
-          if (isJsonNumber(rr.high.value)) quantity("high", {rr.high.value, "", o.unit}, false);
+          if (low) quantity("low", rr.low, false);
+          if (high) quantity("high", rr.high, false);
           textIf("text", rr.text);
           out_.endObject();
         }
         out_.endArray();
       }
     });
+  }
+
+  std::string resultStatus(const std::string& status, const std::string& what) {
+    if (status.empty()) return "unknown";
+    if (model::isResultStatus(status)) return status;
+    warn(w::kUnmappableStatus,
+         "FHIR: result " + what + " status '" + status + "' is not a FHIR status: sent as unknown");
+    return "unknown";
   }
 
   void value(const model::Observation& o) {
@@ -577,19 +782,19 @@ class Writer {
       case Kind::kQuantity:
         if (isJsonNumber(v.quantity.value)) {
           quantity("valueQuantity", v.quantity, true);
-        } else {
+        } else if (!v.quantity.value.empty()) {
           out_.text("valueString", v.quantity.comparator + v.quantity.value);
-          m_.warnings.push_back("FHIR: '" + v.quantity.value + "' is not a decimal: sent as text");
+          warn(w::kValueAsText, "FHIR: '" + v.quantity.value + "' is not a decimal: sent as text");
         }
         break;
       case Kind::kCoded:
         codeableConcept("valueCodeableConcept", v.coded);
         break;
       case Kind::kText:
-        out_.text("valueString", v.text);
+        textIf("valueString", v.text);
         break;
       case Kind::kDateTime:
-        out_.text("valueDateTime", v.text);
+        dateTime("valueDateTime", v.text, "Observation.valueDateTime");
         break;
       case Kind::kRange:
         out_.beginObject("valueRange");
@@ -606,8 +811,8 @@ class Writer {
     }
     if (!o.unit.empty() && v.kind != Kind::kQuantity && v.kind != Kind::kRange) {
       // The unit of a text or coded result has no element of its own.
-      m_.warnings.push_back("FHIR: the unit '" + o.unit +
-                            "' of a non-numeric result is not carried");
+      warn(w::kNotCarried,
+           "FHIR: the unit '" + o.unit + "' of a non-numeric result is not carried");
     }
   }
 

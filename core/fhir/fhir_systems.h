@@ -3,6 +3,8 @@
 // for (an OBX-4 sub-id, a v2 control id); they are documented in core/fhir/README.md.
 #pragma once
 
+#include <string>
+
 namespace pathhub::fhir::systems {
 
 inline constexpr const char* kNhsNumber = "https://fhir.nhs.uk/Id/nhs-number";
@@ -29,5 +31,19 @@ inline constexpr const char* kSubId = "urn:pathhub:hl7v2:obx-sub-id";
 // On a DiagnosticReport: the result it hangs from (microbiology sensitivities under an
 // isolate), as HL7 v2 names it: sub-extensions filler, code and subId (OBR-29, OBR-26).
 inline constexpr const char* kParentResult = "urn:pathhub:hl7v2:parent-result";
+// HL7 table 0916 (relevant clinical information): a specimen's fasting status.
+inline constexpr const char* kFastingStatus = "http://terminology.hl7.org/CodeSystem/v2-0916";
+// A lab's own coding system, named as the lab names it ("WinPath", "L"), as a URI in that
+// lab's namespace: urn:pathhub:code-system:<sending facility>:<name>, percent-encoded.
+inline constexpr const char* kLocalCodeSystemPrefix = "urn:pathhub:code-system:";
+// A MessageHeader endpoint where the sender or receiver is known only by name or ODS code.
+inline constexpr const char* kEndpointPrefix = "urn:pathhub:endpoint:";
+
+std::string percentEncoded(const std::string& text);
+std::string percentDecoded(const std::string& text);
+std::string localCodeSystem(const std::string& facility, const std::string& name);
+// The lab's own name of a system written by localCodeSystem; `uri` itself otherwise.
+std::string localCodeName(const std::string& uri);
+std::string endpoint(const std::string& facility);
 
 }  // namespace pathhub::fhir::systems

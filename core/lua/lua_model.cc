@@ -35,10 +35,13 @@ void strings(lua_State* L, const char* key, const std::vector<std::string>& item
 }
 
 void pushCoding(lua_State* L, const model::Coding& c) {
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 4);
   field(L, "code", c.code);
   field(L, "display", c.display);
   field(L, "system", c.system);
+  if (!c.alternates.empty()) {
+    list(L, "alternates", c.alternates, [L](const model::Coding& a) { pushCoding(L, a); });
+  }
 }
 
 void coding(lua_State* L, const char* key, const model::Coding& c) {
@@ -207,7 +210,11 @@ class TableReader {
 };
 
 model::Coding readCoding(const TableReader& t) {
-  return {t.text("code"), t.text("display"), t.text("system")};
+  model::Coding c{t.text("code"), t.text("display"), t.text("system"), {}};
+  t.array("alternates", [&](int index, const std::string& path) {
+    c.alternates.push_back(readCoding(TableReader(t.state(), index, path)));
+  });
+  return c;
 }
 
 model::HumanName readName(const TableReader& t) {

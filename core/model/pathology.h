@@ -16,12 +16,16 @@
 namespace pathhub::model {
 
 // A code with the system it comes from: "http://snomed.info/sct", "http://loinc.org",
-// "http://unitsofmeasure.org", or a local system as named by the sender ("WinPath").
+// "http://unitsofmeasure.org", or a local system as named by the sender ("WinPath"), made a
+// URI in the lab's namespace only where a language needs one (core/fhir). `alternates` are the
+// same concept in other systems (HL7 v2's alternate triplet, a FHIR CodeableConcept's further
+// codings): every one is carried, standard terminologies written first.
 struct Coding {
   std::string code;
   std::string display;
   std::string system;
-  bool empty() const { return code.empty() && display.empty(); }
+  std::vector<Coding> alternates;
+  bool empty() const { return code.empty() && display.empty() && alternates.empty(); }
   bool operator==(const Coding&) const = default;
 };
 
@@ -73,7 +77,8 @@ struct Specimen {
   Coding type;     // "blood", SNOMED CT 119297000, …
   std::string collectedAt;
   std::string receivedAt;
-  std::string fasting;  // "" unknown, "Y", "N"
+  std::string fasting;  // HL7 table 0916: F fasting, NF not fasting, NG not given; "" unknown
+  std::vector<std::string> comments;  // about the sample (EDIFACT FTX in S16, Specimen.note)
   bool operator==(const Specimen&) const = default;
 };
 
@@ -126,6 +131,9 @@ struct Observation {
   std::string observedAt;
   std::string performer;  // the lab that did it when not the report's
   std::vector<std::string> comments;
+  // The specimens it was measured on (indexes into Message::specimens) when the message says
+  // which; otherwise its report's.
+  std::vector<std::size_t> specimens;
   // A group (a panel such as an FBC, an isolate with its sensitivities): the indexes, in its
   // report's results, of its members, which follow it. Empty for a plain result.
   std::vector<std::size_t> members;
@@ -139,14 +147,14 @@ struct Report {
   Coding code;  // the test or panel (OBR-4)
   std::string placerOrder, fillerOrder;
   std::string status;  // registered, partial, preliminary, final, amended, corrected,
-                       // cancelled, entered-in-error
+                       // appended, cancelled, entered-in-error, unknown
   std::string issuedAt;
   std::string performingLab;           // ODS code or name of the lab
   std::vector<std::size_t> specimens;  // indexes into Message::specimens
   std::string priority;                // routine, urgent, asap, stat
   std::string clinicalDetails;
   std::string conclusion;
-  std::vector<std::string> comments;
+  std::vector<std::string> comments;  // in order, each as sent (lines joined by \n)
   std::vector<Observation> results;
   std::vector<Document> documents;
   // Parent/child (microbiology): the parent report's filler number, and the code and sub-id of
@@ -155,7 +163,8 @@ struct Report {
   // result's value as text (the organism), telling apart results sharing a code and sub-id.
   std::string parentFiller, parentCode, parentSubId, parentValue;
   Practitioner requester;
-  std::string requesterOrganisation;  // the requesting practice or ward's ODS code
+  std::string requesterOrganisation;      // the requesting practice or ward's ODS code
+  std::string requesterOrganisationName;  // and its name, when sent
   bool operator==(const Report&) const = default;
 };
 
@@ -166,6 +175,8 @@ struct Header {
   std::string version;    // "2.4"
   std::string sendingApplication, sendingFacility;
   std::string receivingApplication, receivingFacility;
+  // The sender asks for a business acknowledgement (EDIFACT UNB: an NHSACK).
+  bool acknowledgementRequested = false;
   bool operator==(const Header&) const = default;
 };
 
@@ -175,7 +186,12 @@ struct Message {
   std::vector<Specimen> specimens;
   std::vector<Report> reports;
   // What a conversion could not carry across, for the journal; never part of equality.
+  // Named ("[name] text", model/warnings.h) where the hub may act on them.
   std::vector<std::string> warnings;
+  // A digest of the bytes the message was read from (two FNV-1a lanes, hex): resource ids
+  // derived from it differ between messages that reuse a control id, and stay the same for
+  // the same input. Not part of equality.
+  std::string digest;
   bool operator==(const Message& o) const {
     return header == o.header && patient == o.patient && specimens == o.specimens &&
            reports == o.reports;

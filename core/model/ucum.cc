@@ -14,6 +14,7 @@ const std::map<std::string, std::string>& table() {
       {"x10^9/l", "10*9/L"},
       {"10*9/l", "10*9/L"},
       {"10e9/l", "10*9/L"},
+      {"x10e9/l", "10*9/L"},
       {"10^6/l", "10*6/L"},
       {"x10^6/l", "10*6/L"},
       {"10^12/l", "10*12/L"},
@@ -88,8 +89,13 @@ std::string key(const std::string& unit) {
 std::optional<std::string> ucumCode(const std::string& unit) {
   if (unit.empty()) return std::nullopt;
   auto it = table().find(key(unit));
-  if (it == table().end()) return std::nullopt;
-  return it->second;
+  if (it != table().end()) return it->second;
+  // Already a UCUM code of the table, exactly as UCUM writes it (lib.units.to_ucum's output,
+  // "[IU]/L"): itself. Case matters in UCUM, so only the exact text counts.
+  for (const auto& [sent, code] : table()) {
+    if (code == unit) return code;
+  }
+  return std::nullopt;
 }
 
 }  // namespace pathhub::model

@@ -3,7 +3,9 @@
 
 #include <cctype>
 
+#include "model/ranges.h"
 #include "model/vocabulary.h"
+#include "model/warnings.h"
 
 namespace pathhub::model {
 namespace {
@@ -18,7 +20,7 @@ bool before25(const std::string& version) {
 
 class Writer {
  public:
-  explicit Writer(const Message& in) : in_(in) {
+  explicit Writer(Message& in) : in_(in) {
     version_ = in.header.version.empty() ? "2.5.1" : in.header.version;
   }
 
@@ -53,10 +55,39 @@ class Writer {
     }
     return m_.segmentCount() - 1;
   }
+  // A CE/CWE: the coding, then its first alternate (another system's code for the same
+  // concept) in the alternate triplet; v2 has room for no more.
   void coding(std::size_t seg, int field, const Coding& c, int repetition = 1) {
     set(seg, field, 1, c.code, repetition);
     set(seg, field, 2, c.display, repetition);
     set(seg, field, 3, systemToV2(c.system), repetition);
+    if (c.alternates.empty()) return;
+    const Coding& alt = c.alternates.front();
+    set(seg, field, 4, alt.code, repetition);
+    set(seg, field, 5, alt.display, repetition);
+    set(seg, field, 6, systemToV2(alt.system), repetition);
+    for (std::size_t i = 1; i < c.alternates.size(); ++i) {
+      warn(in_, warning::kNotCarried,
+           "v2: a CE holds two codings: " + c.alternates[i].system + " " + c.alternates[i].code +
+               " (for " + c.code + ") was not written");
+    }
+  }
+  // OBR-25 / OBX-11 from the model's word: nothing for unknown; a word v2 cannot say is
+  // refused (unmappable-status), the nearest equivalent said (approximated).
+  void status(std::size_t seg, int field, const std::string& word,
+              std::optional<StatusCode> (*table)(const std::string&), const std::string& where) {
+    if (word.empty() || word == "unknown") return;
+    const auto code = table(word);
+    if (!code) {
+      warn(in_, warning::kUnmappableStatus,
+           where + ": HL7 v2 has no status for '" + word + "': none written");
+      return;
+    }
+    if (!code->exact) {
+      warn(in_, warning::kApproximated,
+           where + ": '" + word + "' written as " + code->code + ", the nearest HL7 v2 status");
+    }
+    set(seg, field, 1, code->code);
   }
   void name(std::size_t seg, int field, const HumanName& n, int offset = 0) {
     set(seg, field, 1 + offset, n.family);
@@ -105,7 +136,7 @@ class Writer {
       set(pid, 11, static_cast<int>(i) + 1, p.address.lines[i]);
     }
     if (p.address.lines.size() > 2) {
-      warnings_.push_back("PID-11 holds two street lines; the others were not written");
+      warn(in_, warning::kNotCarried, "PID-11 holds two street lines; the others were not written");
     }
     set(pid, 11, 3, p.address.city);
     set(pid, 11, 5, p.address.postcode);
@@ -129,25 +160,33 @@ class Writer {
     name(obr, 16, r.requester.name, 1);
     set(obr, 16, 9, r.requester.idAuthority);
     set(obr, 22, 1, isoToHl7(r.issuedAt));
-    if (r.status != "unknown") set(obr, 25, 1, reportStatusToV2(r.status));
+    status(obr, 25, r.status, reportStatusToV2, "OBR " + std::to_string(setId) + " OBR-25");
     set(obr, 26, 1, r.parentCode, 1, 1);
     set(obr, 26, 2, r.parentSubId);
     set(obr, 26, 3, r.parentValue);
     set(obr, 29, 2, r.parentFiller);
     const bool old = before25(version_);
     if (old && r.specimens.size() > 1) {
-      warnings_.push_back("OBR " + std::to_string(setId) + ": v" + version_ +
-                          " carries one specimen per OBR; the first was written");
+      warn(in_, warning::kNotCarried,
+           "OBR " + std::to_string(setId) + ": v" + version_ +
+               " carries one specimen per OBR; the first was written");
+    }
+    // OBR-7, the collection time of a specimen-based study, in every version.
+    if (!r.specimens.empty() && r.specimens[0] < in_.specimens.size()) {
+      set(obr, 7, 1, isoToHl7(in_.specimens[r.specimens[0]].collectedAt));
     }
     if (old && !r.specimens.empty() && r.specimens[0] < in_.specimens.size()) {
       const Specimen& s = in_.specimens[r.specimens[0]];
-      set(obr, 7, 1, isoToHl7(s.collectedAt));
       set(obr, 14, 1, isoToHl7(s.receivedAt));
       set(obr, 15, 1, s.type.code, 1, 1);
       set(obr, 15, 1, s.type.display, 1, 2);
       set(obr, 15, 1, systemToV2(s.type.system), 1, 3);
     }
     for (const std::string& c : r.comments) note(c);
+    if (!r.conclusion.empty()) note(r.conclusion, kConclusionNote);
+    int obxSet = 0;
+    for (const Observation& o : r.results) observation(r, o, ++obxSet);
+    for (const Document& d : r.documents) document(d, obxSet);
     if (!old) {
       int spmSet = 0;
       for (std::size_t index : r.specimens) {
@@ -161,18 +200,21 @@ class Writer {
         set(spm, 18, 1, isoToHl7(s.receivedAt));
       }
     }
-    int obxSet = 0;
-    for (const Observation& o : r.results) observation(o, ++obxSet);
-    for (const Document& d : r.documents) document(d, obxSet);
   }
 
-  void note(const std::string& text) {
+  // An NTE; a conclusion is marked in NTE-4 (v2 has no field for one).
+  void note(const std::string& text, const char* type = nullptr) {
     const std::size_t nte = segment("NTE");
     set(nte, 1, 1, "1");
     set(nte, 3, 1, text);
+    if (type) {
+      set(nte, 4, 1, type);
+      set(nte, 4, 2, "Conclusion");
+    }
   }
 
-  void observation(const Observation& o, int setId) {
+  void observation(const Report& report, const Observation& o, int setId) {
+    const std::string where = "OBX " + std::to_string(setId);
     const std::size_t obx = segment("OBX");
     set(obx, 1, 1, std::to_string(setId));
     coding(obx, 3, o.code);
@@ -221,19 +263,44 @@ class Writer {
         break;
     }
     set(obx, 2, 1, type);
-    set(obx, 6, 1, o.unit);
+    // OBX-6 is the unit of the result and of its range: a result without a numeric value (or
+    // without a value) takes its range's.
+    const bool numeric = v.kind == Value::Kind::kQuantity || v.kind == Value::Kind::kRange;
+    const std::string obx6 = o.unit.empty() && !numeric && !o.referenceRanges.empty()
+                                 ? rangeUnit(o.referenceRanges[0])
+                                 : o.unit;
+    set(obx, 6, 1, obx6);
     if (!o.referenceRanges.empty()) {
+      // OBX-7 has no unit of its own: it is read in OBX-6's. A range in another unit is not
+      // written under the result's (refused, unit-conflict).
       const Range& r = o.referenceRanges[0];
-      set(obx, 7, 1, r.text.empty() ? r.low.value + "-" + r.high.value : r.text);
+      const std::string& unit = rangeUnit(r);
+      if (!unit.empty() && unit != obx6) {
+        warn(in_, warning::kUnitConflict,
+             where + ": the reference range " + rangeText(r) + " is in " + unit +
+                 ", the result in " + (obx6.empty() ? "no unit" : obx6) +
+                 ": OBX-7 has no unit of its own, so the range was not written");
+      } else {
+        set(obx, 7, 1, rangeText(r));
+      }
       if (o.referenceRanges.size() > 1) {
-        warnings_.push_back("OBX " + std::to_string(setId) +
-                            ": OBX-7 holds one reference range; the others were not written");
+        warn(in_, warning::kNotCarried,
+             where + ": OBX-7 holds one reference range; the others were not written");
       }
     }
     for (std::size_t i = 0; i < o.interpretation.size(); ++i) {
       set(obx, 8, 1, o.interpretation[i], static_cast<int>(i) + 1);
     }
-    if (o.status != "unknown") set(obx, 11, 1, resultStatusToV2(o.status));
+    status(obx, 11, o.status, resultStatusToV2, where + " OBX-11");
+    if (!o.members.empty()) {
+      warn(in_, warning::kNotCarried,
+           where + ": " + o.code.code + " heads a group of " + std::to_string(o.members.size()) +
+               " results; v2 has no groups inside an OBR, so they follow it as plain results");
+    }
+    if (!o.specimens.empty() && o.specimens != report.specimens) {
+      warn(in_, warning::kNotCarried,
+           where + ": v2 ties results to their OBR's specimens, not to one of them");
+    }
     set(obx, 14, 1, isoToHl7(o.observedAt));
     set(obx, 15, 1, o.performer);
     set(obx, 17, 2, o.method);
@@ -274,12 +341,13 @@ class Writer {
     }
   }
 
-  const Message& in_;
+  static constexpr const char* kConclusionNote = "CONC";  // as v2_reader reads it
+
+  Message& in_;
   std::string version_;
   hl7::Message m_;
   bool ok_ = true;
   std::optional<Error> error_;
-  std::vector<std::string> warnings_;
 };
 
 }  // namespace
@@ -314,6 +382,6 @@ std::string isoToHl7(const std::string& iso) {
   return digits + zone;
 }
 
-Result<hl7::Message> writeV2(const Message& message) { return Writer(message).write(); }
+Result<hl7::Message> writeV2(Message& message) { return Writer(message).write(); }
 
 }  // namespace pathhub::model

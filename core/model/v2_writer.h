@@ -11,7 +11,8 @@
 
 namespace pathhub::model {
 
-Result<hl7::Message> writeV2(const Message& message);
+// What v2 cannot carry is added to message.warnings, named (model/warnings.h).
+Result<hl7::Message> writeV2(Message& message);
 
 // ISO 8601 ("2019-05-14T10:25:00+01:00", any precision) as an HL7 TS ("20190514102500+0100");
 // text that is not ISO 8601 is returned unchanged.

@@ -69,7 +69,7 @@ TEST(Hl7inspect, ConvertsBetweenHl7v2FhirAndEdifact) {
   EXPECT_EQ(json.exitCode, 0) << json.err;
   EXPECT_NE(json.out.find("\"type\": \"message\""), std::string::npos);
   EXPECT_NE(json.out.find("https://fhir.nhs.uk/Id/nhs-number"), std::string::npos);
-  EXPECT_NE(json.err.find("warning: FHIR: the HL7 v2 version (2.5.1) is not carried"),
+  EXPECT_NE(json.err.find("warning: [not-carried] FHIR: the HL7 v2 version (2.5.1) is not carried"),
             std::string::npos)
       << json.err;
   // EDIFACT → HL7 v2, and FHIR XML → HL7 v2.

@@ -3,6 +3,7 @@
 // in that shortest form, so the rest can be compared exactly.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -17,6 +18,23 @@ inline std::string sameNumber(const std::string& text) {
   char buffer[32];
   auto [out, ec2] = std::to_chars(buffer, buffer + sizeof buffer, v);
   return ec2 == std::errc() ? std::string(buffer, out) : text;
+}
+
+// A concept's codings in the order the FHIR writer puts them (standard terminologies first),
+// so a coding and its alternates compare as the same concept whatever order they came in.
+inline void sameCodingOrder(model::Coding& c) {
+  if (c.alternates.empty()) return;
+  std::vector<model::Coding> all = {c};
+  all.front().alternates.clear();
+  for (auto& a : c.alternates) all.push_back(a);
+  std::stable_sort(all.begin(), all.end(), [](const model::Coding& a, const model::Coding& b) {
+    auto standard = [](const std::string& s) {
+      return s == "http://snomed.info/sct" || s == "http://loinc.org";
+    };
+    return standard(a.system) && !standard(b.system);
+  });
+  c = all.front();
+  c.alternates.assign(all.begin() + 1, all.end());
 }
 
 inline void sameDecimals(model::Observation& o) {
