@@ -22,6 +22,8 @@
 #include <set>
 #include <sstream>
 
+#include "model/warnings.h"
+
 namespace pathhub::config {
 namespace {
 
@@ -47,7 +49,8 @@ const std::map<std::string, Schema>& schema() {
       {"channel",
        {{"name"},
         {"source", "mapper", "destination", "route", "backlog", "retry", "practices",
-         "acknowledgements", "orders"}}},
+         "acknowledgements", "orders", "safety"}}},
+      {"safety", {{"exceptions", "block"}, {}}},
       {"orders",
        {{"catalogue", "requesterLabs", "exceptions", "matchWindowHours", "notify"}, {"lab"}}},
       {"lab", {{"name", "destination"}, {}}},
@@ -293,6 +296,30 @@ PluginSettings codecSettings(const Reader& owner, const Poco::XML::Element* elem
   return pluginSettings(settings);
 }
 
+// <safety exceptions block>: after the routings, whose exceptions destination is the default.
+void readSafety(const Reader& safety, ChannelConfig& c, const std::set<std::string>& names) {
+  SafetyConfig& out = c.safety;
+  out.exceptions = safety.text(
+      "exceptions", c.practices.exceptions.empty() ? c.orders.exceptions : c.practices.exceptions);
+  if (!out.exceptions.empty() && !names.count(out.exceptions)) {
+    safety.problem("exceptions", "'" + out.exceptions + "' is not a destination of this channel");
+  }
+  const std::vector<std::string>& known = model::warningNames();
+  out.block = model::defaultBlockingWarnings();
+  if (!safety.present() || safety.text("block", "\x01") == "\x01") return;
+  out.block.clear();
+  std::stringstream list(safety.text("block", ""));
+  for (std::string name; std::getline(list, name, ',');) {
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (name.empty()) continue;
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      safety.problem("block", "'" + name + "' is not a warning name (core/model/warnings.h)");
+    }
+    out.block.push_back(name);
+  }
+}
+
 ChannelConfig readChannel(const Reader& ch, const std::string& where,
                           const Poco::XML::Element* element) {
   ChannelConfig c;
@@ -418,6 +445,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     }
     c.routes.push_back(std::move(r));
   }
+  readSafety(ch.child("safety", where + " safety"), c, names);
   return c;
 }
 

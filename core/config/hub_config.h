@@ -64,6 +64,16 @@ struct PracticeRoutingConfig {
   std::vector<PracticeVia> vias;
 };
 
+// Clinical safety (<safety>): a delivery whose conversion gives one of the `block` warnings
+// (model/warnings.h: ambiguous identity, an unmappable status, a unit conflict, an invalid
+// NHS number by default) is not made; the message goes to `exceptions` with the warning as
+// the reason (default: the practice routing's, else the order routing's exceptions
+// destination; none: the delivery is failed, visible and replayable).
+struct SafetyConfig {
+  std::string exceptions;
+  std::vector<std::string> block;
+};
+
 // Answers awaited from receivers (<acknowledgements>): how long before an unanswered message
 // is overdue, and the destination told when one is (none: listed only).
 struct AcknowledgementConfig {
@@ -99,6 +109,7 @@ struct ChannelConfig {
   PracticeRoutingConfig practices;  // when enabled, routes results by practice
   AcknowledgementConfig acknowledgements;
   OrderConfig orders;
+  SafetyConfig safety;
   std::size_t backlogLimit = 100000;  // undelivered messages before back-pressure starts
   bool busyAckWhenFull = false;       // false: stop reading; true: answer AE "busy"
   // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or

@@ -53,6 +53,9 @@ std::string render(ApiContext& context) {
        [](auto& d) { return d.attemptsFailed.value(); }},
       {"pathhub_deliveries_failed_total", "Deliveries given up: rejected or attempts exhausted.",
        [](auto& d) { return d.failed.value(); }},
+      {"pathhub_deliveries_held_total",
+       "Deliveries not sent for clinical safety: their conversion gave a blocking warning.",
+       [](auto& d) { return d.held.value(); }},
   };
   for (const auto& [name, help, read] : destinationCounters) {
     out.family(name, "counter", help);

@@ -357,6 +357,29 @@ std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
       }));
 }
 
+Result<void> Journal::holdDelivery(std::int64_t deliveryId, const std::string& reason,
+                                   const std::string& exceptions, const std::string& attributes) {
+  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+    MessageId id = 0;
+    std::string channel, destination;
+    s << "SELECT message_id, channel, destination FROM deliveries WHERE id = ?", bind(deliveryId),
+        into(id), into(channel), into(destination), now;
+    s << "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, next_attempt_at = 0,"
+         " last_error = ?, updated_at = ? WHERE id = ?",
+        bind(reason), bind(nowMs()), bind(deliveryId), now;
+    recordEvent(s, id, "delivery_held", destination + ": " + reason);
+    if (!exceptions.empty()) {
+      s << "INSERT INTO deliveries(message_id, channel, destination, state, updated_at, sequence,"
+           " attributes) VALUES(?, ?, ?, 'pending', ?, ?, ?)",
+          bind(id), bind(channel), bind(exceptions), bind(nowMs()), bind(id), bind(attributes), now;
+      recordEvent(s, id, "routed_to_exceptions", exceptions + ": " + reason);
+    }
+    return nullptr;
+  });
+  if (!ok) return tl::unexpected(ok.error());
+  return {};
+}
+
 Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {
   int created = 0;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {

@@ -195,6 +195,13 @@ class Journal {
   // Marks rows of `channel` awaiting since before `sentBeforeMs` overdue; returns them.
   Result<std::vector<AcknowledgementRecord>> markOverdue(const std::string& channel,
                                                          std::int64_t sentBeforeMs);
+  // A delivery held back for clinical safety (its conversion could not carry the message's
+  // meaning: model/warnings.h): failed with `reason`, and — when `exceptions` names a
+  // destination — a new pending delivery of the same message to it, with `attributes` (the
+  // reason as its exception). One transaction: the message is never held without going to
+  // the exceptions destination.
+  Result<void> holdDelivery(std::int64_t deliveryId, const std::string& reason,
+                            const std::string& exceptions, const std::string& attributes);
   // Replays a message, keeping its history: a mapped one gets new pending deliveries to
   // `destinations`; one whose mapping failed goes back to "received" to be mapped again
   // (the channel's mappers pick it up from the journal). Returns the deliveries created.

@@ -12,6 +12,17 @@ const std::vector<std::string>& defaultBlockingWarnings() {
   return names;
 }
 
+const std::vector<std::string>& warningNames() {
+  static const std::vector<std::string> names = {
+      std::string(warning::kAmbiguousIdentity), std::string(warning::kUnmappableStatus),
+      std::string(warning::kUnitConflict),      std::string(warning::kInvalidNhsNumber),
+      std::string(warning::kInvalidDate),       std::string(warning::kZoneAssumed),
+      std::string(warning::kZoneAmbiguous),     std::string(warning::kNotCarried),
+      std::string(warning::kApproximated),      std::string(warning::kValueAsText),
+      std::string(warning::kNotRead),           std::string(warning::kSplit)};
+  return names;
+}
+
 std::string warningText(std::string_view name, const std::string& text) {
   return "[" + std::string(name) + "] " + text;
 }

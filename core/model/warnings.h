@@ -33,6 +33,8 @@ inline constexpr std::string_view kSplit = "split";                   // one mes
 
 // The warning names that stop a delivery unless a channel says otherwise.
 const std::vector<std::string>& defaultBlockingWarnings();
+// Every warning name above.
+const std::vector<std::string>& warningNames();
 
 // Adds "[name] text" to the message's warnings.
 void warn(Message& message, std::string_view name, const std::string& text);

@@ -573,6 +573,11 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
         continue;
       }
       flush();  // what went before is recorded first
+      if (result.kind == DeliveryResult::Kind::kHeld) {
+        holdForSafety(d, result.reason, counted);
+        cursor = {d.sequence, d.deliveryId};
+        continue;
+      }
       const int attempts = d.attempts + 1;
       const bool exhausted =
           attempts >= dest.retry.maxAttempts || result.kind == DeliveryResult::Kind::kRejected;
@@ -614,6 +619,28 @@ void Channel::wake(const std::vector<std::string>& destinations) {
   } catch (const zmq::error_t& e) {
     // Only a hint: the workers' idle poll finds the deliveries anyway.
     log_.warning("channel %s: waking destinations failed: %s", config_.name, std::string(e.what()));
+  }
+}
+
+// A delivery whose conversion could not carry the message's meaning is not made: it fails
+// with the reason, and the message goes to the channel's exceptions destination (if any),
+// the reason as its exception, in one journal transaction.
+void Channel::holdForSafety(const journal::PendingDelivery& d, const std::string& reason,
+                            DestinationStats& counted) {
+  const std::string& exceptions = config_.safety.exceptions;
+  log_.warning("channel %s destination %s: message %?d held: %s%s", config_.name, counted.name,
+               d.messageId, reason,
+               exceptions.empty() ? std::string() : "; sent to " + exceptions + " instead");
+  counted.held.add();
+  counted.lastError.set("message " + std::to_string(d.messageId) + ": " + reason);
+  auto held = journal_.holdDelivery(
+      d.deliveryId, reason, exceptions,
+      exceptions.empty() ? std::string() : formatAttributes({{"exception", reason}}));
+  if (!held) {
+    log_.error("channel %s destination %s: cannot record the hold of message %?d: %s", config_.name,
+               counted.name, d.messageId, held.error().describe());
+  } else if (!exceptions.empty()) {
+    wake({exceptions});
   }
 }
 

@@ -114,6 +114,10 @@ class Channel {
   // An HL7 v2 ACK answering messages sent earlier settles them (core/acks); returns what it
   // answered, "" when nothing.
   std::string settleAnswer(const std::string& bytes, journal::MessageId id);
+  // A delivery held for clinical safety (DeliveryResult::kHeld): failed with `reason`, the
+  // message sent to the <safety> exceptions destination.
+  void holdForSafety(const journal::PendingDelivery& d, const std::string& reason,
+                     DestinationStats& counted);
   // The answers a delivery now awaits, when its routing says the receiver acknowledges.
   std::vector<journal::Journal::Awaited> awaitedAnswers(const journal::PendingDelivery& delivery,
                                                         const DeliveryResult& result) const;

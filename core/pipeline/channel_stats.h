@@ -17,6 +17,7 @@ struct DestinationStats {
   metrics::Counter delivered;
   metrics::Counter attemptsFailed;     // attempts that will be retried
   metrics::Counter failed;             // deliveries given up (rejected, or attempts exhausted)
+  metrics::Counter held;               // not sent for clinical safety (<safety block>)
   metrics::Histogram deliverySeconds;  // one deliver() call
   metrics::Histogram endToEndSeconds;  // received → delivered
   metrics::RateMeter deliveredRate;

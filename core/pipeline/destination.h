@@ -14,7 +14,10 @@ namespace pathhub::pipeline {
 
 struct DeliveryResult {
   // kFault: the destination itself failed (not the peer): its channel is marked faulted.
-  enum class Kind { kDelivered, kRetryLater, kRejected, kFault };
+  // kHeld: not sent, for clinical safety: the conversion to the destination's format gave a
+  // warning the channel's <safety block> names; the channel sends the message to its
+  // exceptions destination instead (config::SafetyConfig).
+  enum class Kind { kDelivered, kRetryLater, kRejected, kFault, kHeld };
   Kind kind = Kind::kDelivered;
   // Why not delivered, recorded as the attempt's error; when delivered, the receiver's answer
   // (its ACK, say), if any, kept with the delivery for operators.

@@ -3,9 +3,11 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
+#include "model/warnings.h"
 #include "pipeline/intake.h"
 #include "plugin/plugin_config.h"
 
@@ -223,13 +225,15 @@ class PluginSource : public pipeline::Source {
 
 class PluginDestination : public pipeline::Destination {
  public:
-  // `encoder`: the destination's codec, when it takes another format than HL7 v2.
+  // `encoder`: the destination's codec, when it takes another format than HL7 v2; `block`:
+  // the warning names its conversions may not give (the channel's <safety block>).
   PluginDestination(const phub_destination_kind& kind, std::unique_ptr<phub_host> host,
-                    phub_config config, pipeline::Converter encoder)
+                    phub_config config, pipeline::Converter encoder, std::vector<std::string> block)
       : kind_(kind),
         host_(std::move(host)),
         config_(std::move(config)),
-        encoder_(std::move(encoder)) {}
+        encoder_(std::move(encoder)),
+        block_(std::move(block)) {}
   ~PluginDestination() override {
     if (!self_) return;
     stopAndDestroy(kind_, self_, *host_);
@@ -267,6 +271,17 @@ class PluginDestination : public pipeline::Destination {
       return {Kind::kRejected, "codec " + encoder_.name + ": " +
                                    (converted ? "it gave nothing" : converted.error().text)};
     }
+    // A warning the channel blocks on: nothing is sent (the channel routes to exceptions).
+    std::string blocked;
+    for (const auto& w : converted->warnings) {
+      const std::string name(model::warningName(w));
+      if (std::find(block_.begin(), block_.end(), name) != block_.end()) {
+        blocked += (blocked.empty() ? "" : "; ") + w;
+      }
+    }
+    if (!blocked.empty()) {
+      return {Kind::kHeld, "clinical safety: codec " + encoder_.name + ": " + blocked};
+    }
     pipeline::DeliveryResult result;
     for (const std::string& one : converted->messages) {
       result = deliverOne(one, messageId);
@@ -302,6 +317,7 @@ class PluginDestination : public pipeline::Destination {
   std::unique_ptr<phub_host> host_;
   phub_config config_;
   pipeline::Converter encoder_;
+  std::vector<std::string> block_;
   void* self_ = nullptr;
 };
 
@@ -390,8 +406,10 @@ pipeline::DestinationFactory destinationFactory(const PluginRegistry& registry) 
     if (!encoder) return tl::unexpected(encoder.error());
     auto host = makeHost(*r->plugin, c.name, d.name);
     host->channel = &channel;
-    auto out = std::make_unique<PluginDestination>(*r->kind, std::move(host), std::move(r->config),
-                                                   std::move(*encoder));
+    // The exceptions destination takes what others may not: nothing is blocked there.
+    auto out = std::make_unique<PluginDestination>(
+        *r->kind, std::move(host), std::move(r->config), std::move(*encoder),
+        d.name == c.safety.exceptions ? std::vector<std::string>{} : c.safety.block);
     if (auto ok = out->start(c.name, d.name); !ok) return tl::unexpected(ok.error());
     return std::unique_ptr<pipeline::Destination>(std::move(out));
   };
