@@ -34,7 +34,7 @@ Result<std::vector<Segment>> segments(std::string_view text, const Delimiters& d
   bool inTag = true;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c == d.release) {
+    if (d.release != '\0' && c == d.release) {
       if (i + 1 >= text.size()) {
         Segment at{current.tag, {}, out.size() + 1};
         return tl::unexpected(problem(&at, "release character at the end of the text"));
@@ -99,6 +99,42 @@ std::string Segment::at(std::size_t element, std::size_t component) const {
   return e[component - 1];
 }
 
+// UNA, the service string advice (ISO 9735): component, element, decimal, release, reserved
+// (the repetition separator from version 4), terminator. As senders write it:
+//  - a release position holding a space means no release character (ISO 9735);
+//  - some leave the reserved position out ("UNA:+.?'UNB…"): seen when the ninth character
+//    begins the next segment's tag and the eighth is no letter or digit (with a warning);
+//  - a terminator that is a space or a letter or digit is refused: it would cut every
+//    segment apart wrongly.
+// Returns how many characters the advice took.
+Result<std::size_t> serviceStringAdvice(std::string_view text, Delimiters& d,
+                                        std::vector<std::string>& warnings) {
+  if (text.size() < 8) return fail(ErrorCode::kMalformedMessage, "UNA: shorter than 9 characters");
+  auto isTagStart = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto isAlnum = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  };
+  std::size_t length = 9;
+  char terminator = text.size() > 8 ? text[8] : '\0';
+  if (text.size() == 8 ||
+      (isTagStart(text[8]) && !isAlnum(text[7]) && text[7] != ' ' && text.substr(8, 3) != "UNA")) {
+    length = 8;
+    terminator = text[7];
+    warnings.push_back("UNA: 8 characters, the reserved position left out: '" +
+                       std::string(1, terminator) + "' read as the segment terminator");
+  }
+  if (terminator == ' ' || isAlnum(terminator) || terminator == '\0') {
+    return fail(ErrorCode::kMalformedMessage,
+                "UNA: '" + std::string(text.substr(0, 9)) + "' names no usable segment terminator");
+  }
+  d.component = text[3];
+  d.element = text[4];
+  d.decimal = text[5];
+  d.release = text[6] == ' ' ? '\0' : text[6];
+  d.segment = terminator;
+  return length;
+}
+
 Result<Interchange> parse(std::string_view text, const ParseOptions& options) {
   while (!text.empty() &&
          (text.front() == '\r' || text.front() == '\n' || text.front() == ' ' ||
@@ -106,18 +142,13 @@ Result<Interchange> parse(std::string_view text, const ParseOptions& options) {
     text.remove_prefix(1);  // layout and a UTF-8 byte order mark
   }
   Delimiters d;
+  Interchange out;
   if (text.substr(0, 3) == "UNA") {
-    if (text.size() < 9)
-      return fail(ErrorCode::kMalformedMessage, "UNA: shorter than 9 characters");
-    d.component = text[3];
-    d.element = text[4];
-    d.decimal = text[5];
-    d.release = text[6];
-    d.segment = text[8];
-    text.remove_prefix(9);
+    auto read = serviceStringAdvice(text, d, out.warnings);
+    if (!read) return tl::unexpected(read.error());
+    text.remove_prefix(*read);
     while (!text.empty() && (text.front() == '\r' || text.front() == '\n')) text.remove_prefix(1);
   }
-  Interchange out;
   auto all = segments(text, d, out.warnings);  // moved into the messages below, not copied
   if (!all) return tl::unexpected(all.error());
   if (all->empty()) return fail(ErrorCode::kMalformedMessage, "no EDIFACT segments");

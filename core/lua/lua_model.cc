@@ -97,6 +97,8 @@ void pushObservation(lua_State* L, const model::Observation& o) {
   strings(L, "comments", o.comments);
   list(L, "members", o.members,
        [L](std::size_t i) { lua_pushinteger(L, static_cast<lua_Integer>(i + 1)); });
+  list(L, "specimens", o.specimens,
+       [L](std::size_t i) { lua_pushinteger(L, static_cast<lua_Integer>(i + 1)); });
 }
 
 void pushReport(lua_State* L, const model::Report& r) {
@@ -132,6 +134,7 @@ void pushReport(lua_State* L, const model::Report& r) {
   lua_setfield(L, -2, "name");
   lua_setfield(L, -2, "requester");
   field(L, "requester_organisation", r.requesterOrganisation);
+  field(L, "requester_organisation_name", r.requesterOrganisationName);
 }
 
 // --- reading: `path` names the table being read, for errors ---
@@ -233,7 +236,7 @@ model::Range readRange(const TableReader& t) {
   return r;
 }
 
-model::Observation readObservation(const TableReader& t) {
+model::Observation readObservation(const TableReader& t, std::size_t specimenCount) {
   model::Observation o;
   t.table("code", [&](const TableReader& c) { o.code = readCoding(c); });
   o.subId = t.text("sub_id");
@@ -273,6 +276,15 @@ model::Observation readObservation(const TableReader& t) {
     if (!ok || i < 1) throw ScriptError("ctx:set_model: " + path + " is not a result's number");
     o.members.push_back(static_cast<std::size_t>(i - 1));
   });
+  t.array("specimens", [&](int index, const std::string& path) {
+    int ok = 0;
+    const lua_Integer i = lua_tointegerx(t.state(), index, &ok);
+    if (!ok || i < 1 || static_cast<std::size_t>(i) > specimenCount) {
+      throw ScriptError("ctx:set_model: " + path + " is not the number of one of the " +
+                        std::to_string(specimenCount) + " specimens");
+    }
+    o.specimens.push_back(static_cast<std::size_t>(i - 1));
+  });
   return o;
 }
 
@@ -297,8 +309,9 @@ model::Report readReport(const TableReader& t, std::size_t specimenCount) {
   r.clinicalDetails = t.text("clinical_details");
   r.conclusion = t.text("conclusion");
   r.comments = t.strings("comments");
+  r.requesterOrganisationName = t.text("requester_organisation_name");
   t.array("results", [&](int index, const std::string& path) {
-    r.results.push_back(readObservation(TableReader(t.state(), index, path)));
+    r.results.push_back(readObservation(TableReader(t.state(), index, path), specimenCount));
   });
   for (std::size_t i = 0; i < r.results.size(); ++i) {
     for (std::size_t m : r.results[i].members) {
@@ -371,6 +384,7 @@ void pushModel(lua_State* L, const model::Message& m) {
     field(L, "collected_at", s.collectedAt);
     field(L, "received_at", s.receivedAt);
     field(L, "fasting", s.fasting);
+    strings(L, "comments", s.comments);
   });
   list(L, "reports", m.reports, [L](const model::Report& r) { pushReport(L, r); });
   strings(L, "warnings", m.warnings);
@@ -412,6 +426,7 @@ model::Message readModel(lua_State* L, int index) {
     sp.collectedAt = s.text("collected_at");
     sp.receivedAt = s.text("received_at");
     sp.fasting = s.text("fasting");
+    sp.comments = s.strings("comments");
     m.specimens.push_back(std::move(sp));
   });
   t.array("reports", [&](int i, const std::string& path) {

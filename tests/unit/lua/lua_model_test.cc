@@ -86,6 +86,28 @@ TEST_F(LuaModelTest, ScriptsChangeTheMessageThroughTheModel) {
   EXPECT_NE(r.bytes.find("NTE|1||Reviewed by the duty biochemist"), std::string::npos) << r.bytes;
 }
 
+TEST_F(LuaModelTest, AScriptAddsASnomedCodingBesideTheLabsOwnAndTiesAResultToItsSpecimen) {
+  // The pattern of scripts/examples/snomed_codes.lua, through the model: the SNOMED CT code
+  // is an alternate of the lab's, written to OBX-3.4–3.6 (and to FHIR as a second coding).
+  auto r = run(R"(
+    function map(msg, ctx)
+      local m = ctx:model()
+      local hb = m.reports[1].results[1]
+      hb.code.alternates = {{code = "1022431000000105", display = "Haemoglobin",
+                             system = "http://snomed.info/sct"}}
+      hb.specimens = {1}
+      ctx:set_model(m)
+      local again = ctx:model().reports[1].results[1]
+      ctx:log("info", again.code.alternates[1].code .. " " .. tostring(again.specimens[1]))
+    end)");
+  ASSERT_EQ(r.kind, MapResult::Kind::kMapped) << r.reason;
+  EXPECT_NE(r.bytes.find("OBX|1|NM|HB^Haemoglobin^LN^1022431000000105^Haemoglobin^SCT||135"),
+            std::string::npos)
+      << r.bytes;
+  // v2 ties a result to its OBR's specimen, which is the one named: read back as the report's.
+  EXPECT_EQ(r.notes.at(0), "info: 1022431000000105 nil");
+}
+
 TEST_F(LuaModelTest, AModelOfTheWrongShapeIsAnErrorNamingTheField) {
   auto r = run(R"(
     function map(msg, ctx)
