@@ -55,8 +55,9 @@ Result<std::vector<model::Message>> readMessages(Format format, std::string_view
   switch (format) {
     case Format::kFhirJson:
     case Format::kFhirXml: {
-      auto m = format == Format::kFhirJson ? fhir::readBundleJson(std::string(bytes))
-                                           : fhir::readBundleXml(bytes);
+      const fhir::ReadOptions fhirOptions{options.localCodeSystems};
+      auto m = format == Format::kFhirJson ? fhir::readBundleJson(std::string(bytes), fhirOptions)
+                                           : fhir::readBundleXml(bytes, fhirOptions);
       if (!m) return tl::unexpected(m.error());
       out.push_back(std::move(*m));
       break;
@@ -94,12 +95,14 @@ Result<std::vector<model::Message>> readMessages(Format format, std::string_view
   return out;
 }
 
-Result<std::string> writeMessage(Format format, model::Message& message) {
+Result<std::string> writeMessage(Format format, model::Message& message,
+                                 const WriteOptions& options) {
+  const fhir::WriteOptions fhirOptions{options.localCodeSystems};
   switch (format) {
     case Format::kFhirJson:
-      return fhir::writeBundleJson(message, true);
+      return fhir::writeBundleJson(message, true, fhirOptions);
     case Format::kFhirXml:
-      return fhir::writeBundleXml(message, true);
+      return fhir::writeBundleXml(message, true, fhirOptions);
     case Format::kEdifact: {
       // Each interchange its own reference, so the NHSACK that answers it names only it.
       edifact::MedrptEnvelope envelope;
@@ -161,7 +164,7 @@ std::optional<Result<std::vector<Converted>>> fhirOrderAsV2(Format from, std::st
 }  // namespace
 
 Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
-                                          const ReadOptions& options) {
+                                          const ReadOptions& options, const WriteOptions& writing) {
   if (from == Format::kEdifact && to == Format::kHl7v2) {
     if (auto acks = nhsAcksAsV2(bytes, options)) return std::move(*acks);
   }
@@ -172,7 +175,7 @@ Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_vi
   if (!messages) return tl::unexpected(messages.error());
   std::vector<Converted> out;
   for (model::Message& m : *messages) {
-    auto written = writeMessage(to, m);
+    auto written = writeMessage(to, m, writing);
     if (!written) return tl::unexpected(written.error());
     out.push_back({std::move(*written), std::move(m.warnings)});
   }

@@ -27,6 +27,13 @@ struct ReadOptions {
   // The zone of HL7 v2 times sent without one (model/times.h: Europe/London, UTC, +01:00);
   // each time read so is recorded as a zone-assumed warning. EDIFACT is UK local time always.
   std::string localZone = "Europe/London";
+  // FHIR: the namespace the labs' own coding systems are written in (fhir/bundle_writer.h);
+  // "" for pathhub's default (urn:pathhub:code-system:<facility>:<name>).
+  std::string localCodeSystems;
+};
+
+struct WriteOptions {
+  std::string localCodeSystems;  // as ReadOptions
 };
 
 // Every report in `bytes` (an HL7 v2 file may hold several messages, an EDIFACT interchange
@@ -38,7 +45,8 @@ Result<std::vector<model::Message>> readMessages(Format format, std::string_view
                                                  const ReadOptions& options = {});
 // One message in `format` (HL7 v2 as ER7 with \r separators). What the format cannot carry
 // is added to message.warnings.
-Result<std::string> writeMessage(Format format, model::Message& message);
+Result<std::string> writeMessage(Format format, model::Message& message,
+                                 const WriteOptions& options = {});
 
 // Every report of `bytes` read as `from` and written as `to`, with its warnings.
 struct Converted {
@@ -46,6 +54,7 @@ struct Converted {
   std::vector<std::string> warnings;
 };
 Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
-                                          const ReadOptions& options = {});
+                                          const ReadOptions& options = {},
+                                          const WriteOptions& writing = {});
 
 }  // namespace pathhub::convert

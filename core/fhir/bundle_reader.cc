@@ -40,14 +40,16 @@ using json::text;
 
 // A CodeableConcept: its first coding, the others as the same concept in other systems; a
 // lab's own system (written in its namespace, fhir_systems.h) by the lab's name for it.
-model::Coding coding(const Object::Ptr& cc) {
+model::Coding coding(const Object::Ptr& cc, const std::string& localBase = {}) {
   model::Coding c;
   if (!cc) return c;
   if (Array::Ptr codings = arr(cc, "coding")) {
     for (std::size_t i = 0; i < codings->size(); ++i) {
       Object::Ptr one = codings->getObject(static_cast<unsigned>(i));
-      model::Coding read{
-          text(one, "code"), text(one, "display"), s::localCodeName(text(one, "system")), {}};
+      model::Coding read{text(one, "code"),
+                         text(one, "display"),
+                         s::localCodeName(text(one, "system"), localBase),
+                         {}};
       if (read.code.empty() && read.display.empty()) continue;
       if (c.code.empty() && c.display.empty()) {
         c = std::move(read);
@@ -85,7 +87,8 @@ model::Quantity quantity(const Object::Ptr& q) {
 
 class Reader {
  public:
-  explicit Reader(const Object::Ptr& bundle) : bundle_(bundle) {}
+  Reader(const Object::Ptr& bundle, const ReadOptions& options)
+      : bundle_(bundle), options_(options) {}
 
   model::Message read() {
     if (!bundle_) throw BadBundle{"", "the document is not a JSON object"};
@@ -257,7 +260,7 @@ class Reader {
   void specimen(const Located& l) {
     model::Specimen sp;
     sp.id = text(obj(l.resource, "accessionIdentifier"), "value");
-    sp.type = coding(obj(l.resource, "type"));
+    sp.type = codeable(obj(l.resource, "type"));
     sp.receivedAt = time(text(l.resource, "receivedTime"), "Specimen.receivedTime");
     Object::Ptr collection = obj(l.resource, "collection");
     sp.collectedAt = time(text(collection, "collectedDateTime"), "Specimen.collectedDateTime");
@@ -337,7 +340,7 @@ class Reader {
       }
     }
     rep.status = status(text(r, "status"), model::isReportStatus, l.pointer);
-    rep.code = coding(obj(r, "code"));
+    rep.code = codeable(obj(r, "code"));
     if (rep.code.code.empty() && rep.code.alternates.empty() &&
         rep.code.display == "Pathology report") {
       rep.code = {};  // what the writer gives a report that came without a code
@@ -362,7 +365,7 @@ class Reader {
         if (Object::Ptr who = obj(order.resource, "requester")) {
           requester(rep, who, order.pointer + "/requester");
         }
-        if (rep.code.empty()) rep.code = coding(obj(order.resource, "code"));
+        if (rep.code.empty()) rep.code = codeable(obj(order.resource, "code"));
       }
     }
     if (Array::Ptr specimens = arr(r, "specimen")) {
@@ -399,7 +402,7 @@ class Reader {
     // A report may list a group's members as well as the group: each is read once.
     if (!visited_.insert(l.pointer).second) return;
     const Object::Ptr& r = l.resource;
-    const model::Coding code = coding(obj(r, "code"));
+    const model::Coding code = codeable(obj(r, "code"));
     if (code.code == s::kResultCommentsCode && code.system == s::kSnomed) {
       rep.comments.push_back(text(r, "valueString"));
       return;
@@ -473,7 +476,7 @@ class Reader {
       o.unit = v.quantity.unit;
     } else if (Object::Ptr c = obj(r, "valueCodeableConcept")) {
       v.kind = model::Value::Kind::kCoded;
-      v.coded = coding(c);
+      v.coded = codeable(c);
     } else if (r->has("valueString")) {
       v.kind = model::Value::Kind::kText;
       v.text = text(r, "valueString");
@@ -496,6 +499,9 @@ class Reader {
   }
 
   void warn(std::string_view name, const std::string& what) { model::warn(out_, name, what); }
+  model::Coding codeable(const Object::Ptr& cc) const {
+    return coding(cc, options_.localCodeSystems);
+  }
 
   // A FHIR time in the local zone when it came without one (FHIR requires one).
   std::string time(const std::string& value, const std::string& where) {
@@ -550,6 +556,7 @@ class Reader {
   Located patient_;
   std::string senderPointer_;
   Object::Ptr bundle_;
+  const ReadOptions& options_;
   std::map<std::string, Located> byUrl_;
   std::vector<Located> order_;
   std::map<std::string, std::size_t> specimenIndex_;  // by the Specimen's pointer
@@ -561,9 +568,10 @@ class Reader {
 
 }  // namespace
 
-Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle) {
+Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle,
+                                  const ReadOptions& options) {
   try {
-    return Reader(bundle).read();
+    return Reader(bundle, options).read();
   } catch (const BadBundle& bad) {
     return fail(
         ErrorCode::kInvalidValue,
@@ -574,14 +582,14 @@ Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle) {
   }
 }
 
-Result<model::Message> readBundleJson(const std::string& json) {
+Result<model::Message> readBundleJson(const std::string& json, const ReadOptions& options) {
   // Numbers kept as their text, key order kept (json_parse.h).
   auto parsed = parseJson(json);
   if (!parsed) return tl::unexpected(parsed.error());
   if (parsed->type() != typeid(Object::Ptr)) {
     return fail(ErrorCode::kInvalidValue, "FHIR Bundle /: the document is not a JSON object");
   }
-  auto read = readBundle(parsed->extract<Object::Ptr>());
+  auto read = readBundle(parsed->extract<Object::Ptr>(), options);
   if (read) read->digest = model::Digest().add(json).hex();
   return read;
 }
@@ -616,10 +624,10 @@ std::string xpathOf(std::string_view pointer) {
 
 }  // namespace
 
-Result<model::Message> readBundleXml(std::string_view xml) {
+Result<model::Message> readBundleXml(std::string_view xml, const ReadOptions& options) {
   auto json = xmlToJson(xml);
   if (!json) return tl::unexpected(json.error());
-  auto read = readBundle(*json);
+  auto read = readBundle(*json, options);
   if (read) {
     read->digest = model::Digest().add(xml).hex();
     return read;

@@ -20,10 +20,17 @@
 
 namespace pathhub::fhir {
 
-Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle);
-// Parses the JSON text first; a syntax error names the line and column.
-Result<model::Message> readBundleJson(const std::string& json);
+struct ReadOptions {
+  // The namespace a site writes its labs' own coding systems in (bundle_writer.h), read back
+  // as the lab's names.
+  std::string localCodeSystems;
+};
+
+Result<model::Message> readBundle(const Poco::JSON::Object::Ptr& bundle,
+                                  const ReadOptions& options = {});
+// Parses the JSON text first; a syntax error names the byte offset.
+Result<model::Message> readBundleJson(const std::string& json, const ReadOptions& options = {});
 // The same from FHIR XML (fhir_xml.h).
-Result<model::Message> readBundleXml(std::string_view xml);
+Result<model::Message> readBundleXml(std::string_view xml, const ReadOptions& options = {});
 
 }  // namespace pathhub::fhir

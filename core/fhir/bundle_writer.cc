@@ -43,7 +43,8 @@ bool isJsonNumber(const std::string& text) {
 
 class Writer {
  public:
-  Writer(model::Message& m, JsonSink& out) : m_(m), out_(out) {}
+  Writer(model::Message& m, JsonSink& out, const WriteOptions& options)
+      : m_(m), out_(out), options_(options) {}
 
   void write() {
     const bool hasSender = !m_.header.sendingFacility.empty();
@@ -196,7 +197,7 @@ class Writer {
   std::string systemUri(const std::string& system) const {
     const std::string name = model::trimmed(system);
     if (name.empty() || isUri(name)) return name;
-    return systems::localCodeSystem(m_.header.sendingFacility, name);
+    return systems::localCodeSystem(m_.header.sendingFacility, name, options_.localCodeSystems);
   }
   static bool isUri(const std::string& s) {
     const auto colon = s.find(':');
@@ -818,25 +819,26 @@ class Writer {
 
   model::Message& m_;
   JsonSink& out_;
+  const WriteOptions& options_;
   std::map<std::string, std::string> uuids_;
 };
 
 }  // namespace
 
-Poco::JSON::Object::Ptr writeBundle(model::Message& message) {
+Poco::JSON::Object::Ptr writeBundle(model::Message& message, const WriteOptions& options) {
   PocoObjectSink sink;
-  Writer(message, sink).write();
+  Writer(message, sink, options).write();
   return sink.root();
 }
 
-std::string writeBundleJson(model::Message& message, bool pretty) {
+std::string writeBundleJson(model::Message& message, bool pretty, const WriteOptions& options) {
   JsonTextSink sink(pretty);
-  Writer(message, sink).write();
+  Writer(message, sink, options).write();
   return sink.take();
 }
 
-std::string writeBundleXml(model::Message& message, bool pretty) {
-  return jsonToXml(writeBundle(message), pretty);
+std::string writeBundleXml(model::Message& message, bool pretty, const WriteOptions& options) {
+  return jsonToXml(writeBundle(message, options), pretty);
 }
 
 }  // namespace pathhub::fhir

@@ -16,8 +16,16 @@
 
 namespace pathhub::fhir {
 
-Poco::JSON::Object::Ptr writeBundle(model::Message& message);
-std::string writeBundleJson(model::Message& message, bool pretty = false);
-std::string writeBundleXml(model::Message& message, bool pretty = false);
+struct WriteOptions {
+  // The namespace of a lab's own coding systems (fhir_systems.h): "" for
+  // urn:pathhub:code-system:<sending facility>:<name>.
+  std::string localCodeSystems;
+};
+
+Poco::JSON::Object::Ptr writeBundle(model::Message& message, const WriteOptions& options = {});
+std::string writeBundleJson(model::Message& message, bool pretty = false,
+                            const WriteOptions& options = {});
+std::string writeBundleXml(model::Message& message, bool pretty = false,
+                           const WriteOptions& options = {});
 
 }  // namespace pathhub::fhir

@@ -35,12 +35,17 @@ std::string percentDecoded(const std::string& text) {
   return out;
 }
 
-std::string localCodeSystem(const std::string& facility, const std::string& name) {
+std::string localCodeSystem(const std::string& facility, const std::string& name,
+                            const std::string& base) {
+  if (!base.empty()) return base + percentEncoded(name);
   return std::string(kLocalCodeSystemPrefix) +
          percentEncoded(facility.empty() ? "local" : facility) + ":" + percentEncoded(name);
 }
 
-std::string localCodeName(const std::string& uri) {
+std::string localCodeName(const std::string& uri, const std::string& base) {
+  if (!base.empty() && uri.size() > base.size() && uri.rfind(base, 0) == 0) {
+    return percentDecoded(uri.substr(base.size()));
+  }
   const std::string prefix = kLocalCodeSystemPrefix;
   if (uri.rfind(prefix, 0) != 0) return uri;
   const auto colon = uri.find(':', prefix.size());

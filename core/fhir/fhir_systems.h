@@ -41,9 +41,13 @@ inline constexpr const char* kEndpointPrefix = "urn:pathhub:endpoint:";
 
 std::string percentEncoded(const std::string& text);
 std::string percentDecoded(const std::string& text);
-std::string localCodeSystem(const std::string& facility, const std::string& name);
-// The lab's own name of a system written by localCodeSystem; `uri` itself otherwise.
-std::string localCodeName(const std::string& uri);
+// `base`, when set (a site's <codecSettings localCodeSystems>), replaces the default namespace:
+// "https://pathology.example.nhs.uk/CodeSystem/" + the percent-encoded name.
+std::string localCodeSystem(const std::string& facility, const std::string& name,
+                            const std::string& base = {});
+// The lab's own name of a system written by localCodeSystem (in the default namespace or
+// under `base`); `uri` itself otherwise.
+std::string localCodeName(const std::string& uri, const std::string& base = {});
 std::string endpoint(const std::string& facility);
 
 }  // namespace pathhub::fhir::systems

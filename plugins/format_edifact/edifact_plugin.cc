@@ -4,8 +4,9 @@
 using namespace pathhub;
 
 extern "C" PHUB_EXPORT const phub_plugin* phub_plugin_entry() {
-  static const phub_codec_kind kCodecs[] = {sdk::codecKind<format_edifact::EdifactCodec>(
-      "edifact", "EDIFACT NHS003 MEDRPT pathology reports <-> HL7 v2")};
+  static const phub_codec_kind kCodecs[] = {
+      sdk::configuredCodecKind<format_edifact::EdifactCodec, format_edifact::kKeys>(
+          "edifact", "EDIFACT NHS003 MEDRPT pathology reports <-> HL7 v2")};
   static const phub_plugin kPlugin =
       sdk::describe("format_edifact", "1.0.0", "EDIFACT NHS pathology messages", {}, {}, kCodecs);
   return &kPlugin;

@@ -95,6 +95,30 @@ TEST(Codecs, ADestinationTakesTheMappedMessageAsAFhirBundle) {
   ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));  // and HL7 v2 to the sink
 }
 
+TEST(Codecs, AFhirDestinationWritesLocalCodesInTheSitesNamespaceAndTimesInItsZone) {
+  HubFixture hub;
+  const auto outbox = hub.dir / "fhir-out";
+  hub.channelExtras += "<destination name=\"gpfhir\" type=\"file\" directory=\"" + outbox.string() +
+                       "\" fileName=\"{id}.json\" codec=\"fhir-json\"><codecSettings "
+                       "localCodeSystems=\"https://pathology.example.nhs.uk/CodeSystem/\" "
+                       "localZone=\"UTC\"/></destination>";
+  hub.startSink();
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  auto reply = client.exchange(
+      "MSH|^~\\&|LIMS|RBH|EPR|GP|202607011024||ORU^R01|Z1|P|2.4\r"
+      "PID|1||9434765919^^^NHS^NH\rOBR|1||F1|U&E^Urea and electrolytes^WinPath\r"
+      "OBX|1|NM|NA^Sodium^WinPath||140|mmol/L|135-145||||F\r");
+  ASSERT_TRUE(reply);
+  ASSERT_TRUE(waitUntil(
+      [&] { return std::filesystem::exists(outbox) && !std::filesystem::is_empty(outbox); }));
+  const std::string json = testing::readFile(std::filesystem::directory_iterator(outbox)->path());
+  EXPECT_NE(json.find("\"system\": \"https://pathology.example.nhs.uk/CodeSystem/WinPath\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"timestamp\": \"2026-07-01T10:24:00+00:00\""), std::string::npos);
+}
+
 TEST(Codecs, ASourceCodecTakesItsSettingsFromTheChannel) {
   HubFixture hub;
   const auto outbox = hub.dir / "normal";
