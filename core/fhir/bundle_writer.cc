@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
@@ -87,8 +88,12 @@ class Writer {
   const std::string& uuid(const std::string& key) {
     auto it = uuids_.find(key);
     if (it != uuids_.end()) return it->second;
-    model::Digest digest;
-    digest.add("pathhub:").add(m_.digest).add(":").add(m_.header.messageId).add(":").add(key);
+    if (!prefix_) {
+      prefix_.emplace();
+      prefix_->add("pathhub:").add(m_.digest).add(":").add(m_.header.messageId).add(":");
+    }
+    model::Digest digest = *prefix_;  // the message's part is hashed once
+    digest.add(key);
     std::uint64_t hi = digest.high();
     std::uint64_t lo = digest.low();
     hi = (hi & ~0xF000ULL) | 0x8000ULL;        // version 8
@@ -105,8 +110,11 @@ class Writer {
   }
   std::string url(const std::string& key) { return "urn:uuid:" + uuid(key); }
 
+  static bool blank(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  }
   void textIf(std::string_view key, const std::string& value) {
-    if (!model::trimmed(value).empty()) out_.text(key, value);
+    if (!blank(value)) out_.text(key, value);
   }
   // A FHIR dateTime: a date, or a time of day with seconds and zone. A value that is neither
   // is not written (invalid-date).
@@ -118,7 +126,12 @@ class Writer {
            "FHIR: " + where + " '" + value + "' is not a FHIR dateTime: not written");
       return;
     }
-    out_.text(key, t->textWithSeconds());
+    // What the readers give is already in this form: written as it is.
+    if (!t->hasTime() || t->precision == model::IsoTime::Precision::kSecond) {
+      out_.text(key, value);
+    } else {
+      out_.text(key, t->textWithSeconds());
+    }
   }
   // A FHIR instant: a time of day with seconds and zone, nothing less.
   void instant(std::string_view key, const std::string& value, const std::string& where) {
@@ -129,7 +142,11 @@ class Writer {
                                "' is not an instant (a time of day with a zone): not written");
       return;
     }
-    out_.text(key, t->textWithSeconds());
+    if (t->precision == model::IsoTime::Precision::kSecond) {
+      out_.text(key, value);
+    } else {
+      out_.text(key, t->textWithSeconds());
+    }
   }
   void warn(std::string_view name, const std::string& text) { model::warn(m_, name, text); }
   void meta(const char* profile) {
@@ -163,6 +180,18 @@ class Writer {
   // Every coding of the concept, standard terminologies (SNOMED CT, LOINC) first; a local
   // system's name becomes a URI in the lab's namespace (systemUri). Nothing for an empty one.
   void codeableConcept(std::string_view key, const model::Coding& c) {
+    if (c.alternates.empty() && !c.code.empty()) {  // most concepts: one coding
+      out_.beginObject(key);
+      out_.beginArray("coding");
+      out_.beginObject("");
+      textIf("system", systemUri(c.system));
+      out_.text("code", model::trimmed(c.code));
+      textIf("display", c.display);
+      out_.endObject();
+      out_.endArray();
+      out_.endObject();
+      return;
+    }
     std::vector<const model::Coding*> codings;
     for (const model::Coding* one : all(c)) {
       if (!model::trimmed(one->code).empty()) codings.push_back(one);
@@ -194,10 +223,16 @@ class Writer {
   }
   // A coding system as a URI: a URI stays; a lab's own name ("WinPath", "L", "99ABC") goes
   // into the sending lab's namespace (systems::localCodeSystem), never written raw.
-  std::string systemUri(const std::string& system) const {
+  const std::string& systemUri(const std::string& system) {
+    if (system.empty() || isUri(system)) return system;
+    auto it = systemUris_.find(system);
+    if (it != systemUris_.end()) return it->second;
     const std::string name = model::trimmed(system);
-    if (name.empty() || isUri(name)) return name;
-    return systems::localCodeSystem(m_.header.sendingFacility, name, options_.localCodeSystems);
+    std::string uri =
+        name.empty() || isUri(name)
+            ? name
+            : systems::localCodeSystem(m_.header.sendingFacility, name, options_.localCodeSystems);
+    return systemUris_[system] = std::move(uri);
   }
   static bool isUri(const std::string& s) {
     const auto colon = s.find(':');
@@ -211,9 +246,18 @@ class Writer {
     return std::isalpha(static_cast<unsigned char>(s[0])) &&
            s.find_first_of(" \t\r\n") == std::string::npos;
   }
-  void code(std::string_view key, const char* system, const std::string& value,
-            const std::string& display = {}) {
-    codeableConcept(key, {value, display, system, {}});
+  // A CodeableConcept of one coding in a system pathhub names (a URI).
+  void code(std::string_view key, const char* system, std::string_view value,
+            std::string_view display = {}) {
+    out_.beginObject(key);
+    out_.beginArray("coding");
+    out_.beginObject("");
+    out_.text("system", system);
+    out_.text("code", value);
+    if (!display.empty()) out_.text("display", display);
+    out_.endObject();
+    out_.endArray();
+    out_.endObject();
   }
   void humanName(const model::HumanName& n) {
     out_.beginArray("name");
@@ -821,6 +865,8 @@ class Writer {
   JsonSink& out_;
   const WriteOptions& options_;
   std::map<std::string, std::string> uuids_;
+  std::optional<model::Digest> prefix_;
+  std::map<std::string, std::string> systemUris_;  // a lab's system names as URIs
 };
 
 }  // namespace

@@ -18,8 +18,10 @@ void JsonTextSink::member(std::string_view key) {
     out_.append(levels_.size() * 2, ' ');
   }
   if (!level.inArray) {
-    quoted(key);
-    out_ += pretty_ ? ": " : ":";
+    // Keys are the writer's own FHIR element names: nothing in them needs escaping.
+    out_ += '"';
+    out_.append(key);
+    out_ += pretty_ ? "\": " : "\":";
   }
 }
 

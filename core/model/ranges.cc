@@ -34,24 +34,26 @@ Range rangeOf(const std::string& low, const std::string& high, const std::string
   return out;
 }
 
-Range parseRange(const std::string& text, const std::string& unit) {
+Range parseRange(std::string_view text, const std::string& unit) {
   const std::string t = trimmed(text);
   Range out;
   if (t.empty()) return out;
-  for (const char* op : {"<=", ">=", "<", ">"}) {
-    const std::string o(op);
-    if (t.rfind(o, 0) == 0 && isDecimal(trimmed(t.substr(o.size())))) {
-      (o[0] == '<' ? out.high : out.low) = {trimmed(t.substr(o.size())), "", unit};
-      out.text = t;
-      return out;
+  if (t[0] == '<' || t[0] == '>') {
+    const std::size_t op = t.size() > 1 && t[1] == '=' ? 2 : 1;
+    std::string bound = trimmed(std::string_view(t).substr(op));
+    if (isDecimal(bound)) {
+      (t[0] == '<' ? out.high : out.low) = {std::move(bound), "", unit};
     }
+    out.text = t;
+    return out;
   }
   const auto dash = t.find('-', 1);
   if (dash != std::string::npos) {
-    const std::string low = trimmed(t.substr(0, dash)), high = trimmed(t.substr(dash + 1));
+    std::string low = trimmed(std::string_view(t).substr(0, dash));
+    std::string high = trimmed(std::string_view(t).substr(dash + 1));
     if (isDecimal(low) && isDecimal(high)) {
-      out.low = {low, "", unit};
-      out.high = {high, "", unit};
+      out.low = {std::move(low), "", unit};
+      out.high = {std::move(high), "", unit};
       return out;
     }
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "model/pathology.h"
 
@@ -13,7 +14,7 @@ namespace pathhub::model {
 // "3.5-5.0", "3.5 - 5.0", "<5", "<=5", ">1.2", ">=1.2": low and/or high in `unit`; the
 // one-sided forms keep their text too ("<5" is below 5, not up to and including it). Anything
 // else ("see comment", "-21") is text only.
-Range parseRange(const std::string& text, const std::string& unit);
+Range parseRange(std::string_view text, const std::string& unit);
 // Low and high sent apart (EDIFACT RND, two v2 components): each when it is a number.
 Range rangeOf(const std::string& low, const std::string& high, const std::string& unit);
 // As one line of text: "3.5-5.0", "<21" (upper only), ">1.2" (lower only), or its text.

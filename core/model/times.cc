@@ -2,7 +2,6 @@
 #include "model/times.h"
 
 #include <chrono>
-#include <cstdio>
 
 namespace pathhub::model {
 namespace {
@@ -23,10 +22,11 @@ int number(std::string_view s, std::size_t at, std::size_t n) {
   return v;
 }
 
-std::string two(int v) {
-  char b[4];
-  std::snprintf(b, sizeof b, "%02d", v % 100);
-  return b;
+// Two digits; times are written for every result of every message converted, and
+// snprintf's format parsing was a tenth of a conversion's time.
+void two(std::string& out, int v) {
+  out += static_cast<char>('0' + (v / 10) % 10);
+  out += static_cast<char>('0' + v % 10);
 }
 
 // Minutes since 1970-01-01T00:00 of a wall-clock time (no zone applied).
@@ -61,34 +61,61 @@ int lastSunday(int y, unsigned m) {
 }
 
 // British Summer Time, in UTC minutes: from 01:00 UTC on the last Sunday of March to 01:00
-// UTC on the last Sunday of October.
+// UTC on the last Sunday of October. The bounds of the last year asked are kept (per thread):
+// a conversion asks the same year for every time of a message.
 bool bstAtUtc(const IsoTime& utc) {
-  IsoTime start = utc, end = utc;
-  start.month = 3;
-  start.day = lastSunday(utc.year, 3);
-  end.month = 10;
-  end.day = lastSunday(utc.year, 10);
-  start.hour = end.hour = 1;
-  start.minute = end.minute = 0;
+  struct Bounds {
+    int year = -1;
+    long long start = 0, end = 0;
+  };
+  thread_local Bounds bounds;
+  if (bounds.year != utc.year) {
+    IsoTime start = utc, end = utc;
+    start.month = 3;
+    start.day = lastSunday(utc.year, 3);
+    end.month = 10;
+    end.day = lastSunday(utc.year, 10);
+    start.hour = end.hour = 1;
+    start.minute = end.minute = 0;
+    bounds = {utc.year, minutesOf(start), minutesOf(end)};
+  }
   const long long at = minutesOf(utc);
-  return at >= minutesOf(start) && at < minutesOf(end);
+  return at >= bounds.start && at < bounds.end;
 }
 
 }  // namespace
 
 std::string IsoTime::text() const {
-  std::string out = std::to_string(year);
-  while (out.size() < 4) out.insert(out.begin(), '0');
-  if (precision >= Precision::kMonth) out += "-" + two(month);
-  if (precision >= Precision::kDay) out += "-" + two(day);
-  if (precision >= Precision::kMinute) out += "T" + two(hour) + ":" + two(minute);
+  std::string out;
+  out.reserve(32);
+  out += static_cast<char>('0' + (year / 1000) % 10);
+  out += static_cast<char>('0' + (year / 100) % 10);
+  two(out, year % 100);
+  if (precision >= Precision::kMonth) {
+    out += '-';
+    two(out, month);
+  }
+  if (precision >= Precision::kDay) {
+    out += '-';
+    two(out, day);
+  }
+  if (precision >= Precision::kMinute) {
+    out += 'T';
+    two(out, hour);
+    out += ':';
+    two(out, minute);
+  }
   if (precision >= Precision::kSecond) {
-    out += ":" + two(second);
+    out += ':';
+    two(out, second);
     if (!fraction.empty()) out += "." + fraction;
   }
   if (hasTime() && offsetMinutes) {
     const int o = *offsetMinutes < 0 ? -*offsetMinutes : *offsetMinutes;
-    out += (*offsetMinutes < 0 ? "-" : "+") + two(o / 60) + ":" + two(o % 60);
+    out += *offsetMinutes < 0 ? '-' : '+';
+    two(out, o / 60);
+    out += ':';
+    two(out, o % 60);
   }
   return out;
 }

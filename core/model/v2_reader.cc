@@ -107,12 +107,22 @@ class Reader {
   // A CE/CWE: its first triplet, with the alternate triplet (OBX-3.4–3.6, where a mapping adds
   // the SNOMED CT or LOINC code) as the same concept in another system.
   Coding coding(std::string_view rawValue) const {
-    const hl7::CodedValue c = hl7::parseCodedValue(rawValue, d_);
-    Coding first{trimmed(c.identifier), c.text, systemFromV2(c.codingSystem), {}};
-    Coding alternate{trimmed(c.altIdentifier), c.altText, systemFromV2(c.altCodingSystem), {}};
+    hl7::CodedValue c = hl7::parseCodedValue(rawValue, d_);
+    Coding first{
+        trimmedCode(std::move(c.identifier)), std::move(c.text), systemFromV2(c.codingSystem), {}};
+    if (c.altIdentifier.empty() && c.altText.empty()) return first;
+    Coding alternate{trimmedCode(std::move(c.altIdentifier)),
+                     std::move(c.altText),
+                     systemFromV2(c.altCodingSystem),
+                     {}};
     if (first.code.empty() && first.display.empty()) return alternate;
     if (!alternate.code.empty()) first.alternates.push_back(std::move(alternate));
     return first;
+  }
+  // A code without the spaces some LIMS pad it with (copied only when there are some).
+  static std::string trimmedCode(std::string code) {
+    if (code.empty() || (code.front() != ' ' && code.back() != ' ')) return code;
+    return trimmed(code);
   }
   // A TS/DTM value as ISO 8601, in the local zone when it came without one. A value that is
   // not a date/time is not read (it is named in an invalid-date warning).
@@ -123,24 +133,42 @@ class Reader {
       warnHere(w::kInvalidDate, where + " '" + value + "' is not a date/time: not read");
       return {};
     }
-    bool applied = false, ambiguous = false;
-    std::string iso = withZone(parsed->toIso8601(), zone_, applied, ambiguous);
-    if (applied) ++assumed_;
-    if (ambiguous) {
-      warnHere(w::kZoneAmbiguous,
-               where + " '" + value + "' falls in the hour the clocks change: read as " + iso);
+    hl7::DateTime& t = *parsed;
+    using P = hl7::DateTime::Precision;
+    if (t.precision >= P::kHour) {
+      if (t.precision < P::kSecond) {
+        t.precision = P::kSecond;  // seconds always, as FHIR needs a time of day
+        t.second = 0;
+      }
+      if (!t.offsetMinutes) {
+        IsoTime local;
+        local.year = t.year;
+        local.month = t.month;
+        local.day = t.day;
+        local.hour = t.hour;
+        local.minute = t.minute;
+        local.precision = IsoTime::Precision::kMinute;
+        bool ambiguous = false;
+        t.offsetMinutes = zone_.offsetOfLocal(local, ambiguous);
+        ++assumed_;
+        if (ambiguous) {
+          warnHere(w::kZoneAmbiguous, where + " '" + value +
+                                          "' falls in the hour the clocks change: read as " +
+                                          t.toIso8601());
+        }
+      }
     }
-    return iso;
+    return t.toIso8601();
   }
   std::string resultStatus(const std::string& code, const std::string& where) {
-    if (trimmed(code).empty()) return "unknown";
+    if (isBlank(code)) return "unknown";
     if (auto word = resultStatusFromV2(code)) return *word;
     warnHere(w::kUnmappableStatus,
              where + " '" + code + "' has no equivalent result status: read as unknown");
     return "unknown";
   }
   std::string reportStatus(const std::string& code) {
-    if (trimmed(code).empty()) return "unknown";
+    if (isBlank(code)) return "unknown";
     if (auto word = reportStatusFromV2(code)) return *word;
     warnHere(w::kUnmappableStatus,
              "OBR-25 '" + code + "' has no equivalent report status: read as unknown");
@@ -243,7 +271,7 @@ class Reader {
     r.issuedAt = time(text(obr, 22, 1), "OBR-22");
     r.priority = priorityFromV2(text(obr, 5));
     r.clinicalDetails = text(obr, 13);
-    if (trimmed(r.clinicalDetails).empty()) r.clinicalDetails.clear();
+    if (isBlank(r.clinicalDetails)) r.clinicalDetails.clear();
     // OBR-16, else ORC-12: the requester.
     std::string_view requester = raw(obr, 16);
     if (requester.empty() && orc_) requester = raw(*orc_, 12);
@@ -345,7 +373,7 @@ class Reader {
       return;
     }
     Report& report = out().reports.back();
-    const std::string type = trimmed(text(obx, 2));
+    const std::string type = trimmedCode(text(obx, 2));
     const Coding code = coding(raw(obx, 3));
     const std::string subId = text(obx, 4);
     if (type == "ED") {
@@ -360,14 +388,16 @@ class Reader {
     Observation r;
     r.code = code;
     r.subId = subId;
-    r.unit = trimmed(text(obx, 6, 1));
+    r.unit = trimmedCode(text(obx, 6, 1));
     value(r, obx, type);
     if (auto range = referenceRange(obx, r.unit);
         !range.text.empty() || !range.low.value.empty() || !range.high.value.empty()) {
       r.referenceRanges.push_back(std::move(range));
     }
     for (int i = 1; i <= repetitions(obx, 8); ++i) {
-      if (auto flag = trimmed(text(obx, 8, 1, i)); !flag.empty()) r.interpretation.push_back(flag);
+      if (auto flag = trimmedCode(text(obx, 8, 1, i)); !flag.empty()) {
+        r.interpretation.push_back(std::move(flag));
+      }
     }
     r.status = resultStatus(text(obx, 11), "OBX-11");
     r.observedAt = time(text(obx, 14, 1), "OBX-14");
@@ -383,16 +413,21 @@ class Reader {
 
   // OBX-7: "3.5-5.0", "<21", text; or low and high as two components, as some LIMS send them.
   Range referenceRange(std::size_t obx, const std::string& unit) const {
-    const hl7::Composite parts(raw(obx, 7), d_);
-    const std::string low = parts.component(1), high = parts.component(2);
-    if (!high.empty()) return rangeOf(low, high, unit);
-    return parseRange(hl7::unescape(raw(obx, 7), d_), unit);
+    const std::string_view value = raw(obx, 7);
+    if (value.empty()) return {};
+    if (value.find(d_.component) != std::string_view::npos) {
+      const hl7::Composite parts(value, d_);
+      const std::string low = parts.component(1), high = parts.component(2);
+      if (!high.empty()) return rangeOf(low, high, unit);
+    }
+    if (value.find(d_.escape) == std::string_view::npos) return parseRange(value, unit);
+    return parseRange(hl7::unescape(value, d_), unit);
   }
 
   void value(Observation& r, std::size_t obx, const std::string& type) {
     const std::string_view v = raw(obx, 5);
     Value& out = r.value;
-    if (trimmed(std::string(v)).empty()) return;
+    if (isBlank(v)) return;
     if (type == "NM") {
       numeric(out, trimmed(text(obx, 5)), r.unit);
     } else if (type == "SN") {
@@ -433,7 +468,7 @@ class Reader {
       for (int i = 1; i <= repetitions(obx, 5); ++i) {
         all += (i > 1 ? "\n" : "") + hl7::unescape(raw(obx, 5, i), d_);
       }
-      if (trimmed(all).empty()) return;
+      if (isBlank(all)) return;
       out.kind = Value::Kind::kText;
       out.text = std::move(all);
     }

@@ -74,11 +74,15 @@ constexpr const char* kV2TablePrefix = "http://terminology.hl7.org/CodeSystem/v2
 
 }  // namespace
 
-std::string trimmed(const std::string& text) {
+std::string trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
+  if (first == std::string_view::npos) return {};
   const auto last = text.find_last_not_of(" \t\r\n");
-  return text.substr(first, last - first + 1);
+  return std::string(text.substr(first, last - first + 1));
+}
+
+bool isBlank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 std::optional<std::string> resultStatusFromV2(const std::string& code) {
@@ -129,7 +133,8 @@ std::string priorityFromV2(const std::string& code) { return forward(kPriority, 
 std::string priorityToV2(const std::string& priority) { return backward(kPriority, priority, "R"); }
 
 std::string systemFromV2(const std::string& name) {
-  const std::string n = trimmed(name);
+  if (name.empty()) return {};
+  const std::string n = name.front() == ' ' || name.back() == ' ' ? trimmed(name) : name;
   if (n.size() == 7 && n.rfind("HL7", 0) == 0 &&
       n.find_first_not_of("0123456789", 3) == std::string::npos) {
     return kV2TablePrefix + n.substr(3);

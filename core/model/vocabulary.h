@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace pathhub::model {
 
@@ -45,6 +46,8 @@ std::string systemToV2(const std::string& uri);
 bool isStandardTerminology(const std::string& system);
 
 // Text without the spaces, tabs and line ends around it.
-std::string trimmed(const std::string& text);
+std::string trimmed(std::string_view text);
+// Whether text is empty or only spaces, tabs and line ends.
+bool isBlank(std::string_view text);
 
 }  // namespace pathhub::model
