@@ -161,6 +161,36 @@ std::optional<Result<std::vector<Converted>>> fhirOrderAsV2(Format from, std::st
   return std::vector<Converted>{{std::move(*oml), {}}};
 }
 
+// HL7 v2 orders become the NHS England pathology request message (fhir::writeRequestBundle*);
+// nullopt when `bytes` holds no order (a report, say).
+std::optional<Result<std::vector<Converted>>> v2OrdersAsFhir(Format to, std::string_view bytes,
+                                                             const ReadOptions& options,
+                                                             const WriteOptions& writing) {
+  auto header = hl7::Message::parseHeader(bytes);
+  if (!header) return std::nullopt;
+  const std::string type = header->messageType();
+  if (type != "ORM" && type != "OML" && type != "OMG" && type != "OMI") return std::nullopt;
+  auto zone = model::LocalZone::named(options.localZone);
+  if (!zone) return tl::unexpected(zone.error());
+  auto split = hl7::splitMessages(bytes);
+  if (!split) return tl::unexpected(split.error());
+  const fhir::WriteOptions fhirOptions{writing.localCodeSystems};
+  std::vector<Converted> out;
+  for (std::string_view text : split->messages) {
+    auto parsed = hl7::Message::parse(std::string(text));
+    if (!parsed) return tl::unexpected(parsed.error());
+    auto orders = model::readV2Orders(*parsed, *zone);
+    if (!orders) return tl::unexpected(orders.error());
+    for (model::Message& m : *orders) {
+      std::string written = to == Format::kFhirJson
+                                ? fhir::writeRequestBundleJson(m, true, fhirOptions)
+                                : fhir::writeRequestBundleXml(m, true, fhirOptions);
+      out.push_back({std::move(written), std::move(m.warnings)});
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_view bytes,
@@ -170,6 +200,9 @@ Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_vi
   }
   if ((from == Format::kFhirJson || from == Format::kFhirXml) && to == Format::kHl7v2) {
     if (auto order = fhirOrderAsV2(from, bytes)) return std::move(*order);
+  }
+  if (from == Format::kHl7v2 && (to == Format::kFhirJson || to == Format::kFhirXml)) {
+    if (auto order = v2OrdersAsFhir(to, bytes, options, writing)) return std::move(*order);
   }
   auto messages = readMessages(from, bytes, options);
   if (!messages) return tl::unexpected(messages.error());

@@ -48,7 +48,10 @@ Result<std::vector<model::Message>> readMessages(Format format, std::string_view
 Result<std::string> writeMessage(Format format, model::Message& message,
                                  const WriteOptions& options = {});
 
-// Every report of `bytes` read as `from` and written as `to`, with its warnings.
+// Every report of `bytes` read as `from` and written as `to`, with its warnings. Orders: a
+// FHIR laboratory order becomes an OML^O21; an HL7 v2 order (ORM, OML) becomes the NHS England
+// pathology request message (ServiceRequests, the answers as supporting information); to
+// EDIFACT an order is refused (NHS003 carries reports only).
 struct Converted {
   std::string bytes;
   std::vector<std::string> warnings;

@@ -44,8 +44,10 @@ bool isJsonNumber(const std::string& text) {
 
 class Writer {
  public:
-  Writer(model::Message& m, JsonSink& out, const WriteOptions& options)
-      : m_(m), out_(out), options_(options) {}
+  // `request`: the message is an order, written as the NHS England pathology request message
+  // (laboratory-order: ServiceRequests with their answers as supporting information).
+  Writer(model::Message& m, JsonSink& out, const WriteOptions& options, bool request = false)
+      : m_(m), out_(out), options_(options), request_(request) {}
 
   void write() {
     const bool hasSender = !m_.header.sendingFacility.empty();
@@ -65,10 +67,16 @@ class Writer {
     if (hasReceiver) organisation("receiver", m_.header.receivingFacility);
     patient();
     for (std::size_t i = 0; i < m_.specimens.size(); ++i) specimen(i);
-    for (std::size_t i = 0; i < m_.reports.size(); ++i) report(i, hasSender);
+    for (std::size_t i = 0; i < m_.reports.size(); ++i) {
+      if (request_) {
+        requested(i);
+      } else {
+        report(i, hasSender);
+      }
+    }
     out_.endArray();
     out_.endObject();
-    if (!m_.header.event.empty() && m_.header.event != "ORU^R01") {
+    if (!request_ && !m_.header.event.empty() && m_.header.event != "ORU^R01") {
       warn(w::kApproximated,
            "FHIR: the HL7 v2 event " + m_.header.event + " is sent as unsolicited-observations");
     }
@@ -314,7 +322,7 @@ class Writer {
     entry("MessageHeader", "header", [&] {
       out_.beginObject("eventCoding");
       out_.text("system", s::kMessageEvent);
-      out_.text("code", "unsolicited-observations");
+      out_.text("code", request_ ? "laboratory-order" : "unsolicited-observations");
       out_.endObject();
       out_.beginArray("destination");
       out_.beginObject("");
@@ -330,7 +338,7 @@ class Writer {
       out_.endObject();
       std::vector<std::string> focus;
       for (std::size_t i = 0; i < m_.reports.size(); ++i)
-        focus.push_back(url("report:" + std::to_string(i)));
+        focus.push_back(url((request_ ? "order:" : "report:") + std::to_string(i)));
       references("focus", focus);
     });
   }
@@ -483,6 +491,69 @@ class Writer {
       out_.endObject();
     });
     return url("requester-role:" + n);
+  }
+
+  // An order's requested test: its ServiceRequest (status from the order control, the
+  // questions' answers as supportingInfo, its specimens) and the answers as Observations.
+  void requested(std::size_t index) {
+    model::Report& rep = m_.reports[index];
+    const std::string n = std::to_string(index);
+    const std::string requesterUrl = requester(rep, n);
+    std::vector<std::string> answers;
+    for (std::size_t i = 0; i < rep.results.size(); ++i) {
+      answers.push_back(url("observation:" + n + ":" + std::to_string(i)));
+    }
+    entry("ServiceRequest", "order:" + n, [&] {
+      meta("https://fhir.hl7.org.uk/StructureDefinition/UKCore-ServiceRequest");
+      if (!rep.placerOrder.empty()) {
+        out_.beginArray("identifier");
+        out_.beginObject("");
+        code("type", s::kV2IdentifierType, "PLAC");
+        out_.text("value", rep.placerOrder);
+        out_.endObject();
+        out_.endArray();
+      }
+      out_.text("status", requestStatus(rep.status, n));
+      out_.text("intent", "order");
+      out_.beginArray("category");
+      code("", s::kSnomed, "108252007", "Laboratory procedure");
+      out_.endArray();
+      textIf("priority", rep.priority);
+      if (rep.code.empty()) {
+        warn(w::kNotCarried, "FHIR: requested test " + n + " has no code: sent as text");
+        codeableConcept("code", {"", "Uncoded test", "", {}});
+      } else {
+        codeableConcept("code", rep.code);
+      }
+      reference("subject", url("patient"));
+      dateTime("authoredOn", rep.issuedAt, "ServiceRequest.authoredOn");
+      if (!requesterUrl.empty()) reference("requester", requesterUrl);
+      if (!answers.empty()) references("supportingInfo", answers);
+      std::vector<std::string> specimens;
+      for (std::size_t i : rep.specimens) {
+        if (i < m_.specimens.size()) specimens.push_back(url("specimen:" + std::to_string(i)));
+      }
+      if (!specimens.empty()) references("specimen", specimens);
+      std::vector<std::string> texts;
+      if (!rep.clinicalDetails.empty()) texts.push_back(rep.clinicalDetails);
+      for (const auto& c : rep.comments) texts.push_back(c);
+      notes(texts);
+    });
+    for (std::size_t i = 0; i < rep.results.size(); ++i) {
+      observation(rep.results[i], n + ":" + std::to_string(i), {}, "", rep.specimens);
+    }
+  }
+
+  std::string requestStatus(const std::string& status, const std::string& n) {
+    if (status == "active" || status == "revoked" || status == "on-hold" || status == "completed" ||
+        status == "draft" || status == "entered-in-error") {
+      return status;
+    }
+    if (!status.empty() && status != "unknown") {
+      warn(w::kUnmappableStatus,
+           "FHIR: requested test " + n + " status '" + status + "' is not a request status");
+    }
+    return "unknown";
   }
 
   void report(std::size_t index, bool hasSender) {
@@ -864,6 +935,7 @@ class Writer {
   model::Message& m_;
   JsonSink& out_;
   const WriteOptions& options_;
+  const bool request_;
   std::map<std::string, std::string> uuids_;
   std::optional<model::Digest> prefix_;
   std::map<std::string, std::string> systemUris_;  // a lab's system names as URIs
@@ -885,6 +957,19 @@ std::string writeBundleJson(model::Message& message, bool pretty, const WriteOpt
 
 std::string writeBundleXml(model::Message& message, bool pretty, const WriteOptions& options) {
   return jsonToXml(writeBundle(message, options), pretty);
+}
+
+std::string writeRequestBundleJson(model::Message& order, bool pretty,
+                                   const WriteOptions& options) {
+  JsonTextSink sink(pretty);
+  Writer(order, sink, options, true).write();
+  return sink.take();
+}
+
+std::string writeRequestBundleXml(model::Message& order, bool pretty, const WriteOptions& options) {
+  PocoObjectSink sink;
+  Writer(order, sink, options, true).write();
+  return jsonToXml(sink.root(), pretty);
 }
 
 }  // namespace pathhub::fhir

@@ -27,5 +27,13 @@ std::string writeBundleJson(model::Message& message, bool pretty = false,
                             const WriteOptions& options = {});
 std::string writeBundleXml(model::Message& message, bool pretty = false,
                            const WriteOptions& options = {});
+// An order (model::readV2Orders) as the NHS England pathology request message: MessageHeader
+// event laboratory-order with the ServiceRequests in focus, each with its code, requester,
+// priority, status (RequestStatus), specimens, notes, and the answers to the questions asked
+// at order entry as Observations in supportingInfo. No DiagnosticReport: an order is no report.
+std::string writeRequestBundleJson(model::Message& order, bool pretty = false,
+                                   const WriteOptions& options = {});
+std::string writeRequestBundleXml(model::Message& order, bool pretty = false,
+                                  const WriteOptions& options = {});
 
 }  // namespace pathhub::fhir

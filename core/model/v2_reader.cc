@@ -19,18 +19,27 @@ namespace {
 using hl7::Path;
 namespace w = warning;
 
+bool isOrder(const std::string& type) {
+  return type == "ORM" || type == "OML" || type == "OMG" || type == "OMI";
+}
+
 class Reader {
  public:
-  Reader(const hl7::Message& m, const LocalZone& zone)
-      : m_(m), d_(m.delimiters()), zone_(zone), oul_(m.messageType() == "OUL") {}
+  Reader(const hl7::Message& m, const LocalZone& zone, bool orders)
+      : m_(m), d_(m.delimiters()), zone_(zone), oul_(m.messageType() == "OUL"), orders_(orders) {}
 
   // One model message per PATIENT_RESULT group (a PID and what follows it).
   Result<std::vector<Message>> read() {
     const std::string type = m_.messageType();
-    if (type == "ORM" || type == "OML" || type == "OMG" || type == "OMI") {
+    const bool order = isOrder(type);
+    if (order && !orders_) {
       return fail(ErrorCode::kInvalidValue,
                   "message " + m_.controlId() + " (" + type + "^" + m_.triggerEvent() +
                       ") is an order, not a report: it is converted as an order or not at all");
+    }
+    if (!order && orders_) {
+      return fail(ErrorCode::kInvalidValue, "message " + m_.controlId() + " (" + type + "^" +
+                                                m_.triggerEvent() + ") is not an order");
     }
     groups_.emplace_back();
     groups_.back().header = header();
@@ -167,6 +176,16 @@ class Reader {
              where + " '" + code + "' has no equivalent result status: read as unknown");
     return "unknown";
   }
+  // ORC-1 (table 0119) as a FHIR RequestStatus: what the order asks for now.
+  std::string requestStatus(const std::string& control) {
+    const std::string c = trimmed(control);
+    if (c == "NW" || c == "XO" || c == "SN" || c == "RP") return "active";
+    if (c == "CA" || c == "OC" || c == "DC" || c == "DR") return "revoked";
+    if (c == "HD" || c == "OH") return "on-hold";
+    warnHere(w::kUnmappableStatus,
+             "ORC-1 '" + control + "' is not an order control a request status says: unknown");
+    return "unknown";
+  }
   std::string reportStatus(const std::string& code) {
     if (isBlank(code)) return "unknown";
     if (auto word = reportStatusFromV2(code)) return *word;
@@ -267,7 +286,9 @@ class Reader {
       if (r.placerOrder.empty()) r.placerOrder = text(*orc_, 2, 1);
       if (r.fillerOrder.empty()) r.fillerOrder = text(*orc_, 3, 1);
     }
-    r.status = reportStatus(text(obr, 25));
+    // A report's status; an order's (read as a request) is its ORC-1 order control.
+    r.status = orders_ ? requestStatus(orc_ ? text(*orc_, 1) : "") : reportStatus(text(obr, 25));
+    if (orders_ && orc_) r.issuedAt = time(text(*orc_, 9, 1), "ORC-9");
     r.issuedAt = time(text(obr, 22, 1), "OBR-22");
     r.priority = priorityFromV2(text(obr, 5));
     r.clinicalDetails = text(obr, 13);
@@ -654,6 +675,7 @@ class Reader {
   hl7::Delimiters d_;
   const LocalZone& zone_;
   const bool oul_;
+  const bool orders_;  // an order read as a request: ORC-1 is its status, OBX its answers
   std::vector<Message> groups_;
   bool patientSeen_ = false;
   int assumed_ = 0;
@@ -703,25 +725,43 @@ Message joined(std::vector<Message> groups) {
 
 }  // namespace
 
-Result<std::vector<Message>> readV2Split(const hl7::Message& message, const LocalZone& zone) {
-  auto groups = Reader(message, zone).read();
+namespace {
+
+// One model message per patient (see readV2Split).
+Result<std::vector<Message>> perPatient(const hl7::Message& message, const LocalZone& zone,
+                                        bool orders) {
+  auto groups = Reader(message, zone, orders).read();
   if (!groups) return groups;
-  if (groups->size() == 1 || samePatient(*groups))
+  if (groups->size() == 1 || samePatient(*groups)) {
     return std::vector<Message>{joined(std::move(*groups))};
+  }
   const std::size_t n = groups->size();
   for (std::size_t i = 0; i < n; ++i) {
     Message& g = (*groups)[i];
     g.header.messageId += "-" + std::to_string(i + 1);
     g.digest += "-" + std::to_string(i + 1);
     warn(g, warning::kSplit,
-         "message " + message.controlId() + " holds results for " + std::to_string(n) +
-             " patients: this is part " + std::to_string(i + 1) + ", with its own patient");
+         "message " + message.controlId() + " holds " + (orders ? "orders" : "results") + " for " +
+             std::to_string(n) + " patients: this is part " + std::to_string(i + 1) +
+             ", with its own patient");
   }
   return groups;
 }
 
+}  // namespace
+
+Result<std::vector<Message>> readV2Split(const hl7::Message& message, const LocalZone& zone) {
+  return perPatient(message, zone, false);
+}
+
+Result<std::vector<Message>> readV2Orders(const hl7::Message& message, const LocalZone& zone) {
+  return perPatient(message, zone, true);
+}
+
+bool isV2Order(const hl7::Message& message) { return isOrder(message.messageType()); }
+
 Result<Message> readV2(const hl7::Message& message, const LocalZone& zone) {
-  auto groups = Reader(message, zone).read();
+  auto groups = Reader(message, zone, false).read();
   if (!groups) return tl::unexpected(groups.error());
   if (groups->size() > 1 && !samePatient(*groups)) {
     return fail(ErrorCode::kInvalidValue,

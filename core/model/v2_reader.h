@@ -28,5 +28,12 @@ Result<Message> readV2(const hl7::Message& message, const LocalZone& zone = Loca
 // reports (and a "[split]" warning).
 Result<std::vector<Message>> readV2Split(const hl7::Message& message,
                                          const LocalZone& zone = LocalZone::london());
+// An order (ORM, OML) read as a request, one model message per patient: each OBR a requested
+// test (a Report whose status is the FHIR RequestStatus its ORC-1 says: active, revoked,
+// on-hold; issuedAt from ORC-9), its OBX the answers to the questions asked at order entry,
+// its specimens. For fhir::writeRequestBundle; refused for anything but an order.
+Result<std::vector<Message>> readV2Orders(const hl7::Message& message,
+                                          const LocalZone& zone = LocalZone::london());
+bool isV2Order(const hl7::Message& message);
 
 }  // namespace pathhub::model

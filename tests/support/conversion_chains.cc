@@ -125,6 +125,17 @@ std::vector<ChainRun> runChains(std::string_view bytes) {
   return out;
 }
 
+std::vector<std::filesystem::path> orderInputs() {
+  std::vector<std::filesystem::path> out;
+  for (const auto& f : corpusFiles("hl7v2")) {
+    auto header = hl7::Message::parseHeader(readFile(f));
+    if (header && (header->messageType() == "ORM" || header->messageType() == "OML")) {
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
 std::vector<std::filesystem::path> resultInputs() {
   std::vector<std::filesystem::path> out;
   for (const char* sub : {"hl7v2", "edifact", "fhir"}) {

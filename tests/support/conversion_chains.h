@@ -38,5 +38,7 @@ std::vector<ChainRun> runChains(std::string_view bytes);
 // The inputs the checks run on: every results file of the corpus (hl7v2, edifact, fhir) and
 // every file of tests/data/clinical.
 std::vector<std::filesystem::path> resultInputs();
+// Every HL7 v2 order of the corpus (ORM, OML): each becomes FHIR request messages.
+std::vector<std::filesystem::path> orderInputs();
 
 }  // namespace pathhub::testing

@@ -1,6 +1,7 @@
 // Writes every FHIR Bundle the conversion chains make (support/conversion_chains.h) from every
-// results input (the corpus in place, tests/data/clinical) into a folder, one file each, for
-// the two validators (validate_fhir.js) to check:
+// results input (the corpus in place, tests/data/clinical), and the request message of every
+// HL7 v2 order of the corpus, into a folder, one file each, for the two validators
+// (validate_fhir.js) to check:
 //
 //   write_bundles OUTDIR
 //
@@ -42,6 +43,26 @@ int main(int argc, char** argv) {
         std::ofstream(file, std::ios::binary) << run.bundles[b];
         ++written;
       }
+    }
+  }
+  // Orders become request messages: validated the same way.
+  for (const fs::path& input : pathhub::testing::orderInputs()) {
+    ++inputs;
+    std::ifstream in(input, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto requests = pathhub::convert::convertAll(pathhub::convert::Format::kHl7v2,
+                                                 pathhub::convert::Format::kFhirJson, bytes);
+    if (!requests) {
+      std::cerr << input.filename().string() << ": request: " << requests.error().describe()
+                << "\n";
+      ++failures;
+      continue;
+    }
+    for (std::size_t b = 0; b < requests->size(); ++b) {
+      std::ofstream(out / (input.filename().string() + ".request." + std::to_string(b) + ".json"),
+                    std::ios::binary)
+          << (*requests)[b].bytes;
+      ++written;
     }
   }
   std::cout << "write_bundles: " << inputs << " inputs, " << written << " bundles in " << out

@@ -458,12 +458,28 @@ TEST(H10Documents, AMimeWrappedPdfIsAPdfWithItsDecodedPayload) {
 
 // --- H11 orders ---
 
-TEST(H11Orders, AnOrderIsNeverConvertedIntoAResultsBundle) {
-  auto refused = convert::convertAll(
-      Format::kHl7v2, Format::kFhirJson,
-      testing::readCorpusFile("hl7v2/oml_o21_public_health_lab_order_v251.hl7"));
-  ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().text.find("is an order, not a report"), std::string::npos);
+TEST(H11Orders, AnOrderBecomesARequestMessageNeverAResultsBundle) {
+  const std::string oml = testing::readCorpusFile("hl7v2/oml_o21_public_health_lab_order_v251.hl7");
+  auto request = convert::convertAll(Format::kHl7v2, Format::kFhirJson, oml);
+  ASSERT_TRUE(request) << request.error().describe();
+  ASSERT_EQ(request->size(), 1u);
+  const std::string& json = request->front().bytes;
+  EXPECT_NE(json.find("\"code\": \"laboratory-order\""), std::string::npos);
+  EXPECT_EQ(json.find("DiagnosticReport"), std::string::npos);
+  EXPECT_NE(json.find("\"supportingInfo\""), std::string::npos);  // the question's answer
+  EXPECT_NE(json.find("Date of Last Rabies Vaccination"), std::string::npos);
+  // Read as a report, or written as EDIFACT (NHS003 carries reports), it is refused.
+  auto asReport = convert::readMessages(Format::kHl7v2, oml);
+  ASSERT_FALSE(asReport);
+  EXPECT_NE(asReport.error().text.find("is an order, not a report"), std::string::npos);
+  EXPECT_FALSE(convert::convertAll(Format::kHl7v2, Format::kEdifact, oml));
+  // A cancelled order is a revoked request.
+  std::string cancelled =
+      testing::readCorpusFile("hl7v2/orm_o01_copath_histology_questions_v24.hl7");
+  cancelled.replace(cancelled.find("ORC|NW|"), 7, "ORC|CA|");
+  auto revoked = convert::convertAll(Format::kHl7v2, Format::kFhirJson, cancelled);
+  ASSERT_TRUE(revoked) << revoked.error().describe();
+  EXPECT_NE(revoked->front().bytes.find("\"status\": \"revoked\""), std::string::npos);
 }
 
 // --- EDIFACT writer: what it used to drop silently ---
