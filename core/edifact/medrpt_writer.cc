@@ -181,6 +181,8 @@ class Writer {
         !r.parentValue.empty()) {
       warn(w::kNotCarried, "EDIFACT: a parent-result link is not carried");
     }
+    warnPerResult(withTime_, "the observation time");
+    warnPerResult(withMethod_, "the method and performer");
     w.endMessage();
   }
 
@@ -310,17 +312,23 @@ class Writer {
       w.segment("RND", {{"U"}, {r.low.value}, {r.high.value}, {unit == o.unit ? "" : unit}});
       if (!r.text.empty()) w.segment("FTX", {{"RPD"}, {}, {}, {r.text}});
     }
-    if (!o.method.empty() || !o.performer.empty()) {
-      warn(w::kNotCarried,
-           "EDIFACT: the method and performer of " + o.code.code + " are not carried");
-    }
-    if (!o.observedAt.empty()) {
-      warn(w::kNotCarried, "EDIFACT: the observation time of " + o.code.code + " is not carried");
-    }
+    if (!o.method.empty() || !o.performer.empty()) withMethod_.push_back(o.code.code);
+    if (!o.observedAt.empty()) withTime_.push_back(o.code.code);
+  }
+
+  // One warning per kind for a message's results, naming them.
+  void warnPerResult(std::vector<std::string>& codes, const std::string& what) {
+    if (codes.empty()) return;
+    std::string list;
+    for (const auto& c : codes) list += (list.empty() ? "" : ", ") + c;
+    warn(w::kNotCarried, "EDIFACT: " + what + " of " + std::to_string(codes.size()) +
+                             " result(s) not carried (" + list + ")");
+    codes.clear();
   }
 
   model::Message& m_;
   const MedrptEnvelope& e_;
+  std::vector<std::string> withTime_, withMethod_;  // results of this message, for warnings
   std::pair<std::string, std::string> sent_;
 };
 
