@@ -236,6 +236,21 @@ model::Range readRange(const TableReader& t) {
   return r;
 }
 
+// A list `specimens` of 1-based numbers of the message's specimens, as 0-based indexes.
+std::vector<std::size_t> specimenIndexes(const TableReader& t, std::size_t specimenCount) {
+  std::vector<std::size_t> out;
+  t.array("specimens", [&](int index, const std::string& path) {
+    int ok = 0;
+    const lua_Integer i = lua_tointegerx(t.state(), index, &ok);
+    if (!ok || i < 1 || static_cast<std::size_t>(i) > specimenCount) {
+      throw ScriptError("ctx:set_model: " + path + " is not the number of one of the " +
+                        std::to_string(specimenCount) + " specimens");
+    }
+    out.push_back(static_cast<std::size_t>(i - 1));
+  });
+  return out;
+}
+
 model::Observation readObservation(const TableReader& t, std::size_t specimenCount) {
   model::Observation o;
   t.table("code", [&](const TableReader& c) { o.code = readCoding(c); });
@@ -276,15 +291,7 @@ model::Observation readObservation(const TableReader& t, std::size_t specimenCou
     if (!ok || i < 1) throw ScriptError("ctx:set_model: " + path + " is not a result's number");
     o.members.push_back(static_cast<std::size_t>(i - 1));
   });
-  t.array("specimens", [&](int index, const std::string& path) {
-    int ok = 0;
-    const lua_Integer i = lua_tointegerx(t.state(), index, &ok);
-    if (!ok || i < 1 || static_cast<std::size_t>(i) > specimenCount) {
-      throw ScriptError("ctx:set_model: " + path + " is not the number of one of the " +
-                        std::to_string(specimenCount) + " specimens");
-    }
-    o.specimens.push_back(static_cast<std::size_t>(i - 1));
-  });
+  o.specimens = specimenIndexes(t, specimenCount);
   return o;
 }
 
@@ -296,15 +303,7 @@ model::Report readReport(const TableReader& t, std::size_t specimenCount) {
   r.status = t.text("status");
   r.issuedAt = t.text("issued_at");
   r.performingLab = t.text("performing_lab");
-  t.array("specimens", [&](int index, const std::string& path) {
-    int ok = 0;
-    const lua_Integer i = lua_tointegerx(t.state(), index, &ok);
-    if (!ok || i < 1 || static_cast<std::size_t>(i) > specimenCount) {
-      throw ScriptError("ctx:set_model: " + path + " is not the number of one of the " +
-                        std::to_string(specimenCount) + " specimens");
-    }
-    r.specimens.push_back(static_cast<std::size_t>(i - 1));
-  });
+  r.specimens = specimenIndexes(t, specimenCount);
   r.priority = t.text("priority");
   r.clinicalDetails = t.text("clinical_details");
   r.conclusion = t.text("conclusion");

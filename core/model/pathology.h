@@ -198,4 +198,9 @@ struct Message {
   }
 };
 
+// Messages about one patient as one: the first's header and patient, every report in order
+// with its specimens renumbered, the warnings once each. (An HL7 v2 message's PATIENT_RESULT
+// groups of the same patient; an EDIFACT interchange's reports read back.)
+Message joinMessages(std::vector<Message> parts);
+
 }  // namespace pathhub::model

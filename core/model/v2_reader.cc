@@ -701,28 +701,6 @@ bool samePatient(const std::vector<Message>& groups) {
   return true;
 }
 
-// Groups of the same patient are one message: the reports in order, the specimens renumbered.
-Message joined(std::vector<Message> groups) {
-  Message out = std::move(groups.front());
-  for (std::size_t i = 1; i < groups.size(); ++i) {
-    const std::size_t offset = out.specimens.size();
-    for (auto& s : groups[i].specimens) out.specimens.push_back(std::move(s));
-    for (auto& r : groups[i].reports) {
-      for (auto& index : r.specimens) index += offset;
-      for (auto& o : r.results) {
-        for (auto& index : o.specimens) index += offset;
-      }
-      out.reports.push_back(std::move(r));
-    }
-    for (auto& w : groups[i].warnings) {
-      if (std::find(out.warnings.begin(), out.warnings.end(), w) == out.warnings.end()) {
-        out.warnings.push_back(std::move(w));
-      }
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 namespace {
@@ -733,7 +711,7 @@ Result<std::vector<Message>> perPatient(const hl7::Message& message, const Local
   auto groups = Reader(message, zone, orders).read();
   if (!groups) return groups;
   if (groups->size() == 1 || samePatient(*groups)) {
-    return std::vector<Message>{joined(std::move(*groups))};
+    return std::vector<Message>{joinMessages(std::move(*groups))};
   }
   const std::size_t n = groups->size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -770,7 +748,7 @@ Result<Message> readV2(const hl7::Message& message, const LocalZone& zone) {
                                 std::to_string(groups->size()) +
                                 " different patients: refused rather than merged"));
   }
-  return joined(std::move(*groups));
+  return joinMessages(std::move(*groups));
 }
 
 }  // namespace pathhub::model

@@ -3,6 +3,7 @@
 
 #include "corpus.h"
 #include "hl7/message.h"
+#include "model/pathology.h"
 
 namespace pathhub::testing {
 namespace {
@@ -20,25 +21,6 @@ std::string nameOf(Format f) {
       return "edifact";
   }
   return "?";
-}
-
-// Several messages read back from one written (an EDIFACT interchange holds one MEDRPT per
-// report) are one message again: their reports in order, each keeping its own specimens.
-model::Message joined(std::vector<model::Message> parts) {
-  model::Message out = std::move(parts.front());
-  for (std::size_t i = 1; i < parts.size(); ++i) {
-    const std::size_t offset = out.specimens.size();
-    for (auto& s : parts[i].specimens) out.specimens.push_back(std::move(s));
-    for (auto& r : parts[i].reports) {
-      for (auto& index : r.specimens) index += offset;
-      for (auto& o : r.results) {
-        for (auto& index : o.specimens) index += offset;
-      }
-      out.reports.push_back(std::move(r));
-    }
-    for (auto& w : parts[i].warnings) out.warnings.push_back(std::move(w));
-  }
-  return out;
 }
 
 ChainRun run(const model::Message& start, Format from, const std::vector<Format>& hops) {
@@ -63,7 +45,9 @@ ChainRun run(const model::Message& start, Format from, const std::vector<Format>
                   (read ? std::string("no message") : read.error().describe());
       return out;
     }
-    current = joined(std::move(*read));
+    // Several messages read back from one written (an EDIFACT interchange holds one MEDRPT
+    // per report) are one message again.
+    current = model::joinMessages(std::move(*read));
     for (auto& w : current.warnings) out.warnings.push_back(w);
   }
   out.end = std::move(current);
