@@ -1,6 +1,7 @@
-// Comparing models that went through FHIR JSON: Poco reads JSON decimals as doubles, so
-// "5.20" comes back as "5.2" (core/fhir/bundle_reader.h). These put every decimal of a model
-// in that shortest form, so the rest can be compared exactly.
+// Comparing models: a concept's codings in one order (sameCodingOrder); and every decimal in
+// its shortest form (sameDecimals), for comparing with FHIR JSON written by others whose
+// numbers went through doubles (the NHS lab-results adaptor's: "0.80" as 0.8). pathhub's own
+// FHIR reading and writing keep decimals exactly (core/fhir/json_parse.h).
 #pragma once
 
 #include <algorithm>
