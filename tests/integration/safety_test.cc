@@ -67,7 +67,7 @@ class Safety : public ::testing::Test {
     return a.json ? a.json : Object::Ptr(new Object);
   }
 
-  // destination → {state, lastError, routing.exception} of the message's deliveries.
+  // destination → {state, lastError, routing.exception, response} of the message's deliveries.
   std::map<std::string, std::vector<std::string>> deliveries(const std::string& controlId) {
     std::map<std::string, std::vector<std::string>> out;
     auto page = api("/api/v1/messages?channel=lab&controlId=" + controlId);
@@ -81,7 +81,8 @@ class Safety : public ::testing::Test {
       out[one->getValue<std::string>("destination")] = {
           one->getValue<std::string>("state"),
           one->has("lastError") ? one->getValue<std::string>("lastError") : "",
-          routing && routing->has("exception") ? routing->getValue<std::string>("exception") : ""};
+          routing && routing->has("exception") ? routing->getValue<std::string>("exception") : "",
+          one->has("response") ? one->getValue<std::string>("response") : ""};
     }
     return out;
   }
@@ -128,6 +129,11 @@ TEST_F(Safety, AChannelThatBlocksNothingDeliversAndKeepsTheWarning) {
     return d.count("gpfhir") && d.at("gpfhir")[0] == "delivered";
   }));
   EXPECT_EQ(files(exceptions_), 0u);
+  // The warning is kept with the delivery, where the API shows it.
+  EXPECT_NE(deliveries("BAD2").at("gpfhir")[3].find(
+                "conversion warning: [invalid-nhs-number] PID-3 '9434765918'"),
+            std::string::npos)
+      << deliveries("BAD2").at("gpfhir")[3];
   // The Bundle does not present the failing number as an NHS number.
   const std::string json = testing::readFile(std::filesystem::directory_iterator(fhir_)->path());
   EXPECT_EQ(json.find("https://fhir.nhs.uk/Id/nhs-number"), std::string::npos);
