@@ -51,6 +51,12 @@ Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry>
 Hub::~Hub() { stop(); }
 
 Result<void> Hub::start() {
+  // One hub per journal: a second daemon on it is refused before it opens anything.
+  if (!journalLock_) {
+    auto lock = journal::JournalLock::acquire(config_.journal.path);
+    if (!lock) return tl::unexpected(lock.error());
+    journalLock_ = std::move(*lock);
+  }
   journal::JournalOptions options;
   options.path = config_.journal.path;
   options.dedupeWindow = config_.journal.dedupeWindow;

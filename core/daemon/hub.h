@@ -19,6 +19,7 @@
 #include "config/hub_config.h"
 #include "http/hub_control.h"
 #include "journal/journal.h"
+#include "journal/journal_lock.h"
 #include "pipeline/channel.h"
 #include "pipeline/source.h"
 #include "plugin/plugin_registry.h"
@@ -79,6 +80,7 @@ class Hub : public http::HubControl {
 
   config::HubConfig config_;
   std::shared_ptr<const plugin::PluginRegistry> plugins_;  // outlives every instance below
+  std::unique_ptr<journal::JournalLock> journalLock_;      // held while the hub runs
   std::unique_ptr<journal::Journal> journal_;
   zmq::context_t zmq_;
   mutable std::mutex mutex_;  // guards slots_' contents against API calls

@@ -2,7 +2,6 @@
 #include "mllp/mllp_server.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -14,6 +13,8 @@
 #include <atomic>
 #include <thread>
 #include <vector>
+
+#include "tls/tls_context.h"
 
 namespace pathhub::mllp {
 
@@ -98,10 +99,10 @@ Server::~Server() { stop(); }
 
 Result<void> Server::start() {
   try {
-    const Poco::Net::SocketAddress address(listen_.host, listen_.port);
-    Poco::Net::ServerSocket socket =
-        shared_->options.tls ? Poco::Net::SecureServerSocket(address, 64, shared_->options.tls)
-                             : Poco::Net::ServerSocket(address, 64);
+    auto listening = tls::listeningSocket(Poco::Net::SocketAddress(listen_.host, listen_.port), 64,
+                                          shared_->options.tls);
+    if (!listening) return tl::unexpected(listening.error());
+    Poco::Net::ServerSocket socket = *listening;
     port_ = socket.address().port();
     auto* params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(shared_->options.maxConnections);

@@ -94,16 +94,32 @@ Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& s) {
 namespace pathhub::tls {
 
 Result<Poco::Net::ServerSocket> listeningSocket(const Poco::Net::SocketAddress& address,
-                                                int backlog, const TlsSettings* settings) {
+                                                int backlog, Poco::Net::Context::Ptr context) {
   try {
-    if (!settings) return Poco::Net::ServerSocket(address, backlog);
-    auto context = serverContext(*settings);
-    if (!context) return tl::unexpected(context.error());
-    return Poco::Net::ServerSocket(Poco::Net::SecureServerSocket(address, backlog, *context));
+    // SO_REUSEADDR (a restart may bind while old connections linger in TIME_WAIT), never
+    // SO_REUSEPORT (two hubs would share the port).
+    if (!context) {
+      Poco::Net::ServerSocket plain;
+      plain.bind(address, true, false);
+      plain.listen(backlog);
+      return plain;
+    }
+    Poco::Net::SecureServerSocket secure(context);
+    secure.bind(address, true, false);
+    secure.listen(backlog);
+    return Poco::Net::ServerSocket(secure);
   } catch (const Poco::Exception& e) {
     return fail(ErrorCode::kIoError,
                 "cannot listen on " + address.toString() + ": " + e.displayText());
   }
+}
+
+Result<Poco::Net::ServerSocket> listeningSocket(const Poco::Net::SocketAddress& address,
+                                                int backlog, const TlsSettings* settings) {
+  if (!settings) return listeningSocket(address, backlog, Poco::Net::Context::Ptr());
+  auto context = serverContext(*settings);
+  if (!context) return tl::unexpected(context.error());
+  return listeningSocket(address, backlog, *context);
 }
 
 }  // namespace pathhub::tls

@@ -33,9 +33,14 @@ Result<Poco::Net::Context::Ptr> clientContext(const TlsSettings& settings);
 
 namespace pathhub::tls {
 
-// A listening socket on `address`: plain, or TLS with `settings` when given. The error names
-// the address (in use, not permitted) or the unreadable certificate file.
+// A listening socket on `address`: plain, or TLS with `settings` (or an already made server
+// `context`) when given. Every listener of the hub is made here, bound without SO_REUSEPORT:
+// Poco's ServerSocket(address) sets it, and then a second hub started on the same
+// configuration would share the port and the kernel would split senders between two journals.
+// A port in use is an error naming the address; so is an unreadable certificate file.
 Result<Poco::Net::ServerSocket> listeningSocket(const Poco::Net::SocketAddress& address,
                                                 int backlog, const TlsSettings* settings);
+Result<Poco::Net::ServerSocket> listeningSocket(const Poco::Net::SocketAddress& address,
+                                                int backlog, Poco::Net::Context::Ptr context);
 
 }  // namespace pathhub::tls

@@ -13,6 +13,7 @@
 
 #include "astm_link.h"
 #include "mllp/mllp_client.h"
+#include "tls/tls_context.h"
 
 namespace pathhub::transport_astm {
 namespace {
@@ -179,8 +180,11 @@ void AstmSource::start() {
   const sdk::Host& host = shared_->host;
   auto listen = mllp::parseEndpoint(host.text("listen"), true);
   if (!listen) throw std::invalid_argument("listen: " + listen.error().text);
+  auto listening =
+      tls::listeningSocket(Poco::Net::SocketAddress(listen->host, listen->port), 16, nullptr);
+  if (!listening) throw std::runtime_error(listening.error().text);
   try {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress(listen->host, listen->port), 16);
+    Poco::Net::ServerSocket socket = *listening;
     auto* params = new Poco::Net::TCPServerParams;
     const int connections = static_cast<int>(host.integer("maxConnections", 8));
     params->setMaxThreads(connections);

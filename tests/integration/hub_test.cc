@@ -332,6 +332,36 @@ TEST(Hub, FileSourceTakesFilesAndArchivesThemOrSetsThemAside) {
   EXPECT_FALSE(std::filesystem::exists(inbox / "a.hl7"));
 }
 
+TEST(Hub, ASecondHubOnTheSameJournalOrListenersIsRefused) {
+  HubFixture first;
+  first.startSink();
+  first.startHub();
+  ASSERT_NE(first.hubPid(), 0);
+  // The same configuration again (a stale hub, a second tools/dev run): the journal is locked.
+  auto again = testing::runProgram("pathhub", {"--config", first.configPath.string()});
+  EXPECT_NE(again.exitCode, 0);
+  EXPECT_NE(
+      (again.out + again.err).find("is in use by pathhub pid " + std::to_string(first.hubPid())),
+      std::string::npos)
+      << again.out << again.err;
+  // Another journal on the same ports: the listeners are not shared (no SO_REUSEPORT), so the
+  // second hub cannot take senders from the first; its API cannot listen and it exits.
+  std::string config = testing::readFile(first.configPath);
+  const std::string journal = (first.dir / "journal.db").string();
+  config.replace(config.find(journal), journal.size(), (first.dir / "other.db").string());
+  const auto otherConfig = first.dir / "other.xml";
+  std::ofstream(otherConfig) << config;
+  auto other = testing::runProgram("pathhub", {"--config", otherConfig.string()});
+  EXPECT_NE(other.exitCode, 0);
+  EXPECT_NE((other.out + other.err).find("cannot listen on"), std::string::npos)
+      << other.out << other.err;
+  // The first hub still takes every message.
+  mllp::Client client({"127.0.0.1", first.sourcePort});
+  auto reply = client.exchange(sampleWithId("AFTER-SECOND"));
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->find("MSA|AA"), std::string::npos);
+}
+
 TEST(Hub, CheckConfigNamesEveryProblem) {
   const auto good = runProgram(
       "pathhub",
