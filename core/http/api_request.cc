@@ -55,6 +55,13 @@ int ApiRequest::integer(const std::string& name, int fallback, int min, int max)
   return static_cast<int>(*n);
 }
 
+bool ApiRequest::flag(const std::string& name) const {
+  const std::string value = text(name);
+  if (value.empty() || value == "false") return false;
+  if (value == "true") return true;
+  throw ApiError::badParameter(name, "'" + value + "' is not true or false");
+}
+
 std::int64_t ApiRequest::id(const std::string& name) const {
   const std::string value = text(name);
   if (value.empty()) return 0;

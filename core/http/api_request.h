@@ -54,6 +54,8 @@ struct ApiRequest {
   void allowOnly(const std::vector<std::string>& names) const;
   std::string text(const std::string& name) const;  // "" when absent
   int integer(const std::string& name, int fallback, int min, int max) const;
+  // "true" or "false"; absent: false. Anything else is a bad parameter.
+  bool flag(const std::string& name) const;
   std::int64_t id(const std::string& name) const;  // a positive id, 0 when absent
   // An instant: ISO 8601 ("2026-11-25T10:00:00Z", date only allowed) or epoch milliseconds.
   std::int64_t instantMs(const std::string& name) const;

@@ -168,14 +168,14 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
 }
 
 // The destinations named in the body ({"destinations": [...]}), checked against the channel;
-// all of the channel's when none are named.
+// none ([]) when none are named: the message then goes where its routing sent it.
 std::vector<std::string> replayDestinations(ApiContext& context, const ApiRequest& r,
                                             const std::string& channel) {
   const ChannelView v = context.channel(channel);
   std::vector<std::string> all;
   for (const auto& d : v.config->destinations) all.push_back(d.name);
   auto body = r.jsonBody();
-  if (!body->has("destinations")) return all;
+  if (!body->has("destinations")) return {};
   Array::Ptr named = body->getArray("destinations");
   if (!named) throw ApiError::badParameter("destinations", "must be an array of names");
   std::vector<std::string> out;
@@ -226,6 +226,62 @@ Reply show(ApiContext& context, const ApiRequest& r) {
   return Reply::json(*detailsJson(*details));
 }
 
+// Whom to wake after a replay: the destinations named, or (as routed) every one of the channel:
+// waking is only a hint, and each worker finds its own deliveries in the journal.
+std::vector<std::string> wakeList(ApiContext& context, const ApiRequest&,
+                                  const std::string& channel,
+                                  const std::vector<std::string>& named) {
+  if (!named.empty()) return named;
+  std::vector<std::string> all;
+  for (const auto& d : context.channel(channel).config->destinations) all.push_back(d.name);
+  return all;
+}
+
+// A bulk replay's dry run: what would go where, changing nothing. Counts per destination, and
+// the first 50 messages with theirs.
+Reply replayPlan(ApiContext& context, const ApiRequest& r, journal::MessageFilter f,
+                 const std::vector<std::string>& named) {
+  context.audit(r, "replay_dry_run", f.channel, r.queryString);
+  std::map<std::string, int> perDestination;
+  Array::Ptr messages = new Array;
+  int count = 0;
+  f.limit = 500;
+  for (;;) {
+    auto page = context.journal().search(f);
+    if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+    for (const auto& m : page->messages) {
+      ++count;
+      std::vector<std::string> to = named;
+      if (to.empty() && m.state != "failed") {
+        auto routed = context.journal().routedTo(m.id);
+        if (!routed) throw ApiError(503, "journal_unavailable", routed.error().text);
+        to = *routed;
+      }
+      for (const auto& d : to) ++perDestination[d];
+      if (messages->size() < 50) {
+        Object::Ptr one = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        one->set("id", m.id);
+        one->set("state", m.state);
+        Array::Ptr list = new Array;
+        for (const auto& d : to) list->add(d);
+        one->set(m.state == "failed" ? "mappedAgain" : "destinations",
+                 m.state == "failed" ? Poco::Dynamic::Var(true) : Poco::Dynamic::Var(list));
+        messages->add(one);
+      }
+    }
+    if (!page->nextBefore) break;
+    f.before = *page->nextBefore;
+  }
+  Object::Ptr totals = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [d, n] : perDestination) totals->set(d, n);
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("dryRun", true);
+  o.set("messages", count);
+  o.set("deliveriesPerDestination", totals);
+  o.set("first", messages);
+  return Reply::json(o);
+}
+
 Reply replayOne(ApiContext& context, const ApiRequest& r) {
   r.allowOnly({});
   const std::int64_t id = r.pathId("id");
@@ -234,10 +290,13 @@ Reply replayOne(ApiContext& context, const ApiRequest& r) {
   const auto destinations = replayDestinations(context, r, details->summary.channel);
   std::string names;
   for (const auto& d : destinations) names += (names.empty() ? "" : ",") + d;
-  context.audit(r, "replay_message", std::to_string(id), "to " + names);
+  context.audit(r, "replay_message", std::to_string(id),
+                "to " + (names.empty() ? std::string("where it was routed") : names));
   auto created = context.journal().replay(id, destinations);
   if (!created) throw ApiError(409, "not_replayable", created.error().text);
-  if (*created > 0) context.hub().wake(details->summary.channel, destinations);
+  if (*created > 0)
+    context.hub().wake(details->summary.channel,
+                       wakeList(context, r, details->summary.channel, destinations));
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("id", id);
   o.set("state", details->summary.state == "failed" ? "to be mapped again" : "replayed");
@@ -249,7 +308,10 @@ Reply replayOne(ApiContext& context, const ApiRequest& r) {
 // a cap per call so one request cannot hold the journal writer for long.
 Reply replayMatching(ApiContext& context, const ApiRequest& r) {
   constexpr int kMaxPerCall = 10000;
-  r.allowOnly(kFilterParameters);
+  auto names = kFilterParameters;
+  names.push_back("dryRun");
+  r.allowOnly(names);
+  const bool dryRun = r.flag("dryRun");
   journal::MessageFilter f = filterFrom(r);
   if (r.query.empty()) {
     throw ApiError::badParameter("channel", "replaying by filter needs at least one filter");
@@ -258,6 +320,7 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
     throw ApiError::badParameter("channel", "replaying by filter needs the channel");
   }
   const auto destinations = replayDestinations(context, r, f.channel);
+  if (dryRun) return replayPlan(context, r, f, destinations);
   context.audit(r, "replay_matching", f.channel, r.queryString);
   int replayed = 0, deliveries = 0, notReplayed = 0;
   Array::Ptr skipped = new Array;
@@ -285,7 +348,7 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
     if (truncated || !page->nextBefore) break;
     f.before = *page->nextBefore;
   }
-  if (deliveries > 0) context.hub().wake(f.channel, destinations);
+  if (deliveries > 0) context.hub().wake(f.channel, wakeList(context, r, f.channel, destinations));
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("replayed", replayed);
   o.set("deliveries", deliveries);

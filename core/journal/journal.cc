@@ -380,6 +380,23 @@ Result<void> Journal::holdDelivery(std::int64_t deliveryId, const std::string& r
   return {};
 }
 
+namespace {
+
+// The destinations a message's deliveries went to, each once, in the order of the first.
+std::vector<std::string> routedDestinations(Session& s, MessageId id) {
+  std::vector<std::string> names;
+  s << "SELECT destination FROM deliveries WHERE message_id = ? GROUP BY destination"
+       " ORDER BY MIN(id)",
+      bind(id), into(names), now;
+  return names;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> Journal::routedTo(MessageId id) {
+  return reading(*readers_, [&](Session& s) { return routedDestinations(s, id); });
+}
+
 Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {
   int created = 0;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
@@ -398,7 +415,16 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
           "message " + std::to_string(id) + " is " + (state.empty() ? "unknown" : state) +
           "; only mapped messages and messages whose mapping failed can be replayed");
     }
-    for (const std::string& d : destinations) {
+    // None named: where the original routing sent it (each destination once, in the order of
+    // its first delivery), never to every destination of the channel.
+    const std::vector<std::string> targets =
+        destinations.empty() ? routedDestinations(s, id) : destinations;
+    if (targets.empty()) {
+      throw Poco::InvalidArgumentException(
+          "message " + std::to_string(id) +
+          " was routed to no destination; name the destinations to replay it to");
+    }
+    for (const std::string& d : targets) {
       // A replayed delivery goes where the first one went (its routing attributes).
       std::vector<std::string> kept;
       s << "SELECT attributes FROM deliveries WHERE message_id = ? AND destination = ?"

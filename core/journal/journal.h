@@ -203,9 +203,14 @@ class Journal {
   Result<void> holdDelivery(std::int64_t deliveryId, const std::string& reason,
                             const std::string& exceptions, const std::string& attributes);
   // Replays a message, keeping its history: a mapped one gets new pending deliveries to
-  // `destinations`; one whose mapping failed goes back to "received" to be mapped again
-  // (the channel's mappers pick it up from the journal). Returns the deliveries created.
+  // `destinations` — none named: to the destinations its routing chose (those of its
+  // deliveries, each once), never to every destination of the channel — each with the
+  // attributes its first delivery there had; one whose mapping failed goes back to
+  // "received" to be mapped again (the channel's mappers pick it up from the journal).
+  // Returns the deliveries created.
   Result<int> replay(MessageId id, const std::vector<std::string>& destinations);
+  // The destinations a replay with none named would go to (for a dry run).
+  Result<std::vector<std::string>> routedTo(MessageId id);
   // Deletes messages older than `days` whose every delivery is delivered (or that never had
   // one to make: filtered, rejected, duplicate). Never touches anything undelivered.
   Result<int> prune(int days);

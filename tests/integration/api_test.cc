@@ -395,9 +395,13 @@ TEST_F(ApiTest, PathhubctlDrivesTheApi) {
   Poco::JSON::Parser parser;
   EXPECT_EQ(parser.parse(json.out).extract<Object::Ptr>()->getValue<std::string>("controlId"),
             "CTL-1");
-  auto replay = ctl({"replay", id, "--to", "gp"});
+  auto replay = ctl({"replay", id, "--destination", "gp"});
   EXPECT_EQ(replay.exitCode, 0) << replay.err;
   EXPECT_NE(replay.out.find("1 new deliveries"), std::string::npos) << replay.out;
+  // --to is the time filter, never a destination (issue 17, item 3); --dry-run changes nothing.
+  auto plan = ctl({"replay", "--filter", "--channel", "lab", "--to", "2099-01-01", "--dry-run"});
+  EXPECT_EQ(plan.exitCode, 0) << plan.err;
+  EXPECT_NE(plan.out.find("would replay 1 message(s): gp 1"), std::string::npos) << plan.out;
   ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 2; }));
   auto pause = ctl({"pause", "lab"});
   EXPECT_NE(pause.out.find("channel lab: paused"), std::string::npos) << pause.out << pause.err;

@@ -22,6 +22,7 @@ using testing::HubFixture;
 using testing::waitUntil;
 
 const std::string kToken = "safety-clinical-token-0123456789";
+const std::string kOperator = "safety-operator-token-0123456789";
 
 std::string oru(const std::string& controlId, const std::string& nhsNumber) {
   return "MSH|^~\\&|LIMS|RBH|EPR|GP|20260701102400+0100||ORU^R01|" + controlId + "|P|2.4\rPID|1||" +
@@ -48,8 +49,10 @@ class Safety : public ::testing::Test {
                           "\" fileName=\"{id}.hl7\"/>"
                           "<route destination=\"gpfhir\"/>" +
                           safety;
-    hub_.apiTokens =
-        "<token name=\"nurse\" role=\"clinical\" sha256=\"" + http::sha256Hex(kToken) + "\"/>";
+    hub_.apiTokens = "<token name=\"nurse\" role=\"clinical\" sha256=\"" + http::sha256Hex(kToken) +
+                     "\"/>"
+                     "<token name=\"ops\" role=\"operator\" sha256=\"" +
+                     http::sha256Hex(kOperator) + "\"/>";
     hub_.startSink();
     hub_.startHub();
   }
@@ -138,6 +141,43 @@ TEST_F(Safety, AChannelThatBlocksNothingDeliversAndKeepsTheWarning) {
   const std::string json = testing::readFile(std::filesystem::directory_iterator(fhir_)->path());
   EXPECT_EQ(json.find("https://fhir.nhs.uk/Id/nhs-number"), std::string::npos);
   EXPECT_NE(json.find("9434765918"), std::string::npos);
+}
+
+// Issue 17, item 2: a replay with no destinations named goes where the routing sent the
+// message — here the FHIR destination only — never to every destination of the channel (the
+// exceptions destination, the HL7 v2 sink). A bulk replay's dry run says so first.
+TEST_F(Safety, AReplayGoesWhereTheRoutingSentItNotToEveryDestination) {
+  start("<safety exceptions=\"exceptions\"/>");
+  send(oru("GOOD3", "9434765919"));
+  ASSERT_TRUE(waitUntil([&] { return files(fhir_) == 1; }));
+  auto page = api("/api/v1/messages?channel=lab&controlId=GOOD3");
+  const auto id = page->getArray("messages")->getObject(0)->getValue<std::int64_t>("id");
+  const auto plan =
+      testing::apiCall(hub_.apiPort, kOperator, "POST",
+                       "/api/v1/messages/replay?channel=lab&controlId=GOOD3&dryRun=true");
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  EXPECT_NE(plan.body.find("\"deliveriesPerDestination\":{\"gpfhir\":1}"), std::string::npos)
+      << plan.body;
+  EXPECT_EQ(files(fhir_), 1u);  // the dry run changed nothing
+  const auto replayed = testing::apiCall(hub_.apiPort, kOperator, "POST",
+                                         "/api/v1/messages/" + std::to_string(id) + "/replay");
+  ASSERT_EQ(replayed.status, 200) << replayed.body;
+  EXPECT_EQ(replayed.json->getValue<int>("deliveries"), 1);
+  // Delivered a second time to the FHIR destination (the file of the same id is written again).
+  ASSERT_TRUE(waitUntil([&] {
+    auto d = api("/api/v1/messages/" + std::to_string(id))->getArray("deliveries");
+    int delivered = 0;
+    for (std::size_t i = 0; d && i < d->size(); ++i) {
+      auto one = d->getObject(static_cast<unsigned>(i));
+      delivered += one->getValue<std::string>("destination") == "gpfhir" &&
+                   one->getValue<std::string>("state") == "delivered";
+    }
+    return delivered == 2;
+  }));
+  EXPECT_EQ(files(exceptions_), 0u);
+  EXPECT_EQ(hub_.receivedCount(), 0u);  // the HL7 v2 sink ("gp") was never routed to
+  EXPECT_EQ(deliveries("GOOD3").count("exceptions"), 0u);
+  EXPECT_EQ(deliveries("GOOD3").count("gp"), 0u);
 }
 
 TEST(SafetyConfig, CheckConfigNamesAnUnknownWarningAndDestination) {

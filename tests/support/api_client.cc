@@ -9,12 +9,17 @@
 
 namespace pathhub::testing {
 
-ApiAnswer apiGet(std::uint16_t port, const std::string& token, const std::string& target) {
+ApiAnswer apiCall(std::uint16_t port, const std::string& token, const std::string& method,
+                  const std::string& target, const std::string& body) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(30, 0));
-  Poco::Net::HTTPRequest request("GET", target, Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   request.set("Authorization", "Bearer " + token);
-  session.sendRequest(request);
+  if (!body.empty()) {
+    request.setContentType("application/json");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+  }
+  session.sendRequest(request) << body;
   Poco::Net::HTTPResponse response;
   ApiAnswer out;
   Poco::StreamCopier::copyToString(session.receiveResponse(response), out.body);
@@ -25,6 +30,10 @@ ApiAnswer apiGet(std::uint16_t port, const std::string& token, const std::string
     out.json = nullptr;
   }
   return out;
+}
+
+ApiAnswer apiGet(std::uint16_t port, const std::string& token, const std::string& target) {
+  return apiCall(port, token, "GET", target, "");
 }
 
 }  // namespace pathhub::testing

@@ -1,4 +1,4 @@
-// Calling the hub's operations API from a test: one GET with a bearer token, the answer's
+// Calling the hub's operations API from a test: one call with a bearer token, the answer's
 // status, body and (when it is JSON) parsed object.
 #pragma once
 
@@ -16,5 +16,8 @@ struct ApiAnswer {
 };
 
 ApiAnswer apiGet(std::uint16_t port, const std::string& token, const std::string& target);
+// Any method, with a JSON body when one is given.
+ApiAnswer apiCall(std::uint16_t port, const std::string& token, const std::string& method,
+                  const std::string& target, const std::string& body = "");
 
 }  // namespace pathhub::testing

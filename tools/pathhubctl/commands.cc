@@ -236,9 +236,10 @@ void printAudit(const Object::Ptr& o) {
   t.print(std::cout);
 }
 
-// {"destinations": [...]} from --to options; "" when none (the channel's destinations).
+// {"destinations": [...]} from --destination options; "" when none (where the routing sent
+// each message). --to is the time filter, as everywhere else.
 std::string destinationsBody(const Parsed& p) {
-  auto range = p.named.equal_range("to");
+  auto range = p.named.equal_range("destination");
   if (range.first == range.second) return "";
   Array::Ptr names = new Array;
   for (auto it = range.first; it != range.second; ++it) names->add(it->second);
@@ -285,15 +286,26 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
         printMessage(o);
       }
     } else if (command == "replay") {
-      std::map<std::string, bool> known = {{"to", true}, {"filter", false}};
+      std::map<std::string, bool> known = {
+          {"destination", true}, {"filter", false}, {"dry-run", false}};
       for (const auto& [option, parameter] : kFilters) known[option] = true;
       Parsed p = parse(args, known);
       const std::string body = destinationsBody(p);
       Object::Ptr o;
       if (p.has("filter")) {
         if (!p.positional.empty()) throw UsageError("replay --filter takes filters, not an id");
-        o = run.call("POST", "/api/v1/messages/replay" + query(p, kFilters), body);
-        if (o && !run.json()) {
+        const std::string dry = p.has("dry-run") ? std::string("dryRun=true") : std::string();
+        std::string target = "/api/v1/messages/replay" + query(p, kFilters);
+        if (!dry.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + dry;
+        o = run.call("POST", target, body);
+        if (o && !run.json() && p.has("dry-run")) {
+          std::cout << "would replay " << field(o, "messages") << " message(s):";
+          Object::Ptr per = o->getObject("deliveriesPerDestination");
+          for (const auto& name : per ? per->getNames() : std::vector<std::string>{}) {
+            std::cout << " " << name << " " << per->getValue<int>(name);
+          }
+          std::cout << "\n";
+        } else if (o && !run.json()) {
           std::cout << "replayed " << field(o, "replayed") << " message(s), "
                     << field(o, "deliveries") << " new deliveries; skipped "
                     << field(o, "skippedCount")
@@ -302,7 +314,7 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
         }
       } else {
         if (p.positional.size() != 1) throw UsageError("replay needs a message id or --filter");
-        if (p.named.size() != p.named.count("to")) {
+        if (p.named.size() != p.named.count("destination")) {
           throw UsageError("filters need --filter");
         }
         o = run.call("POST", "/api/v1/messages/" + pathPart(p.positional[0]) + "/replay", body);

@@ -8,9 +8,12 @@
 //   messages [FILTERS] [--limit N] [--before ID]
 //                                    search messages, newest first
 //   show ID                          one message: deliveries, history, script log, bytes
-//   replay ID [--to DEST]...         replay one message (to all or the named destinations)
-//   replay --filter FILTERS [--to DEST]...
-//                                    replay every message that matches (needs --channel)
+//   replay ID [--destination DEST]...
+//                                    replay one message (where its routing sent it, or to the
+//                                    named destinations)
+//   replay --filter FILTERS [--destination DEST]... [--dry-run]
+//                                    replay every message that matches (needs --channel);
+//                                    --dry-run says what would go where, changing nothing
 //   pause CH | resume CH | restart CH
 //   audit [--user U] [--action A] [--from T] [--to T] [--limit N] [--before ID]
 //   hash-token                       read a token on stdin, print the sha256 for <api><token>
