@@ -33,6 +33,16 @@ MessageSummary readSummary(const SqliteStatement& q) {
   return m;
 }
 
+// An NHS number as it is stored (its ten digits): "943 476 5919", as lib.nhs.format prints
+// it, or "943-476-5919" finds the same messages.
+std::string storedNhsNumber(const std::string& typed) {
+  std::string digits;
+  for (char c : typed) {
+    if (c != ' ' && c != '-') digits += c;
+  }
+  return digits;
+}
+
 }  // namespace
 
 Result<MessagePage> Journal::search(const MessageFilter& f) {
@@ -40,7 +50,7 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
   where.whereText("channel", f.channel)
       .whereText("state", f.state)
       .whereText("control_id", f.controlId)
-      .whereText("nhs_number", f.nhsNumber)
+      .whereText("nhs_number", storedNhsNumber(f.nhsNumber))
       .whereText("placer_order", f.placerOrder)
       .whereText("filler_order", f.fillerOrder);
   if (f.fromMs) where.where("received_at >= ?", f.fromMs);

@@ -1,6 +1,7 @@
 // The Lua mapper (see lua_mapper.h).
 #include "lua/lua_mapper.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -39,9 +40,19 @@ Decision& decision(lua_State* L) {
   return *box->decision;
 }
 
+// The destinations named from argument `first` on, each once: a destination named twice (by
+// two ctx:route calls, say) is one delivery, not two.
+void addRoutes(lua_State* L, int first, std::vector<std::string>& routes) {
+  for (int i = first; i <= lua_gettop(L); ++i) {
+    std::string name(argString(L, i));
+    if (std::find(routes.begin(), routes.end(), name) == routes.end()) {
+      routes.push_back(std::move(name));
+    }
+  }
+}
+
 int ctxRoute(lua_State* L) {
-  Decision& d = decision(L);
-  for (int i = 2; i <= lua_gettop(L); ++i) d.routes.emplace_back(argString(L, i));
+  addRoutes(L, 2, decision(L).routes);
   return 0;
 }
 
@@ -78,7 +89,7 @@ int ctxEmit(lua_State* L) {
   if (auto parsed = hl7::Message::parse(made.bytes); !parsed) {
     throw ScriptError("ctx:emit: the new message does not parse: " + parsed.error().describe());
   }
-  for (int i = 3; i <= lua_gettop(L); ++i) made.routes.emplace_back(argString(L, i));
+  addRoutes(L, 3, made.routes);
   d.derived.push_back(std::move(made));
   return 0;
 }

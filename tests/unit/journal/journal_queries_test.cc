@@ -44,6 +44,8 @@ TEST_F(JournalQueriesTest, SearchesByEachFilterNewestFirst) {
   MessageFilter f;
   f.nhsNumber = "9434765919";
   EXPECT_EQ(ids(f), (V{c, a}));
+  f.nhsNumber = "943 476 5919";  // as lib.nhs.format prints it (issue 17, item 13)
+  EXPECT_EQ(ids(f), (V{c, a}));
   f = {};
   f.channel = "lab";
   EXPECT_EQ(ids(f), (V{b, a}));

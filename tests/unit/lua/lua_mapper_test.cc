@@ -102,7 +102,7 @@ TEST_F(LuaMapperTest, ContextRoutesFiltersRejectsAndLogs) {
       assert(ctx.channel == "lab" and ctx.message_id == 7)
       ctx:log("info", "seen " .. msg:control_id())
       local kind = msg:get("OBR-4")
-      if kind == "FBC" then ctx:route("haematology", "epr")
+      if kind == "FBC" then ctx:route("haematology", "epr"); ctx:route("epr")
       elseif kind == "SKIP" then ctx:filter("not for this practice")
       else ctx:reject("unknown test " .. tostring(kind)) end
     end)");
