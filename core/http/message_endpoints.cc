@@ -18,8 +18,10 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 
 const std::vector<std::string> kFilterParameters = {
-    "channel",     "state",     "from",   "to",     "controlId",
-    "messageType", "nhsNumber", "placer", "filler", "text"};
+    "channel",   "state",  "from",   "to",   "controlId",     "messageType",
+    "nhsNumber", "placer", "filler", "text", "deliveryState", "destination"};
+
+const std::vector<std::string> kDeliveryStates = {"pending", "delivered", "failed", "held"};
 
 const std::vector<std::string> kStates = {"received", "mapped",   "filtered",
                                           "failed",   "rejected", "duplicate"};
@@ -44,6 +46,14 @@ journal::MessageFilter filterFrom(const ApiRequest& r) {
   f.placerOrder = r.text("placer");
   f.fillerOrder = r.text("filler");
   f.text = r.text("text");
+  f.deliveryState = r.text("deliveryState");
+  if (!f.deliveryState.empty() && std::find(kDeliveryStates.begin(), kDeliveryStates.end(),
+                                            f.deliveryState) == kDeliveryStates.end()) {
+    throw ApiError::badParameter("deliveryState", "'" + f.deliveryState +
+                                                      "' is not one of pending, delivered, "
+                                                      "failed, held");
+  }
+  f.destination = r.text("destination");
   return f;
 }
 

@@ -364,7 +364,7 @@ Result<void> Journal::holdDelivery(std::int64_t deliveryId, const std::string& r
     std::string channel, destination;
     s << "SELECT message_id, channel, destination FROM deliveries WHERE id = ?", bind(deliveryId),
         into(id), into(channel), into(destination), now;
-    s << "UPDATE deliveries SET state = 'failed', attempts = attempts + 1, next_attempt_at = 0,"
+    s << "UPDATE deliveries SET state = 'held', attempts = attempts + 1, next_attempt_at = 0,"
          " last_error = ?, updated_at = ? WHERE id = ?",
         bind(reason), bind(nowMs()), bind(deliveryId), now;
     recordEvent(s, id, "delivery_held", destination + ": " + reason);

@@ -196,7 +196,7 @@ class Journal {
   Result<std::vector<AcknowledgementRecord>> markOverdue(const std::string& channel,
                                                          std::int64_t sentBeforeMs);
   // A delivery held back for clinical safety (its conversion could not carry the message's
-  // meaning: model/warnings.h): failed with `reason`, and — when `exceptions` names a
+  // meaning: model/warnings.h): state "held" with `reason`, and — when `exceptions` names a
   // destination — a new pending delivery of the same message to it, with `attributes` (the
   // reason as its exception). One transaction: the message is never held without going to
   // the exceptions destination.

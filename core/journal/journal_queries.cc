@@ -53,6 +53,22 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
       .whereText("nhs_number", storedNhsNumber(f.nhsNumber))
       .whereText("placer_order", f.placerOrder)
       .whereText("filler_order", f.fillerOrder);
+  if (!f.deliveryState.empty() && !f.destination.empty()) {
+    where.where(
+        "EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id"
+        " AND d.state = ? AND d.destination = ?)",
+        f.deliveryState, f.destination);
+  } else if (!f.deliveryState.empty()) {
+    where.where(
+        "EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id"
+        " AND d.state = ?)",
+        f.deliveryState);
+  } else if (!f.destination.empty()) {
+    where.where(
+        "EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = messages.id"
+        " AND d.destination = ?)",
+        f.destination);
+  }
   if (f.fromMs) where.where("received_at >= ?", f.fromMs);
   if (f.toMs) where.where("received_at < ?", f.toMs);
   if (f.before) where.where("id < ?", f.before);

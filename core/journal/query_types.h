@@ -22,6 +22,10 @@ struct MessageFilter {
   std::string placerOrder;
   std::string fillerOrder;
   std::string text;  // found anywhere in the received or mapped bytes
+  // A delivery of the message in this state (pending, delivered, failed, held) and/or to
+  // this destination: "failed deliveries to gp" is a search of its own.
+  std::string deliveryState;
+  std::string destination;
   std::int64_t before = 0;
   int limit = 50;
 };

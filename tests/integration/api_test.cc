@@ -395,9 +395,14 @@ TEST_F(ApiTest, PathhubctlDrivesTheApi) {
   Poco::JSON::Parser parser;
   EXPECT_EQ(parser.parse(json.out).extract<Object::Ptr>()->getValue<std::string>("controlId"),
             "CTL-1");
-  auto replay = ctl({"replay", id, "--destination", "gp"});
+  auto replay = ctl({"replay", id, "--replay-to", "gp"});
   EXPECT_EQ(replay.exitCode, 0) << replay.err;
   EXPECT_NE(replay.out.find("1 new deliveries"), std::string::npos) << replay.out;
+  // Messages by their deliveries' state and destination (issue 17, item 4).
+  auto delivered = ctl({"messages", "--delivery-state", "delivered", "--destination", "gp"});
+  EXPECT_NE(delivered.out.find("CTL-1"), std::string::npos) << delivered.out << delivered.err;
+  auto none = ctl({"messages", "--delivery-state", "failed", "--destination", "gp"});
+  EXPECT_EQ(none.out.find("CTL-1"), std::string::npos) << none.out;
   // --to is the time filter, never a destination (issue 17, item 3); --dry-run changes nothing.
   auto plan = ctl({"replay", "--filter", "--channel", "lab", "--to", "2099-01-01", "--dry-run"});
   EXPECT_EQ(plan.exitCode, 0) << plan.err;

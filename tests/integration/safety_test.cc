@@ -102,7 +102,7 @@ TEST_F(Safety, AnInvalidNhsNumberIsHeldAndGoesToExceptionsWithTheReason) {
   ASSERT_TRUE(waitUntil([&] { return files(exceptions_) == 1 && files(fhir_) == 1; }));
   ASSERT_TRUE(waitUntil([&] { return deliveries("BAD1").size() == 2; }));
   const auto bad = deliveries("BAD1");
-  EXPECT_EQ(bad.at("gpfhir")[0], "failed");
+  EXPECT_EQ(bad.at("gpfhir")[0], "held");
   EXPECT_NE(bad.at("gpfhir")[1].find("clinical safety: codec fhir-json: [invalid-nhs-number] "
                                      "PID-3 '9434765918'"),
             std::string::npos)
@@ -110,11 +110,21 @@ TEST_F(Safety, AnInvalidNhsNumberIsHeldAndGoesToExceptionsWithTheReason) {
   ASSERT_TRUE(waitUntil([&] { return deliveries("BAD1").at("exceptions")[0] == "delivered"; }));
   EXPECT_NE(deliveries("BAD1").at("exceptions")[2].find("[invalid-nhs-number]"), std::string::npos);
   // The exceptions destination got the message as it was received, nothing to the receiver.
-  const auto held = std::filesystem::directory_iterator(exceptions_)->path();
-  EXPECT_NE(testing::readFile(held).find("9434765918^^^NHS^NH"), std::string::npos);
+  const auto kept = std::filesystem::directory_iterator(exceptions_)->path();
+  EXPECT_NE(testing::readFile(kept).find("9434765918^^^NHS^NH"), std::string::npos);
   const auto good = deliveries("GOOD1");
   EXPECT_EQ(good.at("gpfhir")[0], "delivered");
   EXPECT_EQ(good.count("exceptions"), 0u);
+  // Found by its delivery's state and destination (issue 17, item 4).
+  auto held = api("/api/v1/messages?channel=lab&deliveryState=held&destination=gpfhir");
+  ASSERT_EQ(held->getArray("messages")->size(), 1u);
+  EXPECT_EQ(held->getArray("messages")->getObject(0)->getValue<std::string>("controlId"), "BAD1");
+  EXPECT_EQ(api("/api/v1/messages?channel=lab&deliveryState=held&destination=exceptions")
+                ->getArray("messages")
+                ->size(),
+            0u);
+  EXPECT_EQ(testing::apiGet(hub_.apiPort, kToken, "/api/v1/messages?deliveryState=lost").status,
+            400);
   // Counted per destination.
   const testing::ApiAnswer metrics = testing::apiGet(hub_.apiPort, kToken, "/metrics");
   EXPECT_NE(

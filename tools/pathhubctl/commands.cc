@@ -67,6 +67,8 @@ const std::map<std::string, std::string> kFilters = {{"channel", "channel"},
                                                      {"nhs-number", "nhsNumber"},
                                                      {"placer", "placer"},
                                                      {"filler", "filler"},
+                                                     {"delivery-state", "deliveryState"},
+                                                     {"destination", "destination"},
                                                      {"text", "text"}};
 
 std::string query(const Parsed& p, const std::map<std::string, std::string>& names) {
@@ -236,10 +238,11 @@ void printAudit(const Object::Ptr& o) {
   t.print(std::cout);
 }
 
-// {"destinations": [...]} from --destination options; "" when none (where the routing sent
-// each message). --to is the time filter, as everywhere else.
+// {"destinations": [...]} from --replay-to options; "" when none (where the routing sent
+// each message). --to is the time filter and --destination the delivery filter, as in
+// `messages`.
 std::string destinationsBody(const Parsed& p) {
-  auto range = p.named.equal_range("destination");
+  auto range = p.named.equal_range("replay-to");
   if (range.first == range.second) return "";
   Array::Ptr names = new Array;
   for (auto it = range.first; it != range.second; ++it) names->add(it->second);
@@ -287,7 +290,7 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
       }
     } else if (command == "replay") {
       std::map<std::string, bool> known = {
-          {"destination", true}, {"filter", false}, {"dry-run", false}};
+          {"replay-to", true}, {"filter", false}, {"dry-run", false}};
       for (const auto& [option, parameter] : kFilters) known[option] = true;
       Parsed p = parse(args, known);
       const std::string body = destinationsBody(p);
@@ -314,7 +317,7 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
         }
       } else {
         if (p.positional.size() != 1) throw UsageError("replay needs a message id or --filter");
-        if (p.named.size() != p.named.count("destination")) {
+        if (p.named.size() != p.named.count("replay-to")) {
           throw UsageError("filters need --filter");
         }
         o = run.call("POST", "/api/v1/messages/" + pathPart(p.positional[0]) + "/replay", body);

@@ -8,10 +8,10 @@
 //   messages [FILTERS] [--limit N] [--before ID]
 //                                    search messages, newest first
 //   show ID                          one message: deliveries, history, script log, bytes
-//   replay ID [--destination DEST]...
+//   replay ID [--replay-to DEST]...
 //                                    replay one message (where its routing sent it, or to the
 //                                    named destinations)
-//   replay --filter FILTERS [--destination DEST]... [--dry-run]
+//   replay --filter FILTERS [--replay-to DEST]... [--dry-run]
 //                                    replay every message that matches (needs --channel);
 //                                    --dry-run says what would go where, changing nothing
 //   pause CH | resume CH | restart CH
