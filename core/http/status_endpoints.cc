@@ -102,10 +102,18 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
                 journal::Journal* journal = hub.journal();
                 const bool journalOpen = journal && journal->readable();
                 Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                // A faulted channel is named and makes the hub "degraded": the others still
+                // take and deliver messages, so a load balancer keeps sending (200), and an
+                // operator sees which channel needs them.
+                Array::Ptr faulted = new Array;
+                for (const auto& v : hub.channels()) {
+                  if (v.state == "faulted") faulted->add(v.name);
+                }
                 const bool ready = journalOpen && hub.ready();
-                o.set("status", ready ? "ready" : "not_ready");
+                o.set("status", !ready ? "not_ready" : faulted->size() == 0 ? "ready" : "degraded");
                 o.set("journal", journalOpen ? "open" : "unavailable");
                 o.set("channelsStarted", hub.ready());
+                o.set("faultedChannels", faulted);
                 return Reply::json(o, ready ? 200 : 503);
               }});
   router.add({"GET", "/api/v1/status", Role::kViewer, [&context](const ApiRequest& r) {

@@ -3,7 +3,9 @@
 // number that fails its check, by default) is not delivered there; the message goes to the
 // channel's exceptions destination with the warning as the reason, the held delivery is
 // failed with it (visible, replayable) and counted. A clean result is delivered as usual;
-// a channel that blocks nothing delivers with the warning kept on the delivery.
+// a channel that blocks nothing delivers with the warning kept on the delivery. Beside them,
+// from operational safety (issue 17): a replay goes where the routing sent the message, a
+// held delivery is found by its state, a faulted channel shows on /ready.
 #include <gtest/gtest.h>
 
 #include "api_client.h"
@@ -188,6 +190,34 @@ TEST_F(Safety, AReplayGoesWhereTheRoutingSentItNotToEveryDestination) {
   EXPECT_EQ(hub_.receivedCount(), 0u);  // the HL7 v2 sink ("gp") was never routed to
   EXPECT_EQ(deliveries("GOOD3").count("exceptions"), 0u);
   EXPECT_EQ(deliveries("GOOD3").count("gp"), 0u);
+}
+
+// Issue 17, item 5: a faulted channel shows on /ready (named, the hub "degraded") as well as
+// on /api/v1/channels; the other channels go on.
+TEST(Ready, AFaultedChannelIsNamedAndTheHubIsDegraded) {
+  HubFixture hub;
+  hub.hubExtras = "<channel name=\"broken\"><source type=\"file\" directory=\"" +
+                  (hub.dir / "broken-in").string() +
+                  "\"/><destination name=\"web\" type=\"http\" url=\"no-scheme\"/></channel>";
+  hub.apiTokens =
+      "<token name=\"nurse\" role=\"clinical\" sha256=\"" + http::sha256Hex(kToken) + "\"/>";
+  hub.startSink();
+  hub.startHub();
+  Poco::JSON::Object::Ptr ready;
+  ASSERT_TRUE(waitUntil([&] {
+    const auto a = testing::apiGet(hub.apiPort, kToken, "/ready");
+    ready = a.json;
+    return a.status == 200 && ready && ready->getValue<std::string>("status") == "degraded";
+  }));
+  auto faulted = ready->getArray("faultedChannels");
+  ASSERT_EQ(faulted->size(), 1u);
+  EXPECT_EQ(faulted->get(0).toString(), "broken");
+  // The healthy channel still takes and delivers.
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  auto reply = client.exchange(oru("STILL1", "9434765919"));
+  ASSERT_TRUE(reply);
+  EXPECT_NE(reply->find("MSA|AA"), std::string::npos);
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));
 }
 
 TEST(SafetyConfig, CheckConfigNamesAnUnknownWarningAndDestination) {
