@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "corpus.h"
@@ -15,7 +16,23 @@
 
 namespace pathhub::testing {
 
+// A port below the kernel's ephemeral range (32768 and up on Linux), chosen at random and
+// found free: outgoing connections never take one there, so between this probe and the hub
+// binding it only another test could, and the hub binds without SO_REUSEPORT (a collision
+// would fail, not share).
 std::uint16_t freePort() {
+  static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::uniform_int_distribution<int> pick(20000, 32000);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const auto port = static_cast<std::uint16_t>(pick(random));
+    try {
+      Poco::Net::ServerSocket probe;
+      probe.bind(Poco::Net::SocketAddress("127.0.0.1", port), true, false);
+      return port;
+    } catch (const Poco::Exception&) {
+      continue;  // taken: another
+    }
+  }
   Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
   return probe.address().port();
 }
