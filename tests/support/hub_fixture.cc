@@ -134,7 +134,9 @@ void HubFixture::stopSink() {
 
 std::vector<std::string> HubFixture::received() const {
   std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir / "sink")) files.push_back(e.path());
+  for (const auto& e : std::filesystem::directory_iterator(dir / "sink")) {
+    if (e.path().filename().string()[0] != '.') files.push_back(e.path());  // not half-written
+  }
   std::sort(files.begin(), files.end());
   std::vector<std::string> ids;
   for (const auto& f : files) {
@@ -146,7 +148,9 @@ std::vector<std::string> HubFixture::received() const {
 
 std::size_t HubFixture::receivedCount() const {
   std::size_t n = 0;
-  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir / "sink")) ++n;
+  for (const auto& e : std::filesystem::directory_iterator(dir / "sink")) {
+    n += e.path().filename().string()[0] != '.';
+  }
   return n;
 }
 

@@ -59,8 +59,13 @@ std::optional<std::string> handle(const mllp::DecodedFrame& frame, const Setting
   if (!settings.saveDir.empty() && frame.ok) {
     char name[32];
     std::snprintf(name, sizeof name, "%08lu.hl7", seq);
-    std::ofstream(std::filesystem::path(settings.saveDir) / name, std::ios::binary)
-        << frame.payload;
+    // Written under a hidden name and renamed: whoever lists the folder sees whole messages.
+    const std::filesystem::path dir(settings.saveDir);
+    const std::filesystem::path partial = dir / ("." + std::string(name) + ".part");
+    std::ofstream(partial, std::ios::binary) << frame.payload;
+    std::error_code renamed;
+    std::filesystem::rename(partial, dir / name, renamed);
+    if (renamed) std::cerr << "hl7sink: cannot save " << name << ": " << renamed.message() << "\n";
   }
   if (settings.delayMs) std::this_thread::sleep_for(std::chrono::milliseconds(settings.delayMs));
   if (every(settings.dropEvery, seq)) {
