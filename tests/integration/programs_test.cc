@@ -189,6 +189,21 @@ TEST(PathhubMap, ShowsOutcomeRoutesAndFieldChanges) {
   EXPECT_NE(r.out.find("OBX-3.4: \"\" → \"88810008\""), std::string::npos) << r.out;
 }
 
+// Issue 17, item 11: the script's ctx:log lines are shown, and a tests folder named with a
+// trailing slash is the same folder.
+TEST(PathhubMap, ShowsTheScriptsLogLinesAndTakesATrailingSlash) {
+  const std::filesystem::path scripts = std::filesystem::path(PATHHUB_SOURCE_DIR) / "scripts";
+  const auto r = runProgram("pathhub-map", {(scripts / "demo.lua").string(), "--in",
+                                            corpus("oru_r01_winpath_bone_iron_profile_v23.hl7")});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("  log: info: ORU^R01 0729094213U446388 with 5 result(s)"),
+            std::string::npos)
+      << r.out;
+  const auto slash = runProgram("pathhub-map", {"--test", (scripts / "tests").string() + "/"});
+  EXPECT_EQ(slash.exitCode, 0) << slash.out << slash.err;
+  EXPECT_NE(slash.out.find(" 0 failed"), std::string::npos) << slash.out;
+}
+
 TEST(PathhubMap, TestModeReportsFailuresWithExpectedAndActual) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("pathhub-map-" + std::to_string(::getpid())) / "tests";

@@ -41,13 +41,8 @@ int mapSample(const std::string& script, const std::string& sample, std::ostream
     err << "pathhub-map: " << sample << ": " << split.error().describe() << "\n";
     return 2;
   }
-  // The scripts folder is the script's own folder's parent when it sits in scripts/examples
-  // and the like, else the script's folder: require() and tables/ resolve from there.
-  std::filesystem::path root = std::filesystem::path(script).parent_path();
-  if (!std::filesystem::exists(root / "tables") && !root.parent_path().empty()) {
-    root = root.parent_path();
-  }
-  MappingRunner runner(root.empty() ? "." : root);
+  // require() and tables/ resolve from the scripts folder the script belongs to.
+  MappingRunner runner(scriptsFolderFor(std::filesystem::path(script).parent_path()));
   int status = 0;
   int index = 0;
   for (std::string_view text : split->messages) {
@@ -59,13 +54,18 @@ int mapSample(const std::string& script, const std::string& sample, std::ostream
       return 2;
     }
     out << "message " << index << ": ";
+    const auto logLines = [&] {
+      for (const auto& line : result->notes) out << "  log: " << line << "\n";
+    };
     switch (result->kind) {
       case pipeline::MapResult::Kind::kFiltered:
         out << "filtered: " << result->reason << "\n";
+        logLines();
         printDerived(*result, out);
         continue;
       case pipeline::MapResult::Kind::kFailed:
         out << "FAILED: " << result->reason << "\n";
+        logLines();
         status = 1;
         continue;
       case pipeline::MapResult::Kind::kMapped:
@@ -78,6 +78,7 @@ int mapSample(const std::string& script, const std::string& sample, std::ostream
       out << (i ? ", " : "") << result->routes[i];
     }
     out << "\n";
+    logLines();
     auto a = hl7::Message::parse(before);
     auto b = hl7::Message::parse(result->bytes);
     if (a && b) {

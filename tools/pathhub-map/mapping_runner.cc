@@ -3,6 +3,15 @@
 
 namespace pathhub::tools {
 
+std::filesystem::path scriptsFolderFor(std::filesystem::path folder) {
+  folder = folder.lexically_normal();
+  if (!folder.has_filename() && folder.has_parent_path()) folder = folder.parent_path();
+  if (folder.empty()) folder = ".";
+  if (std::filesystem::exists(folder / "tables")) return folder;
+  const std::filesystem::path parent = folder.parent_path();
+  return parent.empty() ? std::filesystem::path(".") : parent;
+}
+
 MappingRunner::MappingRunner(std::filesystem::path scriptsRoot)
     : root_(std::move(scriptsRoot)), tables_(std::make_shared<lua::CodeTables>(root_ / "tables")) {}
 

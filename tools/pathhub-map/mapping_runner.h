@@ -11,6 +11,11 @@
 
 namespace pathhub::tools {
 
+// The scripts folder a script's folder or a tests folder belongs to: the folder itself when it
+// holds tables/, else its parent (scripts/examples, scripts/tests); "scripts/tests/" and
+// "scripts/tests" are the same folder.
+std::filesystem::path scriptsFolderFor(std::filesystem::path folder);
+
 class MappingRunner {
  public:
   explicit MappingRunner(std::filesystem::path scriptsRoot);

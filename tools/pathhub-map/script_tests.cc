@@ -127,7 +127,9 @@ int runScriptTests(const std::string& dirText, std::ostream& out) {
     return 2;
   }
   std::sort(files.begin(), files.end());
-  const fs::path root = dir.parent_path().empty() ? fs::path(".") : dir.parent_path();
+  // Scripts named by the tests resolve from the scripts folder DIR belongs to, trailing slash
+  // or not.
+  const fs::path root = scriptsFolderFor(dir);
   MappingRunner runner(root);
   TestHost testHost{&runner, root};
   int passed = 0, failed = 0;
