@@ -54,8 +54,9 @@ class Channel {
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
 
-  // Starts every stage and waits until each is ready. Work left in the journal by an earlier
-  // run (unmapped messages, pending deliveries) is picked up from there.
+  // Starts every stage: the sockets are bound before any thread starts, so news sent at once
+  // is queued, not lost; it does not wait for the threads to be running. Work left in the
+  // journal by an earlier run (unmapped messages, pending deliveries) is picked up from there.
   Result<void> start();
   // Stops the stages after the work in hand (a mapping, a delivery attempt) is finished.
   void stop();
