@@ -451,6 +451,15 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
 
 }  // namespace
 
+std::vector<SchemaKey> schemaKeys() {
+  std::vector<SchemaKey> out;
+  for (const auto& [element, rule] : schema()) {
+    for (const auto& a : rule.attributes) out.push_back({element, "@" + a});
+    for (const auto& c : rule.children) out.push_back({element, c});
+  }
+  return out;
+}
+
 Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sourceName) {
   ErrorContext ctx;
   ctx.file = sourceName;

@@ -164,4 +164,12 @@ Result<HubConfig> loadHubConfig(const std::string& path);
 // The same from XML text (tests, and configs assembled by tools).
 Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sourceName);
 
+// Every attribute ("@name") and child element the configuration's schema allows, per element:
+// what config/README.md documents (a test keeps the two the same).
+struct SchemaKey {
+  std::string element;  // "orders"
+  std::string key;      // "@catalogue", or a child element: "lab"
+};
+std::vector<SchemaKey> schemaKeys();
+
 }  // namespace pathhub::config

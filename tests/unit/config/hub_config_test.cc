@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 namespace pathhub::config {
 namespace {
@@ -258,3 +259,54 @@ TEST(HubConfig, RefusesBrokenXmlAndMissingFiles) {
 
 }  // namespace
 }  // namespace pathhub::config
+
+// Issue 17, item 14: every key the schema allows is in config/README.md's tables, and every key
+// the tables name is one the schema allows. A key is documented by its own row
+// ("`orders/@catalogue`", "`channel/orders`") or, for an element's attributes described
+// together, in its element's row ("`api/token`": `name`, `role`, `sha256`).
+TEST(HubConfig, EveryConfigurationKeyIsDocumentedAndEveryDocumentedKeyExists) {
+  std::ifstream in(std::string(PATHHUB_SOURCE_DIR) + "/config/README.md");
+  std::vector<std::string> rows;  // the table rows naming keys
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `", 0) == 0) rows.push_back(line);
+  }
+  ASSERT_GT(rows.size(), 30u);
+  auto firstCell = [](const std::string& row) { return row.substr(0, row.find(" | ", 2)); };
+  std::set<std::string> allowed;  // "orders/@catalogue", "channel/orders"
+  for (const auto& k : pathhub::config::schemaKeys()) {
+    allowed.insert(k.element + "/" + k.key);
+    const std::string own = k.element + "/" + k.key + "`";
+    bool documented = false;
+    for (const auto& row : rows) {
+      const std::string cell = firstCell(row);
+      if (cell.find(own) != std::string::npos ||
+          cell.find(k.element + "/" + k.key + "/") != std::string::npos) {
+        documented = true;
+      } else if (k.key[0] == '@' &&
+                 (cell.find("/" + k.element + "`") != std::string::npos ||
+                  cell.find("`" + k.element + "`") != std::string::npos) &&
+                 row.find("`" + k.key.substr(1) + "`") != std::string::npos) {
+        documented = true;  // described in its element's row
+      }
+    }
+    EXPECT_TRUE(documented || k.element == "pathhub")
+        << k.element << "/" << k.key << " is not in config/README.md";
+  }
+  // The reverse: every "a/b/@c" or "a/b" the tables name ends in an allowed element/key pair.
+  for (const auto& row : rows) {
+    const std::string cell = firstCell(row);
+    for (std::size_t at = cell.find('`'); at != std::string::npos;
+         at = cell.find('`', cell.find('`', at + 1) + 1)) {
+      const std::size_t end = cell.find('`', at + 1);
+      if (end == std::string::npos) break;
+      const std::string key = cell.substr(at + 1, end - at - 1);
+      const std::size_t slash = key.rfind('/');
+      if (slash == std::string::npos || key.find("@*") != std::string::npos) continue;
+      const std::size_t before = key.rfind('/', slash - 1);
+      const std::string pair =
+          key.substr(before == std::string::npos ? 0 : before + 1);  // "orders/@catalogue"
+      EXPECT_TRUE(allowed.count(pair))
+          << "config/README.md names " << key << ", which the configuration does not take";
+    }
+  }
+}
