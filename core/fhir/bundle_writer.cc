@@ -633,7 +633,7 @@ class Writer {
         out_.endArray();
       }
       references("basedOn", {url("order:" + n)});
-      out_.text("status", reportStatus(rep.status, "report " + n));
+      out_.text("status", fhirStatus(rep.status, model::isReportStatus, "report " + n));
       out_.beginArray("category");
       code("", s::kV2ServiceSection, "LAB", "Laboratory");
       out_.endArray();
@@ -743,11 +743,12 @@ class Writer {
     return true;
   }
 
-  // The status FHIR has for the model's word; a word it does not have is refused
-  // (unmappable-status) and sent as unknown.
-  std::string reportStatus(const std::string& status, const std::string& where) {
+  // The status FHIR has for the model's word (`known`: DiagnosticReport's or Observation's
+  // set); a word it does not have is refused (unmappable-status) and sent as unknown.
+  std::string fhirStatus(const std::string& status, bool (*known)(const std::string&),
+                         const std::string& where) {
     if (status.empty()) return "unknown";
-    if (model::isReportStatus(status)) return status;
+    if (known(status)) return status;
     warn(w::kUnmappableStatus,
          "FHIR: " + where + " status '" + status + "' is not a FHIR status: sent as unknown");
     return "unknown";
@@ -819,7 +820,7 @@ class Writer {
         identifier("", s::kSubId, o.subId);
         out_.endArray();
       }
-      out_.text("status", resultStatus(o.status, o.code.code));
+      out_.text("status", fhirStatus(o.status, model::isResultStatus, "result " + o.code.code));
       out_.beginArray("category");
       code("", s::kObservationCategory, "laboratory", "Laboratory");
       out_.endArray();
@@ -879,14 +880,6 @@ class Writer {
         out_.endArray();
       }
     });
-  }
-
-  std::string resultStatus(const std::string& status, const std::string& what) {
-    if (status.empty()) return "unknown";
-    if (model::isResultStatus(status)) return status;
-    warn(w::kUnmappableStatus,
-         "FHIR: result " + what + " status '" + status + "' is not a FHIR status: sent as unknown");
-    return "unknown";
   }
 
   void value(const model::Observation& o) {

@@ -10,23 +10,10 @@ namespace {
 
 using convert::Format;
 
-std::string nameOf(Format f) {
-  switch (f) {
-    case Format::kHl7v2:
-      return "v2";
-    case Format::kFhirJson:
-    case Format::kFhirXml:
-      return "fhir";
-    case Format::kEdifact:
-      return "edifact";
-  }
-  return "?";
-}
-
 ChainRun run(const model::Message& start, Format from, const std::vector<Format>& hops) {
   ChainRun out;
-  out.name = nameOf(from);
-  for (Format f : hops) out.name += ">" + nameOf(f);
+  out.name = std::string(convert::formatName(from));
+  for (Format f : hops) out.name += ">" + std::string(convert::formatName(f));
   out.start = start;
   out.warnings = start.warnings;
   model::Message current = start;
@@ -35,13 +22,14 @@ ChainRun run(const model::Message& start, Format from, const std::vector<Format>
     auto written = convert::writeMessage(f, current);
     for (auto& w : current.warnings) out.warnings.push_back(w);
     if (!written) {
-      out.error = "writing " + nameOf(f) + ": " + written.error().describe();
+      out.error =
+          "writing " + std::string(convert::formatName(f)) + ": " + written.error().describe();
       return out;
     }
     if (f == Format::kFhirJson) out.bundles.push_back(*written);
     auto read = convert::readMessages(f, *written);
     if (!read || read->empty()) {
-      out.error = "reading back " + nameOf(f) + ": " +
+      out.error = "reading back " + std::string(convert::formatName(f)) + ": " +
                   (read ? std::string("no message") : read.error().describe());
       return out;
     }
@@ -98,7 +86,7 @@ std::vector<ChainRun> runChains(std::string_view bytes) {
   auto messages = convert::readMessages(from, bytes, options);
   if (!messages || messages->empty()) {
     ChainRun failed;
-    failed.name = nameOf(from);
+    failed.name = std::string(convert::formatName(from));
     failed.error = messages ? "no report" : messages.error().describe();
     return {failed};
   }

@@ -21,7 +21,7 @@
 namespace pathhub::testing {
 
 struct ChainRun {
-  std::string name;  // "v2>fhir>v2>fhir"
+  std::string name;  // "hl7v2>fhir-json>hl7v2>fhir-json" (convert::formatName)
   model::Message start, end;
   std::vector<std::string> bundles;   // every FHIR JSON written on the way, in order
   std::vector<std::string> warnings;  // every warning of every step
