@@ -3,6 +3,7 @@
 
 #include "hl7/types.h"
 #include "model/v2_reader.h"
+#include "model/warnings.h"
 
 namespace pathhub::routing {
 namespace {
@@ -40,9 +41,10 @@ Result<PracticeRouter> PracticeRouter::make(const config::PracticeRoutingConfig&
   return out;
 }
 
-std::vector<std::string> PracticeRouter::candidates(const hl7::Message& m) {
+std::vector<std::string> PracticeRouter::candidates(const hl7::Message& m,
+                                                    const model::Message* model) {
   std::vector<std::string> out;
-  if (auto model = model::readV2(m)) {
+  if (model) {
     for (const auto& r : model->reports) {
       if (!r.requesterOrganisation.empty()) out.push_back(r.requesterOrganisation);
     }
@@ -65,9 +67,19 @@ std::vector<std::string> PracticeRouter::candidates(const hl7::Message& m) {
 
 RoutingDecision PracticeRouter::route(const hl7::Message& message,
                                       const std::string& chosenPractice) const {
-  std::vector<std::string> named =
-      chosenPractice.empty() ? candidates(message) : std::vector<std::string>{chosenPractice};
   RoutingDecision out;
+  // Results of several patients are not one practice's (hazard H1/H8): never routed as one,
+  // whoever chose the practice.
+  auto model = model::readV2(message);
+  if (!model && model::warningName(model.error().text) == model::warning::kAmbiguousIdentity) {
+    out.destination = config_.exceptions;
+    out.exception = true;
+    out.attributes["exception"] = model.error().text;
+    return out;
+  }
+  std::vector<std::string> named = chosenPractice.empty()
+                                       ? candidates(message, model ? &*model : nullptr)
+                                       : std::vector<std::string>{chosenPractice};
   for (const std::string& ods : named) {
     const Practice* p = directory_.find(ods);
     if (!p) continue;

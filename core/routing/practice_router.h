@@ -16,6 +16,7 @@
 
 #include "config/hub_config.h"
 #include "hl7/message.h"
+#include "model/pathology.h"
 #include "pathhub/error.h"
 #include "routing/practice_directory.h"
 
@@ -38,8 +39,10 @@ class PracticeRouter {
   const PracticeDirectory& directory() const { return directory_; }
 
  private:
-  // The candidates in order, empty ones left out.
-  static std::vector<std::string> candidates(const hl7::Message& message);
+  // The candidates in order, empty ones left out; `model` is the message read as a report,
+  // when it reads.
+  static std::vector<std::string> candidates(const hl7::Message& message,
+                                             const model::Message* model);
 
   config::PracticeRoutingConfig config_;
   PracticeDirectory directory_;

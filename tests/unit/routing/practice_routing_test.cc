@@ -134,6 +134,24 @@ TEST_F(PracticeRouting, UnknownOrMissingPracticesGoToExceptionsWithTheReason) {
   EXPECT_EQ(d.attributes.at("exception"), "the message names no requesting practice");
 }
 
+// Hazard H8: a message holding the results of two patients is nobody's one practice.
+TEST_F(PracticeRouting, ResultsOfSeveralPatientsGoToExceptionsEvenWhenAScriptChoseAPractice) {
+  for (const std::string chosen : {"", "B82033"}) {
+    auto d = route(
+        "ORC|RE||||||||||||||||||||Practice^^B82033\rOBR|1||F0|U^U^L\r"
+        "PID|||9434765870^^^NHS^NH\r",
+        chosen);
+    EXPECT_TRUE(d.exception) << chosen;
+    EXPECT_EQ(d.destination, "exceptions");
+    EXPECT_EQ(d.attributes.at("exception")
+                  .rfind("[ambiguous-identity] message C1 holds results "
+                         "for 2 different patients",
+                         0),
+              0u)
+        << d.attributes.at("exception");
+  }
+}
+
 TEST_F(PracticeRouting, RefusesADirectoryUsingAFormatNoViaCarries) {
   config_.vias.pop_back();
   auto router = PracticeRouter::make(config_, "channel 'lab'");
