@@ -23,6 +23,12 @@ std::string_view errorCodeName(ErrorCode code) {
       return "usage";
     case ErrorCode::kNotFound:
       return "not_found";
+    case ErrorCode::kInvalidState:
+      return "invalid_state";
+    case ErrorCode::kUnconvertible:
+      return "unconvertible";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
   }
   return "unknown";
 }

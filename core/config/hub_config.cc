@@ -43,7 +43,7 @@ const std::map<std::string, Schema>& schema() {
       {"token", {{"name", "role", "sha256"}, {}}},
       {"component", {{"name", "level"}, {}}},
       {"plugins", {{"folder"}, {}}},
-      {"pipeline", {{"endpoints"}, {}}},
+      {"pipeline", {{"endpoints", "stopGraceSeconds"}, {}}},
       {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
       {"log", {{"level", "file", "format"}, {"component"}}},
       {"channel",
@@ -494,6 +494,8 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
   if (endpoints.rfind("inproc://", 0) != 0 && endpoints.rfind("ipc://", 0) != 0) {
     pipeline.problem("endpoints", "'" + endpoints + "' is not an inproc:// or ipc:// address");
   }
+  hub.stopGrace =
+      std::chrono::seconds(pipeline.number("stopGraceSeconds", hub.stopGrace.count(), 1, 3600));
 
   for (int i = 0;; ++i) {
     Reader plugins = top.child("plugins[" + std::to_string(i) + "]", "plugins");

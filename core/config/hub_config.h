@@ -154,6 +154,9 @@ struct HubConfig {
   LogConfig log;
   ApiConfig api;
   std::vector<ChannelConfig> channels;
+  // How long a stop (SIGTERM) may take before the process exits anyway (<pipeline
+  // stopGraceSeconds>): a destination that never answers must not keep the hub up.
+  std::chrono::seconds stopGrace{30};
   // What is worth telling the operator but does not stop the hub (logged at start-up and
   // printed by --check-config).
   std::vector<std::string> warnings;

@@ -25,6 +25,7 @@
 
 #include "config/hub_config.h"
 #include "daemon/hub.h"
+#include "daemon/signals.h"
 #include "http/api_server.h"
 #include "log/logging.h"
 #include "orders/test_catalogue.h"
@@ -66,6 +67,8 @@ class PathhubApp : public Poco::Util::ServerApplication {
   }
 
   int main(const std::vector<std::string>&) override {
+    // Before any thread starts, so that every thread inherits the mask (signals.h).
+    daemon::blockDaemonSignals();
     keepFreedMemoryForReuse();
     if (help_) {
       Poco::Util::HelpFormatter f(options());
@@ -159,8 +162,10 @@ class PathhubApp : public Poco::Util::ServerApplication {
       logger.error("channel %s is faulted and does not run: %s", channel, why);
     }
     logger.information("pathhub ready");
-    waitForTerminationRequest();
+    while (daemon::waitForSignal() != daemon::SignalRequest::kStop) {
+    }
     logger.information("pathhub stopping: finishing work in hand");
+    const daemon::StopDeadline deadline(config->stopGrace);
     timer.cancel(true);
     if (api) api->stop();  // no API call may outlive the journal
     hub.stop();

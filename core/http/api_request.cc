@@ -25,6 +25,27 @@ std::optional<long long> wholeNumber(const std::string& text) {
 
 }  // namespace
 
+ApiError ApiError::from(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kNotFound:
+      return ApiError(404, "not_found", e.text);
+    case ErrorCode::kInvalidState:
+      return ApiError(409, "invalid_state", e.text);
+    case ErrorCode::kUnconvertible:
+      return ApiError(422, "unconvertible", e.text);
+    case ErrorCode::kUnavailable:
+      return ApiError(503, "unavailable", e.text);
+    case ErrorCode::kIoError:
+      return ApiError(503, "journal_unavailable", e.text);
+    case ErrorCode::kInvalidValue:
+    case ErrorCode::kInvalidPath:
+    case ErrorCode::kUsage:
+      return ApiError(400, std::string(errorCodeName(e.code)), e.text);
+    default:
+      return ApiError(500, std::string(errorCodeName(e.code)), e.text);
+  }
+}
+
 void ApiRequest::allowOnly(const std::vector<std::string>& names) const {
   for (const auto& [name, value] : query) {
     if (std::find(names.begin(), names.end(), name) == names.end()) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/api_auth.h"
+#include "pathhub/error.h"
 
 namespace pathhub::http {
 
@@ -32,6 +33,10 @@ class ApiError : public std::runtime_error {
     return ApiError(400, "bad_parameter", name + ": " + why, name);
   }
   static ApiError notFound(const std::string& what) { return ApiError(404, "not_found", what); }
+  // The answer for a failure the hub reported: its status and code follow the error's code
+  // (not found 404, invalid state 409, unconvertible 422, unavailable or a journal failure
+  // 503, a bad value 400, anything else 500).
+  static ApiError from(const Error& e);
 
  private:
   int status_;

@@ -18,7 +18,7 @@ void addAuditEndpoints(Router& router, ApiContext& context) {
                 f.limit = r.integer("limit", 50, 1, 500);
                 f.before = r.id("before");
                 auto page = context.journal().auditTrail(f);
-                if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+                if (!page) throw ApiError::from(page.error());
                 context.audit(r, "view_audit", "", r.queryString);
                 Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
                 for (const auto& e : page->entries) {

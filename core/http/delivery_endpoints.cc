@@ -22,7 +22,7 @@ void addDeliveryEndpoints(Router& router, ApiContext& context) {
          const int limit = static_cast<int>(r.integer("limit", 100, 1, 500));
          auto rows = context.journal().unacknowledged(
              journal::nowMs() - olderThan * 1000 + (olderThan == 0 ? 1 : 0), limit);
-         if (!rows) throw ApiError(503, "journal_unavailable", rows.error().text);
+         if (!rows) throw ApiError::from(rows.error());
          context.audit(r, "view_unacknowledged", "", r.queryString);
          Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
          for (const auto& a : *rows) list->add(acknowledgementJson(a));
@@ -35,7 +35,7 @@ void addDeliveryEndpoints(Router& router, ApiContext& context) {
          r.allowOnly({"limit"});
          auto rows =
              context.journal().routingExceptions(static_cast<int>(r.integer("limit", 100, 1, 500)));
-         if (!rows) throw ApiError(503, "journal_unavailable", rows.error().text);
+         if (!rows) throw ApiError::from(rows.error());
          context.audit(r, "view_exceptions", "", r.queryString);
          Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
          for (const auto& e : *rows) {

@@ -210,7 +210,7 @@ Reply search(ApiContext& context, const ApiRequest& r) {
   f.before = r.id("before");
   context.audit(r, "search_messages", "", r.queryString);
   auto page = context.journal().search(f);
-  if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+  if (!page) throw ApiError::from(page.error());
   Array::Ptr list = new Array;
   for (const auto& m : page->messages) list->add(summaryJson(m));
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -227,11 +227,7 @@ Reply show(ApiContext& context, const ApiRequest& r) {
   r.allowOnly({});
   const std::int64_t id = r.pathId("id");
   auto details = context.journal().details(id);
-  if (!details) {
-    if (details.error().code == ErrorCode::kNotFound)
-      throw ApiError::notFound(details.error().text);
-    throw ApiError(503, "journal_unavailable", details.error().text);
-  }
+  if (!details) throw ApiError::from(details.error());
   context.audit(r, "view_message", std::to_string(id), details->summary.channel);
   return Reply::json(*detailsJson(*details));
 }
@@ -258,13 +254,13 @@ Reply replayPlan(ApiContext& context, const ApiRequest& r, journal::MessageFilte
   f.limit = 500;
   for (;;) {
     auto page = context.journal().search(f);
-    if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+    if (!page) throw ApiError::from(page.error());
     for (const auto& m : page->messages) {
       ++count;
       std::vector<std::string> to = named;
       if (to.empty() && m.state != "failed") {
         auto routed = context.journal().routedTo(m.id);
-        if (!routed) throw ApiError(503, "journal_unavailable", routed.error().text);
+        if (!routed) throw ApiError::from(routed.error());
         to = *routed;
       }
       for (const auto& d : to) ++perDestination[d];
@@ -296,14 +292,14 @@ Reply replayOne(ApiContext& context, const ApiRequest& r) {
   r.allowOnly({});
   const std::int64_t id = r.pathId("id");
   auto details = context.journal().details(id);
-  if (!details) throw ApiError::notFound("no message " + std::to_string(id));
+  if (!details) throw ApiError::from(details.error());
   const auto destinations = replayDestinations(context, r, details->summary.channel);
   std::string names;
   for (const auto& d : destinations) names += (names.empty() ? "" : ",") + d;
   context.audit(r, "replay_message", std::to_string(id),
                 "to " + (names.empty() ? std::string("where it was routed") : names));
   auto created = context.journal().replay(id, destinations);
-  if (!created) throw ApiError(409, "not_replayable", created.error().text);
+  if (!created) throw ApiError::from(created.error());
   if (*created > 0)
     context.hub().wake(details->summary.channel,
                        wakeList(context, r, details->summary.channel, destinations));
@@ -338,7 +334,7 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
   f.limit = 500;
   for (;;) {
     auto page = context.journal().search(f);
-    if (!page) throw ApiError(503, "journal_unavailable", page.error().text);
+    if (!page) throw ApiError::from(page.error());
     for (const auto& m : page->messages) {
       if (replayed >= kMaxPerCall) {
         truncated = true;

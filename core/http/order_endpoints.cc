@@ -131,7 +131,7 @@ void addOrderEndpoints(Router& router, ApiContext& context) {
                 f.lab = r.text("lab");
                 f.limit = static_cast<int>(r.integer("limit", 100, 1, 500));
                 auto rows = context.journal().orders(f);
-                if (!rows) throw ApiError(503, "journal_unavailable", rows.error().text);
+                if (!rows) throw ApiError::from(rows.error());
                 context.audit(r, "search_orders", "", r.queryString);
                 return list("orders", *rows);
               }});
@@ -140,7 +140,7 @@ void addOrderEndpoints(Router& router, ApiContext& context) {
                 r.allowOnly({"limit"});
                 auto rows = context.journal().overdueOrders(
                     static_cast<int>(r.integer("limit", 100, 1, 500)));
-                if (!rows) throw ApiError(503, "journal_unavailable", rows.error().text);
+                if (!rows) throw ApiError::from(rows.error());
                 context.audit(r, "view_overdue_orders", "", r.queryString);
                 return list("orders", *rows);
               }});
@@ -148,7 +148,7 @@ void addOrderEndpoints(Router& router, ApiContext& context) {
                 r.allowOnly({"limit"});
                 auto rows = context.journal().unmatchedResults(
                     static_cast<int>(r.integer("limit", 100, 1, 500)));
-                if (!rows) throw ApiError(503, "journal_unavailable", rows.error().text);
+                if (!rows) throw ApiError::from(rows.error());
                 context.audit(r, "view_unmatched_results", "", r.queryString);
                 Array::Ptr items = new Array;
                 for (const auto& u : *rows) {
@@ -175,7 +175,7 @@ void addOrderEndpoints(Router& router, ApiContext& context) {
                   throw ApiError::badParameter("format", "'" + format + "' is not fhir");
                 }
                 auto parts = context.journal().order(placer);
-                if (!parts) throw ApiError(503, "journal_unavailable", parts.error().text);
+                if (!parts) throw ApiError::from(parts.error());
                 if (parts->empty()) throw ApiError(404, "not_found", "no order " + placer);
                 context.audit(r, "view_order", placer, format);
                 if (format == "fhir") return Reply::json(taskBundle(*parts));

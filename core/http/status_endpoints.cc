@@ -85,7 +85,7 @@ Reply channelAction(ApiContext& context, const ApiRequest& r, const std::string&
   auto done = action == "pause"    ? hub.pause(name)
               : action == "resume" ? hub.resume(name)
                                    : hub.restart(name);
-  if (!done) throw ApiError(409, "channel_" + action + "_failed", done.error().text);
+  if (!done) throw ApiError::from(done.error());
   return Reply::json(*channelJson(context, context.channel(name), false));
 }
 

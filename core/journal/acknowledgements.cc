@@ -96,7 +96,7 @@ Result<std::vector<AcknowledgementRecord>> Journal::settleAcknowledgement(const 
 }
 
 Result<std::vector<RoutingException>> Journal::routingExceptions(int limit) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql =
         "SELECT d.id, d.message_id, m.received_at, d.channel, d.destination, d.state,"
         " m.control_id, d.attributes FROM deliveries d JOIN messages m ON m.id = d.message_id"
@@ -114,7 +114,7 @@ Result<std::vector<RoutingException>> Journal::routingExceptions(int limit) {
 
 Result<std::vector<AcknowledgementRecord>> Journal::unacknowledged(std::int64_t sentBeforeMs,
                                                                    int limit) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     return rows(s, "state IN ('awaiting', 'overdue') AND sent_at < ?", {}, {sentBeforeMs},
                 pageLimit(limit));
   });
@@ -148,7 +148,7 @@ Result<MessageId> Journal::addNotification(MessageId parent, const std::string& 
 Result<std::vector<AcknowledgementRecord>> Journal::markOverdue(const std::string& channel,
                                                                 std::int64_t sentBeforeMs) {
   // Asked every minute for every channel: a read first, so that nothing due takes no write.
-  auto due = reading(*readers_, [&](Session& s) {
+  auto due = reading(*readers_, *file_, [&](Session& s) {
     return !rows(s, kAwaitingSince, {channel}, {sentBeforeMs}, 1).empty();
   });
   if (!due) return tl::unexpected(due.error());

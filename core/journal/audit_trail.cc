@@ -41,7 +41,7 @@ Result<AuditPage> Journal::auditTrail(const AuditFilter& f) {
   if (f.toMs) where.where("at < ?", f.toMs);
   if (f.before) where.where("id < ?", f.before);
   const int limit = pageLimit(f.limit);
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql = "SELECT id, at, user, role, action, target, detail, peer FROM audit" +
                             where.sql() + " ORDER BY id DESC LIMIT ?";
     SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s), sql.c_str());

@@ -8,8 +8,12 @@
 
 namespace pathhub::journal {
 
-GroupCommitter::GroupCommitter(Poco::Data::Session session, std::size_t maxBatch)
-    : session_(std::move(session)), maxBatch_(maxBatch), thread_([this] { loop(); }) {}
+GroupCommitter::GroupCommitter(Poco::Data::Session session, std::size_t maxBatch,
+                               DurabilityCheck durable)
+    : session_(std::move(session)),
+      maxBatch_(maxBatch),
+      durable_(std::move(durable)),
+      thread_([this] { loop(); }) {}
 
 GroupCommitter::~GroupCommitter() {
   {
@@ -28,7 +32,7 @@ std::future<Result<void>> GroupCommitter::submit(Job job) {
     std::lock_guard lock(mutex_);
     if (stopping_) {
       std::promise<Result<void>> refused;
-      refused.set_value(fail(ErrorCode::kIoError, "the journal is closing"));
+      refused.set_value(fail(ErrorCode::kUnavailable, "the journal is closing"));
       return refused.get_future();
     }
     queue_.push_back(Pending{std::move(job), {}});
@@ -36,6 +40,12 @@ std::future<Result<void>> GroupCommitter::submit(Job job) {
   }
   wake_.notify_one();
   return done;
+}
+
+void GroupCommitter::injectFaults(Faults faults) {
+  std::lock_guard lock(mutex_);
+  faults_ = faults;
+  faultsChanged_ = true;
 }
 
 std::uint64_t GroupCommitter::commits() const {
@@ -64,6 +74,11 @@ void GroupCommitter::loop() {
       while (!queue_.empty() && batch.size() < maxBatch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
+      }
+      if (faultsChanged_) {
+        activeFaults_ = faults_;
+        jobsRun_ = commitsRun_ = 0;
+        faultsChanged_ = false;
       }
     }
     lastBatch_ = batch.size();
@@ -99,10 +114,23 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
       session_ << "BEGIN IMMEDIATE", now;
       for (std::size_t k = 0; k < live.size(); ++k) {
         failed = k;
+        if (++jobsRun_ == activeFaults_.job) throw Poco::IOException("injected job fault");
         after[live[k]] = batch[live[k]].job(session_);
       }
       failed = live.size();
+      if (++commitsRun_ == activeFaults_.commit) {
+        throw Poco::IOException("injected COMMIT fault (as a failed fsync)");
+      }
       session_ << "COMMIT", now;
+      if (durable_) {
+        if (auto ok = durable_(); !ok) {
+          // Committed, but not where the journal is: nothing in it may be ACKed or announced.
+          for (std::size_t i : live) {
+            after[i] = nullptr;
+            results[i] = tl::unexpected(ok.error());
+          }
+        }
+      }
       return;
     } catch (const std::exception& e) {
       const std::string what = dynamic_cast<const Poco::Exception*>(&e)
@@ -116,6 +144,7 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
       for (std::size_t i : live) after[i] = nullptr;
       if (failed == live.size()) {
         // BEGIN or COMMIT failed: nothing in the batch is durable, so nothing may be ACKed.
+        // (A failed COMMIT leaves SQLite's transaction rolled back, as ROLLBACK above makes sure.)
         for (std::size_t i : live) {
           results[i] = fail(ErrorCode::kIoError, "journal commit failed: " + what);
         }

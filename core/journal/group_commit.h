@@ -29,7 +29,12 @@ class GroupCommitter {
   // return work to run after the commit, on the writer thread (e.g. to announce the change).
   using Job = std::function<std::function<void()>(Poco::Data::Session&)>;
 
-  explicit GroupCommitter(Poco::Data::Session session, std::size_t maxBatch = 512);
+  // After each COMMIT: whether what was committed is durable where it should be (the journal's
+  // file is still the one opened: journal_file.h). An error fails the whole batch, unACKed.
+  using DurabilityCheck = std::function<Result<void>()>;
+
+  explicit GroupCommitter(Poco::Data::Session session, std::size_t maxBatch = 512,
+                          DurabilityCheck durable = nullptr);
   ~GroupCommitter();
 
   // Runs `job` in the next transaction and waits until that transaction is committed.
@@ -37,6 +42,15 @@ class GroupCommitter {
   // The same without waiting: the future is ready once the transaction is committed (or
   // failed). Lets one thread have many writes in the same group commit.
   std::future<Result<void>> submit(Job job);
+
+  // A test seam, the SQLite way of testing: counting from this call (1-based), the `job`-th
+  // job run throws and the `commit`-th COMMIT fails as a failed fsync makes it fail (nothing
+  // in its transaction is durable). 0: no fault.
+  struct Faults {
+    std::uint64_t job = 0;
+    std::uint64_t commit = 0;
+  };
+  void injectFaults(Faults faults);
 
   // Transactions committed so far, and jobs they held (for metrics and tests).
   std::uint64_t commits() const;
@@ -58,6 +72,12 @@ class GroupCommitter {
 
   Poco::Data::Session session_;
   const std::size_t maxBatch_;
+  const DurabilityCheck durable_;
+  Faults faults_;               // asked for; guarded by mutex_
+  bool faultsChanged_ = false;  // guarded by mutex_
+  // Writer thread only: the faults in force and what has run since they were asked for.
+  Faults activeFaults_;
+  std::uint64_t jobsRun_ = 0, commitsRun_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;

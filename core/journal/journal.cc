@@ -163,9 +163,14 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     writer << "CREATE INDEX IF NOT EXISTS deliveries_in_order ON deliveries(channel,"
               " destination, sequence, id) WHERE state = 'pending'",
         now;
+    auto file = JournalFile::identify(options.path);
+    if (!file) return tl::unexpected(file.error());
+    auto identity = std::make_shared<const JournalFile>(*file);
     auto readers = std::make_unique<Poco::Data::SessionPool>("SQLite", options.path, 1, 32);
-    auto committer = std::make_unique<GroupCommitter>(std::move(writer));
-    return std::unique_ptr<Journal>(new Journal(options, std::move(readers), std::move(committer)));
+    auto committer = std::make_unique<GroupCommitter>(std::move(writer), 512,
+                                                      [identity] { return identity->check(); });
+    return std::unique_ptr<Journal>(
+        new Journal(options, identity, std::move(readers), std::move(committer)));
   } catch (const Poco::Exception& e) {
     return fail(ErrorCode::kIoError, "cannot open the journal: " + e.displayText(), ctx);
   } catch (const std::exception& e) {
@@ -173,9 +178,13 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
   }
 }
 
-Journal::Journal(JournalOptions options, std::unique_ptr<Poco::Data::SessionPool> readers,
+Journal::Journal(JournalOptions options, std::shared_ptr<const JournalFile> file,
+                 std::unique_ptr<Poco::Data::SessionPool> readers,
                  std::unique_ptr<GroupCommitter> writer)
-    : options_(std::move(options)), readers_(std::move(readers)), writer_(std::move(writer)) {}
+    : options_(std::move(options)),
+      file_(std::move(file)),
+      readers_(std::move(readers)),
+      writer_(std::move(writer)) {}
 
 Journal::~Journal() {
   Poco::Logger::get("journal").information("journal %s closed: %?u writes in %?u transactions",
@@ -394,13 +403,16 @@ std::vector<std::string> routedDestinations(Session& s, MessageId id) {
 }  // namespace
 
 Result<std::vector<std::string>> Journal::routedTo(MessageId id) {
-  return reading(*readers_, [&](Session& s) { return routedDestinations(s, id); });
+  return reading(*readers_, *file_, [&](Session& s) { return routedDestinations(s, id); });
 }
 
 Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {
   int created = 0;
+  // An expected refusal is an answer, not a failed write: the job says it and changes nothing.
+  Result<void> refused;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
     created = 0;
+    refused = {};
     std::string channel, state;
     s << "SELECT channel, state FROM messages WHERE id = ?", bind(id), into(channel), into(state),
         now;
@@ -410,19 +422,26 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
       recordEvent(s, id, "replayed", "to be mapped again");
       return nullptr;
     }
+    if (state.empty()) {
+      refused = fail(ErrorCode::kNotFound, "no message " + std::to_string(id));
+      return nullptr;
+    }
     if (state != "mapped") {
-      throw Poco::InvalidArgumentException(
-          "message " + std::to_string(id) + " is " + (state.empty() ? "unknown" : state) +
-          "; only mapped messages and messages whose mapping failed can be replayed");
+      refused =
+          fail(ErrorCode::kInvalidState,
+               "message " + std::to_string(id) + " is " + state +
+                   "; only mapped messages and messages whose mapping failed can be replayed");
+      return nullptr;
     }
     // None named: where the original routing sent it (each destination once, in the order of
     // its first delivery), never to every destination of the channel.
     const std::vector<std::string> targets =
         destinations.empty() ? routedDestinations(s, id) : destinations;
     if (targets.empty()) {
-      throw Poco::InvalidArgumentException(
-          "message " + std::to_string(id) +
-          " was routed to no destination; name the destinations to replay it to");
+      refused = fail(ErrorCode::kInvalidState,
+                     "message " + std::to_string(id) +
+                         " was routed to no destination; name the destinations to replay it to");
+      return nullptr;
     }
     for (const std::string& d : targets) {
       // A replayed delivery goes where the first one went (its routing attributes).
@@ -440,6 +459,7 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
     return nullptr;
   });
   if (!ok) return tl::unexpected(ok.error());
+  if (!refused) return tl::unexpected(refused.error());
   return created;
 }
 
@@ -476,7 +496,7 @@ Result<std::optional<PendingDelivery>> Journal::nextDelivery(const std::string& 
 Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::string& channel,
                                                                 const std::string& destination,
                                                                 Cursor after, int limit) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     std::vector<Poco::Int64> ids, messageIds, sequences, nextAt, receivedAt;
     std::vector<int> attempts;
     std::vector<BLOB> mapped;
@@ -512,7 +532,7 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
 }
 
 Result<std::vector<MessageId>> Journal::unmapped(const std::string& channel) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     std::vector<Poco::Int64> ids;
     s << "SELECT id FROM messages WHERE channel = ? AND state = 'received' ORDER BY id",
         bind(channel), into(ids), now;
@@ -521,7 +541,7 @@ Result<std::vector<MessageId>> Journal::unmapped(const std::string& channel) {
 }
 
 Result<MessageRecord> Journal::message(MessageId id) {
-  auto found = reading(*readers_, [&](Session& s) -> std::optional<MessageRecord> {
+  auto found = reading(*readers_, *file_, [&](Session& s) -> std::optional<MessageRecord> {
     std::vector<std::string> channel, controlId, state, error;
     std::vector<BLOB> bytes;
     s << "SELECT channel, control_id, state, error, bytes FROM messages WHERE id = ?", bind(id),
@@ -547,7 +567,7 @@ Result<MessageRecord> Journal::message(MessageId id) {
 }
 
 Result<std::int64_t> Journal::undelivered(const std::string& channel) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(DISTINCT message_id) FROM deliveries WHERE channel = ?"
          " AND state = 'pending'",
@@ -557,7 +577,7 @@ Result<std::int64_t> Journal::undelivered(const std::string& channel) {
 }
 
 Result<std::int64_t> Journal::countMessages(const std::string& channel, const std::string& state) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM messages WHERE channel = ? AND state = ?", bind(channel),
         bind(state), into(n), now;
@@ -567,7 +587,7 @@ Result<std::int64_t> Journal::countMessages(const std::string& channel, const st
 
 Result<std::int64_t> Journal::countDeliveries(const std::string& channel,
                                               const std::string& state) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM deliveries WHERE channel = ? AND state = ?", bind(channel),
         bind(state), into(n), now;

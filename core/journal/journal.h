@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "journal/group_commit.h"
+#include "journal/journal_file.h"
 #include "journal/query_types.h"
 #include "journal/writer_statements.h"
 #include "pathhub/error.h"
@@ -244,8 +245,10 @@ class Journal {
   Result<MessageDetails> details(MessageId id);
   // Pending deliveries per destination of a channel.
   Result<std::vector<std::pair<std::string, std::int64_t>>> backlog(const std::string& channel);
-  // Whether the journal answers a read (readiness).
+  // Whether the journal answers a read (readiness): false too when its file is lost.
   bool readable();
+  // Ok while the journal's file is the one opened (journal_file.h); why not otherwise.
+  Result<void> present() const { return file_->check(); }
 
   // --- Audit trail (audit_trail.cc): rows are only ever added ---
   // Records an entry; returns once it is durable.
@@ -255,8 +258,8 @@ class Journal {
   GroupCommitter& writer() { return *writer_; }
 
  private:
-  Journal(JournalOptions options, std::unique_ptr<Poco::Data::SessionPool> readers,
-          std::unique_ptr<GroupCommitter> writer);
+  Journal(JournalOptions options, std::shared_ptr<const JournalFile> file,
+          std::unique_ptr<Poco::Data::SessionPool> readers, std::unique_ptr<GroupCommitter> writer);
 
   // A writer job that uses the prepared statements (created on first use, on the writer
   // thread, and dropped after any failure).
@@ -268,6 +271,7 @@ class Journal {
                          const std::vector<std::string>& notes);
 
   JournalOptions options_;
+  std::shared_ptr<const JournalFile> file_;  // checked before every read and after every commit
   std::unique_ptr<Poco::Data::SessionPool> readers_;
   std::unique_ptr<GroupCommitter> writer_;
   std::unique_ptr<WriterStatements> statements_;  // writer thread only

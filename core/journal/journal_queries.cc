@@ -86,7 +86,7 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
                 f.text);
   }
   const int limit = pageLimit(f.limit);
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages" +
                             where.sql() + " ORDER BY id DESC LIMIT ?";
     SqliteStatement q(handle(s), sql.c_str());
@@ -102,7 +102,7 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
 }
 
 Result<MessageDetails> Journal::details(MessageId id) {
-  auto found = reading(*readers_, [&](Session& s) -> std::optional<MessageDetails> {
+  auto found = reading(*readers_, *file_, [&](Session& s) -> std::optional<MessageDetails> {
     const std::string sql =
         std::string("SELECT ") + kSummaryColumns +
         ", nhs_number, placer_order, filler_order, bytes, mapped IS NOT NULL, mapped,"
@@ -170,7 +170,7 @@ Result<MessageDetails> Journal::details(MessageId id) {
 
 Result<std::vector<std::pair<std::string, std::int64_t>>> Journal::backlog(
     const std::string& channel) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     SqliteStatement q(handle(s),
                       "SELECT destination, COUNT(*) FROM deliveries WHERE channel = ?"
                       " AND state = 'pending' GROUP BY destination");
@@ -182,7 +182,7 @@ Result<std::vector<std::pair<std::string, std::int64_t>>> Journal::backlog(
 }
 
 bool Journal::readable() {
-  auto ok = reading(*readers_, [](Session& s) {
+  auto ok = reading(*readers_, *file_, [](Session& s) {
     SqliteStatement q(handle(s), "SELECT 1");
     return q.step();
   });

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "journal/journal_file.h"
 #include "journal/writer_statements.h"
 #include "pathhub/error.h"
 
@@ -40,9 +41,13 @@ void eachRow(Poco::Data::Session& s, const std::string& sql, const std::vector<s
   while (q.step()) row(q);
 }
 
+// Runs the read `f` on a pooled connection, unless the journal's file is lost: opening a
+// connection to a file that is gone would retry in SQLite's open loop for a minute, holding
+// the pool for every other reader.
 template <typename F>
-auto reading(Poco::Data::SessionPool& pool, F&& f)
+auto reading(Poco::Data::SessionPool& pool, const JournalFile& file, F&& f)
     -> Result<decltype(f(std::declval<Poco::Data::Session&>()))> {
+  if (auto there = file.check(); !there) return tl::unexpected(there.error());
   try {
     Poco::Data::Session s = pool.get();
     return f(s);

@@ -174,7 +174,7 @@ Result<void> Journal::orderSent(const std::string& placer, const std::string& la
 }
 
 Result<std::vector<OrderRecord>> Journal::orders(const OrderFilter& f) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     std::string where = "1 = 1";
     std::vector<std::string> texts;
     if (!f.requester.empty()) {
@@ -196,7 +196,7 @@ Result<std::vector<OrderRecord>> Journal::orders(const OrderFilter& f) {
 
 Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Journal::order(
     const std::string& placer) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>> out;
     for (auto& o : orderRows(s, "placer = ?", {placer}, {}, " ORDER BY id")) {
       std::vector<OrderHistoryEntry> entries;
@@ -218,7 +218,7 @@ Result<std::vector<OrderRecord>> Journal::markOrdersOverdue(std::int64_t at) {
       " 'cancelled', 'rejected')";
   // Asked as often as the shortest turnaround needs: a read first, so that nothing due takes
   // no write.
-  auto due = reading(*readers_,
+  auto due = reading(*readers_, *file_,
                      [&](Session& s) { return !orderRows(s, kDue, {}, {at}, " LIMIT 1").empty(); });
   if (!due) return tl::unexpected(due.error());
   if (!*due) return std::vector<OrderRecord>{};
@@ -237,7 +237,7 @@ Result<std::vector<OrderRecord>> Journal::markOrdersOverdue(std::int64_t at) {
 }
 
 Result<std::vector<OrderRecord>> Journal::overdueOrders(int limit) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     return orderRows(s,
                      "overdue = 1 AND state NOT IN ('final', 'amended', 'cancelled',"
                      " 'rejected')",
@@ -246,7 +246,7 @@ Result<std::vector<OrderRecord>> Journal::overdueOrders(int limit) {
 }
 
 Result<std::vector<UnmatchedResult>> Journal::unmatchedResults(int limit) {
-  return reading(*readers_, [&](Session& s) {
+  return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql =
         "SELECT id, message_id, received_at, channel, placer, filler, nhs_number, tests, reason"
         " FROM unmatched_results ORDER BY id DESC LIMIT " +

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "api_client.h"
 #include "child_process.h"
 #include "corpus.h"
 #include "hl7/batch.h"
@@ -360,6 +361,34 @@ TEST(Hub, ASecondHubOnTheSameJournalOrListenersIsRefused) {
   auto reply = client.exchange(sampleWithId("AFTER-SECOND"));
   ASSERT_TRUE(reply);
   EXPECT_NE(reply->find("MSA|AA"), std::string::npos);
+}
+
+// A lost mount or a removed folder: SQLite would go on committing into the nameless file. The
+// hub refuses instead (AE, so the sender keeps the message), /ready says 503, and a stop
+// still finishes promptly.
+TEST(Hub, AJournalThatVanishesIsRefusedLoudlyAndTheHubStillStops) {
+  HubFixture hub;
+  hub.startSink();
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  EXPECT_EQ(ackCode(client.exchange(sampleWithId("BEFORE-LOSS"))), "AA");
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 1; }));
+  EXPECT_EQ(testing::apiGet(hub.apiPort, "", "/ready").status, 200);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(hub.dir / (std::string("journal.db") + suffix));
+  }
+  const auto lost = std::chrono::steady_clock::now();
+  auto reply = client.exchange(sampleWithId("AFTER-LOSS"));
+  ASSERT_TRUE(reply) << reply.error().describe();
+  EXPECT_EQ(ackCode(reply), "AE");
+  EXPECT_NE(reply->find("is gone"), std::string::npos) << *reply;
+  const auto ready = testing::apiGet(hub.apiPort, "", "/ready");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - lost, std::chrono::seconds(5));
+  const auto stopping = std::chrono::steady_clock::now();
+  hub.stopHub();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(15));
+  EXPECT_EQ(hub.receivedCount(), 1u) << "a message the hub could not keep was delivered";
 }
 
 TEST(Hub, CheckConfigNamesEveryProblem) {

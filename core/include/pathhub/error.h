@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace pathhub {
 
@@ -26,6 +27,11 @@ enum class ErrorCode : int {
   kTimeout = 7,           // a peer did not answer in time
   kUsage = 8,             // a program was called with bad arguments
   kNotFound = 9,          // what was asked for (a message, a channel) does not exist
+  kInvalidState =
+      10,  // it exists, but its state does not allow this (replaying a filtered message)
+  kUnconvertible =
+      11,             // the target format cannot carry the message's meaning: refused, not guessed
+  kUnavailable = 12,  // a part this needs is not there now (the journal lost or closing): retry
 };
 
 // The short snake_case name of a code, e.g. "malformed_message"; stable across releases.
@@ -52,8 +58,17 @@ struct Error {
   std::string describe() const;
 };
 
+// A value or the Error that stopped it. [[nodiscard]]: an ignored Result is an error ignored,
+// so the compiler refuses it; `(void)` says on purpose.
 template <typename T>
-using Result = tl::expected<T, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using Base = tl::expected<T, Error>;
+  using Base::Base;
+  Result() = default;
+  // From a tl::expected of the same kind (what and_then/map give back).
+  Result(Base other) : Base(std::move(other)) {}  // NOLINT(google-explicit-constructor)
+};
 
 // Builds the unexpected value of a Result: `return fail(ErrorCode::kInvalidPath, "...")`.
 inline tl::unexpected<Error> fail(ErrorCode code, std::string text, ErrorContext context = {}) {

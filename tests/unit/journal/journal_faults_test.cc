@@ -1,0 +1,103 @@
+// The journal under injected faults and when its file is lost: a write whose commit failed is
+// reported with a code, never as done; the journal recovers when the fault clears; a lost
+// file is found at once, not after SQLite's minute of open retries.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "journal_fixture.h"
+
+namespace pathhub::journal {
+namespace {
+
+TEST_F(JournalTest, TheNthJobFailsAloneWithItsError) {
+  journal_->writer().injectFaults({.job = 2, .commit = 0});
+  ASSERT_TRUE(journal_->append(message("F1")));
+  auto second = journal_->append(message("F2"));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::kIoError);
+  EXPECT_NE(second.error().text.find("injected job fault"), std::string::npos);
+  ASSERT_TRUE(journal_->append(message("F3")));  // the fault has cleared
+  EXPECT_EQ(*journal_->countMessages("lab", "received"), 2);
+}
+
+TEST_F(JournalTest, AFailedCommitFailsEveryJobOfItsTransactionAndKeepsNothing) {
+  journal_->writer().injectFaults({.job = 0, .commit = 1});
+  // Several writes in flight share one transaction: the failed COMMIT fails them all.
+  std::vector<std::future<Result<void>>> futures;
+  for (int i = 0; i < 3; ++i) {
+    futures.push_back(journal_->submitMapped({}));
+  }
+  int failed = 0;
+  for (auto& f : futures) {
+    auto r = f.get();
+    if (!r) {
+      ++failed;
+      EXPECT_EQ(r.error().code, ErrorCode::kIoError);
+      EXPECT_NE(r.error().text.find("journal commit failed"), std::string::npos);
+    }
+  }
+  EXPECT_GE(failed, 1);
+  auto after = journal_->append(message("C1"));
+  ASSERT_TRUE(after) << after.error().describe();
+  journal_->writer().injectFaults({.job = 0, .commit = 1});
+  auto lost = journal_->append(message("C2"));
+  ASSERT_FALSE(lost);
+  EXPECT_EQ(*journal_->countMessages("lab", "received"), 1) << "C2's transaction was kept";
+  ASSERT_TRUE(journal_->append(message("C2")));  // the resend after the fault is a new message
+  EXPECT_EQ(*journal_->countMessages("lab", "received"), 2);
+  EXPECT_EQ(*journal_->countMessages("lab", "duplicate"), 0);
+}
+
+TEST_F(JournalTest, ALostFileIsFoundAtOnceAndEveryWriteAndReadSaysUnavailable) {
+  ASSERT_TRUE(journal_->append(message("L1")));
+  ASSERT_TRUE(journal_->readable());
+  std::filesystem::remove_all(path_.parent_path());  // a removed folder, a lost mount
+  const auto started = std::chrono::steady_clock::now();
+  auto write = journal_->append(message("L2"));
+  ASSERT_FALSE(write);
+  EXPECT_EQ(write.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(write.error().text.find("is gone"), std::string::npos);
+  EXPECT_FALSE(journal_->readable());
+  MessageFilter f;
+  f.channel = "lab";
+  auto read = journal_->search(f);
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, ErrorCode::kUnavailable);
+  EXPECT_FALSE(journal_->present());
+  // Not SQLite's minute of open retries: every answer came at once.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST_F(JournalTest, AReplacedFileIsNotTheJournal) {
+  ASSERT_TRUE(journal_->append(message("R1")));
+  const auto aside = path_.string() + ".aside";
+  std::filesystem::rename(path_, aside);
+  std::filesystem::copy_file(aside, path_);  // same name, another file
+  auto write = journal_->append(message("R2"));
+  ASSERT_FALSE(write);
+  EXPECT_EQ(write.error().code, ErrorCode::kUnavailable);
+  EXPECT_NE(write.error().text.find("no longer the file"), std::string::npos);
+  std::filesystem::remove(path_);
+  std::filesystem::rename(aside, path_);  // the file itself is back: so is the journal
+  EXPECT_TRUE(journal_->present());
+  ASSERT_TRUE(journal_->append(message("R3")));
+}
+
+TEST_F(JournalTest, ReplayRefusalsSayWhy) {
+  auto unknown = journal_->replay(424242, {});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  const MessageId received = append("RR1");
+  auto early = journal_->replay(received, {"gp"});
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, ErrorCode::kInvalidState);
+  ASSERT_TRUE(journal_->markFiltered(received, "not for us"));
+  auto filtered = journal_->replay(received, {});
+  ASSERT_FALSE(filtered);
+  EXPECT_EQ(filtered.error().code, ErrorCode::kInvalidState);
+  EXPECT_NE(filtered.error().text.find("is filtered"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pathhub::journal
