@@ -33,7 +33,7 @@ class Reader {
     const std::string type = m_.messageType();
     const bool order = isOrder(type);
     if (order && !orders_) {
-      return fail(ErrorCode::kInvalidValue,
+      return fail(ErrorCode::kUnconvertible,
                   "message " + m_.controlId() + " (" + type + "^" + m_.triggerEvent() +
                       ") is an order, not a report: it is converted as an order or not at all");
     }
@@ -742,7 +742,7 @@ Result<Message> readV2(const hl7::Message& message, const LocalZone& zone) {
   auto groups = Reader(message, zone, false).read();
   if (!groups) return tl::unexpected(groups.error());
   if (groups->size() > 1 && !samePatient(*groups)) {
-    return fail(ErrorCode::kInvalidValue,
+    return fail(ErrorCode::kUnconvertible,
                 warningText(warning::kAmbiguousIdentity,
                             "message " + message.controlId() + " holds results for " +
                                 std::to_string(groups->size()) +

@@ -74,11 +74,11 @@ Submission Intake::keepRejected(journal::NewMessage record, std::string_view byt
   return out;
 }
 
-Submission Intake::refuse(std::string_view bytes, const std::string& origin,
+Submission Intake::refuse(std::string_view bytes, const std::string& origin, ErrorCode code,
                           const std::string& reason) {
   journal::NewMessage record = base(origin);
   record.bytes = std::string(bytes.substr(0, channel_.config().source.maxMessageBytes));
-  return keepRejected(std::move(record), bytes, Error{ErrorCode::kMessageTooLarge, reason, {}});
+  return keepRejected(std::move(record), bytes, Error{code, reason, {}});
 }
 
 Submission Intake::submit(std::string_view bytes, const std::string& origin) {
@@ -89,7 +89,7 @@ Submission Intake::submit(std::string_view bytes, const std::string& origin) {
 Submission Intake::submitDecoded(std::string_view bytes, const std::string& origin) {
   const auto& config = channel_.config();
   if (bytes.size() > config.source.maxMessageBytes) {
-    return refuse(bytes, origin,
+    return refuse(bytes, origin, ErrorCode::kMessageTooLarge,
                   "input of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
                       std::to_string(config.source.maxMessageBytes) + " bytes");
   }
@@ -128,7 +128,7 @@ Submission Intake::submitHl7(std::string_view bytes, const std::string& origin,
                              std::vector<std::pair<std::string, std::string>> events) {
   const auto& config = channel_.config();
   if (bytes.size() > config.source.maxMessageBytes) {
-    return refuse(bytes, origin,
+    return refuse(bytes, origin, ErrorCode::kMessageTooLarge,
                   "message of " + std::to_string(bytes.size()) + " bytes exceeds the limit of " +
                       std::to_string(config.source.maxMessageBytes) + " bytes");
   }

@@ -37,8 +37,10 @@ class Intake {
   // One message. Blocks while the channel is over its backlog limit (unless the channel
   // answers "busy" instead) and until the message is committed.
   Submission submit(std::string_view bytes, const std::string& origin);
-  // Input that could not be framed: recorded as rejected with `reason`, answered AR.
-  Submission refuse(std::string_view bytes, const std::string& origin, const std::string& reason);
+  // Input refused before it is a message (unframed, too large, unconvertible: `code` says
+  // which): recorded as rejected with `reason` and the code, answered AR with both.
+  Submission refuse(std::string_view bytes, const std::string& origin, ErrorCode code,
+                    const std::string& reason);
   // A file that may hold several messages or an HL7 batch: each is recorded on its own.
   Submission submitFile(std::string_view bytes, const std::string& origin);
 

@@ -105,11 +105,33 @@ phub_submit_result hostSubmit(phub_host* host, const char* bytes, std::size_t si
   return toC(host->intake->submit(std::string_view(bytes, size), origin ? origin : ""));
 }
 
+phub_submit_result hostRefuseAs(phub_host* host, phub_refusal kind, const char* bytes,
+                                std::size_t size, const char* origin, const char* reason) {
+  if (!host->intake) return noIntake();
+  ErrorCode code = ErrorCode::kFramingError;
+  switch (kind) {
+    case PHUB_REFUSAL_TOO_LARGE:
+      code = ErrorCode::kMessageTooLarge;
+      break;
+    case PHUB_REFUSAL_MALFORMED:
+      code = ErrorCode::kMalformedMessage;
+      break;
+    case PHUB_REFUSAL_UNCONVERTIBLE:
+      code = ErrorCode::kUnconvertible;
+      break;
+    case PHUB_REFUSAL_NOT_TAKEN:
+      code = ErrorCode::kInvalidValue;
+      break;
+    case PHUB_REFUSAL_UNFRAMED:
+      break;
+  }
+  return toC(host->intake->refuse(std::string_view(bytes, size), origin ? origin : "", code,
+                                  reason ? reason : "refused"));
+}
+
 phub_submit_result hostRefuse(phub_host* host, const char* bytes, std::size_t size,
                               const char* origin, const char* reason) {
-  if (!host->intake) return noIntake();
-  return toC(host->intake->refuse(std::string_view(bytes, size), origin ? origin : "",
-                                  reason ? reason : "refused"));
+  return hostRefuseAs(host, PHUB_REFUSAL_UNFRAMED, bytes, size, origin, reason);
 }
 
 phub_submit_result hostSubmitFile(phub_host* host, const char* bytes, std::size_t size,
@@ -137,7 +159,8 @@ const phub_host_api kApi = {sizeof(phub_host_api),
                             hostRefuse,
                             hostSubmitFile,
                             hostFault,
-                            hostDeliveryAttribute};
+                            hostDeliveryAttribute,
+                            hostRefuseAs};
 
 // Stops and destroys an instance; a stop that fails is logged, never dropped. The instance's
 // counters are logged as it goes (until the HTTP API's /metrics reads them while it runs).

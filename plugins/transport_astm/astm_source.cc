@@ -127,7 +127,8 @@ class Connection : public Poco::Net::TCPServerConnection {
     auto oru = toOru(records, shared_->oru);
     if (!oru) {
       host.count("messages_refused");
-      return host.refuse(joined(records), peer_, "ASTM message not converted: " + oru.error().text);
+      return host.refuse(joined(records), peer_, "ASTM message not converted: " + oru.error().text,
+                         PHUB_REFUSAL_UNCONVERTIBLE);
     }
     host.count("messages");
     return host.submit(*oru, peer_);

@@ -87,7 +87,7 @@ class MessageHandler : public Poco::Net::HTTPRequestHandler {
     }
     if (body.size() > limit) {
       const std::string why = "the body exceeds the limit of " + std::to_string(limit) + " bytes";
-      host_.refuse(std::string_view(body).substr(0, limit), peer, why);
+      host_.refuse(std::string_view(body).substr(0, limit), peer, why, PHUB_REFUSAL_TOO_LARGE);
       response.setKeepAlive(false);  // the rest of the body is not read
       sendError(response, HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large", why);
       return;
@@ -97,7 +97,7 @@ class MessageHandler : public Poco::Net::HTTPRequestHandler {
     if (!takesContentType(request.getContentType(), taken)) {
       const std::string why = "Content-Type " + request.getContentType() +
                               " is not taken here (it takes " + taken + ")";
-      host_.refuse(body, peer, why);
+      host_.refuse(body, peer, why, PHUB_REFUSAL_NOT_TAKEN);
       sendError(response, HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE, "unsupported_media_type", why);
       return;
     }

@@ -68,7 +68,8 @@ bool MeshSource::take(const mesh::Incoming& m) {
     r = host_.refuse(
         report, origin,
         "MESH error report: " +
-            (status == m.headers.end() ? std::string("no description") : status->second));
+            (status == m.headers.end() ? std::string("no description") : status->second),
+        PHUB_REFUSAL_NOT_TAKEN);
   } else {
     r = host_.submit(m.bytes, origin);
   }

@@ -36,8 +36,12 @@ void MllpSource::stop() {
 }
 
 std::optional<std::string> MllpSource::handle(const mllp::DecodedFrame& frame) {
-  const phub_submit_result r = frame.ok ? host_.submit(frame.payload, frame.peer)
-                                        : host_.refuse({}, frame.peer, frame.error.describe());
+  const phub_submit_result r =
+      frame.ok
+          ? host_.submit(frame.payload, frame.peer)
+          : host_.refuse({}, frame.peer, frame.error.describe(),
+                         frame.error.code == ErrorCode::kMessageTooLarge ? PHUB_REFUSAL_TOO_LARGE
+                                                                         : PHUB_REFUSAL_UNFRAMED);
   if (r.status == PHUB_SUBMIT_STOPPING) return std::nullopt;  // the sender will resend
   if (!frame.ok) host_.count("frames_refused");
   return std::string(r.reply, r.reply_size);

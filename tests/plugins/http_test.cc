@@ -104,6 +104,13 @@ TEST_F(HttpSourceTest, AnswersBadInputWithAJsonErrorAndKeepsIt) {
   EXPECT_EQ(big.status, 413);
   EXPECT_EQ(big.json->getValue<std::string>("error"), "too_large");
   EXPECT_EQ(journal_->countMessages("lab", "rejected").value_or(0), 3);  // nothing lost
+  // Each refusal is kept with the code that says why (ABI 1.4's refuse_as), not one for all.
+  const auto first = garbage.json->getValue<Poco::Int64>("messageId");
+  EXPECT_EQ(journal_->message(first)->error.rfind("malformed_message: ", 0), 0u);
+  EXPECT_EQ(journal_->message(first + 1)->error.rfind("invalid_value: Content-Type", 0), 0u)
+      << journal_->message(first + 1)->error;
+  EXPECT_EQ(journal_->message(first + 2)->error.rfind("message_too_large: the body exceeds", 0), 0u)
+      << journal_->message(first + 2)->error;
 
   const Reply get = post(port_, "/in", "", "GET");
   EXPECT_EQ(get.status, 405);

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define PHUB_ABI_MAJOR 1
-#define PHUB_ABI_MINOR 3
+#define PHUB_ABI_MINOR 4
 /* The one symbol a plugin exports. */
 #define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
 
@@ -97,6 +97,16 @@ typedef struct phub_submit_result {
 } phub_submit_result;
 /* The strings of a phub_submit_result stay valid until the same thread submits again. */
 
+/* since ABI 1.4: what kind of input a source refuses, so the journal and the sender's ERR
+ * segment carry the right error code (core/include/pathhub/error.h). */
+typedef enum phub_refusal {
+  PHUB_REFUSAL_UNFRAMED = 0,      /* could not be framed (what refuse() without a kind means) */
+  PHUB_REFUSAL_TOO_LARGE = 1,     /* over the channel's or the transport's size limit */
+  PHUB_REFUSAL_MALFORMED = 2,     /* framed, but not a readable message */
+  PHUB_REFUSAL_UNCONVERTIBLE = 3, /* read, but it cannot be carried into HL7 v2 without loss */
+  PHUB_REFUSAL_NOT_TAKEN = 4      /* not something this source takes (a content type, a report) */
+} phub_refusal;
+
 typedef struct phub_host_api {
   uint32_t struct_size;
   uint32_t abi_minor;
@@ -134,6 +144,11 @@ typedef struct phub_host_api {
    * being delivered ("to": a MESH mailbox, "workflow", "practice"), or NULL. Valid until
    * deliver() returns. A plugin built for 1.3 checks struct_size before calling it. */
   const char* (*delivery_attribute)(phub_host* host, const char* key);
+
+  /* since ABI 1.4. Sources: refuse() saying what kind of refusal it is; the rejected input is
+   * kept with that code. A plugin built for 1.4 checks struct_size before calling it. */
+  phub_submit_result (*refuse_as)(phub_host* host, phub_refusal kind, const char* bytes,
+                                  size_t size, const char* origin, const char* reason);
 } phub_host_api;
 
 /* What create() is given. */

@@ -116,8 +116,15 @@ class Host {
   phub_submit_result submit(std::string_view bytes, const std::string& origin) const {
     return api_->submit(host_, bytes.data(), bytes.size(), origin.c_str());
   }
+  // Input the source cannot hand over as a message, kept as rejected with `reason`; `kind`
+  // gives its error code (a hub older than ABI 1.4 records every refusal as unframed).
   phub_submit_result refuse(std::string_view bytes, const std::string& origin,
-                            const std::string& reason) const {
+                            const std::string& reason,
+                            phub_refusal kind = PHUB_REFUSAL_UNFRAMED) const {
+    if (api_->struct_size > offsetof(phub_host_api, refuse_as)) {
+      return api_->refuse_as(host_, kind, bytes.data(), bytes.size(), origin.c_str(),
+                             reason.c_str());
+    }
     return api_->refuse(host_, bytes.data(), bytes.size(), origin.c_str(), reason.c_str());
   }
   phub_submit_result submitFile(std::string_view bytes, const std::string& origin) const {

@@ -88,6 +88,7 @@ TEST(H1Identity, TwoPatientsAreTwoMessagesNeverOneMerged) {
   auto one = model::readV2(*parsed);
   ASSERT_FALSE(one);
   EXPECT_EQ(model::warningName(one.error().text), "ambiguous-identity") << one.error().text;
+  EXPECT_EQ(one.error().code, ErrorCode::kUnconvertible);
 }
 
 TEST(H1Identity, TheSamePatientTwiceStaysOneMessage) {
@@ -472,6 +473,7 @@ TEST(H11Orders, AnOrderBecomesARequestMessageNeverAResultsBundle) {
   auto asReport = convert::readMessages(Format::kHl7v2, oml);
   ASSERT_FALSE(asReport);
   EXPECT_NE(asReport.error().text.find("is an order, not a report"), std::string::npos);
+  EXPECT_EQ(asReport.error().code, ErrorCode::kUnconvertible);
   EXPECT_FALSE(convert::convertAll(Format::kHl7v2, Format::kEdifact, oml));
   // A cancelled order is a revoked request.
   std::string cancelled =
