@@ -21,6 +21,8 @@ struct RetryPolicy {
   std::chrono::milliseconds cap{60000};  // longest delay between attempts
   int maxAttempts = 10;                  // attempts before the delivery is marked failed
   bool holdOnFailure = true;  // true: keep retrying at `cap` (order first); false: skip it
+
+  bool operator==(const RetryPolicy&) const = default;
 };
 
 // The attributes of a <source> or <destination> that belong to the plugin providing its type,
@@ -33,6 +35,8 @@ struct SourceConfig {
   std::size_t maxMessageBytes = 16 * 1024 * 1024;
   PluginSettings settings;
   PluginSettings codecSettings;  // the attributes of <codecSettings>, for the codec's schema
+
+  bool operator==(const SourceConfig&) const = default;
 };
 
 struct DestinationConfig {
@@ -42,6 +46,8 @@ struct DestinationConfig {
   PluginSettings settings;
   PluginSettings codecSettings;  // the attributes of <codecSettings>, for the codec's schema
   RetryPolicy retry;
+
+  bool operator==(const DestinationConfig&) const = default;
 };
 
 // Which destinations a message goes to when its mapping does not choose: every route whose
@@ -49,6 +55,8 @@ struct DestinationConfig {
 struct RouteConfig {
   std::string destination;
   std::string messageType;
+
+  bool operator==(const RouteConfig&) const = default;
 };
 
 // Results routed by the requesting practice (<practices>): the directory says which format and
@@ -56,12 +64,16 @@ struct RouteConfig {
 // pair; a message for a practice the directory lacks, or naming none, goes to `exceptions`.
 struct PracticeVia {
   std::string format, transport, destination;
+
+  bool operator==(const PracticeVia&) const = default;
 };
 struct PracticeRoutingConfig {
   bool enabled = false;
   std::string directory;   // CSV file (config/README.md)
   std::string exceptions;  // a destination of the channel
   std::vector<PracticeVia> vias;
+
+  bool operator==(const PracticeRoutingConfig&) const = default;
 };
 
 // Clinical safety (<safety>): a delivery whose conversion gives one of the `block` warnings
@@ -72,6 +84,8 @@ struct PracticeRoutingConfig {
 struct SafetyConfig {
   std::string exceptions;
   std::vector<std::string> block;
+
+  bool operator==(const SafetyConfig&) const = default;
 };
 
 // Answers awaited from receivers (<acknowledgements>): how long before an unanswered message
@@ -79,12 +93,16 @@ struct SafetyConfig {
 struct AcknowledgementConfig {
   std::chrono::seconds overdueAfter{86400};
   std::string notify;
+
+  bool operator==(const AcknowledgementConfig&) const = default;
 };
 
 // Orders (<orders>): tracked from placing to final result on every channel with the element;
 // with a catalogue, the channel also routes them to the lab that performs each test.
 struct OrderLab {
   std::string name, destination;  // the catalogue's lab name → a destination of the channel
+
+  bool operator==(const OrderLab&) const = default;
 };
 struct OrderConfig {
   bool enabled = false;
@@ -94,6 +112,8 @@ struct OrderConfig {
   std::vector<OrderLab> labs;
   std::chrono::hours matchWindow{72};  // results: the NHS number + test fallback's window
   std::string notify;                  // a destination told of overdue orders
+
+  bool operator==(const OrderConfig&) const = default;
 };
 
 struct ChannelConfig {
@@ -115,12 +135,16 @@ struct ChannelConfig {
   // Where the stages' ZeroMQ sockets live (from <pipeline endpoints>): "inproc://pathhub" or
   // "ipc:///some/folder"; each stage adds "/<channel>.<stage>".
   std::string stageEndpoints = "inproc://pathhub";
+
+  bool operator==(const ChannelConfig&) const = default;
 };
 
 struct JournalConfig {
   std::string path = "var/pathhub.db";
   std::chrono::seconds dedupeWindow{86400};
   int retentionDays = 30;
+
+  bool operator==(const JournalConfig&) const = default;
 };
 
 struct LogConfig {
@@ -129,6 +153,8 @@ struct LogConfig {
   std::string format = "text";  // "text" (for people) or "json" (one JSON object per line)
   // Levels of single components (logger name prefixes such as "journal", "pipeline.demo").
   std::map<std::string, std::string> componentLevels;
+
+  bool operator==(const LogConfig&) const = default;
 };
 
 // A bearer token of the HTTP API: only its SHA-256 is configured, never the token itself.
@@ -136,6 +162,8 @@ struct ApiToken {
   std::string name;    // who holds it; written to the audit trail
   std::string role;    // viewer, clinical, operator or admin
   std::string sha256;  // lower-case hex of SHA-256(token)
+
+  bool operator==(const ApiToken&) const = default;
 };
 
 struct ApiConfig {
@@ -145,6 +173,8 @@ struct ApiConfig {
   std::string certificate, privateKey, caFile;  // PEM files, when tls
   bool requireClientCertificate = false;
   std::vector<ApiToken> tokens;  // from <token> elements and the tokensFile's lines
+
+  bool operator==(const ApiConfig&) const = default;
 };
 
 struct HubConfig {

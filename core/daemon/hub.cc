@@ -9,9 +9,11 @@
 #include <Poco/Timestamp.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "daemon/config_check.h"
 #include "lua/lua_mapper.h"
 #include "orders/test_catalogue.h"
 #include "plugin/plugin_host.h"
@@ -43,10 +45,63 @@ pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
 
 Poco::Logger& log() { return Poco::Logger::get("daemon"); }
 
+// What the files a channel reads at start hold (practice directory, test catalogue, requester
+// table), so a reload can tell that one changed.
+std::string tablesPrint(const config::ChannelConfig& c) {
+  std::string print;
+  for (const std::string& file :
+       {c.practices.directory, c.orders.catalogue, c.orders.requesterLabs}) {
+    if (file.empty()) continue;
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    print += file + "\n" + std::to_string(std::hash<std::string>{}(text.str())) + "\n";
+  }
+  return print;
+}
+
+// Which parts of a channel's settings differ, for the reload report.
+std::string changedParts(const config::ChannelConfig& a, const config::ChannelConfig& b,
+                         bool tablesChanged) {
+  std::vector<std::string> parts;
+  if (!(a.source == b.source)) parts.push_back("source");
+  if (a.mapperWorkers != b.mapperWorkers || a.script != b.script ||
+      a.scriptsRoot != b.scriptsRoot || a.scriptInstructionLimit != b.scriptInstructionLimit ||
+      a.scriptMemoryLimitBytes != b.scriptMemoryLimitBytes) {
+    parts.push_back("mapper");
+  }
+  if (a.destinations != b.destinations) parts.push_back("destinations");
+  if (a.routes != b.routes) parts.push_back("routes");
+  if (!(a.practices == b.practices)) parts.push_back("practices");
+  if (!(a.orders == b.orders)) parts.push_back("orders");
+  if (!(a.safety == b.safety)) parts.push_back("safety");
+  if (!(a.acknowledgements == b.acknowledgements)) parts.push_back("acknowledgements");
+  if (a.backlogLimit != b.backlogLimit || a.busyAckWhenFull != b.busyAckWhenFull) {
+    parts.push_back("backlog");
+  }
+  if (a.stageEndpoints != b.stageEndpoints) parts.push_back("pipeline endpoints");
+  if (tablesChanged) parts.push_back("tables (practice directory, catalogue or requester labs)");
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::vector<std::string> destinationNames(const config::ChannelConfig& c) {
+  std::vector<std::string> out;
+  for (const auto& d : c.destinations) out.push_back(d.name);
+  return out;
+}
+
 }  // namespace
 
-Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins)
-    : config_(std::move(config)), plugins_(std::move(plugins)) {}
+Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins,
+         std::string configPath)
+    : config_(std::move(config)),
+      configPath_(std::move(configPath)),
+      plugins_(std::move(plugins)),
+      retentionDays_(config_.journal.retentionDays),
+      stopGraceSeconds_(config_.stopGrace.count()),
+      tokens_(config_.api.tokens) {}
 
 Hub::~Hub() { stop(); }
 
@@ -68,7 +123,8 @@ Result<void> Hub::start() {
   slots_.reserve(config_.channels.size());
   for (const auto& c : config_.channels) {
     Slot slot;
-    slot.config = &c;
+    slot.config = std::make_shared<const config::ChannelConfig>(c);
+    slot.tablesPrint = tablesPrint(c);
     slot.stats = std::make_shared<pipeline::ChannelStats>(c);
     slots_.push_back(std::move(slot));
   }
@@ -194,6 +250,121 @@ void Hub::wake(const std::string& name, const std::vector<std::string>& destinat
   if (Slot* slot = find(name); slot && slot->channel) slot->channel->wake(destinations);
 }
 
+std::vector<std::shared_ptr<const config::ChannelConfig>> Hub::channelConfigs() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const config::ChannelConfig>> out;
+  for (const auto& slot : slots_) out.push_back(slot.config);
+  return out;
+}
+
+Result<http::ReloadReport> Hub::reload() {
+  if (configPath_.empty()) {
+    return fail(ErrorCode::kInvalidState, "the hub was not started from a configuration file");
+  }
+  auto next = config::loadHubConfig(configPath_);
+  std::string problems = next ? configurationProblems(*plugins_, *next) : next.error().text;
+  if (!problems.empty()) {
+    log().error("reload refused: %s is not valid; the running configuration is kept:\n%s",
+                configPath_, problems);
+    return fail(ErrorCode::kInvalidValue,
+                configPath_ + " is not valid; the running configuration is kept:\n" + problems);
+  }
+  std::lock_guard lock(mutex_);
+  if (!journal_) return fail(ErrorCode::kUnavailable, "the hub is not running");
+  http::ReloadReport report;
+  for (const auto& w : next->warnings) log().warning(w);
+  if (next->journal.path != config_.journal.path ||
+      next->journal.dedupeWindow != config_.journal.dedupeWindow) {
+    report.restartNeeded.push_back("journal path or dedupeWindowSeconds");
+  }
+  if (next->journal.retentionDays != retentionDays_) {
+    retentionDays_ = next->journal.retentionDays;
+    report.applied.push_back("journal retentionDays " + std::to_string(retentionDays_.load()));
+  }
+  if (next->pluginFolders != config_.pluginFolders) report.restartNeeded.push_back("plugins");
+  if (!(next->log == config_.log)) report.restartNeeded.push_back("log");
+  config::ApiConfig listener = next->api, running = config_.api;
+  listener.tokens.clear();
+  running.tokens.clear();
+  if (!(listener == running)) report.restartNeeded.push_back("api (listener, TLS, certificates)");
+  if (next->api.tokens != tokens_) {
+    tokens_ = next->api.tokens;
+    report.applied.push_back("api tokens (" + std::to_string(tokens_.size()) + ")");
+  }
+  report.tokens = tokens_;
+  if (next->stopGrace.count() != stopGraceSeconds_) {
+    stopGraceSeconds_ = next->stopGrace.count();
+    report.applied.push_back("pipeline stopGraceSeconds " +
+                             std::to_string(stopGraceSeconds_.load()));
+  }
+  reloadChannels(next->channels, report);
+  for (const auto& a : report.applied) log().information("reload: %s", a);
+  for (const auto& r : report.restartNeeded) {
+    log().warning("reload: %s changed and takes effect at the next start", r);
+  }
+  for (const auto& f : report.failed) log().error("reload: %s", f);
+  if (report.applied.empty() && report.restartNeeded.empty() && report.failed.empty()) {
+    log().information("reload: nothing changed");
+  }
+  return report;
+}
+
+void Hub::reloadChannels(const std::vector<config::ChannelConfig>& next,
+                         http::ReloadReport& report) {
+  std::vector<Slot> kept;
+  std::vector<bool> taken(slots_.size(), false);
+  for (const auto& c : next) {
+    std::size_t at = slots_.size();
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (!taken[i] && slots_[i].config->name == c.name) at = i;
+    }
+    const std::string print = tablesPrint(c);
+    if (at == slots_.size()) {
+      Slot slot;
+      slot.config = std::make_shared<const config::ChannelConfig>(c);
+      slot.tablesPrint = print;
+      slot.stats = std::make_shared<pipeline::ChannelStats>(c);
+      if (auto ok = startChannel(slot, true); !ok) {
+        report.failed.push_back("channel " + c.name +
+                                " added but did not start: " + ok.error().text);
+      } else {
+        report.applied.push_back("channel " + c.name + " added");
+      }
+      kept.push_back(std::move(slot));
+      continue;
+    }
+    taken[at] = true;
+    Slot& slot = slots_[at];
+    if (*slot.config == c && slot.tablesPrint == print) {
+      kept.push_back(std::move(slot));
+      continue;
+    }
+    const std::string what = changedParts(*slot.config, c, slot.tablesPrint != print);
+    stopChannel(slot);
+    // The figures go on unless the destinations changed (they are counted per destination).
+    if (destinationNames(*slot.config) != destinationNames(c)) {
+      slot.stats = std::make_shared<pipeline::ChannelStats>(c);
+    }
+    slot.config = std::make_shared<const config::ChannelConfig>(c);
+    slot.tablesPrint = print;
+    if (auto ok = startChannel(slot, true); !ok) {
+      report.failed.push_back("channel " + c.name + " changed (" + what +
+                              ") but did not start again: " + ok.error().text);
+    } else {
+      report.applied.push_back("channel " + c.name + " restarted: " + what + " changed");
+    }
+    kept.push_back(std::move(slot));
+  }
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    if (taken[i]) continue;
+    stopChannel(slots_[i]);
+    report.applied.push_back("channel " + slots_[i].config->name +
+                             " removed (what it has not delivered stays in the journal, and"
+                             " goes out if the channel comes back)");
+  }
+  slots_ = std::move(kept);
+}
+
 std::vector<std::pair<std::string, std::string>> Hub::faults() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& v : channels()) {
@@ -205,7 +376,8 @@ std::vector<std::pair<std::string, std::string>> Hub::faults() const {
 Result<int> Hub::flagOverdueAnswers() {
   if (!journal_) return 0;
   int flagged = 0;
-  for (const auto& c : config_.channels) {
+  for (const auto& channel : channelConfigs()) {
+    const config::ChannelConfig& c = *channel;
     const std::int64_t before =
         journal::nowMs() -
         std::chrono::duration_cast<std::chrono::milliseconds>(c.acknowledgements.overdueAfter)
@@ -248,9 +420,9 @@ Result<int> Hub::flagOverdueOrders() {
   auto overdue = journal_->markOrdersOverdue(journal::nowMs());
   if (!overdue) return tl::unexpected(overdue.error());
   for (const auto& o : *overdue) {
-    const config::ChannelConfig* c = nullptr;
-    for (const auto& candidate : config_.channels) {
-      if (candidate.name == o.channel) c = &candidate;
+    std::shared_ptr<const config::ChannelConfig> c;
+    for (const auto& candidate : channelConfigs()) {
+      if (candidate->name == o.channel) c = candidate;
     }
     if (!c || c->orders.notify.empty() || !o.messageId) continue;
     Poco::JSON::Object notice(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -288,7 +460,8 @@ Result<void> Hub::notify(const std::string& channel, const std::string& destinat
 
 std::chrono::milliseconds Hub::overdueCheckInterval() const {
   std::chrono::milliseconds out = std::chrono::minutes(1);
-  for (const auto& c : config_.channels) {
+  for (const auto& channel : channelConfigs()) {
+    const config::ChannelConfig& c = *channel;
     out = std::min<std::chrono::milliseconds>(out, c.acknowledgements.overdueAfter);
     if (c.orders.catalogue.empty()) continue;
     if (auto catalogue = orders::TestCatalogue::load(c.orders.catalogue)) {
@@ -301,7 +474,7 @@ std::chrono::milliseconds Hub::overdueCheckInterval() const {
 
 Result<int> Hub::prune() {
   if (!journal_) return 0;
-  return journal_->prune(config_.journal.retentionDays);
+  return journal_->prune(retentionDays_);
 }
 
 }  // namespace pathhub::daemon

@@ -30,7 +30,10 @@ class Hub : public http::HubControl {
  public:
   // The caller has checked the channels' plugin settings (plugin::checkChannels), as main
   // does before anything starts; a setting refused here would fault its channel.
-  Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins);
+  // `configPath`: the file the configuration came from, read again by reload() ("": reload
+  // is refused).
+  Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins,
+      std::string configPath = {});
   ~Hub() override;
 
   Result<void> start();
@@ -48,6 +51,8 @@ class Hub : public http::HubControl {
   std::chrono::milliseconds overdueCheckInterval() const;
   // Channel name → why it is faulted, for every faulted channel.
   std::vector<std::pair<std::string, std::string>> faults() const;
+  // How long a stop may take (<pipeline stopGraceSeconds>, as last loaded).
+  std::chrono::seconds stopGrace() const { return std::chrono::seconds(stopGraceSeconds_.load()); }
 
   // http::HubControl
   const config::HubConfig& config() const override { return config_; }
@@ -57,11 +62,13 @@ class Hub : public http::HubControl {
   Result<void> pause(const std::string& channel) override;
   Result<void> resume(const std::string& channel) override;
   Result<void> restart(const std::string& channel) override;
+  Result<http::ReloadReport> reload() override;
   void wake(const std::string& channel, const std::vector<std::string>& destinations) override;
 
  private:
   struct Slot {
-    const config::ChannelConfig* config = nullptr;
+    std::shared_ptr<const config::ChannelConfig> config;
+    std::string tablesPrint;  // what the channel's tables held when it started (reload)
     std::shared_ptr<pipeline::ChannelStats> stats;
     std::unique_ptr<pipeline::Channel> channel;
     std::unique_ptr<pipeline::Source> source;  // null when paused or when it failed to start
@@ -69,6 +76,10 @@ class Hub : public http::HubControl {
     std::string startError;  // why the channel's stages did not start (restart)
   };
   Slot* find(const std::string& name);
+  // The channels' configurations as they now run.
+  std::vector<std::shared_ptr<const config::ChannelConfig>> channelConfigs() const;
+  // Applies a new channel list (reload): adds, removes, and restarts what changed.
+  void reloadChannels(const std::vector<config::ChannelConfig>& next, http::ReloadReport& report);
   // Builds and starts the channel's stages; then, when asked, its source unless paused.
   Result<void> startChannel(Slot& slot, bool withSource);
   void startSource(Slot& slot);
@@ -78,7 +89,8 @@ class Hub : public http::HubControl {
                       journal::MessageId parent, const std::string& controlId,
                       const Poco::JSON::Object& notice);
 
-  config::HubConfig config_;
+  config::HubConfig config_;  // as started: its channels are the slots' (reload changes them)
+  const std::string configPath_;
   std::shared_ptr<const plugin::PluginRegistry> plugins_;  // outlives every instance below
   std::unique_ptr<journal::JournalLock> journalLock_;      // held while the hub runs
   std::unique_ptr<journal::Journal> journal_;
@@ -86,6 +98,9 @@ class Hub : public http::HubControl {
   mutable std::mutex mutex_;  // guards slots_' contents against API calls
   std::vector<Slot> slots_;
   std::atomic<bool> ready_{false};
+  std::atomic<int> retentionDays_;
+  std::atomic<long long> stopGraceSeconds_;
+  std::vector<config::ApiToken> tokens_;  // guarded by mutex_: as last loaded
 };
 
 }  // namespace pathhub::daemon

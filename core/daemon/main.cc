@@ -24,14 +24,12 @@
 #include <iostream>
 
 #include "config/hub_config.h"
+#include "daemon/config_check.h"
 #include "daemon/hub.h"
 #include "daemon/signals.h"
 #include "http/api_server.h"
 #include "log/logging.h"
-#include "orders/test_catalogue.h"
-#include "plugin/plugin_host.h"
 #include "plugin/plugin_registry.h"
-#include "routing/practice_router.h"
 
 namespace {
 
@@ -104,21 +102,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
       for (const auto& r : refused) std::cerr << r << "\n";
       return EXIT_SOFTWARE;
     }
-    auto problems = plugin::checkChannels(*plugins, config->channels);
-    for (const auto& c : config->channels) {
-      if (!c.orders.catalogue.empty()) {
-        auto catalogue = orders::TestCatalogue::load(c.orders.catalogue);
-        Result<void> ok = catalogue ? Result<void>{} : tl::unexpected(catalogue.error());
-        if (catalogue && !c.orders.requesterLabs.empty()) {
-          ok = catalogue->loadRequesterLabs(c.orders.requesterLabs);
-        }
-        if (!ok) problems += (problems.empty() ? "" : "\n") + ok.error().text;
-      }
-      if (!c.practices.enabled) continue;
-      if (auto router = routing::PracticeRouter::make(c.practices, "channel " + c.name); !router) {
-        problems += (problems.empty() ? "" : "\n") + router.error().text;
-      }
-    }
+    const std::string problems = daemon::configurationProblems(*plugins, *config);
     if (!problems.empty()) {
       std::cerr << "pathhub: " << configPath_ << ": configuration is not valid:\n"
                 << problems << "\n";
@@ -133,7 +117,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
     log::setUpLogging(config->log);
     Poco::Logger& logger = Poco::Logger::get("daemon");
     for (const auto& w : config->warnings) logger.warning(w);
-    daemon::Hub hub(*config, plugins);
+    daemon::Hub hub(*config, plugins, configPath_);
     if (auto started = hub.start(); !started) {
       logger.fatal("cannot start: %s", started.error().describe());
       return EXIT_SOFTWARE;
@@ -162,10 +146,13 @@ class PathhubApp : public Poco::Util::ServerApplication {
       logger.error("channel %s is faulted and does not run: %s", channel, why);
     }
     logger.information("pathhub ready");
-    while (daemon::waitForSignal() != daemon::SignalRequest::kStop) {
+    // SIGHUP reloads (the report is logged by the hub); a stop signal ends the loop.
+    while (daemon::waitForSignal() == daemon::SignalRequest::kReload) {
+      logger.information("SIGHUP: reloading %s", configPath_);
+      (void)(api ? api->reload() : hub.reload());
     }
     logger.information("pathhub stopping: finishing work in hand");
-    const daemon::StopDeadline deadline(config->stopGrace);
+    const daemon::StopDeadline deadline(hub.stopGrace());
     timer.cancel(true);
     if (api) api->stop();  // no API call may outlive the journal
     hub.stop();

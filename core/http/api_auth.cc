@@ -33,17 +33,33 @@ std::string sha256Hex(std::string_view text) {
   return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
-TokenBook::TokenBook(const std::vector<config::ApiToken>& tokens) {
+std::shared_ptr<const std::vector<TokenBook::Entry>> TokenBook::entriesOf(
+    const std::vector<config::ApiToken>& tokens) {
+  auto entries = std::make_shared<std::vector<Entry>>();
   for (const auto& t : tokens) {
-    entries_.push_back({t.sha256, Caller{t.name, parseRole(t.role).value_or(Role::kViewer)}});
+    entries->push_back({t.sha256, Caller{t.name, parseRole(t.role).value_or(Role::kViewer)}});
   }
+  return entries;
+}
+
+TokenBook::TokenBook(const std::vector<config::ApiToken>& tokens) : entries_(entriesOf(tokens)) {}
+
+void TokenBook::replace(const std::vector<config::ApiToken>& tokens) {
+  auto fresh = entriesOf(tokens);
+  std::lock_guard lock(mutex_);
+  entries_ = std::move(fresh);
 }
 
 std::optional<Caller> TokenBook::find(std::string_view token) const {
   if (token.empty()) return std::nullopt;
   const std::string hash = sha256Hex(token);
+  std::shared_ptr<const std::vector<Entry>> entries;
+  {
+    std::lock_guard lock(mutex_);
+    entries = entries_;
+  }
   std::optional<Caller> found;
-  for (const auto& e : entries_) {
+  for (const auto& e : *entries) {
     // Every byte of every entry is compared, so the time taken says nothing of how close a
     // guess came.
     unsigned char diff = e.sha256.size() == hash.size() ? 0 : 1;

@@ -6,6 +6,8 @@
 //   admin     also the audit trail.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +30,12 @@ struct Caller {
 // Lower-case hex SHA-256 of `text` (how tokens are configured).
 std::string sha256Hex(std::string_view text);
 
+// Safe to use from every API thread while a reload replaces the tokens.
 class TokenBook {
  public:
   explicit TokenBook(const std::vector<config::ApiToken>& tokens);
+  // The tokens as now configured (a reload): calls already authenticated go on.
+  void replace(const std::vector<config::ApiToken>& tokens);
   // The caller holding `token`, if it is configured. Compares in constant time per entry.
   std::optional<Caller> find(std::string_view token) const;
   // The token from an "Authorization: Bearer …" header value; "" when there is none.
@@ -41,7 +46,10 @@ class TokenBook {
     std::string sha256;
     Caller caller;
   };
-  std::vector<Entry> entries_;
+  static std::shared_ptr<const std::vector<Entry>> entriesOf(
+      const std::vector<config::ApiToken>& tokens);
+  mutable std::mutex mutex_;
+  std::shared_ptr<const std::vector<Entry>> entries_;
 };
 
 }  // namespace pathhub::http

@@ -11,6 +11,12 @@ journal::Journal& ApiContext::journal() {
   return *j;
 }
 
+Result<ReloadReport> ApiContext::reload() {
+  auto report = hub_.reload();
+  if (report) tokens_.replace(report->tokens);
+  return report;
+}
+
 void ApiContext::audit(const ApiRequest& request, const std::string& action,
                        const std::string& target, const std::string& detail) {
   journal::AuditEntry entry;

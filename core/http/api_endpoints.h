@@ -15,8 +15,11 @@ namespace pathhub::http {
 
 class ApiContext {
  public:
-  explicit ApiContext(HubControl& hub) : hub_(hub) {}
+  ApiContext(HubControl& hub, TokenBook& tokens) : hub_(hub), tokens_(tokens) {}
   HubControl& hub() { return hub_; }
+  // Reloads the hub's configuration (HubControl::reload) and, when it is taken, the API's
+  // tokens with it. What SIGHUP and POST /api/v1/reload both do.
+  Result<ReloadReport> reload();
   // The journal, or ApiError 503 while the hub is not running.
   journal::Journal& journal();
   // Records who did `action` to `target`; throws ApiError 503 when it cannot be recorded.
@@ -27,6 +30,7 @@ class ApiContext {
 
  private:
   HubControl& hub_;
+  TokenBook& tokens_;
 };
 
 void addStatusEndpoints(Router& router, ApiContext& context);    // health, ready, status, channels

@@ -135,7 +135,7 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
-    : config_(config), context_(hub), tokens_(config.tokens) {
+    : config_(config), tokens_(config.tokens), context_(hub, tokens_) {
   addStatusEndpoints(router_, context_);
   addMessageEndpoints(router_, context_);
   addAuditEndpoints(router_, context_);

@@ -23,11 +23,13 @@ class ApiServer {
   Result<void> start();
   void stop();
   std::uint16_t port() const;  // the bound port (useful when configured as 0)
+  // The hub's reload, with the API's tokens (ApiContext::reload): for SIGHUP.
+  Result<ReloadReport> reload() { return context_.reload(); }
 
  private:
   config::ApiConfig config_;
-  ApiContext context_;
   TokenBook tokens_;
+  ApiContext context_;
   Router router_;
   std::unique_ptr<Poco::ThreadPool> threads_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;

@@ -20,8 +20,16 @@ struct ChannelView {
   // failed: see fault); "stopped" (the hub is stopping or has not started).
   std::string state;
   std::string fault;
-  std::shared_ptr<pipeline::ChannelStats> stats;  // never null
-  const config::ChannelConfig* config = nullptr;  // valid while the hub runs
+  std::shared_ptr<pipeline::ChannelStats> stats;        // never null
+  std::shared_ptr<const config::ChannelConfig> config;  // as the channel now runs
+};
+
+// What a reload did (HubControl::reload).
+struct ReloadReport {
+  std::vector<std::string> applied;        // what changed and now runs
+  std::vector<std::string> restartNeeded;  // what changed but takes effect at the next start
+  std::vector<std::string> failed;         // a changed channel that did not start again
+  std::vector<config::ApiToken> tokens;    // the API's tokens as now configured
 };
 
 class HubControl {
@@ -39,6 +47,14 @@ class HubControl {
   virtual Result<void> resume(const std::string& channel) = 0;
   // Stops and starts the channel's stages and source again, clearing a fault.
   virtual Result<void> restart(const std::string& channel) = 0;
+  // Reads the configuration file again, with the tables it names (practice directories, test
+  // catalogues, requester tables), and applies what can change while the hub runs: channels
+  // added, removed, or restarted where their settings or tables changed (their listeners
+  // close for a moment; senders reconnect, nothing ACKed is lost), the API's tokens, journal
+  // retention, the stop grace. What cannot (the journal's path, the API's listener, logging,
+  // plugin folders) is reported as needing a restart. A configuration that is not valid is
+  // refused (invalid_value, every problem listed) and the running one kept.
+  virtual Result<ReloadReport> reload() = 0;
   // New deliveries are waiting in the journal for these destinations (a replay): their
   // workers look now rather than at their next idle poll.
   virtual void wake(const std::string& channel, const std::vector<std::string>& destinations) = 0;

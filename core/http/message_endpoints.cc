@@ -310,40 +310,45 @@ Reply replayOne(ApiContext& context, const ApiRequest& r) {
   return Reply::json(o);
 }
 
-// Replays every message that matches the filters (at least one is required), in pages, up to
-// a cap per call so one request cannot hold the journal writer for long.
+// Replays every message that matches the filters (at least one is required), newest first, in
+// pages: at most `limit` messages a call (10,000 and the default), so one request cannot hold
+// the journal writer for long. `nextBefore` continues where it stopped (the `before` of the
+// next call), so a client can go in steps and show its progress.
 Reply replayMatching(ApiContext& context, const ApiRequest& r) {
   constexpr int kMaxPerCall = 10000;
   auto names = kFilterParameters;
-  names.push_back("dryRun");
+  names.insert(names.end(), {"dryRun", "limit", "before"});
   r.allowOnly(names);
   const bool dryRun = r.flag("dryRun");
   journal::MessageFilter f = filterFrom(r);
-  if (r.query.empty()) {
-    throw ApiError::badParameter("channel", "replaying by filter needs at least one filter");
-  }
   if (f.channel.empty()) {
     throw ApiError::badParameter("channel", "replaying by filter needs the channel");
   }
   const auto destinations = replayDestinations(context, r, f.channel);
   if (dryRun) return replayPlan(context, r, f, destinations);
+  const int cap = r.integer("limit", kMaxPerCall, 1, kMaxPerCall);
+  f.before = r.id("before");
   context.audit(r, "replay_matching", f.channel, r.queryString);
-  int replayed = 0, deliveries = 0, notReplayed = 0;
+  int examined = 0, replayed = 0, deliveries = 0, notReplayed = 0;
   Array::Ptr skipped = new Array;
-  bool truncated = false;
-  f.limit = 500;
+  std::optional<std::int64_t> next;
+  f.limit = std::min(cap, 500);
   for (;;) {
     auto page = context.journal().search(f);
     if (!page) throw ApiError::from(page.error());
     for (const auto& m : page->messages) {
-      if (replayed >= kMaxPerCall) {
-        truncated = true;
+      if (examined >= cap) {
+        next = m.id + 1;  // below the next one not yet looked at: it is included
         break;
       }
+      ++examined;
       auto created = context.journal().replay(m.id, destinations);
       if (created) {
         ++replayed;
         deliveries += *created;
+      } else if (created.error().code == ErrorCode::kIoError ||
+                 created.error().code == ErrorCode::kUnavailable) {
+        throw ApiError::from(created.error());  // not this message's fault: stop and say so
       } else if (++notReplayed <= 20) {
         Object::Ptr s = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
         s->set("id", m.id);
@@ -351,7 +356,11 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
         skipped->add(s);
       }
     }
-    if (truncated || !page->nextBefore) break;
+    if (next || !page->nextBefore) break;
+    if (examined >= cap) {
+      next = *page->nextBefore;
+      break;
+    }
     f.before = *page->nextBefore;
   }
   if (deliveries > 0) context.hub().wake(f.channel, wakeList(context, r, f.channel, destinations));
@@ -360,7 +369,12 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
   o.set("deliveries", deliveries);
   o.set("skippedCount", notReplayed);
   o.set("skipped", skipped);  // the first 20, with the reason
-  o.set("truncated", truncated);
+  o.set("truncated", next.has_value());
+  if (next) {
+    o.set("nextBefore", *next);
+  } else {
+    o.set("nextBefore", Poco::Dynamic::Var());
+  }
   return Reply::json(o);
 }
 

@@ -89,6 +89,24 @@ Reply channelAction(ApiContext& context, const ApiRequest& r, const std::string&
   return Reply::json(*channelJson(context, context.channel(name), false));
 }
 
+// Audited before it is done, like every change an operator makes; the answer is the report.
+Reply reloadConfiguration(ApiContext& context, const ApiRequest& r) {
+  r.allowOnly({});
+  context.audit(r, "reload_configuration", "");
+  auto report = context.reload();
+  if (!report) throw ApiError::from(report.error());
+  auto list = [](const std::vector<std::string>& items) {
+    Array::Ptr a = new Array;
+    for (const auto& i : items) a->add(i);
+    return a;
+  };
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("applied", list(report->applied));
+  o.set("restartNeeded", list(report->restartNeeded));
+  o.set("failed", list(report->failed));
+  return Reply::json(o, report->failed.empty() ? 200 : 500);
+}
+
 }  // namespace
 
 void addStatusEndpoints(Router& router, ApiContext& context) {
@@ -160,6 +178,8 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
         {"POST", "/api/v1/channels/{name}/" + action, Role::kOperator,
          [&context, action](const ApiRequest& r) { return channelAction(context, r, action); }});
   }
+  router.add({"POST", "/api/v1/reload", Role::kAdmin,
+              [&context](const ApiRequest& r) { return reloadConfiguration(context, r); }});
 }
 
 }  // namespace pathhub::http

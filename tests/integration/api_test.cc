@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 #include <regex>
@@ -420,6 +421,105 @@ TEST_F(ApiTest, PathhubctlDrivesTheApi) {
   EXPECT_EQ(unreachable.exitCode, 2);
   auto hashed = runProgram("pathhubctl", {"hash-token"}, kTokens.at("admin") + "\n");
   EXPECT_EQ(hashed.out, http::sha256Hex(kTokens.at("admin")) + "\n");
+}
+
+// A bulk replay goes in steps, each step's progress on stderr, and ends with the totals.
+TEST_F(ApiTest, ABulkReplayShowsItsProgress) {
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(send("BULK-" + std::to_string(i)), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 3; }));
+  // In steps of one message through the API: nextBefore goes on where the step stopped.
+  std::string before;
+  int steps = 0, replayed = 0;
+  do {
+    Answer a = call("POST",
+                    "/api/v1/messages/replay?channel=lab&limit=1" +
+                        (before.empty() ? std::string() : "&before=" + before),
+                    "operator");
+    ASSERT_EQ(a.status, 200) << a.body;
+    replayed += a.json->getValue<int>("replayed");
+    before = a.json->isNull("nextBefore") ? "" : a.json->get("nextBefore").toString();
+    ++steps;
+  } while (!before.empty() && steps < 10);
+  EXPECT_EQ(replayed, 3);
+  EXPECT_EQ(steps, 3);
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 6; }));
+  const auto tokenFile = hub_.dir / "operator.token";
+  std::ofstream(tokenFile) << kTokens.at("operator") << "\n";
+  auto bulk = runProgram("pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort),
+                                        "--token-file", tokenFile.string(), "replay", "--filter",
+                                        "--channel", "lab", "--type", "ORU"});
+  EXPECT_EQ(bulk.exitCode, 0) << bulk.err;
+  EXPECT_NE(bulk.err.find("replay: 3 of 3 message(s) (100%)"), std::string::npos) << bulk.err;
+  EXPECT_NE(bulk.out.find("replayed 3 message(s), 3 new deliveries; skipped 0"), std::string::npos)
+      << bulk.out;
+}
+
+// SIGHUP and POST /api/v1/reload read the configuration again: tokens, channels and tables
+// change while the hub runs; what cannot is reported; a bad configuration is refused whole.
+TEST_F(ApiTest, AReloadAppliesWhatCanChangeLiveAndRefusesABadConfiguration) {
+  const std::string original = testing::readFile(hub_.configPath);
+  auto rewrite = [&](const std::string& from, const std::string& to) {
+    std::string text = testing::readFile(hub_.configPath);
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    std::ofstream(hub_.configPath) << text;
+  };
+  const std::string newToken = "a-new-operator-token-0123456789";
+  EXPECT_EQ(call("GET", "/api/v1/status", "").status, 401);
+  // A new token and a second channel, by SIGHUP.
+  const auto secondPort = testing::freePort();
+  rewrite("</api>", "<token name=\"night-shift\" role=\"operator\" sha256=\"" +
+                        http::sha256Hex(newToken) + "\"/></api>");
+  rewrite("</pathhub>", "<channel name=\"second\"><source type=\"mllp\" listen=\"127.0.0.1:" +
+                            std::to_string(secondPort) +
+                            "\"/><destination name=\"d\" type=\"file\" directory=\"" +
+                            (hub_.dir / "second-out").string() + "\"/></channel></pathhub>");
+  ASSERT_EQ(::kill(hub_.hubPid(), SIGHUP), 0);
+  ASSERT_TRUE(waitUntil([&] { return testing::accepting(secondPort); }));
+  Poco::Net::HTTPClientSession session("127.0.0.1", hub_.apiPort);
+  Poco::Net::HTTPRequest request("GET", "/api/v1/status", Poco::Net::HTTPMessage::HTTP_1_1);
+  request.set("Authorization", "Bearer " + newToken);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  session.receiveResponse(response);
+  EXPECT_EQ(static_cast<int>(response.getStatus()), 200) << "the new token is not taken";
+  Answer channels = call("GET", "/api/v1/channels", "viewer");
+  EXPECT_NE(channels.body.find("\"second\""), std::string::npos) << channels.body;
+  // The first channel did not change, so it was not restarted: its source kept its listener.
+  EXPECT_EQ(send("AFTER-HUP"), "AA");
+
+  // Through the API: the listener's port cannot change live; the channel's retry can.
+  rewrite("maxAttempts=\"1000000\"", "maxAttempts=\"999999\"");
+  rewrite("<api listen=\"127.0.0.1:" + std::to_string(hub_.apiPort),
+          "<api listen=\"127.0.0.1:" + std::to_string(testing::freePort()));
+  Answer report = call("POST", "/api/v1/reload", "admin");
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_NE(report.body.find("channel lab restarted: destinations changed"), std::string::npos)
+      << report.body;
+  EXPECT_NE(report.body.find("api (listener, TLS, certificates)"), std::string::npos)
+      << report.body;
+  EXPECT_EQ(call("POST", "/api/v1/reload", "operator").status, 403);
+  EXPECT_EQ(audited("reload_configuration").size(), 1u);
+  EXPECT_EQ(send("AFTER-RESTART"), "AA");
+  // pathhubctl reload says so when nothing changed since.
+  const auto adminToken = hub_.dir / "admin.token";
+  std::ofstream(adminToken) << kTokens.at("admin") << "\n";
+  auto ctl = runProgram("pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort),
+                                       "--token-file", adminToken.string(), "reload"});
+  EXPECT_EQ(ctl.exitCode, 0) << ctl.err;
+  EXPECT_NE(ctl.out.find("api (listener, TLS, certificates)"), std::string::npos) << ctl.out;
+  EXPECT_EQ(ctl.out.find("channel lab restarted"), std::string::npos) << ctl.out;
+
+  // A configuration that is not valid is refused whole: the running one is kept.
+  std::ofstream(hub_.configPath) << original.substr(0, original.size() / 2);
+  Answer refused = call("POST", "/api/v1/reload", "admin");
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("the running configuration is kept"), std::string::npos)
+      << refused.body;
+  EXPECT_TRUE(testing::accepting(secondPort));
+  EXPECT_EQ(send("AFTER-REFUSAL"), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 3; }));
 }
 
 TEST(ApiTls, ServesHttpsThatPathhubctlVerifies) {

@@ -17,7 +17,6 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <atomic>
 #include <fstream>
@@ -246,6 +245,31 @@ TEST_F(GpResults, ReachEachPracticeInItsFormatAndTheirAnswersSettleTheDeliveries
   }));
   EXPECT_EQ(api("/api/v1/deliveries/unacknowledged")->getArray("unacknowledged")->size(), 0u);
   EXPECT_EQ(mesh_.inboxCount("HUB01"), 0u) << "each NHSACK acknowledged to MESH";
+}
+
+// A practice added to the directory reaches its GP after SIGHUP, without a restart.
+TEST_F(GpResults, APracticeAddedToTheDirectoryIsRoutedAfterAReload) {
+  const std::string kAdminToken = "gp-test-admin-token-0123456789";
+  hub_.apiTokens +=
+      "<token name=\"admin\" role=\"admin\" sha256=\"" + http::sha256Hex(kAdminToken) + "\"/>";
+  configure("");
+  hub_.startSink();
+  hub_.startHub();
+  EXPECT_EQ(send("BEFORE-ADD", "A81003"), "CA");
+  ASSERT_TRUE(waitUntil(
+      [&] { return api("/api/v1/deliveries/exceptions")->getArray("exceptions")->size() == 1; }));
+  std::ofstream(hub_.dir / "practices.csv", std::ios::app)
+      << "A81003,Newly Merged Practice,fhir,http,http://127.0.0.1:" << fhir_.port()
+      << "/gp3/fhir,,no\n";
+  // As SIGHUP does, but answered when done: the channel restarts with the new directory.
+  const auto reloaded = testing::apiCall(hub_.apiPort, kAdminToken, "POST", "/api/v1/reload");
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_NE(reloaded.body.find("channel lab restarted: tables"), std::string::npos)
+      << reloaded.body;
+  EXPECT_EQ(send("AFTER-ADD", "A81003"), "CA");
+  ASSERT_TRUE(waitUntil([&] { return fhir_.received().size() == 1; }));
+  EXPECT_EQ(fhir_.received()[0].first, "/gp3/fhir");
+  EXPECT_EQ(api("/api/v1/deliveries/exceptions")->getArray("exceptions")->size(), 1u);
 }
 
 TEST_F(GpResults, AnUnansweredDeliveryBecomesOverdueAndRaisesANotification) {

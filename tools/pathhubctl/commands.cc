@@ -90,7 +90,7 @@ class Runner {
 
   // Calls the API; prints the error and returns null when it is not a success.
   Object::Ptr call(const std::string& method, const std::string& target,
-                   const std::string& body = {}) {
+                   const std::string& body = {}, bool printJson = true) {
     auto response = api_.call(method, target, body);
     if (!response) {
       std::cerr << "pathhubctl: " << response.error().text << "\n";
@@ -116,7 +116,7 @@ class Runner {
       status_ = 1;
       return nullptr;
     }
-    if (options_.json) {
+    if (options_.json && printJson) {
       Poco::JSON::Stringifier::stringify(parsed, std::cout, 2);
       std::cout << "\n";
     }
@@ -259,6 +259,53 @@ std::string pathPart(const std::string& s) {
   return out;
 }
 
+// A bulk replay in steps of 500 messages, each step's progress on stderr, the totals at the
+// end (on stdout; with --json, as one object).
+void replayInSteps(Runner& run, const std::string& target, const std::string& body,
+                   long long total) {
+  constexpr int kStep = 500;
+  long long replayed = 0, deliveries = 0, skipped = 0;
+  std::string before;
+  Array::Ptr reasons = new Array;
+  for (;;) {
+    std::string step = target + "limit=" + std::to_string(kStep);
+    if (!before.empty()) step += "&before=" + before;
+    Object::Ptr o = run.call("POST", step, body, false);
+    if (!o) return;  // the error is printed; what was replayed so far stays replayed
+    replayed += o->getValue<long long>("replayed");
+    deliveries += o->getValue<long long>("deliveries");
+    skipped += o->getValue<long long>("skippedCount");
+    if (Array::Ptr some = o->getArray("skipped")) {
+      for (std::size_t i = 0; i < some->size() && reasons->size() < 20; ++i) {
+        reasons->add(some->get(i));
+      }
+    }
+    before = field(o, "nextBefore");
+    const long long done = replayed + skipped;
+    std::cerr << "pathhubctl: replay: " << done << " of " << total << " message(s)"
+              << (total > 0 ? " (" + std::to_string(std::min(100LL, done * 100 / total)) + "%)"
+                            : std::string())
+              << "\n";
+    if (before.empty()) break;
+  }
+  if (run.json()) {
+    Object totals(Poco::JSON_PRESERVE_KEY_ORDER);
+    totals.set("replayed", replayed);
+    totals.set("deliveries", deliveries);
+    totals.set("skippedCount", skipped);
+    totals.set("skipped", reasons);
+    Poco::JSON::Stringifier::stringify(totals, std::cout, 2);
+    std::cout << "\n";
+    return;
+  }
+  std::cout << "replayed " << replayed << " message(s), " << deliveries
+            << " new deliveries; skipped " << skipped << "\n";
+  for (std::size_t i = 0; i < reasons->size(); ++i) {
+    Object::Ptr r = reasons->getObject(static_cast<unsigned>(i));
+    std::cout << "  " << field(r, "id") << ": " << field(r, "reason") << "\n";
+  }
+}
+
 }  // namespace
 
 int runCommand(ApiClient& api, const Options& options, const std::string& command,
@@ -297,10 +344,10 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
       Object::Ptr o;
       if (p.has("filter")) {
         if (!p.positional.empty()) throw UsageError("replay --filter takes filters, not an id");
-        const std::string dry = p.has("dry-run") ? std::string("dryRun=true") : std::string();
-        std::string target = "/api/v1/messages/replay" + query(p, kFilters);
-        if (!dry.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + dry;
-        o = run.call("POST", target, body);
+        const std::string target = "/api/v1/messages/replay" + query(p, kFilters);
+        const char* more = target.find('?') == std::string::npos ? "?" : "&";
+        // The dry run first: what would go where, and how many, for the progress that follows.
+        o = run.call("POST", target + more + "dryRun=true", body, p.has("dry-run"));
         if (o && !run.json() && p.has("dry-run")) {
           std::cout << "would replay " << field(o, "messages") << " message(s):";
           Object::Ptr per = o->getObject("deliveriesPerDestination");
@@ -308,12 +355,8 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
             std::cout << " " << name << " " << per->getValue<int>(name);
           }
           std::cout << "\n";
-        } else if (o && !run.json()) {
-          std::cout << "replayed " << field(o, "replayed") << " message(s), "
-                    << field(o, "deliveries") << " new deliveries; skipped "
-                    << field(o, "skippedCount")
-                    << (field(o, "truncated") == "true" ? " (stopped at the cap: run again)" : "")
-                    << "\n";
+        } else if (o) {
+          replayInSteps(run, target + more, body, o->getValue<long long>("messages"));
         }
       } else {
         if (p.positional.size() != 1) throw UsageError("replay needs a message id or --filter");
@@ -333,6 +376,25 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
               run.call("POST", "/api/v1/channels/" + pathPart(p.positional[0]) + "/" + command);
           o && !run.json()) {
         std::cout << "channel " << field(o, "name") << ": " << field(o, "state") << "\n";
+      }
+    } else if (command == "reload") {
+      Parsed p = parse(args, {});
+      if (!p.positional.empty()) throw UsageError("reload takes no arguments");
+      if (auto o = run.call("POST", "/api/v1/reload"); o && !run.json()) {
+        auto print = [&o](const char* key, const char* heading) {
+          Array::Ptr items = o->getArray(key);
+          if (!items || items->size() == 0) return;
+          std::cout << heading << ":\n";
+          for (std::size_t i = 0; i < items->size(); ++i) {
+            std::cout << "  " << items->get(i).toString() << "\n";
+          }
+        };
+        print("applied", "applied");
+        print("restartNeeded", "changed, taking effect at the next start");
+        print("failed", "failed");
+        if (o->getArray("applied")->size() + o->getArray("restartNeeded")->size() == 0) {
+          std::cout << "nothing changed\n";
+        }
       }
     } else if (command == "audit") {
       Parsed p = parse(args, {{"user", true},

@@ -12,9 +12,12 @@
 //                                    replay one message (where its routing sent it, or to the
 //                                    named destinations)
 //   replay --filter FILTERS [--replay-to DEST]... [--dry-run]
-//                                    replay every message that matches (needs --channel);
-//                                    --dry-run says what would go where, changing nothing
+//                                    replay every message that matches (needs --channel), in
+//                                    steps of 500 with progress on stderr; --dry-run says what
+//                                    would go where, changing nothing
 //   pause CH | resume CH | restart CH
+//   reload                           re-read the configuration and its tables (as SIGHUP):
+//                                    what was applied, what needs a restart (admin)
 //   audit [--user U] [--action A] [--from T] [--to T] [--limit N] [--before ID]
 //   hash-token                       read a token on stdin, print the sha256 for <api><token>
 //
@@ -39,7 +42,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: pathhubctl [--url URL] [--token-file FILE] [--ca FILE] [--json] COMMAND [ARGS]\n"
     "commands: status | channels | messages [filters] | show ID | replay ID|--filter ...\n"
-    "          | pause CH | resume CH | restart CH | audit [filters] | hash-token\n";
+    "          | pause CH | resume CH | restart CH | reload | audit [filters] | hash-token\n";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
