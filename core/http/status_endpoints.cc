@@ -45,6 +45,12 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
     last->set("at", isoTime(at));
     o->set("lastError", last);
   }
+  if (auto [script, scriptAt] = s.scriptError.get(); !script.empty()) {
+    Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    e->set("message", script);
+    e->set("at", isoTime(scriptAt));
+    o->set("scriptError", e);
+  }
   std::map<std::string, std::int64_t> backlog;
   if (auto counted = context.journal().backlog(v.name)) {
     backlog.insert(counted->begin(), counted->end());

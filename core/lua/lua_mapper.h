@@ -6,10 +6,10 @@
 // exceeded instruction budget or memory cap fails the message with a reason naming script,
 // line, channel and message id, and the traceback; the worker goes on.
 //
-// Hot reload: before a message, at most once a second (reloadCheck), the script file's time is
-// checked; a changed script is compiled and run in a fresh sandbox, and only if that works is
-// it swapped in. A script that does not load leaves the previous version live and its error
-// logged (and returned by lastLoadError()).
+// Hot reload: before a message and when the worker is idle, at most once a second (reloadCheck),
+// the script file's time is checked; a changed script is compiled and run in a fresh sandbox,
+// and only if that works is it swapped in. A script that does not load leaves the previous
+// version live and its error logged, and returned by loadError() (the channel shows it).
 #pragma once
 
 #include <Poco/Logger.h>
@@ -39,7 +39,8 @@ class LuaMapper : public pipeline::Mapper {
   static Result<std::unique_ptr<LuaMapper>> create(const ScriptOptions& options,
                                                    std::string channel);
   pipeline::MapResult map(const std::string& bytes, const pipeline::MapContext& context) override;
-  const std::string& lastLoadError() const { return lastLoadError_; }
+  void idle() override { reloadIfChanged(); }
+  std::string loadError() const override { return lastLoadError_; }
 
  private:
   LuaMapper(ScriptOptions options, std::string channel);

@@ -387,9 +387,15 @@ void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket
   constexpr std::size_t kBatch = 128;
   zmq::socket_t toRouter(zmq_, zmq::socket_type::push);
   toRouter.connect(endpoint("route"));
+  std::string shownLoadError;  // what this worker last told the channel's figures
   for (;;) {
     bool news = false;
     if (!waitForNews(input, control, kIdlePoll, &news)) return;
+    if (!news) mapper->idle();
+    if (std::string error = mapper->loadError(); error != shownLoadError) {
+      stats_->scriptError.set(error);
+      shownLoadError = std::move(error);
+    }
     std::vector<journal::MessageId> ids;
     std::vector<std::string> bytes;  // as announced; empty when read from the journal
     if (news) {

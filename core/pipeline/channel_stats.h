@@ -37,6 +37,7 @@ struct ChannelStats {
   metrics::Histogram mappingSeconds;
   metrics::RateMeter receivedRate;
   metrics::LastError lastError;
+  metrics::LastError scriptError;             // why the saved script did not load ("": it did)
   std::deque<DestinationStats> destinations;  // a deque: the elements never move
 
   DestinationStats* destination(const std::string& name) {

@@ -43,6 +43,13 @@ class Mapper {
  public:
   virtual ~Mapper() = default;
   virtual MapResult map(const std::string& bytes, const MapContext& context) = 0;
+  // Called when the worker has had nothing to map for a moment (about once a second): the
+  // time to notice a changed script, so a saved edit goes live (or shows its error) before
+  // the next message arrives.
+  virtual void idle() {}
+  // Why the mapping's current version did not load ("" when it did): a saved script that does
+  // not compile leaves the previous version live, and the channel shows this.
+  virtual std::string loadError() const { return {}; }
 };
 
 // Parses the message (so a mapping failure is visible the same way a script's would be) and

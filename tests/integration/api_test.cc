@@ -14,6 +14,7 @@
 #include <fstream>
 #include <regex>
 
+#include "api_client.h"
 #include "child_process.h"
 #include "corpus.h"
 #include "hl7/batch.h"
@@ -520,6 +521,45 @@ TEST_F(ApiTest, AReloadAppliesWhatCanChangeLiveAndRefusesABadConfiguration) {
   EXPECT_TRUE(testing::accepting(secondPort));
   EXPECT_EQ(send("AFTER-REFUSAL"), "AA");
   ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 3; }));
+}
+
+// A saved script goes live without waiting for a message, and one that does not compile is
+// shown on the channel (the previous version stays live) until it is fixed.
+TEST(ScriptReload, ASavedScriptIsReloadedAtOnceAndItsErrorIsShownOnTheChannel) {
+  HubFixture hub;
+  const auto script = hub.dir / "live.lua";
+  std::ofstream(script) << "function map(msg, ctx) msg:set('MSH-3', 'ONE') end\n";
+  hub.channelExtras += "<mapper workers=\"1\" script=\"" + script.string() + "\"/>";
+  hub.apiTokens = "<token name=\"v\" role=\"viewer\" sha256=\"" +
+                  http::sha256Hex(kTokens.at("viewer")) + "\"/>";
+  hub.startSink();
+  hub.startHub();
+  auto scriptError = [&]() -> std::string {
+    auto a = testing::apiGet(hub.apiPort, kTokens.at("viewer"), "/api/v1/channels/lab");
+    if (!a.json || !a.json->has("scriptError")) return "";
+    return a.json->getObject("scriptError")->getValue<std::string>("message");
+  };
+  EXPECT_EQ(scriptError(), "");
+  // Saved with a syntax error, a second later (the file's time must move on).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::ofstream(script) << "function map(msg, ctx)\n  msg:set('MSH-3', 'TWO'\nend\n";
+  ASSERT_TRUE(waitUntil([&] { return !scriptError().empty(); }, std::chrono::seconds(10)));
+  EXPECT_NE(scriptError().find("live.lua:3:"), std::string::npos) << scriptError();
+  // The previous version still maps.
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+  ASSERT_TRUE(client.exchange(m.encode()));
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 1; }));
+  std::string delivered;
+  for (const auto& e : std::filesystem::directory_iterator(hub.dir / "sink")) {
+    if (e.path().filename().string()[0] != '.') delivered = testing::readFile(e.path());
+  }
+  EXPECT_NE(delivered.find("|ONE|"), std::string::npos) << delivered;
+  // Fixed: the error goes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  std::ofstream(script) << "function map(msg, ctx) msg:set('MSH-3', 'THREE') end\n";
+  EXPECT_TRUE(waitUntil([&] { return scriptError().empty(); }, std::chrono::seconds(10)));
 }
 
 TEST(ApiTls, ServesHttpsThatPathhubctlVerifies) {

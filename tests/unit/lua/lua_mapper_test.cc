@@ -311,7 +311,7 @@ TEST_F(LuaMapperTest, ReloadsAChangedScriptAndKeepsTheOldOneWhenTheNewFailsToLoa
   EXPECT_EQ(run(**m).routes, std::vector<std::string>{"v2"});
   bump("function map(msg, ctx) ctx:route('v3' end");  // a syntax error
   EXPECT_EQ(run(**m).routes, std::vector<std::string>{"v2"});
-  EXPECT_NE((*m)->lastLoadError().find("map.lua:1:"), std::string::npos) << (*m)->lastLoadError();
+  EXPECT_NE((*m)->loadError().find("map.lua:1:"), std::string::npos) << (*m)->loadError();
 }
 
 TEST(CsvTable, ReadsQuotedFieldsAndCrLfLines) {
