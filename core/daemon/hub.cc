@@ -309,6 +309,29 @@ Result<http::ReloadReport> Hub::reload() {
   return report;
 }
 
+Result<http::RerouteReport> Hub::rerouteOrder(const std::string& placer) {
+  std::lock_guard lock(mutex_);
+  http::RerouteReport report;
+  bool found = false;
+  for (auto& slot : slots_) {
+    if (!slot.channel || slot.config->orders.catalogue.empty()) continue;
+    auto done = slot.channel->rerouteOrder(placer);
+    if (!done) {
+      if (done.error().code == ErrorCode::kNotFound) continue;
+      return tl::unexpected(done.error());
+    }
+    found = true;
+    report.routed.insert(report.routed.end(), done->routed.begin(), done->routed.end());
+    report.stillStuck.insert(report.stillStuck.end(), done->stillStuck.begin(),
+                             done->stillStuck.end());
+  }
+  if (!found) {
+    return fail(ErrorCode::kNotFound,
+                "no part of order " + placer + " waits in an exceptions destination");
+  }
+  return report;
+}
+
 void Hub::reloadChannels(const std::vector<config::ChannelConfig>& next,
                          http::ReloadReport& report) {
   std::vector<Slot> kept;

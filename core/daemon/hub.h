@@ -63,6 +63,7 @@ class Hub : public http::HubControl {
   Result<void> resume(const std::string& channel) override;
   Result<void> restart(const std::string& channel) override;
   Result<http::ReloadReport> reload() override;
+  Result<http::RerouteReport> rerouteOrder(const std::string& placer) override;
   void wake(const std::string& channel, const std::vector<std::string>& destinations) override;
 
  private:

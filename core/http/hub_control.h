@@ -25,6 +25,13 @@ struct ChannelView {
 };
 
 // What a reload did (HubControl::reload).
+// What re-routing an order did (HubControl::rerouteOrder): per stuck part (its message id)
+// where it now goes, or why it still cannot be placed.
+struct RerouteReport {
+  std::vector<std::pair<std::int64_t, std::vector<std::string>>> routed;
+  std::vector<std::pair<std::int64_t, std::string>> stillStuck;
+};
+
 struct ReloadReport {
   std::vector<std::string> applied;        // what changed and now runs
   std::vector<std::string> restartNeeded;  // what changed but takes effect at the next start
@@ -55,6 +62,10 @@ class HubControl {
   // plugin folders) is reported as needing a restart. A configuration that is not valid is
   // refused (invalid_value, every problem listed) and the running one kept.
   virtual Result<ReloadReport> reload() = 0;
+  // Routes again the parts of order `placer` that went to an exceptions destination, with the
+  // catalogue and labs now in force (pipeline::Channel::rerouteOrder), on every channel that
+  // routes orders. not_found when no part of the order waits anywhere.
+  virtual Result<RerouteReport> rerouteOrder(const std::string& placer) = 0;
   // New deliveries are waiting in the journal for these destinations (a replay): their
   // workers look now rather than at their next idle poll.
   virtual void wake(const std::string& channel, const std::vector<std::string>& destinations) = 0;

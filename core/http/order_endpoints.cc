@@ -53,6 +53,7 @@ std::string taskStatus(const std::string& state) {
   if (state == "specimen_received" || state == "partial") return "in-progress";
   if (state == "final" || state == "amended") return "completed";
   if (state == "cancelled") return "cancelled";
+  if (state == "rerouted") return "cancelled";  // superseded: its labs' parts carry the work
   return "requested";
 }
 
@@ -167,6 +168,37 @@ void addOrderEndpoints(Router& router, ApiContext& context) {
                 out.set("unmatched", items);
                 return Reply::json(out);
               }});
+  // After the catalogue (or a lab's destination) is fixed and reloaded: the order's stuck parts
+  // go where their tests now belong. Audited before it is done.
+  router.add(
+      {"POST", "/api/v1/orders/{placer}/reroute", Role::kOperator, [&context](const ApiRequest& r) {
+         r.allowOnly({});
+         const std::string placer = r.pathParams.at("placer");
+         context.audit(r, "reroute_order", placer);
+         auto done = context.hub().rerouteOrder(placer);
+         if (!done) throw ApiError::from(done.error());
+         Array::Ptr routed = new Array;
+         for (const auto& [id, to] : done->routed) {
+           Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+           j->set("messageId", id);
+           Array::Ptr names = new Array;
+           for (const auto& d : to) names->add(d);
+           j->set("destinations", names);
+           routed->add(j);
+         }
+         Array::Ptr stuck = new Array;
+         for (const auto& [id, why] : done->stillStuck) {
+           Object::Ptr j = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+           j->set("messageId", id);
+           j->set("reason", why);
+           stuck->add(j);
+         }
+         Object out(Poco::JSON_PRESERVE_KEY_ORDER);
+         out.set("placer", placer);
+         out.set("rerouted", routed);
+         out.set("stillUnroutable", stuck);
+         return Reply::json(out);
+       }});
   router.add({"GET", "/api/v1/orders/{placer}", Role::kClinical, [&context](const ApiRequest& r) {
                 r.allowOnly({"format"});
                 const std::string placer = r.pathParams.at("placer");

@@ -168,6 +168,28 @@ class Journal {
   // Orders past their due time without a final result, newly marked overdue.
   Result<std::vector<OrderRecord>> markOrdersOverdue(std::int64_t nowMs);
   Result<std::vector<OrderRecord>> overdueOrders(int limit);
+  // A part of an order its routing could not place (tests the catalogue lacked, a lab without a
+  // <lab> destination): delivered to the exceptions destination and not re-routed since.
+  struct StuckOrderPart {
+    MessageId messageId = 0;      // the order, or the part of it split off for that lab
+    std::int64_t deliveryId = 0;  // its delivery to the exceptions destination
+    std::int64_t sequence = 0;    // that delivery's place in the queues
+    std::string channel, bytes, attributes;
+  };
+  Result<std::vector<StuckOrderPart>> stuckOrderParts(const std::string& placer);
+  // Re-routes a stuck part after the catalogue or the labs were fixed, in one transaction:
+  // `routing`'s deliveries of the part (and its derived parts, split by lab) in the stuck
+  // delivery's place, the order's rows for the labs it now goes to, the stuck delivery marked
+  // re-routed, and — when every test now has a lab (`settled`) — the order's row for no lab
+  // closed as "rerouted".
+  struct OrderReroute {
+    StuckOrderPart part;
+    Mapping routing;
+    std::vector<OrderPlacement> placements;
+    bool settled = false;
+    std::string detail;  // what changed, for the histories
+  };
+  Result<void> rerouteOrder(const OrderReroute& reroute);
   Result<std::vector<UnmatchedResult>> unmatchedResults(int limit);
 
   // --- Acknowledgements (journal/acknowledgements.cc) ---

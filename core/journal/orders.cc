@@ -76,22 +76,95 @@ bool sharesTest(const OrderRecord& o, const std::vector<std::string>& tests) {
 
 }  // namespace
 
+namespace {
+
+// A new order row, or (placer and lab known already) a line of history saying so.
+void placeOrderIn(Session& s, const Journal::OrderPlacement& p, const std::string& again) {
+  auto known = orderRows(s, "placer = ? AND lab = ?", {p.placer, p.lab}, {});
+  if (!known.empty()) {
+    history(s, known.front().id, known.front().state, again, p.messageId);
+    return;
+  }
+  s << "INSERT INTO orders(placer, lab, requester, nhs_number, tests, channel, state, placed_at,"
+       " due_at, updated_at, message_id) VALUES(?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?)",
+      bind(p.placer), bind(p.lab), bind(p.requester), bind(p.nhsNumber), bind(p.tests),
+      bind(p.channel), bind(nowMs()), bind(p.dueAtMs), bind(nowMs()), bind(p.messageId), now;
+  std::int64_t id = 0;
+  s << "SELECT last_insert_rowid()", into(id), now;
+  history(s, id, "placed", "placed by " + p.requester + " for " + p.lab, p.messageId);
+}
+
+}  // namespace
+
 Result<void> Journal::placeOrder(const OrderPlacement& p) {
   return writer_->run([&](Session& s) -> std::function<void()> {
-    auto known = orderRows(s, "placer = ? AND lab = ?", {p.placer, p.lab}, {});
-    if (!known.empty()) {
-      history(s, known.front().id, known.front().state, "placed again (a resend)", p.messageId);
-      return nullptr;
-    }
-    s << "INSERT INTO orders(placer, lab, requester, nhs_number, tests, channel, state, placed_at,"
-         " due_at, updated_at, message_id) VALUES(?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?)",
-        bind(p.placer), bind(p.lab), bind(p.requester), bind(p.nhsNumber), bind(p.tests),
-        bind(p.channel), bind(nowMs()), bind(p.dueAtMs), bind(nowMs()), bind(p.messageId), now;
-    std::int64_t id = 0;
-    s << "SELECT last_insert_rowid()", into(id), now;
-    history(s, id, "placed", "placed by " + p.requester + " for " + p.lab, p.messageId);
+    placeOrderIn(s, p, "placed again (a resend)");
     return nullptr;
   });
+}
+
+Result<std::vector<Journal::StuckOrderPart>> Journal::stuckOrderParts(const std::string& placer) {
+  return reading(*readers_, *file_, [&](Session& s) {
+    std::vector<StuckOrderPart> out;
+    eachRow(
+        s,
+        "SELECT d.message_id, d.id, d.sequence, d.channel, COALESCE(m.mapped, m.bytes),"
+        " d.attributes FROM deliveries d JOIN messages m ON m.id = d.message_id"
+        " WHERE (d.attributes LIKE 'exception=%' OR d.attributes LIKE '%' || char(10) ||"
+        " 'exception=%') AND instr(char(10) || d.attributes, char(10) || 'order-placer=' || ? ||"
+        " char(10)) > 0 AND instr(d.attributes, 'rerouted=') = 0 ORDER BY d.id",
+        {placer}, {}, [&out](const SqliteStatement& q) {
+          out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5)});
+        });
+    return out;
+  });
+}
+
+Result<void> Journal::rerouteOrder(const OrderReroute& r) {
+  const auto attributesFor = [](const DeliveryAttributes& all, const std::string& d) {
+    const auto it = all.find(d);
+    return it == all.end() ? std::string() : it->second;
+  };
+  return writer_->run(withStatements([&](Session& s, WriterStatements& w) -> std::function<void()> {
+    const StuckOrderPart& part = r.part;
+    for (const std::string& d : r.routing.destinations) {
+      w.insertDelivery(part.messageId, part.sequence, part.channel, d,
+                       attributesFor(r.routing.attributes, d));
+    }
+    for (const Derived& d : r.routing.derived) {
+      WriterStatements::MessageRow row;
+      row.channel = part.channel;
+      row.source = part.channel + "/mapping";
+      row.controlId = d.controlId;
+      row.messageType = d.messageType;
+      row.state = "mapped";
+      row.receivedAt = nowMs();
+      row.parentId = part.messageId;
+      const std::int64_t child = w.insertMessage(row, d.bytes);
+      for (const std::string& dest : d.destinations) {
+        w.insertDelivery(child, part.sequence, part.channel, dest,
+                         attributesFor(d.attributes, dest));
+      }
+      w.insertEvent(child, "derived",
+                    "made by re-routing message " + std::to_string(part.messageId));
+    }
+    s << "UPDATE deliveries SET attributes = attributes || 'rerouted=' || ? || char(10)"
+         " WHERE id = ?",
+        bind(std::to_string(nowMs())), bind(part.deliveryId), now;
+    w.insertEvent(part.messageId, "rerouted", r.detail);
+    for (const OrderPlacement& p : r.placements) {
+      placeOrderIn(s, p, "re-routed: " + r.detail);
+    }
+    if (r.settled && !r.placements.empty()) {
+      for (const OrderRecord& o : orderRows(s, "placer = ? AND lab = '' AND state = 'placed'",
+                                            {r.placements[0].placer}, {})) {
+        s << "UPDATE orders SET state = 'rerouted', overdue = 0, updated_at = ? WHERE id = ?",
+            bind(nowMs()), bind(o.id), now;
+        history(s, o.id, "rerouted", r.detail, part.messageId);
+      }
+    }
+    return nullptr;
+  }));
 }
 
 Result<std::vector<std::int64_t>> Journal::changeOrders(const OrderChange& c) {

@@ -27,6 +27,7 @@
 
 #include "config/hub_config.h"
 #include "journal/journal.h"
+#include "orders/order_observation.h"
 #include "orders/test_catalogue.h"
 #include "pipeline/channel_stats.h"
 #include "pipeline/destination.h"
@@ -69,6 +70,17 @@ class Channel {
   bool overBacklog();
 
   const config::ChannelConfig& config() const { return config_; }
+
+  // Re-routes the parts of order `placer` its routing sent to the exceptions destination (tests
+  // the catalogue lacked, a lab without a destination), with the catalogue and labs the channel
+  // runs with now (a reload brings a fixed catalogue). A part still unplaceable stays where it
+  // is, with the reason. not_found: no part of that order waits here; invalid_state: the
+  // channel routes no orders.
+  struct Rerouted {
+    std::vector<std::pair<journal::MessageId, std::vector<std::string>>> routed;  // → where
+    std::vector<std::pair<journal::MessageId, std::string>> stillStuck;           // → why
+  };
+  Result<Rerouted> rerouteOrder(const std::string& placer);
   ChannelStats& stats() { return *stats_; }
   // Whether every stage is running (start() succeeded and stop() has not been called).
   bool running() const { return running_; }
@@ -105,6 +117,11 @@ class Channel {
   // With <orders>: what an order-related message says about the orders it concerns, recorded
   // (core/orders): placed, cancelled, the lab's answer, results matched to their order.
   void trackOrders(const std::string& bytes, journal::MessageId id);
+  // The order rows an order's tests make: one per lab performing them (the catalogue's; ""
+  // without one), due when its slowest test's turnaround has passed — at once for tests the
+  // catalogue lacks, which nobody will perform until the order is re-routed.
+  std::vector<journal::Journal::OrderPlacement> placementsFor(const orders::OrderObservation& o,
+                                                              journal::MessageId id) const;
   // An order delivered to its lab is "sent".
   void noteOrderSent(const journal::PendingDelivery& delivery);
   // With an <orders catalogue>: an order's routes — each lab's part to its destination (split

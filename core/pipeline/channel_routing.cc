@@ -24,6 +24,84 @@ void Channel::noteOrderSent(const journal::PendingDelivery& delivery) {
   }
 }
 
+std::vector<journal::Journal::OrderPlacement> Channel::placementsFor(
+    const orders::OrderObservation& o, journal::MessageId id) const {
+  std::map<std::string, std::pair<std::string, std::chrono::milliseconds>> byLab;
+  for (const auto& t : o.tests) {
+    const orders::CatalogueTest* known = catalogue_ ? catalogue_->find(t) : nullptr;
+    auto& [tests, turnaround] = byLab[known ? catalogue_->labFor(t, o.requester) : ""];
+    tests += (tests.empty() ? "" : ",") + t;
+    if (known) turnaround = std::max(turnaround, known->turnaround);
+  }
+  if (byLab.empty()) byLab[""];
+  std::vector<journal::Journal::OrderPlacement> out;
+  const std::int64_t now = journal::nowMs();
+  for (const auto& [lab, part] : byLab) {
+    std::int64_t due = part.second.count() ? now + part.second.count() : 0;
+    if (catalogue_ && lab.empty()) due = now;  // unroutable: overdue at the next check
+    out.push_back({o.placer, lab, o.requester, o.nhsNumber, config_.name, part.first, due, id});
+  }
+  return out;
+}
+
+Result<Channel::Rerouted> Channel::rerouteOrder(const std::string& placer) {
+  if (!catalogue_) {
+    return fail(ErrorCode::kInvalidState, "channel " + config_.name + " routes no orders");
+  }
+  auto parts = journal_.stuckOrderParts(placer);
+  if (!parts) return tl::unexpected(parts.error());
+  Rerouted out;
+  std::vector<std::string> woken;
+  for (const auto& part : *parts) {
+    if (part.channel != config_.name) continue;
+    journal::Journal::OrderReroute r;
+    r.part = part;
+    r.routing.id = part.messageId;
+    std::vector<std::string> routes;
+    auto message = hl7::Message::parse(part.bytes);
+    if (!message || !routeOrder(part.bytes, routes, r.routing)) {
+      out.stillStuck.emplace_back(part.messageId, "it is no order the catalogue can route");
+      continue;
+    }
+    r.routing.destinations = routes;
+    std::vector<std::string> to = routes;
+    for (const auto& d : r.routing.derived)
+      to.insert(to.end(), d.destinations.begin(), d.destinations.end());
+    if (std::all_of(to.begin(), to.end(),
+                    [this](const std::string& d) { return d == config_.orders.exceptions; })) {
+      const auto why = parseAttributes(part.attributes);
+      out.stillStuck.emplace_back(
+          part.messageId, why.count("exception") ? why.at("exception") : "still unroutable");
+      continue;
+    }
+    for (const auto& o : orders::observeOrders(*message)) {
+      if (o.kind != orders::OrderObservation::Kind::kOrder) continue;
+      for (auto& p : placementsFor(o, part.messageId)) {
+        if (p.lab.empty()) continue;  // tests still unknown keep the row they have
+        r.placements.push_back(std::move(p));
+      }
+    }
+    r.settled =
+        !r.placements.empty() && std::none_of(to.begin(), to.end(), [this](const std::string& d) {
+          return d == config_.orders.exceptions;
+        });
+    std::string names;
+    for (const auto& d : to) names += (names.empty() ? "" : ", ") + d;
+    r.detail = "re-routed to " + names + " with the catalogue now in force";
+    if (auto ok = journal_.rerouteOrder(r); !ok) return tl::unexpected(ok.error());
+    log_.information("channel %s: order %s (message %?d) %s", config_.name, placer, part.messageId,
+                     r.detail);
+    out.routed.emplace_back(part.messageId, to);
+    woken.insert(woken.end(), to.begin(), to.end());
+  }
+  if (out.routed.empty() && out.stillStuck.empty()) {
+    return fail(ErrorCode::kNotFound, "no part of order " + placer +
+                                          " waits in the exceptions of channel " + config_.name);
+  }
+  wake(woken);
+  return out;
+}
+
 void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
   if (!config_.orders.enabled) return;
   auto header = hl7::Message::parseHeader(bytes);
@@ -37,20 +115,8 @@ void Channel::trackOrders(const std::string& bytes, journal::MessageId id) {
   for (const orders::OrderObservation& o : orders::observeOrders(*message)) {
     Result<void> recorded;
     if (o.kind == orders::OrderObservation::Kind::kOrder) {
-      // One order per lab performing its tests (the catalogue's; "" without one), due when
-      // its slowest test's turnaround target has passed.
-      std::map<std::string, std::pair<std::string, std::chrono::milliseconds>> byLab;
-      for (const auto& t : o.tests) {
-        const orders::CatalogueTest* known = catalogue_ ? catalogue_->find(t) : nullptr;
-        auto& [tests, turnaround] = byLab[known ? catalogue_->labFor(t, o.requester) : ""];
-        tests += (tests.empty() ? "" : ",") + t;
-        if (known) turnaround = std::max(turnaround, known->turnaround);
-      }
-      if (byLab.empty()) byLab[""];
-      for (const auto& [lab, part] : byLab) {
-        const std::int64_t due = part.second.count() ? journal::nowMs() + part.second.count() : 0;
-        recorded = journal_.placeOrder(
-            {o.placer, lab, o.requester, o.nhsNumber, config_.name, part.first, due, id});
+      for (const auto& placement : placementsFor(o, id)) {
+        recorded = journal_.placeOrder(placement);
         if (!recorded) break;
       }
     } else {

@@ -30,6 +30,7 @@ using testing::HubFixture;
 using testing::waitUntil;
 
 const std::string kToken = "clinical-token-0123456789";
+const std::string kAdminToken = "admin-token-0123456789";
 
 std::string order(const std::string& controlId, const std::string& placer,
                   const std::vector<std::string>& tests, const std::string& control = "NW") {
@@ -89,8 +90,9 @@ class Orders : public ::testing::Test {
         "\" exceptions=\"unplaced\"><lab name=\"RBH\" destination=\"rbh\"/></orders></channel>";
     // The fixture's channel is where the labs' answers and results come in, on to the GP.
     hub_.channelExtras += "<orders matchWindowHours=\"72\"/>";
-    hub_.apiTokens =
-        "<token name=\"nurse\" role=\"clinical\" sha256=\"" + http::sha256Hex(kToken) + "\"/>";
+    hub_.apiTokens = "<token name=\"nurse\" role=\"clinical\" sha256=\"" + http::sha256Hex(kToken) +
+                     "\"/>" + "<token name=\"admin\" role=\"admin\" sha256=\"" +
+                     http::sha256Hex(kAdminToken) + "\"/>";
     hub_.startSink();
     hub_.startHub();
     ASSERT_TRUE(waitUntil([&] { return testing::accepting(ordersPort_); }));
@@ -249,6 +251,47 @@ TEST_F(Orders, ACancelledOrderStaysCancelledAndAnOverdueOneIsFlagged) {
       testing::readFile(std::filesystem::directory_iterator(hub_.dir / "alerts")->path());
   EXPECT_NE(notice.find("\"notification\":\"order overdue\""), std::string::npos) << notice;
   EXPECT_NE(notice.find("\"placer\":\"P300\""), std::string::npos) << notice;
+}
+
+// A test the catalogue lacks: that part of the order goes to exceptions and is overdue at
+// once (nobody will perform it); once the catalogue is fixed and reloaded, the operator
+// re-routes the order and only that part goes, to the lab that now performs it.
+TEST_F(Orders, AnUnroutableOrderIsOverdueAndGoesToItsLabOnceTheCatalogueIsFixed) {
+  EXPECT_EQ(send(ordersPort_, order("ORD9", "P900", {"FBC", "NEWTEST"})), "AA");
+  ASSERT_TRUE(waitUntil([&] { return files("rbh") == 1 && files("unplaced") == 1; }));
+  ASSERT_TRUE(waitUntil([&] {
+    auto overdue = api("/api/v1/orders/overdue")->getArray("orders");
+    return overdue && overdue->size() == 1;
+  }));
+  auto overdue = api("/api/v1/orders/overdue")->getArray("orders");
+  EXPECT_EQ(overdue->getObject(0)->getValue<std::string>("lab"), "");
+  EXPECT_EQ(overdue->getObject(0)->getValue<std::string>("tests"), "NEWTEST");
+  // Before the fix a re-route changes nothing and says why.
+  auto early = testing::apiCall(hub_.apiPort, kAdminToken, "POST", "/api/v1/orders/P900/reroute");
+  ASSERT_EQ(early.status, 200) << early.body;
+  EXPECT_NE(early.body.find("tests the catalogue lacks: NEWTEST"), std::string::npos) << early.body;
+  EXPECT_EQ(files("micro"), 0u);
+
+  std::ofstream(hub_.dir / "catalogue.csv", std::ios::app) << "NEWTEST,A new test,MICRO,Urine,48\n";
+  auto reloaded = testing::apiCall(hub_.apiPort, kAdminToken, "POST", "/api/v1/reload");
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  auto rerouted =
+      testing::apiCall(hub_.apiPort, kAdminToken, "POST", "/api/v1/orders/P900/reroute");
+  ASSERT_EQ(rerouted.status, 200) << rerouted.body;
+  EXPECT_NE(rerouted.body.find("\"destinations\":[\"micro\"]"), std::string::npos) << rerouted.body;
+  ASSERT_TRUE(waitUntil([&] { return files("micro") == 1; }));
+  EXPECT_EQ(files("rbh"), 1u) << "the part already at its lab is not sent again";
+  const std::string sent =
+      testing::readFile(std::filesystem::directory_iterator(hub_.dir / "micro")->path());
+  EXPECT_NE(sent.find("NEWTEST"), std::string::npos);
+  EXPECT_EQ(sent.find("FBC"), std::string::npos) << sent;
+  ASSERT_TRUE(waitUntil([&] { return states("P900")["MICRO"] == "sent"; }));
+  EXPECT_EQ(states("P900")[""], "rerouted");
+  EXPECT_EQ(api("/api/v1/orders/overdue")->getArray("orders")->size(), 0u);
+  // Nothing waits any more.
+  EXPECT_EQ(
+      testing::apiCall(hub_.apiPort, kAdminToken, "POST", "/api/v1/orders/P900/reroute").status,
+      404);
 }
 
 }  // namespace

@@ -377,6 +377,28 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
           o && !run.json()) {
         std::cout << "channel " << field(o, "name") << ": " << field(o, "state") << "\n";
       }
+    } else if (command == "reroute-order") {
+      Parsed p = parse(args, {});
+      if (p.positional.size() != 1) throw UsageError("reroute-order needs the placer number");
+      if (auto o = run.call("POST", "/api/v1/orders/" + pathPart(p.positional[0]) + "/reroute");
+          o && !run.json()) {
+        Array::Ptr routed = o->getArray("rerouted");
+        for (std::size_t i = 0; i < routed->size(); ++i) {
+          Object::Ptr r = routed->getObject(static_cast<unsigned>(i));
+          std::string to;
+          Array::Ptr names = r->getArray("destinations");
+          for (std::size_t k = 0; k < names->size(); ++k) {
+            to += (to.empty() ? "" : ", ") + names->get(k).toString();
+          }
+          std::cout << "message " << field(r, "messageId") << ": re-routed to " << to << "\n";
+        }
+        Array::Ptr stuck = o->getArray("stillUnroutable");
+        for (std::size_t i = 0; i < stuck->size(); ++i) {
+          Object::Ptr r = stuck->getObject(static_cast<unsigned>(i));
+          std::cout << "message " << field(r, "messageId")
+                    << ": still unroutable: " << field(r, "reason") << "\n";
+        }
+      }
     } else if (command == "reload") {
       Parsed p = parse(args, {});
       if (!p.positional.empty()) throw UsageError("reload takes no arguments");

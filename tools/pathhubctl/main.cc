@@ -16,6 +16,8 @@
 //                                    steps of 500 with progress on stderr; --dry-run says what
 //                                    would go where, changing nothing
 //   pause CH | resume CH | restart CH
+//   reroute-order PLACER             send the order's parts waiting in exceptions where their
+//                                    tests now belong (after a catalogue fix and a reload)
 //   reload                           re-read the configuration and its tables (as SIGHUP):
 //                                    what was applied, what needs a restart (admin)
 //   audit [--user U] [--action A] [--from T] [--to T] [--limit N] [--before ID]
@@ -42,7 +44,8 @@ namespace {
 constexpr const char* kUsage =
     "usage: pathhubctl [--url URL] [--token-file FILE] [--ca FILE] [--json] COMMAND [ARGS]\n"
     "commands: status | channels | messages [filters] | show ID | replay ID|--filter ...\n"
-    "          | pause CH | resume CH | restart CH | reload | audit [filters] | hash-token\n";
+    "          | pause CH | resume CH | restart CH | reroute-order PLACER | reload\n"
+    "          | audit [filters] | hash-token\n";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
