@@ -1,6 +1,9 @@
 // Checking plugin settings against their schema (see plugin_config.h).
 #include "plugin/plugin_config.h"
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 #include <set>
 
 #include "mllp/mllp_client.h"
@@ -36,6 +39,18 @@ std::string valueProblem(const phub_config_key& key, const std::string& value) {
       auto e = mllp::parseEndpoint(value, true);
       return e ? "" : e.error().text;
     }
+    case PHUB_KEY_URL: {
+      // Checked here, so --check-config catches "example.org/results" before the hub starts
+      // a channel whose destination could never deliver.
+      try {
+        const Poco::URI url(value);
+        if ((url.getScheme() == "http" || url.getScheme() == "https") && !url.getHost().empty()) {
+          return "";
+        }
+      } catch (const Poco::Exception&) {
+      }
+      return "'" + value + "' is not an http(s)://HOST[:PORT]/PATH address";
+    }
     case PHUB_KEY_STRING:
     case PHUB_KEY_PATH:
       return "";
@@ -52,7 +67,7 @@ std::string schemaProblem(const phub_config_key* keys, std::size_t count) {
     const phub_config_key& k = keys[i];
     if (!k.name || !*k.name) return "schema key " + std::to_string(i + 1) + " has no name";
     if (!seen.insert(k.name).second) return "schema key '" + std::string(k.name) + "' is twice";
-    if (k.type < PHUB_KEY_STRING || k.type > PHUB_KEY_PATH) {
+    if (k.type < PHUB_KEY_STRING || k.type > PHUB_KEY_URL) {
       return "schema key '" + std::string(k.name) + "' has an unknown type";
     }
     if (k.type == PHUB_KEY_INTEGER && k.min > k.max) {

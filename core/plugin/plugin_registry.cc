@@ -91,6 +91,8 @@ const char* typeName(phub_key_type t) {
       return "host:port";
     case PHUB_KEY_PATH:
       return "path";
+    case PHUB_KEY_URL:
+      return "http(s) URL";
   }
   return "?";
 }

@@ -11,7 +11,7 @@ namespace pathhub::transport_mesh {
 
 // The keys both take: the server, the mailbox and its credentials, TLS.
 #define PATHHUB_MESH_COMMON_KEYS                                                                   \
-  {"url", PHUB_KEY_STRING, nullptr, 1, 0, 0, "MESH server, https://HOST[:PORT] (http for tests)"}, \
+  {"url", PHUB_KEY_URL, nullptr, 1, 0, 0, "MESH server, https://HOST[:PORT] (http for tests)"}, \
       {"mailbox", PHUB_KEY_STRING, nullptr, 1, 0, 0, "this hub's MESH mailbox id"},                \
       {"password", PHUB_KEY_STRING, "", 0, 0, 0, "the mailbox's password"},                        \
       {"sharedSecret",                                                                             \

@@ -403,6 +403,7 @@ TEST(Hub, CheckConfigNamesEveryProblem) {
       << "<pathhub><channel name=\"x\"><source listen=\"nope\" lisen=\"1\"/>"
          "<destination name=\"d\" type=\"ftp\"/><destination name=\"f\" type=\"file\"/>"
          "<destination name=\"m\" type=\"mllp\" endpoint=\"127.0.0.1:9\" ackTimeoutMs=\"0\"/>"
+         "<destination name=\"h\" type=\"http\" url=\"results.example.org/in\"/>"
          "</channel></pathhub>";
   const auto bad = runProgram("pathhub", {"--config", hub.configPath.string(), "--check-config"});
   EXPECT_NE(bad.exitCode, 0);
@@ -410,7 +411,9 @@ TEST(Hub, CheckConfigNamesEveryProblem) {
        {"channel 'x' source: listen:", "channel 'x' source: unknown attribute 'lisen'",
         "channel 'x' destination 'd': no plugin provides type 'ftp'",
         "channel 'x' destination 'f': needs directory=",
-        "channel 'x' destination 'm': ackTimeoutMs: '0' is outside 1..3600000"}) {
+        "channel 'x' destination 'm': ackTimeoutMs: '0' is outside 1..3600000",
+        "channel 'x' destination 'h': url: 'results.example.org/in' is not an "
+        "http(s)://HOST[:PORT]/PATH address"}) {
     EXPECT_NE(bad.err.find(expected), std::string::npos) << "missing: " << expected << "\n"
                                                          << bad.err;
   }

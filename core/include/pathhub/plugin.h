@@ -52,7 +52,8 @@ typedef enum phub_key_type {
   PHUB_KEY_INTEGER = 1,  /* whole number within [min, max] */
   PHUB_KEY_BOOLEAN = 2,  /* "true" or "false" */
   PHUB_KEY_ENDPOINT = 3, /* "host:port" */
-  PHUB_KEY_PATH = 4      /* a file or folder; relative to where pathhub runs */
+  PHUB_KEY_PATH = 4,     /* a file or folder; relative to where pathhub runs */
+  PHUB_KEY_URL = 5       /* since ABI 1.4: an http:// or https:// address with a host */
 } phub_key_type;
 
 typedef struct phub_config_key {
