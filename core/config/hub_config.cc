@@ -16,6 +16,8 @@
 #include <Poco/Util/XMLConfiguration.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -197,7 +199,7 @@ bool isLowerHex(const std::string& s) {
                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-ApiConfig readApi(const Reader& api, std::vector<std::string>& warnings) {
+ApiConfig readApi(const Reader& api) {
   ApiConfig out;
   out.enabled = api.choice("enabled", "true", {"true", "false"}) == "true";
   out.listen = api.text("listen", out.listen);
@@ -243,9 +245,13 @@ ApiConfig readApi(const Reader& api, std::vector<std::string>& warnings) {
   // tighter permissions, apart from the rest of the configuration.
   if (const std::string file = api.text("tokensFile", ""); !file.empty()) {
     std::ifstream in(file);
-    // Missing is not an error: no token from it works, so nothing is opened by it (fail
-    // closed), and a fresh clone's demo config stays valid before tools/dev run makes it.
-    if (!in) warnings.push_back("api: tokensFile " + file + " cannot be read: no tokens from it");
+    // Missing is an error: the hub would run with every API call refused (401) and nobody
+    // able to operate it. tools/dev run makes the demo's file before it starts the hub.
+    if (!in) {
+      api.missing("tokensFile " + file + " cannot be read (" + std::strerror(errno) +
+                  "): make it with lines 'name role sha256' (pathhubctl hash-token gives the"
+                  " sha256), or leave tokensFile out");
+    }
     std::string line;
     for (int number = 1; std::getline(in, line); ++number) {
       std::istringstream fields(line);
@@ -487,7 +493,7 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
   hub.journal.retentionDays =
       static_cast<int>(journal.number("retentionDays", hub.journal.retentionDays, 1, 36500));
   hub.log = readLog(top.child("log", "log"));
-  hub.api = readApi(top.child("api", "api"), hub.warnings);
+  hub.api = readApi(top.child("api", "api"));
 
   Reader pipeline = top.child("pipeline", "pipeline");
   const std::string endpoints = pipeline.text("endpoints", "inproc://pathhub");

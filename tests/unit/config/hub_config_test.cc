@@ -10,13 +10,28 @@
 namespace pathhub::config {
 namespace {
 
+// A shipped configuration as tools/dev run meets it: the tokens file it names (var/api-tokens,
+// which tools/dev run makes) exists.
+Result<HubConfig> loadShipped(const std::string& file) {
+  std::ifstream in(std::string(PATHHUB_SOURCE_DIR) + "/" + file);
+  std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto tokens = std::filesystem::temp_directory_path() / "pathhub-shipped-api-tokens";
+  std::ofstream(tokens) << "local-admin admin " << std::string(64, 'a') << "\n";
+  const std::string named = "tokensFile=\"var/api-tokens\"";
+  if (const auto at = xml.find(named); at != std::string::npos) {
+    xml.replace(at, named.size(), "tokensFile=\"" + tokens.string() + "\"");
+  }
+  return parseHubConfig(xml, file);
+}
+
 TEST(HubConfig, ShippedConfigurationsAreValid) {
   for (const char* file : {"config/pathhub.xml", "config/bench.xml"}) {
-    auto c = loadHubConfig(std::string(PATHHUB_SOURCE_DIR) + "/" + file);
+    auto c = loadShipped(file);
     ASSERT_TRUE(c) << file << ": " << c.error().text;
     ASSERT_EQ(c->channels.size(), 1u);
   }
-  auto demo = loadHubConfig(std::string(PATHHUB_SOURCE_DIR) + "/config/pathhub.xml");
+  auto demo = loadShipped("config/pathhub.xml");
+  EXPECT_EQ(demo->api.tokens.size(), 1u);
   EXPECT_EQ(demo->channels[0].source.type, "mllp");
   EXPECT_EQ(demo->channels[0].source.settings.at("listen"), "127.0.0.1:2575");
   EXPECT_EQ(demo->journal.path, "var/pathhub.db");
@@ -244,6 +259,16 @@ TEST(HubConfig, ReadsTokensFromATokensFileNamingBadLines) {
   EXPECT_EQ(c->api.tokens[0].name, "ops");
   EXPECT_EQ(c->api.tokens[0].role, "operator");
   std::filesystem::remove(file);
+  // A tokens file that is not there is an error: the API would refuse every call.
+  c = parseHubConfig("<pathhub><api tokensFile=\"" + file.string() +
+                         "\"/><channel name=\"a\"><source listen=\"127.0.0.1:0\"/>"
+                         "<destination name=\"x\" type=\"file\" directory=\"o\"/>"
+                         "</channel></pathhub>",
+                     "t");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().text.find("api: tokensFile " + file.string() + " cannot be read"),
+            std::string::npos)
+      << c.error().text;
 }
 
 TEST(HubConfig, RefusesBrokenXmlAndMissingFiles) {
