@@ -193,12 +193,15 @@ TEST_F(Safety, AReplayGoesWhereTheRoutingSentItNotToEveryDestination) {
 }
 
 // Issue 17, item 5: a faulted channel shows on /ready (named, the hub "degraded") as well as
-// on /api/v1/channels; the other channels go on.
+// on /api/v1/channels; the other channels go on. (The fault is one --check-config cannot see:
+// a CA file that is gone when the destination starts.)
 TEST(Ready, AFaultedChannelIsNamedAndTheHubIsDegraded) {
   HubFixture hub;
   hub.hubExtras = "<channel name=\"broken\"><source type=\"file\" directory=\"" +
                   (hub.dir / "broken-in").string() +
-                  "\"/><destination name=\"web\" type=\"http\" url=\"no-scheme\"/></channel>";
+                  "\"/><destination name=\"web\" type=\"http\" url=\"https://127.0.0.1:9/in\""
+                  " caFile=\"" +
+                  (hub.dir / "ca-file-that-went-missing.pem").string() + "\"/></channel>";
   hub.apiTokens =
       "<token name=\"nurse\" role=\"clinical\" sha256=\"" + http::sha256Hex(kToken) + "\"/>";
   hub.startSink();
