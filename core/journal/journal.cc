@@ -562,7 +562,7 @@ Result<MessageRecord> Journal::message(MessageId id) {
     return r;
   });
   if (!found) return tl::unexpected(found.error());
-  if (!*found) return fail(ErrorCode::kInvalidValue, "no message " + std::to_string(id));
+  if (!*found) return fail(ErrorCode::kNotFound, "no message " + std::to_string(id));
   return std::move(**found);
 }
 

@@ -22,17 +22,17 @@ Poco::Timespan span(std::chrono::milliseconds ms) {
 Result<Endpoint> parseEndpoint(std::string_view text, bool forListening) {
   const std::size_t colon = text.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) {
-    return fail(ErrorCode::kUsage, "'" + std::string(text) + "' is not HOST:PORT");
+    return fail(ErrorCode::kInvalidValue, "'" + std::string(text) + "' is not HOST:PORT");
   }
   unsigned long port = 0;
   for (char c : text.substr(colon + 1)) {
     if (c < '0' || c > '9' || port > 65535) {
-      return fail(ErrorCode::kUsage, "'" + std::string(text) + "': port is not a number");
+      return fail(ErrorCode::kInvalidValue, "'" + std::string(text) + "': port is not a number");
     }
     port = port * 10 + static_cast<unsigned long>(c - '0');
   }
   if ((port == 0 && !forListening) || port > 65535) {
-    return fail(ErrorCode::kUsage, "'" + std::string(text) + "': port must be 1-65535");
+    return fail(ErrorCode::kInvalidValue, "'" + std::string(text) + "': port must be 1-65535");
   }
   return Endpoint{std::string(text.substr(0, colon)), static_cast<std::uint16_t>(port)};
 }

@@ -48,7 +48,9 @@ Result<TestCatalogue> TestCatalogue::parse(const std::string& csv, const std::st
 
 Result<TestCatalogue> TestCatalogue::load(const std::string& path) {
   TestCatalogue out;
-  auto ok = fromRows(routing::loadCsvTable(path, kColumns), path, out.tests_);
+  auto table = routing::loadCsvTable(path, kColumns);
+  if (!table) return tl::unexpected(table.error());
+  auto ok = fromRows(*table, path, out.tests_);
   if (!ok) return tl::unexpected(ok.error());
   return out;
 }
@@ -60,7 +62,9 @@ std::chrono::milliseconds TestCatalogue::shortestTurnaround() const {
 }
 
 Result<void> TestCatalogue::loadRequesterLabs(const std::string& path) {
-  const routing::CsvTable table = routing::loadCsvTable(path, {"requester", "test", "lab"});
+  auto loaded = routing::loadCsvTable(path, {"requester", "test", "lab"});
+  if (!loaded) return tl::unexpected(loaded.error());
+  const routing::CsvTable& table = *loaded;
   std::vector<std::string> problems = table.problems;
   std::set<std::string> labs;
   for (const auto& [code, t] : tests_) labs.insert(t.lab);

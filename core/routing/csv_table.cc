@@ -1,6 +1,8 @@
 // CSV tables (see csv_table.h).
 #include "routing/csv_table.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -98,9 +100,11 @@ CsvTable readCsvTable(const std::string& text, const std::string& source,
   return table;
 }
 
-CsvTable loadCsvTable(const std::string& path, const std::vector<std::string>& header) {
+Result<CsvTable> loadCsvTable(const std::string& path, const std::vector<std::string>& header) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return {{}, {path + ": cannot be read"}};
+  if (!in) {
+    return fail(ErrorCode::kIoError, path + ": cannot be read (" + std::strerror(errno) + ")");
+  }
   std::ostringstream text;
   text << in.rdbuf();
   return readCsvTable(text.str(), path, header);

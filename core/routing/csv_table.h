@@ -25,8 +25,8 @@ struct CsvTable {
 };
 CsvTable readCsvTable(const std::string& text, const std::string& source,
                       const std::vector<std::string>& header);
-// The same from a file; a file that cannot be read is one problem.
-CsvTable loadCsvTable(const std::string& path, const std::vector<std::string>& header);
+// The same from a file; a file that cannot be read is an io_error naming it.
+Result<CsvTable> loadCsvTable(const std::string& path, const std::vector<std::string>& header);
 // "<source>:<line>: " for a row's own problems.
 std::string csvWhere(const std::string& source, const CsvRow& row);
 // Joins problems one per line into an error (kInvalidValue); none: success.

@@ -58,7 +58,9 @@ Result<PracticeDirectory> PracticeDirectory::parse(const std::string& csv,
 }
 
 Result<PracticeDirectory> PracticeDirectory::load(const std::string& path) {
-  return fromRows(loadCsvTable(path, kColumns), path);
+  auto table = loadCsvTable(path, kColumns);
+  if (!table) return tl::unexpected(table.error());
+  return fromRows(*table, path);
 }
 
 bool PracticeDirectory::add(const Practice& p) { return practices_.emplace(p.ods, p).second; }

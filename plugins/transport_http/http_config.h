@@ -27,8 +27,7 @@ inline constexpr std::array<phub_config_key, 10> kSourceKeys = {{
 }};
 
 inline constexpr std::array<phub_config_key, 8> kDestinationKeys = {{
-    {"url", PHUB_KEY_URL, nullptr, 1, 0, 0,
-     "http(s)://HOST[:PORT]/PATH each message is POSTed to"},
+    {"url", PHUB_KEY_URL, nullptr, 1, 0, 0, "http(s)://HOST[:PORT]/PATH each message is POSTed to"},
     {"contentType", PHUB_KEY_STRING, "x-application/hl7-v2+er7", 0, 0, 0,
      "the Content-Type header sent"},
     {"authorization", PHUB_KEY_STRING, nullptr, 0, 0, 0,

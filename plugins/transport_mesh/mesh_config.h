@@ -10,29 +10,29 @@
 namespace pathhub::transport_mesh {
 
 // The keys both take: the server, the mailbox and its credentials, TLS.
-#define PATHHUB_MESH_COMMON_KEYS                                                                   \
+#define PATHHUB_MESH_COMMON_KEYS                                                                \
   {"url", PHUB_KEY_URL, nullptr, 1, 0, 0, "MESH server, https://HOST[:PORT] (http for tests)"}, \
-      {"mailbox", PHUB_KEY_STRING, nullptr, 1, 0, 0, "this hub's MESH mailbox id"},                \
-      {"password", PHUB_KEY_STRING, "", 0, 0, 0, "the mailbox's password"},                        \
-      {"sharedSecret",                                                                             \
-       PHUB_KEY_STRING,                                                                            \
-       "",                                                                                         \
-       0,                                                                                          \
-       0,                                                                                          \
-       0,                                                                                          \
-       "the MESH environment's shared secret (keys the Authorization header's HMAC)"},             \
-      {"timeoutMs", PHUB_KEY_INTEGER, "30000", 0, 1, 3600000, "how long to wait for MESH"},        \
-      {"caFile", PHUB_KEY_PATH, nullptr, 0, 0, 0, "https: CAs to verify MESH with (PEM)"},         \
-      {"certificate",                                                                              \
-       PHUB_KEY_PATH,                                                                              \
-       nullptr,                                                                                    \
-       0,                                                                                          \
-       0,                                                                                          \
-       0,                                                                                          \
-       "https: the mailbox's client certificate (PEM)"},                                           \
-      {"privateKey", PHUB_KEY_PATH, nullptr, 0, 0, 0, "https: its private key (PEM)"}, {           \
-    "verifyHost", PHUB_KEY_BOOLEAN, "true", 0, 0, 0,                                               \
-        "https: MESH's certificate must name the URL's host"                                       \
+      {"mailbox", PHUB_KEY_STRING, nullptr, 1, 0, 0, "this hub's MESH mailbox id"},             \
+      {"password", PHUB_KEY_STRING, "", 0, 0, 0, "the mailbox's password"},                     \
+      {"sharedSecret",                                                                          \
+       PHUB_KEY_STRING,                                                                         \
+       "",                                                                                      \
+       0,                                                                                       \
+       0,                                                                                       \
+       0,                                                                                       \
+       "the MESH environment's shared secret (keys the Authorization header's HMAC)"},          \
+      {"timeoutMs", PHUB_KEY_INTEGER, "30000", 0, 1, 3600000, "how long to wait for MESH"},     \
+      {"caFile", PHUB_KEY_PATH, nullptr, 0, 0, 0, "https: CAs to verify MESH with (PEM)"},      \
+      {"certificate",                                                                           \
+       PHUB_KEY_PATH,                                                                           \
+       nullptr,                                                                                 \
+       0,                                                                                       \
+       0,                                                                                       \
+       0,                                                                                       \
+       "https: the mailbox's client certificate (PEM)"},                                        \
+      {"privateKey", PHUB_KEY_PATH, nullptr, 0, 0, 0, "https: its private key (PEM)"}, {        \
+    "verifyHost", PHUB_KEY_BOOLEAN, "true", 0, 0, 0,                                            \
+        "https: MESH's certificate must name the URL's host"                                    \
   }
 
 inline constexpr phub_config_key kDestinationKeys[] = {

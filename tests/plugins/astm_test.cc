@@ -5,6 +5,7 @@
 
 #include "astm_link.h"
 #include "astm_records.h"
+#include "expect_error.h"
 #include "hl7/message.h"
 #include "plugin_runtime.h"
 
@@ -119,8 +120,8 @@ TEST(AstmRecords, UseTheDelimitersTheHeaderDeclaresAndRefuseIncompleteMessages) 
   auto noL = toOru({kRecords[0], kRecords[3]}, {});
   ASSERT_FALSE(noL);
   EXPECT_NE(noL.error().text.find("L record"), std::string::npos);
-  EXPECT_FALSE(toOru({kRecords[0], "L|1"}, {}));  // no result
-  EXPECT_FALSE(toOru({"P|1", "L|1"}, {}));        // no header
+  EXPECT_FAILS_WITH(toOru({kRecords[0], "L|1"}, {}), ErrorCode::kMalformedMessage);  // no result
+  EXPECT_FAILS_WITH(toOru({"P|1", "L|1"}, {}), ErrorCode::kMalformedMessage);        // no header
 }
 
 // An analyser on the other end of a TCP connection.

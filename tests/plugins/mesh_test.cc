@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 
+#include "expect_error.h"
 #include "mesh_auth.h"
 #include "mesh_client.h"
 #include "mesh_test_server.h"
@@ -155,17 +156,17 @@ TEST(MeshTls, TalksMutualTlsWithTheMailboxsCertificateOnly) {
   // Without a client certificate, or with one another CA signed, MESH will not talk.
   s.certificate = s.privateKey = "";
   mesh::MeshClient anonymous(s);
-  EXPECT_FALSE(anonymous.handshake());
+  EXPECT_FAILS_WITH(anonymous.handshake(), ErrorCode::kIoError);
   s.certificate = certs.pem("stranger");
   s.privateKey = certs.key("stranger");
   mesh::MeshClient stranger(s);
-  EXPECT_FALSE(stranger.handshake());
+  EXPECT_FAILS_WITH(stranger.handshake(), ErrorCode::kIoError);
   // And the client checks MESH: a CA that did not sign its certificate refuses it.
   s.certificate = certs.pem("client");
   s.privateKey = certs.key("client");
   s.caFile = certs.pem("other-ca");
   mesh::MeshClient wary(s);
-  EXPECT_FALSE(wary.handshake());
+  EXPECT_FAILS_WITH(wary.handshake(), ErrorCode::kIoError);
 }
 
 TEST_F(Mesh, LooksUpAPracticesMailbox) {

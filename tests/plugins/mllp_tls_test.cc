@@ -2,6 +2,7 @@
 // that requires client certificates, a TLS source acknowledges a client with a certificate
 // and answers nothing to a plain one, and a TLS source without its certificate faults its
 // channel with the reason.
+#include "expect_error.h"
 #include "mllp/mllp_client.h"
 #include "mllp/mllp_server.h"
 #include "plugin_runtime.h"
@@ -77,7 +78,7 @@ TEST_F(MllpTlsPlugin, SourceAcknowledgesTlsClientsOnly) {
   mllp::ClientOptions plainOptions;
   plainOptions.replyTimeout = std::chrono::milliseconds(1000);
   mllp::Client plain({"127.0.0.1", port}, plainOptions);
-  EXPECT_FALSE(plain.exchange(kMessage));
+  EXPECT_FAILS_WITH(plain.exchange(kMessage), ErrorCode::kIoError);
   (*source)->stop();
 }
 

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <set>
 
+#include "expect_error.h"
+
 namespace pathhub::config {
 namespace {
 
@@ -275,8 +277,8 @@ TEST(HubConfig, RefusesBrokenXmlAndMissingFiles) {
   auto broken = parseHubConfig("<pathhub><channel>", "b.xml");
   ASSERT_FALSE(broken);
   EXPECT_NE(broken.error().text.find("not well-formed XML"), std::string::npos);
-  EXPECT_FALSE(parseHubConfig("<hub/>", "c.xml"));
-  EXPECT_FALSE(parseHubConfig("<pathhub/>", "d.xml"));
+  EXPECT_FAILS_WITH(parseHubConfig("<hub/>", "c.xml"), ErrorCode::kInvalidValue);
+  EXPECT_FAILS_WITH(parseHubConfig("<pathhub/>", "d.xml"), ErrorCode::kInvalidValue);
   auto missing = loadHubConfig("/nonexistent/pathhub.xml");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kIoError);

@@ -12,6 +12,7 @@
 
 #include "convert/formats.h"
 #include "corpus.h"
+#include "expect_error.h"
 #include "fhir/bundle_writer.h"
 #include "fhir/json_parse.h"
 #include "hl7/batch.h"
@@ -474,7 +475,8 @@ TEST(H11Orders, AnOrderBecomesARequestMessageNeverAResultsBundle) {
   ASSERT_FALSE(asReport);
   EXPECT_NE(asReport.error().text.find("is an order, not a report"), std::string::npos);
   EXPECT_EQ(asReport.error().code, ErrorCode::kUnconvertible);
-  EXPECT_FALSE(convert::convertAll(Format::kHl7v2, Format::kEdifact, oml));
+  EXPECT_FAILS_WITH(convert::convertAll(Format::kHl7v2, Format::kEdifact, oml),
+                    ErrorCode::kUnconvertible);
   // A cancelled order is a revoked request.
   std::string cancelled =
       testing::readCorpusFile("hl7v2/orm_o01_copath_histology_questions_v24.hl7");

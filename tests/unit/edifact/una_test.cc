@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "edifact/edifact_syntax.h"
+#include "expect_error.h"
 
 namespace pathhub::edifact {
 namespace {
@@ -50,8 +51,8 @@ TEST(Una, ABlankReleasePositionMeansNoReleaseCharacter) {
 }
 
 TEST(Una, ATerminatorThatWouldCutSegmentsWronglyIsRefused) {
-  EXPECT_FALSE(parse(std::string("UNA:+.? X") + kBody));
-  EXPECT_FALSE(parse("UNA:+."));
+  EXPECT_FAILS_WITH(parse(std::string("UNA:+.? X") + kBody), ErrorCode::kMalformedMessage);
+  EXPECT_FAILS_WITH(parse("UNA:+."), ErrorCode::kMalformedMessage);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Lossless encoding: unmodified messages re-encode to their input; edits touch only their bytes.
 #include <gtest/gtest.h>
 
+#include "expect_error.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
 #include "hl7/message_json.h"
@@ -81,7 +82,7 @@ TEST(Edit, SetNullWritesTheHl7Null) {
 
 TEST(Edit, RefusesToWriteTheDelimiterFields) {
   Message m = parseOk("MSH|^~\\&|A||||||ADT^A08|1|P|2.4\r");
-  EXPECT_FALSE(m.set("MSH-1", "#"));
+  EXPECT_FAILS_WITH(m.set("MSH-1", "#"), ErrorCode::kInvalidPath);
   EXPECT_FALSE(m.set("MSH-2", "^~"));
   ASSERT_TRUE(m.set("MSH-3", "NEWAPP"));
   EXPECT_EQ(m.segmentText(0), "MSH|^~\\&|NEWAPP||||||ADT^A08|1|P|2.4");
@@ -107,7 +108,7 @@ TEST(Edit, InsertsRemovesAndMovesSegments) {
   EXPECT_EQ(m.encode(), "MSH|^~\\&|A||||||ORU^R01|1|P|2.4\rOBR|1\rOBX|1\rNTE|1|L|comment\r");
   EXPECT_FALSE(m.removeSegment(0));
   EXPECT_FALSE(m.insertSegment(0, "PID|1"));
-  EXPECT_FALSE(m.insertSegment(1, "pid|1"));
+  EXPECT_FAILS_WITH(m.insertSegment(1, "pid|1"), ErrorCode::kInvalidValue);
   EXPECT_FALSE(m.insertSegment(1, "PID|1\rOBX|2"));
   EXPECT_FALSE(m.appendSegment("MSH|^~\\&|X"));
 }

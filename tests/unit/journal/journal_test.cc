@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "expect_error.h"
 #include "journal_fixture.h"
 
 namespace pathhub::journal {
@@ -219,7 +220,7 @@ TEST_F(JournalTest, PruningNeverRemovesAnythingUndelivered) {
   auto removed = journal_->prune(0);
   ASSERT_TRUE(removed);
   EXPECT_EQ(*removed, 1);
-  EXPECT_FALSE(journal_->message(delivered));
+  EXPECT_FAILS_WITH(journal_->message(delivered), ErrorCode::kNotFound);
   EXPECT_TRUE(journal_->message(pending));
   EXPECT_TRUE(journal_->message(unmapped));
 }

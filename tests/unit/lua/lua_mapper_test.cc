@@ -9,6 +9,8 @@
 #include <fstream>
 #include <thread>
 
+#include "expect_error.h"
+
 namespace pathhub::lua {
 namespace {
 
@@ -333,8 +335,8 @@ TEST(CsvTable, ReportsBrokenTablesWithTheLine) {
   auto twice = parseCsvTable("a,b\n1,2\n1,3\n", "d.csv");
   ASSERT_FALSE(twice);
   EXPECT_NE(twice.error().text.find("key '1' appears twice"), std::string::npos);
-  EXPECT_FALSE(parseCsvTable("a,b\n\"open,2\n", "q.csv"));
-  EXPECT_FALSE(parseCsvTable("", "e.csv"));
+  EXPECT_FAILS_WITH(parseCsvTable("a,b\n\"open,2\n", "q.csv"), ErrorCode::kInvalidValue);
+  EXPECT_FAILS_WITH(parseCsvTable("", "e.csv"), ErrorCode::kInvalidValue);
 }
 
 TEST_F(LuaMapperTest, ScriptsLookUpCodeTablesThatReloadWhenTheirFileChanges) {

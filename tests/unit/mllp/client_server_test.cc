@@ -5,6 +5,7 @@
 
 #include <atomic>
 
+#include "expect_error.h"
 #include "mllp/mllp_client.h"
 #include "mllp/mllp_server.h"
 
@@ -17,7 +18,7 @@ TEST(Endpoint, ParsesHostAndPort) {
   EXPECT_EQ(e->host, "127.0.0.1");
   EXPECT_EQ(e->port, 2575);
   for (const char* bad : {"", "host", ":1", "host:", "host:0", "host:70000", "host:12a"}) {
-    EXPECT_FALSE(parseEndpoint(bad)) << bad;
+    EXPECT_FAILS_WITH(parseEndpoint(bad), ErrorCode::kInvalidValue) << bad;
   }
 }
 

@@ -4,6 +4,7 @@
 // exchange.
 #include <gtest/gtest.h>
 
+#include "expect_error.h"
 #include "mllp/mllp_client.h"
 #include "mllp/mllp_server.h"
 #include "test_certs.h"
@@ -69,12 +70,13 @@ TEST_F(MllpTls, ServesClientsWithoutCertificatesWhenNoneIsRequired) {
 
 TEST_F(MllpTls, RefusesAClientWithoutACertificateWhenOneIsRequired) {
   startServer();
-  EXPECT_FALSE(send({"", "", certs_.pem("test-ca")}));
+  EXPECT_FAILS_WITH(send({"", "", certs_.pem("test-ca")}), ErrorCode::kIoError);
 }
 
 TEST_F(MllpTls, RefusesAClientCertificateFromAnotherCa) {
   startServer();
-  EXPECT_FALSE(send({certs_.pem("stranger"), certs_.key("stranger"), certs_.pem("test-ca")}));
+  EXPECT_FAILS_WITH(send({certs_.pem("stranger"), certs_.key("stranger"), certs_.pem("test-ca")}),
+                    ErrorCode::kIoError);
 }
 
 TEST_F(MllpTls, ClientRefusesAServerItsCasDoNotSign) {
@@ -96,7 +98,7 @@ TEST_F(MllpTls, ClientChecksTheServerIsTheHostItAskedFor) {
 
 TEST_F(MllpTls, APlainClientGetsNoReply) {
   startServer(false);
-  EXPECT_FALSE(send({}, false));
+  EXPECT_FAILS_WITH(send({}, false), ErrorCode::kIoError);
 }
 
 TEST_F(MllpTls, SettingsErrorsNameTheFile) {

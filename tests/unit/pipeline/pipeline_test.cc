@@ -1,6 +1,7 @@
 // Pipeline parts on their own: the stage envelope and retry backoff.
 #include <gtest/gtest.h>
 
+#include "expect_error.h"
 #include "pipeline/envelope.h"
 #include "pipeline/retry.h"
 
@@ -16,7 +17,7 @@ TEST(Envelope, RoundTripsAndRefusesMalformedFrames) {
   EXPECT_EQ(back->destinations, (std::vector<std::string>{"gp", "epr"}));
   EXPECT_EQ(back->payload, "MSH|payload");
   EXPECT_TRUE(decode(encode({Envelope::Kind::kReceived, 7, {}, {}}))->destinations.empty());
-  EXPECT_FALSE(decode(""));
+  EXPECT_FAILS_WITH(decode(""), ErrorCode::kMalformedMessage);
   const std::string header = std::string(8, '\0') + std::string(4, '\0');  // id 0, no payload
   EXPECT_FALSE(decode("R1234567"));
   EXPECT_FALSE(decode("X" + header));

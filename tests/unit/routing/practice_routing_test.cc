@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "expect_error.h"
 #include "routing/practice_router.h"
 
 namespace pathhub::routing {
@@ -54,8 +55,8 @@ TEST(PracticeDirectory, NamesEveryBadLine) {
     EXPECT_NE(d.error().text.find(expected), std::string::npos) << expected << "\n"
                                                                 << d.error().text;
   }
-  EXPECT_FALSE(PracticeDirectory::parse("ods,name\n", "p.csv"));
-  EXPECT_FALSE(PracticeDirectory::load("/nonexistent/practices.csv"));
+  EXPECT_FAILS_WITH(PracticeDirectory::parse("ods,name\n", "p.csv"), ErrorCode::kInvalidValue);
+  EXPECT_FAILS_WITH(PracticeDirectory::load("/nonexistent/practices.csv"), ErrorCode::kIoError);
 }
 
 class PracticeRouting : public ::testing::Test {
