@@ -21,6 +21,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -29,43 +30,104 @@
 namespace pathhub::config {
 namespace {
 
+// One attribute of the hub's own configuration: the single place its default, range and
+// allowed values are written. The readers below take them from here, and a test holds
+// config/README.md's tables to the same names and defaults.
+struct Key {
+  std::string fallback;                   // the default, as config/README.md writes it; "" none
+  long long min = 0, max = -1;            // a whole number within [min, max] when min <= max
+  std::vector<std::string> choices = {};  // one of these, when there are any
+};
+
 struct Schema {
-  std::set<std::string> attributes;
+  std::map<std::string, Key> attributes;
   std::set<std::string> children;
   bool pluginAttributes = false;  // other attributes belong to the plugin (checked there)
 };
+
+const std::vector<std::string> kLogLevels = {"fatal",  "critical",    "error", "warning",
+                                             "notice", "information", "debug", "trace"};
+const std::vector<std::string> kBoolean = {"true", "false"};
+
+// The warnings that hold a delivery unless <safety block> says otherwise (model/warnings.h).
+std::string defaultBlockList() {
+  std::string out;
+  for (const auto& w : model::defaultBlockingWarnings()) out += (out.empty() ? "" : ",") + w;
+  return out;
+}
 
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
       {"pathhub", {{}, {"plugins", "journal", "log", "api", "pipeline", "channel"}}},
       {"api",
-       {{"listen", "enabled", "tls", "certificate", "privateKey", "caFile",
-         "requireClientCertificate", "tokensFile"},
+       {{{"listen", {"127.0.0.1:8575"}},
+         {"enabled", {"true", 0, -1, kBoolean}},
+         {"tls", {"false", 0, -1, kBoolean}},
+         {"certificate", {}},
+         {"privateKey", {}},
+         {"caFile", {}},
+         {"requireClientCertificate", {"false", 0, -1, kBoolean}},
+         {"tokensFile", {}}},
         {"token"}}},
-      {"token", {{"name", "role", "sha256"}, {}}},
-      {"component", {{"name", "level"}, {}}},
-      {"plugins", {{"folder"}, {}}},
-      {"pipeline", {{"endpoints", "stopGraceSeconds"}, {}}},
-      {"journal", {{"path", "dedupeWindowSeconds", "retentionDays"}, {}}},
-      {"log", {{"level", "file", "format"}, {"component"}}},
+      {"token", {{{"name", {}}, {"role", {"viewer"}}, {"sha256", {}}}, {}}},
+      {"component", {{{"name", {}}, {"level", {"information", 0, -1, kLogLevels}}}, {}}},
+      {"plugins", {{{"folder", {}}}, {}}},
+      {"pipeline",
+       {{{"endpoints", {"inproc://pathhub"}}, {"stopGraceSeconds", {"30", 1, 3600}}}, {}}},
+      {"journal",
+       {{{"path", {"var/pathhub.db"}},
+         {"dedupeWindowSeconds", {"86400", 0, 31536000}},
+         {"retentionDays", {"30", 1, 36500}}},
+        {}}},
+      {"log",
+       {{{"level", {"information", 0, -1, kLogLevels}},
+         {"file", {}},
+         {"format", {"text", 0, -1, {"text", "json"}}}},
+        {"component"}}},
       {"channel",
-       {{"name"},
+       {{{"name", {}}},
         {"source", "mapper", "destination", "route", "backlog", "retry", "practices",
          "acknowledgements", "orders", "safety"}}},
-      {"safety", {{"exceptions", "block"}, {}}},
+      {"safety", {{{"exceptions", {}}, {"block", {defaultBlockList()}}}, {}}},
       {"orders",
-       {{"catalogue", "requesterLabs", "exceptions", "matchWindowHours", "notify"}, {"lab"}}},
-      {"lab", {{"name", "destination"}, {}}},
-      {"acknowledgements", {{"overdueSeconds", "notify"}, {}}},
-      {"practices", {{"directory", "exceptions"}, {"via"}}},
-      {"via", {{"format", "transport", "destination"}, {}}},
-      {"route", {{"destination", "messageType"}, {}}},
-      {"source", {{"type", "maxMessageBytes", "codec"}, {"codecSettings"}, true}},
+       {{{"catalogue", {}},
+         {"requesterLabs", {}},
+         {"exceptions", {}},
+         {"matchWindowHours", {"72", 1, 24 * 365}},
+         {"notify", {}}},
+        {"lab"}}},
+      {"lab", {{{"name", {}}, {"destination", {}}}, {}}},
+      {"acknowledgements", {{{"overdueSeconds", {"86400", 1, 365LL * 86400}}, {"notify", {}}}, {}}},
+      {"practices", {{{"directory", {}}, {"exceptions", {}}}, {"via"}}},
+      {"via",
+       {{{"format", {"", 0, -1, {"nhs003", "fhir", "hl7v2"}}},
+         {"transport", {"", 0, -1, {"mesh", "http", "mllp", "file"}}},
+         {"destination", {}}},
+        {}}},
+      {"route", {{{"destination", {}}, {"messageType", {}}}, {}}},
+      {"source",
+       {{{"type", {"mllp"}}, {"maxMessageBytes", {"16777216", 64, 1LL << 30}}, {"codec", {}}},
+        {"codecSettings"},
+        true}},
       {"codecSettings", {{}, {}, true}},
-      {"mapper", {{"workers", "script", "scriptsRoot", "instructionLimit", "memoryLimitKb"}, {}}},
-      {"destination", {{"name", "type", "codec"}, {"retry", "codecSettings"}, true}},
-      {"backlog", {{"limit", "whenFull"}, {}}},
-      {"retry", {{"baseMs", "capMs", "maxAttempts", "onExhausted"}, {}}},
+      {"mapper",
+       {{{"workers", {"2", 1, 64}},
+         {"script", {}},
+         {"scriptsRoot", {"scripts"}},
+         {"instructionLimit", {"10000000", 1000, 1'000'000'000'000LL}},
+         {"memoryLimitKb", {"32768", 256, 4 * 1024 * 1024}}},
+        {}}},
+      {"destination",
+       {{{"name", {}}, {"type", {"mllp"}}, {"codec", {}}}, {"retry", "codecSettings"}, true}},
+      {"backlog",
+       {{{"limit", {"100000", 1, 100000000}}, {"whenFull", {"pause", 0, -1, {"pause", "busy"}}}},
+        {}}},
+      {"retry",
+       {{{"baseMs", {"500", 1, 3600000}},
+         {"capMs", {"60000", 1, 86400000}},
+         {"maxAttempts", {"10", 1, 1000000}},
+         {"onExhausted", {"hold", 0, -1, {"hold", "skip"}}}},
+        {}}},
   };
   return kSchema;
 }
@@ -104,7 +166,8 @@ void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems
   }
 }
 
-// Typed reads of one element's attributes, collecting problems instead of stopping.
+// Typed reads of one element's attributes, collecting problems instead of stopping. Defaults,
+// ranges and allowed values come from the schema (Key).
 class Reader {
  public:
   Reader(const Poco::Util::AbstractConfiguration& cfg, std::string key, std::string where,
@@ -114,21 +177,25 @@ class Reader {
   bool present() const { return cfg_.has(key_); }
   bool has(const std::string& attr) const { return cfg_.has(key_ + "[@" + attr + "]"); }
 
-  std::string text(const std::string& attr, const std::string& fallback) const {
-    return cfg_.getString(key_ + "[@" + attr + "]", fallback);
+  // The attribute as written, or its default.
+  std::string text(const std::string& attr) const {
+    return cfg_.getString(key_ + "[@" + attr + "]", spec(attr).fallback);
   }
 
-  long long number(const std::string& attr, long long fallback, long long min,
-                   long long max) const {
+  // A whole number within the key's range; `inherited` in place of the default (a
+  // destination's <retry> takes its channel's).
+  long long number(const std::string& attr, std::optional<long long> inherited = {}) const {
+    const Key& k = spec(attr);
+    const long long fallback = inherited ? *inherited : std::stoll(k.fallback);
     if (!has(attr)) return fallback;
-    const std::string value = text(attr, "");
+    const std::string value = text(attr);
     try {
       std::size_t used = 0;
       const long long n = std::stoll(value, &used);
       if (used != value.size()) throw std::invalid_argument(value);
-      if (n < min || n > max) {
-        problem(attr,
-                "'" + value + "' is outside " + std::to_string(min) + ".." + std::to_string(max));
+      if (n < k.min || n > k.max) {
+        problem(attr, "'" + value + "' is outside " + std::to_string(k.min) + ".." +
+                          std::to_string(k.max));
         return fallback;
       }
       return n;
@@ -138,17 +205,21 @@ class Reader {
     }
   }
 
-  std::string choice(const std::string& attr, const std::string& fallback,
-                     const std::set<std::string>& allowed) const {
-    const std::string value = text(attr, fallback);
-    if (!allowed.count(value)) {
+  // One of the key's allowed values.
+  std::string choice(const std::string& attr) const {
+    const Key& k = spec(attr);
+    const std::string value = text(attr);
+    if (std::find(k.choices.begin(), k.choices.end(), value) == k.choices.end()) {
+      std::vector<std::string> sorted = k.choices;
+      std::sort(sorted.begin(), sorted.end());
       std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      for (const auto& a : sorted) list += (list.empty() ? "" : ", ") + a;
       problem(attr, "'" + value + "' is not one of " + list);
-      return fallback;
+      return k.fallback;
     }
     return value;
   }
+  bool flag(const std::string& attr) const { return choice(attr) == "true"; }
 
   void problem(const std::string& attr, const std::string& what) const {
     problems_.push_back(where_ + ": " + attr + ": " + what);
@@ -160,36 +231,54 @@ class Reader {
   }
 
  private:
+  // The schema's key for `attr` of this element ("channel[0].mapper" is a <mapper>).
+  const Key& spec(const std::string& attr) const {
+    std::string element =
+        key_.substr(key_.rfind('.') == std::string::npos ? 0 : key_.rfind('.') + 1);
+    element = element.substr(0, element.find('['));
+    if (element.empty()) element = "pathhub";
+    return schema().at(element).attributes.at(attr);  // a reader asking for a key not in the
+                                                      // schema is a bug: at() says so at once
+  }
+
   const Poco::Util::AbstractConfiguration& cfg_;
   std::string key_;
   std::string where_;
   std::vector<std::string>& problems_;
 };
 
+// The retry policy the schema's defaults make (what a channel without <retry> gets).
+RetryPolicy schemaRetry() {
+  const auto& keys = schema().at("retry").attributes;
+  RetryPolicy p;
+  p.base = std::chrono::milliseconds(std::stoll(keys.at("baseMs").fallback));
+  p.cap = std::chrono::milliseconds(std::stoll(keys.at("capMs").fallback));
+  p.maxAttempts = static_cast<int>(std::stoll(keys.at("maxAttempts").fallback));
+  p.holdOnFailure = keys.at("onExhausted").fallback == "hold";
+  return p;
+}
+
 RetryPolicy readRetry(const Reader& r, RetryPolicy policy) {
   if (!r.present()) return policy;
-  policy.base = std::chrono::milliseconds(r.number("baseMs", policy.base.count(), 1, 3600000));
-  policy.cap = std::chrono::milliseconds(r.number("capMs", policy.cap.count(), 1, 86400000));
-  policy.maxAttempts = static_cast<int>(r.number("maxAttempts", policy.maxAttempts, 1, 1000000));
-  policy.holdOnFailure = r.choice("onExhausted", "hold", {"hold", "skip"}) == "hold";
+  policy.base = std::chrono::milliseconds(r.number("baseMs", policy.base.count()));
+  policy.cap = std::chrono::milliseconds(r.number("capMs", policy.cap.count()));
+  policy.maxAttempts = static_cast<int>(r.number("maxAttempts", policy.maxAttempts));
+  policy.holdOnFailure = r.choice("onExhausted") == "hold";
   if (policy.cap < policy.base) r.problem("capMs", "is smaller than baseMs");
   return policy;
 }
 
-const std::set<std::string> kLogLevels = {"fatal",  "critical",    "error", "warning",
-                                          "notice", "information", "debug", "trace"};
-
 LogConfig readLog(const Reader& log) {
   LogConfig out;
-  out.level = log.choice("level", out.level, kLogLevels);
-  out.file = log.text("file", "");
-  out.format = log.choice("format", out.format, {"text", "json"});
+  out.level = log.choice("level");
+  out.file = log.text("file");
+  out.format = log.choice("format");
   for (int i = 0;; ++i) {
     Reader c = log.child("component[" + std::to_string(i) + "]", "log component");
     if (!c.present()) break;
-    const std::string name = c.text("name", "");
+    const std::string name = c.text("name");
     if (name.empty()) c.missing("needs name=\"...\" (a component such as journal)");
-    out.componentLevels[name] = c.choice("level", "information", kLogLevels);
+    out.componentLevels[name] = c.choice("level");
   }
   return out;
 }
@@ -201,17 +290,16 @@ bool isLowerHex(const std::string& s) {
 
 ApiConfig readApi(const Reader& api) {
   ApiConfig out;
-  out.enabled = api.choice("enabled", "true", {"true", "false"}) == "true";
-  out.listen = api.text("listen", out.listen);
+  out.enabled = api.flag("enabled");
+  out.listen = api.text("listen");
   if (out.listen.rfind(':') == std::string::npos) {
     api.problem("listen", "'" + out.listen + "' is not HOST:PORT");
   }
-  out.tls = api.choice("tls", "false", {"true", "false"}) == "true";
-  out.certificate = api.text("certificate", "");
-  out.privateKey = api.text("privateKey", "");
-  out.caFile = api.text("caFile", "");
-  out.requireClientCertificate =
-      api.choice("requireClientCertificate", "false", {"true", "false"}) == "true";
+  out.tls = api.flag("tls");
+  out.certificate = api.text("certificate");
+  out.privateKey = api.text("privateKey");
+  out.caFile = api.text("caFile");
+  out.requireClientCertificate = api.flag("requireClientCertificate");
   if (out.tls && (out.certificate.empty() || out.privateKey.empty())) {
     api.missing("tls=\"true\" needs certificate=\"...\" and privateKey=\"...\"");
   }
@@ -239,11 +327,11 @@ ApiConfig readApi(const Reader& api) {
   for (int i = 0;; ++i) {
     Reader t = api.child("token[" + std::to_string(i) + "]", "api token");
     if (!t.present()) break;
-    addToken({t.text("name", ""), t.text("role", "viewer"), t.text("sha256", "")}, "token");
+    addToken({t.text("name"), t.text("role"), t.text("sha256")}, "token");
   }
   // A file of "name role sha256" lines (# comments), so tokens can be rotated, and kept with
   // tighter permissions, apart from the rest of the configuration.
-  if (const std::string file = api.text("tokensFile", ""); !file.empty()) {
+  if (const std::string file = api.text("tokensFile"); !file.empty()) {
     std::ifstream in(file);
     // Missing is an error: the hub would run with every API call refused (401) and nobody
     // able to operate it. tools/dev run makes the demo's file before it starts the hub.
@@ -305,16 +393,14 @@ PluginSettings codecSettings(const Reader& owner, const Poco::XML::Element* elem
 // <safety exceptions block>: after the routings, whose exceptions destination is the default.
 void readSafety(const Reader& safety, ChannelConfig& c, const std::set<std::string>& names) {
   SafetyConfig& out = c.safety;
-  out.exceptions = safety.text(
-      "exceptions", c.practices.exceptions.empty() ? c.orders.exceptions : c.practices.exceptions);
+  out.exceptions = safety.has("exceptions")         ? safety.text("exceptions")
+                   : c.practices.exceptions.empty() ? c.orders.exceptions
+                                                    : c.practices.exceptions;
   if (!out.exceptions.empty() && !names.count(out.exceptions)) {
     safety.problem("exceptions", "'" + out.exceptions + "' is not a destination of this channel");
   }
   const std::vector<std::string>& known = model::warningNames();
-  out.block = model::defaultBlockingWarnings();
-  if (!safety.present() || safety.text("block", "\x01") == "\x01") return;
-  out.block.clear();
-  std::stringstream list(safety.text("block", ""));
+  std::stringstream list(safety.text("block"));
   for (std::string name; std::getline(list, name, ',');) {
     name.erase(0, name.find_first_not_of(' '));
     name.erase(name.find_last_not_of(' ') + 1);
@@ -329,33 +415,27 @@ void readSafety(const Reader& safety, ChannelConfig& c, const std::set<std::stri
 ChannelConfig readChannel(const Reader& ch, const std::string& where,
                           const Poco::XML::Element* element) {
   ChannelConfig c;
-  c.name = ch.text("name", "");
+  c.name = ch.text("name");
   Reader source = ch.child("source", where + " source");
   if (!source.present()) {
     ch.missing("needs a <source>");
   } else {
-    c.source.type = source.text("type", c.source.type);
-    c.source.codec = source.text("codec", "");
+    c.source.type = source.text("type");
+    c.source.codec = source.text("codec");
     c.source.settings = pluginSettings(nthChild(element, "source", 0));
     c.source.codecSettings = codecSettings(source, nthChild(element, "source", 0), c.source.codec);
-    c.source.maxMessageBytes = static_cast<std::size_t>(source.number(
-        "maxMessageBytes", static_cast<long long>(c.source.maxMessageBytes), 64, 1LL << 30));
+    c.source.maxMessageBytes = static_cast<std::size_t>(source.number("maxMessageBytes"));
   }
   Reader mapper = ch.child("mapper", where + " mapper");
-  c.mapperWorkers = static_cast<int>(mapper.number("workers", c.mapperWorkers, 1, 64));
-  c.script = mapper.text("script", "");
-  c.scriptsRoot = mapper.text("scriptsRoot", c.scriptsRoot);
-  c.scriptInstructionLimit =
-      mapper.number("instructionLimit", c.scriptInstructionLimit, 1000, 1'000'000'000'000LL);
-  c.scriptMemoryLimitBytes = static_cast<std::size_t>(
-      mapper.number("memoryLimitKb", static_cast<long long>(c.scriptMemoryLimitBytes / 1024), 256,
-                    4 * 1024 * 1024) *
-      1024);
+  c.mapperWorkers = static_cast<int>(mapper.number("workers"));
+  c.script = mapper.text("script");
+  c.scriptsRoot = mapper.text("scriptsRoot");
+  c.scriptInstructionLimit = mapper.number("instructionLimit");
+  c.scriptMemoryLimitBytes = static_cast<std::size_t>(mapper.number("memoryLimitKb") * 1024);
   Reader backlog = ch.child("backlog", where + " backlog");
-  c.backlogLimit = static_cast<std::size_t>(
-      backlog.number("limit", static_cast<long long>(c.backlogLimit), 1, 100000000));
-  c.busyAckWhenFull = backlog.choice("whenFull", "pause", {"pause", "busy"}) == "busy";
-  const RetryPolicy channelRetry = readRetry(ch.child("retry", where + " retry"), RetryPolicy{});
+  c.backlogLimit = static_cast<std::size_t>(backlog.number("limit"));
+  c.busyAckWhenFull = backlog.choice("whenFull") == "busy";
+  const RetryPolicy channelRetry = readRetry(ch.child("retry", where + " retry"), schemaRetry());
 
   std::set<std::string> names;
   for (int i = 0;; ++i) {
@@ -363,13 +443,13 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     Reader probe = ch.child(key, "");
     if (!probe.present()) break;
     DestinationConfig d;
-    d.name = probe.text("name", "");
+    d.name = probe.text("name");
     const std::string at = where + " destination" + (d.name.empty() ? "" : " '" + d.name + "'");
     Reader dr = ch.child(key, at);
     if (d.name.empty()) dr.missing("needs a name");
     if (!names.insert(d.name).second) dr.missing("the name is used twice in this channel");
-    d.type = dr.text("type", d.type);
-    d.codec = dr.text("codec", "");
+    d.type = dr.text("type");
+    d.codec = dr.text("codec");
     d.settings = pluginSettings(nthChild(element, "destination", i));
     d.codecSettings = codecSettings(dr, nthChild(element, "destination", i), d.codec);
     d.retry = readRetry(dr.child("retry", at + " retry"), channelRetry);
@@ -377,9 +457,8 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
   }
   if (c.destinations.empty()) ch.missing("needs at least one <destination>");
   Reader answers = ch.child("acknowledgements", where + " acknowledgements");
-  c.acknowledgements.overdueAfter = std::chrono::seconds(
-      answers.number("overdueSeconds", c.acknowledgements.overdueAfter.count(), 1, 365LL * 86400));
-  c.acknowledgements.notify = answers.text("notify", "");
+  c.acknowledgements.overdueAfter = std::chrono::seconds(answers.number("overdueSeconds"));
+  c.acknowledgements.notify = answers.text("notify");
   if (!c.acknowledgements.notify.empty() && !names.count(c.acknowledgements.notify)) {
     answers.problem("notify",
                     "'" + c.acknowledgements.notify + "' is not a destination of this channel");
@@ -388,14 +467,14 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
   if (orders.present()) {
     OrderConfig& o = c.orders;
     o.enabled = true;
-    o.catalogue = orders.text("catalogue", "");
-    o.requesterLabs = orders.text("requesterLabs", "");
+    o.catalogue = orders.text("catalogue");
+    o.requesterLabs = orders.text("requesterLabs");
     if (!o.requesterLabs.empty() && o.catalogue.empty()) {
       orders.missing("has requesterLabs but no catalogue");
     }
-    o.exceptions = orders.text("exceptions", "");
-    o.matchWindow = std::chrono::hours(orders.number("matchWindowHours", 72, 1, 24 * 365));
-    o.notify = orders.text("notify", "");
+    o.exceptions = orders.text("exceptions");
+    o.matchWindow = std::chrono::hours(orders.number("matchWindowHours"));
+    o.notify = orders.text("notify");
     for (const auto& [attr, value] :
          {std::pair{"exceptions", o.exceptions}, {"notify", o.notify}}) {
       if (!value.empty() && !names.count(value)) {
@@ -409,7 +488,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
       Reader lab = orders.child("lab[" + std::to_string(i) + "]",
                                 where + " orders lab " + std::to_string(i + 1));
       if (!lab.present()) break;
-      OrderLab l{lab.text("name", ""), lab.text("destination", "")};
+      OrderLab l{lab.text("name"), lab.text("destination")};
       if (l.name.empty()) lab.missing("needs a name");
       if (!names.count(l.destination)) {
         lab.problem("destination", "'" + l.destination + "' is not a destination of this channel");
@@ -421,8 +500,8 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
   if (practices.present()) {
     PracticeRoutingConfig& p = c.practices;
     p.enabled = true;
-    p.directory = practices.text("directory", "");
-    p.exceptions = practices.text("exceptions", "");
+    p.directory = practices.text("directory");
+    p.exceptions = practices.text("exceptions");
     if (p.directory.empty()) practices.missing("needs a directory");
     if (!names.count(p.exceptions)) {
       practices.problem("exceptions",
@@ -432,9 +511,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
       Reader via = practices.child("via[" + std::to_string(i) + "]",
                                    where + " practices via " + std::to_string(i + 1));
       if (!via.present()) break;
-      PracticeVia v{via.choice("format", "", {"nhs003", "fhir", "hl7v2"}),
-                    via.choice("transport", "", {"mesh", "http", "mllp", "file"}),
-                    via.text("destination", "")};
+      PracticeVia v{via.choice("format"), via.choice("transport"), via.text("destination")};
       if (!names.count(v.destination)) {
         via.problem("destination", "'" + v.destination + "' is not a destination of this channel");
       }
@@ -445,7 +522,7 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     const std::string key = "route[" + std::to_string(i) + "]";
     Reader route = ch.child(key, where + " route " + std::to_string(i + 1));
     if (!route.present()) break;
-    RouteConfig r{route.text("destination", ""), route.text("messageType", "")};
+    RouteConfig r{route.text("destination"), route.text("messageType")};
     if (!names.count(r.destination)) {
       route.problem("destination", "'" + r.destination + "' is not a destination of this channel");
     }
@@ -460,8 +537,8 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
 std::vector<SchemaKey> schemaKeys() {
   std::vector<SchemaKey> out;
   for (const auto& [element, rule] : schema()) {
-    for (const auto& a : rule.attributes) out.push_back({element, "@" + a});
-    for (const auto& c : rule.children) out.push_back({element, c});
+    for (const auto& [a, key] : rule.attributes) out.push_back({element, "@" + a, key.fallback});
+    for (const auto& c : rule.children) out.push_back({element, c, ""});
   }
   return out;
 }
@@ -487,26 +564,23 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
   const Reader top(*cfg, "", "pathhub", problems);
   HubConfig hub;
   Reader journal = top.child("journal", "journal");
-  hub.journal.path = journal.text("path", hub.journal.path);
-  hub.journal.dedupeWindow = std::chrono::seconds(
-      journal.number("dedupeWindowSeconds", hub.journal.dedupeWindow.count(), 0, 31536000));
-  hub.journal.retentionDays =
-      static_cast<int>(journal.number("retentionDays", hub.journal.retentionDays, 1, 36500));
+  hub.journal.path = journal.text("path");
+  hub.journal.dedupeWindow = std::chrono::seconds(journal.number("dedupeWindowSeconds"));
+  hub.journal.retentionDays = static_cast<int>(journal.number("retentionDays"));
   hub.log = readLog(top.child("log", "log"));
   hub.api = readApi(top.child("api", "api"));
 
   Reader pipeline = top.child("pipeline", "pipeline");
-  const std::string endpoints = pipeline.text("endpoints", "inproc://pathhub");
+  const std::string endpoints = pipeline.text("endpoints");
   if (endpoints.rfind("inproc://", 0) != 0 && endpoints.rfind("ipc://", 0) != 0) {
     pipeline.problem("endpoints", "'" + endpoints + "' is not an inproc:// or ipc:// address");
   }
-  hub.stopGrace =
-      std::chrono::seconds(pipeline.number("stopGraceSeconds", hub.stopGrace.count(), 1, 3600));
+  hub.stopGrace = std::chrono::seconds(pipeline.number("stopGraceSeconds"));
 
   for (int i = 0;; ++i) {
     Reader plugins = top.child("plugins[" + std::to_string(i) + "]", "plugins");
     if (!plugins.present()) break;
-    const std::string folder = plugins.text("folder", "");
+    const std::string folder = plugins.text("folder");
     if (folder.empty()) plugins.missing("needs folder=\"...\"");
     hub.pluginFolders.push_back(folder);
   }
@@ -516,7 +590,7 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
     const std::string key = "channel[" + std::to_string(i) + "]";
     Reader probe = top.child(key, "");
     if (!probe.present()) break;
-    const std::string name = probe.text("name", "");
+    const std::string name = probe.text("name");
     const std::string where = "channel" + (name.empty() ? "" : " '" + name + "'");
     Reader ch = top.child(key, where);
     if (name.empty()) ch.missing("needs a name");

@@ -200,8 +200,9 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
 // Every attribute ("@name") and child element the configuration's schema allows, per element:
 // what config/README.md documents (a test keeps the two the same).
 struct SchemaKey {
-  std::string element;  // "orders"
-  std::string key;      // "@catalogue", or a child element: "lab"
+  std::string element;   // "orders"
+  std::string key;       // "@catalogue", or a child element: "lab"
+  std::string fallback;  // an attribute's default, as config/README.md writes it; "" none
 };
 std::vector<SchemaKey> schemaKeys();
 

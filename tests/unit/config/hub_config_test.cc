@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -336,4 +337,35 @@ TEST(HubConfig, EveryConfigurationKeyIsDocumentedAndEveryDocumentedKeyExists) {
           << "config/README.md names " << key << ", which the configuration does not take";
     }
   }
+  // The defaults too: a row naming one attribute says its default as the schema has it
+  // (`value`, or "(none)…" / "required" for none). The schema is what the hub reads with.
+  std::map<std::string, std::string> defaults;  // "orders/@matchWindowHours" → "72"
+  for (const auto& k : pathhub::config::schemaKeys()) {
+    if (k.key[0] == '@') defaults[k.element + "/" + k.key] = k.fallback;
+  }
+  int compared = 0;
+  for (const auto& row : rows) {
+    const std::string cell = firstCell(row);                       // "| `channel/mapper/@workers`"
+    if (std::count(cell.begin(), cell.end(), '`') != 2) continue;  // one key per row only
+    const std::string key = cell.substr(cell.find('`') + 1, cell.rfind('`') - cell.find('`') - 1);
+    const std::size_t slash = key.rfind('/');
+    if (slash == std::string::npos || key[slash + 1] != '@') continue;
+    const std::size_t before = key.rfind('/', slash - 1);
+    const std::string pair = key.substr(before == std::string::npos ? 0 : before + 1);
+    const auto known = defaults.find(pair);
+    if (known == defaults.end()) continue;
+    const std::size_t start = row.find(" | ", 2) + 3;
+    const std::string documented = row.substr(start, row.find(" | ", start) - start);
+    const std::string expected = known->second.empty() ? "" : "`" + known->second + "`";
+    if (expected.empty()) {
+      EXPECT_TRUE(documented.rfind("(none", 0) == 0 || documented == "required" ||
+                  documented.rfind("`", 0) != 0)
+          << key << ": the schema has no default, config/README.md says " << documented;
+    } else {
+      EXPECT_EQ(documented.substr(0, expected.size()), expected)
+          << key << ": config/README.md's default differs from the schema's";
+    }
+    ++compared;
+  }
+  EXPECT_GT(compared, 30);
 }
