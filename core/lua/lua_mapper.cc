@@ -290,7 +290,14 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
   decision.log = &log_;
   decision.message = &*message;
   decision.where = "channel " + channel_ + " message " + std::to_string(context.messageId);
-  sandbox_->pushFunction("map");
+  if (!sandbox_->pushFunction("map")) {
+    // The script removed or replaced its own map (`map = nil`): this message fails, and the
+    // next one gets the script as saved, in a fresh state.
+    const std::string why = "script " + scriptName_ + " no longer defines function map(msg, ctx)" +
+                            " (it changed its own global) (" + decision.where + ")";
+    if (auto fresh = compile()) sandbox_ = std::move(*fresh);
+    return {MapResult::Kind::kFailed, {}, {}, why};
+  }
   pushMessage(L, &*message);
   const int msgIndex = lua_gettop(L);
   pushContext(L, &decision, channel_, context.messageId);

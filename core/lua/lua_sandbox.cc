@@ -67,6 +67,7 @@ void Sandbox::countHook(lua_State* L, lua_Debug*) {
   Sandbox* box = self(L);
   box->budgetLeft_ -= kHookEvery;
   if (box->budgetLeft_ <= 0) {
+    box->aborted_ = true;
     luaL_error(L, "instruction budget of %I exceeded (an endless loop?)",
                static_cast<lua_Integer>(box->limits_.instructions));
   }
@@ -94,10 +95,15 @@ void Sandbox::buildEnvironment() {
   luaL_requiref(L, "os", luaopen_os, 0);          // 6
   // The script environment: chosen base functions, never dofile, loadfile or collectgarbage.
   copyFields(L, 1,
-             {"assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget", "rawlen",
-              "rawset", "select", "setmetatable", "getmetatable", "tonumber", "tostring", "type",
-              "xpcall", "_VERSION"});
+             {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget", "rawlen",
+              "rawset", "select", "getmetatable", "tonumber", "tostring", "type", "_VERSION"});
   const int env = lua_gettop(L);
+  lua_pushcfunction(L, &Sandbox::safePcall);
+  lua_setfield(L, env, "pcall");
+  lua_pushcfunction(L, &Sandbox::safeXpcall);
+  lua_setfield(L, env, "xpcall");
+  lua_pushcfunction(L, &Sandbox::safeSetmetatable);
+  lua_setfield(L, env, "setmetatable");
   copyAllBut(L, 2, "dump");  // no string.dump: bytecode never enters or leaves
   lua_pushvalue(L, -1);
   lua_setfield(L, env, "string");
@@ -125,6 +131,45 @@ void Sandbox::buildEnvironment() {
   lua_pushvalue(L, env);
   env_ = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_settop(L, 0);
+}
+
+// These three hold no C++ objects: lua_error leaves them by longjmp.
+int Sandbox::safePcall(lua_State* L) {
+  luaL_checkany(L, 1);
+  const int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  if (self(L)->aborted_) return lua_error(L);  // the budget's error goes on up
+  lua_pushboolean(L, status == LUA_OK);
+  lua_insert(L, 1);
+  return lua_gettop(L);
+}
+
+int Sandbox::safeXpcall(lua_State* L) {
+  const int n = lua_gettop(L);  // f handler args...
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 1);  // f handler args... f
+  lua_copy(L, 2, 1);    // handler handler args... f
+  lua_replace(L, 2);    // handler f args...
+  const int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+  if (self(L)->aborted_) return lua_error(L);
+  lua_pushboolean(L, status == LUA_OK);
+  lua_replace(L, 1);  // the handler's place
+  return lua_gettop(L);
+}
+
+int Sandbox::safeSetmetatable(lua_State* L) {
+  const int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  lua_pushliteral(L, "__gc");
+  if (t == LUA_TTABLE && lua_rawget(L, 2) != LUA_TNIL) {
+    return luaL_error(L, "setmetatable: __gc finalizers are not allowed in mapping scripts");
+  }
+  lua_settop(L, 2);
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) {
+    return luaL_error(L, "cannot change a protected metatable");
+  }
+  lua_setmetatable(L, 1);
+  return 1;
 }
 
 // load(chunk [, chunkname [, mode [, env]]]): text chunks only, in the sandbox by default.
@@ -230,6 +275,7 @@ Result<void> Sandbox::call(int nargs, int nresults) {
   lua_pushcfunction(L_, traceback);
   lua_insert(L_, base);
   budgetLeft_ = limits_.instructions;
+  aborted_ = false;
   lua_sethook(L_, &Sandbox::countHook, LUA_MASKCOUNT, kHookEvery);
   const int rc = lua_pcall(L_, nargs, nresults, base);
   lua_sethook(L_, nullptr, 0, 0);
@@ -239,7 +285,12 @@ Result<void> Sandbox::call(int nargs, int nresults) {
   lua_pop(L_, 1);
   if (rc == LUA_ERRMEM) {
     why = "memory limit of " + std::to_string(limits_.memoryBytes) + " bytes exceeded";
+  } else if (aborted_ && why.find("instruction budget") == std::string::npos) {
+    // The sticky budget error may have surfaced inside a handler (an error in error handling).
+    why = "instruction budget of " + std::to_string(limits_.instructions) +
+          " exceeded (an endless loop?)";
   }
+  aborted_ = false;
   lua_gc(L_, LUA_GCCOLLECT);  // give back what the failed run held
   return fail(ErrorCode::kInvalidValue, why);
 }

@@ -5,7 +5,9 @@
 // utf8, os.time/os.date/os.clock, and a `require` that loads text modules from the scripts
 // folder only. Memory is counted by a custom allocator with a cap, and every call runs under
 // an instruction budget (a count hook), so a runaway script ends with an error, never a hang
-// or an out-of-memory hub. Errors come back as values naming script, line and message.
+// or an out-of-memory hub: once the budget is spent the error is sticky (the script's own
+// pcall cannot swallow it), and scripts cannot set __gc finalizers (they would run outside any
+// budget). Errors come back as values naming script, line and message.
 #pragma once
 
 #include <cstddef>
@@ -52,6 +54,12 @@ class Sandbox {
  private:
   static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize);
   static void countHook(lua_State* L, lua_Debug* ar);
+  // pcall, xpcall and setmetatable as scripts see them: an exceeded budget is not the
+  // script's to catch (the error passes through its pcall), and no __gc finalizer can be set
+  // (it would run outside the budget, when the state collects or closes).
+  static int safePcall(lua_State* L);
+  static int safeXpcall(lua_State* L);
+  static int safeSetmetatable(lua_State* L);
   static int require(lua_State* L);
   static int safeLoad(lua_State* L);
   void buildEnvironment();
@@ -60,6 +68,7 @@ class Sandbox {
   SandboxLimits limits_;
   std::size_t used_ = 0;
   long long budgetLeft_ = 0;
+  bool aborted_ = false;  // the budget ran out in this call: every hook and pcall re-raises
   lua_State* L_ = nullptr;
   int env_ = LUA_NOREF;  // registry reference to the script environment table
 };

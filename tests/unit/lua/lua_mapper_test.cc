@@ -187,6 +187,54 @@ TEST_F(LuaMapperTest, AnEndlessLoopEndsAtTheInstructionBudget) {
   EXPECT_EQ(run(**m, other).kind, MapResult::Kind::kMapped);
 }
 
+// Issue 18, item 1: the script's own pcall or xpcall cannot swallow the budget's error, and a
+// finalizer (which would run outside any budget, at collection or close) cannot be set.
+TEST_F(LuaMapperTest, TheBudgetCannotBeEscapedByPcallOrAFinalizer) {
+  SandboxLimits limits;
+  limits.instructions = 100000;
+  for (const char* body :
+       {"while true do pcall(function() while true do end end) end",
+        "while true do xpcall(function() while true do end end, function(e) return e end) end",
+        "while true do pcall(pcall, function() while true do end end) end"}) {
+    auto m = mapper(std::string("function map(msg, ctx) ") + body + " end", limits);
+    ASSERT_TRUE(m);
+    const auto started = std::chrono::steady_clock::now();
+    auto r = run(**m);
+    EXPECT_EQ(r.kind, MapResult::Kind::kFailed) << body;
+    EXPECT_NE(r.reason.find("instruction budget of 100000 exceeded"), std::string::npos)
+        << body << ": " << r.reason;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << body;
+  }
+  auto gc = mapper(
+      "function map(msg, ctx) setmetatable({}, {__gc = function() while true do end end}) end",
+      limits);
+  ASSERT_TRUE(gc);
+  auto r = run(**gc);
+  EXPECT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("__gc finalizers are not allowed"), std::string::npos) << r.reason;
+  // pcall still works as Lua's for the script's own errors.
+  auto own = mapper(R"(
+    function map(msg, ctx)
+      local ok, err = pcall(error, "mine")
+      local ok2, v = xpcall(function() return 5 end, debug and debug.traceback or tostring)
+      if ok or not err:find("mine") or not ok2 or v ~= 5 then error("pcall broken") end
+    end)");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(run(**own).kind, MapResult::Kind::kMapped);
+}
+
+// Issue 18, item 2: a script that removes its own map fails its message; it never takes the
+// hub down, and the next message gets the script as saved.
+TEST_F(LuaMapperTest, AScriptThatRemovesItsOwnMapFailsItsMessageOnly) {
+  auto m = mapper("function map(msg, ctx) map = nil end");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(run(**m).kind, MapResult::Kind::kMapped);  // removes itself on the way out
+  auto r = run(**m);
+  EXPECT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("no longer defines function map"), std::string::npos) << r.reason;
+  EXPECT_EQ(run(**m).kind, MapResult::Kind::kMapped);  // the script as saved, fresh
+}
+
 TEST_F(LuaMapperTest, AMemoryBombEndsAtTheMemoryCap) {
   SandboxLimits limits;
   limits.memoryBytes = 4 * 1024 * 1024;
