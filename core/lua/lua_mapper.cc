@@ -84,6 +84,7 @@ int ctxEmit(lua_State* L) {
   std::size_t size = 0;
   const char* text = luaL_tolstring(L, 2, &size);  // a msg converts through __tostring
   lua_pop(L, 1);
+  Sandbox::chargeOutside(L, size);
   pipeline::DerivedMessage made;
   made.bytes.assign(text, size);
   if (auto parsed = hl7::Message::parse(made.bytes); !parsed) {
@@ -123,7 +124,21 @@ int ctxSetModel(lua_State* L) {
 int ctxLog(lua_State* L) {
   Decision& d = decision(L);
   const std::string level(argString(L, 2));
-  const std::string line(argString(L, 3));
+  // Bounded everywhere — the log as well as the journal's copy — so a script logging in a
+  // loop cannot flood either: 100 lines of at most 2,000 bytes per message, then one line
+  // saying the rest were dropped.
+  constexpr std::size_t kMaxNotes = 100;
+  if (level != "error" && level != "warning" && level != "info" && level != "debug") {
+    throw ScriptError("ctx:log: level '" + level + "' is not error, warning, info or debug");
+  }
+  if (d.notes.size() > kMaxNotes) return 0;
+  if (d.notes.size() == kMaxNotes) {
+    d.notes.push_back("warning: more than 100 log lines for this message; the rest are dropped");
+    d.log->warning(d.where + ": more than 100 log lines; the rest are dropped");
+    return 0;
+  }
+  const std::string line(argString(L, 3).substr(0, 2000));
+  Sandbox::chargeOutside(L, line.size());
   const std::string text = d.where + ": " + line;
   if (level == "error") {
     d.log->error(text);
@@ -131,14 +146,10 @@ int ctxLog(lua_State* L) {
     d.log->warning(text);
   } else if (level == "info") {
     d.log->information(text);
-  } else if (level == "debug") {
-    d.log->debug(text);
   } else {
-    throw ScriptError("ctx:log: level '" + level + "' is not error, warning, info or debug");
+    d.log->debug(text);
   }
-  // Bounded, so a script logging in a loop cannot grow the journal without limit.
-  constexpr std::size_t kMaxNotes = 100;
-  if (d.notes.size() < kMaxNotes) d.notes.push_back(level + ": " + line.substr(0, 2000));
+  d.notes.push_back(level + ": " + line);
   return 0;
 }
 

@@ -6,6 +6,7 @@
 
 #include "hl7/ack.h"
 #include "lua/lua_boundary.h"
+#include "lua/lua_sandbox.h"
 
 namespace pathhub::lua {
 namespace {
@@ -83,13 +84,16 @@ int msgSet(lua_State* L) {
   hl7::Message& m = message(L, 1);
   const hl7::Path p = fullPath(L, 2);
   const std::string_view value = argOptString(L, 3, "");
+  Sandbox::chargeOutside(L, value.size());
   if (auto ok = m.set(p, value); !ok) raise(ok.error());
   return 0;
 }
 
 int msgSetRaw(lua_State* L) {
   hl7::Message& m = message(L, 1);
-  if (auto ok = m.setRaw(fullPath(L, 2), argString(L, 3)); !ok) raise(ok.error());
+  const std::string_view value = argString(L, 3);
+  Sandbox::chargeOutside(L, value.size());
+  if (auto ok = m.setRaw(fullPath(L, 2), value); !ok) raise(ok.error());
   return 0;
 }
 
@@ -169,14 +173,19 @@ int msgInsertSegment(lua_State* L) {
   hl7::Message& m = message(L, 1);
   const lua_Integer pos = argInteger(L, 2);
   if (pos < 1) throw ScriptError("segment positions start at 1");
-  if (auto ok = m.insertSegment(static_cast<std::size_t>(pos - 1), argString(L, 3)); !ok) {
+  const std::string_view text = argString(L, 3);
+  Sandbox::chargeOutside(L, text.size());
+  if (auto ok = m.insertSegment(static_cast<std::size_t>(pos - 1), text); !ok) {
     raise(ok.error());
   }
   return 0;
 }
 
 int msgAddSegment(lua_State* L) {
-  if (auto ok = message(L, 1).appendSegment(argString(L, 2)); !ok) raise(ok.error());
+  hl7::Message& m = message(L, 1);
+  const std::string_view text = argString(L, 2);
+  Sandbox::chargeOutside(L, text.size());
+  if (auto ok = m.appendSegment(text); !ok) raise(ok.error());
   return 0;
 }
 
@@ -249,6 +258,7 @@ int segGet(lua_State* L) {
 int segSet(lua_State* L) {
   auto [m, i] = segment(L, 1);
   const std::string_view value = argOptString(L, 3, "");
+  Sandbox::chargeOutside(L, value.size());
   if (auto ok = m->set(i, fieldPath(L, 2), value); !ok) raise(ok.error());
   return 0;
 }

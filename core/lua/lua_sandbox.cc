@@ -133,6 +133,15 @@ void Sandbox::buildEnvironment() {
   lua_settop(L, 0);
 }
 
+void Sandbox::chargeOutside(lua_State* L, std::size_t bytes) {
+  Sandbox* box = self(L);
+  box->outside_ += bytes;
+  if (box->outside_ > box->limits_.memoryBytes) {
+    throw ScriptError("memory limit of " + std::to_string(box->limits_.memoryBytes) +
+                      " bytes exceeded by what the script wrote through msg and ctx");
+  }
+}
+
 // These three hold no C++ objects: lua_error leaves them by longjmp.
 int Sandbox::safePcall(lua_State* L) {
   luaL_checkany(L, 1);
@@ -276,6 +285,7 @@ Result<void> Sandbox::call(int nargs, int nresults) {
   lua_insert(L_, base);
   budgetLeft_ = limits_.instructions;
   aborted_ = false;
+  outside_ = 0;
   lua_sethook(L_, &Sandbox::countHook, LUA_MASKCOUNT, kHookEvery);
   const int rc = lua_pcall(L_, nargs, nresults, base);
   lua_sethook(L_, nullptr, 0, 0);

@@ -51,6 +51,12 @@ class Sandbox {
 
   lua_State* state() { return L_; }
 
+  // Bytes a binding is about to write outside Lua's heap during a call (a segment added, a
+  // value set, a message emitted, a line logged): they count against the same memory limit as
+  // the script's own data, so a 200-byte input cannot become 100 MB through the bindings.
+  // Throws ScriptError past the limit.
+  static void chargeOutside(lua_State* L, std::size_t bytes);
+
  private:
   static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize);
   static void countHook(lua_State* L, lua_Debug* ar);
@@ -68,7 +74,9 @@ class Sandbox {
   SandboxLimits limits_;
   std::size_t used_ = 0;
   long long budgetLeft_ = 0;
-  bool aborted_ = false;  // the budget ran out in this call: every hook and pcall re-raises
+  bool aborted_ = false;
+  std::size_t outside_ = 0;  // chargeOutside's total in this call  // the budget ran out in this
+                             // call: every hook and pcall re-raises
   lua_State* L_ = nullptr;
   int env_ = LUA_NOREF;  // registry reference to the script environment table
 };

@@ -291,6 +291,29 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
   }
   stats_->mappingSeconds.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  // What a mapping makes obeys the same size limit as what the channel takes in.
+  const std::size_t limit = config_.source.maxMessageBytes;
+  auto oversized = [limit](const std::string& what, std::size_t size) {
+    return what + " is " + std::to_string(size) + " bytes, over the channel's limit of " +
+           std::to_string(limit) + " (<source maxMessageBytes>)";
+  };
+  if (result.kind == MapResult::Kind::kMapped && result.bytes.size() > limit) {
+    result = {
+        MapResult::Kind::kFailed, {}, {}, oversized("the mapped message", result.bytes.size()), {},
+        std::move(result.notes)};
+  }
+  for (std::size_t i = 0; result.kind != MapResult::Kind::kFailed && i < result.derived.size();
+       ++i) {
+    if (result.derived[i].bytes.size() > limit) {
+      result = {MapResult::Kind::kFailed,
+                {},
+                {},
+                oversized("message " + std::to_string(i + 1) + " the mapping made",
+                          result.derived[i].bytes.size()),
+                {},
+                std::move(result.notes)};
+    }
+  }
   const std::vector<std::string> notes = std::move(result.notes);
   // Routes of the message and of any it made; a route to a destination the channel lacks
   // fails the message (and drops what it made).

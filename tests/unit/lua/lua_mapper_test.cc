@@ -235,6 +235,32 @@ TEST_F(LuaMapperTest, AScriptThatRemovesItsOwnMapFailsItsMessageOnly) {
   EXPECT_EQ(run(**m).kind, MapResult::Kind::kMapped);  // the script as saved, fresh
 }
 
+// Issue 18, item 3: what a script writes through msg and ctx counts against its memory limit,
+// and its log lines are capped in the log as in the journal.
+TEST_F(LuaMapperTest, WhatBindingsWriteCountsAgainstTheMemoryLimit) {
+  SandboxLimits limits;
+  limits.memoryBytes = 32 * 1024 * 1024;
+  for (const char* body :
+       {"for i = 1, 12 do msg:add_segment('NTE|1||' .. ('x'):rep(8 * 1024 * 1024)) end",
+        "for i = 1, 25 do ctx:emit(tostring(msg) .. 'NTE|1||' .. ('x'):rep(4 * 1024 * 1024)) end",
+        "for i = 1, 12 do msg:set('PID-5.1', ('y'):rep(8 * 1024 * 1024)) end"}) {
+    auto m = mapper(std::string("function map(msg, ctx) ") + body + " end", limits);
+    ASSERT_TRUE(m);
+    auto r = run(**m);
+    EXPECT_EQ(r.kind, MapResult::Kind::kFailed) << body;
+    EXPECT_NE(r.reason.find("exceeded by what the script wrote"), std::string::npos)
+        << body << ": " << r.reason.substr(0, 300);
+  }
+  auto chatty =
+      mapper("function map(msg, ctx) for i = 1, 20000 do ctx:log('info', ('z'):rep(5000)) end end");
+  ASSERT_TRUE(chatty);
+  auto r = run(**chatty);
+  ASSERT_EQ(r.kind, MapResult::Kind::kMapped) << r.reason;
+  ASSERT_EQ(r.notes.size(), 101u);
+  EXPECT_EQ(r.notes[0].size(), std::string("info: ").size() + 2000);
+  EXPECT_NE(r.notes.back().find("the rest are dropped"), std::string::npos);
+}
+
 TEST_F(LuaMapperTest, AMemoryBombEndsAtTheMemoryCap) {
   SandboxLimits limits;
   limits.memoryBytes = 4 * 1024 * 1024;
