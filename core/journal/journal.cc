@@ -576,6 +576,19 @@ Result<std::int64_t> Journal::undelivered(const std::string& channel) {
   });
 }
 
+Result<std::int64_t> Journal::backlogSize(const std::string& channel) {
+  return reading(*readers_, *file_, [&](Session& s) {
+    // One statement, one snapshot: a message moving from received to mapped between two
+    // counts would be missed by both.
+    Poco::Int64 n = 0;
+    s << "SELECT (SELECT COUNT(DISTINCT message_id) FROM deliveries WHERE channel = ?"
+         " AND state = 'pending') + (SELECT COUNT(*) FROM messages WHERE channel = ?"
+         " AND state = 'received')",
+        bind(channel), bind(channel), into(n), now;
+    return static_cast<std::int64_t>(n);
+  });
+}
+
 Result<std::int64_t> Journal::countMessages(const std::string& channel, const std::string& state) {
   return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;

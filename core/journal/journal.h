@@ -256,6 +256,9 @@ class Journal {
   Result<MessageRecord> message(MessageId id);
   // Messages of the channel with at least one pending delivery (back-pressure, status).
   Result<std::int64_t> undelivered(const std::string& channel);
+  // Messages of the channel not yet delivered everywhere: those with a pending delivery and
+  // those still to be mapped, counted in one snapshot (back-pressure).
+  Result<std::int64_t> backlogSize(const std::string& channel);
   // A state count for tests and status: messages of `channel` in `state`.
   Result<std::int64_t> countMessages(const std::string& channel, const std::string& state);
   Result<std::int64_t> countDeliveries(const std::string& channel, const std::string& state);

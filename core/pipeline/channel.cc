@@ -226,14 +226,19 @@ bool Channel::overBacklog() {
   }
   if (refresh) {
     // One thread counts in the journal, outside the lock; the others use the last count.
-    auto pending = journal_.undelivered(config_.name);
-    auto unmapped = journal_.countMessages(config_.name, "received");
+    // What was admitted before the count is in it; what is admitted while it runs is kept.
+    std::int64_t admittedBefore = 0;
+    {
+      std::lock_guard lock(backlogMutex_);
+      admittedBefore = admittedSinceCount_;
+    }
+    auto counted = journal_.backlogSize(config_.name);
     std::lock_guard lock(backlogMutex_);
     backlogRefreshing_ = false;
-    if (pending && unmapped) {
+    if (counted) {
       backlogCheckedAtMs_ = now;
-      backlogCounted_ = *pending + *unmapped;
-      admittedSinceCount_ = 0;
+      backlogCounted_ = *counted;
+      admittedSinceCount_ -= admittedBefore;
     }
   }
   std::lock_guard lock(backlogMutex_);
