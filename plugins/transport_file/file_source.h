@@ -26,6 +26,9 @@ class FileSource : public sdk::Source {
   int pollOnce();
 
  private:
+  // A file that is not a plain file of its own (a link, a device): moved to the errors folder
+  // unread, and logged.
+  void refuse(const std::filesystem::path& file, const std::string& why);
   bool takeFile(const std::filesystem::path& claimed);
   void moveTo(const std::filesystem::path& file, const std::string& folder);
 

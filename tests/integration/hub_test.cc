@@ -333,6 +333,32 @@ TEST(Hub, FileSourceTakesFilesAndArchivesThemOrSetsThemAside) {
   EXPECT_FALSE(std::filesystem::exists(inbox / "a.hl7"));
 }
 
+// Issue 18, item 4: a link dropped in the folder (to /etc/shadow, say) is never read: set
+// aside unread, nothing of it in the journal; a hard link likewise.
+TEST(Hub, TheFileSourceNeverFollowsALink) {
+  HubFixture hub;
+  const auto inbox = hub.dir / "inbox";
+  hub.sourceElement = "<source type=\"file\" directory=\"" + inbox.string() +
+                      "\" pattern=\"*.hl7\" pollMs=\"50\"/>";
+  std::filesystem::create_directories(inbox);
+  const auto secret = hub.dir / "secret.hl7";
+  std::ofstream(secret) << sampleWithId("SECRET");
+  std::filesystem::create_symlink(secret, inbox / "link.hl7");
+  std::filesystem::create_hard_link(secret, inbox / "hard.hl7");
+  std::ofstream(inbox / "plain.hl7") << sampleWithId("PLAIN");
+  hub.startSink();
+  hub.startHub();
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));
+  ASSERT_TRUE(waitUntil([&] {
+    return std::filesystem::is_symlink(inbox / "error" / "link.hl7") &&
+           std::filesystem::exists(inbox / "error" / "hard.hl7");
+  }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(hub.received(), (std::vector<std::string>{"PLAIN"}));
+  // Nothing of the linked file reached the journal, not even as a rejected message.
+  EXPECT_EQ(testing::readFile(hub.dir / "journal.db").find("SECRET"), std::string::npos);
+}
+
 TEST(Hub, ASecondHubOnTheSameJournalOrListenersIsRefused) {
   HubFixture first;
   first.startSink();
