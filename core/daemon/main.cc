@@ -19,6 +19,7 @@
 #include <Poco/Util/Timer.h>
 #include <Poco/Util/TimerTaskAdapter.h>
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <iostream>
@@ -67,6 +68,9 @@ class PathhubApp : public Poco::Util::ServerApplication {
   int main(const std::vector<std::string>&) override {
     // Before any thread starts, so that every thread inherits the mask (signals.h).
     daemon::blockDaemonSignals();
+    // Everything the hub writes holds patient data (the journal, its WAL, delivered files,
+    // logs): never readable by other users, whatever umask started it.
+    ::umask(S_IWGRP | S_IRWXO);
     keepFreedMemoryForReuse();
     if (help_) {
       Poco::Util::HelpFormatter f(options());

@@ -2,6 +2,7 @@
 // journal in a temporary folder, hl7sink as the downstream system. Each test proves one of the
 // invariants in ../shared/DESIGN.md.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -331,6 +332,29 @@ TEST(Hub, FileSourceTakesFilesAndArchivesThemOrSetsThemAside) {
   EXPECT_TRUE(std::filesystem::exists(inbox / "archive" / "a.hl7"));
   EXPECT_TRUE(std::filesystem::exists(inbox / "ignored.txt"));
   EXPECT_FALSE(std::filesystem::exists(inbox / "a.hl7"));
+}
+
+// Issue 18, item 11: what the hub writes holds patient data: not readable by other users.
+TEST(Hub, WhatTheHubWritesIsNotReadableByOtherUsers) {
+  HubFixture hub;
+  hub.channelExtras +=
+      "<destination name=\"out\" type=\"file\" directory=\"" + (hub.dir / "out").string() + "\"/>";
+  const mode_t before = ::umask(0);  // the most open umask a service could be started with
+  hub.startSink();
+  hub.startHub();
+  ::umask(before);
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  EXPECT_EQ(ackCode(client.exchange(sampleWithId("PERM-1"))), "AA");
+  ASSERT_TRUE(waitUntil([&] {
+    return std::filesystem::exists(hub.dir / "out") && !std::filesystem::is_empty(hub.dir / "out");
+  }));
+  std::vector<std::filesystem::path> files = {hub.dir / "journal.db", hub.dir / "journal.db-wal"};
+  for (const auto& e : std::filesystem::directory_iterator(hub.dir / "out")) files.push_back(e);
+  for (const auto& f : files) {
+    const auto p = std::filesystem::status(f).permissions();
+    EXPECT_EQ(p & std::filesystem::perms::others_all, std::filesystem::perms::none) << f;
+    EXPECT_EQ(p & std::filesystem::perms::group_write, std::filesystem::perms::none) << f;
+  }
 }
 
 // Issue 18, item 4: a link dropped in the folder (to /etc/shadow, say) is never read: set
