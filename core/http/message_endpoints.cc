@@ -190,7 +190,11 @@ std::vector<std::string> replayDestinations(ApiContext& context, const ApiReques
   if (!named) throw ApiError::badParameter("destinations", "must be an array of names");
   std::vector<std::string> out;
   for (std::size_t i = 0; i < named->size(); ++i) {
-    const std::string name = named->get(static_cast<unsigned>(i)).toString();
+    const Poco::Dynamic::Var item = named->get(static_cast<unsigned>(i));
+    if (!item.isString()) {
+      throw ApiError::badParameter("destinations", "must be an array of names (strings)");
+    }
+    const std::string name = item.extract<std::string>();
     if (std::find(all.begin(), all.end(), name) == all.end()) {
       throw ApiError::badParameter("destinations",
                                    "channel '" + channel + "' has no destination '" + name + "'");

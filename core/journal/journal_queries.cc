@@ -77,8 +77,14 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
       where.where("message_type = ?", f.messageType);
     } else {
       // "ORU" matches "ORU" and every "ORU^…" (rejected messages keep only MSH-9.1).
+      // Escaped: '%' or '_' in what was asked are characters, never wildcards.
+      std::string literal;
+      for (char c : f.messageType) {
+        if (c == '%' || c == '_' || c == '\\') literal += '\\';
+        literal += c;
+      }
       where.where("(message_type = ? OR message_type LIKE ? ESCAPE '\\')", f.messageType,
-                  f.messageType + "^%");
+                  literal + "^%");
     }
   }
   if (!f.text.empty()) {

@@ -229,6 +229,9 @@ TEST_F(ApiTest, SearchPagesFiltersAndEveryViewIsAudited) {
   ASSERT_EQ(messageIds(one).size(), 1u);
   const std::int64_t id = messageIds(one)[0];
   EXPECT_TRUE(messageIds(call("GET", "/api/v1/messages?messageType=ADT", "clinical")).empty());
+  // A LIKE wildcard asked for is a character, not "every type" (issue 18, item 10).
+  EXPECT_TRUE(messageIds(call("GET", "/api/v1/messages?messageType=%25", "clinical")).empty());
+  EXPECT_TRUE(messageIds(call("GET", "/api/v1/messages?messageType=O_U", "clinical")).empty());
   EXPECT_EQ(messageIds(call("GET", "/api/v1/messages?text=API-4", "clinical")).size(), 1u);
 
   Answer bad = call("GET", "/api/v1/messages?limit=9999", "clinical");
@@ -282,6 +285,11 @@ TEST_F(ApiTest, ReplayRedeliversToTheNamedDestinationsAndIsAudited) {
   EXPECT_EQ(bad.json->getObject("error")->getValue<std::string>("parameter"), "destinations");
   EXPECT_EQ(call("POST", replay, "operator", "{broken").status, 400);
 
+  for (const char* body : {R"({"destinations": [null]})", R"({"destinations": [1]})",
+                           R"({"destinations": [["gp"]]})"}) {
+    Answer odd = call("POST", replay, "operator", body);
+    EXPECT_EQ(odd.status, 400) << body << ": " << odd.body;
+  }
   Answer done = call("POST", replay, "operator", R"({"destinations": ["gp"]})");
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(done.json->getValue<int>("deliveries"), 1);
