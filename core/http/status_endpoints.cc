@@ -124,7 +124,9 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
   router.add({"GET", "/ready", std::nullopt, [&context](const ApiRequest&) {
                 HubControl& hub = context.hub();
                 journal::Journal* journal = hub.journal();
-                const bool journalOpen = journal && journal->readable();
+                // Ready means messages can be stored: the journal answers a read and its
+                // last transaction committed.
+                const bool journalOpen = journal && journal->readable() && journal->storing();
                 Object o(Poco::JSON_PRESERVE_KEY_ORDER);
                 // A faulted channel is named and makes the hub "degraded": the others still
                 // take and deliver messages, so a load balancer keeps sending (200), and an
@@ -184,6 +186,19 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
         {"POST", "/api/v1/channels/{name}/" + action, Role::kOperator,
          [&context, action](const ApiRequest& r) { return channelAction(context, r, action); }});
   }
+  // SQLite's integrity_check on demand (the start runs the quicker quick_check).
+  router.add({"POST", "/api/v1/journal/check", Role::kAdmin, [&context](const ApiRequest& r) {
+                r.allowOnly({});
+                context.audit(r, "check_journal", "");
+                auto found = context.journal().integrityCheck();
+                if (!found) throw ApiError::from(found.error());
+                Array::Ptr problems = new Array;
+                for (const auto& p : *found) problems->add(p);
+                Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                o.set("ok", found->empty());
+                o.set("problems", problems);
+                return Reply::json(o);
+              }});
   router.add({"POST", "/api/v1/reload", Role::kAdmin,
               [&context](const ApiRequest& r) { return reloadConfiguration(context, r); }});
 }

@@ -122,6 +122,7 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
         throw Poco::IOException("injected COMMIT fault (as a failed fsync)");
       }
       session_ << "COMMIT", now;
+      lastCommitOk_ = true;
       if (durable_) {
         if (auto ok = durable_(); !ok) {
           // Committed, but not where the journal is: nothing in it may be ACKed or announced.
@@ -144,6 +145,7 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
       for (std::size_t i : live) after[i] = nullptr;
       if (failed == live.size()) {
         // BEGIN or COMMIT failed: nothing in the batch is durable, so nothing may be ACKed.
+        lastCommitOk_ = false;
         // (A failed COMMIT leaves SQLite's transaction rolled back, as ROLLBACK above makes sure.)
         for (std::size_t i : live) {
           results[i] = fail(ErrorCode::kIoError, "journal commit failed: " + what);

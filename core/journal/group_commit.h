@@ -9,6 +9,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -54,6 +55,8 @@ class GroupCommitter {
 
   // Transactions committed so far, and jobs they held (for metrics and tests).
   std::uint64_t commits() const;
+  // Whether the last transaction committed (true before the first).
+  bool lastCommitOk() const { return lastCommitOk_; }
   std::uint64_t jobs() const;
   // How long each transaction took to run and commit (its fsync included).
   const metrics::Histogram& commitSeconds() const { return commitSeconds_; }
@@ -84,6 +87,7 @@ class GroupCommitter {
   bool stopping_ = false;
   std::uint64_t commits_ = 0, jobs_ = 0;
   std::size_t lastBatch_ = 0;  // writer thread only
+  std::atomic<bool> lastCommitOk_{true};
   metrics::Histogram commitSeconds_;
   std::thread thread_;
 };

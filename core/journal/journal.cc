@@ -132,7 +132,35 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     Poco::Data::SQLite::Connector::registerConnector();
     const auto parent = std::filesystem::path(options.path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);
+    // An existing journal of 0 bytes is one that was truncated (SQLite would take it for a new,
+    // empty one, and every message's history would be gone without a word).
+    std::error_code ec;
+    if (std::filesystem::exists(options.path, ec) &&
+        std::filesystem::file_size(options.path, ec) == 0 && !ec) {
+      return fail(ErrorCode::kInvalidState,
+                  "the journal " + options.path +
+                      " exists but is empty (0 bytes): it was truncated or never written. Restore"
+                      " it from a backup, or move it aside to start a new journal",
+                  ctx);
+    }
     Session writer("SQLite", options.path);
+    // A damaged journal is refused at start, not found one message at a time.
+    std::vector<std::string> damage;
+    try {
+      writer << "PRAGMA quick_check(20)", into(damage), now;
+    } catch (const Poco::Exception& e) {
+      damage = {e.displayText()};  // so damaged that the check itself cannot run
+    }
+    if (!(damage.size() == 1 && damage.front() == "ok")) {
+      std::string what;
+      for (const auto& d : damage) what += "\n  " + d;
+      return fail(ErrorCode::kInvalidState,
+                  "the journal " + options.path + " is damaged (SQLite's quick_check):" + what +
+                      "\nThe hub will not start on it: restore it from a backup, or run"
+                      " 'sqlite3 " +
+                      options.path + " .recover' into a new file",
+                  ctx);
+    }
     writer << "PRAGMA journal_mode=WAL", now;
     writer << "PRAGMA synchronous=FULL", now;
     writer << "PRAGMA busy_timeout=10000", now;
@@ -401,6 +429,15 @@ std::vector<std::string> routedDestinations(Session& s, MessageId id) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> Journal::integrityCheck() {
+  return reading(*readers_, *file_, [](Session& s) {
+    std::vector<std::string> found;
+    s << "PRAGMA integrity_check(100)", into(found), now;
+    if (found.size() == 1 && found.front() == "ok") found.clear();
+    return found;
+  });
+}
 
 Result<std::vector<std::string>> Journal::routedTo(MessageId id) {
   return reading(*readers_, *file_, [&](Session& s) { return routedDestinations(s, id); });

@@ -82,6 +82,8 @@ struct MessageRecord {
 
 class Journal {
  public:
+  // Opens (or creates) the journal. Refused (invalid_state) when the file exists but is empty
+  // or fails SQLite's quick_check: the hub does not start on a damaged journal.
   static Result<std::unique_ptr<Journal>> open(const JournalOptions& options);
   ~Journal();
 
@@ -274,6 +276,12 @@ class Journal {
   bool readable();
   // Ok while the journal's file is the one opened (journal_file.h); why not otherwise.
   Result<void> present() const { return file_->check(); }
+  // Whether the last transaction committed: false after a failed COMMIT until one succeeds
+  // (readiness: messages can be stored).
+  bool storing() const { return writer_->lastCommitOk(); }
+  // SQLite's integrity_check of the whole journal (slow on a large one): the problems it
+  // found, none when it is sound.
+  Result<std::vector<std::string>> integrityCheck();
 
   // --- Audit trail (audit_trail.cc): rows are only ever added ---
   // Records an entry; returns once it is durable.

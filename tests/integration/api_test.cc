@@ -432,6 +432,17 @@ TEST_F(ApiTest, PathhubctlDrivesTheApi) {
   EXPECT_EQ(hashed.out, http::sha256Hex(kTokens.at("admin")) + "\n");
 }
 
+// SQLite's integrity_check on demand, for admins, audited (issue 18, item 12).
+TEST_F(ApiTest, AnAdminChecksTheJournalsIntegrity) {
+  ASSERT_EQ(send("CHECK-1"), "AA");
+  Answer checked = call("POST", "/api/v1/journal/check", "admin");
+  ASSERT_EQ(checked.status, 200) << checked.body;
+  EXPECT_TRUE(checked.json->getValue<bool>("ok"));
+  EXPECT_EQ(checked.json->getArray("problems")->size(), 0u);
+  EXPECT_EQ(call("POST", "/api/v1/journal/check", "operator").status, 403);
+  EXPECT_EQ(audited("check_journal").size(), 1u);
+}
+
 // A bulk replay goes in steps, each step's progress on stderr, and ends with the totals.
 TEST_F(ApiTest, ABulkReplayShowsItsProgress) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(send("BULK-" + std::to_string(i)), "AA");

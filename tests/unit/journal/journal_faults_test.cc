@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include "journal_fixture.h"
 
@@ -97,6 +98,47 @@ TEST_F(JournalTest, ReplayRefusalsSayWhy) {
   ASSERT_FALSE(filtered);
   EXPECT_EQ(filtered.error().code, ErrorCode::kInvalidState);
   EXPECT_NE(filtered.error().text.find("is filtered"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pathhub::journal
+
+namespace pathhub::journal {
+namespace {
+
+// Issue 18, item 12: a damaged or truncated journal is refused at start with a clear message,
+// never used one failing message at a time nor taken for a new, empty one.
+TEST_F(JournalTest, ADamagedOrEmptiedJournalIsRefusedAtStart) {
+  for (int i = 0; i < 300; ++i) append("D" + std::to_string(i), std::string(2000, 'x'));
+  EXPECT_TRUE(journal_->integrityCheck()->empty());
+  journal_.reset();
+  {
+    // Pages in the middle overwritten (a disk fault, a bad copy).
+    std::fstream f(path_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 20);
+    const std::string garbage(4096 * 4, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto damaged = Journal::open({path_.string(), std::chrono::seconds(60)});
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, ErrorCode::kInvalidState);
+  EXPECT_NE(damaged.error().text.find("is damaged"), std::string::npos) << damaged.error().text;
+  std::filesystem::resize_file(path_, 0);
+  std::filesystem::remove(path_.string() + "-wal");
+  auto empty = Journal::open({path_.string(), std::chrono::seconds(60)});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidState);
+  EXPECT_NE(empty.error().text.find("exists but is empty"), std::string::npos)
+      << empty.error().text;
+}
+
+TEST_F(JournalTest, StoringSaysWhetherTheLastCommitWorked) {
+  EXPECT_TRUE(journal_->storing());
+  journal_->writer().injectFaults({.job = 0, .commit = 1});
+  EXPECT_FALSE(journal_->append(message("S1")));
+  EXPECT_FALSE(journal_->storing());
+  ASSERT_TRUE(journal_->append(message("S2")));
+  EXPECT_TRUE(journal_->storing());
 }
 
 }  // namespace
