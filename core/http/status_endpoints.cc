@@ -24,7 +24,29 @@ Object::Ptr latency(const metrics::Histogram& h) {
   return o;
 }
 
-Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed) {
+// A channel's or destination's last error as `caller` may see it. Error texts are free text
+// from scripts, receivers and parsers, and may name a patient ("NHS number 943… fails the
+// check"): a role without access to message content gets which message and when, and is told
+// that the detail needs the clinical role.
+Object::Ptr lastErrorJson(const std::string& text, std::int64_t at, const Caller& caller) {
+  Object::Ptr last = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  if (caller.role >= Role::kClinical) {
+    last->set("message", text);
+  } else {
+    std::string summary = "details need the clinical role";
+    if (text.rfind("message ", 0) == 0) {
+      const std::size_t colon = text.find(':');
+      if (colon != std::string::npos) summary = text.substr(0, colon) + ": " + summary;
+    }
+    last->set("message", summary);
+    last->set("redacted", true);
+  }
+  last->set("at", isoTime(at));
+  return last;
+}
+
+Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed,
+                        const Caller& caller) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
   pipeline::ChannelStats& s = *v.stats;
   o->set("name", v.name);
@@ -39,12 +61,7 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
   o->set("failed", s.mappingFailed.value());
   o->set("receivedPerSecond", s.receivedRate.perSecond());
   auto [error, at] = s.lastError.get();
-  if (!error.empty()) {
-    Object::Ptr last = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    last->set("message", error);
-    last->set("at", isoTime(at));
-    o->set("lastError", last);
-  }
+  if (!error.empty()) o->set("lastError", lastErrorJson(error, at, caller));
   if (auto [script, scriptAt] = s.scriptError.get(); !script.empty()) {
     Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     e->set("message", script);
@@ -65,12 +82,7 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
     dj->set("failed", d.failed.value());
     dj->set("deliveredPerSecond", d.deliveredRate.perSecond());
     auto [derror, dat] = d.lastError.get();
-    if (!derror.empty()) {
-      Object::Ptr last = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-      last->set("message", derror);
-      last->set("at", isoTime(dat));
-      dj->set("lastError", last);
-    }
+    if (!derror.empty()) dj->set("lastError", lastErrorJson(derror, dat, caller));
     if (detailed) {
       dj->set("deliveryLatency", latency(d.deliverySeconds));
       dj->set("endToEndLatency", latency(d.endToEndSeconds));
@@ -92,7 +104,7 @@ Reply channelAction(ApiContext& context, const ApiRequest& r, const std::string&
               : action == "resume" ? hub.resume(name)
                                    : hub.restart(name);
   if (!done) throw ApiError::from(done.error());
-  return Reply::json(*channelJson(context, context.channel(name), false));
+  return Reply::json(*channelJson(context, context.channel(name), false, r.caller));
 }
 
 // Audited before it is done, like every change an operator makes; the answer is the report.
@@ -170,7 +182,7 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
                 r.allowOnly({});
                 Array::Ptr list = new Array;
                 for (const auto& v : context.hub().channels()) {
-                  list->add(channelJson(context, v, false));
+                  list->add(channelJson(context, v, false, r.caller));
                 }
                 Object o;
                 o.set("channels", list);
@@ -178,8 +190,8 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
               }});
   router.add({"GET", "/api/v1/channels/{name}", Role::kViewer, [&context](const ApiRequest& r) {
                 r.allowOnly({});
-                return Reply::json(
-                    *channelJson(context, context.channel(r.pathParams.at("name")), true));
+                return Reply::json(*channelJson(context, context.channel(r.pathParams.at("name")),
+                                                true, r.caller));
               }});
   for (const std::string action : {"pause", "resume", "restart"}) {
     router.add(

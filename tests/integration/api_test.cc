@@ -539,6 +539,39 @@ TEST_F(ApiTest, AReloadAppliesWhatCanChangeLiveAndRefusesABadConfiguration) {
   ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 3; }));
 }
 
+// Issue 18, item 8: a viewer (no patient data) never reads an error's text, which may name a
+// patient; clinical users and above do.
+TEST(LastErrors, AViewerSeesWhichMessageFailedButNotWhy) {
+  HubFixture hub;
+  const auto script = hub.dir / "reject.lua";
+  std::ofstream(script)
+      << "function map(msg, ctx) ctx:reject('NHS number 9434765918 fails the Modulus 11 check') "
+         "end\n";
+  hub.channelExtras += "<mapper workers=\"1\" script=\"" + script.string() + "\"/>";
+  for (const char* role : {"viewer", "clinical"}) {
+    hub.apiTokens += "<token name=\"" + std::string(role) + "\" role=\"" + role + "\" sha256=\"" +
+                     http::sha256Hex(kTokens.at(role)) + "\"/>";
+  }
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+  ASSERT_TRUE(client.exchange(m.encode()));
+  auto lastError = [&](const std::string& role) -> std::string {
+    auto a = testing::apiGet(hub.apiPort, kTokens.at(role), "/api/v1/channels/lab");
+    if (!a.json || !a.json->has("lastError")) return "";
+    return a.json->getObject("lastError")->getValue<std::string>("message");
+  };
+  ASSERT_TRUE(waitUntil([&] { return !lastError("clinical").empty(); }));
+  EXPECT_NE(lastError("clinical").find("9434765918"), std::string::npos) << lastError("clinical");
+  const std::string seen = lastError("viewer");
+  EXPECT_EQ(seen.find("9434765918"), std::string::npos) << seen;
+  EXPECT_NE(seen.find("details need the clinical role"), std::string::npos) << seen;
+  EXPECT_EQ(seen.rfind("message ", 0), 0u) << seen;
+  const auto list = testing::apiGet(hub.apiPort, kTokens.at("viewer"), "/api/v1/channels");
+  EXPECT_EQ(list.body.find("9434765918"), std::string::npos) << list.body;
+}
+
 // A saved script goes live without waiting for a message, and one that does not compile is
 // shown on the channel (the previous version stays live) until it is fixed.
 TEST(ScriptReload, ASavedScriptIsReloadedAtOnceAndItsErrorIsShownOnTheChannel) {
