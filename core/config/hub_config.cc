@@ -69,7 +69,7 @@ const std::map<std::string, Schema>& schema() {
          {"requireClientCertificate", {"false", 0, -1, kBoolean}},
          {"tokensFile", {}}},
         {"token"}}},
-      {"token", {{{"name", {}}, {"role", {"viewer"}}, {"sha256", {}}}, {}}},
+      {"token", {{{"name", {}}, {"role", {}}, {"sha256", {}}}, {}}},
       {"component", {{{"name", {}}, {"level", {"information", 0, -1, kLogLevels}}}, {}}},
       {"plugins", {{{"folder", {}}}, {}}},
       {"pipeline",
@@ -156,8 +156,20 @@ void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems
       problems.push_back(describe(e) + ": unknown attribute '" + name + "'");
     }
   }
+  // Elements that may be given once: a second one would be silently ignored by the readers.
+  static const std::set<std::string> kOnce = {
+      "journal", "log",       "api",    "pipeline",         "source", "mapper",
+      "backlog", "practices", "orders", "acknowledgements", "safety"};
+  std::map<std::string, int> seen;
   for (Poco::XML::Node* c = e->firstChild(); c; c = c->nextSibling()) {
     if (c->nodeType() != Poco::XML::Node::ELEMENT_NODE) continue;
+    const bool repeated =
+        ++seen[c->nodeName()] == 2 &&
+        (kOnce.count(c->nodeName()) || (c->nodeName() == "retry" && e->nodeName() != "pathhub"));
+    if (repeated) {
+      problems.push_back(describe(e) + ": more than one <" + c->nodeName() +
+                         "> (only the first would be read)");
+    }
     if (!s.children.count(c->nodeName())) {
       problems.push_back(describe(e) + ": unknown element <" + c->nodeName() + ">");
       continue;
@@ -327,6 +339,9 @@ ApiConfig readApi(const Reader& api) {
   for (int i = 0;; ++i) {
     Reader t = api.child("token[" + std::to_string(i) + "]", "api token");
     if (!t.present()) break;
+    if (!t.has("role")) {
+      t.missing("needs a role (viewer, clinical, operator or admin): none is taken for viewer");
+    }
     addToken({t.text("name"), t.text("role"), t.text("sha256")}, "token");
   }
   // A file of "name role sha256" lines (# comments), so tokens can be rotated, and kept with

@@ -7,9 +7,13 @@
 #include <string>
 
 #include "config/hub_config.h"
+#include "lua/lua_mapper.h"
 #include "plugin/plugin_registry.h"
 
 namespace pathhub::daemon {
+
+// How a channel's mapping script is run: its file, folders and limits from the configuration.
+lua::ScriptOptions scriptOptionsFor(const config::ChannelConfig& channel);
 
 // Every problem, one per line; "" when there is none.
 std::string configurationProblems(const plugin::PluginRegistry& plugins,

@@ -29,14 +29,8 @@ pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
       return std::make_unique<pipeline::PassThroughMapper>();
     };
   }
-  lua::ScriptOptions options;
-  options.script = c.script;
-  options.scriptsRoot = c.scriptsRoot;
-  options.limits.instructions = c.scriptInstructionLimit;
-  options.limits.memoryBytes = c.scriptMemoryLimitBytes;
-  options.tables =
-      std::make_shared<lua::CodeTables>(std::filesystem::path(c.scriptsRoot) / "tables");
-  return [options, name = c.name]() -> Result<std::unique_ptr<pipeline::Mapper>> {
+  return [options = scriptOptionsFor(c),
+          name = c.name]() -> Result<std::unique_ptr<pipeline::Mapper>> {
     auto mapper = lua::LuaMapper::create(options, name);
     if (!mapper) return tl::unexpected(mapper.error());
     return std::unique_ptr<pipeline::Mapper>(std::move(*mapper));

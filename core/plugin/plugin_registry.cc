@@ -2,10 +2,12 @@
 #include "plugin/plugin_registry.h"
 
 #include <dlfcn.h>
+#include <elf.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <span>
 #include <sstream>
 
@@ -150,8 +152,43 @@ std::vector<std::string> PluginRegistry::loadFolders(const std::vector<fs::path>
   return problems;
 }
 
+// Whether `file` is a whole ELF shared object: dlopen of a truncated one can die of SIGBUS
+// (mapping pages past the end of the file) before it could say anything, so the headers and
+// the tables they point to are checked against the file's size first.
+std::string elfProblem(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  Elf64_Ehdr h{};
+  if (!in.read(reinterpret_cast<char*>(&h), sizeof h)) return "it is too short to be a plugin";
+  if (std::memcmp(h.e_ident, ELFMAG, SELFMAG) != 0) return "it is not an ELF file";
+  if (h.e_ident[EI_CLASS] != ELFCLASS64) return "it is not a 64-bit ELF file";
+  if (h.e_type != ET_DYN) return "it is not a shared object";
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(file, ec);
+  if (ec) return "its size cannot be read";
+  const auto ends = [size](std::uint64_t offset, std::uint64_t count, std::uint64_t each) {
+    return offset <= size && count * each <= size - offset;
+  };
+  if (!ends(h.e_phoff, h.e_phnum, h.e_phentsize) || !ends(h.e_shoff, h.e_shnum, h.e_shentsize)) {
+    return "it is truncated (its headers point past its " + std::to_string(size) + " bytes)";
+  }
+  // Every loaded segment's bytes must be in the file.
+  in.seekg(static_cast<std::streamoff>(h.e_phoff));
+  for (int i = 0; i < h.e_phnum; ++i) {
+    Elf64_Phdr ph{};
+    if (!in.read(reinterpret_cast<char*>(&ph), sizeof ph)) return "its program headers are cut";
+    if (ph.p_type == PT_LOAD && !ends(ph.p_offset, 1, ph.p_filesz)) {
+      return "it is truncated (a loadable segment ends past its " + std::to_string(size) +
+             " bytes)";
+    }
+  }
+  return "";
+}
+
 Result<void> PluginRegistry::loadFile(const fs::path& file) {
   const std::string name = file.string();
+  if (const std::string bad = elfProblem(file); !bad.empty()) {
+    return tl::unexpected(refused(name, bad));
+  }
   void* handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) return tl::unexpected(refused(name, std::string("cannot be loaded: ") + dlerror()));
   auto entry = reinterpret_cast<phub_plugin_entry_fn>(dlsym(handle, PHUB_ENTRY_SYMBOL));

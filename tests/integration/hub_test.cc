@@ -453,15 +453,35 @@ TEST(Hub, CheckConfigNamesEveryProblem) {
   demo.replace(demo.find(named), named.size(), "tokensFile=\"" + tokens.string() + "\"");
   std::ofstream(hub.dir / "demo.xml") << demo;
   const auto missing =
-      runProgram("pathhub", {"--config", (hub.dir / "demo.xml").string(), "--check-config"});
+      runProgram("pathhub", {"--config", (hub.dir / "demo.xml").string(), "--check-config"}, "",
+                 PATHHUB_SOURCE_DIR);
   EXPECT_NE(missing.exitCode, 0);
   EXPECT_NE(missing.err.find("api: tokensFile " + tokens.string() + " cannot be read"),
             std::string::npos)
       << missing.err;
   std::ofstream(tokens) << "local-admin admin " << std::string(64, 'a') << "\n";
+  // Checked where tools/dev run runs it: the top of the repository (its script paths are
+  // relative to it).
   const auto good =
-      runProgram("pathhub", {"--config", (hub.dir / "demo.xml").string(), "--check-config"});
+      runProgram("pathhub", {"--config", (hub.dir / "demo.xml").string(), "--check-config"}, "",
+                 PATHHUB_SOURCE_DIR);
   EXPECT_EQ(good.exitCode, 0) << good.err;
+  // A mapping script that is missing, or does not compile, is named (issue 18, item 13).
+  std::ofstream(hub.dir / "broken.lua") << "function map(msg, ctx)\n  if then\nend\n";
+  for (const auto& [script, expected] : std::vector<std::pair<std::string, std::string>>{
+           {(hub.dir / "missing.lua").string(), "missing.lua"},
+           {(hub.dir / "broken.lua").string(), "broken.lua:2:"}}) {
+    std::ofstream(hub.dir / "script.xml")
+        << "<pathhub><channel name=\"s\"><source listen=\"127.0.0.1:1\"/><mapper script=\""
+        << script << "\" scriptsRoot=\"" << hub.dir.string()
+        << "\"/><destination name=\"f\" type=\"file\" directory=\"" << hub.dir.string()
+        << "/o\"/></channel></pathhub>";
+    const auto checked =
+        runProgram("pathhub", {"--config", (hub.dir / "script.xml").string(), "--check-config"});
+    EXPECT_NE(checked.exitCode, 0) << script;
+    EXPECT_NE(checked.err.find("channel 's' mapper: "), std::string::npos) << checked.err;
+    EXPECT_NE(checked.err.find(expected), std::string::npos) << checked.err;
+  }
   // Settings are checked against the schema of the plugin providing each type.
   std::ofstream(hub.configPath)
       << "<pathhub><channel name=\"x\"><source listen=\"nope\" lisen=\"1\"/>"

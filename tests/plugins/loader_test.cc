@@ -2,6 +2,9 @@
 // refused with a message naming the file and the reason; settings are checked against the
 // schema a plugin declares.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "plugin/plugin_config.h"
 #include "plugin/plugin_host.h"
@@ -95,6 +98,29 @@ TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
   ASSERT_EQ(registry.plugins().size(), 1u);
   EXPECT_STREQ(registry.plugins()[0].descriptor->name, "faulty");
   EXPECT_EQ(problems.size(), 4u);
+}
+
+// Issue 18, item 13: a truncated plugin (a half-finished copy) is refused with the reason;
+// dlopen of it could kill the hub with SIGBUS before a word was said.
+TEST(PluginLoader, RefusesATruncatedOrForeignFileBeforeLoadingIt) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("truncated-plugin-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto whole = kShipped / "transport_file.so";
+  const auto size = std::filesystem::file_size(whole);
+  std::filesystem::copy_file(whole, dir / "cut.so",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(dir / "cut.so", size / 2);
+  std::ofstream(dir / "text.so") << std::string(200, '#') << " not a plugin at all";
+  PluginRegistry registry;
+  auto cut = registry.loadFile(dir / "cut.so");
+  ASSERT_FALSE(cut);
+  EXPECT_NE(cut.error().text.find("truncated"), std::string::npos) << cut.error().text;
+  auto text = registry.loadFile(dir / "text.so");
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().text.find("not an ELF file"), std::string::npos) << text.error().text;
+  EXPECT_TRUE(registry.loadFile(whole));
+  std::filesystem::remove_all(dir);
 }
 
 TEST(PluginSdk, TurnsExceptionsIntoTheErrorsTheAbiExpects) {

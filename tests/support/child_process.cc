@@ -11,10 +11,11 @@ namespace pathhub::testing {
 std::filesystem::path programDir() { return PATHHUB_PROGRAM_DIR; }
 
 RunResult runProgram(const std::string& program, const std::vector<std::string>& args,
-                     const std::string& input) {
+                     const std::string& input, const std::string& workingDirectory) {
   Poco::Pipe in, out, err;
   Poco::ProcessHandle handle =
-      Poco::Process::launch((programDir() / program).string(), args, &in, &out, &err);
+      Poco::Process::launch((programDir() / program).string(), args, workingDirectory, &in, &out,
+                            &err, Poco::Process::Env());
   // Drain stderr on a thread so a chatty child never blocks on a full pipe.
   std::string errText;
   std::thread errReader([&err, &errText] {

@@ -22,9 +22,10 @@ struct RunResult {
   std::string out;
   std::string err;
 };
-// Runs a program to completion, feeding `input` on stdin.
+// Runs a program to completion, feeding `input` on stdin, in `workingDirectory` ("": this
+// process's).
 RunResult runProgram(const std::string& program, const std::vector<std::string>& args,
-                     const std::string& input = "");
+                     const std::string& input = "", const std::string& workingDirectory = "");
 
 class ChildProcess {
  public:

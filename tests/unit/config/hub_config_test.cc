@@ -274,6 +274,25 @@ TEST(HubConfig, ReadsTokensFromATokensFileNamingBadLines) {
       << c.error().text;
 }
 
+// Issue 18, item 13: what the readers would silently ignore or guess is an error.
+TEST(HubConfig, ASecondElementOrATokenWithoutARoleIsAnError) {
+  auto c = parseHubConfig(
+      "<pathhub><api listen=\"127.0.0.1:1\"><token name=\"x\" sha256=\"" + std::string(64, 'a') +
+          "\"/></api><api listen=\"127.0.0.1:2\"/><channel name=\"a\"><source "
+          "listen=\"127.0.0.1:0\"/>"
+          "<mapper workers=\"1\"/><mapper workers=\"2\"/>"
+          "<destination name=\"x\" type=\"file\" directory=\"o\"><retry/><retry/></destination>"
+          "</channel></pathhub>",
+      "t");
+  ASSERT_FALSE(c);
+  for (const char* expected :
+       {"pathhub: more than one <api>", "channel 'a': more than one <mapper>",
+        "destination 'x': more than one <retry>", "needs a role (viewer, clinical"}) {
+    EXPECT_NE(c.error().text.find(expected), std::string::npos) << expected << "\n"
+                                                                << c.error().text;
+  }
+}
+
 TEST(HubConfig, RefusesBrokenXmlAndMissingFiles) {
   auto broken = parseHubConfig("<pathhub><channel>", "b.xml");
   ASSERT_FALSE(broken);
