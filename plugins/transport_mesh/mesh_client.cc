@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <stdexcept>
 
 #include "mesh_auth.h"
@@ -30,16 +31,32 @@ std::string lower(std::string s) {
   return s;
 }
 
-// "2:5" → {2, 5}; {1, 1} when absent or unreadable.
-std::pair<int, int> chunkRange(const std::map<std::string, std::string>& headers) {
+// The most chunks a message may come in: a header asking for more is refused, not followed.
+constexpr int kMaxChunks = 1000;
+
+// Mex-Chunk-Range of a message's first chunk: "1:N" with 1 <= N <= kMaxChunks ({1, 1} when
+// absent). Anything else is refused: following "3:2" or "1:x" as "one chunk" would take a
+// part of the message for the whole of it.
+Result<std::pair<int, int>> chunkRange(const std::map<std::string, std::string>& headers) {
   const auto it = headers.find("mex-chunk-range");
-  if (it == headers.end()) return {1, 1};
-  const auto colon = it->second.find(':');
-  try {
-    return {std::stoi(it->second.substr(0, colon)), std::stoi(it->second.substr(colon + 1))};
-  } catch (const std::exception&) {
-    return {1, 1};
+  if (it == headers.end()) return std::pair{1, 1};
+  const std::string& text = it->second;
+  const auto colon = text.find(':');
+  int first = 0, last = 0;
+  const auto readInt = [](std::string_view part, int& out) {
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out);
+    return ec == std::errc() && end == part.data() + part.size();
+  };
+  if (colon == std::string::npos || !readInt(std::string_view(text).substr(0, colon), first) ||
+      !readInt(std::string_view(text).substr(colon + 1), last) || first != 1 || last < 1) {
+    return fail(ErrorCode::kMalformedMessage,
+                "Mex-Chunk-Range '" + text + "' is not 1:N for the first chunk");
   }
+  if (last > kMaxChunks) {
+    return fail(ErrorCode::kMessageTooLarge, "Mex-Chunk-Range '" + text + "' asks for more than " +
+                                                 std::to_string(kMaxChunks) + " chunks");
+  }
+  return std::pair{first, last};
 }
 
 std::string header(const std::map<std::string, std::string>& headers, const std::string& name) {
@@ -92,7 +109,7 @@ std::string MeshClient::mailboxPath() const { return "/messageexchange/" + setti
 
 Result<MeshClient::Response> MeshClient::request(const std::string& method, const std::string& path,
                                                  const std::map<std::string, std::string>& headers,
-                                                 const std::string& body) {
+                                                 const std::string& body, std::size_t maxBody) {
   try {
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     req.set("Authorization",
@@ -111,7 +128,18 @@ Result<MeshClient::Response> MeshClient::request(const std::string& method, cons
     std::istream& in = session_->receiveResponse(response);
     Response r;
     r.status = static_cast<int>(response.getStatus());
-    Poco::StreamCopier::copyToString(in, r.body);
+    // Read against the limit, never more than one byte past it.
+    char buffer[65536];
+    while (in && r.body.size() <= maxBody) {
+      in.read(buffer, static_cast<std::streamsize>(
+                          std::min<std::size_t>(sizeof buffer, maxBody + 1 - r.body.size())));
+      r.body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    }
+    if (r.body.size() > maxBody) {
+      session_->reset();  // the rest of the body is not read
+      return fail(ErrorCode::kMessageTooLarge,
+                  "MESH " + path + ": the answer exceeds " + std::to_string(maxBody) + " bytes");
+    }
     for (const auto& [name, value] : response) r.headers[lower(name)] = value;
     return r;
   } catch (const Poco::Exception& e) {
@@ -198,9 +226,9 @@ Result<int> MeshClient::count() {
   }
 }
 
-Result<Incoming> MeshClient::download(const std::string& messageId) {
+Result<Incoming> MeshClient::download(const std::string& messageId, std::size_t maxBytes) {
   const std::string path = mailboxPath() + "/inbox/" + messageId;
-  auto r = request("GET", path, {}, "");
+  auto r = request("GET", path, {}, "", maxBytes);
   if (!r) return tl::unexpected(r.error());
   if (auto ok = expectSuccess(*r, "download " + messageId); !ok) return tl::unexpected(ok.error());
   Incoming in;
@@ -217,12 +245,22 @@ Result<Incoming> MeshClient::download(const std::string& messageId) {
   in.messageType = header(r->headers, "mex-messagetype");
   if (in.messageType.empty()) in.messageType = "DATA";
   in.bytes = std::move(r->body);
-  const auto [first, last] = chunkRange(r->headers);
-  for (int n = first + 1; n <= last; ++n) {
-    auto part = request("GET", path + "/" + std::to_string(n), {}, "");
+  const auto range = chunkRange(r->headers);
+  if (!range) return tl::unexpected(range.error());
+  for (int n = range->first + 1; n <= range->second; ++n) {
+    if (stopping_ && *stopping_) {
+      return fail(ErrorCode::kUnavailable, "download of " + messageId + " stopped: the hub stops");
+    }
+    auto part = request("GET", path + "/" + std::to_string(n), {}, "", maxBytes - in.bytes.size());
     if (!part) return tl::unexpected(part.error());
     if (auto ok = expectSuccess(*part, "chunk " + std::to_string(n) + " of " + messageId); !ok) {
       return tl::unexpected(ok.error());
+    }
+    // Each later chunk says which it is; a server answering another is not followed.
+    const std::string said = header(part->headers, "mex-chunk-range");
+    if (!said.empty() && said != std::to_string(n) + ":" + std::to_string(range->second)) {
+      return fail(ErrorCode::kMalformedMessage, "chunk " + std::to_string(n) + " of " + messageId +
+                                                    " came as Mex-Chunk-Range '" + said + "'");
     }
     in.bytes += part->body;
   }

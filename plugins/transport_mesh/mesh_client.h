@@ -10,7 +10,9 @@
 // mailbox may not send); kNotFound for a message the inbox no longer holds.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,7 +58,13 @@ class MeshClient {
   Result<std::vector<std::string>> inbox();
   // How many messages wait in the inbox.
   Result<int> count();
-  Result<Incoming> download(const std::string& messageId);
+  // The whole message, its chunks fetched in turn: refused (nothing returned, so nothing is
+  // acknowledged) when its Mex-Chunk-Range is not 1:N, when it has more than 1,000 chunks or
+  // more than `maxBytes` bytes (read against the limit, never past it), or when the hub stops.
+  Result<Incoming> download(const std::string& messageId,
+                            std::size_t maxBytes = std::numeric_limits<std::size_t>::max() - 1);
+  // Set by a source: a download in progress stops between chunks once it is true.
+  void stopWith(const std::atomic<bool>* stopping) { stopping_ = stopping; }
   Result<void> acknowledge(const std::string& messageId);
   // The tracking record of a message sent with this local id (its JSON, as MESH gives it).
   Result<std::string> track(const std::string& localId);
@@ -71,13 +79,15 @@ class MeshClient {
   };
   Result<Response> request(const std::string& method, const std::string& path,
                            const std::map<std::string, std::string>& headers,
-                           const std::string& body);
+                           const std::string& body,
+                           std::size_t maxBody = std::numeric_limits<std::size_t>::max() - 1);
   // Fails with the right code when the status is not 2xx.
   static Result<void> expectSuccess(const Response& r, const std::string& what);
   std::string mailboxPath() const;
 
   MeshSettings settings_;
   std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+  const std::atomic<bool>* stopping_ = nullptr;
 };
 
 }  // namespace pathhub::mesh

@@ -8,7 +8,9 @@ namespace pathhub::transport_mesh {
 MeshSource::MeshSource(const sdk::Host& host)
     : host_(host),
       interval_(host.integer("pollSeconds", 300)),
-      client_(std::make_unique<mesh::MeshClient>(meshSettings(host))) {}
+      client_(std::make_unique<mesh::MeshClient>(meshSettings(host))) {
+  client_->stopWith(&stopping_);  // a download of many chunks stops promptly on SIGTERM
+}
 
 MeshSource::~MeshSource() { stop(); }
 
@@ -42,7 +44,9 @@ void MeshSource::poll() {
   }
   for (const std::string& id : *ids) {
     if (stopping_) return;
-    auto m = client_->download(id);
+    // A message larger than the channel takes is not downloaded whole (and not acknowledged):
+    // it stays in the inbox, named in the log, for the sender's side to see undelivered.
+    auto m = client_->download(id, host_.maxMessageBytes());
     if (!m) {
       host_.count("download_failures");
       host_.log(PHUB_LOG_WARNING, "MESH download " + id + ": " + m.error().text);

@@ -132,6 +132,32 @@ TEST_F(Mesh, SendsLargeMessagesInChunksAndDownloadsThemWhole) {
   EXPECT_EQ(client.download("NOPE").error().code, ErrorCode::kNotFound);
 }
 
+// Issue 18, item 5: a broken Mex-Chunk-Range is refused, never read as "one chunk" (that took
+// a part of a message for the whole and acknowledged it); chunk counts and bytes are capped.
+TEST_F(Mesh, ABrokenOrHugeChunkRangeIsRefusedNotFollowed) {
+  mesh::MeshClient client(settings());
+  std::string body;
+  for (int i = 0; body.size() < 3000; ++i) body += "OBX|" + std::to_string(i) + "|ST|X||v\r";
+  const std::string id = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", body, 3);
+  for (const auto& [range, code] :
+       std::vector<std::pair<std::string, ErrorCode>>{{"3:2", ErrorCode::kMalformedMessage},
+                                                      {"1:x", ErrorCode::kMalformedMessage},
+                                                      {"2:3", ErrorCode::kMalformedMessage},
+                                                      {"1:200000", ErrorCode::kMessageTooLarge}}) {
+    server_.setFirstChunkRange(id, range);
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_FAILS_WITH(client.download(id), code) << range;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << range;
+  }
+  server_.setFirstChunkRange(id, "");
+  // Bytes are read against the limit: never the whole of a message larger than the channel takes.
+  EXPECT_FAILS_WITH(client.download(id, 2000), ErrorCode::kMessageTooLarge);
+  EXPECT_FAILS_WITH(client.download(id, 500), ErrorCode::kMessageTooLarge);
+  auto whole = client.download(id, 3100);
+  ASSERT_TRUE(whole) << whole.error().text;
+  EXPECT_EQ(whole->bytes, body);
+}
+
 TEST(MeshTls, TalksMutualTlsWithTheMailboxsCertificateOnly) {
   testing::TestCertificates certs;
   ASSERT_TRUE(certs.ok());

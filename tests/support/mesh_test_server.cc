@@ -124,6 +124,13 @@ void MeshTestServer::addEndpoint(const std::string& ods, const std::string& work
   endpoints_[ods + "/" + workflow] = mailbox;
 }
 
+void MeshTestServer::setFirstChunkRange(const std::string& id, const std::string& range) {
+  std::lock_guard lock(mutex_);
+  for (auto& m : messages_) {
+    if (m.id == id) m.firstRange = range;
+  }
+}
+
 std::string MeshTestServer::put(const std::string& from, const std::string& to,
                                 const std::string& workflow, const std::string& bytes, int chunks) {
   std::lock_guard lock(mutex_);
@@ -298,15 +305,17 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
       if (chunk < 1 || chunk > static_cast<int>(m.chunks.size())) {
         return error(404, "404", "no such chunk");
       }
-      Response out{
-          m.expectedChunks > 1 ? 206 : 200,
-          {{"Mex-From", m.from},
-           {"Mex-To", m.to},
-           {"Mex-WorkflowID", m.workflow},
-           {"Mex-MessageType", m.messageType},
-           {"Mex-MessageID", m.id},
-           {"Mex-Chunk-Range", std::to_string(chunk) + ":" + std::to_string(m.expectedChunks)}},
-          m.chunks[chunk - 1]};
+      Response out{m.expectedChunks > 1 ? 206 : 200,
+                   {{"Mex-From", m.from},
+                    {"Mex-To", m.to},
+                    {"Mex-WorkflowID", m.workflow},
+                    {"Mex-MessageType", m.messageType},
+                    {"Mex-MessageID", m.id},
+                    {"Mex-Chunk-Range",
+                     chunk == 1 && !m.firstRange.empty()
+                         ? m.firstRange
+                         : std::to_string(chunk) + ":" + std::to_string(m.expectedChunks)}},
+                   m.chunks[chunk - 1]};
       if (!m.localId.empty()) out.headers["Mex-LocalID"] = m.localId;
       return out;
     }

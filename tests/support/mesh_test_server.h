@@ -39,7 +39,8 @@ class MeshTestServer {
     std::string id, from, to, workflow, localId, fileName, subject, messageType = "DATA";
     std::vector<std::string> chunks;  // all of them once complete
     int expectedChunks = 1;
-    std::string checksum;  // Mex-Content-Checksum as sent
+    std::string checksum;    // Mex-Content-Checksum as sent
+    std::string firstRange;  // when set, the first chunk's Mex-Chunk-Range (a broken server)
     bool acknowledged = false;
     std::string bytes() const;
   };
@@ -58,6 +59,8 @@ class MeshTestServer {
   // A message from `from` into `to`'s inbox; returns its id. `chunks` > 1 splits it.
   std::string put(const std::string& from, const std::string& to, const std::string& workflow,
                   const std::string& bytes, int chunks = 1);
+  // The first chunk of message `id` comes with this Mex-Chunk-Range (adversarial tests).
+  void setFirstChunkRange(const std::string& id, const std::string& range);
   // Every complete message sent to `mailbox`, in order.
   std::vector<Message> sentTo(const std::string& mailbox) const;
   bool acknowledged(const std::string& id) const;
