@@ -9,6 +9,7 @@
 #include "hl7/message.h"
 #include "hl7/message_json.h"
 #include "http/api_endpoints.h"
+#include "http/display_text.h"
 #include "pipeline/delivery_attributes.h"
 
 namespace pathhub::http {
@@ -63,13 +64,13 @@ Object::Ptr summaryJson(const journal::MessageSummary& m) {
   o->set("channel", m.channel);
   o->set("state", m.state);
   o->set("receivedAt", isoTime(m.receivedAtMs));
-  o->set("controlId", m.controlId);
+  o->set("controlId", displayText(m.controlId));
   o->set("messageType", m.messageType);
   o->set("source", m.source);
   o->set("peer", m.peer);
   o->set("size", m.size);
   if (m.parentId) o->set("parentId", m.parentId);
-  if (!m.error.empty()) o->set("error", m.error);
+  if (!m.error.empty()) o->set("error", displayText(m.error));
   return o;
 }
 
@@ -112,11 +113,14 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
   if (!d.nhsNumber.empty()) o->set("nhsNumber", d.nhsNumber);
   if (!d.placerOrder.empty()) o->set("placerOrder", d.placerOrder);
   if (!d.fillerOrder.empty()) o->set("fillerOrder", d.fillerOrder);
-  o->set("raw", d.bytes);
-  o->set("tree", treeJson(d.bytes));
+  // As UTF-8 for JSON: a Latin-1 message converted, any other invalid byte shown as '?'.
+  const std::string raw = displayMessage(d.bytes);
+  o->set("raw", raw);
+  o->set("tree", treeJson(raw));
   if (d.mapped) {
-    o->set("mapped", *d.mapped);
-    o->set("mappedTree", treeJson(*d.mapped));
+    const std::string mapped = displayMessage(*d.mapped);
+    o->set("mapped", mapped);
+    o->set("mappedTree", treeJson(mapped));
   }
   if (d.mappedAtMs) o->set("mappedAt", isoTime(d.mappedAtMs));
   Array::Ptr deliveries = new Array;
@@ -154,7 +158,7 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
   if (d.mappedAtMs) steps.push_back({d.mappedAtMs, "mapped", ""});
   for (const auto& e : d.events) {
     if (e.kind == "script_log") {
-      scriptLog->add(e.detail);
+      scriptLog->add(displayText(e.detail));
     } else {
       steps.push_back(e);
     }
@@ -169,7 +173,7 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
     Object::Ptr e = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     e->set("at", isoTime(step.atMs));
     e->set("kind", step.kind);
-    if (!step.detail.empty()) e->set("detail", step.detail);
+    if (!step.detail.empty()) e->set("detail", displayText(step.detail));
     history->add(e);
   }
   o->set("history", history);

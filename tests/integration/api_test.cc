@@ -443,6 +443,31 @@ TEST_F(ApiTest, AnAdminChecksTheJournalsIntegrity) {
   EXPECT_EQ(audited("check_journal").size(), 1u);
 }
 
+// Issue 18, item 9: a Latin-1 message (MSH-18 8859/1) and binary garbage are shown, not a 500:
+// the first converted to UTF-8, the second with '?' for what is not text.
+TEST_F(ApiTest, MessagesInLatin1OrNotTextAtAllAreShown) {
+  mllp::Client client({"127.0.0.1", hub_.sourcePort});
+  const std::string latin1 =
+      "MSH|^~\\&|LAB|RBH|GP|A81001|20261202||ORU^R01|LATIN-1|P|2.4||||||8859/1\r"
+      "PID|1||9434765919^^^NHS^NH||M\xfcller^J\xfcrgen\rOBR|1|||FBC\r"
+      "OBX|1|NM|HB^Haemoglobin||135|g/L\r";
+  ASSERT_TRUE(client.exchange(latin1));
+  ASSERT_TRUE(client.exchange(std::string("\x01\xff\xfe binary \x80\x81", 14)));
+  Answer found = call("GET", "/api/v1/messages?controlId=LATIN-1", "clinical");
+  ASSERT_EQ(messageIds(found).size(), 1u);
+  Answer shown =
+      call("GET", "/api/v1/messages/" + std::to_string(messageIds(found)[0]), "clinical");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_NE(shown.json->getValue<std::string>("raw").find("M\xc3\xbcller"), std::string::npos);
+  Answer rejected = call("GET", "/api/v1/messages?state=rejected", "clinical");
+  ASSERT_FALSE(messageIds(rejected).empty());
+  Answer garbage =
+      call("GET", "/api/v1/messages/" + std::to_string(messageIds(rejected)[0]), "clinical");
+  ASSERT_EQ(garbage.status, 200) << garbage.body;
+  ASSERT_TRUE(garbage.json);
+  EXPECT_NE(garbage.json->getValue<std::string>("raw").find("binary"), std::string::npos);
+}
+
 // A bulk replay goes in steps, each step's progress on stderr, and ends with the totals.
 TEST_F(ApiTest, ABulkReplayShowsItsProgress) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(send("BULK-" + std::to_string(i)), "AA");
