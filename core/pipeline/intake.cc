@@ -142,6 +142,17 @@ Submission Intake::submitHl7(std::string_view bytes, const std::string& origin,
     }
     return keepRejected(std::move(record), bytes, message.error());
   }
+  // A message that does not say what it is (a bare "MSH|^~\&") cannot be routed or read as
+  // anything: refused, not ACKed and delivered as if it were one.
+  if (message->messageType().empty()) {
+    record.controlId = message->controlId();
+    ErrorContext where;
+    where.segment = "MSH";
+    where.segmentIndex = 1;
+    where.field = 9;
+    return keepRejected(std::move(record), bytes,
+                        Error{ErrorCode::kMalformedMessage, "MSH-9 names no message type", where});
+  }
   // Back-pressure: hold the sender until the backlog drains, or tell it "busy".
   if (config.busyAckWhenFull && channel_.overBacklog()) {
     const std::string why =

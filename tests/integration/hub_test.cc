@@ -180,6 +180,11 @@ TEST(Hub, OversizedAndGarbageInputIsRejectedAndTheListenerKeepsServing) {
   EXPECT_NE(ack->get("MSA-3")->find("exceeds the limit"), std::string::npos);
   EXPECT_EQ(ackCode(client.exchange("\x01\x02 not hl7 at all")), "AR");
   EXPECT_EQ(ackCode(client.exchange("MSH|^~\\&|A|B|C|D|||ORU^R01|G1|P|2.5\rpid|x\r")), "AR");
+  // No message type: refused, not ACKed and delivered (issue 18, item 7).
+  auto bare = client.exchange("MSH|^~\\&");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(ackCode(bare), "AR");
+  EXPECT_NE(bare->find("MSH-9 names no message type"), std::string::npos) << *bare;
   EXPECT_EQ(ackCode(client.exchange(sampleWithId("OK-1"))), "AA");
   ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }));
   EXPECT_EQ(hub.received(), (std::vector<std::string>{"OK-1"}));
