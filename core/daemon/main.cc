@@ -19,6 +19,7 @@
 #include <Poco/Util/Timer.h>
 #include <Poco/Util/TimerTaskAdapter.h>
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -44,6 +45,17 @@ using Poco::Util::OptionSet;
 // every batch faulted its pages in again: twice the writer's CPU, a third less throughput.
 // A fixed 2 MiB per arena keeps that memory for reuse and the speed even, for a few MB of RSS.
 void keepFreedMemoryForReuse() { mallopt(M_TRIM_THRESHOLD, 2 * 1024 * 1024); }
+
+// Every connection takes a file descriptor, and so do the journal's files: with the soft
+// limit (often 1,024) a crowd of idle senders could leave the journal unable to open. The hard
+// limit is what the system allows this process; take it.
+void raiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &limit);  // best effort: the old limit still works
+  }
+}
 
 class PathhubApp : public Poco::Util::ServerApplication {
  protected:
@@ -71,6 +83,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
     // Everything the hub writes holds patient data (the journal, its WAL, delivered files,
     // logs): never readable by other users, whatever umask started it.
     ::umask(S_IWGRP | S_IRWXO);
+    raiseOpenFileLimit();
     keepFreedMemoryForReuse();
     if (help_) {
       Poco::Util::HelpFormatter f(options());

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -353,6 +354,12 @@ TEST(Hub, WhatTheHubWritesIsNotReadableByOtherUsers) {
   ASSERT_TRUE(waitUntil([&] {
     return std::filesystem::exists(hub.dir / "out") && !std::filesystem::is_empty(hub.dir / "out");
   }));
+  // The open-file limit is raised to the hard limit (issue 18, item 6).
+  const std::string limits = testing::readFile("/proc/" + std::to_string(hub.hubPid()) + "/limits");
+  std::smatch open;
+  ASSERT_TRUE(std::regex_search(limits, open, std::regex(R"(Max open files\s+(\S+)\s+(\S+))")))
+      << limits;
+  EXPECT_EQ(open[1].str(), open[2].str()) << "soft limit not raised to the hard limit";
   std::vector<std::filesystem::path> files = {hub.dir / "journal.db", hub.dir / "journal.db-wal"};
   for (const auto& e : std::filesystem::directory_iterator(hub.dir / "out")) files.push_back(e);
   for (const auto& f : files) {
