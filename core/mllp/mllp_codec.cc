@@ -1,6 +1,7 @@
 // MLLP frame encoder and streaming decoder (see mllp_codec.h).
 #include "mllp/mllp_codec.h"
 
+#include <cctype>
 #include <cstring>
 
 namespace pathhub::mllp {
@@ -25,6 +26,16 @@ std::string frame(std::string_view payload) {
   out += kEndBlock;
   out += kCarriageReturn;
   return out;
+}
+
+void Decoder::flushOutside(std::size_t, std::vector<DecodedFrame>& out) {
+  if (outside_.empty()) return;
+  DecodedFrame f =
+      refused(ErrorCode::kFramingError,
+              "bytes outside an MLLP frame (no start block 0x0B before them)", outsideStart_);
+  f.payload = std::move(outside_);
+  outside_.clear();
+  out.push_back(std::move(f));
 }
 
 void Decoder::finish(std::vector<DecodedFrame>& out) {
@@ -54,8 +65,21 @@ void Decoder::feed(std::string_view bytes, std::vector<DecodedFrame>& out) {
             vt ? static_cast<std::size_t>(static_cast<const char*>(vt) - bytes.data())
                : bytes.size();
         skipped_ += at - i;
+        // Bytes outside a frame: whitespace between frames is nothing; text is refused at its
+        // line end (or the next start block), so a sender that does not frame is answered
+        // with why, instead of waiting on an open connection for an answer that never comes.
+        for (std::size_t k = i; k < at; ++k) {
+          const char c = bytes[k];
+          if (c == '\r' || c == '\n') {
+            flushOutside(consumed_ + k, out);
+          } else if (!outside_.empty() || !std::isspace(static_cast<unsigned char>(c))) {
+            if (outside_.empty()) outsideStart_ = consumed_ + k;
+            if (outside_.size() < kKeepOutside) outside_ += c;
+          }
+        }
         i = at;
         if (vt) {
+          flushOutside(consumed_ + i, out);
           state_ = State::kInFrame;
           frameStart_ = consumed_ + i;
           buffer_.clear();

@@ -47,6 +47,9 @@ class Decoder {
   enum class State { kSeekingStart, kInFrame, kDiscarding };
 
   void finish(std::vector<DecodedFrame>& out);
+  // Text seen outside a frame becomes one refused frame (framing_error) holding it.
+  void flushOutside(std::size_t at, std::vector<DecodedFrame>& out);
+  static constexpr std::size_t kKeepOutside = 4096;  // what of it is kept for the record
 
   std::size_t maxMessageBytes_;
   State state_ = State::kSeekingStart;
@@ -55,6 +58,8 @@ class Decoder {
   std::size_t consumed_ = 0;  // bytes fed so far, for error offsets
   std::size_t frameStart_ = 0;
   bool expectCarriageReturn_ = false;  // a <CR> right after <FS> is part of the frame
+  std::string outside_;                // text outside a frame since the last line end
+  std::size_t outsideStart_ = 0;
 };
 
 }  // namespace pathhub::mllp

@@ -39,7 +39,7 @@ std::optional<std::string> MllpSource::handle(const mllp::DecodedFrame& frame) {
   const phub_submit_result r =
       frame.ok
           ? host_.submit(frame.payload, frame.peer)
-          : host_.refuse({}, frame.peer, frame.error.describe(),
+          : host_.refuse(frame.payload, frame.peer, frame.error.describe(),
                          frame.error.code == ErrorCode::kMessageTooLarge ? PHUB_REFUSAL_TOO_LARGE
                                                                          : PHUB_REFUSAL_UNFRAMED);
   if (r.status == PHUB_SUBMIT_STOPPING) return std::nullopt;  // the sender will resend

@@ -1,6 +1,7 @@
 // The pathhub daemon end to end: real binary, real sockets on 127.0.0.1, a real SQLite
 // journal in a temporary folder, hl7sink as the downstream system. Each test proves one of the
 // invariants in ../shared/DESIGN.md.
+#include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -181,6 +182,23 @@ TEST(Hub, OversizedAndGarbageInputIsRejectedAndTheListenerKeepsServing) {
   EXPECT_NE(ack->get("MSA-3")->find("exceeds the limit"), std::string::npos);
   EXPECT_EQ(ackCode(client.exchange("\x01\x02 not hl7 at all")), "AR");
   EXPECT_EQ(ackCode(client.exchange("MSH|^~\\&|A|B|C|D|||ORU^R01|G1|P|2.5\rpid|x\r")), "AR");
+  // Text sent without MLLP framing is answered (AR, framing_error) at its line end and kept,
+  // not left waiting on an open connection (issue 18, item 7).
+  {
+    Poco::Net::StreamSocket raw(Poco::Net::SocketAddress("127.0.0.1", hub.sourcePort));
+    raw.setReceiveTimeout(Poco::Timespan(5, 0));
+    const std::string unframed = "hello, is this the lab?\r\n";
+    raw.sendBytes(unframed.data(), static_cast<int>(unframed.size()));
+    std::string answer;
+    char buffer[4096];
+    while (answer.find('\x1c') == std::string::npos) {
+      const int n = raw.receiveBytes(buffer, sizeof buffer);
+      if (n <= 0) break;
+      answer.append(buffer, static_cast<std::size_t>(n));
+    }
+    EXPECT_NE(answer.find("MSA|AR"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("outside an MLLP frame"), std::string::npos) << answer;
+  }
   // No message type: refused, not ACKed and delivered (issue 18, item 7).
   auto bare = client.exchange("MSH|^~\\&");
   ASSERT_TRUE(bare);

@@ -32,12 +32,24 @@ TEST(Mllp, DecodesSeveralFramesFromOneRead) {
   EXPECT_EQ(out[2].payload, "three");
 }
 
-TEST(Mllp, SkipsNoiseBeforeTheStartBlock) {
+// Whitespace between frames is nothing; text outside a frame is refused (framing_error) at its
+// line end or the next start block, kept as the refused frame's payload, so a sender that
+// does not frame gets an answer (issue 18, item 7).
+TEST(Mllp, SkipsWhitespaceAndRefusesTextOutsideAFrame) {
   Decoder d;
-  auto out = feedAll(d, "\r\n  junk" + frame("msg"));
+  auto out = feedAll(d, "\r\n  \r\n" + frame("msg"));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].payload, "msg");
-  EXPECT_EQ(d.bytesSkipped(), 8u);
+  EXPECT_EQ(d.bytesSkipped(), 6u);
+  Decoder e;
+  out = feedAll(e, "\r\n  junk" + frame("msg") + "more junk\r\n");
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_FALSE(out[0].ok);
+  EXPECT_EQ(out[0].error.code, ErrorCode::kFramingError);
+  EXPECT_EQ(out[0].payload, "junk");
+  EXPECT_EQ(out[1].payload, "msg");
+  EXPECT_FALSE(out[2].ok);
+  EXPECT_EQ(out[2].payload, "more junk");
 }
 
 TEST(Mllp, AcceptsAnEndBlockWithoutCarriageReturn) {
