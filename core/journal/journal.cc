@@ -90,13 +90,6 @@ constexpr const char* kSchema[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
 };
 
-const std::string& attributesOf(const Journal::DeliveryAttributes& all,
-                                const std::string& destination) {
-  static const std::string kNone;
-  const auto it = all.find(destination);
-  return it == all.end() ? kNone : it->second;
-}
-
 std::int64_t contentHash(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
   for (unsigned char c : bytes) {
@@ -111,6 +104,30 @@ std::int64_t contentHash(const std::string& bytes) {
 void recordEvent(Session& s, MessageId id, const std::string& kind, const std::string& detail) {
   s << "INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)", bind(id),
       bind(nowMs()), bind(kind), bind(detail), now;
+}
+
+const std::string& attributesOf(const Journal::DeliveryAttributes& all,
+                                const std::string& destination) {
+  static const std::string kNone;
+  const auto it = all.find(destination);
+  return it == all.end() ? kNone : it->second;
+}
+
+void insertDerived(WriterStatements& w, const std::string& channel, MessageId parent,
+                   std::int64_t sequence, const Journal::Derived& d, const std::string& madeBy) {
+  WriterStatements::MessageRow row;
+  row.channel = channel;
+  row.source = channel + "/mapping";
+  row.controlId = d.controlId;
+  row.messageType = d.messageType;
+  row.state = "mapped";
+  row.receivedAt = nowMs();
+  row.parentId = parent;
+  const std::int64_t child = w.insertMessage(row, d.bytes);
+  for (const std::string& dest : d.destinations) {
+    w.insertDelivery(child, sequence, channel, dest, attributesOf(d.attributes, dest));
+  }
+  w.insertEvent(child, "derived", madeBy);
 }
 
 std::int64_t nowMs() {
@@ -327,19 +344,7 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
           if (!channel) continue;  // recorded already (two workers raced): nothing twice
           for (const std::string& note : m.notes) w.insertEvent(m.id, "script_log", note);
           for (const Derived& d : m.derived) {
-            WriterStatements::MessageRow row;
-            row.channel = *channel;
-            row.source = *channel + "/mapping";
-            row.controlId = d.controlId;
-            row.messageType = d.messageType;
-            row.state = "mapped";
-            row.receivedAt = nowMs();
-            row.parentId = m.id;
-            const std::int64_t child = w.insertMessage(row, d.bytes);
-            for (const std::string& dest : d.destinations) {
-              w.insertDelivery(child, m.id, *channel, dest, attributesOf(d.attributes, dest));
-            }
-            w.insertEvent(child, "derived",
+            insertDerived(w, *channel, m.id, m.id, d,
                           "made by the mapping of message " + std::to_string(m.id));
           }
         }

@@ -6,6 +6,7 @@
 
 #include "journal/journal.h"
 #include "journal/journal_reads.h"
+#include "journal/journal_writes.h"
 #include "journal/writer_statements.h"
 
 namespace pathhub::journal {
@@ -121,31 +122,14 @@ Result<std::vector<Journal::StuckOrderPart>> Journal::stuckOrderParts(const std:
 }
 
 Result<void> Journal::rerouteOrder(const OrderReroute& r) {
-  const auto attributesFor = [](const DeliveryAttributes& all, const std::string& d) {
-    const auto it = all.find(d);
-    return it == all.end() ? std::string() : it->second;
-  };
   return writer_->run(withStatements([&](Session& s, WriterStatements& w) -> std::function<void()> {
     const StuckOrderPart& part = r.part;
     for (const std::string& d : r.routing.destinations) {
       w.insertDelivery(part.messageId, part.sequence, part.channel, d,
-                       attributesFor(r.routing.attributes, d));
+                       attributesOf(r.routing.attributes, d));
     }
     for (const Derived& d : r.routing.derived) {
-      WriterStatements::MessageRow row;
-      row.channel = part.channel;
-      row.source = part.channel + "/mapping";
-      row.controlId = d.controlId;
-      row.messageType = d.messageType;
-      row.state = "mapped";
-      row.receivedAt = nowMs();
-      row.parentId = part.messageId;
-      const std::int64_t child = w.insertMessage(row, d.bytes);
-      for (const std::string& dest : d.destinations) {
-        w.insertDelivery(child, part.sequence, part.channel, dest,
-                         attributesFor(d.attributes, dest));
-      }
-      w.insertEvent(child, "derived",
+      insertDerived(w, part.channel, part.messageId, part.sequence, d,
                     "made by re-routing message " + std::to_string(part.messageId));
     }
     s << "UPDATE deliveries SET attributes = attributes || 'rerouted=' || ? || char(10)"

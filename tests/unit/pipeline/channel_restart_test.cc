@@ -6,23 +6,12 @@
 #include <atomic>
 #include <filesystem>
 
+#include "counting_destination.h"
 #include "journal/journal.h"
 #include "pipeline/channel.h"
 
 namespace pathhub::pipeline {
 namespace {
-
-class CountingDestination : public Destination {
- public:
-  explicit CountingDestination(std::atomic<int>& count) : count_(count) {}
-  DeliveryResult deliver(const std::string&, std::int64_t, const DeliveryAttributes&) override {
-    ++count_;
-    return {DeliveryResult::Kind::kDelivered, "ok"};
-  }
-
- private:
-  std::atomic<int>& count_;
-};
 
 TEST(ChannelRestart, StartsAgainAtOnceOnTheSameAddresses) {
   const auto dir =

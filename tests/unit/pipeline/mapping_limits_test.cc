@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 
+#include "counting_destination.h"
 #include "journal/journal.h"
 #include "pipeline/channel.h"
 
@@ -27,18 +28,6 @@ class GrowingMapper : public Mapper {
     }
     return r;
   }
-};
-
-class CountingDestination : public Destination {
- public:
-  explicit CountingDestination(std::atomic<int>& n) : n_(n) {}
-  DeliveryResult deliver(const std::string&, std::int64_t, const DeliveryAttributes&) override {
-    ++n_;
-    return {DeliveryResult::Kind::kDelivered, "ok"};
-  }
-
- private:
-  std::atomic<int>& n_;
 };
 
 TEST(MappingLimits, AMappedOrEmittedMessageOverTheLimitFailsItsMessage) {
