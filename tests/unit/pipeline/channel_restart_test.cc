@@ -6,32 +6,21 @@
 #include <atomic>
 #include <filesystem>
 
-#include "counting_destination.h"
 #include "journal/journal.h"
 #include "pipeline/channel.h"
+#include "pipeline_test_support.h"
 
 namespace pathhub::pipeline {
 namespace {
 
 TEST(ChannelRestart, StartsAgainAtOnceOnTheSameAddresses) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("channel-restart-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  auto journal = journal::Journal::open({(dir / "j.db").string(), std::chrono::seconds(60)});
-  ASSERT_TRUE(journal);
-  zmq::context_t zmq;
-  config::ChannelConfig config;
-  config.name = "lab";
-  config.mapperWorkers = 1;
-  config::DestinationConfig gp;
-  gp.name = "gp";
-  gp.type = "test";
-  config.destinations.push_back(gp);
+  ChannelRig rig("channel-restart");
+  ASSERT_TRUE(rig.journal);
   std::atomic<int> delivered{0};
-  auto stats = std::make_shared<ChannelStats>(config);
+  auto stats = std::make_shared<ChannelStats>(rig.config);
   for (int round = 0; round < 20; ++round) {
     Channel channel(
-        config, **journal, zmq,
+        rig.config, *rig.journal, rig.zmq,
         [] { return Result<std::unique_ptr<Mapper>>(std::make_unique<PassThroughMapper>()); },
         [&delivered](const config::DestinationConfig&, Channel&) {
           return Result<std::unique_ptr<Destination>>(
@@ -57,8 +46,6 @@ TEST(ChannelRestart, StartsAgainAtOnceOnTheSameAddresses) {
   // The figures carried across the rebuilds.
   EXPECT_EQ(stats->received.value(), 20u);
   EXPECT_EQ(stats->destinations[0].delivered.value(), 20u);
-  journal->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

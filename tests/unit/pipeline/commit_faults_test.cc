@@ -14,6 +14,7 @@
 #include "journal/journal.h"
 #include "pipeline/channel.h"
 #include "pipeline/intake.h"
+#include "pipeline_test_support.h"
 
 namespace pathhub::pipeline {
 namespace {
@@ -49,24 +50,13 @@ struct Round {
 void runRound(const Round& fault, int round) {
   SCOPED_TRACE("job fault " + std::to_string(fault.job) + ", commit fault " +
                std::to_string(fault.commit));
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("commit-faults-" + std::to_string(::getpid()) + "-" + std::to_string(round));
-  std::filesystem::remove_all(dir);
-  auto journal = journal::Journal::open({(dir / "j.db").string(), std::chrono::seconds(3600)});
-  ASSERT_TRUE(journal);
-  zmq::context_t zmq;
-  config::ChannelConfig config;
-  config.name = "lab";
-  config.mapperWorkers = 1;
-  config.stageEndpoints = "inproc://faults" + std::to_string(round);
-  config::DestinationConfig gp;
-  gp.name = "gp";
-  gp.type = "test";
-  config.destinations.push_back(gp);
+  ChannelRig rig("commit-faults-" + std::to_string(round));
+  ASSERT_TRUE(rig.journal);
+  auto& journal = rig.journal;
   std::mutex m;
   std::map<std::string, int> delivered;
   Channel channel(
-      config, **journal, zmq,
+      rig.config, *journal, rig.zmq,
       [] { return Result<std::unique_ptr<Mapper>>(std::make_unique<PassThroughMapper>()); },
       [&](const config::DestinationConfig&, Channel&) {
         return Result<std::unique_ptr<Destination>>(
@@ -74,7 +64,7 @@ void runRound(const Round& fault, int round) {
       });
   ASSERT_TRUE(channel.start());
   Intake intake(channel, "mllp");
-  (*journal)->writer().injectFaults(
+  journal->writer().injectFaults(
       {static_cast<std::uint64_t>(fault.job), static_cast<std::uint64_t>(fault.commit)});
   constexpr int kMessages = 8;
   auto bytes = [](int i) {
@@ -88,7 +78,7 @@ void runRound(const Round& fault, int round) {
     if (s.status == Submission::Status::kAccepted) {
       EXPECT_EQ(code, "AA") << "M" << i;
       // Acknowledged: it must be committed, so it is in the journal now.
-      auto kept = (*journal)->message(s.messageId);
+      auto kept = journal->message(s.messageId);
       ASSERT_TRUE(kept) << "M" << i << " ACKed but not in the journal";
       EXPECT_EQ(kept->controlId, "M" + std::to_string(i));
     } else {
@@ -109,7 +99,7 @@ void runRound(const Round& fault, int round) {
   auto allDelivered = [&] {
     std::lock_guard lock(m);
     if (delivered.size() != kMessages) return false;
-    auto pending = (*journal)->countDeliveries("lab", "pending");
+    auto pending = journal->countDeliveries("lab", "pending");
     return pending && *pending == 0;
   };
   while (!allDelivered() && std::chrono::steady_clock::now() < deadline) {
@@ -119,13 +109,10 @@ void runRound(const Round& fault, int round) {
     std::lock_guard lock(m);
     EXPECT_EQ(delivered.size(), static_cast<std::size_t>(kMessages));
   }
-  EXPECT_EQ(*(*journal)->countMessages("lab", "received"), 0) << "a message left unmapped";
-  EXPECT_EQ(*(*journal)->countMessages("lab", "mapped"), kMessages);
-  EXPECT_EQ(*(*journal)->countMessages("lab", "duplicate"), 0)
+  EXPECT_EQ(*journal->countMessages("lab", "received"), 0) << "a message left unmapped";
+  EXPECT_EQ(*journal->countMessages("lab", "mapped"), kMessages);
+  EXPECT_EQ(*journal->countMessages("lab", "duplicate"), 0)
       << "a resend of a message whose commit failed was taken for a duplicate";
-  channel.stop();
-  journal->reset();
-  std::filesystem::remove_all(dir);
 }
 
 TEST(CommitFaults, NoAckWithoutACommitAndTheChannelRecoversWhereverTheFaultFalls) {

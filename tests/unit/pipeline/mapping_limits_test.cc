@@ -7,9 +7,9 @@
 #include <atomic>
 #include <filesystem>
 
-#include "counting_destination.h"
 #include "journal/journal.h"
 #include "pipeline/channel.h"
+#include "pipeline_test_support.h"
 
 namespace pathhub::pipeline {
 namespace {
@@ -31,24 +31,12 @@ class GrowingMapper : public Mapper {
 };
 
 TEST(MappingLimits, AMappedOrEmittedMessageOverTheLimitFailsItsMessage) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("mapping-limits-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  auto journal = journal::Journal::open({(dir / "j.db").string(), std::chrono::seconds(60)});
-  ASSERT_TRUE(journal);
-  zmq::context_t zmq;
-  config::ChannelConfig config;
-  config.name = "lab";
-  config.mapperWorkers = 1;
-  config.source.maxMessageBytes = 2000;
-  config.stageEndpoints = "inproc://mapping-limits";
-  config::DestinationConfig gp;
-  gp.name = "gp";
-  gp.type = "test";
-  config.destinations.push_back(gp);
+  ChannelRig rig("mapping-limits");
+  ASSERT_TRUE(rig.journal);
+  rig.config.source.maxMessageBytes = 2000;
   std::atomic<int> delivered{0};
   Channel channel(
-      config, **journal, zmq,
+      rig.config, *rig.journal, rig.zmq,
       [] { return Result<std::unique_ptr<Mapper>>(std::make_unique<GrowingMapper>()); },
       [&delivered](const config::DestinationConfig&, Channel&) {
         return Result<std::unique_ptr<Destination>>(
@@ -72,17 +60,14 @@ TEST(MappingLimits, AMappedOrEmittedMessageOverTheLimitFailsItsMessage) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(delivered, 1);  // OK only
-  auto big = (*journal)->message(ids[0]);
+  auto big = rig.journal->message(ids[0]);
   EXPECT_EQ(big->state, "failed");
   EXPECT_NE(big->error.find("the mapped message is"), std::string::npos) << big->error;
   EXPECT_NE(big->error.find("over the channel's limit of 2000"), std::string::npos);
-  auto emitted = (*journal)->message(ids[1]);
+  auto emitted = rig.journal->message(ids[1]);
   EXPECT_EQ(emitted->state, "failed");
   EXPECT_NE(emitted->error.find("message 1 the mapping made is"), std::string::npos)
       << emitted->error;
-  channel.stop();
-  journal->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
