@@ -115,7 +115,9 @@ const std::map<std::string, Schema>& schema() {
          {"script", {}},
          {"scriptsRoot", {"scripts"}},
          {"instructionLimit", {"10000000", 1000, 1'000'000'000'000LL}},
-         {"memoryLimitKb", {"32768", 256, 4 * 1024 * 1024}}},
+         {"memoryLimitKb", {"32768", 256, 4 * 1024 * 1024}},
+         {"timeLimitMs", {"5000", 10, 3'600'000}},
+         {"isolation", {"process", 0, -1, {"process", "thread"}}}},
         {}}},
       {"destination",
        {{{"name", {}}, {"type", {"mllp"}}, {"codec", {}}}, {"retry", "codecSettings"}, true}},
@@ -447,6 +449,8 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
   c.scriptsRoot = mapper.text("scriptsRoot");
   c.scriptInstructionLimit = mapper.number("instructionLimit");
   c.scriptMemoryLimitBytes = static_cast<std::size_t>(mapper.number("memoryLimitKb") * 1024);
+  c.scriptTimeLimit = std::chrono::milliseconds(mapper.number("timeLimitMs"));
+  c.mapperProcesses = mapper.choice("isolation") == "process";
   Reader backlog = ch.child("backlog", where + " backlog");
   c.backlogLimit = static_cast<std::size_t>(backlog.number("limit"));
   c.busyAckWhenFull = backlog.choice("whenFull") == "busy";

@@ -124,6 +124,8 @@ struct ChannelConfig {
   std::string scriptsRoot = "scripts";                    // where the script's require() looks
   long long scriptInstructionLimit = 10'000'000;          // per message
   std::size_t scriptMemoryLimitBytes = 32 * 1024 * 1024;  // per worker's script state
+  std::chrono::milliseconds scriptTimeLimit{5000};        // per message, wall clock
+  bool mapperProcesses = true;  // each mapper worker a supervised child process (not a thread)
   std::vector<DestinationConfig> destinations;
   std::vector<RouteConfig> routes;  // none: every destination gets every message
   PracticeRoutingConfig practices;  // when enabled, routes results by practice

@@ -15,6 +15,7 @@ lua::ScriptOptions scriptOptionsFor(const config::ChannelConfig& c) {
   options.scriptsRoot = c.scriptsRoot;
   options.limits.instructions = c.scriptInstructionLimit;
   options.limits.memoryBytes = c.scriptMemoryLimitBytes;
+  options.limits.timeLimit = c.scriptTimeLimit;
   options.tables =
       std::make_shared<lua::CodeTables>(std::filesystem::path(c.scriptsRoot) / "tables");
   return options;

@@ -15,6 +15,7 @@
 
 #include "daemon/config_check.h"
 #include "lua/lua_mapper.h"
+#include "lua/mapper_worker.h"
 #include "orders/test_catalogue.h"
 #include "plugin/plugin_host.h"
 
@@ -22,11 +23,20 @@ namespace pathhub::daemon {
 
 namespace {
 
-// Pass-through without a script; otherwise a Lua mapper per worker on the channel's script.
+// Pass-through without a script; otherwise a Lua mapper per worker on the channel's script,
+// each in its own supervised process unless the channel asks for threads.
 pipeline::MapperFactory mapperFactory(const config::ChannelConfig& c) {
   if (c.script.empty()) {
     return []() -> Result<std::unique_ptr<pipeline::Mapper>> {
       return std::make_unique<pipeline::PassThroughMapper>();
+    };
+  }
+  if (c.mapperProcesses) {
+    return [program = lua::workerProgram(scriptOptionsFor(c), c.name),
+            name = c.name]() -> Result<std::unique_ptr<pipeline::Mapper>> {
+      auto mapper = pipeline::ProcessMapper::start(program, name);
+      if (!mapper) return tl::unexpected(mapper.error());
+      return std::unique_ptr<pipeline::Mapper>(std::move(*mapper));
     };
   }
   return [options = scriptOptionsFor(c),

@@ -46,6 +46,7 @@ class CodeTables {
   // The current tables (reloading first if a file changed). Never null.
   std::shared_ptr<const TableSet> current();
   const std::string& lastError() const { return lastError_; }
+  const std::filesystem::path& folder() const { return folder_; }
 
  private:
   Result<std::shared_ptr<const TableSet>> loadAll() const;

@@ -66,11 +66,15 @@ void* Sandbox::allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t ne
 void Sandbox::countHook(lua_State* L, lua_Debug*) {
   Sandbox* box = self(L);
   box->budgetLeft_ -= kHookEvery;
-  if (box->budgetLeft_ <= 0) {
-    box->aborted_ = true;
-    luaL_error(L, "instruction budget of %I exceeded (an endless loop?)",
-               static_cast<lua_Integer>(box->limits_.instructions));
+  if (box->aborted_.empty() && box->budgetLeft_ <= 0) {
+    box->aborted_ = "instruction budget of " + std::to_string(box->limits_.instructions) +
+                    " exceeded (an endless loop?)";
   }
+  if (box->aborted_.empty() && std::chrono::steady_clock::now() > box->deadline_) {
+    box->aborted_ =
+        "wall-clock limit of " + std::to_string(box->limits_.timeLimit.count()) + " ms exceeded";
+  }
+  if (!box->aborted_.empty()) luaL_error(L, "%s", box->aborted_.c_str());
 }
 
 Sandbox::Sandbox(std::filesystem::path scriptsRoot, SandboxLimits limits)
@@ -146,7 +150,7 @@ void Sandbox::chargeOutside(lua_State* L, std::size_t bytes) {
 int Sandbox::safePcall(lua_State* L) {
   luaL_checkany(L, 1);
   const int status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
-  if (self(L)->aborted_) return lua_error(L);  // the budget's error goes on up
+  if (!self(L)->aborted_.empty()) return lua_error(L);  // a limit's error goes on up
   lua_pushboolean(L, status == LUA_OK);
   lua_insert(L, 1);
   return lua_gettop(L);
@@ -159,7 +163,7 @@ int Sandbox::safeXpcall(lua_State* L) {
   lua_copy(L, 2, 1);    // handler handler args... f
   lua_replace(L, 2);    // handler f args...
   const int status = lua_pcall(L, n - 2, LUA_MULTRET, 1);
-  if (self(L)->aborted_) return lua_error(L);
+  if (!self(L)->aborted_.empty()) return lua_error(L);
   lua_pushboolean(L, status == LUA_OK);
   lua_replace(L, 1);  // the handler's place
   return lua_gettop(L);
@@ -284,7 +288,8 @@ Result<void> Sandbox::call(int nargs, int nresults) {
   lua_pushcfunction(L_, traceback);
   lua_insert(L_, base);
   budgetLeft_ = limits_.instructions;
-  aborted_ = false;
+  deadline_ = std::chrono::steady_clock::now() + limits_.timeLimit;
+  aborted_.clear();
   outside_ = 0;
   lua_sethook(L_, &Sandbox::countHook, LUA_MASKCOUNT, kHookEvery);
   const int rc = lua_pcall(L_, nargs, nresults, base);
@@ -295,12 +300,11 @@ Result<void> Sandbox::call(int nargs, int nresults) {
   lua_pop(L_, 1);
   if (rc == LUA_ERRMEM) {
     why = "memory limit of " + std::to_string(limits_.memoryBytes) + " bytes exceeded";
-  } else if (aborted_ && why.find("instruction budget") == std::string::npos) {
-    // The sticky budget error may have surfaced inside a handler (an error in error handling).
-    why = "instruction budget of " + std::to_string(limits_.instructions) +
-          " exceeded (an endless loop?)";
+  } else if (!aborted_.empty() && why.find(aborted_) == std::string::npos) {
+    // The sticky error may have surfaced inside a handler (an error in error handling).
+    why = aborted_;
   }
-  aborted_ = false;
+  aborted_.clear();
   lua_gc(L_, LUA_GCCOLLECT);  // give back what the failed run held
   return fail(ErrorCode::kInvalidValue, why);
 }

@@ -4,12 +4,14 @@
 // (without dofile, loadfile, and with load limited to text chunks), string, table, math,
 // utf8, os.time/os.date/os.clock, and a `require` that loads text modules from the scripts
 // folder only. Memory is counted by a custom allocator with a cap, and every call runs under
-// an instruction budget (a count hook), so a runaway script ends with an error, never a hang
-// or an out-of-memory hub: once the budget is spent the error is sticky (the script's own
-// pcall cannot swallow it), and scripts cannot set __gc finalizers (they would run outside any
-// budget). Errors come back as values naming script, line and message.
+// an instruction budget and a wall-clock limit (both checked by a count hook), so a runaway
+// script ends with an error, never a hang or an out-of-memory hub: once either is spent the
+// error is sticky (the script's own pcall cannot swallow it), and scripts cannot set __gc
+// finalizers (they would run outside any budget). Errors come back as values naming script, line
+// and message.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <lua.hpp>
@@ -22,6 +24,9 @@ namespace pathhub::lua {
 struct SandboxLimits {
   std::size_t memoryBytes = 32 * 1024 * 1024;  // the whole state, script and data
   long long instructions = 10'000'000;         // per call
+  // Per call, checked between Lua instructions: a single C call (a string pattern with heavy
+  // backtracking) can run past it, which only a worker process (lua/isolated_mapper.h) bounds.
+  std::chrono::milliseconds timeLimit{5000};
 };
 
 class Sandbox {
@@ -74,9 +79,10 @@ class Sandbox {
   SandboxLimits limits_;
   std::size_t used_ = 0;
   long long budgetLeft_ = 0;
-  bool aborted_ = false;
-  std::size_t outside_ = 0;  // chargeOutside's total in this call  // the budget ran out in this
-                             // call: every hook and pcall re-raises
+  std::chrono::steady_clock::time_point deadline_;
+  // Why this call was stopped ("" while it runs): once set, every hook and pcall re-raises it.
+  std::string aborted_;
+  std::size_t outside_ = 0;  // chargeOutside's total in this call
   lua_State* L_ = nullptr;
   int env_ = LUA_NOREF;  // registry reference to the script environment table
 };

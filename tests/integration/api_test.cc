@@ -636,6 +636,49 @@ TEST(ScriptReload, ASavedScriptIsReloadedAtOnceAndItsErrorIsShownOnTheChannel) {
   EXPECT_TRUE(waitUntil([&] { return scriptError().empty(); }, std::chrono::seconds(10)));
 }
 
+// Issue 18, item 1: a script stuck inside one C call (a backtracking string pattern, where no
+// instruction hook reaches) holds its worker process only up to the time limit; that message
+// fails with the reason, the messages after it are mapped and delivered, the API answers
+// throughout, and a stop is prompt.
+TEST(ScriptIsolation, AScriptStuckInOneCCallFailsOnlyItsMessageAndTheHubGoesOn) {
+  HubFixture hub;
+  const auto script = hub.dir / "slow.lua";
+  std::ofstream(script) << "function map(msg, ctx)\n"
+                           "  if msg:get('MSH-10') == 'SLOW' then\n"
+                           "    string.find(('a'):rep(5000), 'a-a-a-b')\n"
+                           "  end\n"
+                           "end\n";
+  hub.channelExtras +=
+      "<mapper workers=\"1\" timeLimitMs=\"500\" script=\"" + script.string() + "\"/>";
+  hub.apiTokens = "<token name=\"c\" role=\"clinical\" sha256=\"" +
+                  http::sha256Hex(kTokens.at("clinical")) + "\"/>";
+  hub.startSink();
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+  for (const char* id : {"SLOW", "AFTER-1", "AFTER-2", "AFTER-3"}) {
+    ASSERT_TRUE(m.set("MSH-10", id));
+    auto reply = client.exchange(m.encode());
+    ASSERT_TRUE(reply) << reply.error().describe();
+    EXPECT_NE(reply->find("MSA|AA"), std::string::npos) << *reply;
+  }
+  const auto asked = std::chrono::steady_clock::now();
+  const auto channels = testing::apiGet(hub.apiPort, kTokens.at("clinical"), "/api/v1/channels");
+  EXPECT_EQ(channels.status, 200) << channels.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(1));
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 3; }, std::chrono::seconds(15)));
+  EXPECT_EQ(hub.received(), (std::vector<std::string>{"AFTER-1", "AFTER-2", "AFTER-3"}));
+  const auto slow =
+      testing::apiGet(hub.apiPort, kTokens.at("clinical"), "/api/v1/messages?controlId=SLOW");
+  EXPECT_NE(slow.body.find("\"state\":\"failed\""), std::string::npos) << slow.body;
+  EXPECT_NE(slow.body.find("ran past its wall-clock limit of 500 ms"), std::string::npos)
+      << slow.body;
+  const auto stopping = std::chrono::steady_clock::now();
+  EXPECT_EQ(hub.stopHub(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
+}
+
 TEST(ApiTls, ServesHttpsThatPathhubctlVerifies) {
   testing::TestCertificates certs;
   ASSERT_TRUE(certs.ok());

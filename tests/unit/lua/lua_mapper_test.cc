@@ -223,6 +223,25 @@ TEST_F(LuaMapperTest, TheBudgetCannotBeEscapedByPcallOrAFinalizer) {
   EXPECT_EQ(run(**own).kind, MapResult::Kind::kMapped);
 }
 
+// Issue 18, item 1: a wall-clock limit per message, checked with the instruction budget, so a
+// script with a generous budget still cannot hold its worker for long — pcall or not.
+TEST_F(LuaMapperTest, AWallClockLimitEndsAScriptTheBudgetWouldLetRun) {
+  SandboxLimits limits;
+  limits.instructions = 1'000'000'000'000LL;
+  limits.timeLimit = std::chrono::milliseconds(200);
+  auto m =
+      mapper("function map(msg, ctx) while true do pcall(function() while true do end end) end end",
+             limits);
+  ASSERT_TRUE(m);
+  const auto started = std::chrono::steady_clock::now();
+  auto r = run(**m);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(r.reason.find("wall-clock limit of 200 ms exceeded"), std::string::npos) << r.reason;
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::seconds(3));
+}
+
 // Issue 18, item 2: a script that removes its own map fails its message; it never takes the
 // hub down, and the next message gets the script as saved.
 TEST_F(LuaMapperTest, AScriptThatRemovesItsOwnMapFailsItsMessageOnly) {
