@@ -5,12 +5,15 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/MD5Engine.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/SHA1Engine.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -68,6 +71,47 @@ std::string sha256Hex(const std::string& bytes) {
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
   engine.update(bytes);
   return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+std::string hexDigest(Poco::DigestEngine&& engine, const std::string& bytes) {
+  engine.update(bytes);
+  return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+// Mex-Content-Checksum is the sender's, in a form MESH does not fix. The forms senders use
+// ("SHA256:<hex>", as this client sends; "MD5:<hex>", "SHA1:<hex>"; or the bare hex of one of
+// them) are checked against the bytes downloaded; a mismatch means what arrived is not what
+// was sent, so it is not stored or acknowledged. Anything else cannot be checked and is not.
+Result<void> checkContentChecksum(const std::string& said, const std::string& bytes,
+                                  const std::string& messageId) {
+  if (said.empty()) return {};
+  std::string algorithm, hex = Poco::toLower(said);
+  if (const auto colon = hex.find(':'); colon != std::string::npos) {
+    algorithm = hex.substr(0, colon);
+    hex = hex.substr(colon + 1);
+  }
+  if (hex.find_first_not_of("0123456789abcdef") != std::string::npos) return {};
+  if (algorithm.empty()) {
+    algorithm = hex.size() == 64   ? "sha256"
+                : hex.size() == 40 ? "sha1"
+                : hex.size() == 32 ? "md5"
+                                   : "";
+  }
+  std::string actual;
+  if (algorithm == "sha256" && hex.size() == 64) {
+    actual = hexDigest(Poco::SHA2Engine(Poco::SHA2Engine::SHA_256), bytes);
+  } else if (algorithm == "sha1" && hex.size() == 40) {
+    actual = hexDigest(Poco::SHA1Engine(), bytes);
+  } else if (algorithm == "md5" && hex.size() == 32) {
+    actual = hexDigest(Poco::MD5Engine(), bytes);
+  } else {
+    return {};
+  }
+  if (actual == hex) return {};
+  return fail(ErrorCode::kMalformedMessage,
+              "message " + messageId + ": its Mex-Content-Checksum is " + said + " but the " +
+                  std::to_string(bytes.size()) + " bytes downloaded hash to " + actual +
+                  ": not what was sent, so it is neither stored nor acknowledged");
 }
 
 Poco::JSON::Object::Ptr parseObject(const std::string& body) {
@@ -263,6 +307,11 @@ Result<Incoming> MeshClient::download(const std::string& messageId, std::size_t 
                                                     " came as Mex-Chunk-Range '" + said + "'");
     }
     in.bytes += part->body;
+  }
+  if (auto same =
+          checkContentChecksum(header(r->headers, "mex-content-checksum"), in.bytes, messageId);
+      !same) {
+    return tl::unexpected(same.error());
   }
   return in;
 }

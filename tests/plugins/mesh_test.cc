@@ -2,10 +2,13 @@
 // (tests/support/mesh_test_server.h), through the real loader and a real journal: signed
 // requests (and refused ones), chunked sends and downloads, acknowledgement only after the
 // commit, tracking, endpoint lookup, and the destination sending where the routing says.
+#include <Poco/MD5Engine.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 
 #include "expect_error.h"
 #include "mesh_auth.h"
@@ -156,6 +159,38 @@ TEST_F(Mesh, ABrokenOrHugeChunkRangeIsRefusedNotFollowed) {
   auto whole = client.download(id, 3100);
   ASSERT_TRUE(whole) << whole.error().text;
   EXPECT_EQ(whole->bytes, body);
+}
+
+// Issue 18, item 5: the sender's Mex-Content-Checksum is checked against what was downloaded;
+// bytes that do not match are not what was sent, and are neither stored nor acknowledged.
+TEST_F(Mesh, AMessageWhoseChecksumDoesNotMatchIsRefused) {
+  mesh::MeshClient client(settings());
+  const std::string body = "MSH|^~\\&|GP|A81001|LAB|RVJ|20240101||ACK|1|P|2.4\rMSA|AA|42\r";
+  const std::string id = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", body, 2);
+  Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+  sha.update(body);
+  const std::string sha256 = Poco::DigestEngine::digestToHex(sha.digest());
+  Poco::MD5Engine md5;
+  md5.update(body);
+  const std::string md5hex = Poco::DigestEngine::digestToHex(md5.digest());
+  for (const std::string& good : {"SHA256:" + sha256, Poco::toUpper(sha256), "md5:" + md5hex,
+                                  std::string("a checksum in no form we know")}) {
+    server_.setChecksum(id, good);
+    auto got = client.download(id);
+    ASSERT_TRUE(got) << good << ": " << got.error().text;
+    EXPECT_EQ(got->bytes, body);
+  }
+  std::string wrong = sha256;
+  wrong[10] = wrong[10] == '0' ? '1' : '0';
+  for (const std::string& bad : {"SHA256:" + wrong, "MD5:" + std::string(32, '0'), wrong}) {
+    server_.setChecksum(id, bad);
+    auto got = client.download(id);
+    EXPECT_FAILS_WITH(got, ErrorCode::kMalformedMessage) << bad;
+    if (!got) {
+      EXPECT_NE(got.error().text.find("neither stored nor acknowledged"), std::string::npos);
+    }
+  }
+  EXPECT_FALSE(server_.acknowledged(id));
 }
 
 TEST(MeshTls, TalksMutualTlsWithTheMailboxsCertificateOnly) {

@@ -131,6 +131,13 @@ void MeshTestServer::setFirstChunkRange(const std::string& id, const std::string
   }
 }
 
+void MeshTestServer::setChecksum(const std::string& id, const std::string& checksum) {
+  std::lock_guard lock(mutex_);
+  for (auto& m : messages_) {
+    if (m.id == id) m.checksum = checksum;
+  }
+}
+
 std::string MeshTestServer::put(const std::string& from, const std::string& to,
                                 const std::string& workflow, const std::string& bytes, int chunks) {
   std::lock_guard lock(mutex_);
@@ -317,6 +324,7 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
                          : std::to_string(chunk) + ":" + std::to_string(m.expectedChunks)}},
                    m.chunks[chunk - 1]};
       if (!m.localId.empty()) out.headers["Mex-LocalID"] = m.localId;
+      if (!m.checksum.empty()) out.headers["Mex-Content-Checksum"] = m.checksum;
       return out;
     }
     if (area == "inbox" && r.method == "PUT" && parts.size() == 6 && parts[5] == "acknowledged") {

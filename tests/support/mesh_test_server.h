@@ -61,6 +61,8 @@ class MeshTestServer {
                   const std::string& bytes, int chunks = 1);
   // The first chunk of message `id` comes with this Mex-Chunk-Range (adversarial tests).
   void setFirstChunkRange(const std::string& id, const std::string& range);
+  // Message `id` is served with this Mex-Content-Checksum (as its sender gave it).
+  void setChecksum(const std::string& id, const std::string& checksum);
   // Every complete message sent to `mailbox`, in order.
   std::vector<Message> sentTo(const std::string& mailbox) const;
   bool acknowledged(const std::string& id) const;
