@@ -39,6 +39,7 @@ std::string readBody(HTTPServerRequest& request) {
     throw ApiError(413, "body_too_large", "the body exceeds 1 MiB");
   }
   std::string body;
+  if (!tls::announcesBody(request)) return body;  // none follows: do not wait for one
   char buffer[8192];
   std::istream& in = request.stream();
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
@@ -151,7 +152,7 @@ Result<void> ApiServer::start() {
   if (!listen) return fail(ErrorCode::kInvalidValue, "api listen: " + listen.error().text);
   const tls::TlsSettings settings{config_.certificate, config_.privateKey, config_.caFile,
                                   config_.requireClientCertificate};
-  constexpr int kThreads = 8;
+  constexpr int kThreads = 16;
   auto socket = tls::listeningSocket(Poco::Net::SocketAddress(listen->host, listen->port),
                                      kThreads * 8, config_.tls ? &settings : nullptr);
   if (!socket) return tl::unexpected(socket.error());
@@ -159,10 +160,18 @@ Result<void> ApiServer::start() {
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(kThreads);
   params->setMaxQueued(kThreads * 8);
-  params->setTimeout(Poco::Timespan(30, 0));
+  params->setTimeout(Poco::Timespan(10, 0));
+  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
   threads_ = std::make_unique<Poco::ThreadPool>(1, kThreads);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, tokens_, context_),
-                                                    *threads_, *socket, params);
+  // One address may hold 6 of the 16 threads (a browser opens up to 6 connections), so a
+  // client that connects and says nothing never keeps /health or another client waiting.
+  tls::ConnectionLimits limits;
+  limits.perAddress = 6;
+  server_ = std::make_unique<tls::GuardedHttpServer>(
+      new Factory(router_, tokens_, context_), *threads_, *socket, params, limits,
+      [](const std::string& code, const std::string& message) {
+        return errorReply(ApiError(503, code, message)).body;
+      });
   server_->start();
   log().information("HTTP%s API listening on %s:%hu", std::string(config_.tls ? "S" : ""),
                     listen->host, port_);

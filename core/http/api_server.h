@@ -3,7 +3,6 @@
 // groups of api_endpoints.h. Runs on its own small thread pool, beside the pipeline.
 #pragma once
 
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <memory>
@@ -11,6 +10,7 @@
 #include "config/hub_config.h"
 #include "http/api_endpoints.h"
 #include "http/hub_control.h"
+#include "tls/guarded_http_server.h"
 
 namespace pathhub::http {
 
@@ -32,7 +32,7 @@ class ApiServer {
   ApiContext context_;
   Router router_;
   std::unique_ptr<Poco::ThreadPool> threads_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<tls::GuardedHttpServer> server_;
   std::uint16_t port_ = 0;
 };
 

@@ -2,6 +2,7 @@
 #include "mllp/mllp_server.h"
 
 #include <Poco/Exception.h>
+#include <Poco/Logger.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -14,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "tls/connection_guard.h"
 #include "tls/tls_context.h"
 
 namespace pathhub::mllp {
@@ -24,9 +26,12 @@ struct Server::Shared {
   FrameHandler handler;
   ServerOptions options;
   std::atomic<bool> stopping{false};
+  std::unique_ptr<tls::ConnectionGuard> guard;
 };
 
 namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("mllp"); }
 
 constexpr auto kPollInterval = std::chrono::milliseconds(200);
 
@@ -37,6 +42,12 @@ class Connection : public Poco::Net::TCPServerConnection {
 
   void run() override {
     Poco::Net::StreamSocket& s = socket();
+    std::string why;
+    const auto ticket = shared_->guard->admit(s, &why);
+    if (!ticket) {
+      log().warning("MLLP connection closed at once: %s", why);
+      return;  // no frame read, so none to answer: the sender sees the connection close
+    }
     const std::string peer = s.peerAddress().toString();
     Decoder decoder(shared_->options.maxMessageBytes);
     std::vector<DecodedFrame> frames;
@@ -51,6 +62,11 @@ class Connection : public Poco::Net::TCPServerConnection {
         if (s.available() == 0 && !s.poll(poll, Poco::Net::Socket::SELECT_READ)) {
           idle += kPollInterval;
           if (idle >= shared_->options.idleTimeout) return;
+          const int open = shared_->guard->open();
+          if (idle >= shared_->options.idleWhenBusy &&
+              4 * open >= 3 * shared_->options.maxConnections) {
+            return;  // make room: others may be waiting in the accept queue
+          }
           continue;
         }
         idle = std::chrono::milliseconds(0);
@@ -93,6 +109,9 @@ Server::Server(Endpoint listen, FrameHandler handler, ServerOptions options)
     : listen_(std::move(listen)), shared_(std::make_shared<Shared>()) {
   shared_->handler = std::move(handler);
   shared_->options = options;
+  tls::ConnectionLimits limits;
+  limits.perAddress = options.perAddress;
+  shared_->guard = std::make_unique<tls::ConnectionGuard>(limits);
 }
 
 Server::~Server() { stop(); }

@@ -2,7 +2,9 @@
 // reply its handler returns. Used by hl7sink and by the hub's MLLP sources.
 //
 // Each connection is served by one thread from a bounded pool (Poco TCPServer); connections
-// beyond the limit wait in the accept queue. Framing errors are handed to the handler too, so
+// beyond the limit wait in the accept queue. A tls::ConnectionGuard caps connections per peer
+// address and keeps descriptors for the journal; idle connections go sooner when the pool is
+// nearly full. Framing errors are handed to the handler too, so
 // that it can NACK them (the bytes are never silently dropped).
 #pragma once
 
@@ -29,6 +31,10 @@ struct ServerOptions {
   Poco::Net::Context::Ptr tls{};  // null: plain TCP; else connections are TLS (tls/tls_context.h)
   int maxConnections = 64;
   std::chrono::milliseconds idleTimeout{600000};  // a silent peer is disconnected after this
+  int perAddress = 32;  // open connections from one peer address; more are closed at once
+  // With three quarters of maxConnections open, a peer silent this long is disconnected, so
+  // idle connections cannot keep a sender with something to send waiting.
+  std::chrono::milliseconds idleWhenBusy{10000};
 };
 
 // What to do with one decoded frame: the reply to send (framed by the server), an empty

@@ -8,7 +8,7 @@
 
 namespace pathhub::transport_http {
 
-inline constexpr std::array<phub_config_key, 10> kSourceKeys = {{
+inline constexpr std::array<phub_config_key, 13> kSourceKeys = {{
     {"listen", PHUB_KEY_ENDPOINT, "127.0.0.1:8580", 0, 0, 0,
      "address and port to listen on (port 0: any free port)"},
     {"path", PHUB_KEY_STRING, "/messages", 0, 0, 0, "the URL path messages are POSTed to"},
@@ -18,6 +18,12 @@ inline constexpr std::array<phub_config_key, 10> kSourceKeys = {{
     {"maxConnections", PHUB_KEY_INTEGER, "16", 0, 1, 1000, "requests served at once"},
     {"timeoutSeconds", PHUB_KEY_INTEGER, "60", 0, 1, 3600,
      "a connection silent this long is closed"},
+    {"maxConnectionsPerAddress", PHUB_KEY_INTEGER, "8", 0, 1, 1000,
+     "open connections from one address; more are answered 503"},
+    {"headerSeconds", PHUB_KEY_INTEGER, "10", 0, 1, 600,
+     "a request's line and headers must arrive within this"},
+    {"requestSeconds", PHUB_KEY_INTEGER, "120", 0, 1, 3600,
+     "a request's body must arrive, and its answer leave, within this"},
     {"tls", PHUB_KEY_BOOLEAN, "false", 0, 0, 0, "serve HTTPS only"},
     {"certificate", PHUB_KEY_PATH, nullptr, 0, 0, 0, "TLS: this listener's certificate (PEM)"},
     {"privateKey", PHUB_KEY_PATH, nullptr, 0, 0, 0, "TLS: its private key (PEM)"},

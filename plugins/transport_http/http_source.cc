@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "mllp/mllp_client.h"
+#include "tls/guarded_http_server.h"
 #include "tls/tls_context.h"
 
 namespace pathhub::transport_http {
@@ -81,7 +82,8 @@ class MessageHandler : public Poco::Net::HTTPRequestHandler {
     std::string body;
     std::istream& in = request.stream();
     char chunk[65536];
-    while (in && body.size() <= limit) {
+    // A POST with no length and not chunked has no body: nothing is waited for.
+    while (tls::announcesBody(request) && in && body.size() <= limit) {
       in.read(chunk, sizeof chunk);
       body.append(chunk, static_cast<std::size_t>(in.gcount()));
     }
@@ -163,8 +165,20 @@ void HttpSource::start() {
   params->setMaxQueued(connections * 4);
   params->setTimeout(Poco::Timespan(host_.integer("timeoutSeconds", 60), 0));
   threads_ = std::make_unique<Poco::ThreadPool>(1, connections);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new HandlerFactory(host_, host_.text("path", "/messages")), *threads_, socket, params);
+  tls::ConnectionLimits limits;
+  limits.perAddress = static_cast<int>(host_.integer("maxConnectionsPerAddress", 8));
+  limits.headerDeadline = std::chrono::seconds(host_.integer("headerSeconds", 10));
+  limits.requestDeadline = std::chrono::seconds(host_.integer("requestSeconds", 120));
+  server_ = std::make_unique<tls::GuardedHttpServer>(
+      new HandlerFactory(host_, host_.text("path", "/messages")), *threads_, socket, params, limits,
+      [](const std::string& code, const std::string& message) {
+        Poco::JSON::Object body;
+        body.set("error", code);
+        body.set("message", message);
+        std::ostringstream text;
+        body.stringify(text);
+        return text.str();
+      });
   server_->start();
   host_.log(PHUB_LOG_INFO, std::string(https ? "HTTPS" : "HTTP") + " source listening on " +
                                listen->host + ":" + std::to_string(socket.address().port()) +

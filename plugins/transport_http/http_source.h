@@ -3,15 +3,17 @@
 // for senders that want it); 400 with the reason for a message the hub rejected (kept in the
 // journal all the same); 413 for a body over the channel's size limit (recorded as refused);
 // 503 with Retry-After when the channel is over its backlog or the journal failed; 404 and 405
-// for other paths and methods. Every error body is JSON: {"error": code, "message": text}.
+// for other paths and methods; 503 for a sender over its
+// connection cap (tls/guarded_http_server.h). Every error body is JSON: {"error": code, "message":
+// text}.
 #pragma once
 
 #include <memory>
 
 #include "pathhub/plugin_sdk.hpp"
 
-namespace Poco::Net {
-class HTTPServer;
+namespace pathhub::tls {
+class GuardedHttpServer;
 }
 namespace Poco {
 class ThreadPool;
@@ -29,7 +31,7 @@ class HttpSource : public sdk::Source {
  private:
   sdk::Host host_;
   std::unique_ptr<Poco::ThreadPool> threads_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<tls::GuardedHttpServer> server_;
 };
 
 }  // namespace pathhub::transport_http

@@ -8,13 +8,17 @@
 
 namespace pathhub::transport_mllp {
 
-inline constexpr std::array<phub_config_key, 8> kSourceKeys = {{
+inline constexpr std::array<phub_config_key, 10> kSourceKeys = {{
     {"listen", PHUB_KEY_ENDPOINT, "127.0.0.1:2575", 0, 0, 0,
      "address and port to listen on (port 0: any free port)"},
     {"maxConnections", PHUB_KEY_INTEGER, "64", 0, 1, 10000,
      "connections served at once; more wait in the accept queue"},
     {"idleTimeoutSeconds", PHUB_KEY_INTEGER, "600", 0, 1, 86400,
      "a connection silent this long is closed"},
+    {"maxConnectionsPerAddress", PHUB_KEY_INTEGER, "32", 0, 1, 10000,
+     "open connections from one address; more are closed at once"},
+    {"idleWhenBusySeconds", PHUB_KEY_INTEGER, "10", 0, 1, 86400,
+     "with three quarters of maxConnections open, a connection silent this long is closed"},
     {"tls", PHUB_KEY_BOOLEAN, "false", 0, 0, 0, "accept TLS connections only"},
     {"certificate", PHUB_KEY_PATH, nullptr, 0, 0, 0, "TLS: this listener's certificate (PEM)"},
     {"privateKey", PHUB_KEY_PATH, nullptr, 0, 0, 0, "TLS: its private key (PEM)"},

@@ -12,6 +12,8 @@ MllpSource::MllpSource(const sdk::Host& host) : host_(host) {
   options_.maxMessageBytes = host_.maxMessageBytes();
   options_.maxConnections = static_cast<int>(host_.integer("maxConnections", 64));
   options_.idleTimeout = std::chrono::seconds(host_.integer("idleTimeoutSeconds", 600));
+  options_.perAddress = static_cast<int>(host_.integer("maxConnectionsPerAddress", 32));
+  options_.idleWhenBusy = std::chrono::seconds(host_.integer("idleWhenBusySeconds", 10));
   if (host_.boolean("tls")) {
     auto context =
         tls::serverContext({host_.text("certificate"), host_.text("privateKey"),

@@ -23,6 +23,7 @@
 #include "http/api_auth.h"
 #include "hub_fixture.h"
 #include "mllp/mllp_client.h"
+#include "raw_peer.h"
 #include "test_certs.h"
 
 namespace pathhub {
@@ -433,6 +434,44 @@ TEST_F(ApiTest, PathhubctlDrivesTheApi) {
 }
 
 // SQLite's integrity_check on demand, for admins, audited (issue 18, item 12).
+// Issue 18, items 6 and 7: connections that never finish their request head, from one
+// address, hold at most 6 of the API's 16 threads — the rest are answered 503 at once — so
+// /health still answers; a POST that announces no length has no body (RFC 9112) and is
+// answered at once, not after a socket timeout.
+TEST_F(ApiTest, SlowOrCrowdingPeersCannotKeepTheApiFromAnswering) {
+  std::vector<std::unique_ptr<testing::RawPeer>> slow;
+  for (int i = 0; i < 12; ++i) {
+    slow.push_back(std::make_unique<testing::RawPeer>("127.0.0.2", hub_.apiPort));
+    ASSERT_TRUE(slow.back()->connected());
+    ASSERT_TRUE(slow.back()->send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // never the end
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto asked = std::chrono::steady_clock::now();
+  const auto health = testing::apiGet(hub_.apiPort, "", "/health");
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(2));
+  int refused = 0;
+  for (auto& peer : slow) {
+    const std::string got = peer->read(std::chrono::milliseconds(200));
+    if (got.rfind("HTTP/1.1 503", 0) == 0) {
+      EXPECT_NE(got.find("\"code\":\"too_many_connections\""), std::string::npos) << got;
+      EXPECT_TRUE(peer->read(std::chrono::seconds(2)).empty() && peer->closedByServer());
+      ++refused;
+    }
+  }
+  EXPECT_EQ(refused, 6);
+
+  testing::RawPeer post("127.0.0.1", hub_.apiPort);
+  ASSERT_TRUE(post.send("POST /api/v1/reload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                        "Authorization: Bearer " +
+                        kTokens.at("admin") + "\r\n\r\n"));
+  const auto posted = std::chrono::steady_clock::now();
+  const std::string answer = post.read(std::chrono::seconds(3));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"applied\""), std::string::npos) << answer;  // the reload's report
+  EXPECT_LT(std::chrono::steady_clock::now() - posted, std::chrono::seconds(2));
+}
+
 TEST_F(ApiTest, AnAdminChecksTheJournalsIntegrity) {
   ASSERT_EQ(send("CHECK-1"), "AA");
   Answer checked = call("POST", "/api/v1/journal/check", "admin");

@@ -22,6 +22,7 @@
 #include "hl7_parse.h"
 #include "hub_fixture.h"
 #include "mllp/mllp_client.h"
+#include "raw_peer.h"
 
 namespace pathhub {
 namespace {
@@ -356,6 +357,41 @@ TEST(Hub, FileSourceTakesFilesAndArchivesThemOrSetsThemAside) {
   EXPECT_TRUE(std::filesystem::exists(inbox / "archive" / "a.hl7"));
   EXPECT_TRUE(std::filesystem::exists(inbox / "ignored.txt"));
   EXPECT_FALSE(std::filesystem::exists(inbox / "a.hl7"));
+}
+
+// Issue 18, item 6: connections that send nothing cannot keep a sender out. One address gets
+// at most maxConnectionsPerAddress (more are closed at once), and once three quarters of the
+// slots are open, silent connections are closed after idleWhenBusySeconds, so a sender waiting
+// in the accept queue is served.
+TEST(Hub, IdleOrCrowdingConnectionsCannotKeepASenderOut) {
+  HubFixture hub;
+  hub.sourceExtras =
+      "maxConnections=\"8\" maxConnectionsPerAddress=\"4\" idleWhenBusySeconds=\"1\"";
+  hub.startSink();
+  hub.startHub();
+  std::vector<std::unique_ptr<testing::RawPeer>> idle;
+  auto open = [&](const char* from, int count) {
+    for (int i = 0; i < count; ++i) {
+      idle.push_back(std::make_unique<testing::RawPeer>(from, hub.sourcePort));
+      ASSERT_TRUE(idle.back()->connected());
+    }
+  };
+  open("127.0.0.2", 5);
+  int closed = 0;  // which of the five is refused depends on which thread asks first
+  for (auto& peer : idle) {
+    EXPECT_EQ(peer->read(std::chrono::milliseconds(500)), "");
+    closed += peer->closedByServer() ? 1 : 0;
+  }
+  EXPECT_EQ(closed, 1) << "more than 4 connections from one address were kept";
+  open("127.0.0.3", 4);
+  // Every slot is taken by a silent peer; a sender with a message is still served.
+  mllp::ClientOptions options;
+  options.replyTimeout = std::chrono::seconds(10);
+  mllp::Client client({"127.0.0.1", hub.sourcePort}, options);
+  const auto sent = std::chrono::steady_clock::now();
+  EXPECT_EQ(ackCode(client.exchange(sampleWithId("PAST-THE-IDLE"))), "AA");
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(5));
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 1; }));
 }
 
 // Issue 18, item 11: what the hub writes holds patient data: not readable by other users.

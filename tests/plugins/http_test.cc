@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "plugin_runtime.h"
+#include "raw_peer.h"
 #include "test_certs.h"
 #include "tls/tls_context.h"
 
@@ -116,6 +117,36 @@ TEST_F(HttpSourceTest, AnswersBadInputWithAJsonErrorAndKeepsIt) {
   EXPECT_EQ(get.status, 405);
   EXPECT_EQ(get.json->getValue<std::string>("error"), "method_not_allowed");
   EXPECT_EQ(post(port_, "/elsewhere", kMessage).status, 404);
+}
+
+// Issue 18, items 6 and 7: a request head that does not arrive within headerSeconds ends
+// the connection, a sender over its address's cap is answered 503, and a POST without a
+// length has no body (RFC 9112): answered at once, kept as rejected.
+TEST_F(HttpSourceTest, SlowHeadsCrowdsAndBodiesOfNoLengthGetPromptAnswers) {
+  startWithSource(16 * 1024 * 1024, {{"headerSeconds", "1"}, {"maxConnectionsPerAddress", "2"}});
+  testing::RawPeer slow("127.0.0.2", port_), slower("127.0.0.2", port_);
+  ASSERT_TRUE(slow.send("POST /in HTTP/1.1\r\nHost: x\r\n"));
+  ASSERT_TRUE(slower.send("POST /in HTTP/1.1\r\n"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  testing::RawPeer third("127.0.0.2", port_);
+  const std::string refused = third.read(std::chrono::seconds(5));
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+  EXPECT_NE(refused.find("\"error\":\"too_many_connections\""), std::string::npos) << refused;
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(slow.read(std::chrono::seconds(10)), "");
+  EXPECT_TRUE(slow.closedByServer());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+  EXPECT_EQ(slower.read(std::chrono::seconds(5)), "");
+  EXPECT_TRUE(slower.closedByServer());
+  // Another sender was never kept out meanwhile, and a POST of no length is answered at once.
+  EXPECT_EQ(post(port_, "/in", kMessage).status, 202);
+  testing::RawPeer noLength("127.0.0.1", port_);
+  ASSERT_TRUE(noLength.send("POST /in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  const auto posted = std::chrono::steady_clock::now();
+  const std::string answer = noLength.read(std::chrono::seconds(3));
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"error\":\"rejected\""), std::string::npos) << answer;
+  EXPECT_LT(std::chrono::steady_clock::now() - posted, std::chrono::seconds(2));
 }
 
 TEST_F(HttpSourceTest, ServesHttpsToClientsWithCertificatesOnly) {
