@@ -462,9 +462,10 @@ TEST_F(ApiTest, SlowOrCrowdingPeersCannotKeepTheApiFromAnswering) {
   EXPECT_EQ(refused, 6);
 
   testing::RawPeer post("127.0.0.1", hub_.apiPort);
-  ASSERT_TRUE(post.send("POST /api/v1/reload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                        "Authorization: Bearer " +
-                        kTokens.at("admin") + "\r\n\r\n"));
+  ASSERT_TRUE(
+      post.send("POST /api/v1/reload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                "Authorization: Bearer " +
+                kTokens.at("admin") + "\r\n\r\n"));
   const auto posted = std::chrono::steady_clock::now();
   const std::string answer = post.read(std::chrono::seconds(3));
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
