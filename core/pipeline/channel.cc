@@ -452,6 +452,9 @@ void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket
     std::vector<journal::Journal::Mapping> records;
     std::vector<Envelope> toAnnounce;
     for (std::size_t i = 0; i < ids.size(); ++i) {
+      // A stop does not wait for the rest of a batch (each message may take up to the script's
+      // time limit): what is left stays received in the journal and is mapped after a start.
+      if (!running_) break;
       const std::string* announced = i < bytes.size() ? &bytes[i] : nullptr;
       if (auto m = mapOne(*mapper, ids[i], announced)) {
         records.push_back(std::move(m->record));

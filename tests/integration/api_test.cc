@@ -719,6 +719,38 @@ TEST(ScriptIsolation, AScriptStuckInOneCCallFailsOnlyItsMessageAndTheHubGoesOn) 
   EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(5));
 }
 
+// A restart (or stop) does not wait for the rest of a batch of slow messages: the worker
+// finishes the message in hand, the rest stay received and are mapped after the start.
+TEST(ScriptIsolation, ARestartDoesNotWaitForTheRestOfASlowBatch) {
+  HubFixture hub;
+  const auto script = hub.dir / "slow.lua";
+  std::ofstream(script) << "function map(msg, ctx)\n"
+                           "  local t = os.clock() while os.clock() - t < 0.8 do end\n"
+                           "end\n";
+  hub.channelExtras += "<mapper workers=\"1\" instructionLimit=\"1000000000000\" script=\"" +
+                       script.string() + "\"/>";
+  hub.apiTokens = "<token name=\"o\" role=\"operator\" sha256=\"" +
+                  http::sha256Hex(kTokens.at("operator")) + "\"/>";
+  hub.startSink();
+  hub.startHub();
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(m.set("MSH-10", "SLOW-" + std::to_string(i)));
+    auto reply = client.exchange(m.encode());
+    ASSERT_TRUE(reply && reply->find("MSA|AA") != std::string::npos);
+  }
+  // The first message is mapped alone; the other five wait as one batch, now in hand.
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }, std::chrono::seconds(10)));
+  const auto asked = std::chrono::steady_clock::now();
+  const auto restarted = testing::apiCall(hub.apiPort, kTokens.at("operator"), "POST",
+                                          "/api/v1/channels/lab/restart", "{}");
+  EXPECT_EQ(restarted.status, 200) << restarted.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(2500));
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 6; }, std::chrono::seconds(30)));
+}
+
 TEST(ApiTls, ServesHttpsThatPathhubctlVerifies) {
   testing::TestCertificates certs;
   ASSERT_TRUE(certs.ok());
