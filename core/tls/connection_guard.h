@@ -1,4 +1,4 @@
-// What every listener (MLLP sources, the HTTP source, the API) does so that connections that
+// What the MLLP and HTTP listeners and the API do so that connections that
 // say nothing, say it slowly or come in crowds cannot keep real senders out:
 //  - at most `perAddress` open connections from one peer address;
 //  - no new connection once the process's descriptors near their limit, so the journal can
