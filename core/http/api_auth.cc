@@ -33,6 +33,14 @@ std::string sha256Hex(std::string_view text) {
   return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
+bool sameSecret(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  }
+  return diff == 0;
+}
+
 std::shared_ptr<const std::vector<TokenBook::Entry>> TokenBook::entriesOf(
     const std::vector<config::ApiToken>& tokens) {
   auto entries = std::make_shared<std::vector<Entry>>();
@@ -52,7 +60,11 @@ void TokenBook::replace(const std::vector<config::ApiToken>& tokens) {
 
 std::optional<Caller> TokenBook::find(std::string_view token) const {
   if (token.empty()) return std::nullopt;
-  const std::string hash = sha256Hex(token);
+  return findHash(sha256Hex(token));
+}
+
+std::optional<Caller> TokenBook::findHash(std::string_view hash) const {
+  if (hash.empty()) return std::nullopt;
   std::shared_ptr<const std::vector<Entry>> entries;
   {
     std::lock_guard lock(mutex_);
@@ -60,13 +72,8 @@ std::optional<Caller> TokenBook::find(std::string_view token) const {
   }
   std::optional<Caller> found;
   for (const auto& e : *entries) {
-    // Every byte of every entry is compared, so the time taken says nothing of how close a
-    // guess came.
-    unsigned char diff = e.sha256.size() == hash.size() ? 0 : 1;
-    for (std::size_t i = 0; i < hash.size() && i < e.sha256.size(); ++i) {
-      diff |= static_cast<unsigned char>(e.sha256[i] ^ hash[i]);
-    }
-    if (diff == 0 && !found) found = e.caller;
+    // Every entry is compared, the match or not.
+    if (sameSecret(e.sha256, hash) && !found) found = e.caller;
   }
   return found;
 }

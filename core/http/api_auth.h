@@ -30,6 +30,10 @@ struct Caller {
 // Lower-case hex SHA-256 of `text` (how tokens are configured).
 std::string sha256Hex(std::string_view text);
 
+// Whether two secrets are equal, taking the same time wherever they differ, so the time taken
+// says nothing of how close a guess came.
+bool sameSecret(std::string_view a, std::string_view b);
+
 // Safe to use from every API thread while a reload replaces the tokens.
 class TokenBook {
  public:
@@ -38,6 +42,9 @@ class TokenBook {
   void replace(const std::vector<config::ApiToken>& tokens);
   // The caller holding `token`, if it is configured. Compares in constant time per entry.
   std::optional<Caller> find(std::string_view token) const;
+  // The caller whose token has this SHA-256 (as configured now): a console session's check
+  // that the token it was opened with still stands.
+  std::optional<Caller> findHash(std::string_view sha256) const;
   // The token from an "Authorization: Bearer …" header value; "" when there is none.
   static std::string_view bearer(std::string_view authorization);
 

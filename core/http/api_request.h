@@ -52,7 +52,8 @@ struct ApiRequest {
   std::multimap<std::string, std::string> query;
   std::string body;
   Caller caller;
-  std::string peer;  // "127.0.0.1:53122"
+  std::string peer;       // "127.0.0.1:53122"
+  std::string sessionId;  // the console session the call came with ("" with a bearer token)
 
   // Query parameters. Every parameter sent must be one the endpoint knows (a misspelt filter
   // must not silently widen a search): `allowOnly` throws naming the first unknown one.

@@ -16,6 +16,7 @@ struct Reply {
   int status = 200;
   std::string contentType = "application/json";
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. Set-Cookie
   static Reply json(const Poco::JSON::Object& object, int status = 200);
 };
 

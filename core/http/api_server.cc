@@ -22,6 +22,13 @@ using Poco::Net::HTTPServerResponse;
 
 constexpr std::streamsize kMaxBody = 1024 * 1024;
 
+// Pages may load only the hub's own scripts, styles and images and talk only to the hub: no
+// inline script, nothing from elsewhere, never framed. Data answers may load nothing at all.
+constexpr const char* kPageSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+constexpr const char* kDataSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
 Poco::Logger& log() { return Poco::Logger::get("http"); }
 
 Reply errorReply(const ApiError& e) {
@@ -53,8 +60,9 @@ std::string readBody(HTTPServerRequest& request) {
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  ApiHandler(const Router& router, const TokenBook& tokens, ApiContext& context)
-      : router_(router), tokens_(tokens), context_(context) {}
+  ApiHandler(const Router& router, const TokenBook& tokens, ApiContext& context,
+             SessionBook& sessions)
+      : router_(router), tokens_(tokens), context_(context), sessions_(sessions) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     Reply reply;
@@ -71,6 +79,12 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     // Answers may hold patient data: never cached, never sniffed into something else.
     response.set("Cache-Control", "no-store");
     response.set("X-Content-Type-Options", "nosniff");
+    response.set("X-Frame-Options", "DENY");
+    response.set("Referrer-Policy", "no-referrer");
+    response.set("Content-Security-Policy", reply.contentType.rfind("text/html", 0) == 0
+                                                ? kPageSecurityPolicy
+                                                : kDataSecurityPolicy);
+    for (const auto& [name, value] : reply.headers) response.add(name, value);
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
     response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
   }
@@ -91,13 +105,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     r.peer = request.clientAddress().toString();
     const Route& route = router_.match(r.method, r.path, r.pathParams);
     if (route.least) {
-      auto caller = tokens_.find(TokenBook::bearer(request.get("Authorization", "")));
-      if (!caller) {
-        response.set("WWW-Authenticate", "Bearer realm=\"pathhub\"");
-        log().warning("%s %s from %s: no valid bearer token", r.method, r.path, r.peer);
-        throw ApiError(401, "unauthorized", "a valid bearer token is needed");
-      }
-      r.caller = *caller;
+      r.caller = authenticate(request, response, r);
       if (r.caller.role < *route.least) {
         const std::string need(roleName(*route.least));
         try {
@@ -114,23 +122,52 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     return route.handle(r);
   }
 
+  // The caller, from a bearer token or else a console session's cookie. A call that changes
+  // something and comes with only the cookie must also carry the session's CSRF token: a page
+  // elsewhere can make a browser send the cookie, never read the token.
+  Caller authenticate(HTTPServerRequest& request, HTTPServerResponse& response, ApiRequest& r) {
+    const std::string_view bearer = TokenBook::bearer(request.get("Authorization", ""));
+    if (!bearer.empty()) {
+      if (auto caller = tokens_.find(bearer)) return *caller;
+    } else if (auto s =
+                   sessions_.find(SessionBook::cookieValue(request.get("Cookie", "")), tokens_)) {
+      r.caller = s->caller;
+      r.sessionId = s->id;
+      const bool changes = r.method != "GET" && r.method != "HEAD";
+      if (changes && !sameSecret(request.get("X-CSRF-Token", ""), s->csrf)) {
+        try {
+          context_.audit(r, "denied", r.method + " " + r.path, "no CSRF token");
+        } catch (const ApiError&) {
+          // Refused either way.
+        }
+        throw ApiError(403, "csrf", "a change made from the console needs its X-CSRF-Token");
+      }
+      return s->caller;
+    }
+    response.set("WWW-Authenticate", "Bearer realm=\"pathhub\"");
+    log().warning("%s %s from %s: no valid bearer token or session", r.method, r.path, r.peer);
+    throw ApiError(401, "unauthorized", "a valid bearer token (or a console session) is needed");
+  }
+
   const Router& router_;
   const TokenBook& tokens_;
   ApiContext& context_;
+  SessionBook& sessions_;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, const TokenBook& tokens, ApiContext& context)
-      : router_(router), tokens_(tokens), context_(context) {}
+  Factory(const Router& router, const TokenBook& tokens, ApiContext& context, SessionBook& sessions)
+      : router_(router), tokens_(tokens), context_(context), sessions_(sessions) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const HTTPServerRequest&) override {
-    return new ApiHandler(router_, tokens_, context_);
+    return new ApiHandler(router_, tokens_, context_, sessions_);
   }
 
  private:
   const Router& router_;
   const TokenBook& tokens_;
   ApiContext& context_;
+  SessionBook& sessions_;
 };
 
 }  // namespace
@@ -143,6 +180,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addDeliveryEndpoints(router_, context_);
   addOrderEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
+  addSessionEndpoints(router_, context_, sessions_, tokens_, config_.tls);
 }
 
 ApiServer::~ApiServer() { stop(); }
@@ -168,7 +206,7 @@ Result<void> ApiServer::start() {
   tls::ConnectionLimits limits;
   limits.perAddress = 6;
   server_ = std::make_unique<tls::GuardedHttpServer>(
-      new Factory(router_, tokens_, context_), *threads_, *socket, params, limits,
+      new Factory(router_, tokens_, context_, sessions_), *threads_, *socket, params, limits,
       [](const std::string& code, const std::string& message) {
         return errorReply(ApiError(503, code, message)).body;
       });

@@ -9,6 +9,7 @@
 
 #include "config/hub_config.h"
 #include "http/api_endpoints.h"
+#include "http/console_sessions.h"
 #include "http/hub_control.h"
 #include "tls/guarded_http_server.h"
 
@@ -29,6 +30,7 @@ class ApiServer {
  private:
   config::ApiConfig config_;
   TokenBook tokens_;
+  SessionBook sessions_;
   ApiContext context_;
   Router router_;
   std::unique_ptr<Poco::ThreadPool> threads_;

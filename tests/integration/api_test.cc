@@ -44,6 +44,8 @@ struct Answer {
   int status = 0;
   std::string body;
   std::string authenticate;  // WWW-Authenticate
+  std::string setCookie;
+  std::string securityPolicy;  // Content-Security-Policy
   Object::Ptr json;
 };
 
@@ -65,13 +67,15 @@ class ApiTest : public ::testing::Test {
   }
 
   Answer call(const std::string& method, const std::string& target, const std::string& role = "",
-              const std::string& body = "") {
+              const std::string& body = "",
+              const std::map<std::string, std::string>& headers = {}) {
     Answer a;
     try {
       Poco::Net::HTTPClientSession session("127.0.0.1", hub_.apiPort);
       session.setTimeout(Poco::Timespan(30, 0));
       Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
       if (!role.empty()) request.set("Authorization", "Bearer " + kTokens.at(role));
+      for (const auto& [name, value] : headers) request.set(name, value);
       request.setContentLength(static_cast<std::streamsize>(body.size()));
       session.sendRequest(request) << body;
       Poco::Net::HTTPResponse response;
@@ -79,6 +83,8 @@ class ApiTest : public ::testing::Test {
       Poco::StreamCopier::copyToString(in, a.body);
       a.status = static_cast<int>(response.getStatus());
       a.authenticate = response.get("WWW-Authenticate", "");
+      a.setCookie = response.get("Set-Cookie", "");
+      a.securityPolicy = response.get("Content-Security-Policy", "");
       if (response.getContentType() == "application/json") {
         Poco::JSON::Parser parser;
         a.json = parser.parse(a.body).extract<Object::Ptr>();
@@ -471,6 +477,57 @@ TEST_F(ApiTest, SlowOrCrowdingPeersCannotKeepTheApiFromAnswering) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
   EXPECT_NE(answer.find("\"applied\""), std::string::npos) << answer;  // the reload's report
   EXPECT_LT(std::chrono::steady_clock::now() - posted, std::chrono::seconds(2));
+}
+
+// Issue 19: the console signs in with a token once and then holds only a session cookie
+// (HttpOnly, SameSite=Strict); a change made with the cookie needs the session's CSRF token;
+// signing out ends the session; signing in and out, and a change refused, are audited.
+TEST_F(ApiTest, TheConsoleSignsInWithATokenAndItsChangesNeedTheCsrfToken) {
+  EXPECT_EQ(call("POST", "/api/v1/session", "", R"({"token": "not-a-token"})").status, 401);
+  Answer in =
+      call("POST", "/api/v1/session", "", R"({"token": ")" + kTokens.at("operator") + R"("})");
+  ASSERT_EQ(in.status, 200) << in.body;
+  EXPECT_EQ(in.json->getValue<std::string>("role"), "operator");
+  EXPECT_EQ(in.json->getValue<std::string>("name"), "operator-user");
+  const std::string csrf = in.json->getValue<std::string>("csrf");
+  EXPECT_EQ(csrf.size(), 64u);
+  const std::regex cookieShape(
+      "pathhub_session=([0-9a-f]{64}); Path=/; HttpOnly; "
+      "SameSite=Strict; Max-Age=28800");
+  std::smatch cookie;
+  ASSERT_TRUE(std::regex_match(in.setCookie, cookie, cookieShape)) << in.setCookie;
+  const std::map<std::string, std::string> session{
+      {"Cookie", "theme=dark; pathhub_session=" + cookie[1].str()}};
+  auto withCsrf = session;
+  withCsrf["X-CSRF-Token"] = csrf;
+
+  EXPECT_EQ(call("GET", "/api/v1/channels", "", "", session).status, 200);
+  Answer who = call("GET", "/api/v1/session", "", "", session);
+  EXPECT_EQ(who.status, 200);
+  EXPECT_EQ(who.json->getValue<std::string>("csrf"), csrf);
+  Answer forged = call("POST", "/api/v1/channels/lab/pause", "", "", session);
+  EXPECT_EQ(forged.status, 403) << forged.body;
+  EXPECT_EQ(forged.json->getObject("error")->getValue<std::string>("code"), "csrf");
+  auto wrong = session;
+  wrong["X-CSRF-Token"] = std::string(64, '0');
+  EXPECT_EQ(call("POST", "/api/v1/channels/lab/pause", "", "", wrong).status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/channels/lab/pause", "", "", withCsrf).status, 200);
+  EXPECT_EQ(call("POST", "/api/v1/channels/lab/resume", "", "", withCsrf).status, 200);
+  // The role is the token's: an operator's session may not read the audit trail.
+  EXPECT_EQ(call("GET", "/api/v1/audit", "", "", session).status, 403);
+
+  Answer out = call("DELETE", "/api/v1/session", "", "", withCsrf);
+  EXPECT_EQ(out.status, 200) << out.body;
+  EXPECT_NE(out.setCookie.find("pathhub_session=; "), std::string::npos) << out.setCookie;
+  EXPECT_NE(out.setCookie.find("Max-Age=0"), std::string::npos) << out.setCookie;
+  EXPECT_EQ(call("GET", "/api/v1/channels", "", "", session).status, 401);
+  Answer audit = call("GET", "/api/v1/audit?limit=100", "admin");
+  ASSERT_EQ(audit.status, 200);
+  for (const char* action : {"\"sign_in\"", "\"sign_out\"", "no CSRF token"}) {
+    EXPECT_NE(audit.body.find(action), std::string::npos) << action << " in " << audit.body;
+  }
+  // Data answers may load nothing, whoever asks.
+  EXPECT_EQ(who.securityPolicy, "default-src 'none'; frame-ancestors 'none'");
 }
 
 TEST_F(ApiTest, AnAdminChecksTheJournalsIntegrity) {
