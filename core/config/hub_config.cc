@@ -67,7 +67,8 @@ const std::map<std::string, Schema>& schema() {
          {"privateKey", {}},
          {"caFile", {}},
          {"requireClientCertificate", {"false", 0, -1, kBoolean}},
-         {"tokensFile", {}}},
+         {"tokensFile", {}},
+         {"console", {}}},
         {"token"}}},
       {"token", {{{"name", {}}, {"role", {}}, {"sha256", {}}}, {}}},
       {"component", {{{"name", {}}, {"level", {"information", 0, -1, kLogLevels}}}, {}}},
@@ -314,6 +315,7 @@ ApiConfig readApi(const Reader& api) {
   out.privateKey = api.text("privateKey");
   out.caFile = api.text("caFile");
   out.requireClientCertificate = api.flag("requireClientCertificate");
+  out.console = api.text("console");
   if (out.tls && (out.certificate.empty() || out.privateKey.empty())) {
     api.missing("tls=\"true\" needs certificate=\"...\" and privateKey=\"...\"");
   }

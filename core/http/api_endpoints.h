@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/api_router.h"
+#include "http/console_assets.h"
 #include "http/console_sessions.h"
 #include "http/hub_control.h"
 #include "journal/query_types.h"
@@ -43,6 +44,9 @@ void addOrderEndpoints(Router& router, ApiContext& context);     // orders, over
 // An awaited answer as the API shows it (in a message's deliveries and in the lists).
 Poco::JSON::Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a);
 void addMetricsEndpoint(Router& router, ApiContext& context);  // Prometheus /metrics
+// The console's pages and files: GET / and GET /console/{file}, open to all (they hold no
+// data; what they show comes from the API with the caller's session).
+void addConsoleEndpoints(Router& router, const ConsoleAssets& assets);
 // Console sign-in and sign-out (console_sessions.h); `secure`: cookies only over TLS.
 void addSessionEndpoints(Router& router, ApiContext& context, SessionBook& sessions,
                          const TokenBook& tokens, bool secure);

@@ -181,11 +181,22 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addOrderEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
   addSessionEndpoints(router_, context_, sessions_, tokens_, config_.tls);
+  const auto folder = config_.console.empty() ? ConsoleAssets::defaultFolder()
+                                              : std::filesystem::path(config_.console);
+  if (auto assets = ConsoleAssets::load(folder)) {
+    console_ = std::move(*assets);
+  } else if (!config_.console.empty()) {
+    consoleProblem_ = assets.error().describe();
+  } else {
+    log().warning("the web console is not served: %s", assets.error().describe());
+  }
+  addConsoleEndpoints(router_, console_);
 }
 
 ApiServer::~ApiServer() { stop(); }
 
 Result<void> ApiServer::start() {
+  if (!consoleProblem_.empty()) return fail(ErrorCode::kIoError, "api console: " + consoleProblem_);
   auto listen = mllp::parseEndpoint(config_.listen, true);
   if (!listen) return fail(ErrorCode::kInvalidValue, "api listen: " + listen.error().text);
   const tls::TlsSettings settings{config_.certificate, config_.privateKey, config_.caFile,

@@ -31,6 +31,8 @@ class ApiServer {
   config::ApiConfig config_;
   TokenBook tokens_;
   SessionBook sessions_;
+  ConsoleAssets console_;
+  std::string consoleProblem_;  // why a configured console folder could not be read
   ApiContext context_;
   Router router_;
   std::unique_ptr<Poco::ThreadPool> threads_;

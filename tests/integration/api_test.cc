@@ -530,6 +530,25 @@ TEST_F(ApiTest, TheConsoleSignsInWithATokenAndItsChangesNeedTheCsrfToken) {
   EXPECT_EQ(who.securityPolicy, "default-src 'none'; frame-ancestors 'none'");
 }
 
+// Issue 19: the console is served by the hub itself, from memory, under a policy that lets a
+// page load only the hub's own scripts and talk only to the hub; no path leaves its folder.
+TEST_F(ApiTest, TheConsoleIsServedWithAStrictPolicyAndNothingOutsideItsFolder) {
+  Answer page = call("GET", "/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.body.find("<script type=\"module\" src=\"/console/app.js\"></script>"),
+            std::string::npos);
+  EXPECT_EQ(page.securityPolicy,
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  for (const char* file : {"app.js", "api.js", "dom.js", "diff.js", "console.css", "icon.svg"}) {
+    EXPECT_EQ(call("GET", std::string("/console/") + file).status, 200) << file;
+  }
+  for (const char* path : {"/console/nope.js", "/console/..%2F..%2F..%2Fetc%2Fpasswd",
+                           "/console/../../CMakeLists.txt", "/console/"}) {
+    EXPECT_NE(call("GET", path).status, 200) << path;
+  }
+}
+
 TEST_F(ApiTest, AnAdminChecksTheJournalsIntegrity) {
   ASSERT_EQ(send("CHECK-1"), "AA");
   Answer checked = call("POST", "/api/v1/journal/check", "admin");

@@ -1,0 +1,76 @@
+// The lists an operator works through: orders (and overdue ones, and results matched to no
+// order), deliveries (exceptions, answers awaited), and the audit trail.
+import { get } from "./api.js";
+import { badge, h, table, when } from "./dom.js";
+
+export async function ordersPage(view) {
+  const [orders, overdue, unmatched] = await Promise.all([
+    get("/api/v1/orders?limit=100"), get("/api/v1/orders/overdue?limit=100"), get("/api/v1/orders/unmatched?limit=100")]);
+  const columns = [
+    ["Placer", (o) => o.placer],
+    ["Lab", (o) => o.lab || "(none)"],
+    ["Tests", (o) => o.tests],
+    ["State", (o) => badge(o.state)],
+    ["Placed", (o) => when(o.placedAt)],
+    ["Due", (o) => when(o.dueAt)],
+  ];
+  view.replaceChildren(
+    h("h1", {}, "Orders"),
+    h("h2", {}, "Overdue"), table(overdue.orders, columns, "No order is overdue."),
+    h("h2", {}, "Results matched to no order"),
+    table(unmatched.unmatched, [
+      ["Message", (r) => h("a", { href: `#/messages/${r.messageId}` }, String(r.messageId))],
+      ["Placer", (r) => r.placer],
+      ["Tests", (r) => r.tests],
+      ["Received", (r) => when(r.receivedAt)],
+      ["Reason", (r) => r.reason],
+    ], "Every result found its order."),
+    h("h2", {}, "Latest orders"), table(orders.orders, columns, "No orders."));
+}
+
+export async function deliveriesPage(view) {
+  const [exceptions, awaiting] = await Promise.all([
+    get("/api/v1/deliveries/exceptions?limit=100"), get("/api/v1/deliveries/unacknowledged?limit=100")]);
+  view.replaceChildren(
+    h("h1", {}, "Deliveries"),
+    h("h2", {}, "Exceptions"),
+    table(exceptions.exceptions, [
+      ["Message", (d) => h("a", { href: `#/messages/${d.messageId}` }, String(d.messageId))],
+      ["Channel", (d) => d.channel],
+      ["Destination", (d) => d.destination],
+      ["State", (d) => badge(d.state)],
+      ["Reason", (d) => d.reason || ""],
+    ], "No exceptions."),
+    h("h2", {}, "Answers awaited"),
+    table(awaiting.unacknowledged, [
+      ["Message", (d) => h("a", { href: `#/messages/${d.messageId}` }, String(d.messageId))],
+      ["Destination", (d) => d.destination],
+      ["Sent", (d) => when(d.sentAt)],
+      ["State", (d) => badge(d.state || "")],
+    ], "No answer is awaited."));
+}
+
+export async function auditPage(view, { query }) {
+  const search = new URLSearchParams();
+  for (const key of ["user", "action"]) if (query.get(key)) search.set(key, query.get(key));
+  search.set("limit", "200");
+  const audit = await get(`/api/v1/audit?${search}`);
+  const form = h("form", { class: "filters" },
+    h("label", {}, "User", h("input", { name: "user", value: query.get("user") || "" })),
+    h("label", {}, "Action", h("input", { name: "action", value: query.get("action") || "" })),
+    h("button", { type: "submit" }, "Filter"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (value) chosen.set(key, value);
+    window.location.hash = `#/audit?${chosen}`;
+  });
+  view.replaceChildren(h("h1", {}, "Audit"), form, table(audit.entries, [
+    ["When", (a) => when(a.at)],
+    ["User", (a) => `${a.user} (${a.role})`],
+    ["Action", (a) => a.action],
+    ["Target", (a) => a.target || ""],
+    ["Detail", (a) => a.detail || ""],
+    ["From", (a) => a.peer || ""],
+  ], "Nothing recorded."));
+}

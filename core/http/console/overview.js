@@ -1,0 +1,66 @@
+// Overview: every channel's state, rates, backlog and errors; faulted and paused channels
+// first; refreshed every 5 seconds, with a small chart of what the page has seen since it
+// opened (received and delivered per second).
+import { get } from "./api.js";
+import { badge, h, table, when } from "./dom.js";
+
+const order = { faulted: 0, paused: 1, stopped: 2, running: 3 };
+const history = new Map(); // channel → [{at, received, delivered}]
+
+function sparkline(points) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 120 24");
+  svg.setAttribute("class", "spark");
+  svg.setAttribute("role", "img");
+  const last = points.at(-1) || { received: 0, delivered: 0 };
+  svg.setAttribute("aria-label", `received ${last.received.toFixed(1)}/s, delivered ${last.delivered.toFixed(1)}/s`);
+  const top = Math.max(1, ...points.map((p) => Math.max(p.received, p.delivered)));
+  for (const [key, colour] of [["received", "#1d4f91"], ["delivered", "#2e7d32"]]) {
+    const line = document.createElementNS(ns, "polyline");
+    line.setAttribute("fill", "none");
+    line.setAttribute("stroke", colour);
+    line.setAttribute("points", points.map((p, i) =>
+      `${(i * 120) / Math.max(1, points.length - 1)},${24 - (p[key] * 22) / top}`).join(" "));
+    svg.append(line);
+  }
+  return svg;
+}
+
+function destinations(channel) {
+  return h("ul", { class: "plain" }, channel.destinations.map((d) => h("li", {},
+    `${d.name}: backlog ${d.backlog}, failed ${d.failed}`,
+    d.lastError ? h("span", { class: "error" }, ` — ${d.lastError.message}`) : "")));
+}
+
+export async function overviewPage(view) {
+  const body = h("div");
+  const stamp = h("p", { class: "muted", "aria-live": "polite" });
+  view.replaceChildren(h("h1", {}, "Overview"), stamp, body);
+  async function refresh() {
+    const { channels } = await get("/api/v1/channels");
+    const now = Date.now();
+    for (const c of channels) {
+      const seen = history.get(c.name) || [];
+      const delivered = c.destinations.reduce((sum, d) => sum + d.deliveredPerSecond, 0);
+      seen.push({ at: now, received: c.receivedPerSecond, delivered });
+      while (seen.length && seen[0].at < now - 3600_000) seen.shift();
+      history.set(c.name, seen);
+    }
+    channels.sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9) || a.name.localeCompare(b.name));
+    body.replaceChildren(table(channels, [
+      ["Channel", (c) => h("a", { href: `#/channels/${encodeURIComponent(c.name)}` }, c.name)],
+      ["State", (c) => [badge(c.state), c.fault ? h("div", { class: "error" }, c.fault) : ""]],
+      ["Received", (c) => String(c.received)],
+      ["Mapped", (c) => String(c.mapped)],
+      ["Failed", (c) => String(c.failed)],
+      ["Rates (since this page opened)", (c) => sparkline(history.get(c.name))],
+      ["Destinations", destinations],
+      ["Last error", (c) => (c.lastError ? `${c.lastError.message} (${when(c.lastError.at)})` : "")],
+    ], "No channels are configured."));
+    stamp.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  }
+  await refresh();
+  const timer = setInterval(() => refresh().catch((e) => { stamp.textContent = e.message; }), 5000);
+  return () => clearInterval(timer);
+}
