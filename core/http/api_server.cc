@@ -66,6 +66,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     Reply reply;
+    bodyRead_ = false;
     try {
       reply = dispatch(request, response);
     } catch (const ApiError& e) {
@@ -74,6 +75,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       log().error("%s %s failed: %s", request.getMethod(), request.getURI(), std::string(e.what()));
       reply = errorReply(ApiError(500, "internal_error", e.what()));
     }
+    // Refused before its body was read (no token, a role too low): the body is not read for
+    // a caller not known, so the connection closes rather than read it as the next request.
+    if (!bodyRead_ && tls::announcesBody(request)) response.setKeepAlive(false);
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType(reply.contentType);
     // Answers may hold patient data: never cached, never sniffed into something else.
@@ -119,6 +123,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       }
     }
     r.body = readBody(request);
+    bodyRead_ = true;
     return route.handle(r);
   }
 
@@ -153,6 +158,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   const TokenBook& tokens_;
   ApiContext& context_;
   SessionBook& sessions_;
+  bool bodyRead_ = false;
 };
 
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
@@ -201,7 +207,7 @@ Result<void> ApiServer::start() {
   if (!listen) return fail(ErrorCode::kInvalidValue, "api listen: " + listen.error().text);
   const tls::TlsSettings settings{config_.certificate, config_.privateKey, config_.caFile,
                                   config_.requireClientCertificate};
-  constexpr int kThreads = 16;
+  constexpr int kThreads = 32;
   auto socket = tls::listeningSocket(Poco::Net::SocketAddress(listen->host, listen->port),
                                      kThreads * 8, config_.tls ? &settings : nullptr);
   if (!socket) return tl::unexpected(socket.error());
@@ -210,12 +216,15 @@ Result<void> ApiServer::start() {
   params->setMaxThreads(kThreads);
   params->setMaxQueued(kThreads * 8);
   params->setTimeout(Poco::Timespan(10, 0));
-  params->setKeepAliveTimeout(Poco::Timespan(10, 0));
+  // A kept-alive connection holds a thread while it waits: a browser keeps up to 6 open.
+  params->setKeepAliveTimeout(Poco::Timespan(5, 0));
   threads_ = std::make_unique<Poco::ThreadPool>(1, kThreads);
-  // One address may hold 6 of the 16 threads (a browser opens up to 6 connections), so a
-  // client that connects and says nothing never keeps /health or another client waiting.
+  // One address (a browser opens up to 6 connections; users behind one proxy share an address)
+  // may hold half of the 32 threads, so clients that connect and say nothing never keep
+  // /health or the others waiting; their heads must come within 10 s in any case.
   tls::ConnectionLimits limits;
-  limits.perAddress = 6;
+  limits.perAddress = 16;
+  limits.keepAliveIdle = std::chrono::seconds(5);
   server_ = std::make_unique<tls::GuardedHttpServer>(
       new Factory(router_, tokens_, context_, sessions_), *threads_, *socket, params, limits,
       [](const std::string& code, const std::string& message) {

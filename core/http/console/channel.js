@@ -3,15 +3,14 @@
 import { get, may, post } from "./api.js";
 import { badge, h, table, when } from "./dom.js";
 
-export async function channelPage(view, { params: [name] }) {
+export async function channelPage(view, { params: [name] }, note = "") {
   const c = await get(`/api/v1/channels/${encodeURIComponent(name)}`);
-  const status = h("p", { role: "status" });
+  const status = h("p", { role: "status" }, note);
   const act = (action) => async () => {
     if (!window.confirm(`${action[0].toUpperCase()}${action.slice(1)} channel ${name}?`)) return;
     try {
       const after = await post(`/api/v1/channels/${encodeURIComponent(name)}/${action}`);
-      status.textContent = `Channel ${name} is ${after.state}.`;
-      await channelPage(view, { params: [name] });
+      await channelPage(view, { params: [name] }, `Channel ${name} is ${after.state}.`);
     } catch (error) {
       status.textContent = error.message;
     }

@@ -5,8 +5,9 @@ import { get, may, post } from "./api.js";
 import { fieldDiff } from "./diff.js";
 import { badge, h, table, when } from "./dom.js";
 
-function er7(text) {
-  return h("pre", { class: "er7" }, (text || "").replace(/\r/g, "\n"));
+// A message's text, one segment a line; it scrolls sideways, so the keyboard can reach it.
+function er7(text, label) {
+  return h("pre", { class: "er7", tabindex: 0, "aria-label": label }, (text || "").replace(/\r/g, "\n"));
 }
 
 export async function messagePage(view, { params: [id] }) {
@@ -32,8 +33,8 @@ export async function messagePage(view, { params: [id] }) {
     replay, status,
     h("h2", {}, "Received and mapped"),
     h("div", { class: "side-by-side" },
-      h("section", {}, h("h3", {}, "Received"), er7(m.raw)),
-      h("section", {}, h("h3", {}, "Mapped"), m.mapped ? er7(m.mapped) : h("p", { class: "muted" }, "Not mapped."))),
+      h("section", {}, h("h3", {}, "Received"), er7(m.raw, "the message as received")),
+      h("section", {}, h("h3", {}, "Mapped"), m.mapped ? er7(m.mapped, "the message as mapped") : h("p", { class: "muted" }, "Not mapped."))),
     m.mapped ? h("h3", {}, `Fields changed by the mapping (${diff.length})`) : "",
     m.mapped ? table(diff, [
       ["Field", (r) => r.path],
@@ -47,7 +48,7 @@ export async function messagePage(view, { params: [id] }) {
       ["Attempts", (d) => String(d.attempts)],
       ["Updated", (d) => when(d.updatedAt)],
       ["Receiver's answer or error", (d) => [d.lastError ? h("div", { class: "error" }, d.lastError) : "",
-        d.response ? er7(d.response) : ""]],
+        d.response ? er7(d.response, "the receiver's answer") : ""]],
     ], "No deliveries."),
     h("h2", {}, "History"),
     h("ol", { class: "timeline" }, (m.history || []).map((e) => h("li", {},

@@ -1,0 +1,149 @@
+// The web console in a real browser: Debian's chromium, headless, driven by playwright-core,
+// against a hub the calling test (tests/integration/console_browser_test.cc) has started and
+// fed. What it is told comes in the environment:
+//   PATHHUB_URL          the hub's API listener, e.g. http://127.0.0.1:8575
+//   PATHHUB_TOKENS       JSON {"viewer": "...", "clinical": "...", "operator": "...", "admin": "..."}
+//   PATHHUB_FAILED       the control id of a message whose delivery the receiver refused
+//   PATHHUB_SCREENSHOTS  where each page's screenshot is written
+// It prints one line per check and exits 1 at the first that fails.
+const { chromium } = require("playwright-core");
+const fs = require("fs");
+const path = require("path");
+
+const url = process.env.PATHHUB_URL;
+const tokens = JSON.parse(process.env.PATHHUB_TOKENS);
+const failedControlId = process.env.PATHHUB_FAILED;
+const shots = process.env.PATHHUB_SCREENSHOTS;
+const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+function check(ok, what) {
+  if (!ok) throw new Error(`FAILED: ${what}`);
+  console.log(`ok: ${what}`);
+}
+
+async function signIn(browser, role) {
+  // bypassCSP only so that axe-core can be injected; the policy itself is checked by the
+  // C++ API tests and by the console loading its own files under it below.
+  const context = await browser.newContext({ bypassCSP: role === "admin" });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  // An answer of 401 before signing in is the console asking whether a session exists; the
+  // browser logs it as a failed resource, which is not a script error.
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
+  });
+  page.on("dialog", (d) => d.accept());
+  await page.goto(`${url}/`);
+  try {
+    await page.waitForSelector("#token", { timeout: 10000 });
+  } catch (error) {
+    throw new Error(`signing in as ${role}: no sign-in form (${problems.join("; ")}): ${(await page.content()).slice(0, 400)}`);
+  }
+  await page.fill("#token", tokens[role]);
+  await page.click("button[type=submit]");
+  await page.waitForSelector(`text=${role}-user (${role})`);
+  return { context, page, problems };
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`) });
+}
+
+async function accessible(page, where) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => window.axe.run(document, {
+    resultTypes: ["violations"],
+  }));
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of serious) {
+    console.log(`  ${where}: ${v.id} (${v.impact}): ${v.help}`);
+    for (const node of v.nodes.slice(0, 5)) console.log(`    ${node.target.join(" ")}: ${node.failureSummary}`);
+  }
+  check(serious.length === 0, `${where}: no serious or critical accessibility violation (axe-core)`);
+}
+
+async function main() {
+  fs.mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  try {
+    // An operator (as admin, who may do everything): overview, search, message, replay plans.
+    const admin = await signIn(browser, "admin");
+    let page = admin.page;
+    await page.waitForSelector("table >> text=lab");
+    check(await page.isVisible("a[href='#/channels/lab']"), "the overview lists the channel");
+    await shot(page, "overview");
+    await accessible(page, "overview");
+
+    await page.goto(`${url}/#/messages?deliveryState=failed`);
+    await page.waitForSelector(`td >> text=${failedControlId}`);
+    check(true, "a failed delivery is found by searching for failed deliveries");
+    await shot(page, "messages");
+    await accessible(page, "messages");
+    await page.click(`tr:has(td:text-is("${failedControlId}")) a`);
+    await page.waitForSelector("h2 >> text=Deliveries");
+    const text = await page.textContent("main");
+    check(/Fields changed by the mapping \([1-9]/.test(text), "the message page shows the mapping's field diff");
+    check(text.includes("MSH-3") && text.includes("PATHHUB"), "the diff names MSH-3 and its new value");
+    check(/AR: rejected by hl7sink/.test(text), "the message page shows the receiver's refusal");
+    await shot(page, "message");
+    await accessible(page, "message");
+
+    await page.goto(`${url}/#/messages?channel=lab`);
+    await page.click("text=Replay what this search finds…");
+    await page.waitForSelector("text=A replay would send");
+    check(/would send [1-9]\d* message\(s\): \d+ to gp/.test(await page.textContent(".bulk")),
+      "a bulk replay shows its dry run: what would go where");
+
+    await page.goto(`${url}/#/channels/lab`);
+    await page.click("button:text-is('Pause')");
+    await page.waitForSelector("text=Channel lab is paused.");
+    await page.click("button:text-is('Resume')");
+    await page.waitForSelector("text=Channel lab is running.");
+    check(true, "pause and resume, each confirmed");
+    await shot(page, "channel");
+
+    for (const [address, name] of [["#/orders", "orders"], ["#/deliveries", "deliveries"], ["#/audit", "audit"]]) {
+      await page.goto(`${url}/${address}`);
+      await page.waitForSelector(`h1 >> text=${name[0].toUpperCase()}${name.slice(1)}`);
+      await shot(page, name);
+    }
+    check(admin.problems.length === 0, `no script errors in the admin's pages (${admin.problems.join("; ")})`);
+    await admin.context.close();
+
+    // A clinical user sees the message, not the replay button; a forged replay is refused.
+    const clinical = await signIn(browser, "clinical");
+    page = clinical.page;
+    await page.goto(`${url}/#/messages?deliveryState=failed`);
+    await page.click(`tr:has(td:text-is("${failedControlId}")) a`);
+    await page.waitForSelector("h2 >> text=Deliveries");
+    check(!(await page.isVisible("#replay")), "a clinical user sees no replay button");
+    const forged = await page.evaluate(async () => {
+      const session = await (await fetch("/api/v1/session")).json();
+      const id = window.location.hash.split("/").pop();
+      const withCsrf = await fetch(`/api/v1/messages/${id}/replay`, {
+        method: "POST", headers: { "X-CSRF-Token": session.csrf, "Content-Type": "application/json" }, body: "{}" });
+      const withoutCsrf = await fetch("/api/v1/channels/lab/pause", { method: "POST", body: "" });
+      return [withCsrf.status, withoutCsrf.status];
+    });
+    check(forged[0] === 403, "a forged replay by a clinical user is refused (403)");
+    check(forged[1] === 403, `a POST without the CSRF token is refused (403; got ${forged[1]})`);
+
+    // Signing out ends the session: the cookie no longer opens anything.
+    await page.click("#sign-out");
+    await page.waitForSelector("#token");
+    const after = await page.evaluate(async () => (await fetch("/api/v1/channels")).status);
+    check(after === 401, "after signing out the session opens nothing (401)");
+
+    // A viewer sees the overview and no pages with patient data.
+    const viewer = await signIn(browser, "viewer");
+    check(!(await viewer.page.isVisible("a[href='#/messages']")), "a viewer has no Messages page in the navigation");
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.log(error.message);
+  process.exit(1);
+});
