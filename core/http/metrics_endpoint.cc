@@ -70,7 +70,7 @@ std::string render(ApiContext& context) {
   for (const auto& v : channels) {
     std::map<std::string, std::int64_t> pending;
     if (auto counted = context.journal().backlog(v.name)) {
-      pending.insert(counted->begin(), counted->end());
+      for (const auto& b : *counted) pending[b.destination] = b.pending;
     }
     for (const auto& d : v.stats->destinations) {
       out.sample("pathhub_backlog_messages", {{"channel", v.name}, {"destination", d.name}},

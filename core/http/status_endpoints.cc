@@ -68,15 +68,19 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
     e->set("at", isoTime(scriptAt));
     o->set("scriptError", e);
   }
-  std::map<std::string, std::int64_t> backlog;
+  std::map<std::string, journal::DestinationBacklog> backlog;
   if (auto counted = context.journal().backlog(v.name)) {
-    backlog.insert(counted->begin(), counted->end());
+    for (const auto& b : *counted) backlog[b.destination] = b;
   }
   Array::Ptr destinations = new Array;
   for (auto& d : s.destinations) {
     Object::Ptr dj = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     dj->set("name", d.name);
-    dj->set("backlog", backlog.count(d.name) ? backlog[d.name] : 0);
+    const auto waiting = backlog.find(d.name);
+    dj->set("backlog", waiting == backlog.end() ? 0 : waiting->second.pending);
+    if (waiting != backlog.end() && waiting->second.oldestReceivedAtMs) {
+      dj->set("oldestUndeliveredAt", isoTime(waiting->second.oldestReceivedAtMs));
+    }
     dj->set("delivered", d.delivered.value());
     dj->set("failedAttempts", d.attemptsFailed.value());
     dj->set("failed", d.failed.value());

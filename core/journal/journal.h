@@ -270,8 +270,8 @@ class Journal {
   Result<MessagePage> search(const MessageFilter& filter);
   // One message with its deliveries and every event of its history.
   Result<MessageDetails> details(MessageId id);
-  // Pending deliveries per destination of a channel.
-  Result<std::vector<std::pair<std::string, std::int64_t>>> backlog(const std::string& channel);
+  // Pending deliveries per destination of a channel, with the oldest one's message's age.
+  Result<std::vector<DestinationBacklog>> backlog(const std::string& channel);
   // Whether the journal answers a read (readiness): false too when its file is lost.
   bool readable();
   // Ok while the journal's file is the one opened (journal_file.h); why not otherwise.

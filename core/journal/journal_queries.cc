@@ -174,15 +174,15 @@ Result<MessageDetails> Journal::details(MessageId id) {
   return std::move(**found);
 }
 
-Result<std::vector<std::pair<std::string, std::int64_t>>> Journal::backlog(
-    const std::string& channel) {
+Result<std::vector<DestinationBacklog>> Journal::backlog(const std::string& channel) {
   return reading(*readers_, *file_, [&](Session& s) {
     SqliteStatement q(handle(s),
-                      "SELECT destination, COUNT(*) FROM deliveries WHERE channel = ?"
-                      " AND state = 'pending' GROUP BY destination");
+                      "SELECT d.destination, COUNT(*), MIN(m.received_at) FROM deliveries d"
+                      " JOIN messages m ON m.id = d.message_id WHERE d.channel = ?"
+                      " AND d.state = 'pending' GROUP BY d.destination");
     q.bind(1, std::string_view(channel));
-    std::vector<std::pair<std::string, std::int64_t>> out;
-    while (q.step()) out.emplace_back(q.text(0), q.int64(1));
+    std::vector<DestinationBacklog> out;
+    while (q.step()) out.push_back({q.text(0), q.int64(1), q.int64(2)});
     return out;
   });
 }

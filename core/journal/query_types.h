@@ -38,6 +38,14 @@ struct MessageSummary {
   std::int64_t size = 0;
 };
 
+// What waits for one destination: its pending deliveries and when the oldest of their
+// messages was received (the age an operator is paged for).
+struct DestinationBacklog {
+  std::string destination;
+  std::int64_t pending = 0;
+  std::int64_t oldestReceivedAtMs = 0;
+};
+
 struct MessagePage {
   std::vector<MessageSummary> messages;
   std::optional<std::int64_t> nextBefore;  // set when more may follow

@@ -346,6 +346,7 @@ TEST_F(ApiTest, MetricsAndChannelFiguresMoveAsMessagesFlow) {
   EXPECT_EQ(lab->getValue<int>("received"), 5);
   auto gp = lab->getArray("destinations")->getObject(0);
   EXPECT_EQ(gp->getValue<int>("backlog"), 2);
+  EXPECT_FALSE(gp->getValue<std::string>("oldestUndeliveredAt").empty());
   EXPECT_EQ(gp->getValue<int>("delivered"), 3);
   EXPECT_FALSE(gp->getObject("lastError")->getValue<std::string>("message").empty());
   Answer detail = call("GET", "/api/v1/channels/lab", "viewer");

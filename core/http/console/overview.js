@@ -2,7 +2,7 @@
 // first; refreshed every 5 seconds, with a small chart of what the page has seen since it
 // opened (received and delivered per second).
 import { get } from "./api.js";
-import { badge, h, table, when } from "./dom.js";
+import { age, badge, h, table, when } from "./dom.js";
 
 const order = { faulted: 0, paused: 1, stopped: 2, running: 3 };
 const history = new Map(); // channel → [{at, received, delivered}]
@@ -29,7 +29,9 @@ function sparkline(points) {
 
 function destinations(channel) {
   return h("ul", { class: "plain" }, channel.destinations.map((d) => h("li", {},
-    `${d.name}: backlog ${d.backlog}, failed ${d.failed}`,
+    `${d.name}: backlog ${d.backlog}`,
+    d.oldestUndeliveredAt ? `, oldest waiting ${age(d.oldestUndeliveredAt)}` : "",
+    `, failed ${d.failed}`,
     d.lastError ? h("span", { class: "error" }, ` — ${d.lastError.message}`) : "")));
 }
 

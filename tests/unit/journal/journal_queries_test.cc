@@ -147,7 +147,9 @@ TEST_F(JournalQueriesTest, DetailsHoldDeliveriesWithAnswersEventsAndScriptLines)
   auto backlog = journal_->backlog("lab");
   ASSERT_TRUE(backlog);
   ASSERT_EQ(backlog->size(), 1u);
-  EXPECT_EQ(backlog->front(), (std::pair<std::string, std::int64_t>{"epr", 1}));
+  EXPECT_EQ(backlog->front().destination, "epr");
+  EXPECT_EQ(backlog->front().pending, 1);
+  EXPECT_EQ(backlog->front().oldestReceivedAtMs, d->summary.receivedAtMs);  // the one waiting
 
   auto missing = journal_->details(id + 100);
   ASSERT_FALSE(missing);
