@@ -1,6 +1,7 @@
 // MLLP frame encoder and streaming decoder (see mllp_codec.h).
 #include "mllp/mllp_codec.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -74,7 +75,9 @@ void Decoder::feed(std::string_view bytes, std::vector<DecodedFrame>& out) {
             flushOutside(consumed_ + k, out);
           } else if (!outside_.empty() || !std::isspace(static_cast<unsigned char>(c))) {
             if (outside_.empty()) outsideStart_ = consumed_ + k;
-            if (outside_.size() < kKeepOutside) outside_ += c;
+            // Kept up to a few kilobytes, and never more than a message may be (found by
+            // mllp_decode_fuzzer: a channel with a small limit kept more than it).
+            if (outside_.size() < std::min(kKeepOutside, maxMessageBytes_)) outside_ += c;
           }
         }
         i = at;

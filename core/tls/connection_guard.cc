@@ -51,7 +51,7 @@ std::unique_ptr<ConnectionGuard::Ticket> ConnectionGuard::admit(
   }
   ++count;
   ++open_;
-  std::unique_ptr<Ticket> ticket(new Ticket(*this, address, fd));
+  std::unique_ptr<Ticket> ticket(new Ticket(*this, address));
   tickets_[ticket.get()] = {fd, std::chrono::steady_clock::time_point::max()};
   return ticket;
 }
@@ -66,8 +66,8 @@ int ConnectionGuard::open() const {
   return open_;
 }
 
-ConnectionGuard::Ticket::Ticket(ConnectionGuard& guard, std::string address, int fd)
-    : guard_(guard), address_(std::move(address)), fd_(fd) {}
+ConnectionGuard::Ticket::Ticket(ConnectionGuard& guard, std::string address)
+    : guard_(guard), address_(std::move(address)) {}
 
 ConnectionGuard::Ticket::~Ticket() {
   std::lock_guard lock(guard_.mutex_);

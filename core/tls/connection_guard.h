@@ -47,10 +47,9 @@ class ConnectionGuard {
 
    private:
     friend class ConnectionGuard;
-    Ticket(ConnectionGuard& guard, std::string address, int fd);
+    Ticket(ConnectionGuard& guard, std::string address);
     ConnectionGuard& guard_;
     std::string address_;
-    int fd_;
   };
 
   // A ticket for an accepted connection, or null with `why` saying why it may not stay.

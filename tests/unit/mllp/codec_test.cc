@@ -50,6 +50,11 @@ TEST(Mllp, SkipsWhitespaceAndRefusesTextOutsideAFrame) {
   EXPECT_EQ(out[1].payload, "msg");
   EXPECT_FALSE(out[2].ok);
   EXPECT_EQ(out[2].payload, "more junk");
+  // What is kept of the text never exceeds the limit on a message (mllp_decode_fuzzer).
+  Decoder small(16);
+  out = feedAll(small, std::string(100, 'x') + "\r");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].payload, std::string(16, 'x'));
 }
 
 TEST(Mllp, AcceptsAnEndBlockWithoutCarriageReturn) {
