@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "hl7/message.h"
+#include "hl7/field_names.h"
 #include "hl7/message_json.h"
 #include "http/api_endpoints.h"
 #include "http/display_text.h"
@@ -83,7 +84,21 @@ Poco::Dynamic::Var treeJson(const std::string& bytes) {
     return o;
   }
   Poco::JSON::Parser parser;
-  return parser.parse(hl7::messageToJson(*parsed));
+  auto tree = parser.parse(hl7::messageToJson(*parsed)).extract<Object::Ptr>();
+  // Each segment's field names beside its fields (names[i] names fields[i]; "" where the
+  // standard tables do not know the field), so a reader sees "PID-3 Patient Identifier List".
+  auto segments = tree->getArray("segments");
+  for (std::size_t i = 0; segments && i < segments->size(); ++i) {
+    auto segment = segments->getObject(static_cast<unsigned>(i));
+    const std::string id = segment->getValue<std::string>("id");
+    const auto fields = segment->getArray("fields");
+    Array::Ptr names = new Array;
+    for (std::size_t f = 1; fields && f <= fields->size(); ++f) {
+      names->add(std::string(hl7::fieldName(id, static_cast<int>(f))));
+    }
+    segment->set("names", names);
+  }
+  return tree;
 }
 
 }  // namespace
@@ -211,11 +226,12 @@ std::vector<std::string> replayDestinations(ApiContext& context, const ApiReques
 
 Reply search(ApiContext& context, const ApiRequest& r) {
   auto names = kFilterParameters;
-  names.insert(names.end(), {"limit", "before"});
+  names.insert(names.end(), {"limit", "before", "count"});
   r.allowOnly(names);
   journal::MessageFilter f = filterFrom(r);
   f.limit = r.integer("limit", 50, 1, 500);
   f.before = r.id("before");
+  f.count = r.flag("count");
   context.audit(r, "search_messages", "", r.queryString);
   auto page = context.journal().search(f);
   if (!page) throw ApiError::from(page.error());
@@ -227,6 +243,10 @@ Reply search(ApiContext& context, const ApiRequest& r) {
     o.set("nextBefore", *page->nextBefore);
   } else {
     o.set("nextBefore", Poco::Dynamic::Var());
+  }
+  if (page->total) {
+    o.set("total", std::min(*page->total, journal::MessageFilter::kCountCap));
+    o.set("totalIsAtLeast", *page->total > journal::MessageFilter::kCountCap);
   }
   return Reply::json(o);
 }

@@ -71,7 +71,6 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
   }
   if (f.fromMs) where.where("received_at >= ?", f.fromMs);
   if (f.toMs) where.where("received_at < ?", f.toMs);
-  if (f.before) where.where("id < ?", f.before);
   if (!f.messageType.empty()) {
     if (f.messageType.find('^') != std::string::npos) {
       where.where("message_type = ?", f.messageType);
@@ -91,6 +90,8 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
     where.where("(instr(bytes, CAST(? AS BLOB)) > 0 OR instr(mapped, CAST(? AS BLOB)) > 0)", f.text,
                 f.text);
   }
+  const SqlFilter everyPage = where;
+  if (f.before) where.where("id < ?", f.before);
   const int limit = pageLimit(f.limit);
   return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages" +
@@ -98,6 +99,13 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
     SqliteStatement q(handle(s), sql.c_str());
     q.bind(where.bind(q), static_cast<std::int64_t>(limit) + 1);
     MessagePage page;
+    if (f.count) {
+      const std::string counting =
+          "SELECT COUNT(*) FROM (SELECT 1 FROM messages" + everyPage.sql() + " LIMIT ?)";
+      SqliteStatement c(handle(s), counting.c_str());
+      c.bind(everyPage.bind(c), MessageFilter::kCountCap + 1);
+      if (c.step()) page.total = c.int64(0);
+    }
     while (q.step()) page.messages.push_back(readSummary(q));
     if (page.messages.size() > static_cast<std::size_t>(limit)) {
       page.messages.pop_back();

@@ -28,6 +28,8 @@ struct MessageFilter {
   std::string destination;
   std::int64_t before = 0;
   int limit = 50;
+  bool count = false;  // also count every match (not only this page), up to kCountCap
+  static constexpr std::int64_t kCountCap = 10000;
 };
 
 struct MessageSummary {
@@ -49,6 +51,9 @@ struct DestinationBacklog {
 struct MessagePage {
   std::vector<MessageSummary> messages;
   std::optional<std::int64_t> nextBefore;  // set when more may follow
+  // With MessageFilter::count: every match, whatever the page; kCountCap + 1 means "more
+  // than kCountCap" (counting stops there, so a broad search stays quick).
+  std::optional<std::int64_t> total;
 };
 
 // An answer awaited from a receiver for one message sent (core/acks).

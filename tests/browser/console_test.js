@@ -78,6 +78,7 @@ async function main() {
     await page.goto(`${url}/#/messages?deliveryState=failed`);
     await page.waitForSelector(`td >> text=${failedControlId}`);
     check(true, "a failed delivery is found by searching for failed deliveries");
+    check(/^1 message\(s\) match/.test(await page.textContent("#result-count")), "the search says how many messages match");
     await shot(page, "messages");
     await accessible(page, "messages");
     await page.click(`tr:has(td:text-is("${failedControlId}")) a`);
@@ -86,6 +87,7 @@ async function main() {
     check(/Fields changed by the mapping \([1-9]/.test(text), "the message page shows the mapping's field diff");
     check(text.includes("MSH-3") && text.includes("PATHHUB"), "the diff names MSH-3 and its new value");
     check(/AR: rejected by hl7sink/.test(text), "the message page shows the receiver's refusal");
+    check(text.includes("PID-3") && text.includes("Patient Identifier List"), "the message's fields are shown with their names");
     await shot(page, "message");
     await accessible(page, "message");
 

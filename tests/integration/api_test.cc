@@ -231,6 +231,14 @@ TEST_F(ApiTest, SearchPagesFiltersAndEveryViewIsAudited) {
   }
   ASSERT_EQ(all.size(), 5u);
   EXPECT_TRUE(std::is_sorted(all.rbegin(), all.rend()));
+  // The count is of every match, whatever the page (the console shows it).
+  Answer counted = call(
+      "GET", "/api/v1/messages?channel=lab&limit=2&count=true&before=" + std::to_string(all[1]),
+      "clinical");
+  EXPECT_EQ(counted.json->getValue<int>("total"), 5);
+  EXPECT_FALSE(counted.json->getValue<bool>("totalIsAtLeast"));
+  EXPECT_EQ(messageIds(counted).size(), 2u);
+  EXPECT_FALSE(call("GET", "/api/v1/messages?limit=2", "clinical").json->has("total"));
 
   Answer one = call("GET", "/api/v1/messages?controlId=API-3&messageType=ORU", "clinical");
   ASSERT_EQ(messageIds(one).size(), 1u);

@@ -10,22 +10,52 @@ function er7(text, label) {
   return h("pre", { class: "er7", tabindex: 0, "aria-label": label }, (text || "").replace(/\r/g, "\n"));
 }
 
+// A field's value as the tree gives it: text, or repetitions/components/subcomponents.
+function flat(value) {
+  if (value === null) return '""';
+  if (!Array.isArray(value)) return String(value);
+  return value.map((part) => (Array.isArray(part) ? part.map(flat).join("^") : flat(part))).join("~");
+}
+
+// The parsed message, field by field, each with its name from the standard's tables.
+function tree(parsed) {
+  if (!parsed || parsed.parseError) return h("p", { class: "error" }, parsed ? parsed.parseError : "");
+  const rows = [];
+  const seen = new Map();
+  for (const segment of parsed.segments) {
+    const n = (seen.get(segment.id) || 0) + 1;
+    seen.set(segment.id, n);
+    segment.fields.forEach((value, i) => {
+      if (value === "" || (Array.isArray(value) && !value.length)) return;
+      rows.push({ path: `${segment.id}${n > 1 ? `[${n}]` : ""}-${i + 1}`, name: segment.names[i] || "", value: flat(value) });
+    });
+  }
+  return table(rows, [["Field", (r) => r.path], ["Name", (r) => r.name], ["Value", (r) => h("code", {}, r.value)]]);
+}
+
+// Replay: to where the message was routed, or to the destinations chosen.
+function replayControls(m, status) {
+  const say = (r) => { status.textContent = `Message ${m.id} ${r.state}: ${r.deliveries} deliver${r.deliveries === 1 ? "y" : "ies"}.`; };
+  const destinations = [...new Set((m.deliveries || []).map((d) => d.destination))];
+  const boxes = destinations.map((d) => h("label", {}, h("input", { type: "checkbox", value: d }), ` ${d}`));
+  return h("div", { class: "actions" },
+    h("button", { type: "button", id: "replay", onclick: async () => {
+      if (!window.confirm(`Replay message ${m.id} to where it was routed?`)) return;
+      try { say(await post(`/api/v1/messages/${m.id}/replay`)); } catch (error) { status.textContent = error.message; }
+    } }, "Replay"),
+    boxes.length > 1 ? [h("span", {}, "or only to:"), boxes,
+      h("button", { type: "button", onclick: async () => {
+        const chosen = boxes.map((b) => b.querySelector("input")).filter((i) => i.checked).map((i) => i.value);
+        if (!chosen.length || !window.confirm(`Replay message ${m.id} to ${chosen.join(", ")}?`)) return;
+        try { say(await post(`/api/v1/messages/${m.id}/replay`, { destinations: chosen })); } catch (error) { status.textContent = error.message; }
+      } }, "Replay to these")] : "");
+}
+
 export async function messagePage(view, { params: [id] }) {
   const m = await get(`/api/v1/messages/${id}`);
   const status = h("p", { role: "status" });
   const diff = m.mapped ? fieldDiff(m.raw, m.mapped) : [];
-  const replay = may("operator") && m.deliveries && m.deliveries.length
-    ? h("div", { class: "actions" },
-      h("button", { type: "button", id: "replay", onclick: async () => {
-        if (!window.confirm(`Replay message ${id} to where it was routed?`)) return;
-        try {
-          const r = await post(`/api/v1/messages/${id}/replay`);
-          status.textContent = `Message ${id} ${r.state}: ${r.deliveries} deliver${r.deliveries === 1 ? "y" : "ies"}.`;
-        } catch (error) {
-          status.textContent = error.message;
-        }
-      } }, "Replay"))
-    : "";
+  const replay = may("operator") && m.deliveries && m.deliveries.length ? replayControls(m, status) : "";
   view.replaceChildren(
     h("h1", {}, `Message ${m.id} `, badge(m.state)),
     h("p", {}, `${m.messageType || "?"} ${m.controlId || ""} on ${m.channel}, received ${when(m.receivedAt)} from ${m.peer || m.source}`),
@@ -41,6 +71,8 @@ export async function messagePage(view, { params: [id] }) {
       ["Received", (r) => h("code", {}, r.before)],
       ["Mapped", (r) => h("code", {}, r.after)],
     ], "The mapping changed nothing.") : "",
+    h("details", {}, h("summary", {}, "Fields of the message as mapped, with their names"),
+      tree(m.mappedTree || m.tree)),
     h("h2", {}, "Deliveries"),
     table(m.deliveries || [], [
       ["Destination", (d) => d.destination],

@@ -39,11 +39,13 @@ export async function messagesPage(view, { query }) {
   view.replaceChildren(h("h1", {}, "Messages"), form, results);
   const search = searchOf(query);
   if (query.get("before")) search.set("before", query.get("before"));
+  search.set("count", "true");
   const found = await get(`/api/v1/messages?${search}`);
   const next = new URLSearchParams(query);
   if (found.nextBefore) next.set("before", found.nextBefore);
   results.replaceChildren(
-    h("p", { class: "muted" }, `${found.messages.length} message(s) on this page.`),
+    h("p", { class: "muted", id: "result-count" },
+      `${found.totalIsAtLeast ? "More than " : ""}${found.total} message(s) match; ${found.messages.length} on this page.`),
     table(found.messages, [
       ["Id", (m) => h("a", { href: `#/messages/${m.id}` }, String(m.id))],
       ["Received", (m) => when(m.receivedAt)],
