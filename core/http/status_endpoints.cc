@@ -45,6 +45,13 @@ Object::Ptr lastErrorJson(const std::string& text, std::int64_t at, const Caller
   return last;
 }
 
+// The last hour, minute by minute, oldest first (the last is the current minute so far).
+Array::Ptr perMinute(const metrics::RateMeter& rate) {
+  Array::Ptr minutes = new Array;
+  for (std::uint64_t n : rate.lastHour()) minutes->add(n);
+  return minutes;
+}
+
 Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed,
                         const Caller& caller) {
   Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -60,6 +67,7 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
   o->set("filtered", s.filtered.value());
   o->set("failed", s.mappingFailed.value());
   o->set("receivedPerSecond", s.receivedRate.perSecond());
+  o->set("receivedPerMinute", perMinute(s.receivedRate));
   auto [error, at] = s.lastError.get();
   if (!error.empty()) o->set("lastError", lastErrorJson(error, at, caller));
   if (auto [script, scriptAt] = s.scriptError.get(); !script.empty()) {
@@ -85,6 +93,7 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
     dj->set("failedAttempts", d.attemptsFailed.value());
     dj->set("failed", d.failed.value());
     dj->set("deliveredPerSecond", d.deliveredRate.perSecond());
+    dj->set("deliveredPerMinute", perMinute(d.deliveredRate));
     auto [derror, dat] = d.lastError.get();
     if (!derror.empty()) dj->set("lastError", lastErrorJson(derror, dat, caller));
     if (detailed) {

@@ -67,6 +67,29 @@ void RateMeter::addAt(std::int64_t now, std::uint64_t n) {
     count_[slot] = 0;
   }
   count_[slot] += n;
+  const std::int64_t minute = now / 60;
+  const auto m = static_cast<std::size_t>(minute % kMinutes);
+  if (minute_[m] != minute) {
+    minute_[m] = minute;
+    minuteCount_[m] = 0;
+  }
+  minuteCount_[m] += n;
+}
+
+std::array<std::uint64_t, RateMeter::kMinutes> RateMeter::lastHour() const {
+  return lastHourAt(epochSeconds());
+}
+
+std::array<std::uint64_t, RateMeter::kMinutes> RateMeter::lastHourAt(std::int64_t now) const {
+  std::array<std::uint64_t, kMinutes> out{};
+  const std::int64_t current = now / 60;
+  std::lock_guard lock(mutex_);
+  for (int back = 0; back < kMinutes; ++back) {
+    const std::int64_t minute = current - back;
+    const auto m = static_cast<std::size_t>(minute % kMinutes);
+    if (minute_[m] == minute) out[static_cast<std::size_t>(kMinutes - 1 - back)] = minuteCount_[m];
+  }
+  return out;
 }
 
 double RateMeter::perSecond() const { return perSecondAt(epochSeconds()); }

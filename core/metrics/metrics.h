@@ -49,20 +49,27 @@ class Histogram {
   std::atomic<std::uint64_t> sumNanos_{0};
 };
 
-// Events per second over the last minute (whole seconds, the current one excluded).
+// Events per second over the last minute (whole seconds, the current one excluded), and per
+// minute over the last hour (the console's chart).
 class RateMeter {
  public:
+  static constexpr int kMinutes = 60;
   void add(std::uint64_t n = 1);
   double perSecond() const;
-  // The same at a given second of the steady clock (what the two above use), for tests.
+  // Events in each of the last 60 minutes, oldest first; the last is the current minute so far.
+  std::array<std::uint64_t, kMinutes> lastHour() const;
+  // The same at a given second of the clock (what the ones above use), for tests.
   void addAt(std::int64_t second, std::uint64_t n);
   double perSecondAt(std::int64_t second) const;
+  std::array<std::uint64_t, kMinutes> lastHourAt(std::int64_t second) const;
 
  private:
   static constexpr int kSlots = 61;
   mutable std::mutex mutex_;
   std::array<std::int64_t, kSlots> second_{};  // which second each slot counts
   std::array<std::uint64_t, kSlots> count_{};
+  std::array<std::int64_t, kMinutes> minute_{};  // which minute each slot counts
+  std::array<std::uint64_t, kMinutes> minuteCount_{};
 };
 
 // The last thing that went wrong somewhere, for operators: text and when (epoch ms).

@@ -1,12 +1,11 @@
 // Overview: every channel's state, rates, backlog and errors; faulted and paused channels
-// first; refreshed every 5 seconds, with a small chart of what the page has seen since it
-// opened (received and delivered per second).
+// first; refreshed every 5 seconds, with a small chart of the last hour (received and
+// delivered per minute, as the hub counted them).
 import { get } from "./api.js";
 import { age, badge, h, table, when } from "./dom.js";
 
 const order = { faulted: 0, paused: 1, stopped: 2, running: 3 };
-const history = new Map(); // channel → [{at, received, delivered}]
-
+// points: [{received, delivered}] per minute, oldest first.
 function sparkline(points) {
   const ns = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(ns, "svg");
@@ -14,7 +13,8 @@ function sparkline(points) {
   svg.setAttribute("class", "spark");
   svg.setAttribute("role", "img");
   const last = points.at(-1) || { received: 0, delivered: 0 };
-  svg.setAttribute("aria-label", `received ${last.received.toFixed(1)}/s, delivered ${last.delivered.toFixed(1)}/s`);
+  const total = (key) => points.reduce((sum, p) => sum + p[key], 0);
+  svg.setAttribute("aria-label", `last hour: ${total("received")} received, ${total("delivered")} delivered; this minute ${last.received} and ${last.delivered}`);
   const top = Math.max(1, ...points.map((p) => Math.max(p.received, p.delivered)));
   for (const [key, colour] of [["received", "#1d4f91"], ["delivered", "#2e7d32"]]) {
     const line = document.createElementNS(ns, "polyline");
@@ -41,14 +41,8 @@ export async function overviewPage(view) {
   view.replaceChildren(h("h1", {}, "Overview"), stamp, body);
   async function refresh() {
     const { channels } = await get("/api/v1/channels");
-    const now = Date.now();
-    for (const c of channels) {
-      const seen = history.get(c.name) || [];
-      const delivered = c.destinations.reduce((sum, d) => sum + d.deliveredPerSecond, 0);
-      seen.push({ at: now, received: c.receivedPerSecond, delivered });
-      while (seen.length && seen[0].at < now - 3600_000) seen.shift();
-      history.set(c.name, seen);
-    }
+    const lastHour = (c) => c.receivedPerMinute.map((received, i) => ({
+      received, delivered: c.destinations.reduce((sum, d) => sum + d.deliveredPerMinute[i], 0) }));
     channels.sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9) || a.name.localeCompare(b.name));
     body.replaceChildren(table(channels, [
       ["Channel", (c) => h("a", { href: `#/channels/${encodeURIComponent(c.name)}` }, c.name)],
@@ -56,7 +50,7 @@ export async function overviewPage(view) {
       ["Received", (c) => String(c.received)],
       ["Mapped", (c) => String(c.mapped)],
       ["Failed", (c) => String(c.failed)],
-      ["Rates (since this page opened)", (c) => sparkline(history.get(c.name))],
+      ["Last hour (per minute)", (c) => sparkline(lastHour(c))],
       ["Destinations", destinations],
       ["Last error", (c) => (c.lastError ? `${c.lastError.message} (${when(c.lastError.at)})` : "")],
     ], "No channels are configured."));

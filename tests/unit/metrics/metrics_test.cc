@@ -77,5 +77,23 @@ TEST(Metrics, RateMeterAveragesTheLastMinuteWithoutTheCurrentSecond) {
   EXPECT_DOUBLE_EQ(r.perSecondAt(1200), 0);
 }
 
+TEST(Metrics, RateMeterKeepsAnHourOfMinutes) {
+  RateMeter r;
+  r.addAt(6000, 5);                // minute 100
+  r.addAt(6059, 1);                // still minute 100
+  r.addAt(6061, 7);                // minute 101
+  auto hour = r.lastHourAt(6070);  // in minute 101
+  EXPECT_EQ(hour[59], 7u);
+  EXPECT_EQ(hour[58], 6u);
+  EXPECT_EQ(hour[57], 0u);
+  // 59 minutes on, minute 100 is the oldest kept; a minute later it is gone, and its slot
+  // counts the new minute from zero.
+  EXPECT_EQ(r.lastHourAt(6000 + 59 * 60)[0], 6u);
+  EXPECT_EQ(r.lastHourAt(6000 + 60 * 60)[0], 7u);
+  r.addAt(6000 + 60 * 60, 2);
+  EXPECT_EQ(r.lastHourAt(6000 + 60 * 60)[59], 2u);
+  EXPECT_EQ(r.lastHourAt(6000 + 60 * 60 + 3600)[59], 0u);
+}
+
 }  // namespace
 }  // namespace pathhub::metrics
