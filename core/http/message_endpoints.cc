@@ -6,8 +6,9 @@
 
 #include <algorithm>
 
-#include "hl7/message.h"
+#include "convert/formats.h"
 #include "hl7/field_names.h"
+#include "hl7/message.h"
 #include "hl7/message_json.h"
 #include "http/api_endpoints.h"
 #include "http/display_text.h"
@@ -260,6 +261,40 @@ Reply show(ApiContext& context, const ApiRequest& r) {
   return Reply::json(*detailsJson(*details));
 }
 
+// The message (as mapped, or as received when it was not) written in another format, through
+// the canonical model, with what that format could not carry as warnings: what a destination
+// with that codec would send. Audited as a view of the message.
+Reply render(ApiContext& context, const ApiRequest& r) {
+  r.allowOnly({});
+  const std::int64_t id = r.pathId("id");
+  const std::string name = r.pathParams.at("format");
+  const auto format = convert::parseFormat(name);
+  if (!format || *format == convert::Format::kHl7v2) {
+    throw ApiError(404, "not_found", "no format '" + name + "' (fhir-json, fhir-xml, edifact)");
+  }
+  auto details = context.journal().details(id);
+  if (!details) throw ApiError::from(details.error());
+  context.audit(r, "view_message", std::to_string(id), details->summary.channel + " as " + name);
+  const std::string& bytes = details->mapped ? *details->mapped : details->bytes;
+  auto converted = convert::convertAll(convert::Format::kHl7v2, *format, bytes);
+  if (!converted) throw ApiError::from(converted.error());
+  Array::Ptr documents = new Array;
+  for (const auto& c : *converted) {
+    Object::Ptr d = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    d->set("text", displayText(c.bytes));
+    Array::Ptr warnings = new Array;
+    for (const auto& w : c.warnings) warnings->add(w);
+    d->set("warnings", warnings);
+    documents->add(d);
+  }
+  Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("id", id);
+  o.set("format", name);
+  o.set("from", details->mapped ? "mapped" : "received");
+  o.set("documents", documents);
+  return Reply::json(o);
+}
+
 // Whom to wake after a replay: the destinations named, or (as routed) every one of the channel:
 // waking is only a hint, and each worker finds its own deliveries in the journal.
 std::vector<std::string> wakeList(ApiContext& context, const ApiRequest&,
@@ -418,6 +453,8 @@ void addMessageEndpoints(Router& router, ApiContext& context) {
               [&context](const ApiRequest& r) { return show(context, r); }});
   router.add({"POST", "/api/v1/messages/{id}/replay", Role::kOperator,
               [&context](const ApiRequest& r) { return replayOne(context, r); }});
+  router.add({"GET", "/api/v1/messages/{id}/as/{format}", Role::kClinical,
+              [&context](const ApiRequest& r) { return render(context, r); }});
 }
 
 }  // namespace pathhub::http

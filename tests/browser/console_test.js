@@ -88,6 +88,12 @@ async function main() {
     check(text.includes("MSH-3") && text.includes("PATHHUB"), "the diff names MSH-3 and its new value");
     check(/AR: rejected by hl7sink/.test(text), "the message page shows the receiver's refusal");
     check(text.includes("PID-3") && text.includes("Patient Identifier List"), "the message's fields are shown with their names");
+    check(text.includes("Script log") && text.includes("ORU^R01 REFUSED-1 with"), "the message page shows the script's log lines");
+    check(!text.includes("[object"), "nothing on the page is an object printed as text");
+    await page.click("button:text-is('FHIR JSON')");
+    await page.waitForSelector("pre[aria-label='the message as fhir-json'], h2 + div p.error");
+    const fhir = await page.textContent("main");
+    check(/"resourceType": ?"Bundle"/.test(fhir), `the message is shown as FHIR on demand (${fhir.slice(fhir.indexOf("As another"), fhir.indexOf("As another") + 200)})`);
     await shot(page, "message");
     await accessible(page, "message");
 

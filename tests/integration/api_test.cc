@@ -572,6 +572,28 @@ TEST_F(ApiTest, ABodyNotReadIsNeverReadAsTheNextRequest) {
   EXPECT_TRUE(peer.closedByServer());
 }
 
+// Issue 19: the console shows a message as another format on demand — what a destination
+// with that codec would send, with what the format could not carry — audited as a view.
+TEST_F(ApiTest, AMessageIsShownInAnotherFormatOnDemand) {
+  ASSERT_EQ(send("AS-1"), "AA");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 1; }));
+  const std::int64_t id = messageIds(call("GET", "/api/v1/messages?controlId=AS-1", "clinical"))[0];
+  const std::string path = "/api/v1/messages/" + std::to_string(id) + "/as/";
+  Answer fhir = call("GET", path + "fhir-json", "clinical");
+  ASSERT_EQ(fhir.status, 200) << fhir.body;
+  EXPECT_EQ(fhir.json->getValue<std::string>("from"), "mapped");
+  auto document = fhir.json->getArray("documents")->getObject(0);
+  EXPECT_NE(document->getValue<std::string>("text").find("\"resourceType\": \"Bundle\""),
+            std::string::npos);
+  EXPECT_GT(document->getArray("warnings")->size(), 0u);  // v2.3's version is not carried
+  EXPECT_EQ(call("GET", path + "edifact", "clinical").status, 200);
+  EXPECT_EQ(call("GET", path + "hl7v2", "clinical").status, 404);
+  EXPECT_EQ(call("GET", path + "nope", "clinical").status, 404);
+  EXPECT_EQ(call("GET", path + "fhir-json", "viewer").status, 403);
+  Answer audit = call("GET", "/api/v1/audit?action=view_message", "admin");
+  EXPECT_NE(audit.body.find("lab as fhir-json"), std::string::npos) << audit.body;
+}
+
 TEST_F(ApiTest, AnAdminChecksTheJournalsIntegrity) {
   ASSERT_EQ(send("CHECK-1"), "AA");
   Answer checked = call("POST", "/api/v1/journal/check", "admin");

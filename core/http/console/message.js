@@ -51,6 +51,25 @@ function replayControls(m, status) {
       } }, "Replay to these")] : "");
 }
 
+// The message written in another format on demand, as a destination with that codec would
+// send it, with what that format could not carry.
+function renderings(id) {
+  const out = h("div", { "aria-live": "polite" });
+  const show = (format) => async () => {
+    try {
+      const r = await get(`/api/v1/messages/${id}/as/${format}`);
+      out.replaceChildren(...r.documents.map((d) => h("div", {},
+        d.warnings.length ? h("ul", { class: "plain warnings" }, d.warnings.map((w) => h("li", { class: "error" }, w))) : "",
+        h("pre", { class: "er7", tabindex: 0, "aria-label": `the message as ${format}` }, d.text))));
+    } catch (error) {
+      out.replaceChildren(h("p", { class: "error" }, error.message));
+    }
+  };
+  return [h("div", { class: "actions" },
+    [["fhir-json", "FHIR JSON"], ["fhir-xml", "FHIR XML"], ["edifact", "EDIFACT"]].map(([format, label]) =>
+      h("button", { type: "button", onclick: show(format) }, label))), out];
+}
+
 export async function messagePage(view, { params: [id] }) {
   const m = await get(`/api/v1/messages/${id}`);
   const status = h("p", { role: "status" });
@@ -73,6 +92,8 @@ export async function messagePage(view, { params: [id] }) {
     ], "The mapping changed nothing.") : "",
     h("details", {}, h("summary", {}, "Fields of the message as mapped, with their names"),
       tree(m.mappedTree || m.tree)),
+    h("h2", {}, "As another format"),
+    h("div", {}, renderings(m.id)),
     h("h2", {}, "Deliveries"),
     table(m.deliveries || [], [
       ["Destination", (d) => d.destination],
@@ -86,6 +107,6 @@ export async function messagePage(view, { params: [id] }) {
     h("ol", { class: "timeline" }, (m.history || []).map((e) => h("li", {},
       h("time", {}, when(e.at)), " ", h("strong", {}, e.kind), e.detail ? ` — ${e.detail}` : ""))),
     m.scriptLog && m.scriptLog.length
-      ? [h("h2", {}, "Script log"), h("ul", { class: "plain" }, m.scriptLog.map((l) => h("li", {}, l)))]
+      ? h("div", {}, h("h2", {}, "Script log"), h("ul", { class: "plain" }, m.scriptLog.map((l) => h("li", {}, l))))
       : "");
 }
