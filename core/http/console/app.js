@@ -1,7 +1,7 @@
 // The console's shell: sign-in, the navigation, and the page for the address after "#".
 import { ApiFailure, currentSession, may, resume, signIn, signOut } from "./api.js";
 import { h } from "./dom.js";
-import { auditPage, deliveriesPage, ordersPage } from "./lists.js";
+import { auditPage, deliveriesPage, orderPage, ordersPage } from "./lists.js";
 import { channelPage } from "./channel.js";
 import { messagePage } from "./message.js";
 import { messagesPage } from "./messages.js";
@@ -16,6 +16,7 @@ const pages = [
   { pattern: /^\/messages$/, page: messagesPage, title: "Messages", least: "clinical" },
   { pattern: /^\/messages\/(\d+)$/, page: messagePage, title: "Message", least: "clinical" },
   { pattern: /^\/orders$/, page: ordersPage, title: "Orders", least: "clinical" },
+  { pattern: /^\/orders\/([^/]+)$/, page: orderPage, title: "Order", least: "clinical" },
   { pattern: /^\/deliveries$/, page: deliveriesPage, title: "Deliveries", least: "clinical" },
   { pattern: /^\/audit$/, page: auditPage, title: "Audit", least: "admin" },
 ];

@@ -7,7 +7,7 @@ export async function ordersPage(view) {
   const [orders, overdue, unmatched] = await Promise.all([
     get("/api/v1/orders?limit=100"), get("/api/v1/orders/overdue?limit=100"), get("/api/v1/orders/unmatched?limit=100")]);
   const columns = [
-    ["Placer", (o) => o.placer],
+    ["Placer", (o) => h("a", { href: `#/orders/${encodeURIComponent(o.placer)}` }, o.placer)],
     ["Lab", (o) => o.lab || "(none)"],
     ["Tests", (o) => o.tests],
     ["State", (o) => badge(o.state)],
@@ -53,11 +53,14 @@ export async function deliveriesPage(view) {
 export async function auditPage(view, { query }) {
   const search = new URLSearchParams();
   for (const key of ["user", "action"]) if (query.get(key)) search.set(key, query.get(key));
+  for (const key of ["from", "to"]) if (query.get(key)) search.set(key, new Date(query.get(key)).toISOString());
   search.set("limit", "200");
   const audit = await get(`/api/v1/audit?${search}`);
   const form = h("form", { class: "filters" },
     h("label", {}, "User", h("input", { name: "user", value: query.get("user") || "" })),
     h("label", {}, "Action", h("input", { name: "action", value: query.get("action") || "" })),
+    h("label", {}, "From", h("input", { name: "from", type: "datetime-local", value: query.get("from") || "" })),
+    h("label", {}, "To", h("input", { name: "to", type: "datetime-local", value: query.get("to") || "" })),
     h("button", { type: "submit" }, "Filter"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -73,4 +76,16 @@ export async function auditPage(view, { query }) {
     ["Detail", (a) => a.detail || ""],
     ["From", (a) => a.peer || ""],
   ], "Nothing recorded."));
+}
+
+// One order: each lab's part with its state and history, each step linked to its message.
+export async function orderPage(view, { params: [placer] }) {
+  const order = await get(`/api/v1/orders/${encodeURIComponent(placer)}`);
+  view.replaceChildren(h("h1", {}, `Order ${order.placer}`), ...order.parts.map((part) => h("section", {},
+    h("h2", {}, `${part.lab || "No lab"}: `, badge(part.state), part.overdue ? h("span", { class: "error" }, " overdue") : ""),
+    h("p", {}, `Tests ${part.tests}; requested by ${part.requester || "?"}; placed ${when(part.placedAt)}${part.dueAt ? `, due ${when(part.dueAt)}` : ""}.`),
+    h("ol", { class: "timeline" }, part.history.map((step) => h("li", {},
+      h("time", {}, when(step.at)), " ", h("strong", {}, step.state),
+      step.detail ? ` — ${step.detail}` : "",
+      step.messageId ? [" (", h("a", { href: `#/messages/${step.messageId}` }, `message ${step.messageId}`), ")"] : ""))))));
 }
