@@ -175,7 +175,7 @@ struct ApiConfig {
   std::string certificate, privateKey, caFile;  // PEM files, when tls
   bool requireClientCertificate = false;
   std::vector<ApiToken> tokens;  // from <token> elements and the tokensFile's lines
-  std::string console;  // the web console's files; "" = share/pathhub/console beside bin/
+  std::string console;           // the web console's files; "" = share/pathhub/console beside bin/
 
   bool operator==(const ApiConfig&) const = default;
 };

@@ -16,9 +16,8 @@ void addConsoleEndpoints(Router& router, const ConsoleAssets& assets) {
                 r.allowOnly({});
                 return serve("index.html");
               }});
-  router.add({"GET", "/console/{file}", std::nullopt, [serve](const ApiRequest& r) {
-                return serve(r.pathParams.at("file"));
-              }});
+  router.add({"GET", "/console/{file}", std::nullopt,
+              [serve](const ApiRequest& r) { return serve(r.pathParams.at("file")); }});
 }
 
 }  // namespace pathhub::http
