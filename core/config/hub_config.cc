@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -316,6 +317,10 @@ ApiConfig readApi(const Reader& api) {
   out.caFile = api.text("caFile");
   out.requireClientCertificate = api.flag("requireClientCertificate");
   out.console = api.text("console");
+  // A folder named but not there would leave / answering 404: named here, before the start.
+  if (!out.console.empty() && !std::ifstream(std::filesystem::path(out.console) / "index.html")) {
+    api.problem("console", "'" + out.console + "' holds no index.html (the web console's files)");
+  }
   if (out.tls && (out.certificate.empty() || out.privateKey.empty())) {
     api.missing("tls=\"true\" needs certificate=\"...\" and privateKey=\"...\"");
   }

@@ -98,7 +98,7 @@ class GuardedConnection : public Poco::Net::TCPServerConnection {
   std::shared_ptr<ConnectionGuard> guard_;
   Poco::Net::HTTPServerParams::Ptr params_;
   Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
-  const ErrorBody& errorBody_;
+  ErrorBody errorBody_;  // a copy: a connection may finish after the server is gone
 };
 
 class ConnectionFactory : public Poco::Net::TCPServerConnectionFactory {

@@ -532,6 +532,15 @@ TEST(Hub, CheckConfigNamesEveryProblem) {
       runProgram("pathhub", {"--config", (hub.dir / "demo.xml").string(), "--check-config"}, "",
                  PATHHUB_SOURCE_DIR);
   EXPECT_EQ(good.exitCode, 0) << good.err;
+  // A console folder named but without the console's files (issue 19).
+  std::string noConsole = demo;
+  noConsole.replace(noConsole.find("<api "), 5, "<api console=\"" + hub.dir.string() + "\" ");
+  std::ofstream(hub.dir / "no-console.xml") << noConsole;
+  const auto console =
+      runProgram("pathhub", {"--config", (hub.dir / "no-console.xml").string(), "--check-config"},
+                 "", PATHHUB_SOURCE_DIR);
+  EXPECT_NE(console.exitCode, 0);
+  EXPECT_NE(console.err.find("holds no index.html"), std::string::npos) << console.err;
   // A mapping script that is missing, or does not compile, is named (issue 18, item 13).
   std::ofstream(hub.dir / "broken.lua") << "function map(msg, ctx)\n  if then\nend\n";
   for (const auto& [script, expected] : std::vector<std::pair<std::string, std::string>>{
