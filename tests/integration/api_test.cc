@@ -24,6 +24,7 @@
 #include "hub_fixture.h"
 #include "mllp/mllp_client.h"
 #include "raw_peer.h"
+#include "role_tokens.h"
 #include "test_certs.h"
 
 namespace pathhub {
@@ -35,10 +36,29 @@ using testing::runProgram;
 using testing::waitUntil;
 
 // One token per role; the configuration holds only their hashes.
-const std::map<std::string, std::string> kTokens = {{"viewer", "viewer-token-0123456789"},
-                                                    {"clinical", "clinical-token-0123456789"},
-                                                    {"operator", "operator-token-0123456789"},
-                                                    {"admin", "admin-token-0123456789"}};
+const std::map<std::string, std::string>& kTokens = testing::roleTokens();
+
+// The channel maps with a script of this text, written to the hub's folder, under the extra
+// <mapper> attributes given.
+void mapWith(HubFixture& hub, const std::string& text, const std::string& mapperAttributes = "") {
+  const auto script = hub.dir / "map.lua";
+  std::ofstream(script) << text;
+  hub.channelExtras +=
+      "<mapper workers=\"1\" " + mapperAttributes + " script=\"" + script.string() + "\"/>";
+}
+
+// The WinPath sample, once per control id, over one connection; each must be ACKed AA.
+void sendEach(HubFixture& hub, const std::vector<std::string>& controlIds) {
+  mllp::Client client({"127.0.0.1", hub.sourcePort});
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+  for (const auto& id : controlIds) {
+    ASSERT_TRUE(m.set("MSH-10", id));
+    auto reply = client.exchange(m.encode());
+    ASSERT_TRUE(reply) << reply.error().describe();
+    EXPECT_NE(reply->find("MSA|AA"), std::string::npos) << *reply;
+  }
+}
 
 struct Answer {
   int status = 0;
@@ -52,10 +72,7 @@ struct Answer {
 class ApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const auto& [role, token] : kTokens) {
-      hub_.apiTokens += "<token name=\"" + role + "-user\" role=\"" + role + "\" sha256=\"" +
-                        http::sha256Hex(token) + "\"/>";
-    }
+    hub_.apiTokens = testing::roleTokenElements();
     hub_.channelExtras =
         "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"1000000\"/>"
         "<mapper workers=\"1\" script=\"" +
@@ -803,27 +820,17 @@ TEST(ScriptReload, ASavedScriptIsReloadedAtOnceAndItsErrorIsShownOnTheChannel) {
 // throughout, and a stop is prompt.
 TEST(ScriptIsolation, AScriptStuckInOneCCallFailsOnlyItsMessageAndTheHubGoesOn) {
   HubFixture hub;
-  const auto script = hub.dir / "slow.lua";
-  std::ofstream(script) << "function map(msg, ctx)\n"
-                           "  if msg:get('MSH-10') == 'SLOW' then\n"
-                           "    string.find(('a'):rep(5000), 'a-a-a-b')\n"
-                           "  end\n"
-                           "end\n";
-  hub.channelExtras +=
-      "<mapper workers=\"1\" timeLimitMs=\"500\" script=\"" + script.string() + "\"/>";
-  hub.apiTokens = "<token name=\"c\" role=\"clinical\" sha256=\"" +
-                  http::sha256Hex(kTokens.at("clinical")) + "\"/>";
+  mapWith(hub,
+          "function map(msg, ctx)\n"
+          "  if msg:get('MSH-10') == 'SLOW' then\n"
+          "    string.find(('a'):rep(5000), 'a-a-a-b')\n"
+          "  end\n"
+          "end\n",
+          "timeLimitMs=\"500\"");
+  hub.apiTokens = testing::roleTokenElements({"clinical"});
   hub.startSink();
   hub.startHub();
-  mllp::Client client({"127.0.0.1", hub.sourcePort});
-  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
-      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
-  for (const char* id : {"SLOW", "AFTER-1", "AFTER-2", "AFTER-3"}) {
-    ASSERT_TRUE(m.set("MSH-10", id));
-    auto reply = client.exchange(m.encode());
-    ASSERT_TRUE(reply) << reply.error().describe();
-    EXPECT_NE(reply->find("MSA|AA"), std::string::npos) << *reply;
-  }
+  sendEach(hub, {"SLOW", "AFTER-1", "AFTER-2", "AFTER-3"});
   const auto asked = std::chrono::steady_clock::now();
   const auto channels = testing::apiGet(hub.apiPort, kTokens.at("clinical"), "/api/v1/channels");
   EXPECT_EQ(channels.status, 200) << channels.body;
@@ -844,24 +851,15 @@ TEST(ScriptIsolation, AScriptStuckInOneCCallFailsOnlyItsMessageAndTheHubGoesOn) 
 // finishes the message in hand, the rest stay received and are mapped after the start.
 TEST(ScriptIsolation, ARestartDoesNotWaitForTheRestOfASlowBatch) {
   HubFixture hub;
-  const auto script = hub.dir / "slow.lua";
-  std::ofstream(script) << "function map(msg, ctx)\n"
-                           "  local t = os.clock() while os.clock() - t < 0.8 do end\n"
-                           "end\n";
-  hub.channelExtras += "<mapper workers=\"1\" instructionLimit=\"1000000000000\" script=\"" +
-                       script.string() + "\"/>";
-  hub.apiTokens = "<token name=\"o\" role=\"operator\" sha256=\"" +
-                  http::sha256Hex(kTokens.at("operator")) + "\"/>";
+  mapWith(hub,
+          "function map(msg, ctx)\n"
+          "  local t = os.clock() while os.clock() - t < 0.8 do end\n"
+          "end\n",
+          "instructionLimit=\"1000000000000\"");
+  hub.apiTokens = testing::roleTokenElements({"operator"});
   hub.startSink();
   hub.startHub();
-  mllp::Client client({"127.0.0.1", hub.sourcePort});
-  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
-      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
-  for (int i = 0; i < 6; ++i) {
-    ASSERT_TRUE(m.set("MSH-10", "SLOW-" + std::to_string(i)));
-    auto reply = client.exchange(m.encode());
-    ASSERT_TRUE(reply && reply->find("MSA|AA") != std::string::npos);
-  }
+  sendEach(hub, {"SLOW-0", "SLOW-1", "SLOW-2", "SLOW-3", "SLOW-4", "SLOW-5"});
   // The first message is mapped alone; the other five wait as one batch, now in hand.
   ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= 1; }, std::chrono::seconds(10)));
   const auto asked = std::chrono::steady_clock::now();

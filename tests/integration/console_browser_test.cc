@@ -19,6 +19,7 @@
 #include "http/api_auth.h"
 #include "hub_fixture.h"
 #include "mllp/mllp_client.h"
+#include "role_tokens.h"
 
 namespace pathhub {
 namespace {
@@ -26,17 +27,13 @@ namespace {
 using testing::HubFixture;
 using testing::waitUntil;
 
-const std::map<std::string, std::string> kTokens = {{"viewer", "viewer-token-0123456789"},
-                                                    {"clinical", "clinical-token-0123456789"},
-                                                    {"operator", "operator-token-0123456789"},
-                                                    {"admin", "admin-token-0123456789"}};
+const std::map<std::string, std::string>& kTokens = testing::roleTokens();
 
 TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
   HubFixture hub;
+  hub.apiTokens = testing::roleTokenElements();
   std::string tokensJson = "{";
   for (const auto& [role, token] : kTokens) {
-    hub.apiTokens += "<token name=\"" + role + "-user\" role=\"" + role + "\" sha256=\"" +
-                     http::sha256Hex(token) + "\"/>";
     tokensJson += (tokensJson.size() > 1 ? "," : "") + ("\"" + role + "\":\"" + token + "\"");
   }
   tokensJson += "}";
