@@ -88,6 +88,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     response.set("Content-Security-Policy", reply.contentType.rfind("text/html", 0) == 0
                                                 ? kPageSecurityPolicy
                                                 : kDataSecurityPolicy);
+    // Over TLS the browser is told to keep to HTTPS for this host, so a later plain-HTTP link
+    // cannot carry the session cookie's successor in the clear.
+    if (request.secure()) response.set("Strict-Transport-Security", "max-age=31536000");
     for (const auto& [name, value] : reply.headers) response.add(name, value);
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
     response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));

@@ -4,71 +4,28 @@
 //   PATHHUB_URL          the hub's API listener, e.g. http://127.0.0.1:8575
 //   PATHHUB_TOKENS       JSON {"viewer": "...", "clinical": "...", "operator": "...", "admin": "..."}
 //   PATHHUB_FAILED       the control id of a message whose delivery the receiver refused
+//   PATHHUB_ORDERS       JSON {"final": placer, "overdue": placer, "unmatched": placer}: an order
+//                        the lab accepted and answered, one overdue, a result matching no order
 //   PATHHUB_SCREENSHOTS  where each page's screenshot is written
 // It prints one line per check and exits 1 at the first that fails.
-const { chromium } = require("playwright-core");
-const fs = require("fs");
-const path = require("path");
+const { accessible, check, launch, run, screenshots, sessionCookie, signIn } = require("./console_browser.js");
 
 const url = process.env.PATHHUB_URL;
 const tokens = JSON.parse(process.env.PATHHUB_TOKENS);
 const failedControlId = process.env.PATHHUB_FAILED;
-const shots = process.env.PATHHUB_SCREENSHOTS;
-const axeSource = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-
-function check(ok, what) {
-  if (!ok) throw new Error(`FAILED: ${what}`);
-  console.log(`ok: ${what}`);
-}
-
-async function signIn(browser, role) {
-  // bypassCSP only so that axe-core can be injected; the policy itself is checked by the
-  // C++ API tests and by the console loading its own files under it below.
-  const context = await browser.newContext({ bypassCSP: role === "admin" });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  // An answer of 401 before signing in is the console asking whether a session exists; the
-  // browser logs it as a failed resource, which is not a script error.
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
-  });
-  page.on("dialog", (d) => d.accept());
-  await page.goto(`${url}/`);
-  try {
-    await page.waitForSelector("#token", { timeout: 10000 });
-  } catch (error) {
-    throw new Error(`signing in as ${role}: no sign-in form (${problems.join("; ")}): ${(await page.content()).slice(0, 400)}`);
-  }
-  await page.fill("#token", tokens[role]);
-  await page.click("button[type=submit]");
-  await page.waitForSelector(`text=${role}-user (${role})`);
-  return { context, page, problems };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`) });
-}
-
-async function accessible(page, where) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => window.axe.run(document, {
-    resultTypes: ["violations"],
-  }));
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of serious) {
-    console.log(`  ${where}: ${v.id} (${v.impact}): ${v.help}`);
-    for (const node of v.nodes.slice(0, 5)) console.log(`    ${node.target.join(" ")}: ${node.failureSummary}`);
-  }
-  check(serious.length === 0, `${where}: no serious or critical accessibility violation (axe-core)`);
-}
+const orders = JSON.parse(process.env.PATHHUB_ORDERS);
+const shot = screenshots(process.env.PATHHUB_SCREENSHOTS);
+const as = (role, options) => signIn(browser, url, role, tokens[role], options);
+let browser;
 
 async function main() {
-  fs.mkdirSync(shots, { recursive: true });
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+  browser = await launch();
   try {
     // An operator (as admin, who may do everything): overview, search, message, replay plans.
-    const admin = await signIn(browser, "admin");
+    const admin = await as("admin", { bypassCSP: true });
+    const cookie = await sessionCookie(admin.context);
+    check(cookie && cookie.httpOnly && cookie.sameSite === "Strict" && !cookie.secure,
+      `over plain HTTP the session cookie is HttpOnly and SameSite=Strict, not Secure (${JSON.stringify(cookie)})`);
     let page = admin.page;
     await page.waitForSelector("table >> text=lab");
     check(await page.isVisible("a[href='#/channels/lab']"), "the overview lists the channel");
@@ -111,7 +68,30 @@ async function main() {
     check(true, "pause and resume, each confirmed");
     await shot(page, "channel");
 
-    for (const [address, name] of [["#/orders", "orders"], ["#/deliveries", "deliveries"], ["#/audit", "audit"]]) {
+    // Orders: the overdue one, the result that matched no order, and one order's history.
+    await page.goto(`${url}/#/orders`);
+    await page.waitForSelector("h1 >> text=Orders");
+    const lists = await page.$$eval("main table", (tables) => tables.map((t) => t.innerText));
+    check(lists[0].includes(orders.overdue), `the orders page lists the overdue order ${orders.overdue}`);
+    check(lists[1].includes(orders.unmatched), `the orders page lists the result for ${orders.unmatched}, which matched no order`);
+    check(lists[2].includes(orders.final) && lists[2].includes("final"), `the latest orders include ${orders.final}, final`);
+    await shot(page, "orders");
+    await accessible(page, "orders");
+    await page.click(`a[href='#/orders/${orders.final}']`);
+    await page.waitForSelector(`h1 >> text=Order ${orders.final}`);
+    const steps = await page.$$eval("ol.timeline li strong", (items) => items.map((i) => i.textContent));
+    check(JSON.stringify(steps) === JSON.stringify(["placed", "sent", "accepted", "final"]),
+      `the order's history walks placed, sent, accepted, final (${steps.join(", ")})`);
+    const stamp = await page.textContent("ol.timeline li time");
+    check(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(stamp), `times are written year first, never as the locale's 12/2 (${stamp})`);
+    await page.click("ol.timeline li:has(strong:text-is('final')) a");
+    await page.waitForSelector("h2 >> text=Deliveries");
+    check((await page.textContent("main")).includes("ORU^R01"), "the final step links to the result's message");
+    await page.goto(`${url}/#/orders/${orders.final}`);
+    await page.waitForSelector("ol.timeline");
+    await shot(page, "order");
+
+    for (const [address, name] of [["#/deliveries", "deliveries"], ["#/audit", "audit"]]) {
       await page.goto(`${url}/${address}`);
       await page.waitForSelector(`h1 >> text=${name[0].toUpperCase()}${name.slice(1)}`);
       await shot(page, name);
@@ -120,7 +100,7 @@ async function main() {
     await admin.context.close();
 
     // A clinical user sees the message, not the replay button; a forged replay is refused.
-    const clinical = await signIn(browser, "clinical");
+    const clinical = await as("clinical");
     page = clinical.page;
     await page.goto(`${url}/#/messages?deliveryState=failed`);
     await page.click(`tr:has(td:text-is("${failedControlId}")) a`);
@@ -144,14 +124,11 @@ async function main() {
     check(after === 401, "after signing out the session opens nothing (401)");
 
     // A viewer sees the overview and no pages with patient data.
-    const viewer = await signIn(browser, "viewer");
+    const viewer = await as("viewer");
     check(!(await viewer.page.isVisible("a[href='#/messages']")), "a viewer has no Messages page in the navigation");
   } finally {
     await browser.close();
   }
 }
 
-main().then(() => process.exit(0), (error) => {
-  console.log(error.message);
-  process.exit(1);
-});
+run(main);

@@ -21,6 +21,7 @@
 #include "http/api_auth.h"
 #include "hub_fixture.h"
 #include "mllp/mllp_client.h"
+#include "order_messages.h"
 
 namespace pathhub {
 namespace {
@@ -32,27 +33,8 @@ using testing::waitUntil;
 const std::string kToken = "clinical-token-0123456789";
 const std::string kAdminToken = "admin-token-0123456789";
 
-std::string order(const std::string& controlId, const std::string& placer,
-                  const std::vector<std::string>& tests, const std::string& control = "NW") {
-  std::string text = "MSH|^~\\&|GPSYS|A81001|PATHHUB|NET|20261125090000||OML^O21^OML_O21|" +
-                     controlId + "|P|2.5\rPID|||9434765919^^^NHS^NH||SMITH^JANE\r";
-  int n = 0;
-  for (const auto& t : tests) {
-    text += "ORC|" + control + "|" + placer + "^GP||||||||||||||||||||Densham^^A81001\r";
-    text += "OBR|" + std::to_string(++n) + "|" + placer + "^GP||" + t + "^" + t + "^L\r";
-  }
-  return text;
-}
-
-std::string result(const std::string& controlId, const std::string& placer,
-                   const std::string& filler, const std::string& test, const std::string& status,
-                   const std::string& nhs = "9434765919") {
-  return "MSH|^~\\&|WINPATH|RBH|GPSYS|A81001|20261125100000||ORU^R01|" + controlId +
-         "|P|2.4\rPID|||" + nhs + "^^^NHS^NH||SMITH^JANE\rORC|RE|" + placer + "|" + filler +
-         "\rOBR|1|" + placer + "|" + filler + "|" + test + "^" + test + "^L" +
-         std::string(21, '|') + status + "\rOBX|1|NM|" + test + "^" + test +
-         "^L||5.1|mmol/L||||F\r";
-}
+using testing::omlOrder;
+using testing::oruResult;
 
 class Orders : public ::testing::Test {
  protected:
@@ -163,7 +145,7 @@ TEST_F(Orders, AFhirOrderBundleIsRoutedAndTrackedLikeAnOml) {
 }
 
 TEST_F(Orders, AnOrderReachesItsLabsAndWalksToFinalAsTheLabAnswers) {
-  EXPECT_EQ(send(ordersPort_, order("ORD1", "P100", {"FBC", "CULT", "MG"})), "AA");
+  EXPECT_EQ(send(ordersPort_, omlOrder("ORD1", "P100", {"FBC", "CULT", "MG"})), "AA");
   // Split: RBH gets FBC and MG (in WinPath's dialect), MICRO the culture.
   ASSERT_TRUE(waitUntil([&] { return files("rbh") == 1 && files("micro") == 1; }));
   const std::string toRbh =
@@ -181,9 +163,9 @@ TEST_F(Orders, AnOrderReachesItsLabsAndWalksToFinalAsTheLabAnswers) {
                  "MSA|AA|ORD1-1\rORC|OK|P100|F900\rOBR|1|P100|F900|FBC^FBC^L\r"),
             "AA");
   ASSERT_TRUE(waitUntil([&] { return states("P100")["RBH"] == "accepted"; }));
-  EXPECT_EQ(send(hub_.sourcePort, result("R1", "P100", "F900", "FBC", "P")), "AA");
+  EXPECT_EQ(send(hub_.sourcePort, oruResult("R1", "P100", "F900", "FBC", "P")), "AA");
   ASSERT_TRUE(waitUntil([&] { return states("P100")["RBH"] == "partial"; }));
-  EXPECT_EQ(send(hub_.sourcePort, result("R2", "", "F900", "FBC", "F")), "AA");  // filler only
+  EXPECT_EQ(send(hub_.sourcePort, oruResult("R2", "", "F900", "FBC", "F")), "AA");  // filler only
   ASSERT_TRUE(waitUntil([&] { return states("P100")["RBH"] == "final"; }));
   EXPECT_EQ(states("P100")["MICRO"], "sent");
   ASSERT_TRUE(waitUntil([&] { return hub_.receivedCount() >= 3; }));  // ORL, R1, R2 to the GP
@@ -215,10 +197,10 @@ TEST_F(Orders, AnOrderReachesItsLabsAndWalksToFinalAsTheLabAnswers) {
   EXPECT_EQ(api("/api/v1/orders?requester=A81001&state=final")->getArray("orders")->size(), 1u);
 
   // A result for the culture without placer or filler: matched by NHS number and test.
-  EXPECT_EQ(send(hub_.sourcePort, result("R3", "", "", "CULT", "F")), "AA");
+  EXPECT_EQ(send(hub_.sourcePort, oruResult("R3", "", "", "CULT", "F")), "AA");
   ASSERT_TRUE(waitUntil([&] { return states("P100")["MICRO"] == "final"; }));
   // A result no order was placed for: kept, delivered, and listed.
-  EXPECT_EQ(send(hub_.sourcePort, result("R4", "P999", "F999", "MG", "F", "9990000018")), "AA");
+  EXPECT_EQ(send(hub_.sourcePort, oruResult("R4", "P999", "F999", "MG", "F", "9990000018")), "AA");
   ASSERT_TRUE(waitUntil(
       [&] { return api("/api/v1/orders/unmatched")->getArray("unmatched")->size() == 1; }));
   auto unmatched = api("/api/v1/orders/unmatched")->getArray("unmatched")->getObject(0);
@@ -227,9 +209,9 @@ TEST_F(Orders, AnOrderReachesItsLabsAndWalksToFinalAsTheLabAnswers) {
 }
 
 TEST_F(Orders, ACancelledOrderStaysCancelledAndAnOverdueOneIsFlagged) {
-  EXPECT_EQ(send(ordersPort_, order("ORD2", "P200", {"MG"})), "AA");
+  EXPECT_EQ(send(ordersPort_, omlOrder("ORD2", "P200", {"MG"})), "AA");
   ASSERT_TRUE(waitUntil([&] { return states("P200")["RBH"] == "sent"; }));
-  EXPECT_EQ(send(ordersPort_, order("ORD3", "P200", {"MG"}, "CA")), "AA");
+  EXPECT_EQ(send(ordersPort_, omlOrder("ORD3", "P200", {"MG"}, "CA")), "AA");
   ASSERT_TRUE(waitUntil([&] { return states("P200")["RBH"] == "cancelled"; }));
   ASSERT_TRUE(waitUntil([&] { return files("rbh") == 2; })) << "the cancellation reaches the lab";
   // The lab confirms; a late result does not bring it back.
@@ -237,12 +219,12 @@ TEST_F(Orders, ACancelledOrderStaysCancelledAndAnOverdueOneIsFlagged) {
                  "MSH|^~\\&|WINPATH|RBH|PATHHUB|NET|20261125093000||ORR^O02|L2|P|2.3\r"
                  "MSA|AA|ORD3\rORC|CR|P200\r"),
             "AA");
-  EXPECT_EQ(send(hub_.sourcePort, result("R5", "P200", "F201", "MG", "F")), "AA");
+  EXPECT_EQ(send(hub_.sourcePort, oruResult("R5", "P200", "F201", "MG", "F")), "AA");
   ASSERT_TRUE(waitUntil([&] { return hub_.receivedCount() >= 2; }));
   EXPECT_EQ(states("P200")["RBH"], "cancelled");
 
   // A test due within three seconds that never comes: overdue, listed and notified.
-  EXPECT_EQ(send(ordersPort_, order("ORD4", "P300", {"FAST"})), "AA");
+  EXPECT_EQ(send(ordersPort_, omlOrder("ORD4", "P300", {"FAST"})), "AA");
   ASSERT_TRUE(waitUntil([&] { return files("alerts") == 1; }));
   auto overdue = api("/api/v1/orders/overdue")->getArray("orders");
   ASSERT_EQ(overdue->size(), 1u);
@@ -257,7 +239,7 @@ TEST_F(Orders, ACancelledOrderStaysCancelledAndAnOverdueOneIsFlagged) {
 // once (nobody will perform it); once the catalogue is fixed and reloaded, the operator
 // re-routes the order and only that part goes, to the lab that now performs it.
 TEST_F(Orders, AnUnroutableOrderIsOverdueAndGoesToItsLabOnceTheCatalogueIsFixed) {
-  EXPECT_EQ(send(ordersPort_, order("ORD9", "P900", {"FBC", "NEWTEST"})), "AA");
+  EXPECT_EQ(send(ordersPort_, omlOrder("ORD9", "P900", {"FBC", "NEWTEST"})), "AA");
   ASSERT_TRUE(waitUntil([&] { return files("rbh") == 1 && files("unplaced") == 1; }));
   ASSERT_TRUE(waitUntil([&] {
     auto overdue = api("/api/v1/orders/overdue")->getArray("orders");

@@ -29,10 +29,15 @@ export function table(rows, columns, empty = "Nothing to show.") {
     h("tbody", {}, rows.map((row) => h("tr", {}, columns.map(([, cell]) => h("td", {}, cell(row)))))));
 }
 
+// A time as 2026-12-02 16:16:31 in the browser's zone: never the browser locale's 12/2/2026,
+// which a reader in another locale takes for 12 February.
 export function when(iso) {
   if (!iso) return "";
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ` +
+    `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 export function age(iso) {
