@@ -83,6 +83,9 @@ export async function route() {
     main.replaceChildren(view);
     try {
       stopPage = await page(view, { params: found.slice(1), query });
+      // The page's content is in place and about to be painted: a mark any browser's
+      // performance tools (and tools/bench/console_bench) can time the page by.
+      requestAnimationFrame(() => performance.mark("pathhub:page-shown", { detail: title }));
     } catch (error) {
       if (error instanceof ApiFailure && error.status === 401) return showSignIn("Your session has ended.");
       view.replaceChildren(h("p", { class: "error", role: "alert" }, error.message));
