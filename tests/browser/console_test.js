@@ -59,6 +59,9 @@ async function main() {
     await page.waitForSelector("text=A replay would send");
     check(/would send [1-9]\d* message\(s\): \d+ to gp/.test(await page.textContent(".bulk")),
       "a bulk replay shows its dry run: what would go where");
+    await page.click("button:text-is('Replay them')");
+    await page.waitForSelector(".bulk >> text=/^Replayed \\d+ message\\(s\\)\\.$/");
+    check(true, `the bulk replay, confirmed, goes and says how many it sent (${await page.textContent(".bulk")})`);
 
     await page.goto(`${url}/#/channels/lab`);
     await page.click("button:text-is('Pause')");
@@ -75,6 +78,12 @@ async function main() {
     check(lists[0].includes(orders.overdue), `the orders page lists the overdue order ${orders.overdue}`);
     check(lists[1].includes(orders.unmatched), `the orders page lists the result for ${orders.unmatched}, which matched no order`);
     check(lists[2].includes(orders.final) && lists[2].includes("final"), `the latest orders include ${orders.final}, final`);
+    await page.selectOption("select[name=state]", "final");
+    await page.click("form.filters button[type=submit]");
+    await page.waitForURL(/#\/orders\?state=final$/);
+    await page.waitForSelector(`main table >> text=${orders.final}`);
+    const finalOnly = await page.$$eval("main table", (tables) => tables[2].innerText);
+    check(!finalOnly.includes(orders.overdue), "orders are filtered by state, the filter kept in the address");
     await shot(page, "orders");
     await accessible(page, "orders");
     await page.click(`a[href='#/orders/${orders.final}']`);

@@ -3,9 +3,32 @@
 import { get } from "./api.js";
 import { badge, h, table, when } from "./dom.js";
 
-export async function ordersPage(view) {
+const orderStates = ["placed", "sent", "accepted", "rejected", "specimen_received", "partial",
+  "final", "amended", "cancelled", "rerouted"];
+
+// A filter form whose values live in the address after `#/page?`, so a filtered list can be
+// saved as a link: each field is [label, name, input attributes or a list of choices].
+function filterForm(page, query, fields) {
+  const form = h("form", { class: "filters" }, fields.map(([label, name, input]) => h("label", {}, label,
+    Array.isArray(input)
+      ? h("select", { name }, h("option", { value: "" }, "any"),
+        input.map((v) => h("option", { value: v, selected: query.get(name) === v }, v)))
+      : h("input", { name, value: query.get(name) || "", ...input }))),
+  h("button", { type: "submit" }, "Filter"));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = new URLSearchParams();
+    for (const [key, value] of new FormData(form)) if (value) chosen.set(key, value);
+    window.location.hash = `#/${page}?${chosen}`;
+  });
+  return form;
+}
+
+export async function ordersPage(view, { query }) {
+  const search = new URLSearchParams({ limit: "100" });
+  for (const key of ["state", "lab", "requester"]) if (query.get(key)) search.set(key, query.get(key));
   const [orders, overdue, unmatched] = await Promise.all([
-    get("/api/v1/orders?limit=100"), get("/api/v1/orders/overdue?limit=100"), get("/api/v1/orders/unmatched?limit=100")]);
+    get(`/api/v1/orders?${search}`), get("/api/v1/orders/overdue?limit=100"), get("/api/v1/orders/unmatched?limit=100")]);
   const columns = [
     ["Placer", (o) => h("a", { href: `#/orders/${encodeURIComponent(o.placer)}` }, o.placer)],
     ["Lab", (o) => o.lab || "(none)"],
@@ -25,7 +48,10 @@ export async function ordersPage(view) {
       ["Received", (r) => when(r.receivedAt)],
       ["Reason", (r) => r.reason],
     ], "Every result found its order."),
-    h("h2", {}, "Latest orders"), table(orders.orders, columns, "No orders."));
+    h("h2", {}, "Orders"),
+    filterForm("orders", query, [["State", "state", orderStates], ["Lab", "lab", {}],
+      ["Requester (ODS code)", "requester", {}]]),
+    table(orders.orders, columns, "No order matches."));
 }
 
 export async function deliveriesPage(view) {
@@ -56,18 +82,8 @@ export async function auditPage(view, { query }) {
   for (const key of ["from", "to"]) if (query.get(key)) search.set(key, new Date(query.get(key)).toISOString());
   search.set("limit", "200");
   const audit = await get(`/api/v1/audit?${search}`);
-  const form = h("form", { class: "filters" },
-    h("label", {}, "User", h("input", { name: "user", value: query.get("user") || "" })),
-    h("label", {}, "Action", h("input", { name: "action", value: query.get("action") || "" })),
-    h("label", {}, "From", h("input", { name: "from", type: "datetime-local", value: query.get("from") || "" })),
-    h("label", {}, "To", h("input", { name: "to", type: "datetime-local", value: query.get("to") || "" })),
-    h("button", { type: "submit" }, "Filter"));
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    const chosen = new URLSearchParams();
-    for (const [key, value] of new FormData(form)) if (value) chosen.set(key, value);
-    window.location.hash = `#/audit?${chosen}`;
-  });
+  const form = filterForm("audit", query, [["User", "user", {}], ["Action", "action", {}],
+    ["From", "from", { type: "datetime-local" }], ["To", "to", { type: "datetime-local" }]]);
   view.replaceChildren(h("h1", {}, "Audit"), form, table(audit.entries, [
     ["When", (a) => when(a.at)],
     ["User", (a) => `${a.user} (${a.role})`],
