@@ -4,6 +4,7 @@
 //   PATHHUB_URL          the hub's API listener, e.g. http://127.0.0.1:8575
 //   PATHHUB_TOKENS       JSON {"viewer": "...", "clinical": "...", "operator": "...", "admin": "..."}
 //   PATHHUB_FAILED       the control id of a message whose delivery the receiver refused
+//   PATHHUB_MARKUP       the control id of a message with markup and script in its fields
 //   PATHHUB_ORDERS       JSON {"final": placer, "overdue": placer, "unmatched": placer}: an order
 //                        the lab accepted and answered, one overdue, a result matching no order
 //   PATHHUB_SCREENSHOTS  where each page's screenshot is written
@@ -13,6 +14,7 @@ const { accessible, check, launch, run, screenshots, sessionCookie, signIn } = r
 const url = process.env.PATHHUB_URL;
 const tokens = JSON.parse(process.env.PATHHUB_TOKENS);
 const failedControlId = process.env.PATHHUB_FAILED;
+const markupControlId = process.env.PATHHUB_MARKUP;
 const orders = JSON.parse(process.env.PATHHUB_ORDERS);
 const shot = screenshots(process.env.PATHHUB_SCREENSHOTS);
 const as = (role, options) => signIn(browser, url, role, tokens[role], options);
@@ -53,6 +55,21 @@ async function main() {
     check(/"resourceType": ?"Bundle"/.test(fhir), `the message is shown as FHIR on demand (${fhir.slice(fhir.indexOf("As another"), fhir.indexOf("As another") + 200)})`);
     await shot(page, "message");
     await accessible(page, "message");
+
+    // Markup in a message is text on the page: nothing from it becomes an element or runs,
+    // in this context where the policy is bypassed (for axe-core) and only the console's
+    // text-node rendering stands in the way.
+    await page.goto(`${url}/#/messages?controlId=${markupControlId}`);
+    await page.click(`tr:has(td:text-is("${markupControlId}")) a`);
+    await page.waitForSelector("h2 >> text=Deliveries");
+    const hostile = await page.evaluate(() => ({
+      text: document.querySelector("main").textContent,
+      elements: document.querySelectorAll("main img, main script:not([src])").length,
+      pwned: window.pwned,
+    }));
+    check(hostile.text.includes('<img src=x onerror="window.pwned=1">') && hostile.text.includes("<script>window.pwned=2</script>"),
+      "markup in a message's fields is shown as the text it is");
+    check(hostile.elements === 0 && hostile.pwned === undefined, "no markup from a message becomes an element or runs");
 
     await page.goto(`${url}/#/messages?channel=lab`);
     await page.click("text=Replay what this search finds…");

@@ -3,7 +3,8 @@
 //  - Over HTTP (console_test.js): an order walked to final, one overdue and a result matched
 //    to no order; one result delivered and one refused by its receiver. Sign-in, the overview,
 //    finding the failed delivery, the message's diff and the receiver's error, a bulk replay's
-//    dry run, pause and resume, the orders pages, a clinical user with no replay button whose
+//    dry run and the replay, pause and resume, the orders pages, markup in a message shown as
+//    text and never run, a clinical user with no replay button whose
 //    forged replay is refused, a POST without the CSRF token refused, sign-out, and axe-core's
 //    accessibility rules. Screenshots of each page go to build/console-screenshots.
 //  - Over TLS (console_tls_test.js): the session cookie is Secure, and the console works.
@@ -110,7 +111,14 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
       testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
   ASSERT_TRUE(m.set("MSH-10", "DELIVERED-1"));
   sendAccepted(hub.sourcePort, m.encode());
-  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 4; }));  // ORL, R1, R2, DELIVERED-1
+  // A hostile result: markup and script in the patient's name and a result's text. The
+  // console must show them as text.
+  sendAccepted(hub.sourcePort,
+               "MSH|^~\\&|LIMS|LAB|GP|A81001|20261201093000||ORU^R01|MARKUP-1|P|2.4\r"
+               "PID|1||9434765919^^^NHS^NH||<img src=x onerror=\"window.pwned=1\">^JANE\r"
+               "OBR|1|PM1|FM1|K^Potassium^L|||20261201090000\r"
+               "OBX|1|TX|K^Potassium^L||<script>window.pwned=2</script>||||||F\r");
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 5; }));  // + ORL, R1, R2, DELIVERED-1
   hub.stopSink();
   hub.startSink({"--reject-every", "1"});
   ASSERT_TRUE(m.set("MSH-10", "REFUSED-1"));
@@ -126,6 +134,7 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
       {{"PATHHUB_URL", apiUrl("http", hub)},
        {"PATHHUB_TOKENS", tokensJson},
        {"PATHHUB_FAILED", "REFUSED-1"},
+       {"PATHHUB_MARKUP", "MARKUP-1"},
        {"PATHHUB_ORDERS", R"({"final":"P100","overdue":"P300","unmatched":"P999"})"},
        {"PATHHUB_SCREENSHOTS",
         (testing::programDir().parent_path() / "console-screenshots").string()}});
