@@ -1,5 +1,6 @@
-// The web console in a real browser (issue 19): a real hub with real traffic, then a script in
-// tests/browser drives Debian's chromium through it with playwright-core.
+// The web console in a real browser (issue 19; hazard H16, docs/safety/hazard-log.md): a real hub
+// with real traffic, then a script in tests/browser drives Debian's chromium through it with
+// playwright-core.
 //  - Over HTTP (console_test.js): an order walked to final, one overdue and a result matched
 //    to no order; one result delivered and one refused by its receiver. Sign-in, the overview,
 //    finding the failed delivery, the message's diff and the receiver's error, a bulk replay's
