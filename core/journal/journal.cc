@@ -14,6 +14,8 @@
 
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
+#include "journal/schema.h"
+#include "version/build_info.h"
 
 namespace pathhub::journal {
 namespace {
@@ -21,74 +23,6 @@ namespace {
 using namespace Poco::Data::Keywords;
 using Poco::Data::BLOB;
 using Poco::Data::Session;
-
-constexpr const char* kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS messages ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, source TEXT NOT NULL,"
-    " peer TEXT NOT NULL DEFAULT '', control_id TEXT NOT NULL, message_type TEXT NOT NULL,"
-    " received_at INTEGER NOT NULL, content_hash INTEGER NOT NULL, bytes BLOB NOT NULL,"
-    " mapped BLOB, mapped_at INTEGER, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
-    " duplicate_of INTEGER, parent_id INTEGER)",
-    "CREATE INDEX IF NOT EXISTS messages_dedupe ON messages(channel, source, control_id)",
-    // Partial indexes: rows leave them as they move on, so the hot ones stay small and a
-    // commit rewrites few index pages.
-    "DROP INDEX IF EXISTS messages_state",
-    "CREATE INDEX IF NOT EXISTS messages_unmapped ON messages(channel, id)"
-    " WHERE state = 'received'",
-    "CREATE TABLE IF NOT EXISTS deliveries ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL,"
-    " channel TEXT NOT NULL, destination TEXT NOT NULL, state TEXT NOT NULL,"
-    " attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,"
-    " last_error TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL, sequence INTEGER)",
-    "DROP INDEX IF EXISTS deliveries_queue",
-    "DROP INDEX IF EXISTS deliveries_pending",
-    "CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries(message_id)",
-    // Answers awaited from receivers (a practice's NHSACK, a deferred HL7 v2 ACK): one row per
-    // message sent, by the reference the answer will name.
-    "CREATE TABLE IF NOT EXISTS acknowledgements ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, delivery_id INTEGER NOT NULL,"
-    " message_id INTEGER NOT NULL, channel TEXT NOT NULL, destination TEXT NOT NULL,"
-    " practice TEXT NOT NULL DEFAULT '', recipient TEXT NOT NULL DEFAULT '',"
-    " reference TEXT NOT NULL, sent_at INTEGER NOT NULL, state TEXT NOT NULL,"
-    " detail TEXT NOT NULL DEFAULT '', answered_by INTEGER, answered_at INTEGER)",
-    "CREATE INDEX IF NOT EXISTS acknowledgements_open ON acknowledgements(reference)"
-    " WHERE state IN ('awaiting', 'overdue')",
-    "CREATE INDEX IF NOT EXISTS acknowledgements_delivery ON acknowledgements(delivery_id)",
-    // Orders tracked from placing to final result (core/orders), their history, and results
-    // no order was found for.
-    "CREATE TABLE IF NOT EXISTS orders ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, placer TEXT NOT NULL, lab TEXT NOT NULL,"
-    " filler TEXT NOT NULL DEFAULT '', requester TEXT NOT NULL DEFAULT '',"
-    " nhs_number TEXT NOT NULL DEFAULT '', tests TEXT NOT NULL DEFAULT '',"
-    " channel TEXT NOT NULL DEFAULT '', state TEXT NOT NULL, placed_at INTEGER NOT NULL,"
-    " due_at INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL,"
-    " overdue INTEGER NOT NULL DEFAULT 0, message_id INTEGER NOT NULL DEFAULT 0)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS orders_key ON orders(placer, lab)",
-    "CREATE INDEX IF NOT EXISTS orders_filler ON orders(filler) WHERE filler != ''",
-    "CREATE INDEX IF NOT EXISTS orders_nhs ON orders(nhs_number) WHERE nhs_number != ''",
-    "CREATE TABLE IF NOT EXISTS order_history ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, order_id INTEGER NOT NULL, at INTEGER NOT NULL,"
-    " state TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', message_id INTEGER NOT NULL DEFAULT 0)",
-    "CREATE INDEX IF NOT EXISTS order_history_order ON order_history(order_id)",
-    "CREATE TABLE IF NOT EXISTS unmatched_results ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, channel TEXT NOT NULL,"
-    " placer TEXT NOT NULL, filler TEXT NOT NULL, nhs_number TEXT NOT NULL, tests TEXT NOT NULL,"
-    " received_at INTEGER NOT NULL, reason TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS events ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER NOT NULL, at INTEGER NOT NULL,"
-    " kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')",
-    "CREATE INDEX IF NOT EXISTS events_message ON events(message_id)",
-    // Who viewed, searched or replayed what. Rows are only ever added: the triggers refuse
-    // any change, whoever asks (the API offers no way to ask).
-    "CREATE TABLE IF NOT EXISTS audit ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, user TEXT NOT NULL,"
-    " role TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL DEFAULT '',"
-    " detail TEXT NOT NULL DEFAULT '', peer TEXT NOT NULL DEFAULT '')",
-    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
-    " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END",
-};
 
 std::int64_t contentHash(const std::string& bytes) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a 64
@@ -181,33 +115,12 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     writer << "PRAGMA journal_mode=WAL", now;
     writer << "PRAGMA synchronous=FULL", now;
     writer << "PRAGMA busy_timeout=10000", now;
-    for (const char* sql : kSchema) writer << sql, now;
-    // Journals made by earlier versions gain the columns added since.
-    auto addColumn = [&writer](const std::string& table, const std::string& column,
-                               const std::string& fill, const std::string& type = "INTEGER") {
-      int has = 0;
-      writer << "SELECT COUNT(*) FROM pragma_table_info('" + table + "') WHERE name = '" + column +
-                    "'",
-          into(has), now;
-      if (has) return;
-      writer << "ALTER TABLE " + table + " ADD COLUMN " + column + " " + type, now;
-      if (!fill.empty()) writer << "UPDATE " + table + " SET " + column + " = " + fill, now;
-    };
-    addColumn("messages", "mapped_at", "");
-    addColumn("messages", "parent_id", "");
-    addColumn("deliveries", "sequence", "message_id");
-    for (const char* key : {"nhs_number", "placer_order", "filler_order"}) {
-      addColumn("messages", key, "", "TEXT NOT NULL DEFAULT ''");
-      // Partial: messages without the key (most ACKs, say) cost the index nothing.
-      writer << std::string("CREATE INDEX IF NOT EXISTS messages_") + key + " ON messages(" + key +
-                    ") WHERE " + key + " != ''",
-          now;
+    auto upgraded = upgradeSchema(writer, options.path, "pathhub " + std::string(build::kVersion));
+    if (!upgraded) return tl::unexpected(upgraded.error());
+    if (upgraded->from != upgraded->to) {
+      Poco::Logger::get("journal").notice("journal %s: schema version %d -> %d", options.path,
+                                          upgraded->from, upgraded->to);
     }
-    addColumn("deliveries", "response", "", "TEXT NOT NULL DEFAULT ''");
-    addColumn("deliveries", "attributes", "", "TEXT NOT NULL DEFAULT ''");
-    writer << "CREATE INDEX IF NOT EXISTS deliveries_in_order ON deliveries(channel,"
-              " destination, sequence, id) WHERE state = 'pending'",
-        now;
     auto file = JournalFile::identify(options.path);
     if (!file) return tl::unexpected(file.error());
     auto identity = std::make_shared<const JournalFile>(*file);
