@@ -84,7 +84,9 @@ const std::map<std::string, Schema>& schema() {
       {"log",
        {{{"level", {"information", 0, -1, kLogLevels}},
          {"file", {}},
-         {"format", {"text", 0, -1, {"text", "json"}}}},
+         {"rotateMB", {"50", 1, 100000}},
+         {"keep", {"10", 1, 1000}},
+         {"format", {"auto", 0, -1, {"auto", "text", "json"}}}},
         {"component"}}},
       {"channel",
        {{{"name", {}}},
@@ -289,6 +291,8 @@ LogConfig readLog(const Reader& log) {
   out.level = log.choice("level");
   out.file = log.text("file");
   out.format = log.choice("format");
+  out.rotateMegabytes = static_cast<int>(log.number("rotateMB"));
+  out.keepFiles = static_cast<int>(log.number("keep"));
   for (int i = 0;; ++i) {
     Reader c = log.child("component[" + std::to_string(i) + "]", "log component");
     if (!c.present()) break;

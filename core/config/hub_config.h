@@ -151,8 +151,12 @@ struct JournalConfig {
 
 struct LogConfig {
   std::string level = "information";
-  std::string file;             // also log to this file when set
-  std::string format = "text";  // "text" (for people) or "json" (one JSON object per line)
+  std::string file;          // also log to this file when set
+  int rotateMegabytes = 50;  // the file is renamed aside at this size ...
+  int keepFiles = 10;        // ... and only this many of the renamed files are kept
+  // "text" (for people), "json" (one JSON object per line), or "auto": json when stderr is
+  // the systemd journal (JOURNAL_STREAM names it), text otherwise.
+  std::string format = "auto";
   // Levels of single components (logger name prefixes such as "journal", "pipeline.demo").
   std::map<std::string, std::string> componentLevels;
 

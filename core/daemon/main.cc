@@ -28,10 +28,13 @@
 #include "config/hub_config.h"
 #include "daemon/config_check.h"
 #include "daemon/hub.h"
+#include "daemon/service_notify.h"
 #include "daemon/signals.h"
 #include "http/api_server.h"
+#include "journal/schema.h"
 #include "log/logging.h"
 #include "plugin/plugin_registry.h"
+#include "version/build_info.h"
 
 namespace {
 
@@ -57,10 +60,24 @@ void raiseOpenFileLimit() {
   }
 }
 
+// What the service manager shows as the hub's status once it is ready.
+std::string readiness(daemon::Hub& hub) {
+  std::string out = "ready: " + std::to_string(hub.config().channels.size()) + " channel(s)";
+  const auto faults = hub.faults();
+  if (!faults.empty()) {
+    out += ", " + std::to_string(faults.size()) + " faulted:";
+    for (const auto& [channel, why] : faults) out += " " + channel;
+  }
+  return out;
+}
+
 class PathhubApp : public Poco::Util::ServerApplication {
  protected:
   void defineOptions(OptionSet& options) override {
-    ServerApplication::defineOptions(options);
+    // Not ServerApplication's own options: --daemon forks before main() and answers 0 to
+    // whoever started it, whatever then fails (see main() below); --pidfile is not needed by
+    // systemd or a supervisor, which know the process.
+    Application::defineOptions(options);
     options.addOption(
         Option("config", "c", "configuration file (XML)")
             .required(false)
@@ -72,6 +89,10 @@ class PathhubApp : public Poco::Util::ServerApplication {
     options.addOption(
         Option("list-plugins", "", "list the plugins found and their config keys, and exit")
             .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setList)));
+    options.addOption(
+        Option("version", "",
+               "print the version, git commit, plugin ABI and journal schema version")
+            .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setVersion)));
     options.addOption(
         Option("help", "h", "show this help")
             .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setHelp)));
@@ -93,6 +114,12 @@ class PathhubApp : public Poco::Util::ServerApplication {
       f.format(std::cout);
       return EXIT_OK;
     }
+    if (version_) {
+      std::cout << "pathhub " << build::kVersion << " (commit " << build::kGitCommit << ")\n"
+                << "plugin ABI " << build::pluginAbi() << "\n"
+                << "journal schema version " << journal::kSchemaVersion << "\n";
+      return EXIT_OK;
+    }
     if (configPath_.empty() && !list_) {
       std::cerr << "pathhub: --config FILE is required\n";
       return EXIT_USAGE;
@@ -107,8 +134,16 @@ class PathhubApp : public Poco::Util::ServerApplication {
     auto plugins = std::make_shared<plugin::PluginRegistry>();
     std::vector<std::filesystem::path> folders(config->pluginFolders.begin(),
                                                config->pluginFolders.end());
+    const auto missing = folders.empty() ? plugin::PluginRegistry::MissingFolder::kSkip
+                                         : plugin::PluginRegistry::MissingFolder::kRefuse;
     if (folders.empty()) folders = plugin::defaultPluginFolders();
-    const auto refused = plugins->loadFolders(folders);
+    auto refused = plugins->loadFolders(folders, missing);
+    if (plugins->plugins().empty() && refused.empty()) {
+      std::string looked;
+      for (const auto& f : folders) looked += " " + f.string();
+      refused.push_back("no plugin found in" + looked +
+                        " (name the folder with <plugins folder=\"...\"/> or PATHHUB_PLUGIN_PATH)");
+    }
     if (list_) {
       std::cout << plugins->describe();
       for (const auto& r : refused) std::cout << r << "\n";
@@ -159,16 +194,30 @@ class PathhubApp : public Poco::Util::ServerApplication {
         new Poco::Util::TimerTaskAdapter<OverdueTask>(overdue_, &OverdueTask::run), 0,
         hub.overdueCheckInterval().count());
     overdue_.hub = &hub;
-    for (const auto& [channel, why] : hub.faults()) {
+    const auto faults = hub.faults();
+    for (const auto& [channel, why] : faults) {
       logger.error("channel %s is faulted and does not run: %s", channel, why);
     }
+    // One faulted channel among others leaves the hub degraded, the others carrying results
+    // (/ready says which); with every channel faulted nothing would flow: a failed start.
+    if (!faults.empty() && faults.size() == config->channels.size()) {
+      logger.fatal("cannot start: every channel is faulted (the reasons are above)");
+      timer.cancel(true);
+      if (api) api->stop();
+      hub.stop();
+      return EXIT_SOFTWARE;
+    }
     logger.information("pathhub ready");
+    daemon::notifyReady(readiness(hub));
     // SIGHUP reloads (the report is logged by the hub); a stop signal ends the loop.
     while (daemon::waitForSignal() == daemon::SignalRequest::kReload) {
       logger.information("SIGHUP: reloading %s", configPath_);
+      daemon::notifyReloading();
       (void)(api ? api->reload() : hub.reload());
+      daemon::notifyReady(readiness(hub));
     }
     logger.information("pathhub stopping: finishing work in hand");
+    daemon::notifyStopping();
     const daemon::StopDeadline deadline(hub.stopGrace());
     timer.cancel(true);
     if (api) api->stop();  // no API call may outlive the journal
@@ -216,6 +265,10 @@ class PathhubApp : public Poco::Util::ServerApplication {
   void setConfig(const std::string&, const std::string& value) { configPath_ = value; }
   void setCheck(const std::string&, const std::string&) { check_ = true; }
   void setList(const std::string&, const std::string&) { list_ = true; }
+  void setVersion(const std::string&, const std::string&) {
+    version_ = true;
+    stopOptionsProcessing();
+  }
   void setHelp(const std::string&, const std::string&) {
     help_ = true;
     stopOptionsProcessing();
@@ -225,10 +278,29 @@ class PathhubApp : public Poco::Util::ServerApplication {
   bool check_ = false;
   bool help_ = false;
   bool list_ = false;
+  bool version_ = false;
   PruneTask prune_;
   OverdueTask overdue_;
 };
 
 }  // namespace
 
-POCO_SERVER_MAIN(PathhubApp)
+// POCO_SERVER_MAIN's body, with --daemon refused first: Poco forks for it before any option
+// is read, so the parent answers 0 while the child may fail with nobody to tell. pathhub stays
+// in the foreground; systemd (Type=notify) or a supervisor runs it as a service.
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--daemon") {
+      std::cerr << "pathhub: --daemon is not supported: pathhub runs in the foreground under"
+                   " systemd (pathhub.service, Type=notify) or another supervisor\n";
+      return Poco::Util::Application::EXIT_USAGE;
+    }
+  }
+  try {
+    PathhubApp app;
+    return app.run(argc, argv);
+  } catch (const Poco::Exception& e) {
+    std::cerr << "pathhub: " << e.displayText() << "\n";
+    return Poco::Util::Application::EXIT_SOFTWARE;
+  }
+}

@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include "http/api_endpoints.h"
+#include "journal/schema.h"
+#include "version/build_info.h"
 
 namespace pathhub::http {
 namespace {
@@ -185,6 +187,10 @@ void addStatusEndpoints(Router& router, ApiContext& context) {
                 o.set("channels", total);
                 o.set("channelStates", states);
                 o.set("journal", context.hub().config().journal.path);
+                o.set("version", std::string(build::kVersion));
+                o.set("gitCommit", std::string(build::kGitCommit));
+                o.set("pluginAbi", build::pluginAbi());
+                o.set("schemaVersion", journal::kSchemaVersion);
                 Object::Ptr caller = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
                 caller->set("name", r.caller.name);
                 caller->set("role", std::string(roleName(r.caller.role)));

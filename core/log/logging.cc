@@ -11,7 +11,11 @@
 #include <Poco/Message.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/SplitterChannel.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -40,6 +44,18 @@ const char* levelName(Poco::Message::Priority p) {
   return "information";
 }
 
+// systemd sets JOURNAL_STREAM to "DEVICE:INODE" of the stream it connected stderr to; it is the
+// journal only if stderr is still that stream (a child of the service may have redirected it).
+bool stderrIsTheJournal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (!stream || ::fstat(STDERR_FILENO, &st) != 0) return false;
+  unsigned long long device = 0, inode = 0;
+  if (std::sscanf(stream, "%llu:%llu", &device, &inode) != 2) return false;
+  return device == static_cast<unsigned long long>(st.st_dev) &&
+         inode == static_cast<unsigned long long>(st.st_ino);
+}
+
 }  // namespace
 
 void JsonLineFormatter::format(const Poco::Message& message, std::string& text) {
@@ -56,7 +72,7 @@ void JsonLineFormatter::format(const Poco::Message& message, std::string& text) 
 
 void setUpLogging(const config::LogConfig& config) {
   Poco::AutoPtr<Poco::Formatter> format;
-  if (config.format == "json") {
+  if (config.format == "json" || (config.format == "auto" && stderrIsTheJournal())) {
     format = new JsonLineFormatter;
   } else {
     format = new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S.%i %p [%s] %t");
@@ -65,8 +81,11 @@ void setUpLogging(const config::LogConfig& config) {
   splitter->addChannel(new Poco::ConsoleChannel(std::cerr));
   if (!config.file.empty()) {
     Poco::AutoPtr<Poco::FileChannel> file(new Poco::FileChannel(config.file));
-    file->setProperty("rotation", "50 M");
+    file->setProperty("rotation", std::to_string(config.rotateMegabytes) + " M");
     file->setProperty("archive", "timestamp");
+    // Rotated files past the count are deleted: logs name patients, and a full disk would
+    // stop the journal.
+    file->setProperty("purgeCount", std::to_string(config.keepFiles));
     splitter->addChannel(file);
   }
   Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, splitter));

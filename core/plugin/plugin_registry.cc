@@ -134,7 +134,8 @@ PluginRegistry::~PluginRegistry() {
   for (auto& p : plugins_) dlclose(p.handle);
 }
 
-std::vector<std::string> PluginRegistry::loadFolders(const std::vector<fs::path>& folders) {
+std::vector<std::string> PluginRegistry::loadFolders(const std::vector<fs::path>& folders,
+                                                     MissingFolder missing) {
   std::vector<std::string> problems;
   for (const fs::path& folder : folders) {
     std::error_code ec;
@@ -143,6 +144,11 @@ std::vector<std::string> PluginRegistry::loadFolders(const std::vector<fs::path>
       if (entry.is_regular_file() && entry.path().extension() == ".so") {
         files.push_back(entry.path());
       }
+    }
+    if (ec && missing == MissingFolder::kRefuse) {
+      problems.push_back("the plugin folder " + folder.string() +
+                         " cannot be read: " + ec.message());
+      continue;
     }
     std::sort(files.begin(), files.end());  // the same order on every start
     for (const fs::path& file : files) {
@@ -312,6 +318,9 @@ std::vector<fs::path> defaultPluginFolders() {
   if (!ec) {
     out.push_back(self.parent_path().parent_path() / "plugins");
     out.push_back(self.parent_path().parent_path() / "lib" / "pathhub" / "plugins");
+  }
+  if (std::find(out.begin(), out.end(), fs::path(PATHHUB_PLUGIN_DIR)) == out.end()) {
+    out.emplace_back(PATHHUB_PLUGIN_DIR);
   }
   return out;
 }

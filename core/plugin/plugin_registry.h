@@ -36,9 +36,13 @@ class PluginRegistry {
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
 
-  // Loads every *.so directly in each folder (missing folders are skipped). Returns the
-  // refusals, one line each; what loaded is kept either way.
-  std::vector<std::string> loadFolders(const std::vector<std::filesystem::path>& folders);
+  // Loads every *.so directly in each folder. Returns the refusals, one line each; what loaded
+  // is kept either way. A folder that cannot be read is skipped (the default folders, not all
+  // of which exist) or, with `MissingFolder::kRefuse` (folders the configuration names), is
+  // itself a refusal.
+  enum class MissingFolder { kSkip, kRefuse };
+  std::vector<std::string> loadFolders(const std::vector<std::filesystem::path>& folders,
+                                       MissingFolder missing = MissingFolder::kSkip);
   // Loads one file.
   Result<void> loadFile(const std::filesystem::path& file);
 
@@ -67,8 +71,10 @@ class PluginRegistry {
 };
 
 // Where plugins are looked for when the configuration names no folder: $PATHHUB_PLUGIN_PATH
-// (colon-separated), then <folder of the running program>/../plugins (the build tree) and
-// <folder of the running program>/../lib/pathhub/plugins (an installed hub).
+// (colon-separated), then <folder of the running program>/../plugins (the build tree),
+// <folder of the running program>/../lib/pathhub/plugins (a hub installed under a prefix) and
+// the folder compiled in (PATHHUB_PLUGIN_DIR: /usr/lib/<multiarch>/pathhub/plugins in the
+// Debian package).
 std::vector<std::filesystem::path> defaultPluginFolders();
 
 }  // namespace pathhub::plugin
