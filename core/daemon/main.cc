@@ -6,6 +6,15 @@
 //                                  every problem, exit non-zero if any
 //   pathhub [--config FILE] --list-plugins
 //                                  the plugins found, what each provides and its config keys
+//   pathhub --config FILE --restore BACKUP
+//                                  with the hub stopped: check BACKUP (pathhubctl backup) and
+//                                  put it in place of the configured journal, the old one
+//                                  moved aside
+//   pathhub --version              version, git commit, plugin ABI, journal schema version
+//
+// pathhub stays in the foreground (--daemon is refused): systemd runs it (Type=notify: ready
+// once listening and recovered, stopping while it drains) or another supervisor does. A start
+// that fails exits non-zero with the reason on stderr.
 //
 // Plugins are loaded from the configuration's <plugins folder> elements, or else from the
 // default folders (plugin/plugin_registry.h). A plugin that is refused stops the start-up.
@@ -31,6 +40,7 @@
 #include "daemon/service_notify.h"
 #include "daemon/signals.h"
 #include "http/api_server.h"
+#include "journal/backup.h"
 #include "journal/schema.h"
 #include "log/logging.h"
 #include "plugin/plugin_registry.h"
@@ -90,6 +100,10 @@ class PathhubApp : public Poco::Util::ServerApplication {
         Option("list-plugins", "", "list the plugins found and their config keys, and exit")
             .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setList)));
     options.addOption(
+        Option("restore", "", "put a journal backup in place (the hub stopped) and exit")
+            .argument("FILE")
+            .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setRestore)));
+    options.addOption(
         Option("version", "",
                "print the version, git commit, plugin ABI and journal schema version")
             .callback(Poco::Util::OptionCallback<PathhubApp>(this, &PathhubApp::setVersion)));
@@ -109,7 +123,9 @@ class PathhubApp : public Poco::Util::ServerApplication {
     if (help_) {
       Poco::Util::HelpFormatter f(options());
       f.setCommand(commandName());
-      f.setUsage("--config FILE [--check-config] | [--config FILE] --list-plugins");
+      f.setUsage(
+          "--config FILE [--check-config | --restore BACKUP] | [--config FILE] --list-plugins |"
+          " --version");
       f.setHeader("pathhub: the pathology results exchange hub.");
       f.format(std::cout);
       return EXIT_OK;
@@ -131,6 +147,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
                 << config.error().text << "\n";
       return EXIT_CONFIG;
     }
+    if (!restore_.empty()) return restoreJournal(config->journal.path);
     auto plugins = std::make_shared<plugin::PluginRegistry>();
     std::vector<std::filesystem::path> folders(config->pluginFolders.begin(),
                                                config->pluginFolders.end());
@@ -227,6 +244,25 @@ class PathhubApp : public Poco::Util::ServerApplication {
   }
 
  private:
+  // --restore FILE: the backup checked and put in place of the configured journal; the one it
+  // replaces is moved aside, never deleted.
+  int restoreJournal(const std::string& journalPath) {
+    auto done = journal::restoreJournal(restore_, journalPath);
+    if (!done) {
+      std::cerr << "pathhub: cannot restore " << restore_ << ": " << done.error().text << "\n";
+      return EXIT_SOFTWARE;
+    }
+    std::cout << "pathhub: restored " << restore_ << " as " << journalPath << " ("
+              << done->restored.messages << " message(s), schema version "
+              << done->restored.schemaVersion
+              << (done->restored.journalId.empty() ? "" : ", journal " + done->restored.journalId)
+              << ")\n";
+    if (!done->movedAside.empty()) {
+      std::cout << "pathhub: the journal it replaced is kept as " << done->movedAside << "\n";
+    }
+    return EXIT_OK;
+  }
+
   struct PruneTask {
     daemon::Hub* hub = nullptr;
     void run(Poco::Util::TimerTask&) {
@@ -265,6 +301,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
   void setConfig(const std::string&, const std::string& value) { configPath_ = value; }
   void setCheck(const std::string&, const std::string&) { check_ = true; }
   void setList(const std::string&, const std::string&) { list_ = true; }
+  void setRestore(const std::string&, const std::string& value) { restore_ = value; }
   void setVersion(const std::string&, const std::string&) {
     version_ = true;
     stopOptionsProcessing();
@@ -279,6 +316,7 @@ class PathhubApp : public Poco::Util::ServerApplication {
   bool help_ = false;
   bool list_ = false;
   bool version_ = false;
+  std::string restore_;  // --restore FILE
   PruneTask prune_;
   OverdueTask overdue_;
 };

@@ -40,6 +40,7 @@ void addMessageEndpoints(Router& router, ApiContext& context);   // search, show
 void addAuditEndpoints(Router& router, ApiContext& context);     // the audit trail
 void addDeliveryEndpoints(Router& router, ApiContext& context);  // unacknowledged, exceptions
 void addOrderEndpoints(Router& router, ApiContext& context);     // orders, overdue, unmatched
+void addJournalEndpoints(Router& router, ApiContext& context);   // backup
 
 // An awaited answer as the API shows it (in a message's deliveries and in the lists).
 Poco::JSON::Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a);

@@ -17,6 +17,9 @@ struct Reply {
   std::string contentType = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers = {};  // e.g. Set-Cookie
+  // When set, the answer's body is this file's content (streamed, not held in memory), and the
+  // file is removed once sent: a journal backup made for this one answer.
+  std::string temporaryFile = {};
   static Reply json(const Poco::JSON::Object& object, int status = 200);
 };
 

@@ -9,7 +9,11 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "mllp/mllp_client.h"
 #include "tls/tls_context.h"
@@ -92,11 +96,29 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     // cannot carry the session cookie's successor in the clear.
     if (request.secure()) response.set("Strict-Transport-Security", "max-age=31536000");
     for (const auto& [name, value] : reply.headers) response.add(name, value);
+    if (!reply.temporaryFile.empty()) {
+      sendAndRemove(response, reply.temporaryFile);
+      return;
+    }
     response.setContentLength(static_cast<std::streamsize>(reply.body.size()));
     response.send().write(reply.body.data(), static_cast<std::streamsize>(reply.body.size()));
   }
 
  private:
+  // The file as the body, with its length; removed afterwards whether or not the peer took it
+  // all (a backup holds every patient's data: no copy is left behind).
+  static void sendAndRemove(HTTPServerResponse& response, const std::string& file) {
+    try {
+      std::ifstream in(file, std::ios::binary);
+      response.setContentLength64(static_cast<Poco::UInt64>(std::filesystem::file_size(file)));
+      Poco::StreamCopier::copyStream64(in, response.send(), 1 << 20);
+    } catch (const std::exception& e) {
+      log().error("sending %s failed: %s", file, std::string(e.what()));
+    }
+    std::error_code ignored;
+    std::filesystem::remove(file, ignored);
+  }
+
   Reply dispatch(HTTPServerRequest& request, HTTPServerResponse& response) {
     ApiRequest r;
     r.method = request.getMethod();
@@ -188,6 +210,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addAuditEndpoints(router_, context_);
   addDeliveryEndpoints(router_, context_);
   addOrderEndpoints(router_, context_);
+  addJournalEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
   addSessionEndpoints(router_, context_, sessions_, tokens_, config_.tls);
   const auto folder = config_.console.empty() ? ConsoleAssets::defaultFolder()

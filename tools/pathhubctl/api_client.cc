@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <memory>
@@ -18,7 +19,7 @@ ApiClient::ApiClient(std::string url, std::string token, std::string caFile)
     : url_(std::move(url)), token_(std::move(token)), caFile_(std::move(caFile)) {}
 
 Result<ApiResponse> ApiClient::call(const std::string& method, const std::string& target,
-                                    const std::string& body) {
+                                    const std::string& body, std::ostream* sink) {
   try {
     const Poco::URI base(url_);
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -34,7 +35,7 @@ Result<ApiResponse> ApiClient::call(const std::string& method, const std::string
     } else {
       return fail(ErrorCode::kUsage, "--url must start with http:// or https://: " + url_);
     }
-    session->setTimeout(Poco::Timespan(60, 0));
+    session->setTimeout(Poco::Timespan(300, 0));  // a backup of a large journal takes a while
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token_.empty()) request.set("Authorization", "Bearer " + token_);
     request.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -44,6 +45,18 @@ Result<ApiResponse> ApiClient::call(const std::string& method, const std::string
     std::istream& in = session->receiveResponse(response);
     ApiResponse out;
     out.status = static_cast<int>(response.getStatus());
+    for (const auto& [name, value] : response) out.headers[Poco::toLower(name)] = value;
+    if (sink && out.status == 200) {
+      const Poco::UInt64 copied = Poco::StreamCopier::copyStream64(in, *sink, 1 << 20);
+      if (response.hasContentLength() &&
+          copied != static_cast<Poco::UInt64>(response.getContentLength64())) {
+        return fail(ErrorCode::kIoError,
+                    "the answer ended after " + std::to_string(copied) + " of " +
+                        std::to_string(response.getContentLength64()) + " bytes");
+      }
+      if (!*sink) return fail(ErrorCode::kIoError, "cannot write what the hub sent");
+      return out;
+    }
     Poco::StreamCopier::copyToString(in, out.body);
     return out;
   } catch (const Poco::Exception& e) {

@@ -2,6 +2,8 @@
 // (the server's certificate checked against --ca or the system's CAs).
 #pragma once
 
+#include <map>
+#include <ostream>
 #include <string>
 
 #include "pathhub/error.h"
@@ -10,7 +12,8 @@ namespace pathhub::ctl {
 
 struct ApiResponse {
   int status = 0;
-  std::string body;
+  std::string body;                            // "" when a 200's body went to the sink
+  std::map<std::string, std::string> headers;  // names in lower case
 };
 
 class ApiClient {
@@ -18,9 +21,10 @@ class ApiClient {
   // `url`: "http://127.0.0.1:8575" or "https://host:port".
   ApiClient(std::string url, std::string token, std::string caFile);
   // `target`: path and query, e.g. "/api/v1/messages?limit=5". Connection failures and
-  // timeouts are errors; any HTTP status is a response.
+  // timeouts are errors; any HTTP status is a response. With `sink`, a 200's body is streamed
+  // into it instead of held (a journal backup); a short body is an error.
   Result<ApiResponse> call(const std::string& method, const std::string& target,
-                           const std::string& body = {});
+                           const std::string& body = {}, std::ostream* sink = nullptr);
 
  private:
   std::string url_, token_, caFile_;

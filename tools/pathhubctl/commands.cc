@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "backup_command.h"
 #include "table.h"
 
 namespace pathhub::ctl {
@@ -418,6 +419,8 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
           std::cout << "nothing changed\n";
         }
       }
+    } else if (command == "backup") {
+      return backupCommand(api, options, args);
     } else if (command == "audit") {
       Parsed p = parse(args, {{"user", true},
                               {"action", true},

@@ -21,6 +21,8 @@
 //   reload                           re-read the configuration and its tables (as SIGHUP):
 //                                    what was applied, what needs a restart (admin)
 //   audit [--user U] [--action A] [--from T] [--to T] [--limit N] [--before ID]
+//   backup FILE                      a consistent copy of the running hub's journal, checked,
+//                                    written to FILE (never overwritten; admin)
 //   hash-token                       read a token on stdin, print the sha256 for <api><token>
 //
 // FILTERS: --channel C --state S --from T --to T --control-id X --type ORU[^R01]
@@ -45,7 +47,7 @@ constexpr const char* kUsage =
     "usage: pathhubctl [--url URL] [--token-file FILE] [--ca FILE] [--json] COMMAND [ARGS]\n"
     "commands: status | channels | messages [filters] | show ID | replay ID|--filter ...\n"
     "          | pause CH | resume CH | restart CH | reroute-order PLACER | reload\n"
-    "          | audit [filters] | hash-token\n";
+    "          | audit [filters] | backup FILE | hash-token\n";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);
