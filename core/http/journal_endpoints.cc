@@ -18,14 +18,12 @@ void addJournalEndpoints(Router& router, ApiContext& context) {
                 static std::atomic<int> made{0};
                 const std::string copy = journalPath + ".backup-" + std::to_string(::getpid()) +
                                          "-" + std::to_string(++made) + ".tmp";
+                // Audited before the copy is made, so that the copy carries its own record.
+                context.audit(r, "backup_journal", journalPath);
                 auto facts = journal::backupJournal(journalPath, copy);
                 if (!facts) {
                   throw ApiError(500, "backup_failed", facts.error().describe());
                 }
-                context.audit(r, "backup_journal", journalPath,
-                              std::to_string(facts->bytes) + " bytes, schema version " +
-                                  std::to_string(facts->schemaVersion) + ", " +
-                                  std::to_string(facts->messages) + " messages");
                 Reply reply;
                 reply.contentType = "application/vnd.sqlite3";
                 reply.temporaryFile = copy;

@@ -1,0 +1,184 @@
+// Running pathhub in production (issue 20): a journal written by the previous release is
+// migrated and its pending result delivered; a backup taken while messages flow, restored into
+// the stopped hub, holds every message ACKed before it; a start that cannot succeed exits
+// non-zero with the reason; --version and /api/v1/status say what is running.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <Poco/Net/ServerSocket.h>
+
+#include "api_client.h"
+#include "child_process.h"
+#include "hub_fixture.h"
+#include "journal/schema.h"
+#include "mllp/mllp_client.h"
+#include "order_messages.h"
+#include "role_tokens.h"
+#include "sqlite_file.h"
+
+namespace pathhub {
+namespace {
+
+using testing::HubFixture;
+using testing::runProgram;
+using testing::waitUntil;
+
+const std::map<std::string, std::string>& kTokens = testing::roleTokens();
+
+TEST(Upgrade, AJournalOfThePreviousReleaseIsMigratedAndItsPendingResultDelivered) {
+  HubFixture hub;  // channel "lab", destination "gp": the names the fixture's journal uses
+  hub.apiTokens = testing::roleTokenElements({"viewer"});
+  testing::loadFixtureJournal("schema-1", hub.dir / "journal.db");
+  hub.startSink();
+  hub.startHub();
+  ASSERT_TRUE(waitUntil([&] {
+    const auto got = hub.received();
+    return std::find(got.begin(), got.end(), "RES-F3") != got.end();
+  })) << "the result pending in the old journal is delivered after the upgrade";
+  const auto status = testing::apiGet(hub.apiPort, kTokens.at("viewer"), "/api/v1/status");
+  ASSERT_TRUE(status.json) << status.body;
+  EXPECT_EQ(status.json->getValue<int>("schemaVersion"), journal::kSchemaVersion);
+  EXPECT_FALSE(status.json->getValue<std::string>("version").empty());
+  EXPECT_FALSE(status.json->getValue<std::string>("gitCommit").empty());
+  EXPECT_EQ(hub.stopHub(), 0);
+  testing::SqliteFile db(hub.dir / "journal.db");
+  EXPECT_EQ(db.number("PRAGMA user_version"), journal::kSchemaVersion);
+  EXPECT_EQ(db.number("SELECT COUNT(*) FROM messages WHERE control_id LIKE 'RES-F%'"), 3);
+}
+
+TEST(Upgrade, AJournalOfANewerReleaseIsRefusedWithTheReason) {
+  HubFixture hub;
+  testing::loadFixtureJournal("schema-2", hub.dir / "journal.db");
+  {
+    testing::SqliteFile db(hub.dir / "journal.db");
+    db.exec("PRAGMA user_version = " + std::to_string(journal::kSchemaVersion + 1));
+  }
+  hub.writeConfig();
+  const auto run = runProgram("pathhub", {"--config", hub.configPath.string()});
+  EXPECT_NE(run.exitCode, 0);
+  EXPECT_NE(run.err.find("written by a newer pathhub"), std::string::npos) << run.err;
+}
+
+TEST(Backup, ACopyTakenWhileMessagesFlowHoldsEverythingAckedBeforeItAndRestores) {
+  HubFixture hub;
+  hub.apiTokens = testing::roleTokenElements({"admin"});
+  const auto tokenFile = hub.dir / "admin.token";
+  std::ofstream(tokenFile) << kTokens.at("admin");
+  hub.startSink();
+  hub.startHub();
+  std::mutex mutex;
+  std::set<std::string> acked;
+  std::atomic<bool> sending{true};
+  std::thread sender([&] {
+    mllp::Client client({"127.0.0.1", hub.sourcePort});
+    for (int n = 0; sending; ++n) {
+      const std::string id = "FLOW-" + std::to_string(n);
+      auto reply = client.exchange(testing::oruResult(id, "P" + std::to_string(n), "F", "K", "F"));
+      if (reply && reply->find("MSA|AA") != std::string::npos) {
+        std::lock_guard lock(mutex);
+        acked.insert(id);
+      }
+    }
+  });
+  ASSERT_TRUE(waitUntil([&] {
+    std::lock_guard lock(mutex);
+    return acked.size() >= 200;
+  }));
+  std::set<std::string> ackedBefore;
+  {
+    std::lock_guard lock(mutex);
+    ackedBefore = acked;
+  }
+  const auto file = hub.dir / "backup.db";
+  const std::vector<std::string> ctl = {"--url", "http://127.0.0.1:" + std::to_string(hub.apiPort),
+                                        "--token-file", tokenFile.string()};
+  auto args = ctl;
+  args.insert(args.end(), {"backup", file.string()});
+  const auto backup = runProgram("pathhubctl", args);
+  ASSERT_EQ(backup.exitCode, 0) << backup.out << backup.err;
+  EXPECT_NE(backup.out.find("integrity ok"), std::string::npos) << backup.out;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // more messages after it
+  sending = false;
+  sender.join();
+  // Never overwritten; readable by its owner alone.
+  EXPECT_EQ(runProgram("pathhubctl", args).exitCode, 1);
+  EXPECT_EQ(std::filesystem::status(file).permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none);
+  // No restore while the hub runs.
+  const auto busy =
+      runProgram("pathhub", {"--config", hub.configPath.string(), "--restore", file.string()});
+  EXPECT_NE(busy.exitCode, 0);
+  EXPECT_NE(busy.err.find("stop the hub before restoring"), std::string::npos) << busy.err;
+
+  EXPECT_EQ(hub.stopHub(), 0);
+  std::size_t ackedInAll = 0;
+  {
+    std::lock_guard lock(mutex);
+    ackedInAll = acked.size();
+  }
+  const auto restored =
+      runProgram("pathhub", {"--config", hub.configPath.string(), "--restore", file.string()});
+  ASSERT_EQ(restored.exitCode, 0) << restored.out << restored.err;
+  EXPECT_NE(restored.out.find("the journal it replaced is kept as"), std::string::npos)
+      << restored.out;
+  testing::SqliteFile db(hub.dir / "journal.db");
+  std::size_t missing = 0;
+  for (const auto& id : ackedBefore) {
+    missing += db.number("SELECT COUNT(*) FROM messages WHERE control_id = '" + id + "'") != 1;
+  }
+  EXPECT_EQ(missing, 0u) << "every message ACKed before the backup is in it";
+  EXPECT_LT(static_cast<std::size_t>(db.number("SELECT COUNT(*) FROM messages")), ackedInAll + 1)
+      << "the backup is of its moment, not of the end";
+  // The hub runs on the restored journal.
+  hub.startHub();
+  ASSERT_TRUE(waitUntil([&] {
+    return testing::apiGet(hub.apiPort, kTokens.at("admin"), "/ready").status == 200;
+  }));
+  const auto audit = testing::apiGet(hub.apiPort, kTokens.at("admin"),
+                                     "/api/v1/audit?action=backup_journal");
+  EXPECT_NE(audit.body.find("backup_journal"), std::string::npos) << audit.body;
+}
+
+TEST(StartUp, AStartThatCannotSucceedExitsNonZeroWithTheReason) {
+  HubFixture hub;
+  hub.writeConfig();
+  const auto daemon = runProgram("pathhub", {"--config", hub.configPath.string(), "--daemon"});
+  EXPECT_EQ(daemon.exitCode, 64);
+  EXPECT_NE(daemon.err.find("--daemon is not supported"), std::string::npos) << daemon.err;
+
+  HubFixture noPlugins;
+  noPlugins.hubExtras = "<plugins folder=\"" + (noPlugins.dir / "no-such-folder").string() + "\"/>";
+  noPlugins.writeConfig();
+  const auto plugins = runProgram("pathhub", {"--config", noPlugins.configPath.string()});
+  EXPECT_NE(plugins.exitCode, 0);
+  EXPECT_NE(plugins.err.find("no-such-folder cannot be read"), std::string::npos) << plugins.err;
+
+  // The only channel's port is taken: nothing could flow.
+  HubFixture taken;
+  taken.writeConfig();
+  Poco::Net::ServerSocket holder(Poco::Net::SocketAddress("127.0.0.1", taken.sourcePort));
+  const auto port = runProgram("pathhub", {"--config", taken.configPath.string()});
+  EXPECT_NE(port.exitCode, 0);
+  EXPECT_NE(port.err.find("every channel is faulted"), std::string::npos) << port.err;
+  EXPECT_NE(port.err.find("127.0.0.1:" + std::to_string(taken.sourcePort)), std::string::npos)
+      << port.err;
+}
+
+TEST(StartUp, VersionSaysWhatIsRunning) {
+  const auto run = runProgram("pathhub", {"--version"});
+  EXPECT_EQ(run.exitCode, 0);
+  EXPECT_NE(run.out.find("pathhub "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("plugin ABI 1."), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("journal schema version " + std::to_string(journal::kSchemaVersion)),
+            std::string::npos)
+      << run.out;
+}
+
+}  // namespace
+}  // namespace pathhub
