@@ -123,6 +123,11 @@ Result<BackupFacts> backupJournal(const std::string& journalPath, const std::str
     // writer is not held up meanwhile (WAL: readers do not block the writer).
     const int rc = sqlite3_backup_step(backup, -1);
     sqlite3_backup_finish(backup);
+    // The copy is one self-contained file (no WAL): it can be checked, read-only, wherever it
+    // is kept; the hub makes it WAL again when it opens a restored journal.
+    if (rc == SQLITE_DONE) {
+      sqlite3_exec(copy->get(), "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    }
     if (rc != SQLITE_DONE) {
       copy.value().reset();
       removeCopy();

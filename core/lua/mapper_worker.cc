@@ -23,15 +23,20 @@ long long numberArgument(const std::map<std::string, std::string>& named, const 
 
 }  // namespace
 
-std::filesystem::path workerProgramBesideThisOne() {
+std::filesystem::path workerProgramPath() {
   std::error_code ec;
   const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return (ec ? std::filesystem::path(".") : self.parent_path()) / "pathhub-mapworker";
+  const auto beside = (ec ? std::filesystem::path(".") : self.parent_path()) / "pathhub-mapworker";
+  // Installed, the worker is not a command of its own: it lives in the helper folder.
+  const std::filesystem::path installed =
+      std::filesystem::path(PATHHUB_HELPER_DIR) / "pathhub-mapworker";
+  return std::filesystem::exists(beside, ec) || !std::filesystem::exists(installed, ec) ? beside
+                                                                                        : installed;
 }
 
 pipeline::WorkerProgram workerProgram(const ScriptOptions& options, const std::string& channel) {
   pipeline::WorkerProgram program;
-  program.program = workerProgramBesideThisOne();
+  program.program = workerProgramPath();
   program.what = "script " + options.script.filename().string();
   program.timeLimit = options.limits.timeLimit;
   program.args = {

@@ -17,9 +17,10 @@
 
 namespace pathhub::lua {
 
-// `pathhub-mapworker` in the folder of the running program (the hub and its worker are
-// installed side by side).
-std::filesystem::path workerProgramBesideThisOne();
+// `pathhub-mapworker` in the folder of the running program (the build tree, or an install
+// that keeps them side by side), else in the helper folder compiled in (PATHHUB_HELPER_DIR:
+// /usr/libexec/pathhub in the Debian package).
+std::filesystem::path workerProgramPath();
 
 // How the hub starts a worker for this script on this channel.
 pipeline::WorkerProgram workerProgram(const ScriptOptions& options, const std::string& channel);

@@ -6,7 +6,7 @@ set -eu
 build=$1 source=$2 pathhub=$3
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-cmake --install "$build" --prefix "$scratch/prefix" > "$scratch/install.log"
+cmake --install "$build" --prefix "$scratch/prefix" --component dev > "$scratch/install.log"
 cmake -S "$source/plugins/examples/echo" -B "$scratch/echo" -G Ninja \
   -DCMAKE_PREFIX_PATH="$scratch/prefix" > "$scratch/configure.log"
 cmake --build "$scratch/echo" > "$scratch/build.log"

@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
       }
     };
     long v = 0;
+    if (arg == "--help" || arg == "-h") return std::cout << kUsage, 0;
     if (arg == "-n" || arg == "-r") {
       if (!value(arg == "-n" ? n : rate)) return std::cerr << kUsage, 2;
     } else if (arg == "-c" || arg == "-w" || arg == "--timeout") {

@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
       "usage: pathhub-map SCRIPT --in FILE\n"
       "       pathhub-map --test DIR\n";
   const std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
   if (args.size() == 2 && args[0] == "--test") {
     return pathhub::tools::runScriptTests(args[1], std::cout);
   }

@@ -160,7 +160,7 @@ TEST_F(ProcessMapperTest, AWorkerWhoseHubHasGoneEnds) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     ::dup2(ends[1], 3);
-    const std::string program = workerProgramBesideThisOne().string();
+    const std::string program = workerProgramPath().string();
     const std::string script = (dir_ / "map.lua").string(), root = dir_.string();
     ::execl(program.c_str(), program.c_str(), "--channel", "lab", "--script", script.c_str(),
             "--scripts-root", root.c_str(), "--parent", "1", nullptr);
