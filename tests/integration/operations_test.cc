@@ -1,16 +1,21 @@
 // Running pathhub in production (issue 20): a journal written by the previous release is
 // migrated and its pending result delivered; a backup taken while messages flow, restored into
 // the stopped hub, holds every message ACKed before it; a start that cannot succeed exits
-// non-zero with the reason; --version and /api/v1/status say what is running.
+// non-zero with the reason; the service manager is told when the hub is ready, reloads and
+// stops; --version and /api/v1/status say what is running.
+#include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
-
-#include <Poco/Net/ServerSocket.h>
 
 #include "api_client.h"
 #include "child_process.h"
@@ -137,11 +142,10 @@ TEST(Backup, ACopyTakenWhileMessagesFlowHoldsEverythingAckedBeforeItAndRestores)
       << "the backup is of its moment, not of the end";
   // The hub runs on the restored journal.
   hub.startHub();
-  ASSERT_TRUE(waitUntil([&] {
-    return testing::apiGet(hub.apiPort, kTokens.at("admin"), "/ready").status == 200;
-  }));
-  const auto audit = testing::apiGet(hub.apiPort, kTokens.at("admin"),
-                                     "/api/v1/audit?action=backup_journal");
+  ASSERT_TRUE(waitUntil(
+      [&] { return testing::apiGet(hub.apiPort, kTokens.at("admin"), "/ready").status == 200; }));
+  const auto audit =
+      testing::apiGet(hub.apiPort, kTokens.at("admin"), "/api/v1/audit?action=backup_journal");
   EXPECT_NE(audit.body.find("backup_journal"), std::string::npos) << audit.body;
 }
 
@@ -168,6 +172,59 @@ TEST(StartUp, AStartThatCannotSucceedExitsNonZeroWithTheReason) {
   EXPECT_NE(port.err.find("every channel is faulted"), std::string::npos) << port.err;
   EXPECT_NE(port.err.find("127.0.0.1:" + std::to_string(taken.sourcePort)), std::string::npos)
       << port.err;
+}
+
+// The service manager's side of Type=notify: a datagram socket named by NOTIFY_SOCKET, as
+// systemd makes one for the service.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::filesystem::path& path) : path_(path) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    timeval wait{0, 200 * 1000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  }
+  ~NotifySocket() {
+    ::close(fd_);
+    std::filesystem::remove(path_);
+  }
+  // Every notification received so far, appended to what came before.
+  const std::string& received() {
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd_, buffer, sizeof buffer, 0)) > 0;) {
+      said_.append(buffer, static_cast<std::size_t>(n)).append("\n");
+    }
+    return said_;
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::string said_;
+};
+
+TEST(StartUp, TheServiceManagerIsToldWhenTheHubIsReadyReloadsAndStops) {
+  HubFixture hub;
+  NotifySocket manager(hub.dir / "notify");
+  ::setenv("NOTIFY_SOCKET", (hub.dir / "notify").c_str(), 1);
+  hub.startSink();
+  hub.startHub();
+  ::unsetenv("NOTIFY_SOCKET");
+  ASSERT_TRUE(waitUntil([&] { return manager.received().find("READY=1") != std::string::npos; }))
+      << manager.received();
+  EXPECT_NE(manager.received().find("STATUS=ready: 1 channel(s)"), std::string::npos)
+      << manager.received();
+  ::kill(hub.hubPid(), SIGHUP);
+  ASSERT_TRUE(waitUntil([&] {
+    const std::string& said = manager.received();
+    const auto reloading = said.find("RELOADING=1");
+    return reloading != std::string::npos && said.find("READY=1", reloading) != std::string::npos;
+  })) << manager.received();
+  EXPECT_EQ(hub.stopHub(), 0);
+  EXPECT_NE(manager.received().find("STOPPING=1"), std::string::npos) << manager.received();
 }
 
 TEST(StartUp, VersionSaysWhatIsRunning) {
