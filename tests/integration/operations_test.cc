@@ -163,6 +163,22 @@ TEST(StartUp, AStartThatCannotSucceedExitsNonZeroWithTheReason) {
   EXPECT_NE(plugins.exitCode, 0);
   EXPECT_NE(plugins.err.find("no-such-folder cannot be read"), std::string::npos) << plugins.err;
 
+  // A journal that cannot be created (its folder is a file; root may write anywhere else).
+  HubFixture unwritable;
+  std::ofstream(unwritable.dir / "a-file") << "not a folder";
+  unwritable.writeConfig();
+  {
+    std::ifstream in(unwritable.configPath);
+    std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string journal = (unwritable.dir / "journal.db").string();
+    config.replace(config.find(journal), journal.size(),
+                   (unwritable.dir / "a-file" / "journal.db").string());
+    std::ofstream(unwritable.configPath) << config;
+  }
+  const auto journal = runProgram("pathhub", {"--config", unwritable.configPath.string()});
+  EXPECT_NE(journal.exitCode, 0);
+  EXPECT_NE(journal.err.find("a-file/journal.db"), std::string::npos) << journal.err;
+
   // The only channel's port is taken: nothing could flow.
   HubFixture taken;
   taken.writeConfig();
