@@ -1,0 +1,121 @@
+#include "postgres_server.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "child_process.h"
+#include "hub_fixture.h"
+
+namespace pathhub::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string serverUser() {
+  if (::geteuid() != 0) return "";
+  return ::getpwnam("postgres") ? "postgres" : "nobody";
+}
+
+// `program` from the server's bin folder, as the server's user.
+RunResult runAs(const std::string& user, const std::string& program,
+                const std::vector<std::string>& args, const std::string& input = "") {
+  if (user.empty()) return runProgram(program, args, input);
+  std::vector<std::string> all = {"--reuid=" + user, "--regid=" + user, "--init-groups", program};
+  all.insert(all.end(), args.begin(), args.end());
+  return runProgram("/usr/bin/setpriv", all, input);
+}
+
+std::string fileText(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+std::unique_ptr<PostgresServer> PostgresServer::start(std::string* whyNot, bool* missing) {
+  *missing = false;
+  const char* env = std::getenv("PATHHUB_PG_BINDIR");
+  const std::string bin = env ? env : "/usr/lib/postgresql/15/bin";
+  if (!fs::exists(fs::path(bin) / "initdb") || !fs::exists(fs::path(bin) / "pg_ctl")) {
+    *whyNot = "no PostgreSQL server binaries in " + bin +
+              " (apt-get install postgresql-15, or set PATHHUB_PG_BINDIR)";
+    *missing = true;
+    return nullptr;
+  }
+  std::unique_ptr<PostgresServer> server(new PostgresServer);
+  server->bin_ = bin;
+  server->user_ = serverUser();
+  char pattern[] = "/tmp/pathhub-pg-XXXXXX";
+  if (!::mkdtemp(pattern)) {
+    *whyNot = "cannot make a temporary folder";
+    return nullptr;
+  }
+  server->dir_ = pattern;
+  if (!server->user_.empty()) {
+    runProgram("/usr/bin/chown", {server->user_ + ":", server->dir_.string()});
+  }
+  const fs::path data = server->dir_ / "data";
+  const fs::path passwordFile = server->dir_ / "superuser-password";
+  {
+    std::ofstream(passwordFile) << kPassword << "\n";
+    if (!server->user_.empty()) {
+      runProgram("/usr/bin/chown", {server->user_ + ":", passwordFile.string()});
+    }
+  }
+  auto init = runAs(server->user_, bin + "/initdb",
+                    {"-D", data.string(), "-U", "postgres", "--pwfile=" + passwordFile.string(),
+                     "--auth=scram-sha-256", "-E", "UTF8", "--locale=C"});
+  if (init.exitCode != 0) {
+    *whyNot = "initdb failed: " + init.out + init.err;
+    return nullptr;
+  }
+  server->port_ = freePort();
+  const fs::path log = server->dir_ / "server.log";
+  auto started = runAs(server->user_, bin + "/pg_ctl",
+                       {"-D", data.string(), "-l", log.string(), "-w", "-t", "60", "-o",
+                        "-p " + std::to_string(server->port_) + " -k " + server->dir_.string() +
+                            " -c listen_addresses=127.0.0.1",
+                        "start"});
+  if (started.exitCode != 0) {
+    *whyNot = "the server did not start: " + started.out + started.err + fileText(log);
+    return nullptr;
+  }
+  std::string setUp =
+      server->superuserSql(std::string("CREATE ROLE pathhub LOGIN PASSWORD '") + kPassword + "'");
+  if (setUp.empty()) setUp = server->superuserSql("CREATE DATABASE pathhub OWNER pathhub");
+  if (!setUp.empty()) {
+    *whyNot = "cannot create the pathhub role and database: " + setUp;
+    return nullptr;
+  }
+  return server;
+}
+
+PostgresServer::~PostgresServer() {
+  if (port_ != 0) {
+    runAs(user_, bin_ + "/pg_ctl", {"-D", (dir_ / "data").string(), "-m", "fast", "-w", "stop"});
+  }
+  std::error_code ignored;
+  fs::remove_all(dir_, ignored);
+}
+
+std::string PostgresServer::url() const {
+  return "postgresql://pathhub@127.0.0.1:" + std::to_string(port_) + "/pathhub";
+}
+
+std::string PostgresServer::connectionString() const {
+  return "host=127.0.0.1 port=" + std::to_string(port_) +
+         " dbname=pathhub user=pathhub password=" + kPassword;
+}
+
+std::string PostgresServer::superuserSql(const std::string& sql) const {
+  // PGPASSWORD only in psql's own environment: setpriv and env pass it on.
+  auto run = runProgram("/usr/bin/env",
+                        {std::string("PGPASSWORD=") + kPassword, bin_ + "/psql", "-X", "-q", "-v",
+                         "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+                         "postgres", "-d", "postgres", "-c", sql});
+  return run.exitCode == 0 ? "" : run.out + run.err;
+}
+
+}  // namespace pathhub::testing

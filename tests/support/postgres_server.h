@@ -1,0 +1,43 @@
+// A throw-away PostgreSQL 15 server for tests: initdb into a temporary folder, a free port on
+// 127.0.0.1, stopped and removed when the object goes. Debian's server binaries are used
+// (/usr/lib/postgresql/15/bin, or $PATHHUB_PG_BINDIR). PostgreSQL refuses to run as root, so
+// as root every server command runs as the `postgres` system user (or `nobody` without one).
+// The cluster has a superuser `postgres` and a role and database `pathhub` (password
+// `pathhub-test`); local connections need the password (scram-sha-256), as a real site's
+// would.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace pathhub::testing {
+
+class PostgresServer {
+ public:
+  // A running server, or nullptr with `whyNot` saying why: the binaries are missing
+  // (`*missing` true: a test may skip), or initdb or the start failed (its log is quoted: a
+  // test must fail).
+  static std::unique_ptr<PostgresServer> start(std::string* whyNot, bool* missing);
+  ~PostgresServer();
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // "postgresql://pathhub@127.0.0.1:PORT/pathhub"
+  std::string url() const;
+  // Poco::Data PostgreSQL's connection string for the pathhub role.
+  std::string connectionString() const;
+  static constexpr const char* kPassword = "pathhub-test";
+  // Runs `sql` with psql as the superuser; "" on success, else psql's error output.
+  std::string superuserSql(const std::string& sql) const;
+
+ private:
+  PostgresServer() = default;
+  std::filesystem::path dir_;
+  std::string bin_, user_;  // user_: "" when not root (the server runs as this process's user)
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace pathhub::testing
