@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "journal/journal.h"
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
+#include "journal/sqlite_journal.h"
 #include "journal/writer_statements.h"
 
 namespace pathhub::journal {
@@ -64,7 +64,8 @@ void awaitAnswers(Session& s, std::int64_t deliveryId, MessageId messageId,
   recordEvent(s, messageId, "acknowledgement_awaited", destination + ": " + references);
 }
 
-Result<std::vector<AcknowledgementRecord>> Journal::settleAcknowledgement(const Answer& answer) {
+Result<std::vector<AcknowledgementRecord>> SqliteJournal::settleAcknowledgement(
+    const Answer& answer) {
   std::vector<AcknowledgementRecord> settled;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
     settled.clear();
@@ -95,7 +96,7 @@ Result<std::vector<AcknowledgementRecord>> Journal::settleAcknowledgement(const 
   return settled;
 }
 
-Result<std::vector<RoutingException>> Journal::routingExceptions(int limit) {
+Result<std::vector<RoutingException>> SqliteJournal::routingExceptions(int limit) {
   return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql =
         "SELECT d.id, d.message_id, m.received_at, d.channel, d.destination, d.state,"
@@ -112,17 +113,18 @@ Result<std::vector<RoutingException>> Journal::routingExceptions(int limit) {
   });
 }
 
-Result<std::vector<AcknowledgementRecord>> Journal::unacknowledged(std::int64_t sentBeforeMs,
-                                                                   int limit) {
+Result<std::vector<AcknowledgementRecord>> SqliteJournal::unacknowledged(std::int64_t sentBeforeMs,
+                                                                         int limit) {
   return reading(*readers_, *file_, [&](Session& s) {
     return rows(s, "state IN ('awaiting', 'overdue') AND sent_at < ?", {}, {sentBeforeMs},
                 pageLimit(limit));
   });
 }
 
-Result<MessageId> Journal::addNotification(MessageId parent, const std::string& channel,
-                                           const std::string& destination,
-                                           const std::string& controlId, const std::string& bytes) {
+Result<MessageId> SqliteJournal::addNotification(MessageId parent, const std::string& channel,
+                                                 const std::string& destination,
+                                                 const std::string& controlId,
+                                                 const std::string& bytes) {
   MessageId made = 0;
   auto ok =
       writer_->run(withStatements([&](Session&, WriterStatements& w) -> std::function<void()> {
@@ -145,8 +147,8 @@ Result<MessageId> Journal::addNotification(MessageId parent, const std::string& 
   return made;
 }
 
-Result<std::vector<AcknowledgementRecord>> Journal::markOverdue(const std::string& channel,
-                                                                std::int64_t sentBeforeMs) {
+Result<std::vector<AcknowledgementRecord>> SqliteJournal::markOverdue(const std::string& channel,
+                                                                      std::int64_t sentBeforeMs) {
   // Asked every minute for every channel: a read first, so that nothing due takes no write.
   auto due = reading(*readers_, *file_, [&](Session& s) {
     return !rows(s, kAwaitingSince, {channel}, {sentBeforeMs}, 1).empty();

@@ -3,15 +3,15 @@
 // table's triggers refuse it, and pruning leaves the table alone).
 #include <Poco/Data/SQLite/Utility.h>
 
-#include "journal/journal.h"
 #include "journal/journal_reads.h"
 #include "journal/sql_filter.h"
+#include "journal/sqlite_journal.h"
 
 namespace pathhub::journal {
 
 using Poco::Data::Session;
 
-Result<std::int64_t> Journal::audit(const AuditEntry& entry) {
+Result<std::int64_t> SqliteJournal::audit(const AuditEntry& entry) {
   std::int64_t id = 0;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
     SqliteStatement q(Poco::Data::SQLite::Utility::dbHandle(s),
@@ -34,7 +34,7 @@ Result<std::int64_t> Journal::audit(const AuditEntry& entry) {
   return id;
 }
 
-Result<AuditPage> Journal::auditTrail(const AuditFilter& f) {
+Result<AuditPage> SqliteJournal::auditTrail(const AuditFilter& f) {
   SqlFilter where;
   where.whereText("user", f.user).whereText("action", f.action);
   if (f.fromMs) where.where("at >= ?", f.fromMs);

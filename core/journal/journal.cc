@@ -1,6 +1,4 @@
-// SQLite journal (see journal.h).
-#include "journal/journal.h"
-
+// The SQLite journal (see sqlite_journal.h), and Journal::open.
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -15,6 +13,7 @@
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
 #include "journal/schema.h"
+#include "journal/sqlite_journal.h"
 #include "version/build_info.h"
 
 namespace pathhub::journal {
@@ -71,6 +70,10 @@ std::int64_t nowMs() {
 }
 
 Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
+  return SqliteJournal::open(options);
+}
+
+Result<std::unique_ptr<Journal>> SqliteJournal::open(const JournalOptions& options) {
   ErrorContext ctx;
   ctx.file = options.path;
   try {
@@ -128,7 +131,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
     auto committer = std::make_unique<GroupCommitter>(std::move(writer), 512,
                                                       [identity] { return identity->check(); });
     return std::unique_ptr<Journal>(
-        new Journal(options, identity, std::move(readers), std::move(committer)));
+        new SqliteJournal(options, identity, std::move(readers), std::move(committer)));
   } catch (const Poco::Exception& e) {
     return fail(ErrorCode::kIoError, "cannot open the journal: " + e.displayText(), ctx);
   } catch (const std::exception& e) {
@@ -136,15 +139,15 @@ Result<std::unique_ptr<Journal>> Journal::open(const JournalOptions& options) {
   }
 }
 
-Journal::Journal(JournalOptions options, std::shared_ptr<const JournalFile> file,
-                 std::unique_ptr<Poco::Data::SessionPool> readers,
-                 std::unique_ptr<GroupCommitter> writer)
+SqliteJournal::SqliteJournal(JournalOptions options, std::shared_ptr<const JournalFile> file,
+                             std::unique_ptr<Poco::Data::SessionPool> readers,
+                             std::unique_ptr<GroupCommitter> writer)
     : options_(std::move(options)),
       file_(std::move(file)),
       readers_(std::move(readers)),
       writer_(std::move(writer)) {}
 
-Journal::~Journal() {
+SqliteJournal::~SqliteJournal() {
   Poco::Logger::get("journal").information("journal %s closed: %?u writes in %?u transactions",
                                            options_.path, writer_->jobs(), writer_->commits());
   // The prepared statements belong to the writer's session: finish them on its thread first.
@@ -156,7 +159,7 @@ Journal::~Journal() {
   readers_->shutdown();
 }
 
-GroupCommitter::Job Journal::withStatements(PreparedBody body) {
+GroupCommitter::Job SqliteJournal::withStatements(PreparedBody body) {
   return [this, body = std::move(body)](Session& s) -> std::function<void()> {
     try {
       if (!statements_) statements_ = std::make_unique<WriterStatements>(s);
@@ -168,7 +171,8 @@ GroupCommitter::Job Journal::withStatements(PreparedBody body) {
   };
 }
 
-Result<Appended> Journal::append(const NewMessage& m, std::function<void(MessageId)> onCommitted) {
+Result<Appended> SqliteJournal::append(const NewMessage& m,
+                                       std::function<void(MessageId)> onCommitted) {
   Appended out;
   const std::int64_t hash = contentHash(m.bytes);
   const std::int64_t windowStart = nowMs() - options_.dedupeWindow.count() * 1000;
@@ -221,8 +225,8 @@ Result<Appended> Journal::append(const NewMessage& m, std::function<void(Message
   return out;
 }
 
-Result<void> Journal::markMapped(MessageId id, std::optional<std::string> mapped,
-                                 const std::vector<std::string>& destinations) {
+Result<void> SqliteJournal::markMapped(MessageId id, std::optional<std::string> mapped,
+                                       const std::vector<std::string>& destinations) {
   std::vector<Mapping> one;
   Mapping m;
   m.id = id;
@@ -232,7 +236,7 @@ Result<void> Journal::markMapped(MessageId id, std::optional<std::string> mapped
   return submitMapped(std::move(one)).get();
 }
 
-std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
+std::future<Result<void>> SqliteJournal::submitMapped(std::vector<Mapping> batch) {
   return writer_->submit(withStatements(
       [batch = std::move(batch)](Session& s, WriterStatements& w) -> std::function<void()> {
         for (const Mapping& m : batch) {
@@ -265,18 +269,19 @@ std::future<Result<void>> Journal::submitMapped(std::vector<Mapping> batch) {
       }));
 }
 
-Result<void> Journal::markFiltered(MessageId id, const std::string& reason,
-                                   const std::vector<std::string>& notes) {
+Result<void> SqliteJournal::markFiltered(MessageId id, const std::string& reason,
+                                         const std::vector<std::string>& notes) {
   return markEnded(id, "filtered", reason, notes);
 }
 
-Result<void> Journal::markFailed(MessageId id, const std::string& reason,
-                                 const std::vector<std::string>& notes) {
+Result<void> SqliteJournal::markFailed(MessageId id, const std::string& reason,
+                                       const std::vector<std::string>& notes) {
   return markEnded(id, "failed", reason, notes);
 }
 
-Result<void> Journal::markEnded(MessageId id, const std::string& state, const std::string& reason,
-                                const std::vector<std::string>& notes) {
+Result<void> SqliteJournal::markEnded(MessageId id, const std::string& state,
+                                      const std::string& reason,
+                                      const std::vector<std::string>& notes) {
   return writer_->run([&](Session& s) -> std::function<void()> {
     s << "UPDATE messages SET state = ?, error = ? WHERE id = ? AND state = 'received'",
         bind(state), bind(reason), bind(id), now;
@@ -286,12 +291,12 @@ Result<void> Journal::markEnded(MessageId id, const std::string& state, const st
   });
 }
 
-Result<void> Journal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
-                                    const std::string& error, std::int64_t nextAttemptAtMs) {
+Result<void> SqliteJournal::recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
+                                          const std::string& error, std::int64_t nextAttemptAtMs) {
   return submitAttempts({Attempt{deliveryId, outcome, error, nextAttemptAtMs, {}}}).get();
 }
 
-std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
+std::future<Result<void>> SqliteJournal::submitAttempts(std::vector<Attempt> batch) {
   static const char* const kStates[] = {"delivered", "pending", "failed"};
   return writer_->submit(withStatements(
       [batch = std::move(batch)](Session& s, WriterStatements& w) -> std::function<void()> {
@@ -312,8 +317,9 @@ std::future<Result<void>> Journal::submitAttempts(std::vector<Attempt> batch) {
       }));
 }
 
-Result<void> Journal::holdDelivery(std::int64_t deliveryId, const std::string& reason,
-                                   const std::string& exceptions, const std::string& attributes) {
+Result<void> SqliteJournal::holdDelivery(std::int64_t deliveryId, const std::string& reason,
+                                         const std::string& exceptions,
+                                         const std::string& attributes) {
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
     MessageId id = 0;
     std::string channel, destination;
@@ -348,7 +354,7 @@ std::vector<std::string> routedDestinations(Session& s, MessageId id) {
 
 }  // namespace
 
-Result<std::vector<std::string>> Journal::integrityCheck() {
+Result<std::vector<std::string>> SqliteJournal::integrityCheck() {
   return reading(*readers_, *file_, [](Session& s) {
     std::vector<std::string> found;
     s << "PRAGMA integrity_check(100)", into(found), now;
@@ -357,11 +363,11 @@ Result<std::vector<std::string>> Journal::integrityCheck() {
   });
 }
 
-Result<std::vector<std::string>> Journal::routedTo(MessageId id) {
+Result<std::vector<std::string>> SqliteJournal::routedTo(MessageId id) {
   return reading(*readers_, *file_, [&](Session& s) { return routedDestinations(s, id); });
 }
 
-Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destinations) {
+Result<int> SqliteJournal::replay(MessageId id, const std::vector<std::string>& destinations) {
   int created = 0;
   // An expected refusal is an answer, not a failed write: the job says it and changes nothing.
   Result<void> refused;
@@ -418,7 +424,7 @@ Result<int> Journal::replay(MessageId id, const std::vector<std::string>& destin
   return created;
 }
 
-Result<int> Journal::prune(int days) {
+Result<int> SqliteJournal::prune(int days) {
   const std::int64_t cutoff = nowMs() - static_cast<std::int64_t>(days) * 86400000;
   int removed = 0;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
@@ -440,17 +446,16 @@ Result<int> Journal::prune(int days) {
   return removed;
 }
 
-Result<std::optional<PendingDelivery>> Journal::nextDelivery(const std::string& channel,
-                                                             const std::string& destination) {
+Result<std::optional<PendingDelivery>> SqliteJournal::nextDelivery(const std::string& channel,
+                                                                   const std::string& destination) {
   auto batch = pendingDeliveries(channel, destination, Cursor{}, 1);
   if (!batch) return tl::unexpected(batch.error());
   if (batch->empty()) return std::optional<PendingDelivery>();
   return std::optional<PendingDelivery>(std::move(batch->front()));
 }
 
-Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::string& channel,
-                                                                const std::string& destination,
-                                                                Cursor after, int limit) {
+Result<std::vector<PendingDelivery>> SqliteJournal::pendingDeliveries(
+    const std::string& channel, const std::string& destination, Cursor after, int limit) {
   return reading(*readers_, *file_, [&](Session& s) {
     std::vector<Poco::Int64> ids, messageIds, sequences, nextAt, receivedAt;
     std::vector<int> attempts;
@@ -486,7 +491,7 @@ Result<std::vector<PendingDelivery>> Journal::pendingDeliveries(const std::strin
   });
 }
 
-Result<std::vector<MessageId>> Journal::unmapped(const std::string& channel) {
+Result<std::vector<MessageId>> SqliteJournal::unmapped(const std::string& channel) {
   return reading(*readers_, *file_, [&](Session& s) {
     std::vector<Poco::Int64> ids;
     s << "SELECT id FROM messages WHERE channel = ? AND state = 'received' ORDER BY id",
@@ -495,7 +500,7 @@ Result<std::vector<MessageId>> Journal::unmapped(const std::string& channel) {
   });
 }
 
-Result<MessageRecord> Journal::message(MessageId id) {
+Result<MessageRecord> SqliteJournal::message(MessageId id) {
   auto found = reading(*readers_, *file_, [&](Session& s) -> std::optional<MessageRecord> {
     std::vector<std::string> channel, controlId, state, error;
     std::vector<BLOB> bytes;
@@ -521,7 +526,7 @@ Result<MessageRecord> Journal::message(MessageId id) {
   return std::move(**found);
 }
 
-Result<std::int64_t> Journal::undelivered(const std::string& channel) {
+Result<std::int64_t> SqliteJournal::undelivered(const std::string& channel) {
   return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(DISTINCT message_id) FROM deliveries WHERE channel = ?"
@@ -531,7 +536,7 @@ Result<std::int64_t> Journal::undelivered(const std::string& channel) {
   });
 }
 
-Result<std::int64_t> Journal::backlogSize(const std::string& channel) {
+Result<std::int64_t> SqliteJournal::backlogSize(const std::string& channel) {
   return reading(*readers_, *file_, [&](Session& s) {
     // One statement, one snapshot: a message moving from received to mapped between two
     // counts would be missed by both.
@@ -544,7 +549,8 @@ Result<std::int64_t> Journal::backlogSize(const std::string& channel) {
   });
 }
 
-Result<std::int64_t> Journal::countMessages(const std::string& channel, const std::string& state) {
+Result<std::int64_t> SqliteJournal::countMessages(const std::string& channel,
+                                                  const std::string& state) {
   return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM messages WHERE channel = ? AND state = ?", bind(channel),
@@ -553,8 +559,8 @@ Result<std::int64_t> Journal::countMessages(const std::string& channel, const st
   });
 }
 
-Result<std::int64_t> Journal::countDeliveries(const std::string& channel,
-                                              const std::string& state) {
+Result<std::int64_t> SqliteJournal::countDeliveries(const std::string& channel,
+                                                    const std::string& state) {
   return reading(*readers_, *file_, [&](Session& s) {
     Poco::Int64 n = 0;
     s << "SELECT COUNT(*) FROM deliveries WHERE channel = ? AND state = ?", bind(channel),

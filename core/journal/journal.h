@@ -1,7 +1,8 @@
-// The journal: the durable record of every message and every delivery, in SQLite (WAL mode,
-// synchronous=FULL). It is the truth of the hub; pipeline stages only pass news of what it
-// holds. All writes go through one group-committing writer (group_commit.h); reads use a
-// small pool of read-only connections, which WAL lets run beside the writer.
+// The journal: the durable record of every message and every delivery. It is the truth of the
+// hub; pipeline stages only pass news of what it holds. This is its interface; the backend
+// behind it is SQLite (sqlite_journal.h: one file, the embedded default). Every backend
+// commits each write durably before it answers, through one group-committing writer
+// (group_commit.h), and keeps the semantics described here.
 //
 // Message states: received → mapped | filtered | failed (mapping) ; rejected (unparseable or
 // over a limit, kept with the reason) ; duplicate (a resend within the dedupe window).
@@ -10,8 +11,6 @@
 // and updated_at); the events table records everything else: duplicates, rejections, filters,
 // mapping failures, failed attempts with their error, replays.
 #pragma once
-
-#include <Poco/Data/SessionPool.h>
 
 #include <chrono>
 #include <cstdint>
@@ -24,9 +23,7 @@
 #include <vector>
 
 #include "journal/group_commit.h"
-#include "journal/journal_file.h"
 #include "journal/query_types.h"
-#include "journal/writer_statements.h"
 #include "pathhub/error.h"
 
 namespace pathhub::journal {
@@ -82,23 +79,23 @@ struct MessageRecord {
 
 class Journal {
  public:
-  // Opens (or creates) the journal. Refused (invalid_state) when the file exists but is empty
-  // or fails SQLite's quick_check: the hub does not start on a damaged journal.
+  // Opens (or creates) the journal the options name, on its backend (SqliteJournal::open).
+  // Refused when it is damaged or of a newer schema: the hub does not start on it.
   static Result<std::unique_ptr<Journal>> open(const JournalOptions& options);
-  ~Journal();
+  virtual ~Journal() = default;
 
   // Records a received message; returns once it is durable. A duplicate is recorded too
   // (state "duplicate") and reported, so the caller ACKs it without routing it again.
   // `onCommitted` (for a new, routable message) runs on the writer thread right after the
   // commit, in journal order: the place to announce the message to the next stage.
-  Result<Appended> append(const NewMessage& message,
-                          std::function<void(MessageId)> onCommitted = nullptr);
+  virtual Result<Appended> append(const NewMessage& message,
+                                  std::function<void(MessageId)> onCommitted = nullptr) = 0;
   // Mapping done: stores the mapped bytes and one pending delivery per destination. Only
   // the first call for a message has an effect, so a message mapped twice is delivered once.
   // `mapped` empty (nullopt) means the mapping left the message unchanged: it is delivered as
   // received and not stored twice.
-  Result<void> markMapped(MessageId id, std::optional<std::string> mapped,
-                          const std::vector<std::string>& destinations);
+  virtual Result<void> markMapped(MessageId id, std::optional<std::string> mapped,
+                                  const std::vector<std::string>& destinations) = 0;
   // A message a mapping made from the one it mapped (a part of a split report, an ACK). It is
   // recorded as mapped and delivered in its parent's place in journal order.
   // Per destination, the attributes its delivery carries (a MESH mailbox, say), as text.
@@ -119,15 +116,15 @@ class Journal {
   };
   // Several mappings in one write, returning at once: the future is ready when they are
   // durable (all or none).
-  std::future<Result<void>> submitMapped(std::vector<Mapping> batch);
+  virtual std::future<Result<void>> submitMapped(std::vector<Mapping> batch) = 0;
   // `notes`: the script's log lines for this message, kept as events.
-  Result<void> markFiltered(MessageId id, const std::string& reason,
-                            const std::vector<std::string>& notes = {});
-  Result<void> markFailed(MessageId id, const std::string& reason,
-                          const std::vector<std::string>& notes = {});
+  virtual Result<void> markFiltered(MessageId id, const std::string& reason,
+                                    const std::vector<std::string>& notes = {}) = 0;
+  virtual Result<void> markFailed(MessageId id, const std::string& reason,
+                                  const std::vector<std::string>& notes = {}) = 0;
   // Records one delivery attempt and what it led to.
-  Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
-                             const std::string& error, std::int64_t nextAttemptAtMs);
+  virtual Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
+                                     const std::string& error, std::int64_t nextAttemptAtMs) = 0;
   // An answer a delivered message will get, by the reference the answer will name.
   struct Awaited {
     std::string reference, recipient, practice;
@@ -141,7 +138,7 @@ class Journal {
     std::vector<Awaited> awaited = {};  // when delivered: the answers now awaited
   };
   // Several attempts in one write, returning at once (all or none).
-  std::future<Result<void>> submitAttempts(std::vector<Attempt> batch);
+  virtual std::future<Result<void>> submitAttempts(std::vector<Attempt> batch) = 0;
 
   // --- Orders (journal/orders.cc; core/orders) ---
   struct OrderPlacement {
@@ -150,7 +147,7 @@ class Journal {
     MessageId messageId = 0;
   };
   // A new order (or, when the placer number and lab are known already, a resend: history only).
-  Result<void> placeOrder(const OrderPlacement& order);
+  virtual Result<void> placeOrder(const OrderPlacement& order) = 0;
   struct OrderChange {
     std::string placer, filler, lab, state, detail, nhsNumber, channel;
     std::vector<std::string> tests;
@@ -161,15 +158,16 @@ class Journal {
   // Moves the orders the change names (by placer, then filler, then for results the
   // fallback) forward; an order never goes back, and a cancelled or rejected one stays so.
   // Returns the ids of the orders it found (none: for a result, now listed as unmatched).
-  Result<std::vector<std::int64_t>> changeOrders(const OrderChange& change);
-  Result<void> orderSent(const std::string& placer, const std::string& lab, MessageId messageId);
-  Result<std::vector<OrderRecord>> orders(const OrderFilter& filter);
+  virtual Result<std::vector<std::int64_t>> changeOrders(const OrderChange& change) = 0;
+  virtual Result<void> orderSent(const std::string& placer, const std::string& lab,
+                                 MessageId messageId) = 0;
+  virtual Result<std::vector<OrderRecord>> orders(const OrderFilter& filter) = 0;
   // Every part of the order with this placer number, each with its history.
-  Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> order(
-      const std::string& placer);
+  virtual Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> order(
+      const std::string& placer) = 0;
   // Orders past their due time without a final result, newly marked overdue.
-  Result<std::vector<OrderRecord>> markOrdersOverdue(std::int64_t nowMs);
-  Result<std::vector<OrderRecord>> overdueOrders(int limit);
+  virtual Result<std::vector<OrderRecord>> markOrdersOverdue(std::int64_t nowMs) = 0;
+  virtual Result<std::vector<OrderRecord>> overdueOrders(int limit) = 0;
   // A part of an order its routing could not place (tests the catalogue lacked, a lab without a
   // <lab> destination): delivered to the exceptions destination and not re-routed since.
   struct StuckOrderPart {
@@ -178,7 +176,7 @@ class Journal {
     std::int64_t sequence = 0;    // that delivery's place in the queues
     std::string channel, bytes, attributes;
   };
-  Result<std::vector<StuckOrderPart>> stuckOrderParts(const std::string& placer);
+  virtual Result<std::vector<StuckOrderPart>> stuckOrderParts(const std::string& placer) = 0;
   // Re-routes a stuck part after the catalogue or the labs were fixed, in one transaction:
   // `routing`'s deliveries of the part (and its derived parts, split by lab) in the stuck
   // delivery's place, the order's rows for the labs it now goes to, the stuck delivery marked
@@ -191,8 +189,8 @@ class Journal {
     bool settled = false;
     std::string detail;  // what changed, for the histories
   };
-  Result<void> rerouteOrder(const OrderReroute& reroute);
-  Result<std::vector<UnmatchedResult>> unmatchedResults(int limit);
+  virtual Result<void> rerouteOrder(const OrderReroute& reroute) = 0;
+  virtual Result<std::vector<UnmatchedResult>> unmatchedResults(int limit) = 0;
 
   // --- Acknowledgements (journal/acknowledgements.cc) ---
   // An answer that arrived (an HL7 v2 ACK, or an NHSACK made one): `reference` is what it
@@ -206,108 +204,95 @@ class Journal {
     std::string detail;
     MessageId answeredBy = 0;
   };
-  Result<std::vector<AcknowledgementRecord>> settleAcknowledgement(const Answer& answer);
+  virtual Result<std::vector<AcknowledgementRecord>> settleAcknowledgement(
+      const Answer& answer) = 0;
   // Deliveries whose routing attributes carry an "exception" (results no practice takes),
   // newest first.
-  Result<std::vector<RoutingException>> routingExceptions(int limit);
+  virtual Result<std::vector<RoutingException>> routingExceptions(int limit) = 0;
   // Open rows sent before `sentBeforeMs` (all open rows: now), oldest first.
-  Result<std::vector<AcknowledgementRecord>> unacknowledged(std::int64_t sentBeforeMs, int limit);
+  virtual Result<std::vector<AcknowledgementRecord>> unacknowledged(std::int64_t sentBeforeMs,
+                                                                    int limit) = 0;
   // A message the hub itself makes about `parent` (an overdue answer, say), recorded on the
   // parent's channel and delivered to `destination` after it. Returns its id.
-  Result<MessageId> addNotification(MessageId parent, const std::string& channel,
-                                    const std::string& destination, const std::string& controlId,
-                                    const std::string& bytes);
+  virtual Result<MessageId> addNotification(MessageId parent, const std::string& channel,
+                                            const std::string& destination,
+                                            const std::string& controlId,
+                                            const std::string& bytes) = 0;
   // Marks rows of `channel` awaiting since before `sentBeforeMs` overdue; returns them.
-  Result<std::vector<AcknowledgementRecord>> markOverdue(const std::string& channel,
-                                                         std::int64_t sentBeforeMs);
+  virtual Result<std::vector<AcknowledgementRecord>> markOverdue(const std::string& channel,
+                                                                 std::int64_t sentBeforeMs) = 0;
   // A delivery held back for clinical safety (its conversion could not carry the message's
   // meaning: model/warnings.h): state "held" with `reason`, and — when `exceptions` names a
   // destination — a new pending delivery of the same message to it, with `attributes` (the
   // reason as its exception). One transaction: the message is never held without going to
   // the exceptions destination.
-  Result<void> holdDelivery(std::int64_t deliveryId, const std::string& reason,
-                            const std::string& exceptions, const std::string& attributes);
+  virtual Result<void> holdDelivery(std::int64_t deliveryId, const std::string& reason,
+                                    const std::string& exceptions,
+                                    const std::string& attributes) = 0;
   // Replays a message, keeping its history: a mapped one gets new pending deliveries to
   // `destinations` — none named: to the destinations its routing chose (those of its
   // deliveries, each once), never to every destination of the channel — each with the
   // attributes its first delivery there had; one whose mapping failed goes back to
   // "received" to be mapped again (the channel's mappers pick it up from the journal).
   // Returns the deliveries created.
-  Result<int> replay(MessageId id, const std::vector<std::string>& destinations);
+  virtual Result<int> replay(MessageId id, const std::vector<std::string>& destinations) = 0;
   // The destinations a replay with none named would go to (for a dry run).
-  Result<std::vector<std::string>> routedTo(MessageId id);
+  virtual Result<std::vector<std::string>> routedTo(MessageId id) = 0;
   // Deletes messages older than `days` whose every delivery is delivered (or that never had
   // one to make: filtered, rejected, duplicate). Never touches anything undelivered.
-  Result<int> prune(int days);
+  virtual Result<int> prune(int days) = 0;
 
   // The next delivery a destination owes, in journal order. Deliveries of a message are
   // released only once every earlier message of the channel has been mapped, so a message
   // whose mapping finished early never overtakes one still being mapped.
-  Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
-                                                      const std::string& destination);
+  virtual Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
+                                                              const std::string& destination) = 0;
   // Up to `limit` such deliveries after `after` (message id, delivery id), in order.
   struct Cursor {
     std::int64_t sequence = 0;
     std::int64_t deliveryId = 0;
   };
-  Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
-                                                         const std::string& destination,
-                                                         Cursor after, int limit);
+  virtual Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
+                                                                 const std::string& destination,
+                                                                 Cursor after, int limit) = 0;
   // Messages received but not yet mapped, oldest first (start-up recovery).
-  Result<std::vector<MessageId>> unmapped(const std::string& channel);
-  Result<MessageRecord> message(MessageId id);
+  virtual Result<std::vector<MessageId>> unmapped(const std::string& channel) = 0;
+  virtual Result<MessageRecord> message(MessageId id) = 0;
   // Messages of the channel with at least one pending delivery (back-pressure, status).
-  Result<std::int64_t> undelivered(const std::string& channel);
+  virtual Result<std::int64_t> undelivered(const std::string& channel) = 0;
   // Messages of the channel not yet delivered everywhere: those with a pending delivery and
   // those still to be mapped, counted in one snapshot (back-pressure).
-  Result<std::int64_t> backlogSize(const std::string& channel);
+  virtual Result<std::int64_t> backlogSize(const std::string& channel) = 0;
   // A state count for tests and status: messages of `channel` in `state`.
-  Result<std::int64_t> countMessages(const std::string& channel, const std::string& state);
-  Result<std::int64_t> countDeliveries(const std::string& channel, const std::string& state);
+  virtual Result<std::int64_t> countMessages(const std::string& channel,
+                                             const std::string& state) = 0;
+  virtual Result<std::int64_t> countDeliveries(const std::string& channel,
+                                               const std::string& state) = 0;
 
   // --- Operations queries (journal_queries.cc) ---
   // Messages matching `filter`, newest first, at most `filter.limit`, below `filter.before`.
-  Result<MessagePage> search(const MessageFilter& filter);
+  virtual Result<MessagePage> search(const MessageFilter& filter) = 0;
   // One message with its deliveries and every event of its history.
-  Result<MessageDetails> details(MessageId id);
+  virtual Result<MessageDetails> details(MessageId id) = 0;
   // Pending deliveries per destination of a channel, with the oldest one's message's age.
-  Result<std::vector<DestinationBacklog>> backlog(const std::string& channel);
+  virtual Result<std::vector<DestinationBacklog>> backlog(const std::string& channel) = 0;
   // Whether the journal answers a read (readiness): false too when its file is lost.
-  bool readable();
+  virtual bool readable() = 0;
   // Ok while the journal's file is the one opened (journal_file.h); why not otherwise.
-  Result<void> present() const { return file_->check(); }
+  virtual Result<void> present() const = 0;
   // Whether the last transaction committed: false after a failed COMMIT until one succeeds
   // (readiness: messages can be stored).
-  bool storing() const { return writer_->lastCommitOk(); }
+  virtual bool storing() const = 0;
   // SQLite's integrity_check of the whole journal (slow on a large one): the problems it
   // found, none when it is sound.
-  Result<std::vector<std::string>> integrityCheck();
+  virtual Result<std::vector<std::string>> integrityCheck() = 0;
 
   // --- Audit trail (audit_trail.cc): rows are only ever added ---
   // Records an entry; returns once it is durable.
-  Result<std::int64_t> audit(const AuditEntry& entry);
-  Result<AuditPage> auditTrail(const AuditFilter& filter);
+  virtual Result<std::int64_t> audit(const AuditEntry& entry) = 0;
+  virtual Result<AuditPage> auditTrail(const AuditFilter& filter) = 0;
 
-  GroupCommitter& writer() { return *writer_; }
-
- private:
-  Journal(JournalOptions options, std::shared_ptr<const JournalFile> file,
-          std::unique_ptr<Poco::Data::SessionPool> readers, std::unique_ptr<GroupCommitter> writer);
-
-  // A writer job that uses the prepared statements (created on first use, on the writer
-  // thread, and dropped after any failure).
-  using PreparedBody =
-      std::function<std::function<void()>(Poco::Data::Session&, WriterStatements&)>;
-  GroupCommitter::Job withStatements(PreparedBody body);
-  // A received message that goes no further: "filtered" or "failed", with the reason.
-  Result<void> markEnded(MessageId id, const std::string& state, const std::string& reason,
-                         const std::vector<std::string>& notes);
-
-  JournalOptions options_;
-  std::shared_ptr<const JournalFile> file_;  // checked before every read and after every commit
-  std::unique_ptr<Poco::Data::SessionPool> readers_;
-  std::unique_ptr<GroupCommitter> writer_;
-  std::unique_ptr<WriterStatements> statements_;  // writer thread only
+  virtual GroupCommitter& writer() = 0;
 };
 
 // Milliseconds since the epoch, the journal's clock.

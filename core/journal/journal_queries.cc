@@ -2,9 +2,9 @@
 // backlog per destination. Read-only connections from the pool; nothing here writes.
 #include <Poco/Data/SQLite/Utility.h>
 
-#include "journal/journal.h"
 #include "journal/journal_reads.h"
 #include "journal/sql_filter.h"
+#include "journal/sqlite_journal.h"
 
 namespace pathhub::journal {
 namespace {
@@ -45,7 +45,7 @@ std::string storedNhsNumber(const std::string& typed) {
 
 }  // namespace
 
-Result<MessagePage> Journal::search(const MessageFilter& f) {
+Result<MessagePage> SqliteJournal::search(const MessageFilter& f) {
   SqlFilter where;
   where.whereText("channel", f.channel)
       .whereText("state", f.state)
@@ -115,7 +115,7 @@ Result<MessagePage> Journal::search(const MessageFilter& f) {
   });
 }
 
-Result<MessageDetails> Journal::details(MessageId id) {
+Result<MessageDetails> SqliteJournal::details(MessageId id) {
   auto found = reading(*readers_, *file_, [&](Session& s) -> std::optional<MessageDetails> {
     const std::string sql =
         std::string("SELECT ") + kSummaryColumns +
@@ -182,7 +182,7 @@ Result<MessageDetails> Journal::details(MessageId id) {
   return std::move(**found);
 }
 
-Result<std::vector<DestinationBacklog>> Journal::backlog(const std::string& channel) {
+Result<std::vector<DestinationBacklog>> SqliteJournal::backlog(const std::string& channel) {
   return reading(*readers_, *file_, [&](Session& s) {
     SqliteStatement q(handle(s),
                       "SELECT d.destination, COUNT(*), MIN(m.received_at) FROM deliveries d"
@@ -195,7 +195,7 @@ Result<std::vector<DestinationBacklog>> Journal::backlog(const std::string& chan
   });
 }
 
-bool Journal::readable() {
+bool SqliteJournal::readable() {
   auto ok = reading(*readers_, *file_, [](Session& s) {
     SqliteStatement q(handle(s), "SELECT 1");
     return q.step();

@@ -4,9 +4,9 @@
 #include <map>
 #include <sstream>
 
-#include "journal/journal.h"
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
+#include "journal/sqlite_journal.h"
 #include "journal/writer_statements.h"
 
 namespace pathhub::journal {
@@ -97,14 +97,15 @@ void placeOrderIn(Session& s, const Journal::OrderPlacement& p, const std::strin
 
 }  // namespace
 
-Result<void> Journal::placeOrder(const OrderPlacement& p) {
+Result<void> SqliteJournal::placeOrder(const OrderPlacement& p) {
   return writer_->run([&](Session& s) -> std::function<void()> {
     placeOrderIn(s, p, "placed again (a resend)");
     return nullptr;
   });
 }
 
-Result<std::vector<Journal::StuckOrderPart>> Journal::stuckOrderParts(const std::string& placer) {
+Result<std::vector<Journal::StuckOrderPart>> SqliteJournal::stuckOrderParts(
+    const std::string& placer) {
   return reading(*readers_, *file_, [&](Session& s) {
     std::vector<StuckOrderPart> out;
     eachRow(
@@ -121,7 +122,7 @@ Result<std::vector<Journal::StuckOrderPart>> Journal::stuckOrderParts(const std:
   });
 }
 
-Result<void> Journal::rerouteOrder(const OrderReroute& r) {
+Result<void> SqliteJournal::rerouteOrder(const OrderReroute& r) {
   return writer_->run(withStatements([&](Session& s, WriterStatements& w) -> std::function<void()> {
     const StuckOrderPart& part = r.part;
     for (const std::string& d : r.routing.destinations) {
@@ -151,7 +152,7 @@ Result<void> Journal::rerouteOrder(const OrderReroute& r) {
   }));
 }
 
-Result<std::vector<std::int64_t>> Journal::changeOrders(const OrderChange& c) {
+Result<std::vector<std::int64_t>> SqliteJournal::changeOrders(const OrderChange& c) {
   std::vector<std::int64_t> found;
   auto ok = writer_->run([&](Session& s) -> std::function<void()> {
     found.clear();
@@ -217,8 +218,8 @@ Result<std::vector<std::int64_t>> Journal::changeOrders(const OrderChange& c) {
   return found;
 }
 
-Result<void> Journal::orderSent(const std::string& placer, const std::string& lab,
-                                MessageId messageId) {
+Result<void> SqliteJournal::orderSent(const std::string& placer, const std::string& lab,
+                                      MessageId messageId) {
   OrderChange c;
   c.placer = placer;
   c.lab = lab;
@@ -230,7 +231,7 @@ Result<void> Journal::orderSent(const std::string& placer, const std::string& la
   return {};
 }
 
-Result<std::vector<OrderRecord>> Journal::orders(const OrderFilter& f) {
+Result<std::vector<OrderRecord>> SqliteJournal::orders(const OrderFilter& f) {
   return reading(*readers_, *file_, [&](Session& s) {
     std::string where = "1 = 1";
     std::vector<std::string> texts;
@@ -251,7 +252,7 @@ Result<std::vector<OrderRecord>> Journal::orders(const OrderFilter& f) {
   });
 }
 
-Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Journal::order(
+Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> SqliteJournal::order(
     const std::string& placer) {
   return reading(*readers_, *file_, [&](Session& s) {
     std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>> out;
@@ -269,7 +270,7 @@ Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Jour
   });
 }
 
-Result<std::vector<OrderRecord>> Journal::markOrdersOverdue(std::int64_t at) {
+Result<std::vector<OrderRecord>> SqliteJournal::markOrdersOverdue(std::int64_t at) {
   constexpr const char* kDue =
       "overdue = 0 AND due_at > 0 AND due_at < ? AND state NOT IN ('final', 'amended',"
       " 'cancelled', 'rejected')";
@@ -293,7 +294,7 @@ Result<std::vector<OrderRecord>> Journal::markOrdersOverdue(std::int64_t at) {
   return marked;
 }
 
-Result<std::vector<OrderRecord>> Journal::overdueOrders(int limit) {
+Result<std::vector<OrderRecord>> SqliteJournal::overdueOrders(int limit) {
   return reading(*readers_, *file_, [&](Session& s) {
     return orderRows(s,
                      "overdue = 1 AND state NOT IN ('final', 'amended', 'cancelled',"
@@ -302,7 +303,7 @@ Result<std::vector<OrderRecord>> Journal::overdueOrders(int limit) {
   });
 }
 
-Result<std::vector<UnmatchedResult>> Journal::unmatchedResults(int limit) {
+Result<std::vector<UnmatchedResult>> SqliteJournal::unmatchedResults(int limit) {
   return reading(*readers_, *file_, [&](Session& s) {
     const std::string sql =
         "SELECT id, message_id, received_at, channel, placer, filler, nhs_number, tests, reason"
