@@ -3,7 +3,6 @@
 // commits, sees another session's commits, and is refused with a wrong password.
 #include "postgres_server.h"
 
-#include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
@@ -12,37 +11,17 @@ namespace {
 
 using namespace Poco::Data::Keywords;
 
-class PostgresServerTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    Poco::Data::PostgreSQL::Connector::registerConnector();
-    server_ = testing::PostgresServer::start(&whyNot_, &missing_).release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (!server_ && missing_) GTEST_SKIP() << whyNot_;
-    ASSERT_NE(server_, nullptr) << whyNot_;
-  }
-  static testing::PostgresServer* server_;
-  static std::string whyNot_;
-  static bool missing_;
-};
-testing::PostgresServer* PostgresServerTest::server_ = nullptr;
-std::string PostgresServerTest::whyNot_;
-bool PostgresServerTest::missing_ = false;
+using PostgresServerTest = testing::PostgresTest;
 
 TEST_F(PostgresServerTest, ACommitIsSeenByAnotherSession) {
-  Poco::Data::Session writer("PostgreSQL", server_->connectionString());
+  Poco::Data::Session writer("PostgreSQL", server().connectionString());
   writer << "CREATE TABLE IF NOT EXISTS probe (id BIGSERIAL PRIMARY KEY, body BYTEA NOT NULL)", now;
   writer.begin();
   std::string body("MSH|^~\\&|\r\0binary", 17);
   Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(body.data()), body.size());
   writer << "INSERT INTO probe(body) VALUES($1)", use(blob), now;
   writer.commit();
-  Poco::Data::Session reader("PostgreSQL", server_->connectionString());
+  Poco::Data::Session reader("PostgreSQL", server().connectionString());
   Poco::Data::BLOB back;
   reader << "SELECT body FROM probe ORDER BY id DESC LIMIT 1", into(back), now;
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(back.rawContent()), back.size()), body)
@@ -50,7 +29,7 @@ TEST_F(PostgresServerTest, ACommitIsSeenByAnotherSession) {
 }
 
 TEST_F(PostgresServerTest, AWrongPasswordIsRefused) {
-  const std::string wrong = "host=127.0.0.1 port=" + std::to_string(server_->port()) +
+  const std::string wrong = "host=127.0.0.1 port=" + std::to_string(server().port()) +
                             " dbname=pathhub user=pathhub password=not-it";
   EXPECT_ANY_THROW(Poco::Data::Session("PostgreSQL", wrong));
 }

@@ -1,5 +1,6 @@
 #include "postgres_server.h"
 
+#include <Poco/Data/PostgreSQL/Connector.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -116,6 +117,25 @@ std::string PostgresServer::superuserSql(const std::string& sql) const {
                          "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
                          "postgres", "-d", "postgres", "-c", sql});
   return run.exitCode == 0 ? "" : run.out + run.err;
+}
+
+PostgresServer* PostgresTest::server_ = nullptr;
+std::string PostgresTest::whyNot_;
+bool PostgresTest::missing_ = false;
+
+void PostgresTest::SetUpTestSuite() {
+  Poco::Data::PostgreSQL::Connector::registerConnector();
+  server_ = PostgresServer::start(&whyNot_, &missing_).release();
+}
+
+void PostgresTest::TearDownTestSuite() {
+  delete server_;
+  server_ = nullptr;
+}
+
+void PostgresTest::SetUp() {
+  if (!server_ && missing_) GTEST_SKIP() << whyNot_;
+  ASSERT_NE(server_, nullptr) << whyNot_;
 }
 
 }  // namespace pathhub::testing

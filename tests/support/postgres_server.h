@@ -7,6 +7,8 @@
 // would.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -38,6 +40,21 @@ class PostgresServer {
   std::filesystem::path dir_;
   std::string bin_, user_;  // user_: "" when not root (the server runs as this process's user)
   std::uint16_t port_ = 0;
+};
+
+// A test suite with one server for all its tests, started before the first: a test skips
+// only when the server binaries are missing, and fails when the server would not start.
+class PostgresTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+  static PostgresServer& server() { return *server_; }
+
+ private:
+  static PostgresServer* server_;
+  static std::string whyNot_;
+  static bool missing_;
 };
 
 }  // namespace pathhub::testing
