@@ -230,7 +230,8 @@ TEST(HubConfig, RefusesTokensThatAreNotHashesAndTlsWithoutCertificates) {
       "test");
   ASSERT_FALSE(c);
   for (const char* expected :
-       {"log: format: 'xml' is not one of auto, json, text", "api: token: role: 'root' is not one of",
+       {"log: format: 'xml' is not one of auto, json, text",
+        "api: token: role: 'root' is not one of",
         "api: token: sha256: must be 64 lower-case hex digits", "name 'ada' is used twice",
         "api: tls=\"true\" needs certificate=", "requireClientCertificate=\"true\" needs caFile"}) {
     EXPECT_NE(c.error().text.find(expected), std::string::npos) << expected << "\n"
