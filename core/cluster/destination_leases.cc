@@ -35,20 +35,6 @@ DestinationLeases::DestinationLeases(Session session, std::string node,
                                      std::chrono::milliseconds ttl)
     : session_(std::move(session)), node_(std::move(node)), ttl_(ttl) {}
 
-Result<void> DestinationLeases::createTable(Session& session) {
-  try {
-    session << "CREATE TABLE IF NOT EXISTS destination_leases ("
-               " channel TEXT NOT NULL, destination TEXT NOT NULL,"
-               " owner TEXT NOT NULL DEFAULT '', epoch BIGINT NOT NULL DEFAULT 0,"
-               " expires_at TIMESTAMPTZ NOT NULL DEFAULT 'epoch',"
-               " PRIMARY KEY (channel, destination))",
-        now;
-    return {};
-  } catch (const Poco::Exception& e) {
-    return fail(ErrorCode::kUnavailable, "cannot create the lease table: " + e.displayText());
-  }
-}
-
 Result<std::optional<Lease>> DestinationLeases::acquire(const std::string& channel,
                                                         const std::string& destination) {
   const std::string ttlMs = std::to_string(ttl_.count());

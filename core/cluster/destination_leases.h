@@ -35,9 +35,6 @@ class DestinationLeases {
   // node>); `ttl`: how long a lease lasts without renewal (renew well within it).
   DestinationLeases(Poco::Data::Session session, std::string node, std::chrono::milliseconds ttl);
 
-  // Creates the lease table when missing.
-  static Result<void> createTable(Poco::Data::Session& session);
-
   // The lease of (channel, destination) for this node: kept and renewed when already ours, taken
   // with the next epoch when free or expired; nullopt while another node holds it.
   Result<std::optional<Lease>> acquire(const std::string& channel, const std::string& destination);

@@ -14,17 +14,6 @@ NodeRegistry::NodeRegistry(Poco::Data::Session session, std::string node,
                            std::chrono::milliseconds liveness)
     : session_(std::move(session)), node_(std::move(node)), liveness_(liveness) {}
 
-Result<void> NodeRegistry::createTable(Poco::Data::Session& session) {
-  try {
-    session << "CREATE TABLE IF NOT EXISTS cluster_nodes (name TEXT PRIMARY KEY,"
-               " started_at TIMESTAMPTZ NOT NULL, heartbeat_at TIMESTAMPTZ NOT NULL)",
-        now;
-    return {};
-  } catch (const Poco::Exception& e) {
-    return fail(ErrorCode::kUnavailable, "cannot create the node table: " + e.displayText());
-  }
-}
-
 Result<void> NodeRegistry::join() {
   try {
     std::string me = node_;

@@ -25,7 +25,6 @@ struct NodeState {
 class NodeRegistry {
  public:
   NodeRegistry(Poco::Data::Session session, std::string node, std::chrono::milliseconds liveness);
-  static Result<void> createTable(Poco::Data::Session& session);
   // Records this node as started now (a restart starts afresh) and beats.
   Result<void> join();
   // This node is alive: its beat time moves to now.

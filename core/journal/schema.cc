@@ -8,6 +8,8 @@
 #include <chrono>
 #include <functional>
 
+#include "journal/migrations.h"
+
 namespace pathhub::journal {
 namespace {
 
@@ -127,12 +129,6 @@ void journalIdentity(Session& writer) {
   writer << "INSERT INTO journal_info(key, value) VALUES('journal_id', ?)", bind(id), now;
 }
 
-struct Migration {
-  int version;
-  const char* description;
-  std::function<void(Session&)> apply;
-};
-
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1,
@@ -144,19 +140,32 @@ const std::vector<Migration>& migrations() {
   return all;
 }
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// SQLite keeps the version in its header (PRAGMA user_version), inside the transaction.
+const SchemaVersionStore& sqliteVersions() {
+  static const SchemaVersionStore store{
+      "BEGIN IMMEDIATE",
+      [](Session& s) {
+        int version = 0;
+        s << "PRAGMA user_version", into(version), now;
+        return version;
+      },
+      [](Session& s, int version) { s << "PRAGMA user_version = " + std::to_string(version), now; },
+      [](Session& s, const MigrationRecord& r) {
+        s << "INSERT INTO schema_history(version, applied_at, program, description)"
+             " VALUES(?, ?, ?, ?)",
+            bind(r.version), bind(r.appliedAtMs), bind(r.program), bind(r.description), now;
+      },
+      [](Session& s) {
+        int has = 0;
+        s << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_history'", into(has), now;
+        return has == 1;
+      }};
+  return store;
 }
 
 }  // namespace
 
-int schemaVersion(Session& session) {
-  int version = 0;
-  session << "PRAGMA user_version", into(version), now;
-  return version;
-}
+int schemaVersion(Session& session) { return sqliteVersions().read(session); }
 
 std::vector<std::string> describeMigrations() {
   std::vector<std::string> out;
@@ -169,58 +178,7 @@ std::vector<std::string> describeMigrations() {
 Result<SchemaUpgrade> upgradeSchema(Session& session, const std::string& path,
                                     const std::string& program) {
   static_assert(kSchemaVersion == 2, "a new schema version needs its migration in migrations()");
-  ErrorContext ctx;
-  ctx.file = path;
-  SchemaUpgrade upgrade;
-  upgrade.from = schemaVersion(session);
-  upgrade.to = upgrade.from;
-  if (upgrade.from > kSchemaVersion) {
-    return fail(ErrorCode::kInvalidState,
-                "the journal " + path + " has schema version " + std::to_string(upgrade.from) +
-                    ", written by a newer pathhub; this one (" + program +
-                    ") knows versions up to " + std::to_string(kSchemaVersion) +
-                    ". Run the newer pathhub, or restore a backup taken before the upgrade",
-                ctx);
-  }
-  std::vector<const Migration*> applied;
-  std::size_t recorded = 0;
-  for (const auto& m : migrations()) {
-    if (m.version <= upgrade.from) continue;
-    try {
-      // One transaction per step, the version set inside it: a failed step leaves the journal
-      // as it was, at the version before, for the next start to try again.
-      session << "BEGIN IMMEDIATE", now;
-      m.apply(session);
-      // Recorded once the history exists, with the steps of this run that came before it.
-      applied.push_back(&m);
-      int hasHistory = 0;
-      session << "SELECT COUNT(*) FROM sqlite_master WHERE name = 'schema_history'",
-          into(hasHistory), now;
-      for (; hasHistory && recorded < applied.size(); ++recorded) {
-        const std::int64_t at = nowMs();
-        const int version = applied[recorded]->version;
-        const std::string description = applied[recorded]->description;
-        session << "INSERT INTO schema_history(version, applied_at, program, description)"
-                   " VALUES(?, ?, ?, ?)",
-            bind(version), bind(at), bind(program), bind(description), now;
-      }
-      session << "PRAGMA user_version = " + std::to_string(m.version), now;
-      session << "COMMIT", now;
-      upgrade.to = m.version;
-    } catch (const Poco::Exception& e) {
-      try {
-        session << "ROLLBACK", now;
-      } catch (const Poco::Exception&) {
-        // Nothing to roll back: BEGIN itself failed. The error below says why.
-      }
-      return fail(ErrorCode::kIoError,
-                  "cannot bring the journal " + path + " from schema version " +
-                      std::to_string(upgrade.to) + " to " + std::to_string(m.version) + " (" +
-                      m.description + "): " + e.displayText(),
-                  ctx);
-    }
-  }
-  return upgrade;
+  return runMigrations(session, migrations(), sqliteVersions(), "the journal " + path, program);
 }
 
 }  // namespace pathhub::journal

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <thread>
 
+#include "journal/postgres_schema.h"
 #include "postgres_server.h"
 
 namespace pathhub::cluster {
@@ -24,7 +25,7 @@ class DestinationLeasesTest : public testing::PostgresTest {
     testing::PostgresTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     Poco::Data::Session s = session();
-    ASSERT_TRUE(DestinationLeases::createTable(s));
+    ASSERT_TRUE(journal::upgradePostgresSchema(s, "the test database", "pathhub test"));
     s << "CREATE TABLE IF NOT EXISTS recorded (what TEXT NOT NULL)", now;
     s << "TRUNCATE destination_leases, recorded", now;
   }

@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "journal/postgres_schema.h"
 #include "postgres_server.h"
 
 namespace pathhub::cluster {
@@ -21,7 +22,7 @@ class NodeRegistryTest : public testing::PostgresTest {
     testing::PostgresTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     Poco::Data::Session s = session();
-    ASSERT_TRUE(NodeRegistry::createTable(s));
+    ASSERT_TRUE(journal::upgradePostgresSchema(s, "the test database", "pathhub test"));
     s << "TRUNCATE cluster_nodes", now;
   }
   Poco::Data::Session session() {

@@ -105,9 +105,13 @@ std::string PostgresServer::url() const {
   return "postgresql://pathhub@127.0.0.1:" + std::to_string(port_) + "/pathhub";
 }
 
-std::string PostgresServer::connectionString() const {
-  return "host=127.0.0.1 port=" + std::to_string(port_) +
-         " dbname=pathhub user=pathhub password=" + kPassword;
+std::string PostgresServer::connectionString(const std::string& database) const {
+  return "host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + database +
+         " user=pathhub password=" + kPassword;
+}
+
+std::string PostgresServer::createDatabase(const std::string& name) const {
+  return superuserSql("CREATE DATABASE " + name + " OWNER pathhub");
 }
 
 std::string PostgresServer::superuserSql(const std::string& sql) const {

@@ -29,8 +29,10 @@ class PostgresServer {
   std::uint16_t port() const { return port_; }
   // "postgresql://pathhub@127.0.0.1:PORT/pathhub"
   std::string url() const;
-  // Poco::Data PostgreSQL's connection string for the pathhub role.
-  std::string connectionString() const;
+  // Poco::Data PostgreSQL's connection string for the pathhub role, to database `database`.
+  std::string connectionString(const std::string& database = "pathhub") const;
+  // A new, empty database owned by the pathhub role (a test's own); "" or psql's error.
+  std::string createDatabase(const std::string& name) const;
   static constexpr const char* kPassword = "pathhub-test";
   // Runs `sql` with psql as the superuser; "" on success, else psql's error output.
   std::string superuserSql(const std::string& sql) const;
