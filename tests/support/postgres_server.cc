@@ -48,15 +48,7 @@ std::unique_ptr<PostgresServer> PostgresServer::start(std::string* whyNot, bool*
   std::unique_ptr<PostgresServer> server(new PostgresServer);
   server->bin_ = bin;
   server->user_ = serverUser();
-  char pattern[] = "/tmp/pathhub-pg-XXXXXX";
-  if (!::mkdtemp(pattern)) {
-    *whyNot = "cannot make a temporary folder";
-    return nullptr;
-  }
-  server->dir_ = pattern;
-  if (!server->user_.empty()) {
-    runProgram("/usr/bin/chown", {server->user_ + ":", server->dir_.string()});
-  }
+  if (!server->makeFolder(whyNot)) return nullptr;
   const fs::path data = server->dir_ / "data";
   const fs::path passwordFile = server->dir_ / "superuser-password";
   {
@@ -72,17 +64,7 @@ std::unique_ptr<PostgresServer> PostgresServer::start(std::string* whyNot, bool*
     *whyNot = "initdb failed: " + init.out + init.err;
     return nullptr;
   }
-  server->port_ = freePort();
-  const fs::path log = server->dir_ / "server.log";
-  auto started = runAs(server->user_, bin + "/pg_ctl",
-                       {"-D", data.string(), "-l", log.string(), "-w", "-t", "60", "-o",
-                        "-p " + std::to_string(server->port_) + " -k " + server->dir_.string() +
-                            " -c listen_addresses=127.0.0.1",
-                        "start"});
-  if (started.exitCode != 0) {
-    *whyNot = "the server did not start: " + started.out + started.err + fileText(log);
-    return nullptr;
-  }
+  if (!server->run(whyNot)) return nullptr;
   std::string setUp =
       server->superuserSql(std::string("CREATE ROLE pathhub LOGIN PASSWORD '") + kPassword + "'");
   if (setUp.empty()) setUp = server->superuserSql("CREATE DATABASE pathhub OWNER pathhub");
@@ -93,8 +75,81 @@ std::unique_ptr<PostgresServer> PostgresServer::start(std::string* whyNot, bool*
   return server;
 }
 
+bool PostgresServer::makeFolder(std::string* whyNot) {
+  char pattern[] = "/tmp/pathhub-pg-XXXXXX";
+  if (!::mkdtemp(pattern)) {
+    *whyNot = "cannot make a temporary folder";
+    return false;
+  }
+  dir_ = pattern;
+  if (!user_.empty()) runProgram("/usr/bin/chown", {user_ + ":", dir_.string()});
+  return true;
+}
+
+bool PostgresServer::run(std::string* whyNot) {
+  port_ = freePort();
+  const fs::path log = dir_ / "server.log";
+  auto started = runAs(
+      user_, bin_ + "/pg_ctl",
+      {"-D", (dir_ / "data").string(), "-l", log.string(), "-w", "-t", "60", "-o",
+       "-p " + std::to_string(port_) + " -k " + dir_.string() + " -c listen_addresses=127.0.0.1",
+       "start"});
+  if (started.exitCode != 0) {
+    *whyNot = "the server did not start: " + started.out + started.err + fileText(log);
+    return false;
+  }
+  running_ = true;
+  return true;
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::startSynchronousStandby(std::string* whyNot) const {
+  std::unique_ptr<PostgresServer> standby(new PostgresServer);
+  standby->bin_ = bin_;
+  standby->user_ = user_;
+  if (!standby->makeFolder(whyNot)) return nullptr;
+  // A copy of this server's data, set to follow it (-R: standby.signal and primary_conninfo).
+  auto copied =
+      runAs(user_, bin_ + "/pg_basebackup",
+            {"-d",
+             "host=127.0.0.1 port=" + std::to_string(port_) +
+                 " user=postgres password=" + kPassword + " application_name=standby",
+             "-D", (standby->dir_ / "data").string(), "-R", "-X", "stream", "-c", "fast"});
+  if (copied.exitCode != 0) {
+    *whyNot = "pg_basebackup failed: " + copied.out + copied.err;
+    return nullptr;
+  }
+  if (!standby->run(whyNot)) return nullptr;
+  // Commits on this server now wait until the standby has them.
+  std::string set = superuserSql("ALTER SYSTEM SET synchronous_standby_names = '*'");
+  if (set.empty()) set = superuserSql("SELECT pg_reload_conf()");
+  if (!set.empty()) {
+    *whyNot = "cannot make the standby synchronous: " + set;
+    return nullptr;
+  }
+  if (!waitUntil([&] {
+        return superuserSql(
+                   "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_stat_replication WHERE"
+                   " sync_state = 'sync') THEN RAISE EXCEPTION 'not yet'; END IF; END$$")
+            .empty();
+      })) {
+    *whyNot = "the standby did not become synchronous";
+    return nullptr;
+  }
+  return standby;
+}
+
+void PostgresServer::crash() {
+  runAs(user_, bin_ + "/pg_ctl", {"-D", (dir_ / "data").string(), "-m", "immediate", "-w", "stop"});
+  running_ = false;
+}
+
+std::string PostgresServer::promote() {
+  auto promoted = runAs(user_, bin_ + "/pg_ctl", {"-D", (dir_ / "data").string(), "-w", "promote"});
+  return promoted.exitCode == 0 ? "" : promoted.out + promoted.err;
+}
+
 PostgresServer::~PostgresServer() {
-  if (port_ != 0) {
+  if (running_) {
     runAs(user_, bin_ + "/pg_ctl", {"-D", (dir_ / "data").string(), "-m", "fast", "-w", "stop"});
   }
   std::error_code ignored;

@@ -37,8 +37,19 @@ class PostgresServer {
   // Runs `sql` with psql as the superuser; "" on success, else psql's error output.
   std::string superuserSql(const std::string& sql) const;
 
+  // A streaming-replication standby of this server, made synchronous: from then on a commit
+  // here returns only once the standby has it (synchronous_commit on, the default).
+  std::unique_ptr<PostgresServer> startSynchronousStandby(std::string* whyNot) const;
+  // Stops the server at once, as a crash would (pg_ctl stop -m immediate).
+  void crash();
+  // A standby made the primary; "" or pg_ctl's error.
+  std::string promote();
+
  private:
   PostgresServer() = default;
+  bool makeFolder(std::string* whyNot);
+  bool run(std::string* whyNot);  // pg_ctl start on a free port
+  bool running_ = false;
   std::filesystem::path dir_;
   std::string bin_, user_;  // user_: "" when not root (the server runs as this process's user)
   std::uint16_t port_ = 0;
