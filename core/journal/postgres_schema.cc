@@ -19,7 +19,9 @@ constexpr const char* kFirstTables[] = {
     " received_at BIGINT NOT NULL, content_hash BIGINT NOT NULL, bytes BYTEA NOT NULL,"
     " mapped BYTEA, mapped_at BIGINT, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
     " duplicate_of BIGINT, parent_id BIGINT, nhs_number TEXT NOT NULL DEFAULT '',"
-    " placer_order TEXT NOT NULL DEFAULT '', filler_order TEXT NOT NULL DEFAULT '')",
+    " placer_order TEXT NOT NULL DEFAULT '', filler_order TEXT NOT NULL DEFAULT '',"
+    // Which node is mapping it, until when (core/cluster/mapping_claims.h).
+    " claimed_by TEXT, claimed_until TIMESTAMPTZ)",
     "CREATE INDEX messages_dedupe ON messages(channel, source, control_id)",
     "CREATE INDEX messages_unmapped ON messages(channel, id) WHERE state = 'received'",
     "CREATE INDEX messages_nhs_number ON messages(nhs_number) WHERE nhs_number != ''",

@@ -2,7 +2,8 @@
 // its own ordered migrations run by the same runner as SQLite's (migrations.h). The version
 // lives in the table schema_version; each step is recorded in schema_history. The tables are
 // SQLite's, in PostgreSQL's types, with what a cluster adds: the fencing epoch each delivery is
-// recorded with, the destination leases and the nodes (core/cluster). The audit trail is
+// recorded with, which node is mapping a message, the destination leases and the nodes
+// (core/cluster). The audit trail is
 // append-only in the database itself: triggers refuse UPDATE, DELETE and TRUNCATE, whoever
 // asks, and no role but the owner is granted them.
 #pragma once
