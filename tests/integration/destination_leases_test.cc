@@ -78,7 +78,7 @@ TEST_F(DestinationLeasesTest, OneOwnerAtATimeAndItKeepsItsLeaseByRenewing) {
 
 TEST_F(DestinationLeasesTest, AnExpiredLeaseIsTakenOverAndTheOldOwnerCanRecordNothing) {
   auto a = node("node-a", 300ms);  // a node paused past its lease (SIGSTOP) renews nothing
-  auto b = node("node-b", 300ms);
+  auto b = node("node-b", 10s);
   auto old = a.acquire("lab", "gp");
   ASSERT_TRUE(old && *old);
   EXPECT_TRUE(record(a, **old, "a-before"));

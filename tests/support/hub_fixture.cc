@@ -104,6 +104,14 @@ void HubFixture::startHub() {
   if (sourceElement.empty()) {
     ASSERT_TRUE(waitUntil([this] { return accepting(sourcePort); })) << "pathhub did not start";
   }
+  // The API starts after the channels: a test's first call must not find it not yet
+  // listening (when the configuration is the fixture's, with the API on apiPort).
+  std::ifstream config(configPath);
+  const std::string text((std::istreambuf_iterator<char>(config)),
+                         std::istreambuf_iterator<char>());
+  if (text.find("<api listen=\"127.0.0.1:" + std::to_string(apiPort) + "\"") != std::string::npos) {
+    ASSERT_TRUE(waitUntil([this] { return accepting(apiPort); })) << "pathhub's API did not start";
+  }
 }
 
 int HubFixture::hubPid() const { return hub_ ? hub_->pid() : 0; }

@@ -38,7 +38,7 @@ class HubFixture {
   std::string apiAttributes;  // extra attributes of <api>, e.g. tls="true" ...
 
   void writeConfig();
-  void startHub();     // waits until the MLLP source accepts connections
+  void startHub();     // waits until the MLLP source and the API accept connections
   void killHub();      // SIGKILL, no clean-up
   int hubPid() const;  // 0 when not running
   int stopHub();       // SIGTERM; returns the exit code
