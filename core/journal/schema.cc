@@ -1,12 +1,8 @@
-// The journal's migrations (see schema.h).
+// The SQLite journal's schema versions and migrations (see schema.h).
 #include "journal/schema.h"
 
 #include <Poco/Data/Session.h>
-#include <Poco/Exception.h>
 #include <Poco/UUIDGenerator.h>
-
-#include <chrono>
-#include <functional>
 
 #include "journal/migrations.h"
 
@@ -164,16 +160,6 @@ const SchemaVersionStore& sqliteVersions() {
 }
 
 }  // namespace
-
-int schemaVersion(Session& session) { return sqliteVersions().read(session); }
-
-std::vector<std::string> describeMigrations() {
-  std::vector<std::string> out;
-  for (const auto& m : migrations()) {
-    out.push_back(std::to_string(m.version) + ": " + m.description);
-  }
-  return out;
-}
 
 Result<SchemaUpgrade> upgradeSchema(Session& session, const std::string& path,
                                     const std::string& program) {

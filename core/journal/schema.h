@@ -8,7 +8,6 @@
 #include <Poco/Data/Session.h>
 
 #include <string>
-#include <vector>
 
 #include "pathhub/error.h"
 
@@ -27,11 +26,5 @@ struct SchemaUpgrade {
 // errors; `program` (name and version) is recorded with each migration applied.
 Result<SchemaUpgrade> upgradeSchema(Poco::Data::Session& session, const std::string& path,
                                     const std::string& program);
-
-// The version of the journal open in `session`, without changing anything.
-int schemaVersion(Poco::Data::Session& session);
-
-// One line per migration, oldest first: "1: ...". For documentation and `--version`.
-std::vector<std::string> describeMigrations();
 
 }  // namespace pathhub::journal

@@ -48,7 +48,7 @@ export async function ordersPage(view, { query }) {
       ["Received", (r) => when(r.receivedAt)],
       ["Reason", (r) => r.reason],
     ], "Every result found its order."),
-    h("h2", {}, "Orders"),
+    h("h2", {}, "All orders"),
     filterForm("orders", query, [["State", "state", orderStates], ["Lab", "lab", {}],
       ["Requester (ODS code)", "requester", {}]]),
     table(orders.orders, columns, "No order matches."));
