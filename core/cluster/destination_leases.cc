@@ -1,33 +1,15 @@
 // Destination leases on PostgreSQL (see destination_leases.h).
 #include "cluster/destination_leases.h"
 
-#include <Poco/Data/RecordSet.h>
 #include <Poco/Exception.h>
+
+#include "cluster/transaction.h"
 
 namespace pathhub::cluster {
 namespace {
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::Session;
-
-// Runs `body` in a transaction, rolled back on any exception, which becomes an error value.
-template <typename T>
-Result<T> inTransaction(Session& session, const std::string& what,
-                        const std::function<T(Session&)>& body) {
-  try {
-    session.begin();
-    T out = body(session);
-    session.commit();
-    return out;
-  } catch (const Poco::Exception& e) {
-    try {
-      if (session.isTransaction()) session.rollback();
-    } catch (const Poco::Exception&) {
-      // The connection is gone: the transaction went with it.
-    }
-    return fail(ErrorCode::kUnavailable, what + ": " + e.displayText());
-  }
-}
 
 }  // namespace
 

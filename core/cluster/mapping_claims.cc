@@ -3,6 +3,8 @@
 
 #include <Poco/Exception.h>
 
+#include "cluster/transaction.h"
+
 namespace pathhub::cluster {
 namespace {
 
@@ -34,31 +36,19 @@ Result<std::vector<std::int64_t>> MappingClaims::claim(const std::string& channe
 
 Result<bool> MappingClaims::finish(std::int64_t message,
                                    const std::function<void(Session&)>& record) {
-  try {
-    session_.begin();
-    std::string me = node_;
-    Poco::Int64 id = message;
-    int ours = 0;
-    // Locks the row: a node taking an expired claim over waits, then finds it mapped.
-    session_ << "SELECT COUNT(*)::int FROM (SELECT id FROM messages WHERE id = $1 AND"
-                " state = 'received' AND claimed_by = $2 FOR UPDATE) AS mine",
-        use(id), use(me), into(ours), now;
-    if (ours != 1) {
-      session_.rollback();
-      return false;
-    }
-    record(session_);
-    session_.commit();
-    return true;
-  } catch (const Poco::Exception& e) {
-    try {
-      if (session_.isTransaction()) session_.rollback();
-    } catch (const Poco::Exception&) {
-      // The connection is gone: the transaction went with it.
-    }
-    return fail(ErrorCode::kUnavailable, "cannot record the mapping of message " +
-                                             std::to_string(message) + ": " + e.displayText());
-  }
+  return inTransaction<bool>(
+      session_, "cannot record the mapping of message " + std::to_string(message), [&](Session& s) {
+        std::string me = node_;
+        Poco::Int64 id = message;
+        int ours = 0;
+        // Locks the row: a node taking an expired claim over waits, then finds it mapped.
+        s << "SELECT COUNT(*)::int FROM (SELECT id FROM messages WHERE id = $1 AND"
+             " state = 'received' AND claimed_by = $2 FOR UPDATE) AS mine",
+            use(id), use(me), into(ours), now;
+        if (ours != 1) return false;
+        record(s);
+        return true;
+      });
 }
 
 }  // namespace pathhub::cluster

@@ -10,7 +10,6 @@
 #include <atomic>
 #include <thread>
 
-#include "journal/postgres_schema.h"
 #include "postgres_server.h"
 
 namespace pathhub::cluster {
@@ -19,18 +18,14 @@ namespace {
 using namespace Poco::Data::Keywords;
 using namespace std::chrono_literals;
 
-class DestinationLeasesTest : public testing::PostgresTest {
+class DestinationLeasesTest : public testing::PostgresJournalTest {
  protected:
   void SetUp() override {
-    testing::PostgresTest::SetUp();
+    testing::PostgresJournalTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
     Poco::Data::Session s = session();
-    ASSERT_TRUE(journal::upgradePostgresSchema(s, "the test database", "pathhub test"));
     s << "CREATE TABLE IF NOT EXISTS recorded (what TEXT NOT NULL)", now;
     s << "TRUNCATE destination_leases, recorded", now;
-  }
-  Poco::Data::Session session() {
-    return Poco::Data::Session("PostgreSQL", server().connectionString());
   }
   DestinationLeases node(const std::string& name, std::chrono::milliseconds ttl = 10s) {
     return DestinationLeases(session(), name, ttl);

@@ -10,7 +10,6 @@
 #include <set>
 #include <thread>
 
-#include "journal/postgres_schema.h"
 #include "postgres_server.h"
 
 namespace pathhub::cluster {
@@ -19,17 +18,12 @@ namespace {
 using namespace Poco::Data::Keywords;
 using namespace std::chrono_literals;
 
-class MappingClaimsTest : public testing::PostgresTest {
+class MappingClaimsTest : public testing::PostgresJournalTest {
  protected:
   void SetUp() override {
-    testing::PostgresTest::SetUp();
+    testing::PostgresJournalTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    Poco::Data::Session s = session();
-    ASSERT_TRUE(journal::upgradePostgresSchema(s, "the test database", "pathhub test"));
-    s << "TRUNCATE messages", now;
-  }
-  Poco::Data::Session session() {
-    return Poco::Data::Session("PostgreSQL", server().connectionString());
+    session() << "TRUNCATE messages", now;
   }
   void receive(int count) {
     auto s = session();

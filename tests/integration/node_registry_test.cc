@@ -7,7 +7,6 @@
 
 #include <thread>
 
-#include "journal/postgres_schema.h"
 #include "postgres_server.h"
 
 namespace pathhub::cluster {
@@ -16,17 +15,12 @@ namespace {
 using namespace Poco::Data::Keywords;
 using namespace std::chrono_literals;
 
-class NodeRegistryTest : public testing::PostgresTest {
+class NodeRegistryTest : public testing::PostgresJournalTest {
  protected:
   void SetUp() override {
-    testing::PostgresTest::SetUp();
+    testing::PostgresJournalTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    Poco::Data::Session s = session();
-    ASSERT_TRUE(journal::upgradePostgresSchema(s, "the test database", "pathhub test"));
-    s << "TRUNCATE cluster_nodes", now;
-  }
-  Poco::Data::Session session() {
-    return Poco::Data::Session("PostgreSQL", server().connectionString());
+    session() << "TRUNCATE cluster_nodes", now;
   }
 };
 

@@ -22,7 +22,7 @@ class PostgresSchemaTest : public testing::PostgresTest {
     const std::string name =
         "schema_test_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
     EXPECT_EQ(server().createDatabase(name), "");
-    Poco::Data::Session s("PostgreSQL", server().connectionString(name));
+    Poco::Data::Session s = session(name);
     auto upgraded = upgradePostgresSchema(s, name, "pathhub test");
     EXPECT_TRUE(upgraded) << upgraded.error().describe();
     if (upgraded) {

@@ -14,14 +14,14 @@ using namespace Poco::Data::Keywords;
 using PostgresServerTest = testing::PostgresTest;
 
 TEST_F(PostgresServerTest, ACommitIsSeenByAnotherSession) {
-  Poco::Data::Session writer("PostgreSQL", server().connectionString());
+  Poco::Data::Session writer = session();
   writer << "CREATE TABLE IF NOT EXISTS probe (id BIGSERIAL PRIMARY KEY, body BYTEA NOT NULL)", now;
   writer.begin();
   std::string body("MSH|^~\\&|\r\0binary", 17);
   Poco::Data::BLOB blob(reinterpret_cast<const unsigned char*>(body.data()), body.size());
   writer << "INSERT INTO probe(body) VALUES($1)", use(blob), now;
   writer.commit();
-  Poco::Data::Session reader("PostgreSQL", server().connectionString());
+  Poco::Data::Session reader = session();
   Poco::Data::BLOB back;
   reader << "SELECT body FROM probe ORDER BY id DESC LIMIT 1", into(back), now;
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(back.rawContent()), back.size()), body)

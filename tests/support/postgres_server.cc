@@ -8,6 +8,7 @@
 
 #include "child_process.h"
 #include "hub_fixture.h"
+#include "journal/postgres_schema.h"
 
 namespace pathhub::testing {
 namespace {
@@ -195,6 +196,18 @@ void PostgresTest::TearDownTestSuite() {
 void PostgresTest::SetUp() {
   if (!server_ && missing_) GTEST_SKIP() << whyNot_;
   ASSERT_NE(server_, nullptr) << whyNot_;
+}
+
+Poco::Data::Session PostgresTest::session(const std::string& database) {
+  return Poco::Data::Session("PostgreSQL", server_->connectionString(database));
+}
+
+void PostgresJournalTest::SetUp() {
+  PostgresTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  auto s = session();
+  auto upgraded = journal::upgradePostgresSchema(s, "the test database", "pathhub test");
+  ASSERT_TRUE(upgraded) << upgraded.error().describe();
 }
 
 }  // namespace pathhub::testing

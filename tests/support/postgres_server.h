@@ -7,6 +7,7 @@
 // would.
 #pragma once
 
+#include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -63,11 +64,20 @@ class PostgresTest : public ::testing::Test {
   static void TearDownTestSuite();
   void SetUp() override;
   static PostgresServer& server() { return *server_; }
+  // A new connection, as the pathhub role, to `database`.
+  static Poco::Data::Session session(const std::string& database = "pathhub");
 
  private:
   static PostgresServer* server_;
   static std::string whyNot_;
   static bool missing_;
+};
+
+// The same, with the database `pathhub` brought to the journal's PostgreSQL schema
+// (core/journal/postgres_schema.h) before each test.
+class PostgresJournalTest : public PostgresTest {
+ protected:
+  void SetUp() override;
 };
 
 }  // namespace pathhub::testing
