@@ -874,8 +874,7 @@ TEST(ApiTls, ServesHttpsThatPathhubctlVerifies) {
   testing::TestCertificates certs;
   ASSERT_TRUE(certs.ok());
   HubFixture hub;
-  hub.apiAttributes = "tls=\"true\" certificate=\"" + certs.pem("server") + "\" privateKey=\"" +
-                      certs.key("server") + "\"";
+  hub.apiAttributes = certs.serverTlsAttributes();
   hub.apiTokens = "<token name=\"ops\" role=\"viewer\" sha256=\"" +
                   http::sha256Hex(kTokens.at("viewer")) + "\"/>";
   const auto tokenFile = hub.dir / "viewer.token";

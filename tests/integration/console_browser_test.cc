@@ -152,8 +152,7 @@ TEST(ConsoleInABrowser, OverTlsTheSessionCookieIsSecure) {
   testing::TestCertificates certs;
   ASSERT_TRUE(certs.ok());
   HubFixture hub;
-  hub.apiAttributes = "tls=\"true\" certificate=\"" + certs.pem("server") + "\" privateKey=\"" +
-                      certs.key("server") + "\"";
+  hub.apiAttributes = certs.serverTlsAttributes();
   hub.apiTokens = testing::roleTokenElements({"admin"});
   hub.startHub();
   const auto run =

@@ -16,6 +16,12 @@ class TestCertificates {
   // The PEM file of `name`.pem or `name`.key: test-ca, server, client, other-ca, stranger.
   std::string pem(const std::string& name) const { return (dir_ / (name + ".pem")).string(); }
   std::string key(const std::string& name) const { return (dir_ / (name + ".key")).string(); }
+  // The attributes that make a listener serve TLS with the server certificate:
+  // tls="true" certificate="..." privateKey="...".
+  std::string serverTlsAttributes() const {
+    return "tls=\"true\" certificate=\"" + pem("server") + "\" privateKey=\"" + key("server") +
+           "\"";
+  }
 
  private:
   std::filesystem::path dir_;
