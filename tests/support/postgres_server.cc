@@ -157,10 +157,6 @@ PostgresServer::~PostgresServer() {
   fs::remove_all(dir_, ignored);
 }
 
-std::string PostgresServer::url() const {
-  return "postgresql://pathhub@127.0.0.1:" + std::to_string(port_) + "/pathhub";
-}
-
 std::string PostgresServer::connectionString(const std::string& database) const {
   return "host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + database +
          " user=pathhub password=" + kPassword;

@@ -28,8 +28,6 @@ class PostgresServer {
   PostgresServer& operator=(const PostgresServer&) = delete;
 
   std::uint16_t port() const { return port_; }
-  // "postgresql://pathhub@127.0.0.1:PORT/pathhub"
-  std::string url() const;
   // Poco::Data PostgreSQL's connection string for the pathhub role, to database `database`.
   std::string connectionString(const std::string& database = "pathhub") const;
   // A new, empty database owned by the pathhub role (a test's own); "" or psql's error.
