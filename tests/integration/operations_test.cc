@@ -149,6 +149,33 @@ TEST(Backup, ACopyTakenWhileMessagesFlowHoldsEverythingAckedBeforeItAndRestores)
   EXPECT_NE(audit.body.find("backup_journal"), std::string::npos) << audit.body;
 }
 
+TEST(Backup, ARestoreOfSomethingThatIsNotAJournalIsRefusedAndChangesNothing) {
+  HubFixture hub;
+  hub.startSink();
+  hub.startHub();
+  EXPECT_EQ(hub.stopHub(), 0);
+  const auto journal = hub.dir / "journal.db";
+  const auto before = std::filesystem::file_size(journal);
+  const auto notSqlite = hub.dir / "not-a-backup.db";
+  std::ofstream(notSqlite) << "MSH|^~\\&|this is a message, not a journal\r";
+  auto refused =
+      runProgram("pathhub", {"--config", hub.configPath.string(), "--restore", notSqlite.string()});
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.err.find("not an SQLite file"), std::string::npos) << refused.err;
+  // An SQLite file that is not a pathhub journal.
+  const auto other = hub.dir / "other.db";
+  testing::SqliteFile(other).exec("CREATE TABLE t (x INTEGER)");
+  refused =
+      runProgram("pathhub", {"--config", hub.configPath.string(), "--restore", other.string()});
+  EXPECT_NE(refused.exitCode, 0);
+  EXPECT_NE(refused.err.find("not a pathhub journal"), std::string::npos) << refused.err;
+  EXPECT_EQ(std::filesystem::file_size(journal), before);
+  for (const auto& entry : std::filesystem::directory_iterator(hub.dir)) {
+    EXPECT_EQ(entry.path().filename().string().find("before-restore"), std::string::npos)
+        << "nothing moved aside: " << entry.path();
+  }
+}
+
 TEST(StartUp, AStartThatCannotSucceedExitsNonZeroWithTheReason) {
   HubFixture hub;
   hub.writeConfig();
