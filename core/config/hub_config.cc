@@ -59,7 +59,7 @@ std::string defaultBlockList() {
 
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
-      {"pathhub", {{}, {"plugins", "journal", "log", "api", "pipeline", "channel"}}},
+      {"pathhub", {{}, {"plugins", "journal", "cluster", "log", "api", "pipeline", "channel"}}},
       {"api",
        {{{"listen", {"127.0.0.1:8575"}},
          {"enabled", {"true", 0, -1, kBoolean}},
@@ -77,10 +77,14 @@ const std::map<std::string, Schema>& schema() {
       {"pipeline",
        {{{"endpoints", {"inproc://pathhub"}}, {"stopGraceSeconds", {"30", 1, 3600}}}, {}}},
       {"journal",
-       {{{"path", {"var/pathhub.db"}},
+       {{{"backend", {"sqlite", 0, -1, {"sqlite", "postgresql"}}},
+         {"url", {}},
+         {"passwordFile", {}},
+         {"path", {"var/pathhub.db"}},
          {"dedupeWindowSeconds", {"86400", 0, 31536000}},
          {"retentionDays", {"30", 1, 36500}}},
         {}}},
+      {"cluster", {{{"node", {}}, {"leaseSeconds", {"8", 2, 3600}}}, {}}},
       {"log",
        {{{"level", {"information", 0, -1, kLogLevels}},
          {"file", {}},
@@ -164,8 +168,8 @@ void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems
   }
   // Elements that may be given once: a second one would be silently ignored by the readers.
   static const std::set<std::string> kOnce = {
-      "journal", "log",       "api",    "pipeline",         "source", "mapper",
-      "backlog", "practices", "orders", "acknowledgements", "safety"};
+      "journal", "cluster", "log",       "api",    "pipeline",         "source",
+      "mapper",  "backlog", "practices", "orders", "acknowledgements", "safety"};
   std::map<std::string, int> seen;
   for (Poco::XML::Node* c = e->firstChild(); c; c = c->nextSibling()) {
     if (c->nodeType() != Poco::XML::Node::ELEMENT_NODE) continue;
@@ -379,6 +383,47 @@ ApiConfig readApi(const Reader& api) {
       if (fields >> extra) api.missing(where + ": expected 'name role sha256'");
       addToken(std::move(token), where);
     }
+  }
+  return out;
+}
+
+// <journal backend="postgresql" url passwordFile>: where the database is and its password.
+void readDatabase(const Reader& journal, JournalConfig& out) {
+  out.backend = journal.choice("backend");
+  out.url = journal.text("url");
+  out.passwordFile = journal.text("passwordFile");
+  if (out.backend == "sqlite") {
+    if (!out.url.empty()) journal.problem("url", "is for backend=\"postgresql\"");
+    return;
+  }
+  if (out.url.empty()) {
+    journal.missing("backend=\"postgresql\" needs url=\"postgresql://USER@HOST:PORT/DATABASE\"");
+  } else if (out.url.rfind("postgresql://", 0) != 0 && out.url.rfind("postgres://", 0) != 0) {
+    journal.problem("url", "'" + out.url + "' is not a postgresql:// URL");
+  }
+  if (out.passwordFile.empty()) return;  // a server that needs none (peer, cert, trust)
+  std::ifstream in(out.passwordFile);
+  if (!in) {
+    journal.missing("passwordFile " + out.passwordFile + " cannot be read (" +
+                    std::strerror(errno) + ")");
+    return;
+  }
+  std::getline(in, out.password);
+  while (!out.password.empty() && (out.password.back() == '\r' || out.password.back() == ' '))
+    out.password.pop_back();
+  if (out.password.empty()) journal.missing("passwordFile " + out.passwordFile + " is empty");
+}
+
+ClusterConfig readCluster(const Reader& cluster, const JournalConfig& journal) {
+  ClusterConfig out;
+  if (!cluster.present()) return out;
+  out.node = cluster.text("node");
+  out.lease = std::chrono::seconds(cluster.number("leaseSeconds"));
+  if (out.node.empty()) cluster.missing("needs node=\"NAME\", this node's name in the cluster");
+  if (journal.backend != "postgresql") {
+    cluster.missing(
+        "needs <journal backend=\"postgresql\" url=\"...\">: the nodes share"
+        " one journal");
   }
   return out;
 }
@@ -597,6 +642,8 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
   hub.journal.path = journal.text("path");
   hub.journal.dedupeWindow = std::chrono::seconds(journal.number("dedupeWindowSeconds"));
   hub.journal.retentionDays = static_cast<int>(journal.number("retentionDays"));
+  readDatabase(journal, hub.journal);
+  hub.cluster = readCluster(top.child("cluster", "cluster"), hub.journal);
   hub.log = readLog(top.child("log", "log"));
   hub.api = readApi(top.child("api", "api"));
 

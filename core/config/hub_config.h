@@ -142,11 +142,28 @@ struct ChannelConfig {
 };
 
 struct JournalConfig {
+  // <journal backend>: "sqlite" (the file at `path`, the default) or "postgresql" (the
+  // database at `url`, which several hub nodes may share: <cluster>).
+  std::string backend = "sqlite";
   std::string path = "var/pathhub.db";
+  // postgresql://USER@HOST[,HOST2][:PORT]/DATABASE[?sslmode=verify-full&…]; the password is
+  // read from passwordFile (its first line) when the configuration is loaded.
+  std::string url, passwordFile, password;
   std::chrono::seconds dedupeWindow{86400};
   int retentionDays = 30;
 
   bool operator==(const JournalConfig&) const = default;
+};
+
+// <cluster>: this hub as one node of several on a shared PostgreSQL journal (core/cluster).
+struct ClusterConfig {
+  std::string node;  // this node's name, unique in the cluster ("" = a single-node hub)
+  // How long a destination's lease lasts without renewal: a node that dies (or is paused)
+  // loses its destinations to a live node after this long.
+  std::chrono::seconds lease{8};
+
+  bool enabled() const { return !node.empty(); }
+  bool operator==(const ClusterConfig&) const = default;
 };
 
 struct LogConfig {
@@ -188,6 +205,7 @@ struct HubConfig {
   // Folders searched for plugins (<plugins folder="..."/>); none: the default folders.
   std::vector<std::string> pluginFolders;
   JournalConfig journal;
+  ClusterConfig cluster;
   LogConfig log;
   ApiConfig api;
   std::vector<ChannelConfig> channels;

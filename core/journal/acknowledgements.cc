@@ -4,14 +4,11 @@
 
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
-#include "journal/sqlite_journal.h"
+#include "journal/sql_journal.h"
 #include "journal/writer_statements.h"
 
 namespace pathhub::journal {
 namespace {
-
-using Poco::Data::Session;
-using namespace Poco::Data::Keywords;
 
 constexpr const char* kColumns =
     "id, delivery_id, message_id, channel, destination, practice, recipient, reference, state,"
@@ -20,14 +17,14 @@ constexpr const char* kColumns =
 // Rows of a channel still awaiting an answer sent before a time (bound: channel, time).
 constexpr const char* kAwaitingSince = "channel = ? AND state = 'awaiting' AND sent_at < ?";
 
-std::vector<AcknowledgementRecord> rows(Session& s, const std::string& where,
+std::vector<AcknowledgementRecord> rows(SqlConnection& db, const std::string& where,
                                         const std::vector<std::string>& texts,
                                         const std::vector<std::int64_t>& numbers, int limit) {
   std::vector<AcknowledgementRecord> out;
-  eachRow(s,
+  eachRow(db,
           std::string("SELECT ") + kColumns + " FROM acknowledgements WHERE " + where +
               " ORDER BY id LIMIT " + std::to_string(limit),
-          texts, numbers, [&out](const SqliteStatement& q) {
+          texts, numbers, [&out](const SqlStatement& q) {
             AcknowledgementRecord r;
             r.id = q.int64(0);
             r.deliveryId = q.int64(1);
@@ -49,27 +46,26 @@ std::vector<AcknowledgementRecord> rows(Session& s, const std::string& where,
 
 }  // namespace
 
-void awaitAnswers(Session& s, std::int64_t deliveryId, MessageId messageId,
+void awaitAnswers(SqlConnection& db, std::int64_t deliveryId, MessageId messageId,
                   const std::string& destination, const std::vector<Journal::Awaited>& awaited) {
-  std::string channel;
-  s << "SELECT channel FROM deliveries WHERE id = ?", bind(deliveryId), into(channel), now;
+  const std::string channel =
+      db.string("SELECT channel FROM deliveries WHERE id = ?", deliveryId).value_or("");
   std::string references;
   for (const auto& a : awaited) {
-    s << "INSERT INTO acknowledgements(delivery_id, message_id, channel, destination, practice,"
-         " recipient, reference, sent_at, state) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'awaiting')",
-        bind(deliveryId), bind(messageId), bind(channel), bind(destination), bind(a.practice),
-        bind(a.recipient), bind(a.reference), bind(nowMs()), now;
+    db.run(
+        "INSERT INTO acknowledgements(delivery_id, message_id, channel, destination, practice,"
+        " recipient, reference, sent_at, state) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'awaiting')",
+        deliveryId, messageId, channel, destination, a.practice, a.recipient, a.reference, nowMs());
     references += (references.empty() ? "" : ", ") + a.reference;
   }
-  recordEvent(s, messageId, "acknowledgement_awaited", destination + ": " + references);
+  recordEvent(db, messageId, "acknowledgement_awaited", destination + ": " + references);
 }
 
-Result<std::vector<AcknowledgementRecord>> SqliteJournal::settleAcknowledgement(
-    const Answer& answer) {
+Result<std::vector<AcknowledgementRecord>> SqlJournal::settleAcknowledgement(const Answer& answer) {
   std::vector<AcknowledgementRecord> settled;
-  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+  auto ok = writer_->run([&](SqlConnection& db) -> std::function<void()> {
     settled.clear();
-    auto open = rows(s,
+    auto open = rows(db,
                      "state IN ('awaiting', 'overdue') AND (reference = ?"
                      " OR substr(reference, 1, length(?) + 1) = ? || '/')",
                      {answer.reference, answer.reference, answer.reference}, {}, 1000);
@@ -82,10 +78,11 @@ Result<std::vector<AcknowledgementRecord>> SqliteJournal::settleAcknowledgement(
       r.detail = answer.detail;
       r.answeredBy = answer.answeredBy;
       r.answeredAtMs = nowMs();
-      s << "UPDATE acknowledgements SET state = ?, detail = ?, answered_by = ?, answered_at = ?"
-           " WHERE id = ?",
-          bind(r.state), bind(r.detail), bind(r.answeredBy), bind(r.answeredAtMs), bind(r.id), now;
-      recordEvent(s, r.messageId, answer.accepted ? "acknowledged" : "acknowledgement_rejected",
+      db.run(
+          "UPDATE acknowledgements SET state = ?, detail = ?, answered_by = ?, answered_at = ?"
+          " WHERE id = ?",
+          r.state, r.detail, r.answeredBy, r.answeredAtMs, r.id);
+      recordEvent(db, r.messageId, answer.accepted ? "acknowledged" : "acknowledgement_rejected",
                   r.destination + " " + r.reference + " by message " +
                       std::to_string(r.answeredBy) + (r.detail.empty() ? "" : ": " + r.detail));
       settled.push_back(r);
@@ -96,16 +93,16 @@ Result<std::vector<AcknowledgementRecord>> SqliteJournal::settleAcknowledgement(
   return settled;
 }
 
-Result<std::vector<RoutingException>> SqliteJournal::routingExceptions(int limit) {
-  return reading(*readers_, *file_, [&](Session& s) {
+Result<std::vector<RoutingException>> SqlJournal::routingExceptions(int limit) {
+  return reading([&](SqlConnection& db) {
     const std::string sql =
         "SELECT d.id, d.message_id, m.received_at, d.channel, d.destination, d.state,"
         " m.control_id, d.attributes FROM deliveries d JOIN messages m ON m.id = d.message_id"
-        " WHERE d.attributes LIKE 'exception=%' OR d.attributes LIKE '%' || char(10) ||"
-        " 'exception=%' ORDER BY d.id DESC LIMIT " +
+        " WHERE d.attributes LIKE 'exception=%' OR d.attributes LIKE '%' || " +
+        std::string(db.newline()) + " || 'exception=%' ORDER BY d.id DESC LIMIT " +
         std::to_string(pageLimit(limit));
     std::vector<RoutingException> out;
-    eachRow(s, sql, {}, {}, [&out](const SqliteStatement& q) {
+    eachRow(db, sql, {}, {}, [&out](const SqlStatement& q) {
       out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
                      q.text(7)});
     });
@@ -113,55 +110,54 @@ Result<std::vector<RoutingException>> SqliteJournal::routingExceptions(int limit
   });
 }
 
-Result<std::vector<AcknowledgementRecord>> SqliteJournal::unacknowledged(std::int64_t sentBeforeMs,
-                                                                         int limit) {
-  return reading(*readers_, *file_, [&](Session& s) {
-    return rows(s, "state IN ('awaiting', 'overdue') AND sent_at < ?", {}, {sentBeforeMs},
+Result<std::vector<AcknowledgementRecord>> SqlJournal::unacknowledged(std::int64_t sentBeforeMs,
+                                                                      int limit) {
+  return reading([&](SqlConnection& db) {
+    return rows(db, "state IN ('awaiting', 'overdue') AND sent_at < ?", {}, {sentBeforeMs},
                 pageLimit(limit));
   });
 }
 
-Result<MessageId> SqliteJournal::addNotification(MessageId parent, const std::string& channel,
-                                                 const std::string& destination,
-                                                 const std::string& controlId,
-                                                 const std::string& bytes) {
+Result<MessageId> SqlJournal::addNotification(MessageId parent, const std::string& channel,
+                                              const std::string& destination,
+                                              const std::string& controlId,
+                                              const std::string& bytes) {
   MessageId made = 0;
-  auto ok =
-      writer_->run(withStatements([&](Session&, WriterStatements& w) -> std::function<void()> {
-        WriterStatements::MessageRow row;
-        row.channel = channel;
-        row.source = channel + "/hub";
-        row.controlId = controlId;
-        row.messageType = "NOTIFICATION";
-        row.state = "mapped";
-        row.receivedAt = nowMs();
-        row.parentId = parent;
-        made = w.insertMessage(row, bytes);
-        w.insertDelivery(made, made, channel, destination);
-        w.insertEvent(made, "derived", "a notification about message " + std::to_string(parent));
-        w.insertEvent(parent, "notification",
-                      "message " + std::to_string(made) + " to " + destination);
-        return nullptr;
-      }));
+  auto ok = writer_->run([&](SqlConnection& db) -> std::function<void()> {
+    WriterStatements w(db);
+    WriterStatements::MessageRow row;
+    row.channel = channel;
+    row.source = channel + "/hub";
+    row.controlId = controlId;
+    row.messageType = "NOTIFICATION";
+    row.state = "mapped";
+    row.receivedAt = nowMs();
+    row.parentId = parent;
+    made = w.insertMessage(row, bytes);
+    w.insertDelivery(made, made, channel, destination);
+    w.insertEvent(made, "derived", "a notification about message " + std::to_string(parent));
+    w.insertEvent(parent, "notification", "message " + std::to_string(made) + " to " + destination);
+    return nullptr;
+  });
   if (!ok) return tl::unexpected(ok.error());
   return made;
 }
 
-Result<std::vector<AcknowledgementRecord>> SqliteJournal::markOverdue(const std::string& channel,
-                                                                      std::int64_t sentBeforeMs) {
+Result<std::vector<AcknowledgementRecord>> SqlJournal::markOverdue(const std::string& channel,
+                                                                   std::int64_t sentBeforeMs) {
   // Asked every minute for every channel: a read first, so that nothing due takes no write.
-  auto due = reading(*readers_, *file_, [&](Session& s) {
-    return !rows(s, kAwaitingSince, {channel}, {sentBeforeMs}, 1).empty();
+  auto due = reading([&](SqlConnection& db) {
+    return !rows(db, kAwaitingSince, {channel}, {sentBeforeMs}, 1).empty();
   });
   if (!due) return tl::unexpected(due.error());
   if (!*due) return std::vector<AcknowledgementRecord>{};
   std::vector<AcknowledgementRecord> marked;
-  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
-    marked = rows(s, kAwaitingSince, {channel}, {sentBeforeMs}, 1000);
+  auto ok = writer_->run([&](SqlConnection& db) -> std::function<void()> {
+    marked = rows(db, kAwaitingSince, {channel}, {sentBeforeMs}, 1000);
     for (auto& r : marked) {
       r.state = "overdue";
-      s << "UPDATE acknowledgements SET state = 'overdue' WHERE id = ?", bind(r.id), now;
-      recordEvent(s, r.messageId, "acknowledgement_overdue", r.destination + " " + r.reference);
+      db.run("UPDATE acknowledgements SET state = 'overdue' WHERE id = ?", r.id);
+      recordEvent(db, r.messageId, "acknowledgement_overdue", r.destination + " " + r.reference);
     }
     return nullptr;
   });

@@ -8,9 +8,9 @@
 
 namespace pathhub::journal {
 
-GroupCommitter::GroupCommitter(Poco::Data::Session session, std::size_t maxBatch,
+GroupCommitter::GroupCommitter(std::unique_ptr<SqlConnection> connection, std::size_t maxBatch,
                                DurabilityCheck durable)
-    : session_(std::move(session)),
+    : connection_(std::move(connection)),
       maxBatch_(maxBatch),
       durable_(std::move(durable)),
       thread_([this] { loop(); }) {}
@@ -102,7 +102,7 @@ void GroupCommitter::loop() {
 
 void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result<void>>& results,
                                  std::vector<std::function<void()>>& after) {
-  using namespace Poco::Data::Keywords;
+  SqlConnection& c = *connection_;
   // Fast path: every job in one transaction. A job that throws is taken out with its error
   // and the transaction is run again without it, so one bad job never fails the others and
   // no job pays for a savepoint.
@@ -111,17 +111,17 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
   while (!live.empty()) {
     std::size_t failed = live.size();
     try {
-      session_ << "BEGIN IMMEDIATE", now;
+      c.execute(c.beginWrite());
       for (std::size_t k = 0; k < live.size(); ++k) {
         failed = k;
         if (++jobsRun_ == activeFaults_.job) throw Poco::IOException("injected job fault");
-        after[live[k]] = batch[live[k]].job(session_);
+        after[live[k]] = batch[live[k]].job(c);
       }
       failed = live.size();
       if (++commitsRun_ == activeFaults_.commit) {
         throw Poco::IOException("injected COMMIT fault (as a failed fsync)");
       }
-      session_ << "COMMIT", now;
+      c.execute("COMMIT");
       lastCommitOk_ = true;
       if (durable_) {
         if (auto ok = durable_(); !ok) {
@@ -138,10 +138,12 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
                                    ? static_cast<const Poco::Exception&>(e).displayText()
                                    : std::string(e.what());
       try {
-        session_ << "ROLLBACK", now;
+        c.execute("ROLLBACK");
       } catch (const Poco::Exception&) {
         // SQLite may have rolled back already; the transaction is gone either way.
       }
+      // A statement that failed may be left mid-run: prepare them afresh.
+      c.forgetKept();
       for (std::size_t i : live) after[i] = nullptr;
       if (failed == live.size()) {
         // BEGIN or COMMIT failed: nothing in the batch is durable, so nothing may be ACKed.

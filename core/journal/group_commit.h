@@ -7,18 +7,18 @@
 // it, so the rest of the batch still commits. Jobs must therefore be safe to run again.
 #pragma once
 
-#include <Poco/Data/Session.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "journal/sql.h"
 #include "metrics/metrics.h"
 #include "pathhub/error.h"
 
@@ -26,15 +26,16 @@ namespace pathhub::journal {
 
 class GroupCommitter {
  public:
-  // A job reads and writes through the session; it throws (Poco exceptions) to fail. It may
-  // return work to run after the commit, on the writer thread (e.g. to announce the change).
-  using Job = std::function<std::function<void()>(Poco::Data::Session&)>;
+  // A job reads and writes through the connection; it throws (Poco exceptions) to fail. It
+  // may return work to run after the commit, on the writer thread (e.g. to announce the
+  // change).
+  using Job = std::function<std::function<void()>(SqlConnection&)>;
 
   // After each COMMIT: whether what was committed is durable where it should be (the journal's
   // file is still the one opened: journal_file.h). An error fails the whole batch, unACKed.
   using DurabilityCheck = std::function<Result<void>()>;
 
-  explicit GroupCommitter(Poco::Data::Session session, std::size_t maxBatch = 512,
+  explicit GroupCommitter(std::unique_ptr<SqlConnection> connection, std::size_t maxBatch = 512,
                           DurabilityCheck durable = nullptr);
   ~GroupCommitter();
 
@@ -73,7 +74,7 @@ class GroupCommitter {
   static constexpr std::size_t kGatherBelow = 8;
   static constexpr std::chrono::microseconds kGatherFor{300};
 
-  Poco::Data::Session session_;
+  std::unique_ptr<SqlConnection> connection_;
   const std::size_t maxBatch_;
   const DurabilityCheck durable_;
   Faults faults_;               // asked for; guarded by mutex_

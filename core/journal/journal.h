@@ -1,8 +1,9 @@
 // The journal: the durable record of every message and every delivery. It is the truth of the
 // hub; pipeline stages only pass news of what it holds. This is its interface; the backend
-// behind it is SQLite (sqlite_journal.h: one file, the embedded default). Every backend
-// commits each write durably before it answers, through one group-committing writer
-// (group_commit.h), and keeps the semantics described here.
+// behind it is SQLite (sqlite_journal.h: one file, the embedded default) or PostgreSQL
+// (postgres_journal.h: one journal for several hub nodes), one implementation for both
+// (sql_journal.h). Every backend commits each write durably before it answers, through one
+// group-committing writer (group_commit.h), and keeps the semantics described here.
 //
 // Message states: received → mapped | filtered | failed (mapping) ; rejected (unparseable or
 // over a limit, kept with the reason) ; duplicate (a resend within the dedupe window).
@@ -31,8 +32,25 @@ namespace pathhub::journal {
 using MessageId = std::int64_t;
 
 struct JournalOptions {
+  // "sqlite" (the file at `path`) or "postgresql" (the database at `url`).
+  std::string backend = "sqlite";
   std::string path = "var/pathhub.db";
+  // postgresql://USER@HOST[,HOST2][:PORT]/DATABASE[?sslmode=…&target_session_attrs=…], and the
+  // password (read by the caller from the configured file; "" when the server needs none).
+  std::string url, password;
   std::chrono::seconds dedupeWindow{86400};
+  // One node of several sharing the journal (PostgreSQL only; "" = the only hub): messages it
+  // receives are claimed for its mappers for `claimFor` (core/cluster).
+  std::string node;
+  std::chrono::milliseconds claimFor{8000};
+
+  // The SQLite journal at `path`.
+  static JournalOptions sqlite(std::string path, std::chrono::seconds dedupeWindow) {
+    JournalOptions o;
+    o.path = std::move(path);
+    o.dedupeWindow = dedupeWindow;
+    return o;
+  }
 };
 
 struct NewMessage {
@@ -79,7 +97,8 @@ struct MessageRecord {
 
 class Journal {
  public:
-  // Opens (or creates) the journal the options name, on its backend (SqliteJournal::open).
+  // Opens (or creates) the journal the options name, on its backend (SqliteJournal::open,
+  // PostgresJournal::open).
   // Refused when it is damaged or of a newer schema: the hub does not start on it.
   static Result<std::unique_ptr<Journal>> open(const JournalOptions& options);
   virtual ~Journal() = default;
@@ -137,8 +156,17 @@ class Journal {
     std::string response;               // the receiver's answer when delivered (its ACK), if any
     std::vector<Awaited> awaited = {};  // when delivered: the answers now awaited
   };
-  // Several attempts in one write, returning at once (all or none).
-  virtual std::future<Result<void>> submitAttempts(std::vector<Attempt> batch) = 0;
+  // The destination's lease a node delivers under (core/cluster/destination_leases.h): its
+  // records are written only while the lease is still this node's at this epoch.
+  struct Fence {
+    std::string channel, destination, node;
+    std::int64_t epoch = 0;
+  };
+  // Several attempts in one write, returning at once (all or none). With a fence (a cluster's
+  // node), refused whole — kUnavailable, "lease lost" — when the lease has moved on, and each
+  // delivery row records the epoch it was written under.
+  virtual std::future<Result<void>> submitAttempts(std::vector<Attempt> batch,
+                                                   std::optional<Fence> fence = std::nullopt) = 0;
 
   // --- Orders (journal/orders.cc; core/orders) ---
   struct OrderPlacement {
@@ -257,6 +285,10 @@ class Journal {
                                                                  Cursor after, int limit) = 0;
   // Messages received but not yet mapped, oldest first (start-up recovery).
   virtual Result<std::vector<MessageId>> unmapped(const std::string& channel) = 0;
+  // Up to `limit` of them for this hub's mappers, oldest first. One of a cluster's nodes
+  // claims them (FOR UPDATE SKIP LOCKED) for options.claimFor: messages another node received
+  // or claimed are left to it until its claim runs out (it died before mapping them).
+  virtual Result<std::vector<MessageId>> claimUnmapped(const std::string& channel, int limit) = 0;
   virtual Result<MessageRecord> message(MessageId id) = 0;
   // Messages of the channel with at least one pending delivery (back-pressure, status).
   virtual Result<std::int64_t> undelivered(const std::string& channel) = 0;
@@ -276,15 +308,17 @@ class Journal {
   virtual Result<MessageDetails> details(MessageId id) = 0;
   // Pending deliveries per destination of a channel, with the oldest one's message's age.
   virtual Result<std::vector<DestinationBacklog>> backlog(const std::string& channel) = 0;
-  // Whether the journal answers a read (readiness): false too when its file is lost.
+  // Whether the journal answers a read (readiness): false too when its file is lost, or its
+  // database cannot be reached.
   virtual bool readable() = 0;
-  // Ok while the journal's file is the one opened (journal_file.h); why not otherwise.
+  // Ok while the journal is the one opened (SQLite: its file, journal_file.h); why not.
   virtual Result<void> present() const = 0;
   // Whether the last transaction committed: false after a failed COMMIT until one succeeds
   // (readiness: messages can be stored).
   virtual bool storing() const = 0;
-  // SQLite's integrity_check of the whole journal (slow on a large one): the problems it
-  // found, none when it is sound.
+  // The backend's check of the whole journal (SQLite's integrity_check, slow on a large one;
+  // PostgreSQL: its schema version and the audit trail's guards): the problems it found,
+  // none when it is sound.
   virtual Result<std::vector<std::string>> integrityCheck() = 0;
 
   // --- Audit trail (audit_trail.cc): rows are only ever added ---

@@ -1,23 +1,17 @@
 // The journal's operations queries (see journal.h): message search, a message's history,
 // backlog per destination. Read-only connections from the pool; nothing here writes.
-#include <Poco/Data/SQLite/Utility.h>
-
 #include "journal/journal_reads.h"
 #include "journal/sql_filter.h"
-#include "journal/sqlite_journal.h"
+#include "journal/sql_journal.h"
 
 namespace pathhub::journal {
 namespace {
-
-using Poco::Data::Session;
-
-sqlite3* handle(Session& s) { return Poco::Data::SQLite::Utility::dbHandle(s); }
 
 constexpr const char* kSummaryColumns =
     "id, channel, source, peer, control_id, message_type, state, error, received_at,"
     " COALESCE(parent_id, 0), length(bytes)";
 
-MessageSummary readSummary(const SqliteStatement& q) {
+MessageSummary readSummary(const SqlStatement& q) {
   MessageSummary m;
   m.id = q.int64(0);
   m.channel = q.text(1);
@@ -45,7 +39,7 @@ std::string storedNhsNumber(const std::string& typed) {
 
 }  // namespace
 
-Result<MessagePage> SqliteJournal::search(const MessageFilter& f) {
+Result<MessagePage> SqlJournal::search(const MessageFilter& f) {
   SqlFilter where;
   where.whereText("channel", f.channel)
       .whereText("state", f.state)
@@ -86,27 +80,27 @@ Result<MessagePage> SqliteJournal::search(const MessageFilter& f) {
                   literal + "^%");
     }
   }
-  if (!f.text.empty()) {
-    where.where("(instr(bytes, CAST(? AS BLOB)) > 0 OR instr(mapped, CAST(? AS BLOB)) > 0)", f.text,
-                f.text);
-  }
-  const SqlFilter everyPage = where;
-  if (f.before) where.where("id < ?", f.before);
   const int limit = pageLimit(f.limit);
-  return reading(*readers_, *file_, [&](Session& s) {
+  return reading([&](SqlConnection& db) {
+    if (!f.text.empty()) {
+      where.where("(" + db.containsBytes("bytes") + " OR " + db.containsBytes("mapped") + ")",
+                  f.text, f.text);
+    }
+    const SqlFilter everyPage = where;
+    if (f.before) where.where("id < ?", f.before);
     const std::string sql = std::string("SELECT ") + kSummaryColumns + " FROM messages" +
                             where.sql() + " ORDER BY id DESC LIMIT ?";
-    SqliteStatement q(handle(s), sql.c_str());
-    q.bind(where.bind(q), static_cast<std::int64_t>(limit) + 1);
+    auto q = db.statement(sql);
+    q->bind(where.bind(*q), static_cast<std::int64_t>(limit) + 1);
     MessagePage page;
     if (f.count) {
       const std::string counting =
-          "SELECT COUNT(*) FROM (SELECT 1 FROM messages" + everyPage.sql() + " LIMIT ?)";
-      SqliteStatement c(handle(s), counting.c_str());
-      c.bind(everyPage.bind(c), MessageFilter::kCountCap + 1);
-      if (c.step()) page.total = c.int64(0);
+          "SELECT COUNT(*) FROM (SELECT 1 FROM messages" + everyPage.sql() + " LIMIT ?) AS capped";
+      auto c = db.statement(counting);
+      c->bind(everyPage.bind(*c), static_cast<std::int64_t>(MessageFilter::kCountCap) + 1);
+      if (c->step()) page.total = c->int64(0);
     }
-    while (q.step()) page.messages.push_back(readSummary(q));
+    while (q->step()) page.messages.push_back(readSummary(*q));
     if (page.messages.size() > static_cast<std::size_t>(limit)) {
       page.messages.pop_back();
       page.nextBefore = page.messages.back().id;
@@ -115,66 +109,65 @@ Result<MessagePage> SqliteJournal::search(const MessageFilter& f) {
   });
 }
 
-Result<MessageDetails> SqliteJournal::details(MessageId id) {
-  auto found = reading(*readers_, *file_, [&](Session& s) -> std::optional<MessageDetails> {
+Result<MessageDetails> SqlJournal::details(MessageId id) {
+  auto found = reading([&](SqlConnection& db) -> std::optional<MessageDetails> {
     const std::string sql =
         std::string("SELECT ") + kSummaryColumns +
         ", nhs_number, placer_order, filler_order, bytes, mapped IS NOT NULL, mapped,"
         " COALESCE(mapped_at, 0) FROM messages WHERE id = ?";
-    SqliteStatement q(handle(s), sql.c_str());
-    q.bind(1, id);
-    if (!q.step()) return std::nullopt;
+    auto q = db.statement(sql);
+    q->bind(1, id);
+    if (!q->step()) return std::nullopt;
     MessageDetails d;
-    d.summary = readSummary(q);
-    d.nhsNumber = q.text(11);
-    d.placerOrder = q.text(12);
-    d.fillerOrder = q.text(13);
-    d.bytes = q.text(14);
-    if (q.int64(15)) d.mapped = q.text(16);
-    d.mappedAtMs = q.int64(17);
+    d.summary = readSummary(*q);
+    d.nhsNumber = q->text(11);
+    d.placerOrder = q->text(12);
+    d.fillerOrder = q->text(13);
+    d.bytes = q->text(14);
+    if (q->int64(15)) d.mapped = q->text(16);
+    d.mappedAtMs = q->int64(17);
 
-    SqliteStatement deliveries(
-        handle(s),
+    auto deliveries = db.statement(
         "SELECT id, destination, state, attempts, next_attempt_at, last_error, response,"
         " updated_at, attributes FROM deliveries WHERE message_id = ? ORDER BY id");
-    deliveries.bind(1, id);
-    while (deliveries.step()) {
+    deliveries->bind(1, id);
+    while (deliveries->step()) {
       DeliveryRecord r;
-      r.id = deliveries.int64(0);
-      r.destination = deliveries.text(1);
-      r.state = deliveries.text(2);
-      r.attempts = static_cast<int>(deliveries.int64(3));
-      r.nextAttemptAtMs = deliveries.int64(4);
-      r.lastError = deliveries.text(5);
-      r.response = deliveries.text(6);
-      r.updatedAtMs = deliveries.int64(7);
-      r.attributes = deliveries.text(8);
+      r.id = deliveries->int64(0);
+      r.destination = deliveries->text(1);
+      r.state = deliveries->text(2);
+      r.attempts = static_cast<int>(deliveries->int64(3));
+      r.nextAttemptAtMs = deliveries->int64(4);
+      r.lastError = deliveries->text(5);
+      r.response = deliveries->text(6);
+      r.updatedAtMs = deliveries->int64(7);
+      r.attributes = deliveries->text(8);
       d.deliveries.push_back(std::move(r));
     }
-    SqliteStatement answers(handle(s),
-                            "SELECT delivery_id, reference, state, detail, practice,"
-                            " COALESCE(answered_by, 0), COALESCE(answered_at, 0), sent_at"
-                            " FROM acknowledgements WHERE message_id = ? ORDER BY id");
-    answers.bind(1, id);
-    while (answers.step()) {
+    auto answers = db.statement(
+        "SELECT delivery_id, reference, state, detail, practice,"
+        " COALESCE(answered_by, 0), COALESCE(answered_at, 0), sent_at"
+        " FROM acknowledgements WHERE message_id = ? ORDER BY id");
+    answers->bind(1, id);
+    while (answers->step()) {
       AcknowledgementRecord a;
-      a.deliveryId = answers.int64(0);
+      a.deliveryId = answers->int64(0);
       a.messageId = id;
-      a.reference = answers.text(1);
-      a.state = answers.text(2);
-      a.detail = answers.text(3);
-      a.practice = answers.text(4);
-      a.answeredBy = answers.int64(5);
-      a.answeredAtMs = answers.int64(6);
-      a.sentAtMs = answers.int64(7);
+      a.reference = answers->text(1);
+      a.state = answers->text(2);
+      a.detail = answers->text(3);
+      a.practice = answers->text(4);
+      a.answeredBy = answers->int64(5);
+      a.answeredAtMs = answers->int64(6);
+      a.sentAtMs = answers->int64(7);
       for (auto& r : d.deliveries) {
         if (r.id == a.deliveryId) r.acknowledgements.push_back(a);
       }
     }
-    SqliteStatement events(handle(s),
-                           "SELECT at, kind, detail FROM events WHERE message_id = ? ORDER BY id");
-    events.bind(1, id);
-    while (events.step()) d.events.push_back({events.int64(0), events.text(1), events.text(2)});
+    auto events =
+        db.statement("SELECT at, kind, detail FROM events WHERE message_id = ? ORDER BY id");
+    events->bind(1, id);
+    while (events->step()) d.events.push_back({events->int64(0), events->text(1), events->text(2)});
     return d;
   });
   if (!found) return tl::unexpected(found.error());
@@ -182,25 +175,19 @@ Result<MessageDetails> SqliteJournal::details(MessageId id) {
   return std::move(**found);
 }
 
-Result<std::vector<DestinationBacklog>> SqliteJournal::backlog(const std::string& channel) {
-  return reading(*readers_, *file_, [&](Session& s) {
-    SqliteStatement q(handle(s),
-                      "SELECT d.destination, COUNT(*), MIN(m.received_at) FROM deliveries d"
-                      " JOIN messages m ON m.id = d.message_id WHERE d.channel = ?"
-                      " AND d.state = 'pending' GROUP BY d.destination");
-    q.bind(1, std::string_view(channel));
+Result<std::vector<DestinationBacklog>> SqlJournal::backlog(const std::string& channel) {
+  return reading([&](SqlConnection& db) {
     std::vector<DestinationBacklog> out;
-    while (q.step()) out.push_back({q.text(0), q.int64(1), q.int64(2)});
+    db.each(
+        "SELECT d.destination, COUNT(*), MIN(m.received_at) FROM deliveries d"
+        " JOIN messages m ON m.id = d.message_id WHERE d.channel = ?"
+        " AND d.state = 'pending' GROUP BY d.destination",
+        [&out](const SqlStatement& q) {
+          out.push_back({q.text(0), q.int64(1), q.int64(2)});
+        },
+        channel);
     return out;
   });
-}
-
-bool SqliteJournal::readable() {
-  auto ok = reading(*readers_, *file_, [](Session& s) {
-    SqliteStatement q(handle(s), "SELECT 1");
-    return q.step();
-  });
-  return ok && *ok;
 }
 
 }  // namespace pathhub::journal

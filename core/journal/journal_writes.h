@@ -4,8 +4,6 @@
 // Internal to the journal component.
 #pragma once
 
-#include <Poco/Data/Session.h>
-
 #include <string>
 #include <vector>
 
@@ -15,7 +13,7 @@
 namespace pathhub::journal {
 
 // Adds an event to a message's history (table `events`).
-void recordEvent(Poco::Data::Session& s, MessageId id, const std::string& kind,
+void recordEvent(SqlConnection& c, MessageId id, const std::string& kind,
                  const std::string& detail);
 
 // What a delivery to `destination` carries from the routing ("" when nothing).
@@ -27,7 +25,7 @@ const std::string& attributesOf(const Journal::DeliveryAttributes& all,
 void insertDerived(WriterStatements& w, const std::string& channel, MessageId parent,
                    std::int64_t sequence, const Journal::Derived& d, const std::string& madeBy);
 
-void awaitAnswers(Poco::Data::Session& s, std::int64_t deliveryId, MessageId messageId,
+void awaitAnswers(SqlConnection& c, std::int64_t deliveryId, MessageId messageId,
                   const std::string& destination, const std::vector<Journal::Awaited>& awaited);
 
 }  // namespace pathhub::journal

@@ -6,14 +6,11 @@
 
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
-#include "journal/sqlite_journal.h"
+#include "journal/sql_journal.h"
 #include "journal/writer_statements.h"
 
 namespace pathhub::journal {
 namespace {
-
-using Poco::Data::Session;
-using namespace Poco::Data::Keywords;
 
 constexpr const char* kOrderColumns =
     "id, message_id, placer, lab, filler, requester, nhs_number, channel, state, tests,"
@@ -35,13 +32,13 @@ bool moves(const std::string& current, const std::string& next) {
   return rank(next) > rank(current);
 }
 
-std::vector<OrderRecord> orderRows(Session& s, const std::string& where,
+std::vector<OrderRecord> orderRows(SqlConnection& db, const std::string& where,
                                    const std::vector<std::string>& texts,
                                    const std::vector<std::int64_t>& numbers,
                                    const std::string& tail = " ORDER BY id DESC LIMIT 500") {
   std::vector<OrderRecord> out;
-  eachRow(s, std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where + tail, texts,
-          numbers, [&out](const SqliteStatement& q) {
+  eachRow(db, std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where + tail, texts,
+          numbers, [&out](const SqlStatement& q) {
             OrderRecord r;
             r.id = q.int64(0);
             r.messageId = q.int64(1);
@@ -62,10 +59,10 @@ std::vector<OrderRecord> orderRows(Session& s, const std::string& where,
   return out;
 }
 
-void history(Session& s, std::int64_t order, const std::string& state, const std::string& detail,
-             MessageId messageId) {
-  s << "INSERT INTO order_history(order_id, at, state, detail, message_id) VALUES(?, ?, ?, ?, ?)",
-      bind(order), bind(nowMs()), bind(state), bind(detail), bind(messageId), now;
+void history(SqlConnection& db, std::int64_t order, const std::string& state,
+             const std::string& detail, MessageId messageId) {
+  db.run("INSERT INTO order_history(order_id, at, state, detail, message_id) VALUES(?, ?, ?, ?, ?)",
+         order, nowMs(), state, detail, messageId);
 }
 
 bool sharesTest(const OrderRecord& o, const std::vector<std::string>& tests) {
@@ -80,50 +77,54 @@ bool sharesTest(const OrderRecord& o, const std::vector<std::string>& tests) {
 namespace {
 
 // A new order row, or (placer and lab known already) a line of history saying so.
-void placeOrderIn(Session& s, const Journal::OrderPlacement& p, const std::string& again) {
-  auto known = orderRows(s, "placer = ? AND lab = ?", {p.placer, p.lab}, {});
+void placeOrderIn(SqlConnection& db, const Journal::OrderPlacement& p, const std::string& again) {
+  auto known = orderRows(db, "placer = ? AND lab = ?", {p.placer, p.lab}, {});
   if (!known.empty()) {
-    history(s, known.front().id, known.front().state, again, p.messageId);
+    history(db, known.front().id, known.front().state, again, p.messageId);
     return;
   }
-  s << "INSERT INTO orders(placer, lab, requester, nhs_number, tests, channel, state, placed_at,"
-       " due_at, updated_at, message_id) VALUES(?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?)",
-      bind(p.placer), bind(p.lab), bind(p.requester), bind(p.nhsNumber), bind(p.tests),
-      bind(p.channel), bind(nowMs()), bind(p.dueAtMs), bind(nowMs()), bind(p.messageId), now;
-  std::int64_t id = 0;
-  s << "SELECT last_insert_rowid()", into(id), now;
-  history(s, id, "placed", "placed by " + p.requester + " for " + p.lab, p.messageId);
+  const std::int64_t id = *db.integer(
+      "INSERT INTO orders(placer, lab, requester, nhs_number, tests, channel, state, placed_at,"
+      " due_at, updated_at, message_id) VALUES(?, ?, ?, ?, ?, ?, 'placed', ?, ?, ?, ?)"
+      " RETURNING id",
+      p.placer, p.lab, p.requester, p.nhsNumber, p.tests, p.channel, nowMs(), p.dueAtMs, nowMs(),
+      p.messageId);
+  history(db, id, "placed", "placed by " + p.requester + " for " + p.lab, p.messageId);
 }
 
 }  // namespace
 
-Result<void> SqliteJournal::placeOrder(const OrderPlacement& p) {
-  return writer_->run([&](Session& s) -> std::function<void()> {
-    placeOrderIn(s, p, "placed again (a resend)");
+Result<void> SqlJournal::placeOrder(const OrderPlacement& p) {
+  return writer_->run([&](SqlConnection& db) -> std::function<void()> {
+    placeOrderIn(db, p, "placed again (a resend)");
     return nullptr;
   });
 }
 
-Result<std::vector<Journal::StuckOrderPart>> SqliteJournal::stuckOrderParts(
+Result<std::vector<Journal::StuckOrderPart>> SqlJournal::stuckOrderParts(
     const std::string& placer) {
-  return reading(*readers_, *file_, [&](Session& s) {
+  return reading([&](SqlConnection& db) {
     std::vector<StuckOrderPart> out;
-    eachRow(
-        s,
-        "SELECT d.message_id, d.id, d.sequence, d.channel, COALESCE(m.mapped, m.bytes),"
-        " d.attributes FROM deliveries d JOIN messages m ON m.id = d.message_id"
-        " WHERE (d.attributes LIKE 'exception=%' OR d.attributes LIKE '%' || char(10) ||"
-        " 'exception=%') AND instr(char(10) || d.attributes, char(10) || 'order-placer=' || ? ||"
-        " char(10)) > 0 AND instr(d.attributes, 'rerouted=') = 0 ORDER BY d.id",
-        {placer}, {}, [&out](const SqliteStatement& q) {
-          out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5)});
-        });
+    eachRow(db,
+            std::string("SELECT d.message_id, d.id, d.sequence, d.channel,"
+                        " COALESCE(m.mapped, m.bytes), d.attributes FROM deliveries d"
+                        " JOIN messages m ON m.id = d.message_id WHERE (d.attributes LIKE"
+                        " 'exception=%' OR d.attributes LIKE '%' || ") +
+                db.newline() + " || 'exception=%') AND " +
+                db.containsText(
+                    std::string(db.newline()) + " || d.attributes",
+                    std::string(db.newline()) + " || 'order-placer=' || ? || " + db.newline()) +
+                " AND NOT " + db.containsText("d.attributes", "'rerouted='") + " ORDER BY d.id",
+            {placer}, {}, [&out](const SqlStatement& q) {
+              out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5)});
+            });
     return out;
   });
 }
 
-Result<void> SqliteJournal::rerouteOrder(const OrderReroute& r) {
-  return writer_->run(withStatements([&](Session& s, WriterStatements& w) -> std::function<void()> {
+Result<void> SqlJournal::rerouteOrder(const OrderReroute& r) {
+  return writer_->run([&](SqlConnection& db) -> std::function<void()> {
+    WriterStatements w(db);
     const StuckOrderPart& part = r.part;
     for (const std::string& d : r.routing.destinations) {
       w.insertDelivery(part.messageId, part.sequence, part.channel, d,
@@ -133,41 +134,41 @@ Result<void> SqliteJournal::rerouteOrder(const OrderReroute& r) {
       insertDerived(w, part.channel, part.messageId, part.sequence, d,
                     "made by re-routing message " + std::to_string(part.messageId));
     }
-    s << "UPDATE deliveries SET attributes = attributes || 'rerouted=' || ? || char(10)"
-         " WHERE id = ?",
-        bind(std::to_string(nowMs())), bind(part.deliveryId), now;
+    db.run(std::string("UPDATE deliveries SET attributes = attributes || 'rerouted=' || ? || ") +
+               db.newline() + " WHERE id = ?",
+           (std::to_string(nowMs())), part.deliveryId);
     w.insertEvent(part.messageId, "rerouted", r.detail);
     for (const OrderPlacement& p : r.placements) {
-      placeOrderIn(s, p, "re-routed: " + r.detail);
+      placeOrderIn(db, p, "re-routed: " + r.detail);
     }
     if (r.settled && !r.placements.empty()) {
-      for (const OrderRecord& o : orderRows(s, "placer = ? AND lab = '' AND state = 'placed'",
+      for (const OrderRecord& o : orderRows(db, "placer = ? AND lab = '' AND state = 'placed'",
                                             {r.placements[0].placer}, {})) {
-        s << "UPDATE orders SET state = 'rerouted', overdue = 0, updated_at = ? WHERE id = ?",
-            bind(nowMs()), bind(o.id), now;
-        history(s, o.id, "rerouted", r.detail, part.messageId);
+        db.run("UPDATE orders SET state = 'rerouted', overdue = 0, updated_at = ? WHERE id = ?",
+               nowMs(), o.id);
+        history(db, o.id, "rerouted", r.detail, part.messageId);
       }
     }
     return nullptr;
-  }));
+  });
 }
 
-Result<std::vector<std::int64_t>> SqliteJournal::changeOrders(const OrderChange& c) {
+Result<std::vector<std::int64_t>> SqlJournal::changeOrders(const OrderChange& c) {
   std::vector<std::int64_t> found;
-  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
+  auto ok = writer_->run([&](SqlConnection& db) -> std::function<void()> {
     found.clear();
     std::vector<OrderRecord> candidates;
     if (!c.placer.empty()) {
-      candidates = c.lab.empty() ? orderRows(s, "placer = ?", {c.placer}, {})
-                                 : orderRows(s, "placer = ? AND lab = ?", {c.placer, c.lab}, {});
+      candidates = c.lab.empty() ? orderRows(db, "placer = ?", {c.placer}, {})
+                                 : orderRows(db, "placer = ? AND lab = ?", {c.placer, c.lab}, {});
     }
     if (candidates.empty() && !c.filler.empty()) {
-      candidates = orderRows(s, "filler = ?", {c.filler}, {});
+      candidates = orderRows(db, "filler = ?", {c.filler}, {});
     }
     std::string how = "matched by placer or filler number";
     if (candidates.empty() && c.result && !c.nhsNumber.empty() && !c.tests.empty()) {
       // The fallback: the same patient, one of the same tests, placed within the window.
-      for (auto& o : orderRows(s,
+      for (auto& o : orderRows(db,
                                "nhs_number = ? AND placed_at >= ? AND state NOT IN"
                                " ('cancelled', 'rejected')",
                                {c.nhsNumber}, {nowMs() - c.matchWindowMs})) {
@@ -190,13 +191,13 @@ Result<std::vector<std::int64_t>> SqliteJournal::changeOrders(const OrderChange&
       found.push_back(o.id);
       const bool move = moves(o.state, c.state);
       if (move || (!c.filler.empty() && o.filler.empty())) {
-        s << "UPDATE orders SET state = ?, filler = CASE WHEN filler = '' THEN ? ELSE filler END,"
-             " updated_at = ?, overdue = CASE WHEN ? IN ('final', 'amended') THEN 0 ELSE overdue"
-             " END WHERE id = ?",
-            bind(move ? c.state : o.state), bind(c.filler), bind(nowMs()),
-            bind(move ? c.state : o.state), bind(o.id), now;
+        db.run(
+            "UPDATE orders SET state = ?, filler = CASE WHEN filler = '' THEN ? ELSE filler END,"
+            " updated_at = ?, overdue = CASE WHEN ? IN ('final', 'amended') THEN 0 ELSE overdue"
+            " END WHERE id = ?",
+            (move ? c.state : o.state), c.filler, nowMs(), (move ? c.state : o.state), o.id);
       }
-      history(s, o.id, c.state,
+      history(db, o.id, c.state,
               c.detail + (move ? "" : " (kept " + o.state + ")") +
                   (c.result && how.find("NHS") != std::string::npos ? "; " + how : ""),
               c.messageId);
@@ -204,13 +205,12 @@ Result<std::vector<std::int64_t>> SqliteJournal::changeOrders(const OrderChange&
     if (candidates.empty() && c.result) {
       std::string tests;
       for (const auto& t : c.tests) tests += (tests.empty() ? "" : ",") + t;
-      s << "INSERT INTO unmatched_results(message_id, channel, placer, filler, nhs_number, tests,"
-           " received_at, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-          bind(c.messageId), bind(c.channel), bind(c.placer), bind(c.filler), bind(c.nhsNumber),
-          bind(tests), bind(nowMs()),
-          bind(std::string("no order with placer '") + c.placer + "' or filler '" + c.filler +
-               "', nor by NHS number and test"),
-          now;
+      db.run(
+          "INSERT INTO unmatched_results(message_id, channel, placer, filler, nhs_number, tests,"
+          " received_at, reason) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+          c.messageId, c.channel, c.placer, c.filler, c.nhsNumber, tests, nowMs(),
+          "no order with placer '" + c.placer + "' or filler '" + c.filler +
+              "', nor by NHS number and test");
     }
     return nullptr;
   });
@@ -218,8 +218,8 @@ Result<std::vector<std::int64_t>> SqliteJournal::changeOrders(const OrderChange&
   return found;
 }
 
-Result<void> SqliteJournal::orderSent(const std::string& placer, const std::string& lab,
-                                      MessageId messageId) {
+Result<void> SqlJournal::orderSent(const std::string& placer, const std::string& lab,
+                                   MessageId messageId) {
   OrderChange c;
   c.placer = placer;
   c.lab = lab;
@@ -231,8 +231,8 @@ Result<void> SqliteJournal::orderSent(const std::string& placer, const std::stri
   return {};
 }
 
-Result<std::vector<OrderRecord>> SqliteJournal::orders(const OrderFilter& f) {
-  return reading(*readers_, *file_, [&](Session& s) {
+Result<std::vector<OrderRecord>> SqlJournal::orders(const OrderFilter& f) {
+  return reading([&](SqlConnection& db) {
     std::string where = "1 = 1";
     std::vector<std::string> texts;
     if (!f.requester.empty()) {
@@ -247,21 +247,21 @@ Result<std::vector<OrderRecord>> SqliteJournal::orders(const OrderFilter& f) {
       where += " AND lab = ?";
       texts.push_back(f.lab);
     }
-    return orderRows(s, where, texts, {},
+    return orderRows(db, where, texts, {},
                      " ORDER BY id DESC LIMIT " + std::to_string(pageLimit(f.limit)));
   });
 }
 
-Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> SqliteJournal::order(
+Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> SqlJournal::order(
     const std::string& placer) {
-  return reading(*readers_, *file_, [&](Session& s) {
+  return reading([&](SqlConnection& db) {
     std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>> out;
-    for (auto& o : orderRows(s, "placer = ?", {placer}, {}, " ORDER BY id")) {
+    for (auto& o : orderRows(db, "placer = ?", {placer}, {}, " ORDER BY id")) {
       std::vector<OrderHistoryEntry> entries;
-      eachRow(s,
+      eachRow(db,
               "SELECT at, message_id, state, detail FROM order_history WHERE order_id = ?"
               " ORDER BY id",
-              {}, {o.id}, [&entries](const SqliteStatement& q) {
+              {}, {o.id}, [&entries](const SqlStatement& q) {
                 entries.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3)});
               });
       out.emplace_back(std::move(o), std::move(entries));
@@ -270,23 +270,23 @@ Result<std::vector<std::pair<OrderRecord, std::vector<OrderHistoryEntry>>>> Sqli
   });
 }
 
-Result<std::vector<OrderRecord>> SqliteJournal::markOrdersOverdue(std::int64_t at) {
+Result<std::vector<OrderRecord>> SqlJournal::markOrdersOverdue(std::int64_t at) {
   constexpr const char* kDue =
       "overdue = 0 AND due_at > 0 AND due_at < ? AND state NOT IN ('final', 'amended',"
       " 'cancelled', 'rejected')";
   // Asked as often as the shortest turnaround needs: a read first, so that nothing due takes
   // no write.
-  auto due = reading(*readers_, *file_,
-                     [&](Session& s) { return !orderRows(s, kDue, {}, {at}, " LIMIT 1").empty(); });
+  auto due = reading(
+      [&](SqlConnection& db) { return !orderRows(db, kDue, {}, {at}, " LIMIT 1").empty(); });
   if (!due) return tl::unexpected(due.error());
   if (!*due) return std::vector<OrderRecord>{};
   std::vector<OrderRecord> marked;
-  auto ok = writer_->run([&](Session& s) -> std::function<void()> {
-    marked = orderRows(s, kDue, {}, {at});
+  auto ok = writer_->run([&](SqlConnection& db) -> std::function<void()> {
+    marked = orderRows(db, kDue, {}, {at});
     for (auto& o : marked) {
       o.overdue = true;
-      s << "UPDATE orders SET overdue = 1 WHERE id = ?", bind(o.id), now;
-      history(s, o.id, o.state, "overdue: no final result by its turnaround target", 0);
+      db.run("UPDATE orders SET overdue = 1 WHERE id = ?", o.id);
+      history(db, o.id, o.state, "overdue: no final result by its turnaround target", 0);
     }
     return nullptr;
   });
@@ -294,23 +294,23 @@ Result<std::vector<OrderRecord>> SqliteJournal::markOrdersOverdue(std::int64_t a
   return marked;
 }
 
-Result<std::vector<OrderRecord>> SqliteJournal::overdueOrders(int limit) {
-  return reading(*readers_, *file_, [&](Session& s) {
-    return orderRows(s,
+Result<std::vector<OrderRecord>> SqlJournal::overdueOrders(int limit) {
+  return reading([&](SqlConnection& db) {
+    return orderRows(db,
                      "overdue = 1 AND state NOT IN ('final', 'amended', 'cancelled',"
                      " 'rejected')",
                      {}, {}, " ORDER BY due_at LIMIT " + std::to_string(pageLimit(limit)));
   });
 }
 
-Result<std::vector<UnmatchedResult>> SqliteJournal::unmatchedResults(int limit) {
-  return reading(*readers_, *file_, [&](Session& s) {
+Result<std::vector<UnmatchedResult>> SqlJournal::unmatchedResults(int limit) {
+  return reading([&](SqlConnection& db) {
     const std::string sql =
         "SELECT id, message_id, received_at, channel, placer, filler, nhs_number, tests, reason"
         " FROM unmatched_results ORDER BY id DESC LIMIT " +
         std::to_string(pageLimit(limit));
     std::vector<UnmatchedResult> out;
-    eachRow(s, sql, {}, {}, [&out](const SqliteStatement& q) {
+    eachRow(db, sql, {}, {}, [&out](const SqlStatement& q) {
       out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6),
                      q.text(7), q.text(8)});
     });

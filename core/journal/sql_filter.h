@@ -1,5 +1,5 @@
 // A WHERE clause built from optional filters, with its values bound by position through
-// SqliteStatement. Keeps query text and values in step so no value is ever spliced into SQL.
+// SqlStatement (sql.h). Keeps query text and values in step so no value is ever spliced into SQL.
 // Internal to the journal component.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "journal/writer_statements.h"
+#include "journal/sql.h"
 
 namespace pathhub::journal {
 
@@ -29,7 +29,7 @@ class SqlFilter {
     return out;
   }
   // Binds the values from position 1; returns the next free position.
-  int bind(SqliteStatement& statement) const {
+  int bind(SqlStatement& statement) const {
     int index = 1;
     for (const auto& v : values_) {
       if (v.isNumber) {

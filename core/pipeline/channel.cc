@@ -37,14 +37,15 @@ bool waitForNews(zmq::socket_t& input, zmq::socket_t& control, std::chrono::mill
 
 Channel::Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
                  MapperFactory mappers, DestinationFactory destinations,
-                 std::shared_ptr<ChannelStats> stats)
+                 std::shared_ptr<ChannelStats> stats, DeliveryGate* gate)
     : config_(std::move(config)),
       journal_(journal),
       zmq_(zmq),
       mappers_(std::move(mappers)),
       destinations_(std::move(destinations)),
       log_(Poco::Logger::get("pipeline." + config_.name)),
-      stats_(stats ? std::move(stats) : std::make_shared<ChannelStats>(config_)) {}
+      stats_(stats ? std::move(stats) : std::make_shared<ChannelStats>(config_)),
+      gate_(gate) {}
 
 Channel::~Channel() { stop(); }
 
@@ -416,6 +417,7 @@ void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket
   zmq::socket_t toRouter(zmq_, zmq::socket_type::push);
   toRouter.connect(endpoint("route"));
   std::string shownLoadError;  // what this worker last told the channel's figures
+  auto lastScan = std::chrono::steady_clock::now();
   for (;;) {
     bool news = false;
     if (!waitForNews(input, control, kIdlePoll, &news)) return;
@@ -438,13 +440,25 @@ void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket
         ids.push_back(envelope->messageId);
         bytes.push_back(std::move(envelope->payload));
       }
-    } else {
-      // Idle: map what the journal holds unmapped (after a restart, or news that was lost).
-      // Workers split the scan by id so that they do not race for the same messages.
-      auto unmapped = journal_.unmapped(config_.name);
-      if (!unmapped) continue;
-      for (journal::MessageId id : *unmapped) {
-        if (id % config_.mapperWorkers == worker && ids.size() < kBatch) ids.push_back(id);
+    }
+    // Idle, and every second under load: map what the journal holds unmapped (after a
+    // restart, news that was lost, or — in a cluster — what a node that died had received:
+    // until it is mapped, the channel's later deliveries wait for it). Workers split the scan
+    // by id so that they do not race for the same messages.
+    if (!news || std::chrono::steady_clock::now() - lastScan >= kIdlePoll) {
+      lastScan = std::chrono::steady_clock::now();
+      auto unmapped =
+          journal_.claimUnmapped(config_.name, static_cast<int>(kBatch) * config_.mapperWorkers);
+      if (unmapped) {
+        const std::size_t announced = ids.size();
+        for (journal::MessageId id : *unmapped) {
+          const bool known =
+              std::find(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(announced), id) !=
+              ids.begin() + static_cast<std::ptrdiff_t>(announced);
+          if (id % config_.mapperWorkers == worker && !known && ids.size() < 2 * kBatch) {
+            ids.push_back(id);
+          }
+        }
       }
     }
     // Map the batch, record it in one journal write, then tell the router about each message
@@ -526,6 +540,10 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
   // waiting (a crash before the record commits means one redelivery, which at-least-once
   // allows); the cursor keeps them from being offered again meanwhile.
   journal::Journal::Cursor cursor;
+  // A cluster's node delivers under the destination's lease; news from other nodes comes
+  // only through the journal, so it is looked at more often.
+  std::optional<journal::Journal::Fence> fence;
+  const auto idlePoll = gate_ ? gate_->idlePoll() : kIdlePoll;
   std::vector<journal::Journal::Attempt> delivered;  // recorded together after each batch
   std::vector<std::future<Result<void>>> records;
   auto settle = [&](bool all) {
@@ -548,11 +566,32 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
     if (stopRequested(control)) break;
     drain();
     settle(false);
+    if (gate_) {
+      auto now = gate_->held(config_.name, dest.name);
+      if (!now || !fence || now->epoch != fence->epoch) {
+        // Lost, or (re)gained: what this node knew of the queue may be stale.
+        settle(true);
+        cursor = {};
+      }
+      if (now && (!fence || now->epoch != fence->epoch)) {
+        log_.notice("channel %s destination %s: this node delivers now (lease epoch %?d)",
+                    config_.name, dest.name, now->epoch);
+      }
+      if (!now && fence) {
+        log_.notice("channel %s destination %s: another node delivers now", config_.name,
+                    dest.name);
+      }
+      fence = std::move(now);
+      if (!fence) {
+        if (!waitForNews(wakeups, control, idlePoll)) break;
+        continue;
+      }
+    }
     auto batch = journal_.pendingDeliveries(config_.name, dest.name, cursor, kBatch);
     if (!batch) {
       log_.error("channel %s destination %s: %s", config_.name, dest.name,
                  batch.error().describe());
-      if (!waitForNews(wakeups, control, kIdlePoll)) break;
+      if (!waitForNews(wakeups, control, idlePoll)) break;
       continue;
     }
     if (batch->empty()) {
@@ -560,16 +599,17 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
       // top next time, which also picks up replayed deliveries of older messages.
       settle(true);
       cursor = {};
-      if (!waitForNews(wakeups, control, kIdlePoll)) break;
+      if (!waitForNews(wakeups, control, idlePoll)) break;
       continue;
     }
     bool stop = false;
     auto flush = [&] {
       if (delivered.empty()) return;
-      records.push_back(journal_.submitAttempts(std::move(delivered)));
+      records.push_back(journal_.submitAttempts(std::move(delivered), fence));
       delivered.clear();
     };
     for (const journal::PendingDelivery& d : *batch) {
+      if (fence && !gate_->stillHeld(*fence)) break;  // paused past the lease: not ours now
       const std::int64_t waitMs = d.nextAttemptAtMs - journal::nowMs();
       if (waitMs > 0) {
         // Holding the queue until the retry is due keeps the destination's order.
@@ -625,13 +665,20 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
                    dest.name, d.messageId, attempts, result.reason);
       (exhausted ? counted.failed : counted.attemptsFailed).add();
       counted.lastError.set("message " + std::to_string(d.messageId) + ": " + result.reason);
-      auto recorded = journal_.recordAttempt(
-          d.deliveryId, skip ? journal::AttemptOutcome::kFailed : journal::AttemptOutcome::kRetry,
-          result.reason, nextAt);
+      auto recorded =
+          journal_
+              .submitAttempts(
+                  {{d.deliveryId,
+                    skip ? journal::AttemptOutcome::kFailed : journal::AttemptOutcome::kRetry,
+                    result.reason,
+                    nextAt,
+                    {}}},
+                  fence)
+              .get();
       if (!recorded) {
         log_.error("channel %s destination %s: cannot record attempt: %s", config_.name, dest.name,
                    recorded.error().describe());
-        stop = !waitForNews(wakeups, control, kIdlePoll);
+        stop = !waitForNews(wakeups, control, idlePoll);
       }
       if (skip) cursor = {d.sequence, d.deliveryId};
       break;  // re-read the queue: the failed delivery comes back with its retry time

@@ -30,6 +30,7 @@
 #include "orders/order_observation.h"
 #include "orders/test_catalogue.h"
 #include "pipeline/channel_stats.h"
+#include "pipeline/delivery_gate.h"
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
@@ -48,9 +49,11 @@ using DestinationFactory = std::function<Result<std::unique_ptr<Destination>>(
 class Channel {
  public:
   // `stats`: where the channel counts what it does; a fresh set when none is given.
+  // `gate`: when this hub is one node of a cluster, whether it delivers for a destination now
+  // (delivery_gate.h); none: it always does.
   Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
           MapperFactory mappers, DestinationFactory destinations,
-          std::shared_ptr<ChannelStats> stats = nullptr);
+          std::shared_ptr<ChannelStats> stats = nullptr, DeliveryGate* gate = nullptr);
   ~Channel();
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
@@ -153,6 +156,7 @@ class Channel {
   DestinationFactory destinations_;
   Poco::Logger& log_;
   std::shared_ptr<ChannelStats> stats_;
+  DeliveryGate* gate_;  // none: a single hub, which always delivers
   std::shared_ptr<const routing::PracticeRouter> practices_;  // with <practices>; made by start()
   std::shared_ptr<const orders::TestCatalogue> catalogue_;    // with <orders catalogue>
 

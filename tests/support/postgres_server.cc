@@ -162,6 +162,19 @@ std::string PostgresServer::connectionString(const std::string& database) const 
          " user=pathhub password=" + kPassword;
 }
 
+std::string PostgresServer::url(const std::string& database) const {
+  return "postgresql://pathhub@127.0.0.1:" + std::to_string(port_) + "/" + database;
+}
+
+PostgresServer* PostgresServer::shared(std::string* whyNot, bool* missing) {
+  static std::string why;
+  static bool absent = false;
+  static std::unique_ptr<PostgresServer> server = start(&why, &absent);
+  *whyNot = why;
+  *missing = absent;
+  return server.get();
+}
+
 std::string PostgresServer::createDatabase(const std::string& name) const {
   return superuserSql("CREATE DATABASE " + name + " OWNER pathhub");
 }

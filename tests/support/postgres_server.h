@@ -27,7 +27,14 @@ class PostgresServer {
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
 
+  // One server for the whole test program, started by the first call and stopped when the
+  // program ends; nullptr (with why, and whether the binaries are missing) as start() says.
+  static PostgresServer* shared(std::string* whyNot, bool* missing);
+
   std::uint16_t port() const { return port_; }
+  // The journal's URL (config <journal url>) for the pathhub role and `database`; its password
+  // is kPassword.
+  std::string url(const std::string& database = "pathhub") const;
   // Poco::Data PostgreSQL's connection string for the pathhub role, to database `database`.
   std::string connectionString(const std::string& database = "pathhub") const;
   // A new, empty database owned by the pathhub role (a test's own); "" or psql's error.

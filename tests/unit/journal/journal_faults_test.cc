@@ -11,7 +11,7 @@
 namespace pathhub::journal {
 namespace {
 
-TEST_F(JournalTest, TheNthJobFailsAloneWithItsError) {
+TEST_P(JournalTest, TheNthJobFailsAloneWithItsError) {
   journal_->writer().injectFaults({.job = 2, .commit = 0});
   ASSERT_TRUE(journal_->append(message("F1")));
   auto second = journal_->append(message("F2"));
@@ -22,7 +22,7 @@ TEST_F(JournalTest, TheNthJobFailsAloneWithItsError) {
   EXPECT_EQ(*journal_->countMessages("lab", "received"), 2);
 }
 
-TEST_F(JournalTest, AFailedCommitFailsEveryJobOfItsTransactionAndKeepsNothing) {
+TEST_P(JournalTest, AFailedCommitFailsEveryJobOfItsTransactionAndKeepsNothing) {
   journal_->writer().injectFaults({.job = 0, .commit = 1});
   // Several writes in flight share one transaction: the failed COMMIT fails them all.
   std::vector<std::future<Result<void>>> futures;
@@ -50,7 +50,7 @@ TEST_F(JournalTest, AFailedCommitFailsEveryJobOfItsTransactionAndKeepsNothing) {
   EXPECT_EQ(*journal_->countMessages("lab", "duplicate"), 0);
 }
 
-TEST_F(JournalTest, ALostFileIsFoundAtOnceAndEveryWriteAndReadSaysUnavailable) {
+TEST_F(SqliteJournalTest, ALostFileIsFoundAtOnceAndEveryWriteAndReadSaysUnavailable) {
   ASSERT_TRUE(journal_->append(message("L1")));
   ASSERT_TRUE(journal_->readable());
   std::filesystem::remove_all(path_.parent_path());  // a removed folder, a lost mount
@@ -70,7 +70,7 @@ TEST_F(JournalTest, ALostFileIsFoundAtOnceAndEveryWriteAndReadSaysUnavailable) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
-TEST_F(JournalTest, AReplacedFileIsNotTheJournal) {
+TEST_F(SqliteJournalTest, AReplacedFileIsNotTheJournal) {
   ASSERT_TRUE(journal_->append(message("R1")));
   const auto aside = path_.string() + ".aside";
   std::filesystem::rename(path_, aside);
@@ -85,7 +85,7 @@ TEST_F(JournalTest, AReplacedFileIsNotTheJournal) {
   ASSERT_TRUE(journal_->append(message("R3")));
 }
 
-TEST_F(JournalTest, ReplayRefusalsSayWhy) {
+TEST_P(JournalTest, ReplayRefusalsSayWhy) {
   auto unknown = journal_->replay(424242, {});
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
@@ -108,7 +108,7 @@ namespace {
 
 // Issue 18, item 12: a damaged or truncated journal is refused at start with a clear message,
 // never used one failing message at a time nor taken for a new, empty one.
-TEST_F(JournalTest, ADamagedOrEmptiedJournalIsRefusedAtStart) {
+TEST_F(SqliteJournalTest, ADamagedOrEmptiedJournalIsRefusedAtStart) {
   for (int i = 0; i < 300; ++i) append("D" + std::to_string(i), std::string(2000, 'x'));
   EXPECT_TRUE(journal_->integrityCheck()->empty());
   journal_.reset();
@@ -119,20 +119,20 @@ TEST_F(JournalTest, ADamagedOrEmptiedJournalIsRefusedAtStart) {
     const std::string garbage(4096 * 4, '\x5a');
     f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
   }
-  auto damaged = Journal::open({path_.string(), std::chrono::seconds(60)});
+  auto damaged = Journal::open(JournalOptions::sqlite(path_.string(), std::chrono::seconds(60)));
   ASSERT_FALSE(damaged);
   EXPECT_EQ(damaged.error().code, ErrorCode::kInvalidState);
   EXPECT_NE(damaged.error().text.find("is damaged"), std::string::npos) << damaged.error().text;
   std::filesystem::resize_file(path_, 0);
   std::filesystem::remove(path_.string() + "-wal");
-  auto empty = Journal::open({path_.string(), std::chrono::seconds(60)});
+  auto empty = Journal::open(JournalOptions::sqlite(path_.string(), std::chrono::seconds(60)));
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, ErrorCode::kInvalidState);
   EXPECT_NE(empty.error().text.find("exists but is empty"), std::string::npos)
       << empty.error().text;
 }
 
-TEST_F(JournalTest, StoringSaysWhetherTheLastCommitWorked) {
+TEST_P(JournalTest, StoringSaysWhetherTheLastCommitWorked) {
   EXPECT_TRUE(journal_->storing());
   journal_->writer().injectFaults({.job = 0, .commit = 1});
   EXPECT_FALSE(journal_->append(message("S1")));
@@ -140,6 +140,8 @@ TEST_F(JournalTest, StoringSaysWhetherTheLastCommitWorked) {
   ASSERT_TRUE(journal_->append(message("S2")));
   EXPECT_TRUE(journal_->storing());
 }
+
+// (JournalTest is instantiated by journal_test.cc.)
 
 }  // namespace
 }  // namespace pathhub::journal

@@ -1,5 +1,6 @@
-// The journal's operations queries on a real SQLite file: search by each filter with paging,
-// a message's full record, backlog per destination, and the append-only audit trail.
+// The journal's operations queries on each backend (a real SQLite file, a real PostgreSQL): search
+// by each filter with paging, a message's full record, backlog per destination, and the append-only
+// audit trail.
 #include <Poco/Data/Session.h>
 #include <gtest/gtest.h>
 
@@ -35,7 +36,7 @@ class JournalQueriesTest : public JournalTest {
   }
 };
 
-TEST_F(JournalQueriesTest, SearchesByEachFilterNewestFirst) {
+TEST_P(JournalQueriesTest, SearchesByEachFilterNewestFirst) {
   const auto a = appendWith("A", "9434765919", "P1");
   const auto b = appendWith("B", "9434765870", "P2", "ADT^A01");
   const auto c = appendWith("C", "9434765919", "P3", "ORU^R01", "other");
@@ -79,7 +80,7 @@ TEST_F(JournalQueriesTest, SearchesByEachFilterNewestFirst) {
   EXPECT_EQ(ids(f).size(), 3u);
 }
 
-TEST_F(JournalQueriesTest, PagesByIdUntilNothingIsLeft) {
+TEST_P(JournalQueriesTest, PagesByIdUntilNothingIsLeft) {
   std::vector<std::int64_t> all;
   for (int i = 0; i < 7; ++i) all.insert(all.begin(), appendWith("M" + std::to_string(i), "", ""));
   MessageFilter f;
@@ -99,7 +100,7 @@ TEST_F(JournalQueriesTest, PagesByIdUntilNothingIsLeft) {
   EXPECT_EQ(seen, all);
 }
 
-TEST_F(JournalQueriesTest, DetailsHoldDeliveriesWithAnswersEventsAndScriptLines) {
+TEST_P(JournalQueriesTest, DetailsHoldDeliveriesWithAnswersEventsAndScriptLines) {
   const auto id = appendWith("D1", "9434765919", "P9");
   Journal::Mapping m;
   m.id = id;
@@ -156,7 +157,7 @@ TEST_F(JournalQueriesTest, DetailsHoldDeliveriesWithAnswersEventsAndScriptLines)
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
-TEST_F(JournalQueriesTest, ScriptLinesOfAFailedMessageAreKept) {
+TEST_P(JournalQueriesTest, ScriptLinesOfAFailedMessageAreKept) {
   const auto id = appendWith("F1", "", "");
   ASSERT_TRUE(journal_->markFailed(id, "script error", {"warning: no OBX"}));
   auto d = journal_->details(id);
@@ -167,7 +168,7 @@ TEST_F(JournalQueriesTest, ScriptLinesOfAFailedMessageAreKept) {
   EXPECT_EQ(d->events[0].detail, "warning: no OBX");
 }
 
-TEST_F(JournalQueriesTest, AuditTrailOnlyGrows) {
+TEST_P(JournalQueriesTest, AuditTrailOnlyGrows) {
   for (int i = 0; i < 5; ++i) {
     AuditEntry e;
     e.user = i % 2 ? "ada" : "bob";
@@ -193,16 +194,21 @@ TEST_F(JournalQueriesTest, AuditTrailOnlyGrows) {
   f.action = "view_message";
   ASSERT_EQ(journal_->auditTrail(f)->entries.size(), 1u);
 
-  // Not even a direct connection to the file may change or remove an entry.
-  Poco::Data::Session s("SQLite", path_.string());
-  EXPECT_THROW((s << "UPDATE audit SET user = 'mallory'", Poco::Data::Keywords::now),
+  // Not even a direct connection to the journal may change or remove an entry.
+  Poco::Data::Session s = directSession();
+  EXPECT_THROW((s << "UPDATE audit SET \"user\" = 'mallory'", Poco::Data::Keywords::now),
                Poco::Exception);
   EXPECT_THROW((s << "DELETE FROM audit", Poco::Data::Keywords::now), Poco::Exception);
+  if (GetParam() == "postgresql") {
+    EXPECT_THROW((s << "TRUNCATE audit", Poco::Data::Keywords::now), Poco::Exception);
+  }
   EXPECT_EQ(journal_->auditTrail({})->entries.size(), 5u);
   // Pruning everything finished leaves the trail alone.
   ASSERT_TRUE(journal_->prune(0));
   EXPECT_EQ(journal_->auditTrail({})->entries.size(), 5u);
 }
+
+INSTANTIATE_JOURNAL_BACKENDS(JournalQueriesTest);
 
 }  // namespace
 }  // namespace pathhub::journal

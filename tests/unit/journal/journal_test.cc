@@ -1,5 +1,5 @@
-// The journal on a real SQLite file: group commit, dedupe, states, delivery order, replay,
-// retention.
+// The journal on each backend (a real SQLite file, a real PostgreSQL): group commit, dedupe,
+// states, delivery order, replay, retention.
 #include "journal/journal.h"
 
 #include <Poco/Data/Session.h>
@@ -16,7 +16,7 @@
 namespace pathhub::journal {
 namespace {
 
-TEST_F(JournalTest, OpensInWalModeAndKeepsMessagesAcrossReopen) {
+TEST_F(SqliteJournalTest, OpensInWalModeAndKeepsMessagesAcrossReopen) {
   const MessageId id = append("M1");
   open();
   auto record = journal_->message(id);
@@ -26,7 +26,7 @@ TEST_F(JournalTest, OpensInWalModeAndKeepsMessagesAcrossReopen) {
   EXPECT_TRUE(std::filesystem::exists(path_.string() + "-wal"));
 }
 
-TEST_F(JournalTest, ConcurrentAppendsShareCommits) {
+TEST_P(JournalTest, ConcurrentAppendsShareCommits) {
   constexpr int kThreads = 8, kEach = 50;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -41,24 +41,23 @@ TEST_F(JournalTest, ConcurrentAppendsShareCommits) {
   EXPECT_LT(journal_->writer().commits(), journal_->writer().jobs());
 }
 
-TEST_F(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
-  using namespace Poco::Data::Keywords;
+TEST_P(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
   auto& writer = journal_->writer();
-  ASSERT_TRUE(writer.run([](Poco::Data::Session& s) -> std::function<void()> {
-    s << "CREATE TABLE probe(v INTEGER)", now;
+  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
+    c.run("CREATE TABLE probe(v INTEGER)");
     return nullptr;
   }));
   auto insert = [](int v) {
-    return [v](Poco::Data::Session& s) -> std::function<void()> {
-      s << "INSERT INTO probe(v) VALUES(?)", bind(v), now;
+    return [v](SqlConnection& c) -> std::function<void()> {
+      c.run("INSERT INTO probe(v) VALUES(?)", v);
       return nullptr;
     };
   };
   std::vector<std::future<Result<void>>> results;
   for (int v = 0; v < 20; ++v) {
     if (v == 7) {
-      results.push_back(writer.submit([](Poco::Data::Session& s) -> std::function<void()> {
-        s << "INSERT INTO no_such_table VALUES(1)", now;
+      results.push_back(writer.submit([](SqlConnection& c) -> std::function<void()> {
+        c.run("INSERT INTO no_such_table VALUES(1)");
         return nullptr;
       }));
     } else {
@@ -69,15 +68,15 @@ TEST_F(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
     auto r = results[static_cast<std::size_t>(v)].get();
     EXPECT_EQ(static_cast<bool>(r), v != 7) << v;
   }
-  int rows = 0;
-  ASSERT_TRUE(writer.run([&rows](Poco::Data::Session& s) -> std::function<void()> {
-    s << "SELECT COUNT(*) FROM probe", into(rows), now;
+  std::int64_t rows = 0;
+  ASSERT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
+    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
     return nullptr;
   }));
   EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
 }
 
-TEST_F(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
+TEST_P(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
   const MessageId first = append("D1");
   auto again = journal_->append(message("D1"));
   ASSERT_TRUE(again);
@@ -94,13 +93,13 @@ TEST_F(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
   EXPECT_EQ(*journal_->countMessages("lab", "received"), 3);
 }
 
-TEST_F(JournalTest, DedupeWindowZeroTurnsDedupeOff) {
+TEST_P(JournalTest, DedupeWindowZeroTurnsDedupeOff) {
   open(std::chrono::seconds(0));
   append("W1");
   EXPECT_FALSE(journal_->append(message("W1"))->duplicate);
 }
 
-TEST_F(JournalTest, CommittedCallbackRunsForNewMessagesOnly) {
+TEST_P(JournalTest, CommittedCallbackRunsForNewMessagesOnly) {
   std::vector<MessageId> announced;
   auto a = journal_->append(message("C1"), [&](MessageId id) { announced.push_back(id); });
   auto dup = journal_->append(message("C1"), [&](MessageId id) { announced.push_back(id); });
@@ -113,7 +112,7 @@ TEST_F(JournalTest, CommittedCallbackRunsForNewMessagesOnly) {
   EXPECT_EQ(journal_->message(rejected->id)->error, "unparseable");
 }
 
-TEST_F(JournalTest, DeliveriesWaitForEveryEarlierMessageToBeMapped) {
+TEST_P(JournalTest, DeliveriesWaitForEveryEarlierMessageToBeMapped) {
   const MessageId first = append("O1");
   const MessageId second = append("O2");
   ASSERT_TRUE(journal_->markMapped(second, "two", {"gp"}));
@@ -128,7 +127,7 @@ TEST_F(JournalTest, DeliveriesWaitForEveryEarlierMessageToBeMapped) {
   EXPECT_EQ((*journal_->nextDelivery("lab", "gp"))->messageId, second);
 }
 
-TEST_F(JournalTest, DerivedMessagesAreDeliveredInTheirParentsPlace) {
+TEST_P(JournalTest, DerivedMessagesAreDeliveredInTheirParentsPlace) {
   const MessageId report = append("SPLIT");
   const MessageId later = append("LATER");
   Journal::Mapping split;
@@ -154,7 +153,7 @@ TEST_F(JournalTest, DerivedMessagesAreDeliveredInTheirParentsPlace) {
   EXPECT_EQ(*journal_->countMessages("lab", "mapped"), 3);
 }
 
-TEST_F(JournalTest, AnUnchangedMappingDeliversTheReceivedBytes) {
+TEST_P(JournalTest, AnUnchangedMappingDeliversTheReceivedBytes) {
   const MessageId id = append("U1", "as received");
   ASSERT_TRUE(journal_->markMapped(id, std::nullopt, {"gp"}));
   auto next = journal_->nextDelivery("lab", "gp");
@@ -163,14 +162,14 @@ TEST_F(JournalTest, AnUnchangedMappingDeliversTheReceivedBytes) {
   EXPECT_EQ(journal_->message(id)->mapped, message("U1", "as received").bytes);
 }
 
-TEST_F(JournalTest, MappingTwiceCreatesOneDelivery) {
+TEST_P(JournalTest, MappingTwiceCreatesOneDelivery) {
   const MessageId id = append("I1");
   ASSERT_TRUE(journal_->markMapped(id, "m", {"gp", "epr"}));
   ASSERT_TRUE(journal_->markMapped(id, "m", {"gp", "epr"}));
   EXPECT_EQ(*journal_->countDeliveries("lab", "pending"), 2);
 }
 
-TEST_F(JournalTest, RetriesKeepTheDeliveryPendingWithItsError) {
+TEST_P(JournalTest, RetriesKeepTheDeliveryPendingWithItsError) {
   const MessageId id = append("R1");
   ASSERT_TRUE(journal_->markMapped(id, "m", {"gp"}));
   auto d = **journal_->nextDelivery("lab", "gp");
@@ -183,7 +182,7 @@ TEST_F(JournalTest, RetriesKeepTheDeliveryPendingWithItsError) {
   EXPECT_EQ(*journal_->countDeliveries("lab", "failed"), 1);
 }
 
-TEST_F(JournalTest, ReplayAddsDeliveriesAndKeepsHistory) {
+TEST_P(JournalTest, ReplayAddsDeliveriesAndKeepsHistory) {
   const MessageId id = append("P1");
   ASSERT_TRUE(journal_->markMapped(id, "m", {"gp"}));
   auto d = **journal_->nextDelivery("lab", "gp");
@@ -199,7 +198,7 @@ TEST_F(JournalTest, ReplayAddsDeliveriesAndKeepsHistory) {
   EXPECT_NE(refused.error().text.find("only mapped messages"), std::string::npos);
 }
 
-TEST_F(JournalTest, ReplayOfAFailedMappingMapsTheMessageAgain) {
+TEST_P(JournalTest, ReplayOfAFailedMappingMapsTheMessageAgain) {
   const MessageId id = append("FM1");
   ASSERT_TRUE(journal_->markFailed(id, "script error at demo.lua:3"));
   EXPECT_TRUE(journal_->unmapped("lab")->empty());
@@ -208,7 +207,7 @@ TEST_F(JournalTest, ReplayOfAFailedMappingMapsTheMessageAgain) {
   EXPECT_EQ(journal_->message(id)->state, "received");
 }
 
-TEST_F(JournalTest, PruningNeverRemovesAnythingUndelivered) {
+TEST_P(JournalTest, PruningNeverRemovesAnythingUndelivered) {
   const MessageId delivered = append("X1");
   const MessageId pending = append("X2");
   const MessageId unmapped = append("X3");
@@ -224,6 +223,8 @@ TEST_F(JournalTest, PruningNeverRemovesAnythingUndelivered) {
   EXPECT_TRUE(journal_->message(pending));
   EXPECT_TRUE(journal_->message(unmapped));
 }
+
+INSTANTIATE_JOURNAL_BACKENDS(JournalTest);
 
 }  // namespace
 }  // namespace pathhub::journal

@@ -76,7 +76,8 @@ TEST_F(SchemaTest, EveryFixtureJournalIsBroughtToThisVersionWithEverythingItHeld
       EXPECT_EQ(db.number("SELECT COUNT(*) FROM deliveries WHERE state = 'pending'"), 1);
     }
     {
-      auto journal = Journal::open({path.string(), std::chrono::seconds(3600)});
+      auto journal =
+          Journal::open(JournalOptions::sqlite(path.string(), std::chrono::seconds(3600)));
       ASSERT_TRUE(journal) << journal.error().describe();
       // What the journal holds reads as before: the pending delivery is still due.
       auto pending = (*journal)->pendingDeliveries("lab", "gp", {}, 10);
@@ -101,7 +102,7 @@ TEST_F(SchemaTest, EveryFixtureJournalIsBroughtToThisVersionWithEverythingItHeld
 TEST_F(SchemaTest, AJournalIsMigratedOnceAndANewOneStartsAtThisVersion) {
   const fs::path path = dir_ / "new.db";
   for (int i = 0; i < 2; ++i) {
-    auto journal = Journal::open({path.string(), std::chrono::seconds(3600)});
+    auto journal = Journal::open(JournalOptions::sqlite(path.string(), std::chrono::seconds(3600)));
     ASSERT_TRUE(journal) << journal.error().describe();
   }
   testing::SqliteFile db(path);
@@ -114,12 +115,12 @@ TEST_F(SchemaTest, AJournalIsMigratedOnceAndANewOneStartsAtThisVersion) {
 
 TEST_F(SchemaTest, AJournalFromANewerPathhubIsRefusedAndLeftAsItWas) {
   const fs::path path = dir_ / "newer.db";
-  { ASSERT_TRUE(Journal::open({path.string(), std::chrono::seconds(3600)})); }
+  { ASSERT_TRUE(Journal::open(JournalOptions::sqlite(path.string(), std::chrono::seconds(3600)))); }
   {
     testing::SqliteFile db(path);
     db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion + 1));
   }
-  auto journal = Journal::open({path.string(), std::chrono::seconds(3600)});
+  auto journal = Journal::open(JournalOptions::sqlite(path.string(), std::chrono::seconds(3600)));
   ASSERT_FALSE(journal);
   const std::string why = journal.error().describe();
   EXPECT_NE(why.find("schema version " + std::to_string(kSchemaVersion + 1)), std::string::npos)

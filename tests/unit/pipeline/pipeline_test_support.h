@@ -24,8 +24,8 @@ struct ChannelRig {
   explicit ChannelRig(const std::string& name)
       : dir(std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(dir);
-    if (auto opened =
-            journal::Journal::open({(dir / "j.db").string(), std::chrono::seconds(3600)})) {
+    if (auto opened = journal::Journal::open(
+            journal::JournalOptions::sqlite((dir / "j.db").string(), std::chrono::seconds(3600)))) {
       journal = std::move(*opened);
     }
     config.name = "lab";

@@ -1,0 +1,88 @@
+// The journal's database connection (see sql.h).
+#include "journal/sql.h"
+
+#include <Poco/Data/DataException.h>
+#include <Poco/Data/PostgreSQL/SessionHandle.h>
+#include <Poco/Data/SQLite/Utility.h>
+
+#include "journal/postgres_statement.h"
+#include "journal/sqlite_statement.h"
+
+namespace pathhub::journal {
+namespace {
+
+// The libpq connection under a Poco session (pooled or not: both answer the property).
+PGconn* postgresHandle(Poco::Data::Session& session) {
+  auto* handle =
+      Poco::AnyCast<Poco::Data::PostgreSQL::SessionHandle*>(session.getProperty("handle"));
+  return static_cast<PGconn*>(*handle);
+}
+
+}  // namespace
+
+SqlConnection::SqlConnection(Poco::Data::Session session, bool keepStatements)
+    : session_(std::move(session)),
+      engine_(session_.connector() == "postgresql" ? SqlEngine::kPostgres : SqlEngine::kSqlite),
+      keepStatements_(keepStatements) {}
+
+SqlConnection::~SqlConnection() = default;
+
+std::unique_ptr<SqlStatement> SqlConnection::statement(const std::string& sql) {
+  if (engine_ == SqlEngine::kPostgres) {
+    return std::make_unique<PostgresStatement>(postgresHandle(session_), sql);
+  }
+  return std::make_unique<SqliteStatement>(Poco::Data::SQLite::Utility::dbHandle(session_),
+                                           sql.c_str());
+}
+
+SqlConnection::Kept SqlConnection::kept(const std::string& sql) {
+  auto it = kept_.find(sql);
+  if (it == kept_.end()) {
+    if (kept_.size() >= kKeptStatements) forgetKept();
+    std::unique_ptr<SqlStatement> made;
+    if (engine_ == SqlEngine::kPostgres) {
+      made = std::make_unique<PostgresStatement>(postgresHandle(session_), sql,
+                                                 "pathhub_" + std::to_string(++named_));
+    } else {
+      made = std::make_unique<SqliteStatement>(Poco::Data::SQLite::Utility::dbHandle(session_),
+                                               sql.c_str(), true);
+    }
+    it = kept_.emplace(sql, std::move(made)).first;
+  }
+  it->second->reset();
+  return Kept(*it->second);
+}
+
+void SqlConnection::forgetKept() {
+  if (engine_ == SqlEngine::kPostgres && !kept_.empty()) {
+    // The server keeps named statements until the session ends: free them with the objects.
+    // (Outside a failed transaction only; inside one the next ROLLBACK comes first.)
+    PGconn* c = postgresHandle(session_);
+    if (PQtransactionStatus(c) == PQTRANS_IDLE) PQclear(PQexec(c, "DEALLOCATE ALL"));
+  }
+  kept_.clear();
+}
+
+const char* SqlConnection::beginWrite() const {
+  return engine_ == SqlEngine::kPostgres ? "BEGIN" : "BEGIN IMMEDIATE";
+}
+
+const char* SqlConnection::newline() const {
+  return engine_ == SqlEngine::kPostgres ? "chr(10)" : "char(10)";
+}
+
+std::string SqlConnection::containsText(const std::string& haystack,
+                                        const std::string& needle) const {
+  return std::string(engine_ == SqlEngine::kPostgres ? "strpos(" : "instr(") + haystack + ", " +
+         needle + ") > 0";
+}
+
+std::string SqlConnection::containsBytes(const std::string& column) const {
+  if (engine_ == SqlEngine::kPostgres) {
+    // convert_to: the text's UTF-8 bytes (a cast to bytea would read backslashes as escapes).
+    return "position(convert_to(?, 'UTF8') in " + column + ") > 0";
+  }
+  return "instr(" + column + ", CAST(? AS BLOB)) > 0";
+}
+
+}  // namespace pathhub::journal
