@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "daemon/config_check.h"
+#include "journal/postgres_url.h"
 #include "lua/lua_mapper.h"
 #include "lua/mapper_worker.h"
 #include "orders/test_catalogue.h"
@@ -98,6 +99,20 @@ std::vector<std::string> destinationNames(const config::ChannelConfig& c) {
 
 }  // namespace
 
+namespace {
+
+// Every (channel, destination) the configuration names: what a cluster's node keeps leases on.
+std::vector<std::pair<std::string, std::string>> destinationsOf(
+    const std::vector<config::ChannelConfig>& channels) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& c : channels) {
+    for (const auto& d : c.destinations) out.emplace_back(c.name, d.name);
+  }
+  return out;
+}
+
+}  // namespace
+
 Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry> plugins,
          std::string configPath)
     : config_(std::move(config)),
@@ -110,18 +125,38 @@ Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry>
 Hub::~Hub() { stop(); }
 
 Result<void> Hub::start() {
-  // One hub per journal: a second daemon on it is refused before it opens anything.
-  if (!journalLock_) {
+  // One hub per SQLite journal: a second daemon on it is refused before it opens anything.
+  // (A PostgreSQL journal is shared by design: a cluster's nodes.)
+  const bool shared = config_.journal.backend == "postgresql";
+  if (!journalLock_ && !shared) {
     auto lock = journal::JournalLock::acquire(config_.journal.path);
     if (!lock) return tl::unexpected(lock.error());
     journalLock_ = std::move(*lock);
   }
   journal::JournalOptions options;
+  options.backend = config_.journal.backend;
   options.path = config_.journal.path;
+  options.url = config_.journal.url;
+  options.password = config_.journal.password;
   options.dedupeWindow = config_.journal.dedupeWindow;
+  options.node = config_.cluster.node;
+  options.claimFor = config_.cluster.lease;
   auto journal = journal::Journal::open(options);
   if (!journal) return tl::unexpected(journal.error());
   journal_ = std::move(*journal);
+  if (config_.cluster.enabled() && !leases_) {
+    auto connection =
+        journal::postgresConnectionString(config_.journal.url, config_.journal.password);
+    if (!connection) return tl::unexpected(connection.error());
+    cluster::LeaseKeeper::Options keep;
+    keep.connection = *connection;
+    keep.node = config_.cluster.node;
+    keep.lease = config_.cluster.lease;
+    keep.destinations = destinationsOf(config_.channels);
+    auto keeper = cluster::LeaseKeeper::start(std::move(keep));
+    if (!keeper) return tl::unexpected(keeper.error());
+    leases_ = std::move(*keeper);
+  }
   std::lock_guard lock(mutex_);
   slots_.clear();
   slots_.reserve(config_.channels.size());
@@ -154,7 +189,7 @@ void Hub::startSource(Slot& slot) {
 Result<void> Hub::startChannel(Slot& slot, bool withSource) {
   auto channel = std::make_unique<pipeline::Channel>(
       *slot.config, *journal_, zmq_, mapperFactory(*slot.config),
-      plugin::destinationFactory(*plugins_), slot.stats);
+      plugin::destinationFactory(*plugins_), slot.stats, leases_.get());
   if (auto ok = channel->start(); !ok) {
     slot.startError = ok.error().text;
     return ok;
@@ -181,7 +216,26 @@ void Hub::stop() {
     slot.source.reset();
   }
   for (auto& slot : slots_) stopChannel(slot);
+  leases_.reset();  // gives this node's leases up: another node delivers at once
   journal_.reset();
+}
+
+Result<http::ClusterView> Hub::cluster() {
+  if (!leases_) {
+    return fail(ErrorCode::kNotFound,
+                "this hub is not a node of a cluster: <cluster node=\"...\"> is not configured");
+  }
+  auto seen = leases_->view();
+  if (!seen) return tl::unexpected(seen.error());
+  http::ClusterView out;
+  out.node = leases_->node();
+  for (const auto& n : seen->nodes) {
+    out.nodes.push_back({n.name, n.startedAtMs, n.lastBeatMs, n.sinceBeatMs, n.alive});
+  }
+  for (const auto& l : seen->leases) {
+    out.leases.push_back({l.channel, l.destination, l.owner, l.epoch, l.expired});
+  }
+  return out;
 }
 
 Hub::Slot* Hub::find(const std::string& name) {
@@ -278,9 +332,13 @@ Result<http::ReloadReport> Hub::reload() {
   http::ReloadReport report;
   for (const auto& w : next->warnings) log().warning(w);
   if (next->journal.path != config_.journal.path ||
-      next->journal.dedupeWindow != config_.journal.dedupeWindow) {
-    report.restartNeeded.push_back("journal path or dedupeWindowSeconds");
+      next->journal.dedupeWindow != config_.journal.dedupeWindow ||
+      next->journal.backend != config_.journal.backend ||
+      next->journal.url != config_.journal.url ||
+      next->journal.password != config_.journal.password) {
+    report.restartNeeded.push_back("journal (backend, path, url, password or dedupeWindowSeconds)");
   }
+  if (!(next->cluster == config_.cluster)) report.restartNeeded.push_back("cluster");
   if (next->journal.retentionDays != retentionDays_) {
     retentionDays_ = next->journal.retentionDays;
     report.applied.push_back("journal retentionDays " + std::to_string(retentionDays_.load()));
@@ -302,6 +360,7 @@ Result<http::ReloadReport> Hub::reload() {
                              std::to_string(stopGraceSeconds_.load()));
   }
   reloadChannels(next->channels, report);
+  if (leases_) leases_->setDestinations(destinationsOf(next->channels));
   for (const auto& a : report.applied) log().information("reload: %s", a);
   for (const auto& r : report.restartNeeded) {
     log().warning("reload: %s changed and takes effect at the next start", r);

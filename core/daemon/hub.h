@@ -16,6 +16,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "cluster/lease_keeper.h"
 #include "config/hub_config.h"
 #include "http/hub_control.h"
 #include "journal/journal.h"
@@ -65,6 +66,7 @@ class Hub : public http::HubControl {
   Result<http::ReloadReport> reload() override;
   Result<http::RerouteReport> rerouteOrder(const std::string& placer) override;
   void wake(const std::string& channel, const std::vector<std::string>& destinations) override;
+  Result<http::ClusterView> cluster() override;
 
  private:
   struct Slot {
@@ -95,6 +97,8 @@ class Hub : public http::HubControl {
   std::shared_ptr<const plugin::PluginRegistry> plugins_;  // outlives every instance below
   std::unique_ptr<journal::JournalLock> journalLock_;      // held while the hub runs
   std::unique_ptr<journal::Journal> journal_;
+  // A cluster's node: its leases and heartbeat, and the channels' delivery gate.
+  std::unique_ptr<cluster::LeaseKeeper> leases_;
   zmq::context_t zmq_;
   mutable std::mutex mutex_;  // guards slots_' contents against API calls
   std::vector<Slot> slots_;

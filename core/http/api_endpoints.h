@@ -41,6 +41,7 @@ void addAuditEndpoints(Router& router, ApiContext& context);     // the audit tr
 void addDeliveryEndpoints(Router& router, ApiContext& context);  // unacknowledged, exceptions
 void addOrderEndpoints(Router& router, ApiContext& context);     // orders, overdue, unmatched
 void addJournalEndpoints(Router& router, ApiContext& context);   // backup
+void addClusterEndpoints(Router& router, ApiContext& context);   // nodes and leases
 
 // An awaited answer as the API shows it (in a message's deliveries and in the lists).
 Poco::JSON::Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a);

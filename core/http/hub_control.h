@@ -39,6 +39,24 @@ struct ReloadReport {
   std::vector<config::ApiToken> tokens;    // the API's tokens as now configured
 };
 
+// The cluster this hub is a node of (HubControl::cluster): every node with its heartbeat, and
+// who delivers for each destination.
+struct ClusterView {
+  std::string node;  // this node
+  struct Node {
+    std::string name;
+    std::int64_t startedAtMs = 0, lastBeatMs = 0, sinceBeatMs = 0;
+    bool alive = false;
+  };
+  struct Lease {
+    std::string channel, destination, owner;
+    std::int64_t epoch = 0;
+    bool expired = false;
+  };
+  std::vector<Node> nodes;
+  std::vector<Lease> leases;
+};
+
 class HubControl {
  public:
   virtual ~HubControl() = default;
@@ -69,6 +87,9 @@ class HubControl {
   // New deliveries are waiting in the journal for these destinations (a replay): their
   // workers look now rather than at their next idle poll.
   virtual void wake(const std::string& channel, const std::vector<std::string>& destinations) = 0;
+  // The cluster's nodes and leases, read from the shared journal; not_found when this hub is
+  // not a node of a cluster (<cluster> is not configured).
+  virtual Result<ClusterView> cluster() = 0;
 };
 
 }  // namespace pathhub::http

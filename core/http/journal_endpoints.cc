@@ -12,6 +12,12 @@ namespace pathhub::http {
 void addJournalEndpoints(Router& router, ApiContext& context) {
   router.add({"POST", "/api/v1/journal/backup", Role::kAdmin, [&context](const ApiRequest& r) {
                 r.allowOnly({});
+                if (context.hub().config().journal.backend != "sqlite") {
+                  throw ApiError(409, "not_sqlite",
+                                 "the journal is a PostgreSQL database: back it up with"
+                                 " PostgreSQL's own tools (pg_basebackup, pg_dump; see"
+                                 " docs/cluster.md)");
+                }
                 const std::string journalPath = context.hub().config().journal.path;
                 // Beside the journal: the one folder the service may surely write (systemd's
                 // StateDirectory), on the same disk, and never readable by others (umask).

@@ -12,7 +12,9 @@ using metrics::PrometheusText;
 
 std::string render(ApiContext& context) {
   const auto channels = context.hub().channels();
-  PrometheusText out;
+  // A cluster's nodes are told apart by their node name on every sample.
+  const std::string& node = context.hub().config().cluster.node;
+  PrometheusText out(node.empty() ? Labels{} : Labels{{"node", node}});
   using Read = std::function<std::uint64_t(pipeline::ChannelStats&)>;
   const std::vector<std::tuple<std::string, std::string, Read>> channelCounters = {
       {"pathhub_messages_received_total", "New messages committed to the journal.",

@@ -142,8 +142,9 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
       } catch (const Poco::Exception&) {
         // SQLite may have rolled back already; the transaction is gone either way.
       }
-      // A statement that failed may be left mid-run: prepare them afresh.
-      c.forgetKept();
+      // A statement that failed may be left mid-run: prepare them afresh. A connection that
+      // was lost is made again, for the next transaction (this one is gone with it).
+      if (c.recoverIfLost()) c.forgetKept();
       for (std::size_t i : live) after[i] = nullptr;
       if (failed == live.size()) {
         // BEGIN or COMMIT failed: nothing in the batch is durable, so nothing may be ACKed.

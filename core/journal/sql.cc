@@ -63,6 +63,15 @@ void SqlConnection::forgetKept() {
   kept_.clear();
 }
 
+bool SqlConnection::recoverIfLost() {
+  if (engine_ != SqlEngine::kPostgres) return true;
+  PGconn* c = postgresHandle(session_);
+  if (PQstatus(c) == CONNECTION_OK) return true;
+  kept_.clear();  // prepared on the lost session: gone with it
+  PQreset(c);
+  return PQstatus(c) == CONNECTION_OK;
+}
+
 const char* SqlConnection::beginWrite() const {
   return engine_ == SqlEngine::kPostgres ? "BEGIN" : "BEGIN IMMEDIATE";
 }

@@ -112,6 +112,11 @@ class SqlConnection {
   Kept kept(const std::string& sql);
   // Drops the kept statements (after a failure, whose state they may share).
   void forgetKept();
+  // After a failure: when the connection itself is lost (PostgreSQL restarted, failed over,
+  // or cut it off), connects again with the same settings — a connection string naming
+  // several servers with target_session_attrs=read-write finds the writable one. True when
+  // the connection is usable now. (SQLite's file connection is never lost this way.)
+  bool recoverIfLost();
   static constexpr std::size_t kKeptStatements = 128;
 
   // Runs `sql`, which takes no values, on a statement of its own (transaction control: BEGIN,

@@ -51,7 +51,13 @@ void PrometheusText::family(const std::string& name, const std::string& type,
 }
 
 void PrometheusText::sample(const std::string& name, const Labels& labels, double value) {
-  out_ += name + labelText(labels) + " " + number(value) + "\n";
+  if (everySample_.empty()) {
+    out_ += name + labelText(labels) + " " + number(value) + "\n";
+    return;
+  }
+  Labels all = everySample_;
+  all.insert(all.end(), labels.begin(), labels.end());
+  out_ += name + labelText(all) + " " + number(value) + "\n";
 }
 
 void PrometheusText::histogram(const std::string& name, const Labels& labels,

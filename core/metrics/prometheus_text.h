@@ -14,6 +14,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 
 class PrometheusText {
  public:
+  // `everySample`: labels every sample carries first (a cluster's node name).
+  explicit PrometheusText(Labels everySample = {}) : everySample_(std::move(everySample)) {}
   // Starts a family; its samples follow. `type`: counter, gauge or histogram.
   void family(const std::string& name, const std::string& type, const std::string& help);
   void sample(const std::string& name, const Labels& labels, double value);
@@ -23,6 +25,7 @@ class PrometheusText {
   const std::string& text() const { return out_; }
 
  private:
+  Labels everySample_;
   std::string out_;
 };
 

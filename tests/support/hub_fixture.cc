@@ -82,7 +82,10 @@ void HubFixture::writeConfig() {
                 sourceExtras + "/>";
   std::ofstream out(configPath);
   out << "<pathhub>\n"
-      << "  <journal path=\"" << (dir / "journal.db").string() << "\"/>\n"
+      << "  "
+      << (journalElement.empty() ? "<journal path=\"" + (dir / "journal.db").string() + "\"/>"
+                                 : journalElement)
+      << "\n"
       << "  <log level=\"warning\"/>\n"
       << "  <api listen=\"127.0.0.1:" << apiPort << "\" " << apiAttributes << ">" << apiTokens
       << "</api>\n"

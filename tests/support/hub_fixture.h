@@ -36,6 +36,8 @@ class HubFixture {
   std::string backlog;
   std::string apiTokens;      // <token .../> elements inside the fixture's <api>
   std::string apiAttributes;  // extra attributes of <api>, e.g. tls="true" ...
+  // Replaces <journal path="DIR/journal.db"/> when set (a PostgreSQL journal, say).
+  std::string journalElement;
 
   void writeConfig();
   void startHub();     // waits until the MLLP source and the API accept connections

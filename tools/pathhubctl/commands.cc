@@ -175,6 +175,36 @@ void printChannels(const Object::Ptr& o) {
   t.print(std::cout);
 }
 
+// GET /api/v1/cluster: the nodes, then who delivers for which destination.
+void printCluster(const Object::Ptr& o) {
+  std::cout << "this node: " << field(o, "node") << "\n\n";
+  Table nodes({"NODE", "ALIVE", "LAST HEARTBEAT", "AGO (S)", "DESTINATIONS"});
+  Array::Ptr list = o->getArray("nodes");
+  for (std::size_t i = 0; list && i < list->size(); ++i) {
+    Object::Ptr n = list->getObject(static_cast<unsigned>(i));
+    std::string owned;
+    if (Array::Ptr ds = n->getArray("destinations")) {
+      for (std::size_t j = 0; j < ds->size(); ++j) {
+        owned +=
+            (owned.empty() ? "" : ", ") + ds->getElement<std::string>(static_cast<unsigned>(j));
+      }
+    }
+    nodes.add({field(n, "name"), field(n, "alive") == "true" ? "yes" : "NO",
+               field(n, "lastHeartbeatAt"), field(n, "secondsSinceHeartbeat"), owned});
+  }
+  nodes.print(std::cout);
+  std::cout << "\n";
+  Table leases({"CHANNEL", "DESTINATION", "OWNER", "EPOCH", "BACKLOG", "OLDEST UNDELIVERED"});
+  Array::Ptr held = o->getArray("leases");
+  for (std::size_t i = 0; held && i < held->size(); ++i) {
+    Object::Ptr l = held->getObject(static_cast<unsigned>(i));
+    const std::string owner = field(l, "owner");
+    leases.add({field(l, "channel"), field(l, "destination"), owner.empty() ? "(none)" : owner,
+                field(l, "epoch"), field(l, "backlog"), field(l, "oldestUndeliveredAt")});
+  }
+  leases.print(std::cout);
+}
+
 void printMessages(const Object::Ptr& o) {
   Table t({"ID", "RECEIVED", "CHANNEL", "TYPE", "CONTROL ID", "STATE", "ERROR"});
   Array::Ptr list = o->getArray("messages");
@@ -313,7 +343,10 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
                const std::vector<std::string>& args) {
   Runner run(api, options);
   try {
-    if (command == "status" || command == "channels") {
+    if (command == "cluster") {
+      parse(args, {});
+      if (auto o = run.call("GET", "/api/v1/cluster"); o && !run.json()) printCluster(o);
+    } else if (command == "status" || command == "channels") {
       parse(args, {});
       const std::string target = command == "status" ? "/api/v1/status" : "/api/v1/channels";
       if (auto o = run.call("GET", target); o && !run.json()) {

@@ -5,6 +5,8 @@
 // Commands:
 //   status                           the hub's state and your role
 //   channels                         channels: state, counts, backlog per destination
+//   cluster                          a cluster's nodes (heartbeats) and which node delivers
+//                                    for each destination, with its backlog
 //   messages [FILTERS] [--limit N] [--before ID]
 //                                    search messages, newest first
 //   show ID                          one message: deliveries, history, script log, bytes
@@ -45,7 +47,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: pathhubctl [--url URL] [--token-file FILE] [--ca FILE] [--json] COMMAND [ARGS]\n"
-    "commands: status | channels | messages [filters] | show ID | replay ID|--filter ...\n"
+    "commands: status | channels | cluster | messages [filters] | show ID | replay ID|--filter "
+    "...\n"
     "          | pause CH | resume CH | restart CH | reroute-order PLACER | reload\n"
     "          | audit [filters] | backup FILE | hash-token\n";
 

@@ -1,0 +1,300 @@
+// Several pathhub nodes on one PostgreSQL journal (issue 21), end to end: real daemons, a real
+// PostgreSQL 15 started by the test set-up, hl7sink downstream, senders spread over the
+// nodes. The destination is owned by one node at a time; killing it (kill -9) or pausing it
+// past its lease (SIGSTOP) moves the destination to a live node, and nothing ACKed is lost,
+// skipped or reordered — a message in flight at the cut may arrive twice.
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "api_client.h"
+#include "corpus.h"
+#include "hl7/batch.h"
+#include "hl7/message.h"
+#include "hl7_parse.h"
+#include "hub_fixture.h"
+#include "mllp/mllp_client.h"
+#include "postgres_server.h"
+#include "role_tokens.h"
+
+namespace pathhub {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using testing::HubFixture;
+using testing::waitUntil;
+
+constexpr int kLeaseSeconds = 3;
+
+std::string sampleWithId(const std::string& controlId) {
+  hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
+      testing::readCorpusFile("hl7v2/oru_r01_winpath_bone_iron_profile_v23.hl7")));
+  EXPECT_TRUE(m.set("MSH-10", controlId));
+  return m.encode();
+}
+
+std::string ackCode(const Result<std::string>& reply) {
+  if (!reply) return "error";
+  auto ack = hl7::Message::parse(*reply);
+  return ack ? *ack->get("MSA-1") : "unparseable";
+}
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Poco::Data::PostgreSQL::Connector::registerConnector();
+    std::string whyNot;
+    bool missing = false;
+    server_ = testing::PostgresServer::shared(&whyNot, &missing);
+    if (!server_ && missing) GTEST_SKIP() << whyNot;
+    ASSERT_NE(server_, nullptr) << whyNot;
+    static int n = 0;
+    database_ = "cluster_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
+    ASSERT_EQ(server_->createDatabase(database_), "");
+    for (int i = 0; i < 2; ++i) nodes_.push_back(std::make_unique<HubFixture>());
+    for (int i = 0; i < 2; ++i) {
+      HubFixture& node = *nodes_[static_cast<std::size_t>(i)];
+      const auto passwordFile = node.dir / "journal-password";
+      std::ofstream(passwordFile) << testing::PostgresServer::kPassword << "\n";
+      node.journalElement = "<journal backend=\"postgresql\" url=\"" + server_->url(database_) +
+                            "\" passwordFile=\"" + passwordFile.string() + "\"/>";
+      node.hubExtras = "<cluster node=\"" + name(i) + "\" leaseSeconds=\"" +
+                       std::to_string(kLeaseSeconds) + "\"/>";
+      node.sinkPort = nodes_[0]->sinkPort;  // one downstream system for the whole cluster
+    }
+  }
+  void TearDown() override {
+    nodes_.clear();
+    if (server_ && !database_.empty()) {
+      (void)server_->superuserSql("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    }
+  }
+  static std::string name(int i) { return "node-" + std::string(1, static_cast<char>('a' + i)); }
+  HubFixture& node(int i) { return *nodes_[static_cast<std::size_t>(i)]; }
+  HubFixture& sink() { return *nodes_[0]; }
+
+  // The node holding the destination's live lease ("" when none), and its epoch.
+  std::pair<std::string, std::int64_t> owner() {
+    Poco::Data::Session s("PostgreSQL", server_->connectionString(database_));
+    std::vector<std::string> owners;
+    std::vector<Poco::Int64> epochs;
+    s << "SELECT owner, epoch FROM destination_leases WHERE channel = 'lab' AND"
+         " destination = 'gp' AND expires_at > now()",
+        into(owners), into(epochs), now;
+    if (owners.empty()) return {"", 0};
+    return {owners.front(), epochs.front()};
+  }
+  int indexOf(const std::string& nodeName) { return nodeName == name(0) ? 0 : 1; }
+
+  // A sender as a LIS would be, to one node: one message at a time, resent until ACKed.
+  // Control ids "<prefix>-<n>"; `acked` lists them in the order they were ACKed.
+  std::thread sender(int nodeIndex, const std::string& prefix, int count,
+                     std::vector<std::string>& acked, std::mutex& mutex, std::atomic<bool>& done) {
+    return std::thread([this, nodeIndex, prefix, count, &acked, &mutex, &done] {
+      mllp::ClientOptions options;
+      options.connectTimeout = std::chrono::milliseconds(200);
+      options.replyTimeout = std::chrono::milliseconds(3000);
+      mllp::Client client({"127.0.0.1", node(nodeIndex).sourcePort}, options);
+      for (int i = 0; i < count; ++i) {
+        const std::string id = prefix + "-" + std::to_string(i);
+        const std::string message = sampleWithId(id);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+        while (ackCode(client.exchange(message)) != "AA") {
+          if (std::chrono::steady_clock::now() > deadline) return;
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        std::lock_guard lock(mutex);
+        acked.push_back(id);
+      }
+      done = true;
+    });
+  }
+
+  // Every ACKed message reached the sink; each sender's first arrivals are in its ACK order.
+  // Returns how many arrived more than once.
+  std::size_t expectNothingLostNorReordered(const std::vector<std::string>& acked) {
+    std::vector<std::string> missing;
+    EXPECT_TRUE(waitUntil(
+        [&] {
+          const auto got = sink().received();
+          const std::set<std::string> arrived(got.begin(), got.end());
+          missing.clear();
+          for (const auto& id : acked) {
+            if (!arrived.count(id)) missing.push_back(id);
+          }
+          return missing.empty();
+        },
+        std::chrono::seconds(90)))
+        << missing.size() << " ACKed messages never arrived, first " << missing.front();
+    const auto got = sink().received();
+    std::map<std::string, long> last;  // per sender, the highest first arrival so far
+    std::set<std::string> seen;
+    std::size_t again = 0;
+    for (const std::string& id : got) {
+      if (!seen.insert(id).second) {
+        ++again;
+        continue;
+      }
+      const auto dash = id.rfind('-');
+      const std::string from = id.substr(0, dash);
+      const long n = std::stol(id.substr(dash + 1));
+      if (last.count(from)) {
+        EXPECT_GT(n, last[from]) << "out of order from " << from;
+      }
+      last[from] = n;
+    }
+    return again;
+  }
+
+  testing::PostgresServer* server_ = nullptr;
+  std::string database_;
+  std::vector<std::unique_ptr<HubFixture>> nodes_;
+};
+
+TEST_F(ClusterTest, KillingTheOwnerUnderLoadLosesNothingAndKeepsEachSendersOrder) {
+  sink().startSink();
+  node(0).startHub();
+  node(1).startHub();
+  ASSERT_TRUE(waitUntil([&] { return !owner().first.empty(); })) << "nobody took the lease";
+  constexpr int kEach = 1500;
+  std::vector<std::string> acked;
+  std::mutex mutex;
+  std::atomic<bool> doneA{false}, doneB{false};
+  std::thread a = sender(0, "A", kEach, acked, mutex, doneA);
+  std::thread b = sender(1, "B", kEach, acked, mutex, doneB);
+  auto ackedCount = [&] {
+    std::lock_guard lock(mutex);
+    return acked.size();
+  };
+  std::vector<double> failoverSeconds;
+  for (std::size_t killAt : {500u, 1300u, 2100u}) {
+    ASSERT_TRUE(waitUntil([&] { return ackedCount() >= killAt; }, std::chrono::seconds(120)));
+    const auto [killed, epoch] = owner();
+    ASSERT_FALSE(killed.empty());
+    const std::size_t before = sink().receivedCount();
+    const auto cut = std::chrono::steady_clock::now();
+    node(indexOf(killed)).killHub();
+    // The other node takes the destination over and delivers on.
+    ASSERT_TRUE(waitUntil(
+        [&] {
+          const auto [now, nowEpoch] = owner();
+          return !now.empty() && now != killed && nowEpoch > epoch &&
+                 sink().receivedCount() > before;
+        },
+        std::chrono::seconds(30)))
+        << "no other node delivered after " << killed << " was killed";
+    failoverSeconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - cut).count());
+    node(indexOf(killed)).startHub();
+  }
+  a.join();
+  b.join();
+  ASSERT_TRUE(doneA && doneB) << "a sender gave up after " << ackedCount() << " messages";
+  const std::size_t again = expectNothingLostNorReordered(acked);
+  // At-least-once: what was in flight at each cut may come twice, no more.
+  EXPECT_LT(again, 3u * 200u) << again << " redeliveries after 3 kills";
+  for (double s : failoverSeconds) {
+    std::cout << "failover (kill to the new owner's first delivery): " << s << " s\n";
+    EXPECT_LT(s, kLeaseSeconds + 5.0);
+  }
+}
+
+TEST_F(ClusterTest, AnOwnerPausedPastItsLeaseDeliversAndRecordsNothingWhenItWakes) {
+  // A slow receiver: the owner has a batch in hand when it is paused.
+  sink().startSink({"--delay-ms", "10"});
+  node(0).startHub();
+  node(1).startHub();
+  ASSERT_TRUE(waitUntil([&] { return !owner().first.empty(); }));
+  std::vector<std::string> acked;
+  std::mutex mutex;
+  std::atomic<bool> doneA{false}, doneB{false};
+  std::thread a = sender(0, "A", 300, acked, mutex, doneA);
+  std::thread b = sender(1, "B", 300, acked, mutex, doneB);
+  a.join();
+  b.join();
+  ASSERT_TRUE(doneA && doneB);
+  ASSERT_TRUE(waitUntil([&] { return sink().receivedCount() >= 60; }));
+  const auto [paused, epoch] = owner();
+  const int stale = indexOf(paused);
+  ASSERT_EQ(::kill(node(stale).hubPid(), SIGSTOP), 0);
+  // The other node takes over once the lease runs out, and delivers everything.
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        const auto [now, nowEpoch] = owner();
+        return now == name(1 - stale) && nowEpoch > epoch;
+      },
+      std::chrono::seconds(kLeaseSeconds + 10)));
+  const std::size_t again = expectNothingLostNorReordered(acked);
+  const std::size_t settled = sink().receivedCount();
+  Poco::Data::Session s("PostgreSQL", server_->connectionString(database_));
+  Poco::Int64 recordedByStale = 0;
+  s << "SELECT COUNT(*) FROM deliveries WHERE epoch = $1", bind(epoch), into(recordedByStale), now;
+  // Woken, the stale node finds its lease gone: it delivers nothing more, and anything it
+  // tries to record under the old epoch is refused.
+  ASSERT_EQ(::kill(node(stale).hubPid(), SIGCONT), 0);
+  std::this_thread::sleep_for(std::chrono::seconds(kLeaseSeconds + 1));
+  EXPECT_EQ(sink().receivedCount(), settled) << "the stale node delivered after it woke";
+  Poco::Int64 recordedAfter = 0;
+  s << "SELECT COUNT(*) FROM deliveries WHERE epoch = $1", bind(epoch), into(recordedAfter), now;
+  EXPECT_EQ(recordedAfter, recordedByStale) << "the stale node recorded after it woke";
+  EXPECT_LT(again, 200u);
+  // And it is a healthy node again: it may take the lease back later, under a new epoch.
+  EXPECT_GE(owner().second, epoch + 1);
+}
+
+TEST_F(ClusterTest, TheClusterIsVisibleThroughTheApiAndMetricsNameTheNode) {
+  sink().startSink();
+  node(0).apiTokens = testing::roleTokenElements({"viewer"});
+  node(0).startHub();
+  node(1).startHub();
+  ASSERT_TRUE(waitUntil([&] { return !owner().first.empty(); }));
+  const std::string token = testing::roleTokens().at("viewer");
+  const std::uint16_t port = node(0).apiPort;
+  ASSERT_TRUE(waitUntil([&] {
+    auto r = testing::apiGet(port, token, "/api/v1/cluster");
+    return r.status == 200 && r.body.find("\"node-b\"") != std::string::npos;
+  }));
+  auto r = testing::apiGet(port, token, "/api/v1/cluster");
+  EXPECT_NE(r.body.find("\"node\":\"node-a\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"destination\":\"gp\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("\"owner\":\"" + owner().first + "\""), std::string::npos) << r.body;
+  const auto tokenFile = node(0).dir / "token";
+  std::ofstream(tokenFile) << token << "\n";
+  const auto ctl =
+      testing::runProgram("pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(port),
+                                         "--token-file", tokenFile.string(), "cluster"});
+  EXPECT_EQ(ctl.exitCode, 0) << ctl.err;
+  EXPECT_NE(ctl.out.find("node-b"), std::string::npos) << ctl.out;
+  EXPECT_NE(ctl.out.find("lab"), std::string::npos) << ctl.out;
+  auto metrics = testing::apiGet(port, token, "/metrics");
+  EXPECT_NE(metrics.body.find("pathhub_messages_received_total{node=\"node-a\",channel=\"lab\"}"),
+            std::string::npos)
+      << metrics.body.substr(0, 600);
+  // A database it cannot reach makes a node not ready (and its senders get no AA).
+  (void)server_->superuserSql(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database_ +
+      "'; ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS false");
+  EXPECT_TRUE(waitUntil([&] { return testing::apiGet(port, "", "/ready").status == 503; },
+                        std::chrono::seconds(20)));
+  mllp::ClientOptions options;
+  options.replyTimeout = std::chrono::milliseconds(3000);
+  mllp::Client client({"127.0.0.1", node(0).sourcePort}, options);
+  EXPECT_NE(ackCode(client.exchange(sampleWithId("DOWN-1"))), "AA");
+  (void)server_->superuserSql("ALTER DATABASE " + database_ + " ALLOW_CONNECTIONS true");
+  EXPECT_TRUE(waitUntil([&] { return testing::apiGet(port, "", "/ready").status == 200; },
+                        std::chrono::seconds(30)));
+  EXPECT_TRUE(waitUntil([&] { return ackCode(client.exchange(sampleWithId("UP-1"))) == "AA"; },
+                        std::chrono::seconds(30)))
+      << "the node did not take messages again once the database was back";
+}
+
+}  // namespace
+}  // namespace pathhub
