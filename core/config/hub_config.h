@@ -146,7 +146,7 @@ struct JournalConfig {
   // database at `url`, which several hub nodes may share: <cluster>).
   std::string backend = "sqlite";
   std::string path = "var/pathhub.db";
-  // postgresql://USER@HOST[,HOST2][:PORT]/DATABASE[?sslmode=verify-full&…]; the password is
+  // postgresql://USER@HOST[:PORT][,HOST2[:PORT2]]/DATABASE[?sslmode=verify-full&…]; the password is
   // read from passwordFile (its first line) when the configuration is loaded.
   std::string url, passwordFile, password;
   std::chrono::seconds dedupeWindow{86400};

@@ -35,8 +35,8 @@ struct JournalOptions {
   // "sqlite" (the file at `path`) or "postgresql" (the database at `url`).
   std::string backend = "sqlite";
   std::string path = "var/pathhub.db";
-  // postgresql://USER@HOST[,HOST2][:PORT]/DATABASE[?sslmode=…&target_session_attrs=…], and the
-  // password (read by the caller from the configured file; "" when the server needs none).
+  // postgresql://USER@HOST[:PORT][,HOST2[:PORT2]]/DATABASE[?sslmode=…&target_session_attrs=…], and
+  // the password (read by the caller from the configured file; "" when the server needs none).
   std::string url, password;
   std::chrono::seconds dedupeWindow{86400};
   // One node of several sharing the journal (PostgreSQL only; "" = the only hub): messages it

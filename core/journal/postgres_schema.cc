@@ -20,7 +20,7 @@ constexpr const char* kFirstTables[] = {
     " mapped BYTEA, mapped_at BIGINT, state TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',"
     " duplicate_of BIGINT, parent_id BIGINT, nhs_number TEXT NOT NULL DEFAULT '',"
     " placer_order TEXT NOT NULL DEFAULT '', filler_order TEXT NOT NULL DEFAULT '',"
-    // Which node is mapping it, until when (core/cluster/mapping_claims.h).
+    // Which node is mapping it, until when (Journal::claimUnmapped).
     " claimed_by TEXT, claimed_until TIMESTAMPTZ)",
     "CREATE INDEX messages_dedupe ON messages(channel, source, control_id)",
     "CREATE INDEX messages_unmapped ON messages(channel, id) WHERE state = 'received'",

@@ -24,7 +24,7 @@ std::vector<WriterStatements::Candidate> WriterStatements::candidates(const std:
 std::int64_t WriterStatements::insertMessage(const MessageRow& row, const std::string& bytes) {
   if (!row.claimedBy.empty()) {
     // Claimed by the node that received it: its own mappers take it; another node's only if
-    // this one dies first (core/cluster/mapping_claims.h).
+    // this one dies first (Journal::claimUnmapped).
     return *c_.integer(
         "INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
         " content_hash, bytes, state, error, duplicate_of, parent_id, nhs_number, placer_order,"

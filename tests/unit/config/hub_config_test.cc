@@ -275,6 +275,53 @@ TEST(HubConfig, ReadsTokensFromATokensFileNamingBadLines) {
       << c.error().text;
 }
 
+TEST(HubConfig, ReadsAPostgresqlJournalAndTheClusterNodeCheckingTheirNeeds) {
+  const std::string channel =
+      "<channel name=\"a\"><source listen=\"127.0.0.1:0\"/>"
+      "<destination name=\"x\" type=\"file\" directory=\"o\"/></channel>";
+  const auto password = std::filesystem::temp_directory_path() / "pathhub-db-password-test";
+  std::ofstream(password) << "s3cret-value\n";
+  auto c = parseHubConfig(
+      "<pathhub><journal backend=\"postgresql\""
+      " url=\"postgresql://pathhub@db1,db2:5432/pathhub?sslmode=verify-full\""
+      " passwordFile=\"" +
+          password.string() + "\"/><cluster node=\"hub-1\" leaseSeconds=\"5\"/>" + channel +
+          "</pathhub>",
+      "t");
+  ASSERT_TRUE(c) << c.error().text;
+  EXPECT_EQ(c->journal.backend, "postgresql");
+  EXPECT_EQ(c->journal.url, "postgresql://pathhub@db1,db2:5432/pathhub?sslmode=verify-full");
+  EXPECT_EQ(c->journal.password, "s3cret-value");
+  EXPECT_EQ(c->cluster.node, "hub-1");
+  EXPECT_EQ(c->cluster.lease, std::chrono::seconds(5));
+  // The default: SQLite, and no cluster.
+  c = parseHubConfig("<pathhub>" + channel + "</pathhub>", "t");
+  ASSERT_TRUE(c) << c.error().text;
+  EXPECT_EQ(c->journal.backend, "sqlite");
+  EXPECT_FALSE(c->cluster.enabled());
+  // What cannot work is said, every part of it.
+  std::filesystem::remove(password);
+  c = parseHubConfig("<pathhub><journal backend=\"postgresql\" passwordFile=\"" +
+                         password.string() + "\"/><cluster leaseSeconds=\"1\"/>" + channel +
+                         "</pathhub>",
+                     "t");
+  ASSERT_FALSE(c);
+  for (const std::string& problem : std::vector<std::string>{
+           "journal: backend=\"postgresql\" needs url=",
+           "journal: passwordFile " + password.string() + " cannot be read",
+           "cluster: needs node=", "cluster: leaseSeconds: '1' is outside 2..3600"}) {
+    EXPECT_NE(c.error().text.find(problem), std::string::npos) << problem << "\n" << c.error().text;
+  }
+  c = parseHubConfig(
+      "<pathhub><journal backend=\"mysql\"/><cluster node=\"n\"/>" + channel + "</pathhub>", "t");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().text.find("journal: backend: 'mysql' is not one of"), std::string::npos)
+      << c.error().text;
+  EXPECT_NE(c.error().text.find("cluster: needs <journal backend=\"postgresql\""),
+            std::string::npos)
+      << c.error().text;
+}
+
 // Issue 18, item 13: what the readers would silently ignore or guess is an error.
 TEST(HubConfig, ASecondElementOrATokenWithoutARoleIsAnError) {
   auto c = parseHubConfig(

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "journal/postgres_url.h"
 #include "journal_fixture.h"
 
 namespace pathhub::journal {
@@ -142,6 +143,39 @@ TEST_P(JournalTest, StoringSaysWhetherTheLastCommitWorked) {
 }
 
 // (JournalTest is instantiated by journal_test.cc.)
+
+}  // namespace
+}  // namespace pathhub::journal
+
+namespace pathhub::journal {
+namespace {
+
+TEST(PostgresUrl, BecomesPocosConnectionStringWithThePasswordFromItsFile) {
+  auto c = postgresConnectionString(
+      "postgresql://pathhub@db1:5432,db2:5433/pathhub?sslmode=verify-full"
+      "&target_session_attrs=read-write",
+      "s3cret");
+  ASSERT_TRUE(c) << c.error().describe();
+  for (const char* part :
+       {"user=pathhub", "host=db1,db2", "port=5432,5433", "dbname=pathhub", "sslmode=verify-full",
+        "target_session_attrs=read-write", "password=s3cret"}) {
+    EXPECT_NE(c->find(part), std::string::npos) << part << " in " << *c;
+  }
+}
+
+TEST(PostgresUrl, RefusesWhatCannotBePassedOrShouldNotBeThereWithoutShowingSecrets) {
+  auto inUrl = postgresConnectionString("postgresql://pathhub:hunter2@db/pathhub", "");
+  ASSERT_FALSE(inUrl);
+  EXPECT_NE(inUrl.error().text.find("passwordFile"), std::string::npos);
+  EXPECT_EQ(inUrl.error().text.find("hunter2"), std::string::npos) << inUrl.error().text;
+  auto spaced = postgresConnectionString("postgresql://pathhub@db/pathhub", "two words");
+  ASSERT_FALSE(spaced);
+  EXPECT_EQ(spaced.error().text.find("two words"), std::string::npos) << spaced.error().text;
+  EXPECT_FALSE(postgresConnectionString("mysql://db/x", ""));
+  EXPECT_FALSE(postgresConnectionString("postgresql://db/x?nosuchparameter=1", ""));
+  EXPECT_EQ(postgresDisplayName("postgresql://pathhub:hunter2@db/pathhub"),
+            "postgresql://pathhub@db/pathhub");
+}
 
 }  // namespace
 }  // namespace pathhub::journal

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "expect_error.h"
@@ -225,6 +227,70 @@ TEST_P(JournalTest, PruningNeverRemovesAnythingUndelivered) {
 }
 
 INSTANTIATE_JOURNAL_BACKENDS(JournalTest);
+
+}  // namespace
+}  // namespace pathhub::journal
+
+namespace pathhub::journal {
+namespace {
+
+// A cluster's nodes sharing one PostgreSQL journal (core/cluster): mapping work is claimed.
+class ClusterJournalTest : public JournalFixture {
+ protected:
+  std::string backend() const override { return "postgresql"; }
+  std::unique_ptr<Journal> node(const std::string& name, std::chrono::milliseconds claimFor) {
+    JournalOptions o = options();
+    o.node = name;
+    o.claimFor = claimFor;
+    auto j = Journal::open(o);
+    EXPECT_TRUE(j) << j.error().describe();
+    return j ? std::move(*j) : nullptr;
+  }
+};
+
+TEST_F(ClusterJournalTest, NodesClaimingAtOnceShareTheWorkAndEachMessageIsMappedOnce) {
+  // Received by a node that died at once: its claims (1 ms) have run out.
+  auto gone = node("node-gone", std::chrono::milliseconds(1));
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(gone->append(message("C" + std::to_string(i))));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::mutex mutex;
+  std::multiset<MessageId> claimed;
+  auto work = [&](const std::string& name) {
+    auto j = node(name, std::chrono::seconds(10));
+    ASSERT_NE(j, nullptr);
+    for (;;) {
+      auto batch = j->claimUnmapped("lab", 7);
+      ASSERT_TRUE(batch) << batch.error().describe();
+      if (batch->empty()) return;
+      for (MessageId id : *batch) ASSERT_TRUE(j->markMapped(id, std::nullopt, {"gp"}));
+      std::lock_guard lock(mutex);
+      claimed.insert(batch->begin(), batch->end());
+    }
+  };
+  std::thread a(work, "node-a"), b(work, "node-b"), c(work, "node-c");
+  a.join();
+  b.join();
+  c.join();
+  EXPECT_EQ(claimed.size(), 200u) << "each message claimed by one node";
+  EXPECT_EQ(std::set<MessageId>(claimed.begin(), claimed.end()).size(), 200u);
+  EXPECT_EQ(*journal_->countDeliveries("lab", "pending"), 200) << "each mapped once";
+}
+
+TEST_F(ClusterJournalTest, AMessageIsLeftToTheNodeThatReceivedItUntilItsClaimRunsOut) {
+  auto slow = node("node-a", std::chrono::milliseconds(300));
+  auto other = node("node-b", std::chrono::seconds(10));
+  const MessageId id = *slow->append(message("R1")).map([](const Appended& a) { return a.id; });
+  EXPECT_EQ(*slow->claimUnmapped("lab", 10), std::vector<MessageId>{id}) << "its own";
+  EXPECT_TRUE(other->claimUnmapped("lab", 10)->empty()) << "a live claim is left alone";
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // node-a stalls past it
+  EXPECT_EQ(*other->claimUnmapped("lab", 10), std::vector<MessageId>{id});
+  EXPECT_TRUE(slow->claimUnmapped("lab", 10)->empty()) << "node-b's claim now";
+  // Both map it (node-a had started before it stalled): it is recorded once.
+  ASSERT_TRUE(other->markMapped(id, std::nullopt, {"gp"}));
+  ASSERT_TRUE(slow->markMapped(id, std::string("changed"), {"gp", "archive"}));
+  EXPECT_EQ(*journal_->countDeliveries("lab", "pending"), 1);
+  EXPECT_EQ(journal_->message(id)->mapped, journal_->message(id)->bytes) << "node-b's mapping";
+}
 
 }  // namespace
 }  // namespace pathhub::journal
