@@ -1,5 +1,5 @@
 // The journal's PostgreSQL address as the configuration gives it — a URL,
-// postgresql://USER@HOST[,HOST2…][:PORT]/DATABASE[?PARAMETER=VALUE&…] — turned into the
+// postgresql://USER@HOST[:PORT][,HOST2[:PORT2]…]/DATABASE[?PARAMETER=VALUE&…] — turned into the
 // key=value connection string Poco's PostgreSQL connector takes (it does not take URLs),
 // with the password from its own file. The URL's parameters are libpq's own (sslmode,
 // sslrootcert, target_session_attrs, connect_timeout, …), checked by libpq's parser.
