@@ -396,6 +396,7 @@ TEST(Hub, IdleOrCrowdingConnectionsCannotKeepASenderOut) {
 
 // Issue 18, item 11: what the hub writes holds patient data: not readable by other users.
 TEST(Hub, WhatTheHubWritesIsNotReadableByOtherUsers) {
+  if (!testing::journalIsSqlite()) GTEST_SKIP() << "a test of the SQLite journal's file";
   HubFixture hub;
   hub.channelExtras +=
       "<destination name=\"out\" type=\"file\" directory=\"" + (hub.dir / "out").string() + "\"/>";
@@ -426,6 +427,7 @@ TEST(Hub, WhatTheHubWritesIsNotReadableByOtherUsers) {
 // Issue 18, item 4: a link dropped in the folder (to /etc/shadow, say) is never read: set
 // aside unread, nothing of it in the journal; a hard link likewise.
 TEST(Hub, TheFileSourceNeverFollowsALink) {
+  if (!testing::journalIsSqlite()) GTEST_SKIP() << "a test of the SQLite journal's file";
   HubFixture hub;
   const auto inbox = hub.dir / "inbox";
   hub.sourceElement = "<source type=\"file\" directory=\"" + inbox.string() +
@@ -450,6 +452,7 @@ TEST(Hub, TheFileSourceNeverFollowsALink) {
 }
 
 TEST(Hub, ASecondHubOnTheSameJournalOrListenersIsRefused) {
+  if (!testing::journalIsSqlite()) GTEST_SKIP() << "a test of the SQLite journal's file";
   HubFixture first;
   first.startSink();
   first.startHub();
@@ -483,6 +486,7 @@ TEST(Hub, ASecondHubOnTheSameJournalOrListenersIsRefused) {
 // hub refuses instead (AE, so the sender keeps the message), /ready says 503, and a stop
 // still finishes promptly.
 TEST(Hub, AJournalThatVanishesIsRefusedLoudlyAndTheHubStillStops) {
+  if (!testing::journalIsSqlite()) GTEST_SKIP() << "a test of the SQLite journal's file";
   HubFixture hub;
   hub.startSink();
   hub.startHub();

@@ -13,6 +13,7 @@
 
 #include "corpus.h"
 #include "hl7/message.h"
+#include "postgres_server.h"
 
 namespace pathhub::testing {
 
@@ -35,6 +36,11 @@ std::uint16_t freePort() {
   }
   Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
   return probe.address().port();
+}
+
+bool journalIsSqlite() {
+  const char* asked = std::getenv("PATHHUB_TEST_JOURNAL");
+  return !asked || std::string(asked) != "postgresql";
 }
 
 bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
@@ -71,6 +77,13 @@ HubFixture::HubFixture() {
 HubFixture::~HubFixture() {
   hub_.reset();
   sink_.reset();
+  if (!database_.empty()) {
+    std::string whyNot;
+    bool missing = false;
+    if (auto* server = PostgresServer::shared(&whyNot, &missing)) {
+      (void)server->superuserSql("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+    }
+  }
   std::filesystem::remove_all(dir);
 }
 
@@ -80,6 +93,19 @@ void HubFixture::writeConfig() {
           ? sourceElement
           : "<source type=\"mllp\" listen=\"127.0.0.1:" + std::to_string(sourcePort) + "\" " +
                 sourceExtras + "/>";
+  if (journalElement.empty() && !journalIsSqlite()) {
+    std::string whyNot;
+    bool missing = false;
+    PostgresServer* server = PostgresServer::shared(&whyNot, &missing);
+    ASSERT_NE(server, nullptr) << whyNot;
+    static int made = 0;
+    database_ = "hub_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
+    ASSERT_EQ(server->createDatabase(database_), "");
+    const auto passwordFile = dir / "journal-password";
+    std::ofstream(passwordFile) << PostgresServer::kPassword << "\n";
+    journalElement = "<journal backend=\"postgresql\" url=\"" + server->url(database_) +
+                     "\" passwordFile=\"" + passwordFile.string() + "\"/>";
+  }
   std::ofstream out(configPath);
   out << "<pathhub>\n"
       << "  "

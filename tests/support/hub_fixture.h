@@ -15,6 +15,10 @@
 
 namespace pathhub::testing {
 
+// Whether the hubs tests start journal in SQLite (the default) or PostgreSQL
+// ($PATHHUB_TEST_JOURNAL=postgresql: the integration suite run again on the cluster's backend).
+bool journalIsSqlite();
+
 // A port that was free a moment ago.
 std::uint16_t freePort();
 // Polls `done` every 20 ms until it is true or `timeout` passes; returns the last answer.
@@ -36,7 +40,9 @@ class HubFixture {
   std::string backlog;
   std::string apiTokens;      // <token .../> elements inside the fixture's <api>
   std::string apiAttributes;  // extra attributes of <api>, e.g. tls="true" ...
-  // Replaces <journal path="DIR/journal.db"/> when set (a PostgreSQL journal, say).
+  // Replaces <journal path="DIR/journal.db"/> when set (a PostgreSQL journal, say). Under
+  // $PATHHUB_TEST_JOURNAL=postgresql the fixture sets it to a database of its own on the test
+  // program's PostgreSQL server, dropped with the fixture.
   std::string journalElement;
 
   void writeConfig();
@@ -58,6 +64,7 @@ class HubFixture {
   std::uint16_t apiPort = 0;  // the hub's HTTP API, on 127.0.0.1
 
  private:
+  std::string database_;  // the fixture's own PostgreSQL database, when it made one
   std::unique_ptr<ChildProcess> hub_;
   std::unique_ptr<ChildProcess> sink_;
 };
