@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "hl7/message.h"
 #include "pipeline/envelope.h"
@@ -536,29 +537,33 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
     while (wakeups.recv(frame, zmq::recv_flags::dontwait)) {
     }
   };
-  // Where this worker has got to in its queue. Successful deliveries are recorded without
-  // waiting (a crash before the record commits means one redelivery, which at-least-once
-  // allows); the cursor keeps them from being offered again meanwhile.
-  journal::Journal::Cursor cursor;
+  // Successful deliveries are recorded without waiting (a crash before the record commits
+  // means one redelivery, which at-least-once allows). Until its record commits, a delivery
+  // made is left out of what the journal offers; the queue is read from its head each time,
+  // never from a cursor: on a shared journal a message of another node may become visible
+  // after later ones, and a cursor past it would let its sender's next message overtake it.
+  std::set<std::int64_t> unrecorded;
   // A cluster's node delivers under the destination's lease; news from other nodes comes
   // only through the journal, so it is looked at more often.
   std::optional<journal::Journal::Fence> fence;
   const auto idlePoll = gate_ ? gate_->idlePoll() : kIdlePoll;
   std::vector<journal::Journal::Attempt> delivered;  // recorded together after each batch
-  std::vector<std::future<Result<void>>> records;
+  struct Recording {
+    std::future<Result<void>> done;
+    std::vector<std::int64_t> deliveries;
+  };
+  std::vector<Recording> records;
   auto settle = [&](bool all) {
-    auto done = [](auto& f) {
-      return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    };
     for (auto it = records.begin(); it != records.end();) {
-      if (!all && !done(*it)) {
+      if (!all && it->done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
         ++it;
         continue;
       }
-      if (auto r = it->get(); !r) {
+      if (auto r = it->done.get(); !r) {
         log_.error("channel %s destination %s: cannot record a delivery: %s", config_.name,
                    dest.name, r.error().describe());
       }
+      for (std::int64_t id : it->deliveries) unrecorded.erase(id);
       it = records.erase(it);
     }
   };
@@ -568,11 +573,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
     settle(false);
     if (gate_) {
       auto now = gate_->held(config_.name, dest.name);
-      if (!now || !fence || now->epoch != fence->epoch) {
-        // Lost, or (re)gained: what this node knew of the queue may be stale.
-        settle(true);
-        cursor = {};
-      }
+      if (!now || !fence || now->epoch != fence->epoch) settle(true);  // lost, or (re)gained
       if (now && (!fence || now->epoch != fence->epoch)) {
         log_.notice("channel %s destination %s: this node delivers now (lease epoch %?d)",
                     config_.name, dest.name, now->epoch);
@@ -587,25 +588,33 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
         continue;
       }
     }
-    auto batch = journal_.pendingDeliveries(config_.name, dest.name, cursor, kBatch);
+    auto batch = journal_.pendingDeliveries(config_.name, dest.name, {},
+                                            kBatch + static_cast<int>(unrecorded.size()));
     if (!batch) {
       log_.error("channel %s destination %s: %s", config_.name, dest.name,
                  batch.error().describe());
       if (!waitForNews(wakeups, control, idlePoll)) break;
       continue;
     }
+    std::erase_if(*batch, [&](const journal::PendingDelivery& d) {
+      return unrecorded.count(d.deliveryId) > 0;
+    });
     if (batch->empty()) {
-      // Queue empty as far as the cursor knows: settle the records and start again from the
-      // top next time, which also picks up replayed deliveries of older messages.
-      settle(true);
-      cursor = {};
+      // Nothing new: once the records are in, look again (the head may have moved); with
+      // none in flight, wait for news.
+      if (!records.empty()) {
+        settle(true);
+        continue;
+      }
       if (!waitForNews(wakeups, control, idlePoll)) break;
       continue;
     }
     bool stop = false;
     auto flush = [&] {
       if (delivered.empty()) return;
-      records.push_back(journal_.submitAttempts(std::move(delivered), fence));
+      std::vector<std::int64_t> ids;
+      for (const auto& a : delivered) ids.push_back(a.deliveryId);
+      records.push_back({journal_.submitAttempts(std::move(delivered), fence), std::move(ids)});
       delivered.clear();
     };
     for (const journal::PendingDelivery& d : *batch) {
@@ -644,15 +653,14 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
         delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,
                              std::move(result.reason), awaitedAnswers(d, result)});
         noteOrderSent(d);
-        cursor = {d.sequence, d.deliveryId};
+        unrecorded.insert(d.deliveryId);
         // Small record batches bound what a crash makes us deliver again.
         if (delivered.size() >= kRecordBatch) flush();
         continue;
       }
       flush();  // what went before is recorded first
       if (result.kind == DeliveryResult::Kind::kHeld) {
-        holdForSafety(d, result.reason, counted);
-        cursor = {d.sequence, d.deliveryId};
+        holdForSafety(d, result.reason, counted);  // recorded before it returns
         continue;
       }
       const int attempts = d.attempts + 1;
@@ -680,7 +688,6 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
                    recorded.error().describe());
         stop = !waitForNews(wakeups, control, idlePoll);
       }
-      if (skip) cursor = {d.sequence, d.deliveryId};
       break;  // re-read the queue: the failed delivery comes back with its retry time
     }
     flush();

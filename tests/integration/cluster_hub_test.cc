@@ -47,6 +47,16 @@ std::string ackCode(const Result<std::string>& reply) {
   return ack ? *ack->get("MSA-1") : "unparseable";
 }
 
+// Joins the sender threads however the test ends (a failed ASSERT returns early).
+struct Joined {
+  std::vector<std::thread*> threads;
+  ~Joined() {
+    for (auto* t : threads) {
+      if (t->joinable()) t->join();
+    }
+  }
+};
+
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -120,7 +130,8 @@ class ClusterTest : public ::testing::Test {
 
   // Every ACKed message reached the sink; each sender's first arrivals are in its ACK order.
   // Returns how many arrived more than once.
-  std::size_t expectNothingLostNorReordered(const std::vector<std::string>& acked) {
+  std::size_t expectNothingLostNorReordered(const std::vector<std::string>& acked,
+                                            const std::string& journal = "") {
     std::vector<std::string> missing;
     EXPECT_TRUE(waitUntil(
         [&] {
@@ -147,11 +158,49 @@ class ClusterTest : public ::testing::Test {
       const std::string from = id.substr(0, dash);
       const long n = std::stol(id.substr(dash + 1));
       if (last.count(from)) {
-        EXPECT_GT(n, last[from]) << "out of order from " << from;
+        EXPECT_GT(n, last[from]) << "out of order from " << from << "\n"
+                                 << journalOf(journal.empty() ? server_->connectionString(database_)
+                                                              : journal,
+                                              from + "-" + std::to_string(last[from]), id);
       }
       last[from] = n;
     }
     return again;
+  }
+
+  // What the journal holds of two messages (an ordering failure's evidence).
+  static std::string journalOf(const std::string& connection, const std::string& a,
+                               const std::string& b) {
+    try {
+      Poco::Data::Session s("PostgreSQL", connection);
+      std::vector<Poco::Int64> ids, deliveries, sequences, epochs, updated;
+      std::vector<std::string> controls, states, claimed;
+      std::string ca = a, cb = b;
+      s << "SELECT m.id, m.control_id, m.state, COALESCE(m.claimed_by, ''), d.id, d.sequence,"
+           " d.epoch, d.updated_at FROM messages m JOIN deliveries d ON d.message_id = m.id"
+           " WHERE m.control_id IN ($1, $2) ORDER BY m.id, d.id",
+          use(ca), use(cb), into(ids), into(controls), into(states), into(claimed),
+          into(deliveries), into(sequences), into(epochs), into(updated), now;
+      std::string out;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        out += "message " + std::to_string(ids[i]) + " " + controls[i] + " " + states[i] +
+               " claimed by " + claimed[i] + "; delivery " + std::to_string(deliveries[i]) +
+               " sequence " + std::to_string(sequences[i]) + " epoch " + std::to_string(epochs[i]) +
+               " at " + std::to_string(updated[i]) + "\n";
+      }
+      std::vector<std::string> kinds, details;
+      std::vector<Poco::Int64> at, of;
+      s << "SELECT e.message_id, e.at, e.kind, e.detail FROM events e JOIN messages m ON"
+           " m.id = e.message_id WHERE m.control_id IN ($1, $2) ORDER BY e.id",
+          use(ca), use(cb), into(of), into(at), into(kinds), into(details), now;
+      for (std::size_t i = 0; i < of.size(); ++i) {
+        out += "event of " + std::to_string(of[i]) + " at " + std::to_string(at[i]) + ": " +
+               kinds[i] + " " + details[i] + "\n";
+      }
+      return out;
+    } catch (const Poco::Exception& e) {
+      return "(journal not readable: " + e.displayText() + ")";
+    }
   }
 
   testing::PostgresServer* server_ = nullptr;
@@ -170,6 +219,7 @@ TEST_F(ClusterTest, KillingTheOwnerUnderLoadLosesNothingAndKeepsEachSendersOrder
   std::atomic<bool> doneA{false}, doneB{false};
   std::thread a = sender(0, "A", kEach, acked, mutex, doneA);
   std::thread b = sender(1, "B", kEach, acked, mutex, doneB);
+  Joined joined{{&a, &b}};
   auto ackedCount = [&] {
     std::lock_guard lock(mutex);
     return acked.size();
@@ -294,6 +344,49 @@ TEST_F(ClusterTest, TheClusterIsVisibleThroughTheApiAndMetricsNameTheNode) {
   EXPECT_TRUE(waitUntil([&] { return ackCode(client.exchange(sampleWithId("UP-1"))) == "AA"; },
                         std::chrono::seconds(30)))
       << "the node did not take messages again once the database was back";
+}
+
+// PostgreSQL's own availability under the hubs: a primary with a synchronous standby, the hubs'
+// URL naming both with target_session_attrs=read-write. The primary is lost while messages
+// flow; the standby is promoted; the hubs find it by themselves and nothing ACKed is lost.
+TEST_F(ClusterTest, PromotingTheStandbyWhileMessagesFlowLosesNothingAcknowledged) {
+  std::string whyNot;
+  bool missing = false;
+  auto primary = testing::PostgresServer::start(&whyNot, &missing);
+  ASSERT_NE(primary, nullptr) << whyNot;
+  auto standby = primary->startSynchronousStandby(&whyNot);
+  ASSERT_NE(standby, nullptr) << whyNot;
+  const std::string url = "postgresql://pathhub@127.0.0.1:" + std::to_string(primary->port()) +
+                          ",127.0.0.1:" + std::to_string(standby->port()) +
+                          "/pathhub?target_session_attrs=read-write&amp;connect_timeout=2";
+  for (int i = 0; i < 2; ++i) {
+    node(i).journalElement = "<journal backend=\"postgresql\" url=\"" + url + "\" passwordFile=\"" +
+                             (node(i).dir / "journal-password").string() + "\"/>";
+  }
+  sink().startSink();
+  node(0).startHub();
+  node(1).startHub();
+  std::vector<std::string> acked;
+  std::mutex mutex;
+  std::atomic<bool> doneA{false}, doneB{false};
+  std::thread a = sender(0, "A", 600, acked, mutex, doneA);
+  std::thread b = sender(1, "B", 600, acked, mutex, doneB);
+  Joined joined{{&a, &b}};
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        std::lock_guard lock(mutex);
+        return acked.size() >= 300;
+      },
+      std::chrono::seconds(60)));
+  primary->crash();
+  ASSERT_EQ(standby->promote(), "");
+  a.join();
+  b.join();
+  ASSERT_TRUE(doneA && doneB) << "a sender gave up after " << acked.size()
+                              << " messages: the hubs did not find the promoted standby";
+  const std::size_t again = expectNothingLostNorReordered(acked, standby->connectionString());
+  EXPECT_LT(again, 400u);
+  nodes_.clear();  // the hubs stop before their database does
 }
 
 }  // namespace
