@@ -1,5 +1,5 @@
-// Several pathhub nodes on one PostgreSQL journal (issue 21), end to end: real daemons, a real
-// PostgreSQL 15 started by the test set-up, hl7sink downstream, senders spread over the
+// Several pathhub nodes on one PostgreSQL journal (issue 21; hazard H17), end to end: real daemons,
+// a real PostgreSQL 15 started by the test set-up, hl7sink downstream, senders spread over the
 // nodes. The destination is owned by one node at a time; killing it (kill -9) or pausing it
 // past its lease (SIGSTOP) moves the destination to a live node, and nothing ACKed is lost,
 // skipped or reordered — a message in flight at the cut may arrive twice.

@@ -13,6 +13,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -148,10 +149,13 @@ int main(int argc, char** argv) {
   auto base = hl7::Message::parse(hl7::normalizeSegmentSeparators(split->messages.front()));
   if (!base) return std::cerr << "hl7load: " << base.error().describe() << "\n", 2;
 
-  const std::string run = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                             std::chrono::system_clock::now().time_since_epoch())
-                                             .count() %
-                                         100000000);
+  // The run: the millisecond (within 100 s) and the process, so that two hl7loads started
+  // together (on two nodes of a cluster, which dedupe across nodes) never send the same id.
+  // Eight digits, keeping MSH-10 within HL7 v2.3's 20 characters.
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+  const std::string run = std::to_string((ms % 100000) * 1000 + ::getpid() % 1000);
   Totals totals;
   const auto start = Clock::now();
   std::vector<std::thread> threads;
