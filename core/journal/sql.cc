@@ -20,6 +20,27 @@ PGconn* postgresHandle(Poco::Data::Session& session) {
 
 }  // namespace
 
+std::string integerArray(const std::vector<std::int64_t>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += (i ? "," : "") + std::to_string(values[i]);
+  }
+  return out + "}";
+}
+
+std::string textArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 SqlConnection::SqlConnection(Poco::Data::Session session, bool keepStatements)
     : session_(std::move(session)),
       engine_(session_.connector() == "postgresql" ? SqlEngine::kPostgres : SqlEngine::kSqlite),

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace pathhub::journal {
 
@@ -37,6 +38,10 @@ class SqlStatement {
   // Clears the bindings and the rows, so the statement can run again.
   virtual void reset() = 0;
 };
+
+// PostgreSQL array literals, bound as text and cast in the SQL (`?::bigint[]`, `?::text[]`).
+std::string integerArray(const std::vector<std::int64_t>& values);
+std::string textArray(const std::vector<std::string>& values);
 
 // Bytes bound as a BLOB (SQLite) or BYTEA (PostgreSQL), not as text.
 struct Bytes {
@@ -184,6 +189,10 @@ class SqlConnection {
   std::string containsText(const std::string& haystack, const std::string& needle) const;
   // A condition: bytes column `column` contains the text bound to the condition's one `?`.
   std::string containsBytes(const std::string& column) const;
+  // Whether one statement can take arrays of values (PostgreSQL: `unnest(?::bigint[], …)`),
+  // so that many rows are written in one round trip; SQLite runs a statement per row, which
+  // costs it nothing.
+  bool takesArrays() const { return engine_ == SqlEngine::kPostgres; }
 
  private:
   Poco::Data::Session session_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 #include "journal/journal_reads.h"
 #include "journal/journal_writes.h"
@@ -78,41 +79,36 @@ Result<Appended> SqlJournal::append(const NewMessage& m,
   auto ok = writer_->run([&](SqlConnection& c) -> std::function<void()> {
     WriterStatements w(c);
     out = Appended{};  // the job may run again after another job in its batch failed
-    std::string state = m.rejected ? "rejected" : "received";
-    if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
-      for (const auto& candidate : w.candidates(m.channel, m.source, m.controlId, windowStart)) {
-        if (candidate.hash != hash) {
-          out.sameIdOtherBytes = true;
-          continue;
-        }
-        if (c.string("SELECT bytes FROM messages WHERE id = ?", candidate.id) == m.bytes) {
-          out.duplicate = true;
-          out.duplicateOf = candidate.id;
-          state = "duplicate";
-          break;
-        }
-        out.sameIdOtherBytes = true;
-      }
-    }
     WriterStatements::MessageRow row;
     row.channel = m.channel;
     row.source = m.source;
     row.peer = m.peer;
     row.controlId = m.controlId;
     row.messageType = m.messageType;
-    row.state = state;
+    row.state = m.rejected ? "rejected" : "received";
     row.error = m.error;
     row.receivedAt = nowMs();
     row.hash = hash;
-    row.duplicateOf = out.duplicateOf;
     row.nhsNumber = m.nhsNumber;
     row.placerOrder = m.placerOrder;
     row.fillerOrder = m.fillerOrder;
-    if (state == "received") {
+    std::string state = row.state;
+    if (!m.rejected) {
       row.claimedBy = options_.node;
       row.claimMs = options_.claimFor.count();
     }
-    out.id = w.insertMessage(row, m.bytes);
+    if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
+      const auto received = w.insertReceived(row, m.bytes, windowStart);
+      out.id = received.id;
+      out.sameIdOtherBytes = received.sameIdOtherBytes;
+      if (received.duplicateOf) {
+        out.duplicate = true;
+        out.duplicateOf = received.duplicateOf;
+        state = "duplicate";
+      }
+    } else {
+      out.id = w.insertMessage(row, m.bytes);
+    }
     for (const auto& [kind, detail] : m.events) w.insertEvent(out.id, kind, detail);
     // The normal path's history is in the rows themselves; events record the rest.
     if (state != "received") {
@@ -148,12 +144,11 @@ std::future<Result<void>> SqlJournal::submitMapped(std::vector<Mapping> batch) {
             *m.filtered, m.id);
         if (channel) w.insertEvent(m.id, "filtered", *m.filtered);
       } else {
-        channel = w.markMapped(m.id, m.mapped ? &*m.mapped : nullptr);
-        if (channel) {
-          for (const std::string& d : m.destinations) {
-            w.insertDelivery(m.id, m.id, *channel, d, attributesOf(m.attributes, d));
-          }
-        }
+        std::vector<std::string> attributes;
+        for (const std::string& d : m.destinations)
+          attributes.push_back(attributesOf(m.attributes, d));
+        channel =
+            w.markMappedAndRoute(m.id, m.mapped ? &*m.mapped : nullptr, m.destinations, attributes);
       }
       if (!channel) continue;  // recorded already (two workers raced): nothing twice
       for (const std::string& note : m.notes) w.insertEvent(m.id, "script_log", note);
@@ -226,10 +221,15 @@ std::future<Result<void>> SqlJournal::submitAttempts(std::vector<Attempt> batch,
     if (fence) checkFence(c, *fence);
     const std::int64_t epoch = fence ? fence->epoch : 0;
     WriterStatements w(c);
+    std::vector<WriterStatements::AttemptRow> rows;
     for (const Attempt& a : batch) {
-      const auto [messageId, destination] =
-          w.updateDelivery(a.deliveryId, kStates[static_cast<int>(a.outcome)], a.nextAttemptAtMs,
-                           a.error, a.response, epoch);
+      rows.push_back({a.deliveryId, kStates[static_cast<int>(a.outcome)], a.nextAttemptAtMs,
+                      a.error, a.response});
+    }
+    std::map<std::int64_t, std::pair<std::int64_t, std::string>> updated;
+    for (auto& [id, row] : w.updateDeliveries(rows, epoch)) updated[id] = std::move(row);
+    for (const Attempt& a : batch) {
+      const auto& [messageId, destination] = updated[a.deliveryId];
       if (a.outcome == AttemptOutcome::kDelivered) {
         if (!a.awaited.empty()) awaitAnswers(c, a.deliveryId, messageId, destination, a.awaited);
         continue;  // the row says it all

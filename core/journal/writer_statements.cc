@@ -46,6 +46,56 @@ std::int64_t WriterStatements::insertMessage(const MessageRow& row, const std::s
   return *id;
 }
 
+WriterStatements::Received WriterStatements::insertReceived(MessageRow row,
+                                                            const std::string& bytes,
+                                                            std::int64_t since) {
+  Received out;
+  if (!c_.takesArrays()) {
+    for (const auto& candidate : candidates(row.channel, row.source, row.controlId, since)) {
+      if (candidate.hash == row.hash &&
+          c_.string("SELECT bytes FROM messages WHERE id = ?", candidate.id) == bytes) {
+        out.duplicateOf = candidate.id;
+        break;
+      }
+      out.sameIdOtherBytes = true;
+    }
+    if (out.duplicateOf) {
+      row.state = "duplicate";
+      row.duplicateOf = out.duplicateOf;
+      row.claimedBy.clear();
+    }
+    out.id = insertMessage(row, bytes);
+    return out;
+  }
+  // The same decision in the statement that records the message: the first earlier one with
+  // the same bytes is what it duplicates; any earlier one before that with other bytes is
+  // reported. A duplicate is never claimed for mapping.
+  c_.each(
+      "WITH c AS (SELECT id, (content_hash = ? AND bytes = ?) AS same FROM messages"
+      " WHERE channel = ? AND source = ? AND control_id = ? AND received_at >= ?"
+      " AND state NOT IN ('duplicate', 'rejected')),"
+      " d AS (SELECT MIN(id) AS dup FROM c WHERE same)"
+      " INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
+      " content_hash, bytes, state, error, duplicate_of, parent_id, nhs_number, placer_order,"
+      " filler_order, claimed_by, claimed_until)"
+      " SELECT ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN d.dup IS NULL THEN 'received' ELSE"
+      " 'duplicate' END, ?, COALESCE(d.dup, 0), NULL, ?, ?, ?,"
+      " CASE WHEN d.dup IS NULL AND ? <> '' THEN ? END,"
+      " CASE WHEN d.dup IS NULL AND ? <> '' THEN now() + ? * interval '1 millisecond' END"
+      " FROM d RETURNING id, duplicate_of, (SELECT COUNT(*) FROM c, d"
+      " WHERE (d.dup IS NULL OR c.id < d.dup) AND NOT c.same)",
+      [&out](const SqlStatement& q) {
+        out.id = q.int64(0);
+        out.duplicateOf = q.int64(1);
+        out.sameIdOtherBytes = q.int64(2) > 0;
+      },
+      row.hash, Bytes{bytes}, row.channel, row.source, row.controlId, since, row.channel,
+      row.source, row.peer, row.controlId, row.messageType, row.receivedAt, row.hash, Bytes{bytes},
+      row.error, row.nhsNumber, row.placerOrder, row.fillerOrder, row.claimedBy, row.claimedBy,
+      row.claimedBy, row.claimMs);
+  return out;
+}
+
 void WriterStatements::insertEvent(std::int64_t messageId, const std::string& kind,
                                    const std::string& detail) {
   c_.run("INSERT INTO events(message_id, at, kind, detail) VALUES(?, ?, ?, ?)", messageId, nowMs(),
@@ -59,6 +109,34 @@ std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
       " WHERE id = ? AND state = 'received' RETURNING channel";
   if (mapped) return c_.string(kSql, Bytes{*mapped}, nowMs(), id);
   return c_.string(kSql, Null{}, nowMs(), id);
+}
+
+std::optional<std::string> WriterStatements::markMappedAndRoute(
+    std::int64_t id, const std::string* mapped, const std::vector<std::string>& destinations,
+    const std::vector<std::string>& attributes) {
+  if (!c_.takesArrays() || destinations.empty()) {
+    auto channel = markMapped(id, mapped);
+    if (channel) {
+      for (std::size_t i = 0; i < destinations.size(); ++i) {
+        insertDelivery(id, id, *channel, destinations[i], attributes[i]);
+      }
+    }
+    return channel;
+  }
+  constexpr const char* kSql =
+      "WITH m AS (UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
+      " WHERE id = ? AND state = 'received' RETURNING id, channel),"
+      " routed AS (INSERT INTO deliveries(message_id, channel, destination, state, updated_at,"
+      " sequence, attributes) SELECT m.id, m.channel, v.destination, 'pending', ?, m.id,"
+      " v.attributes FROM m, unnest(?::text[], ?::text[]) WITH ORDINALITY"
+      " AS v(destination, attributes, n) ORDER BY v.n)"
+      " SELECT channel FROM m";
+  const std::int64_t at = nowMs();
+  if (mapped) {
+    return c_.string(kSql, Bytes{*mapped}, at, id, at, textArray(destinations),
+                     textArray(attributes));
+  }
+  return c_.string(kSql, Null{}, at, id, at, textArray(destinations), textArray(attributes));
 }
 
 void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t sequence,
@@ -88,6 +166,40 @@ std::pair<std::int64_t, std::string> WriterStatements::updateDelivery(
       " last_error = ?, response = ?, updated_at = ? WHERE id = ? RETURNING message_id,"
       " destination",
       row, state, nextAttemptAt, error, response, nowMs(), deliveryId);
+  return out;
+}
+
+std::vector<std::pair<std::int64_t, std::pair<std::int64_t, std::string>>>
+WriterStatements::updateDeliveries(const std::vector<AttemptRow>& rows, std::int64_t epoch) {
+  std::vector<std::pair<std::int64_t, std::pair<std::int64_t, std::string>>> out;
+  if (!c_.takesArrays() || rows.size() == 1) {
+    for (const auto& r : rows) {
+      out.emplace_back(r.deliveryId, updateDelivery(r.deliveryId, r.state, r.nextAttemptAt, r.error,
+                                                    r.response, epoch));
+    }
+    return out;
+  }
+  std::vector<std::int64_t> ids, next;
+  std::vector<std::string> states, errors, responses;
+  for (const auto& r : rows) {
+    ids.push_back(r.deliveryId);
+    states.push_back(r.state);
+    next.push_back(r.nextAttemptAt);
+    errors.push_back(r.error);
+    responses.push_back(r.response);
+  }
+  c_.each(
+      "UPDATE deliveries d SET state = v.state, attempts = d.attempts + 1,"
+      " next_attempt_at = v.next, last_error = v.error, response = v.response, updated_at = ?,"
+      " epoch = CASE WHEN ? > 0 THEN ? ELSE d.epoch END"
+      " FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[], ?::text[])"
+      " AS v(id, state, next, error, response) WHERE d.id = v.id"
+      " RETURNING d.id, d.message_id, d.destination",
+      [&out](const SqlStatement& q) {
+        out.emplace_back(q.int64(0), std::make_pair(q.int64(1), q.text(2)));
+      },
+      nowMs(), epoch, epoch, integerArray(ids), textArray(states), integerArray(next),
+      textArray(errors), textArray(responses));
   return out;
 }
 

@@ -33,16 +33,40 @@ class WriterStatements {
     std::int64_t claimMs = 0;
   };
   std::int64_t insertMessage(const MessageRow& row, const std::string& bytes);
+  // A message received (row.state "received"), checked against earlier ones with its source
+  // and control id since `since`: a duplicate (same bytes) is recorded as "duplicate" of the
+  // first; `sameIdOtherBytes` says an earlier one had the id with other bytes. One round trip
+  // where statements cost one (PostgreSQL).
+  struct Received {
+    std::int64_t id = 0, duplicateOf = 0;
+    bool sameIdOtherBytes = false;
+  };
+  Received insertReceived(MessageRow row, const std::string& bytes, std::int64_t since);
   void insertEvent(std::int64_t messageId, const std::string& kind, const std::string& detail);
   // Sets the message mapped if it is still "received"; returns its channel when it was.
   // A null `mapped` means unchanged (nothing stored; the received bytes are delivered).
   std::optional<std::string> markMapped(std::int64_t id, const std::string* mapped);
+  // markMapped and a pending delivery to each of `destinations` (in that order, with its
+  // attributes), one round trip where the database takes arrays.
+  std::optional<std::string> markMappedAndRoute(std::int64_t id, const std::string* mapped,
+                                                const std::vector<std::string>& destinations,
+                                                const std::vector<std::string>& attributes);
   // `sequence` orders the delivery in its queue: the message's id, or its parent's.
   // `attributes`: what the routing gave this delivery (pipeline/delivery_attributes.h).
   void insertDelivery(std::int64_t messageId, std::int64_t sequence, const std::string& channel,
                       const std::string& destination, const std::string& attributes = {});
   // Records an attempt with its error, or the receiver's answer when delivered; returns the
   // delivery's message id and destination.
+  // Several attempts at once, one round trip where the database takes arrays; returns, per
+  // delivery id, its message id and destination.
+  struct AttemptRow {
+    std::int64_t deliveryId = 0;
+    std::string state;
+    std::int64_t nextAttemptAt = 0;
+    std::string error, response;
+  };
+  std::vector<std::pair<std::int64_t, std::pair<std::int64_t, std::string>>> updateDeliveries(
+      const std::vector<AttemptRow>& rows, std::int64_t epoch);
   // `epoch`: the lease epoch it is written under (a cluster's node; 0 = not recorded).
   std::pair<std::int64_t, std::string> updateDelivery(
       std::int64_t deliveryId, const std::string& state, std::int64_t nextAttemptAt,

@@ -346,6 +346,38 @@ TEST_F(ClusterTest, TheClusterIsVisibleThroughTheApiAndMetricsNameTheNode) {
       << "the node did not take messages again once the database was back";
 }
 
+// What a single hub does with a resend and a replay, the cluster does whichever node is asked:
+// a resend reaching the other node is a duplicate (ACKed, not delivered again), and a replay
+// asked of the node that does not deliver is delivered by the one that does.
+TEST_F(ClusterTest, DedupeAndReplayWorkAcrossNodes) {
+  sink().startSink();
+  for (int i = 0; i < 2; ++i) node(i).apiTokens = testing::roleTokenElements({"operator"});
+  node(0).startHub();
+  node(1).startHub();
+  ASSERT_TRUE(waitUntil([&] { return !owner().first.empty(); }));
+  const int deliverer = indexOf(owner().first), other = 1 - deliverer;
+  mllp::Client first({"127.0.0.1", node(deliverer).sourcePort});
+  mllp::Client second({"127.0.0.1", node(other).sourcePort});
+  ASSERT_EQ(ackCode(first.exchange(sampleWithId("X-1"))), "AA");
+  ASSERT_EQ(ackCode(second.exchange(sampleWithId("X-1"))), "AA") << "a resend to another node";
+  ASSERT_EQ(ackCode(second.exchange(sampleWithId("X-2"))), "AA");
+  ASSERT_TRUE(waitUntil([&] { return sink().receivedCount() >= 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(sink().received(), (std::vector<std::string>{"X-1", "X-2"}))
+      << "the resend was delivered again";
+  // A replay asked of the node that does not deliver.
+  const std::string token = testing::roleTokens().at("operator");
+  auto found =
+      testing::apiGet(node(other).apiPort, token, "/api/v1/messages?controlId=X-1&state=mapped");
+  ASSERT_EQ(found.status, 200) << found.body;
+  const auto id = found.json->getArray("messages")->getObject(0)->getValue<std::int64_t>("id");
+  auto replayed = testing::apiCall(node(other).apiPort, token, "POST",
+                                   "/api/v1/messages/" + std::to_string(id) + "/replay");
+  ASSERT_EQ(replayed.status, 200) << replayed.body;
+  ASSERT_TRUE(waitUntil([&] { return sink().receivedCount() >= 3; }));
+  EXPECT_EQ(sink().received().back(), "X-1");
+}
+
 // PostgreSQL's own availability under the hubs: a primary with a synchronous standby, the hubs'
 // URL naming both with target_session_attrs=read-write. The primary is lost while messages
 // flow; the standby is promoted; the hubs find it by themselves and nothing ACKed is lost.

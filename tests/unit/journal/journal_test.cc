@@ -184,6 +184,44 @@ TEST_P(JournalTest, RetriesKeepTheDeliveryPendingWithItsError) {
   EXPECT_EQ(*journal_->countDeliveries("lab", "failed"), 1);
 }
 
+// Many attempts in one write (one statement on PostgreSQL): each keeps its own outcome, error
+// and receiver's answer byte for byte, whatever characters they hold.
+TEST_P(JournalTest, AttemptsRecordedTogetherKeepEachOutcomeAndAnswerExactly) {
+  std::vector<Journal::Attempt> batch;
+  const std::vector<std::string> answers = {"MSH|^~\\&|GP||||||ACK|1|P|2.4\rMSA|AA|A1\r",
+                                            "quote \" brace { } comma , back\\slash", "", "NULL",
+                                            "é ü 血"};
+  std::vector<MessageId> ids;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    ids.push_back(append("B" + std::to_string(i)));
+    ASSERT_TRUE(journal_->markMapped(ids.back(), std::nullopt, {"gp"}));
+  }
+  auto pending = journal_->pendingDeliveries("lab", "gp", {}, 10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), answers.size());
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const bool retry = i == 2;
+    batch.push_back(
+        {(*pending)[i].deliveryId, retry ? AttemptOutcome::kRetry : AttemptOutcome::kDelivered,
+         retry ? "AE: \"busy\", {later}" : "", retry ? 777 : 0, retry ? "" : answers[i]});
+  }
+  ASSERT_TRUE(journal_->submitAttempts(std::move(batch)).get());
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    auto d = journal_->details(ids[i]);
+    ASSERT_TRUE(d);
+    ASSERT_EQ(d->deliveries.size(), 1u);
+    EXPECT_EQ(d->deliveries[0].attempts, 1);
+    if (i == 2) {
+      EXPECT_EQ(d->deliveries[0].state, "pending");
+      EXPECT_EQ(d->deliveries[0].lastError, "AE: \"busy\", {later}");
+      EXPECT_EQ(d->deliveries[0].nextAttemptAtMs, 777);
+    } else {
+      EXPECT_EQ(d->deliveries[0].state, "delivered");
+      EXPECT_EQ(d->deliveries[0].response, answers[i]) << i;
+    }
+  }
+}
+
 TEST_P(JournalTest, ReplayAddsDeliveriesAndKeepsHistory) {
   const MessageId id = append("P1");
   ASSERT_TRUE(journal_->markMapped(id, "m", {"gp"}));
