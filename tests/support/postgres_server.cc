@@ -175,6 +175,25 @@ PostgresServer* PostgresServer::shared(std::string* whyNot, bool* missing) {
   return server.get();
 }
 
+std::string PostgresServer::enableTls(const std::string& certificatePem,
+                                      const std::string& keyPem) const {
+  const fs::path data = dir_ / "data";
+  std::error_code ec;
+  fs::copy_file(certificatePem, data / "server.crt", fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::copy_file(keyPem, data / "server.key", fs::copy_options::overwrite_existing, ec);
+  if (ec) return "cannot copy the certificate: " + ec.message();
+  // The server refuses a key others can read.
+  fs::permissions(data / "server.key", fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
+  if (!user_.empty()) {
+    runProgram("/usr/bin/chown",
+               {user_ + ":", (data / "server.crt").string(), (data / "server.key").string()});
+  }
+  std::string done = superuserSql("ALTER SYSTEM SET ssl = on");
+  if (done.empty()) done = superuserSql("SELECT pg_reload_conf()");
+  return done;
+}
+
 std::string PostgresServer::createDatabase(const std::string& name) const {
   return superuserSql("CREATE DATABASE " + name + " OWNER pathhub");
 }

@@ -43,6 +43,10 @@ class PostgresServer {
   // Runs `sql` with psql as the superuser; "" on success, else psql's error output.
   std::string superuserSql(const std::string& sql) const;
 
+  // Serves TLS (as well as plain connections) with this certificate and key, from now on;
+  // "" or the error.
+  std::string enableTls(const std::string& certificatePem, const std::string& keyPem) const;
+
   // A streaming-replication standby of this server, made synchronous: from then on a commit
   // here returns only once the standby has it (synchronous_commit on, the default).
   std::unique_ptr<PostgresServer> startSynchronousStandby(std::string* whyNot) const;

@@ -14,6 +14,7 @@
 
 #include "expect_error.h"
 #include "journal_fixture.h"
+#include "test_certs.h"
 
 namespace pathhub::journal {
 namespace {
@@ -312,6 +313,30 @@ TEST_F(ClusterJournalTest, NodesClaimingAtOnceShareTheWorkAndEachMessageIsMapped
   EXPECT_EQ(claimed.size(), 200u) << "each message claimed by one node";
   EXPECT_EQ(std::set<MessageId>(claimed.begin(), claimed.end()).size(), 200u);
   EXPECT_EQ(*journal_->countDeliveries("lab", "pending"), 200) << "each mapped once";
+}
+
+// TLS to the database where the URL asks for it: sslmode=verify-full with the CA that signed
+// the server's certificate connects over TLS; with another CA it is refused.
+TEST_F(ClusterJournalTest, TheUrlsSslModeMakesTheConnectionTlsAndChecksTheServer) {
+  testing::TestCertificates certificates;
+  ASSERT_TRUE(certificates.ok());
+  ASSERT_EQ(server_->enableTls(certificates.pem("server"), certificates.key("server")), "");
+  JournalOptions o = options();
+  o.url += "?sslmode=verify-full&sslrootcert=" + certificates.pem("test-ca");
+  journal_.reset();
+  auto tls = Journal::open(o);
+  ASSERT_TRUE(tls) << tls.error().describe();
+  ASSERT_TRUE((*tls)->append(message("TLS-1")));
+  auto s = directSession();
+  int encrypted = 0;
+  s << "SELECT COUNT(*)::int FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)"
+       " WHERE datname = current_database() AND ssl AND pid <> pg_backend_pid()",
+      Poco::Data::Keywords::into(encrypted), Poco::Data::Keywords::now;
+  EXPECT_GE(encrypted, 1) << "the journal's connections are TLS";
+  o.url = options().url + "?sslmode=verify-full&sslrootcert=" + certificates.pem("other-ca");
+  auto stranger = Journal::open(o);
+  ASSERT_FALSE(stranger) << "a server its CA did not sign is refused";
+  EXPECT_NE(stranger.error().text.find("certificate"), std::string::npos) << stranger.error().text;
 }
 
 TEST_F(ClusterJournalTest, AMessageIsLeftToTheNodeThatReceivedItUntilItsClaimRunsOut) {
