@@ -21,9 +21,9 @@ namespace pathhub::testing {
 // found free: outgoing connections never take one there, so between this probe and the hub
 // binding it only another test could, and the hub binds without SO_REUSEPORT (a collision
 // would fail, not share).
-std::uint16_t freePort() {
+std::uint16_t freePort(int from, int to) {
   static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
-  std::uniform_int_distribution<int> pick(20000, 32000);
+  std::uniform_int_distribution<int> pick(from, to);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const auto port = static_cast<std::uint16_t>(pick(random));
     try {

@@ -19,8 +19,10 @@ namespace pathhub::testing {
 // ($PATHHUB_TEST_JOURNAL=postgresql: the integration suite run again on the cluster's backend).
 bool journalIsSqlite();
 
-// A port that was free a moment ago.
-std::uint16_t freePort();
+// A port that was free a moment ago, from [from, to]. The default range is the hubs' and
+// sinks'; the test PostgreSQL servers take theirs from another range (postgres_server.cc), so
+// that a server starting in a parallel test never takes a port a hub was given.
+std::uint16_t freePort(int from = 20000, int to = 32000);
 // Polls `done` every 20 ms until it is true or `timeout` passes; returns the last answer.
 bool waitUntil(const std::function<bool()>& done,
                std::chrono::milliseconds timeout = std::chrono::seconds(30));

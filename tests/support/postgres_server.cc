@@ -88,7 +88,7 @@ bool PostgresServer::makeFolder(std::string* whyNot) {
 }
 
 bool PostgresServer::run(std::string* whyNot) {
-  port_ = freePort();
+  port_ = freePort(12000, 19999);  // apart from the hubs' ports (hub_fixture.h)
   const fs::path log = dir_ / "server.log";
   auto started = runAs(
       user_, bin_ + "/pg_ctl",
