@@ -163,7 +163,7 @@ class Journal {
     std::int64_t epoch = 0;
   };
   // Several attempts in one write, returning at once (all or none). With a fence (a cluster's
-  // node), refused whole — kUnavailable, "lease lost" — when the lease has moved on, and each
+  // node), refused whole (an io_error saying "lease lost") when the lease has moved on, and each
   // delivery row records the epoch it was written under.
   virtual std::future<Result<void>> submitAttempts(std::vector<Attempt> batch,
                                                    std::optional<Fence> fence = std::nullopt) = 0;
