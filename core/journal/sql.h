@@ -189,10 +189,10 @@ class SqlConnection {
   std::string containsText(const std::string& haystack, const std::string& needle) const;
   // A condition: bytes column `column` contains the text bound to the condition's one `?`.
   std::string containsBytes(const std::string& column) const;
-  // Whether one statement can take arrays of values (PostgreSQL: `unnest(?::bigint[], …)`),
-  // so that many rows are written in one round trip; SQLite runs a statement per row, which
-  // costs it nothing.
-  bool takesArrays() const { return engine_ == SqlEngine::kPostgres; }
+  // Whether each statement costs a network round trip (PostgreSQL): then a write is made in
+  // fewer, larger statements (arrays of values: `unnest(?::bigint[], …)`; CTEs). SQLite runs a
+  // statement per row, which costs it nothing.
+  bool writesInFewStatements() const { return engine_ == SqlEngine::kPostgres; }
 
  private:
   Poco::Data::Session session_;

@@ -50,7 +50,7 @@ WriterStatements::Received WriterStatements::insertReceived(MessageRow row,
                                                             const std::string& bytes,
                                                             std::int64_t since) {
   Received out;
-  if (!c_.takesArrays()) {
+  if (!c_.writesInFewStatements()) {
     for (const auto& candidate : candidates(row.channel, row.source, row.controlId, since)) {
       if (candidate.hash == row.hash &&
           c_.string("SELECT bytes FROM messages WHERE id = ?", candidate.id) == bytes) {
@@ -114,7 +114,7 @@ std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
 std::optional<std::string> WriterStatements::markMappedAndRoute(
     std::int64_t id, const std::string* mapped, const std::vector<std::string>& destinations,
     const std::vector<std::string>& attributes) {
-  if (!c_.takesArrays() || destinations.empty()) {
+  if (!c_.writesInFewStatements() || destinations.empty()) {
     auto channel = markMapped(id, mapped);
     if (channel) {
       for (std::size_t i = 0; i < destinations.size(); ++i) {
@@ -172,7 +172,7 @@ std::pair<std::int64_t, std::string> WriterStatements::updateDelivery(
 std::vector<std::pair<std::int64_t, std::pair<std::int64_t, std::string>>>
 WriterStatements::updateDeliveries(const std::vector<AttemptRow>& rows, std::int64_t epoch) {
   std::vector<std::pair<std::int64_t, std::pair<std::int64_t, std::string>>> out;
-  if (!c_.takesArrays() || rows.size() == 1) {
+  if (!c_.writesInFewStatements() || rows.size() == 1) {
     for (const auto& r : rows) {
       out.emplace_back(r.deliveryId, updateDelivery(r.deliveryId, r.state, r.nextAttemptAt, r.error,
                                                     r.response, epoch));
