@@ -114,6 +114,7 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
       c.execute(c.beginWrite());
       for (std::size_t k = 0; k < live.size(); ++k) {
         failed = k;
+        c.tagSent(k);
         if (++jobsRun_ == activeFaults_.job) throw Poco::IOException("injected job fault");
         after[live[k]] = batch[live[k]].job(c);
       }
@@ -134,6 +135,9 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
       }
       return;
     } catch (const std::exception& e) {
+      // A statement a job sent ahead (SqlConnection::send) fails when its answer is read,
+      // perhaps in a later job or at COMMIT: the tag names the job it came from.
+      if (const auto* sent = dynamic_cast<const SentStatementFailed*>(&e)) failed = sent->tag();
       const std::string what = dynamic_cast<const Poco::Exception*>(&e)
                                    ? static_cast<const Poco::Exception&>(e).displayText()
                                    : std::string(e.what());

@@ -5,6 +5,8 @@
 //
 // A job that fails is reported alone: the transaction is rolled back and run again without
 // it, so the rest of the batch still commits. Jobs must therefore be safe to run again.
+// A job may send statements ahead (SqlConnection::send): their answers arrive by the COMMIT,
+// so what they fill in is read by the work the job returns, which runs after it.
 #pragma once
 
 #include <atomic>

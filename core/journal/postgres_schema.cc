@@ -99,10 +99,22 @@ void firstRelease(Session& s) {
   s << "INSERT INTO journal_info(key, value) VALUES('journal_id', $1)", use(id), now;
 }
 
+// Version 2: a message's bytes (received and mapped) compressed with lz4 instead of pglz,
+// which cost the writer a tenth of its time on a 1.5 kB report; where the server was built
+// without lz4, pglz stays.
+void lz4Messages(Session& s) {
+  s << "DO $$BEGIN"
+       " ALTER TABLE messages ALTER COLUMN bytes SET COMPRESSION lz4,"
+       " ALTER COLUMN mapped SET COMPRESSION lz4;"
+       " EXCEPTION WHEN feature_not_supported THEN NULL; END$$",
+      now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "the journal's tables, the append-only audit trail, and the cluster's leases and nodes",
        firstRelease},
+      {2, "messages' bytes compressed with lz4", lz4Messages},
   };
   return all;
 }
@@ -144,7 +156,7 @@ int postgresSchemaVersion(Session& session) { return postgresVersions().read(ses
 
 Result<SchemaUpgrade> upgradePostgresSchema(Session& session, const std::string& where,
                                             const std::string& program) {
-  static_assert(kPostgresSchemaVersion == 1,
+  static_assert(kPostgresSchemaVersion == 2,
                 "a new PostgreSQL schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), postgresVersions(), where, program);
 }

@@ -3,7 +3,7 @@
 // lives in the table schema_version; each step is recorded in schema_history. The tables are
 // SQLite's, in PostgreSQL's types, with what a cluster adds: the fencing epoch each delivery is
 // recorded with, which node is mapping a message, the destination leases and the nodes
-// (core/cluster). The audit trail is
+// (core/cluster); messages' bytes are compressed with lz4 (version 2). The audit trail is
 // append-only in the database itself: triggers refuse UPDATE, DELETE and TRUNCATE, whoever
 // asks, and no role but the owner is granted them.
 #pragma once
@@ -18,7 +18,7 @@
 
 namespace pathhub::journal {
 
-inline constexpr int kPostgresSchemaVersion = 1;
+inline constexpr int kPostgresSchemaVersion = 2;
 
 // Brings the database open in `session` to kPostgresSchemaVersion. `where` names it in errors
 // (its URL without the password); `program` is recorded with each step.

@@ -45,15 +45,13 @@ std::string PostgresStatement::numberedParameters(const std::string& sql, int* c
 }
 
 PostgresStatement::PostgresStatement(PGconn* connection, const std::string& sql, std::string name)
-    : connection_(connection), name_(std::move(name)) {
+    : connection_(connection), name_(std::move(name)), rows_(nullptr, sql) {
   sql_ = numberedParameters(sql, &count_);
   parameters_.resize(static_cast<std::size_t>(count_));
 }
 
-PostgresStatement::~PostgresStatement() {
-  if (result_) PQclear(result_);
-  // A kept statement lives as long as its connection; the connection's end frees it.
-}
+// A kept statement lives as long as its connection; the connection's end frees it.
+PostgresStatement::~PostgresStatement() = default;
 
 PostgresStatement::Parameter& PostgresStatement::at(int index) {
   if (index < 1 || index > count_) {
@@ -82,62 +80,104 @@ PostgresStatement& PostgresStatement::bindNull(int index) {
   return *this;
 }
 
-void PostgresStatement::execute() {
-  std::vector<Oid> types(parameters_.size());
-  std::vector<const char*> values(parameters_.size());
-  std::vector<int> lengths(parameters_.size()), formats(parameters_.size());
+PostgresStatement::Wire PostgresStatement::wire() const {
+  Wire w;
+  for (const Parameter& p : parameters_) {
+    w.types.push_back(p.type);
+    w.values.push_back(p.type == 0 ? nullptr : p.value.data());
+    w.lengths.push_back(static_cast<int>(p.value.size()));
+    w.formats.push_back(p.binary ? 1 : 0);
+  }
+  return w;
+}
+
+bool PostgresStatement::mustPrepare() const {
+  // Prepared with the types of its first run; a NULL later takes the prepared type. A run
+  // with other types (rare) prepares it again under the same name.
+  if (!prepared_) return true;
   for (std::size_t i = 0; i < parameters_.size(); ++i) {
-    const Parameter& p = parameters_[i];
-    types[i] = p.type;
-    values[i] = p.type == 0 ? nullptr : p.value.data();
-    lengths[i] = static_cast<int>(p.value.size());
-    formats[i] = p.binary ? 1 : 0;
+    const Oid type = parameters_[i].type;
+    if (type != 0 && preparedTypes_[i] != 0 && type != preparedTypes_[i]) return true;
   }
-  const int n = static_cast<int>(parameters_.size());
-  if (name_.empty()) {
-    result_ = PQexecParams(connection_, sql_.c_str(), n, types.data(), values.data(),
-                           lengths.data(), formats.data(), 1);
-  } else {
-    // Prepared with the types of its first run; a NULL later takes the prepared type. A run
-    // with other types (rare) prepares it again under the same name.
-    bool same = prepared_;
-    for (std::size_t i = 0; same && i < types.size(); ++i) {
-      same = types[i] == 0 || preparedTypes_[i] == 0 || types[i] == preparedTypes_[i];
-    }
-    if (!same) {
-      if (prepared_) {
-        PGresult* gone = PQexec(connection_, ("DEALLOCATE " + name_).c_str());
-        PQclear(gone);
-      }
-      PGresult* made = PQprepare(connection_, name_.c_str(), sql_.c_str(), n, types.data());
-      if (PQresultStatus(made) != PGRES_COMMAND_OK)
-        throwFailure("prepare " + sql_, connection_, made);
-      PQclear(made);
-      preparedTypes_ = types;
-      prepared_ = true;
-    }
-    result_ = PQexecPrepared(connection_, name_.c_str(), n, values.data(), lengths.data(),
-                             formats.data(), 1);
+  return false;
+}
+
+void PostgresStatement::prepare() {
+  if (prepared_) {
+    PGresult* gone = PQexec(connection_, ("DEALLOCATE " + name_).c_str());
+    PQclear(gone);
   }
-  const ExecStatusType status = PQresultStatus(result_);
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    PGresult* failure = result_;
-    result_ = nullptr;
-    throwFailure(sql_, connection_, failure);
+  const Wire w = wire();
+  PGresult* made = PQprepare(connection_, name_.c_str(), sql_.c_str(),
+                             static_cast<int>(w.types.size()), w.types.data());
+  if (PQresultStatus(made) != PGRES_COMMAND_OK) throwFailure("prepare " + sql_, connection_, made);
+  PQclear(made);
+  preparedTypes_ = w.types;
+  prepared_ = true;
+}
+
+void PostgresStatement::send() {
+  const Wire w = wire();
+  if (!PQsendQueryPrepared(connection_, name_.c_str(), static_cast<int>(w.values.size()),
+                           w.values.data(), w.lengths.data(), w.formats.data(), 1)) {
+    throwFailure(sql_, connection_, nullptr);
   }
 }
 
-bool PostgresStatement::step() {
-  if (!result_) {
-    execute();
-    row_ = -1;
+void PostgresStatement::execute() {
+  const Wire w = wire();
+  const int n = static_cast<int>(w.values.size());
+  PGresult* result = nullptr;
+  if (name_.empty()) {
+    result = PQexecParams(connection_, sql_.c_str(), n, w.types.data(), w.values.data(),
+                          w.lengths.data(), w.formats.data(), 1);
+  } else {
+    if (mustPrepare()) prepare();
+    result = PQexecPrepared(connection_, name_.c_str(), n, w.values.data(), w.lengths.data(),
+                            w.formats.data(), 1);
   }
-  if (row_ + 1 >= PQntuples(result_)) return false;
+  const ExecStatusType status = PQresultStatus(result);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    throwFailure(sql_, connection_, result);
+  }
+  rows_.adopt(result);
+}
+
+bool PostgresStatement::step() {
+  if (!rows_.holds()) execute();
+  return rows_.step();
+}
+
+std::int64_t PostgresStatement::int64(int column) const { return rows_.int64(column); }
+
+std::string PostgresStatement::text(int column) const { return rows_.text(column); }
+
+void PostgresStatement::reset() {
+  rows_.reset();
+  for (auto& p : parameters_) p = Parameter{};
+}
+
+PostgresRows::~PostgresRows() {
+  if (result_) PQclear(result_);
+}
+
+void PostgresRows::adopt(PGresult* result) {
+  if (result_) PQclear(result_);
+  result_ = result;
+  row_ = -1;
+}
+
+PostgresRows& PostgresRows::noBinding() const {
+  throw Poco::Data::DataException("an answer's rows take no values: " + sql_);
+}
+
+bool PostgresRows::step() {
+  if (!result_ || row_ + 1 >= PQntuples(result_)) return false;
   ++row_;
   return true;
 }
 
-std::int64_t PostgresStatement::int64(int column) const {
+std::int64_t PostgresRows::int64(int column) const {
   if (PQgetisnull(result_, row_, column)) return 0;
   const char* v = PQgetvalue(result_, row_, column);
   switch (PQftype(result_, column)) {
@@ -165,20 +205,13 @@ std::int64_t PostgresStatement::int64(int column) const {
   }
 }
 
-std::string PostgresStatement::text(int column) const {
+std::string PostgresRows::text(int column) const {
   if (PQgetisnull(result_, row_, column)) return {};
   const Oid type = PQftype(result_, column);
   if (type == kInt8 || type == kInt4 || type == kInt2) return std::to_string(int64(column));
   // Text, and bytea's bytes: in binary results both are the value's own bytes.
   return std::string(PQgetvalue(result_, row_, column),
                      static_cast<std::size_t>(PQgetlength(result_, row_, column)));
-}
-
-void PostgresStatement::reset() {
-  if (result_) PQclear(result_);
-  result_ = nullptr;
-  row_ = -1;
-  for (auto& p : parameters_) p = Parameter{};
 }
 
 }  // namespace pathhub::journal

@@ -5,6 +5,8 @@
 #include <Poco/Data/PostgreSQL/SessionHandle.h>
 #include <Poco/Data/SQLite/Utility.h>
 
+#include <optional>
+
 #include "journal/postgres_statement.h"
 #include "journal/sqlite_statement.h"
 
@@ -74,7 +76,66 @@ SqlConnection::Kept SqlConnection::kept(const std::string& sql) {
   return Kept(*it->second);
 }
 
+void SqlConnection::sendBound(SqlStatement& bound, RowReader row) {
+  auto& q = static_cast<PostgresStatement&>(bound);
+  PGconn* c = postgresHandle(session_);
+  if (q.mustPrepare()) {
+    awaitSent();  // preparing waits for its answer: not in pipeline mode
+    q.prepare();
+  }
+  if (PQpipelineStatus(c) == PQ_PIPELINE_OFF && !PQenterPipelineMode(c)) {
+    throw Poco::Data::DataException(std::string("cannot send statements ahead: ") +
+                                    PQerrorMessage(c));
+  }
+  q.send();
+  sent_.push_back({tag_, std::move(row), q.sql()});
+  // On its way now, so the server works on it while the next one is made.
+  PQflush(c);
+  if (sent_.size() >= kMaxSentAhead) awaitSent();
+}
+
+void SqlConnection::awaitSent() {
+  if (sent_.empty()) return;
+  PGconn* c = postgresHandle(session_);
+  std::vector<Sent> sent = std::move(sent_);
+  sent_.clear();
+  std::optional<SentStatementFailed> failure;
+  auto fail = [&](std::size_t tag, const std::string& sql, const char* message) {
+    std::string text = message;
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    if (!failure) failure.emplace(tag, sql + ": " + text);
+  };
+  if (!PQpipelineSync(c)) fail(sent.front().tag, sent.front().sql, PQerrorMessage(c));
+  for (Sent& s : sent) {
+    // Each statement's answer: its result, then a null result that ends it. Statements
+    // after a failure are answered "aborted" and have no rows to read.
+    bool answered = false;
+    while (PGresult* result = PQgetResult(c)) {
+      answered = true;
+      const ExecStatusType status = PQresultStatus(result);
+      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        PostgresRows rows(result, s.sql);
+        try {
+          if (!failure) {
+            while (rows.step()) s.row(rows);
+          }
+        } catch (const std::exception& e) {
+          fail(s.tag, s.sql, e.what());
+        }
+      } else {
+        if (status != PGRES_PIPELINE_ABORTED) fail(s.tag, s.sql, PQresultErrorMessage(result));
+        PQclear(result);
+      }
+    }
+    if (!answered) fail(s.tag, s.sql, PQerrorMessage(c));  // the connection is gone
+  }
+  if (PGresult* synced = PQgetResult(c)) PQclear(synced);  // the sync point's own answer
+  if (!PQexitPipelineMode(c) && !failure) fail(sent.back().tag, sent.back().sql, PQerrorMessage(c));
+  if (failure) throw *failure;
+}
+
 void SqlConnection::forgetKept() {
+  sent_.clear();
   if (engine_ == SqlEngine::kPostgres && !kept_.empty()) {
     // The server keeps named statements until the session ends: free them with the objects.
     // (Outside a failed transaction only; inside one the next ROLLBACK comes first.)
@@ -89,7 +150,9 @@ bool SqlConnection::recoverIfLost() {
   PGconn* c = postgresHandle(session_);
   if (PQstatus(c) == CONNECTION_OK) return true;
   kept_.clear();  // prepared on the lost session: gone with it
+  sent_.clear();
   PQreset(c);
+  if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
   return PQstatus(c) == CONNECTION_OK;
 }
 

@@ -7,10 +7,12 @@
 // twice. Internal to the journal component.
 #pragma once
 
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/Session.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -84,6 +86,18 @@ SqlStatement& bindAll(SqlStatement& s, const Values&... values) {
 
 enum class SqlEngine { kSqlite, kPostgres };
 
+// A statement sent ahead (SqlConnection::send) failed; `tag` is what the connection was
+// tagged with when it was sent (the writer's job it belongs to).
+class SentStatementFailed : public Poco::Data::DataException {
+ public:
+  SentStatementFailed(std::size_t tag, const std::string& message)
+      : Poco::Data::DataException(message), tag_(tag) {}
+  std::size_t tag() const { return tag_; }
+
+ private:
+  std::size_t tag_;
+};
+
 class SqlConnection {
  public:
   // Takes a Poco session of the SQLite or the PostgreSQL connector. `keepStatements`: run()
@@ -124,9 +138,39 @@ class SqlConnection {
   bool recoverIfLost();
   static constexpr std::size_t kKeptStatements = 128;
 
+  // --- Statements sent ahead ---
+  // A write whose answer is not needed at once: on PostgreSQL it is sent without waiting for
+  // the server (libpq's pipeline mode), so a transaction's statements travel back to back
+  // instead of one round trip each; row(statement) is called for each row of its answer when
+  // the answers are read: before any statement that waits runs (run, each, execute — COMMIT
+  // among them), or awaitSent(). So a caller reading what `row` fills in must do so after
+  // the transaction's COMMIT. On SQLite it runs at once.
+  // A statement sent ahead that fails is thrown as SentStatementFailed, from the call that
+  // reads the answers, tagged with tagSent's value at the time it was sent; the statements
+  // sent after it in the same transaction are not run (the transaction must roll back).
+  template <typename Row, typename... Values>
+  void send(const std::string& sql, const Row& row, const Values&... values) {
+    if (engine_ != SqlEngine::kPostgres || !keepStatements_) {
+      each(sql, row, values...);
+      return;
+    }
+    Kept q = kept(sql);
+    bindAll(*q, values...);
+    sendBound(*q, row);
+  }
+  // Reads the answers of the statements sent ahead, calling their `row`s; throws the first
+  // failure. Nothing to do when none are waiting.
+  void awaitSent();
+  // Tags the statements sent from now on (see SentStatementFailed).
+  void tagSent(std::size_t tag) { tag_ = tag; }
+  // At most this many statements are sent ahead before their answers are read, so neither
+  // side's socket buffer fills while the other is not reading.
+  static constexpr std::size_t kMaxSentAhead = 64;
+
   // Runs `sql`, which takes no values, on a statement of its own (transaction control: BEGIN,
   // COMMIT, ROLLBACK, which must run whatever state the kept statements are in).
   void execute(const std::string& sql) {
+    awaitSent();
     auto q = statement(sql);
     while (q->step()) {
     }
@@ -145,9 +189,22 @@ class SqlConnection {
       while (q.step()) row(q);
     });
   }
+  // Like each(), on a statement planned afresh for each run, never kept. For a batch statement
+  // whose best plan depends on its values (how many rows an array holds) and on how big the
+  // tables have grown: PostgreSQL keeps one generic plan for a kept statement, and a plan made
+  // while the journal was young joins a batch to its table by a sequential scan forever after.
+  // Planning costs little beside a statement that carries a whole batch.
+  template <typename Row, typename... Values>
+  void eachPlannedPerRun(const std::string& sql, const Row& row, const Values&... values) {
+    awaitSent();
+    auto q = statement(sql);
+    bindAll(*q, values...);
+    while (q->step()) row(*q);
+  }
   // Calls use(statement) with `sql` prepared: kept, or for one use (see keepStatements).
   template <typename Use>
   void with(const std::string& sql, const Use& use) {
+    awaitSent();
     if (!keepStatements_) {
       use(*statement(sql));
       return;
@@ -195,9 +252,20 @@ class SqlConnection {
   bool writesInFewStatements() const { return engine_ == SqlEngine::kPostgres; }
 
  private:
+  using RowReader = std::function<void(const SqlStatement&)>;
+  void sendBound(SqlStatement& bound, RowReader row);
+
   Poco::Data::Session session_;
   SqlEngine engine_;
   bool keepStatements_;
+  // Statements sent ahead whose answers are still to be read, in the order sent.
+  struct Sent {
+    std::size_t tag;
+    RowReader row;
+    std::string sql;
+  };
+  std::vector<Sent> sent_;
+  std::size_t tag_ = 0;
   std::map<std::string, std::unique_ptr<SqlStatement>> kept_;
   int named_ = 0;  // PostgreSQL: names given to kept statements so far
 };

@@ -92,29 +92,30 @@ Result<Appended> SqlJournal::append(const NewMessage& m,
     row.nhsNumber = m.nhsNumber;
     row.placerOrder = m.placerOrder;
     row.fillerOrder = m.fillerOrder;
-    std::string state = row.state;
     if (!m.rejected) {
       row.claimedBy = options_.node;
       row.claimMs = options_.claimFor.count();
     }
-    if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
-      const auto received = w.insertReceived(row, m.bytes, windowStart);
-      out.id = received.id;
-      out.sameIdOtherBytes = received.sameIdOtherBytes;
-      if (received.duplicateOf) {
-        out.duplicate = true;
-        out.duplicateOf = received.duplicateOf;
-        state = "duplicate";
-      }
-    } else {
-      out.id = w.insertMessage(row, m.bytes);
-    }
-    for (const auto& [kind, detail] : m.events) w.insertEvent(out.id, kind, detail);
     // The normal path's history is in the rows themselves; events record the rest.
-    if (state != "received") {
-      w.insertEvent(out.id, state, m.peer + (m.error.empty() ? "" : " " + m.error));
+    const std::string peerAndError = m.peer + (m.error.empty() ? "" : " " + m.error);
+    if (!m.rejected && !m.controlId.empty() && options_.dedupeWindow.count() > 0) {
+      w.insertReceived(row, m.bytes, windowStart, m.events, peerAndError,
+                       [&out](const WriterStatements::Received& received) {
+                         out.id = received.id;
+                         out.sameIdOtherBytes = received.sameIdOtherBytes;
+                         out.duplicate = received.duplicateOf != 0;
+                         out.duplicateOf = received.duplicateOf;
+                       });
+      if (!onCommitted) return nullptr;
+      // Runs after the commit, by when the statement's answer has filled `out` in.
+      return [&onCommitted, &out] {
+        if (!out.duplicate) onCommitted(out.id);
+      };
     }
-    if (state != "received" || !onCommitted) return nullptr;
+    out.id = w.insertMessage(row, m.bytes);
+    for (const auto& [kind, detail] : m.events) w.insertEvent(out.id, kind, detail);
+    if (m.rejected) w.insertEvent(out.id, row.state, peerAndError);
+    if (m.rejected || !onCommitted) return nullptr;
     return [&onCommitted, id = out.id] { onCommitted(id); };
   });
   if (!ok) return tl::unexpected(ok.error());
@@ -147,8 +148,13 @@ std::future<Result<void>> SqlJournal::submitMapped(std::vector<Mapping> batch) {
         std::vector<std::string> attributes;
         for (const std::string& d : m.destinations)
           attributes.push_back(attributesOf(m.attributes, d));
-        channel =
-            w.markMappedAndRoute(m.id, m.mapped ? &*m.mapped : nullptr, m.destinations, attributes);
+        const std::string* mapped = m.mapped ? &*m.mapped : nullptr;
+        if (m.notes.empty() && m.derived.empty()) {
+          // Nothing more to write for it: no answer to wait for.
+          w.sendMappedAndRoute(m.id, mapped, m.destinations, attributes);
+          continue;
+        }
+        channel = w.markMappedAndRoute(m.id, mapped, m.destinations, attributes);
       }
       if (!channel) continue;  // recorded already (two workers raced): nothing twice
       for (const std::string& note : m.notes) w.insertEvent(m.id, "script_log", note);

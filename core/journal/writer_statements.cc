@@ -46,11 +46,11 @@ std::int64_t WriterStatements::insertMessage(const MessageRow& row, const std::s
   return *id;
 }
 
-WriterStatements::Received WriterStatements::insertReceived(MessageRow row,
-                                                            const std::string& bytes,
-                                                            std::int64_t since) {
-  Received out;
+void WriterStatements::insertReceived(MessageRow row, const std::string& bytes, std::int64_t since,
+                                      const Events& events, const std::string& duplicateDetail,
+                                      const std::function<void(const Received&)>& done) {
   if (!c_.writesInFewStatements()) {
+    Received out;
     for (const auto& candidate : candidates(row.channel, row.source, row.controlId, since)) {
       if (candidate.hash == row.hash &&
           c_.string("SELECT bytes FROM messages WHERE id = ?", candidate.id) == bytes) {
@@ -65,35 +65,51 @@ WriterStatements::Received WriterStatements::insertReceived(MessageRow row,
       row.claimedBy.clear();
     }
     out.id = insertMessage(row, bytes);
-    return out;
+    for (const auto& [kind, detail] : events) insertEvent(out.id, kind, detail);
+    if (out.duplicateOf) insertEvent(out.id, "duplicate", duplicateDetail);
+    done(out);
+    return;
   }
   // The same decision in the statement that records the message: the first earlier one with
   // the same bytes is what it duplicates; any earlier one before that with other bytes is
-  // reported. A duplicate is never claimed for mapping.
-  c_.each(
+  // reported. A duplicate is never claimed for mapping. Its events are written by the same
+  // statement, so it is sent ahead whole (no answer is needed before the commit).
+  std::vector<std::string> kinds, details;
+  for (const auto& [kind, detail] : events) {
+    kinds.push_back(kind);
+    details.push_back(detail);
+  }
+  const std::int64_t at = nowMs();
+  c_.send(
       "WITH c AS (SELECT id, (content_hash = ? AND bytes = ?) AS same FROM messages"
       " WHERE channel = ? AND source = ? AND control_id = ? AND received_at >= ?"
       " AND state NOT IN ('duplicate', 'rejected')),"
-      " d AS (SELECT MIN(id) AS dup FROM c WHERE same)"
-      " INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
+      " d AS (SELECT MIN(id) AS dup FROM c WHERE same),"
+      " ins AS (INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
       " content_hash, bytes, state, error, duplicate_of, parent_id, nhs_number, placer_order,"
       " filler_order, claimed_by, claimed_until)"
       " SELECT ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN d.dup IS NULL THEN 'received' ELSE"
       " 'duplicate' END, ?, COALESCE(d.dup, 0), NULL, ?, ?, ?,"
       " CASE WHEN d.dup IS NULL AND ? <> '' THEN ? END,"
       " CASE WHEN d.dup IS NULL AND ? <> '' THEN now() + ? * interval '1 millisecond' END"
-      " FROM d RETURNING id, duplicate_of, (SELECT COUNT(*) FROM c, d"
-      " WHERE (d.dup IS NULL OR c.id < d.dup) AND NOT c.same)",
-      [&out](const SqlStatement& q) {
+      " FROM d RETURNING id, duplicate_of),"
+      " ev AS (INSERT INTO events(message_id, at, kind, detail)"
+      " (SELECT ins.id, ?, e.kind, e.detail FROM ins, unnest(?::text[], ?::text[])"
+      " WITH ORDINALITY AS e(kind, detail, n) ORDER BY e.n)"
+      " UNION ALL SELECT id, ?, 'duplicate', ? FROM ins WHERE duplicate_of <> 0)"
+      " SELECT id, duplicate_of, (SELECT COUNT(*) FROM c, d"
+      " WHERE (d.dup IS NULL OR c.id < d.dup) AND NOT c.same) FROM ins",
+      [done](const SqlStatement& q) {
+        Received out;
         out.id = q.int64(0);
         out.duplicateOf = q.int64(1);
         out.sameIdOtherBytes = q.int64(2) > 0;
+        done(out);
       },
       row.hash, Bytes{bytes}, row.channel, row.source, row.controlId, since, row.channel,
       row.source, row.peer, row.controlId, row.messageType, row.receivedAt, row.hash, Bytes{bytes},
       row.error, row.nhsNumber, row.placerOrder, row.fillerOrder, row.claimedBy, row.claimedBy,
-      row.claimedBy, row.claimMs);
-  return out;
+      row.claimedBy, row.claimMs, at, textArray(kinds), textArray(details), at, duplicateDetail);
 }
 
 void WriterStatements::insertEvent(std::int64_t messageId, const std::string& kind,
@@ -111,6 +127,19 @@ std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
   return c_.string(kSql, Null{}, nowMs(), id);
 }
 
+namespace {
+// A message mapped and routed in one statement (PostgreSQL): the delivery rows in the order
+// of the destinations.
+constexpr const char* kMapAndRoute =
+    "WITH m AS (UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
+    " WHERE id = ? AND state = 'received' RETURNING id, channel),"
+    " routed AS (INSERT INTO deliveries(message_id, channel, destination, state, updated_at,"
+    " sequence, attributes) SELECT m.id, m.channel, v.destination, 'pending', ?, m.id,"
+    " v.attributes FROM m, unnest(?::text[], ?::text[]) WITH ORDINALITY"
+    " AS v(destination, attributes, n) ORDER BY v.n)"
+    " SELECT channel FROM m";
+}  // namespace
+
 std::optional<std::string> WriterStatements::markMappedAndRoute(
     std::int64_t id, const std::string* mapped, const std::vector<std::string>& destinations,
     const std::vector<std::string>& attributes) {
@@ -123,20 +152,31 @@ std::optional<std::string> WriterStatements::markMappedAndRoute(
     }
     return channel;
   }
-  constexpr const char* kSql =
-      "WITH m AS (UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
-      " WHERE id = ? AND state = 'received' RETURNING id, channel),"
-      " routed AS (INSERT INTO deliveries(message_id, channel, destination, state, updated_at,"
-      " sequence, attributes) SELECT m.id, m.channel, v.destination, 'pending', ?, m.id,"
-      " v.attributes FROM m, unnest(?::text[], ?::text[]) WITH ORDINALITY"
-      " AS v(destination, attributes, n) ORDER BY v.n)"
-      " SELECT channel FROM m";
   const std::int64_t at = nowMs();
   if (mapped) {
-    return c_.string(kSql, Bytes{*mapped}, at, id, at, textArray(destinations),
+    return c_.string(kMapAndRoute, Bytes{*mapped}, at, id, at, textArray(destinations),
                      textArray(attributes));
   }
-  return c_.string(kSql, Null{}, at, id, at, textArray(destinations), textArray(attributes));
+  return c_.string(kMapAndRoute, Null{}, at, id, at, textArray(destinations),
+                   textArray(attributes));
+}
+
+void WriterStatements::sendMappedAndRoute(std::int64_t id, const std::string* mapped,
+                                          const std::vector<std::string>& destinations,
+                                          const std::vector<std::string>& attributes) {
+  if (!c_.writesInFewStatements()) {
+    markMappedAndRoute(id, mapped, destinations, attributes);
+    return;
+  }
+  const std::int64_t at = nowMs();
+  auto nothing = [](const SqlStatement&) {};
+  if (mapped) {
+    c_.send(kMapAndRoute, nothing, Bytes{*mapped}, at, id, at, textArray(destinations),
+            textArray(attributes));
+  } else {
+    c_.send(kMapAndRoute, nothing, Null{}, at, id, at, textArray(destinations),
+            textArray(attributes));
+  }
 }
 
 void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t sequence,
@@ -188,7 +228,7 @@ WriterStatements::updateDeliveries(const std::vector<AttemptRow>& rows, std::int
     errors.push_back(r.error);
     responses.push_back(r.response);
   }
-  c_.each(
+  c_.eachPlannedPerRun(
       "UPDATE deliveries d SET state = v.state, attempts = d.attempts + 1,"
       " next_attempt_at = v.next, last_error = v.error, response = v.response, updated_at = ?,"
       " epoch = CASE WHEN ? > 0 THEN ? ELSE d.epoch END"

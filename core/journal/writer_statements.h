@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -35,13 +36,19 @@ class WriterStatements {
   std::int64_t insertMessage(const MessageRow& row, const std::string& bytes);
   // A message received (row.state "received"), checked against earlier ones with its source
   // and control id since `since`: a duplicate (same bytes) is recorded as "duplicate" of the
-  // first; `sameIdOtherBytes` says an earlier one had the id with other bytes. One round trip
-  // where statements cost one (PostgreSQL).
+  // first; `sameIdOtherBytes` says an earlier one had the id with other bytes. `events`
+  // (kind, detail) are recorded with it, and for a duplicate a "duplicate" event with
+  // `duplicateDetail`. One statement sent ahead where statements cost a round trip
+  // (PostgreSQL: SqlConnection::send), so `done` is called with the outcome when its answer
+  // is read, by the commit at the latest; on SQLite, before this returns.
   struct Received {
     std::int64_t id = 0, duplicateOf = 0;
     bool sameIdOtherBytes = false;
   };
-  Received insertReceived(MessageRow row, const std::string& bytes, std::int64_t since);
+  using Events = std::vector<std::pair<std::string, std::string>>;
+  void insertReceived(MessageRow row, const std::string& bytes, std::int64_t since,
+                      const Events& events, const std::string& duplicateDetail,
+                      const std::function<void(const Received&)>& done);
   void insertEvent(std::int64_t messageId, const std::string& kind, const std::string& detail);
   // Sets the message mapped if it is still "received"; returns its channel when it was.
   // A null `mapped` means unchanged (nothing stored; the received bytes are delivered).
@@ -51,6 +58,11 @@ class WriterStatements {
   std::optional<std::string> markMappedAndRoute(std::int64_t id, const std::string* mapped,
                                                 const std::vector<std::string>& destinations,
                                                 const std::vector<std::string>& attributes);
+  // markMappedAndRoute with no answer awaited: sent ahead where statements cost a round trip
+  // (SqlConnection::send). For a mapping that needs nothing back (no notes, nothing derived).
+  void sendMappedAndRoute(std::int64_t id, const std::string* mapped,
+                          const std::vector<std::string>& destinations,
+                          const std::vector<std::string>& attributes);
   // `sequence` orders the delivery in its queue: the message's id, or its parent's.
   // `attributes`: what the routing gave this delivery (pipeline/delivery_attributes.h).
   void insertDelivery(std::int64_t messageId, std::int64_t sequence, const std::string& channel,

@@ -79,6 +79,87 @@ TEST_P(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
   EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
 }
 
+// Statements sent ahead (SqlConnection::send; PostgreSQL's pipeline mode): their answers are
+// there by the time the job's after-commit work runs, and one that fails is found when the
+// answers are read — in a later job's statement or at COMMIT — yet fails its own job alone.
+TEST_P(JournalTest, AStatementSentAheadThatFailsFailsItsOwnJobAlone) {
+  auto& writer = journal_->writer();
+  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
+    c.run("CREATE TABLE probe(v INTEGER CONSTRAINT not_seven CHECK (v <> 7))");
+    return nullptr;
+  }));
+  std::vector<std::int64_t> answers(20, -1);
+  std::vector<std::int64_t> seenAfterCommit(20, -1);
+  std::vector<std::future<Result<void>>> results;
+  for (int v = 0; v < 20; ++v) {
+    results.push_back(writer.submit([v, &answers, &seenAfterCommit](SqlConnection& c) {
+      const auto i = static_cast<std::size_t>(v);
+      c.send(
+          "INSERT INTO probe(v) VALUES(?) RETURNING v * 10",
+          [&answers, i](const SqlStatement& q) { answers[i] = q.int64(0); }, v);
+      // Every third job also waits for an answer of its own, which reads the earlier ones.
+      if (v % 3 == 0) c.integer("SELECT COUNT(*) FROM probe");
+      return std::function<void()>(
+          [&answers, &seenAfterCommit, i] { seenAfterCommit[i] = answers[i]; });
+    }));
+  }
+  for (int v = 0; v < 20; ++v) {
+    auto r = results[static_cast<std::size_t>(v)].get();
+    EXPECT_EQ(static_cast<bool>(r), v != 7) << v;
+    if (v == 7) {
+      ASSERT_FALSE(r);
+      EXPECT_NE(r.error().describe().find("not_seven"), std::string::npos) << r.error().describe();
+    } else {
+      EXPECT_EQ(seenAfterCommit[static_cast<std::size_t>(v)], v * 10) << v;
+    }
+  }
+  std::int64_t rows = 0;
+  ASSERT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
+    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
+    return nullptr;
+  }));
+  EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
+}
+
+TEST_P(JournalTest, TheSameMessageFromManySendersAtOnceIsRecordedOnceAndTheRestAreDuplicates) {
+  // The receive statements of one transaction are sent ahead together: each must still see
+  // the ones before it.
+  constexpr int kSenders = 12;
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::vector<Appended> outcomes;
+  std::set<MessageId> announced;
+  for (int t = 0; t < kSenders; ++t) {
+    threads.emplace_back([&] {
+      auto a = journal_->append(message("SAME"), [&](MessageId id) {
+        std::lock_guard lock(mutex);
+        announced.insert(id);
+      });
+      std::lock_guard lock(mutex);
+      ASSERT_TRUE(a);
+      outcomes.push_back(*a);
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(outcomes.size(), static_cast<std::size_t>(kSenders));
+  MessageId original = 0;
+  for (const Appended& a : outcomes) {
+    if (!a.duplicate) {
+      EXPECT_EQ(original, 0) << "recorded as new twice";
+      original = a.id;
+    }
+  }
+  ASSERT_NE(original, 0);
+  for (const Appended& a : outcomes) {
+    if (a.duplicate) {
+      EXPECT_EQ(a.duplicateOf, original);
+    }
+  }
+  EXPECT_EQ(announced, std::set<MessageId>{original});
+  EXPECT_EQ(*journal_->countMessages("lab", "received"), 1);
+  EXPECT_EQ(*journal_->countMessages("lab", "duplicate"), kSenders - 1);
+}
+
 TEST_P(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
   const MessageId first = append("D1");
   auto again = journal_->append(message("D1"));
