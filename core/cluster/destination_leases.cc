@@ -81,21 +81,6 @@ Result<void> DestinationLeases::release(const Lease& lease) {
   return {};
 }
 
-Result<bool> DestinationLeases::fenced(const Lease& lease,
-                                       const std::function<void(Session&)>& write) {
-  return inTransaction<bool>(
-      session_, "cannot record for " + lease.channel + "/" + lease.destination, [&](Session& s) {
-        std::string c = lease.channel, d = lease.destination, owner;
-        Poco::Int64 epoch = 0;
-        s << "SELECT owner, epoch FROM destination_leases WHERE channel = $1 AND"
-             " destination = $2 FOR SHARE",
-            use(c), use(d), into(owner), into(epoch), now;
-        if (owner != node_ || epoch != lease.epoch) return false;
-        write(s);
-        return true;
-      });
-}
-
 Result<std::vector<DestinationLeases::Holding>> DestinationLeases::holdings() {
   try {
     std::vector<std::string> channels, destinations, owners;

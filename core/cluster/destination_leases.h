@@ -4,11 +4,12 @@
 //  - A node takes a lease that is free or expired, and the epoch goes up by one; it keeps its
 //    own by renewing it before it expires (a node that dies, or is paused past the expiry,
 //    loses it to the next node that asks).
-//  - Everything a node records for a destination goes through `fenced`: in one transaction it
-//    locks the lease row (FOR SHARE) and checks it is still this node's at this epoch before the
-//    write. A node taking the lease over must lock the row FOR UPDATE, so it waits for any fenced
-//    write in flight and then reads what it committed; once it holds the new epoch, the old
-//    owner's writes are refused. A paused or partitioned node can deliver a message at most
+//  - Everything a node records for a destination is fenced by the journal (Journal::Fence on
+//    submitAttempts and holdDelivery): in the writer's transaction it locks the lease row (FOR
+//    SHARE) and checks it is still this node's at this epoch before the write. A node taking the
+//    lease over must lock the row FOR UPDATE, so it waits for any fenced write in flight and
+//    then reads what it committed; once it holds the new epoch, the old owner's writes are
+//    refused. A paused or partitioned node can deliver a message at most
 //    once more, and can never record anything after the new owner starts.
 #pragma once
 
@@ -16,7 +17,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 
@@ -43,9 +43,6 @@ class DestinationLeases {
   Result<bool> renew(const Lease& lease);
   // Gives the lease up (a clean stop): the next node may take it without waiting for expiry.
   Result<void> release(const Lease& lease);
-  // Runs `write` in one transaction with the lease checked and held: false (nothing written)
-  // when the lease is no longer ours at its epoch.
-  Result<bool> fenced(const Lease& lease, const std::function<void(Poco::Data::Session&)>& write);
 
   // Who holds what, for /api/v1/cluster: every lease row.
   struct Holding {

@@ -253,10 +253,11 @@ class Journal {
   // meaning: model/warnings.h): state "held" with `reason`, and — when `exceptions` names a
   // destination — a new pending delivery of the same message to it, with `attributes` (the
   // reason as its exception). One transaction: the message is never held without going to
-  // the exceptions destination.
+  // the exceptions destination. With a fence (a cluster's node), refused whole as
+  // submitAttempts is when the lease has moved on; the held row records the epoch.
   virtual Result<void> holdDelivery(std::int64_t deliveryId, const std::string& reason,
-                                    const std::string& exceptions,
-                                    const std::string& attributes) = 0;
+                                    const std::string& exceptions, const std::string& attributes,
+                                    std::optional<Fence> fence = std::nullopt) = 0;
   // Replays a message, keeping its history: a mapped one gets new pending deliveries to
   // `destinations` — none named: to the destinations its routing chose (those of its
   // deliveries, each once), never to every destination of the channel — each with the
@@ -275,14 +276,12 @@ class Journal {
   // whose mapping finished early never overtakes one still being mapped.
   virtual Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
                                                               const std::string& destination) = 0;
-  // Up to `limit` such deliveries after `after` (message id, delivery id), in order.
-  struct Cursor {
-    std::int64_t sequence = 0;
-    std::int64_t deliveryId = 0;
-  };
+  // Up to `limit` such deliveries from the head of the queue, in order. Always from the
+  // head: on a shared journal a message of another node may become visible after later ones,
+  // and reading on from a cursor past it would let its sender's next message overtake it.
   virtual Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
                                                                  const std::string& destination,
-                                                                 Cursor after, int limit) = 0;
+                                                                 int limit) = 0;
   // Messages received but not yet mapped, oldest first (start-up recovery).
   virtual Result<std::vector<MessageId>> unmapped(const std::string& channel) = 0;
   // Up to `limit` of them for this hub's mappers, oldest first. One of a cluster's nodes

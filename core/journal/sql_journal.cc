@@ -248,9 +248,10 @@ std::future<Result<void>> SqlJournal::submitAttempts(std::vector<Attempt> batch,
 }
 
 Result<void> SqlJournal::holdDelivery(std::int64_t deliveryId, const std::string& reason,
-                                      const std::string& exceptions,
-                                      const std::string& attributes) {
+                                      const std::string& exceptions, const std::string& attributes,
+                                      std::optional<Fence> fence) {
   auto ok = writer_->run([&](SqlConnection& c) -> std::function<void()> {
+    if (fence) checkFence(c, *fence);
     MessageId id = 0;
     std::string channel, destination;
     c.each(
@@ -265,6 +266,8 @@ Result<void> SqlJournal::holdDelivery(std::int64_t deliveryId, const std::string
         "UPDATE deliveries SET state = 'held', attempts = attempts + 1, next_attempt_at = 0,"
         " last_error = ?, updated_at = ? WHERE id = ?",
         reason, nowMs(), deliveryId);
+    // (Only a cluster's journal, on PostgreSQL, has the epoch column.)
+    if (fence) c.run("UPDATE deliveries SET epoch = ? WHERE id = ?", fence->epoch, deliveryId);
     WriterStatements w(c);
     w.insertEvent(id, "delivery_held", destination + ": " + reason);
     if (!exceptions.empty()) {
@@ -380,7 +383,7 @@ Result<int> SqlJournal::prune(int days) {
 
 Result<std::optional<PendingDelivery>> SqlJournal::nextDelivery(const std::string& channel,
                                                                 const std::string& destination) {
-  auto batch = pendingDeliveries(channel, destination, Cursor{}, 1);
+  auto batch = pendingDeliveries(channel, destination, 1);
   if (!batch) return tl::unexpected(batch.error());
   if (batch->empty()) return std::optional<PendingDelivery>();
   return std::optional<PendingDelivery>(std::move(batch->front()));
@@ -388,7 +391,7 @@ Result<std::optional<PendingDelivery>> SqlJournal::nextDelivery(const std::strin
 
 Result<std::vector<PendingDelivery>> SqlJournal::pendingDeliveries(const std::string& channel,
                                                                    const std::string& destination,
-                                                                   Cursor after, int limit) {
+                                                                   int limit) {
   return reading([&](SqlConnection& c) {
     std::vector<PendingDelivery> out;
     const std::int64_t noLimit = std::numeric_limits<std::int64_t>::max();
@@ -397,7 +400,6 @@ Result<std::vector<PendingDelivery>> SqlJournal::pendingDeliveries(const std::st
         " m.received_at, COALESCE(m.mapped, m.bytes), d.attributes"
         " FROM deliveries d JOIN messages m ON m.id = d.message_id"
         " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
-        " AND (d.sequence > ? OR (d.sequence = ? AND d.id > ?))"
         " AND d.sequence < COALESCE((SELECT MIN(id) FROM messages"
         "   WHERE channel = ? AND state = 'received'), ?)"
         " ORDER BY d.sequence, d.id LIMIT ?",
@@ -413,8 +415,7 @@ Result<std::vector<PendingDelivery>> SqlJournal::pendingDeliveries(const std::st
           p.attributes = q.text(7);
           out.push_back(std::move(p));
         },
-        channel, destination, after.sequence, after.sequence, after.deliveryId, channel, noLimit,
-        limit);
+        channel, destination, channel, noLimit, limit);
     return out;
   });
 }

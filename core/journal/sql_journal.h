@@ -57,7 +57,8 @@ class SqlJournal : public Journal {
   Result<std::vector<AcknowledgementRecord>> markOverdue(const std::string& channel,
                                                          std::int64_t sentBeforeMs) override;
   Result<void> holdDelivery(std::int64_t deliveryId, const std::string& reason,
-                            const std::string& exceptions, const std::string& attributes) override;
+                            const std::string& exceptions, const std::string& attributes,
+                            std::optional<Fence> fence) override;
   Result<int> replay(MessageId id, const std::vector<std::string>& destinations) override;
   Result<std::vector<std::string>> routedTo(MessageId id) override;
   Result<int> prune(int days) override;
@@ -65,7 +66,7 @@ class SqlJournal : public Journal {
                                                       const std::string& destination) override;
   Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
                                                          const std::string& destination,
-                                                         Cursor after, int limit) override;
+                                                         int limit) override;
   Result<std::vector<MessageId>> unmapped(const std::string& channel) override;
   Result<std::vector<MessageId>> claimUnmapped(const std::string& channel, int limit) override;
   Result<MessageRecord> message(MessageId id) override;

@@ -588,7 +588,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
         continue;
       }
     }
-    auto batch = journal_.pendingDeliveries(config_.name, dest.name, {},
+    auto batch = journal_.pendingDeliveries(config_.name, dest.name,
                                             kBatch + static_cast<int>(unrecorded.size()));
     if (!batch) {
       log_.error("channel %s destination %s: %s", config_.name, dest.name,
@@ -660,7 +660,7 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
       }
       flush();  // what went before is recorded first
       if (result.kind == DeliveryResult::Kind::kHeld) {
-        holdForSafety(d, result.reason, counted);  // recorded before it returns
+        holdForSafety(d, result.reason, counted, fence);  // recorded before it returns
         continue;
       }
       const int attempts = d.attempts + 1;
@@ -717,7 +717,8 @@ void Channel::wake(const std::vector<std::string>& destinations) {
 // with the reason, and the message goes to the channel's exceptions destination (if any),
 // the reason as its exception, in one journal transaction.
 void Channel::holdForSafety(const journal::PendingDelivery& d, const std::string& reason,
-                            DestinationStats& counted) {
+                            DestinationStats& counted,
+                            const std::optional<journal::Journal::Fence>& fence) {
   const std::string& exceptions = config_.safety.exceptions;
   log_.warning("channel %s destination %s: message %?d held: %s%s", config_.name, counted.name,
                d.messageId, reason,
@@ -726,7 +727,7 @@ void Channel::holdForSafety(const journal::PendingDelivery& d, const std::string
   counted.lastError.set("message " + std::to_string(d.messageId) + ": " + reason);
   auto held = journal_.holdDelivery(
       d.deliveryId, reason, exceptions,
-      exceptions.empty() ? std::string() : formatAttributes({{"exception", reason}}));
+      exceptions.empty() ? std::string() : formatAttributes({{"exception", reason}}), fence);
   if (!held) {
     log_.error("channel %s destination %s: cannot record the hold of message %?d: %s", config_.name,
                counted.name, d.messageId, held.error().describe());

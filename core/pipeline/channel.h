@@ -137,8 +137,10 @@ class Channel {
   std::string settleAnswer(const std::string& bytes, journal::MessageId id);
   // A delivery held for clinical safety (DeliveryResult::kHeld): failed with `reason`, the
   // message sent to the <safety> exceptions destination.
+  // Under `fence` (a cluster's node): not recorded once the lease has moved on.
   void holdForSafety(const journal::PendingDelivery& d, const std::string& reason,
-                     DestinationStats& counted);
+                     DestinationStats& counted,
+                     const std::optional<journal::Journal::Fence>& fence);
   // The answers a delivery now awaits, when its routing says the receiver acknowledges.
   std::vector<journal::Journal::Awaited> awaitedAnswers(const journal::PendingDelivery& delivery,
                                                         const DeliveryResult& result) const;

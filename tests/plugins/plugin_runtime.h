@@ -116,7 +116,7 @@ class PluginRuntime : public ::testing::Test {
   }
 
   std::size_t pending(const std::string& channel) {
-    auto p = journal_->pendingDeliveries(channel, "out", {}, 100);
+    auto p = journal_->pendingDeliveries(channel, "out", 100);
     return p ? p->size() : 0;
   }
 

@@ -49,7 +49,7 @@ TEST_F(PluginRuntime, ADestinationThrowingInDeliverFaultsOnlyItsChannel) {
             std::string::npos)
       << faulty.faultReason();
   // Nothing lost: the delivery is still pending, with no attempt counted against it.
-  auto p = journal_->pendingDeliveries("faulty", "out", {}, 10);
+  auto p = journal_->pendingDeliveries("faulty", "out", 10);
   ASSERT_TRUE(p);
   ASSERT_EQ(p->size(), 1u);
   EXPECT_EQ((*p)[0].attempts, 0);

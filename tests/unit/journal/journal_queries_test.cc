@@ -110,7 +110,7 @@ TEST_P(JournalQueriesTest, DetailsHoldDeliveriesWithAnswersEventsAndScriptLines)
   std::vector<Journal::Mapping> batch;
   batch.push_back(std::move(m));
   ASSERT_TRUE(journal_->submitMapped(std::move(batch)).get());
-  auto pending = journal_->pendingDeliveries("lab", "gp", {}, 10);
+  auto pending = journal_->pendingDeliveries("lab", "gp", 10);
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_GT(pending->front().receivedAtMs, 0);

@@ -226,7 +226,7 @@ TEST_P(JournalTest, DerivedMessagesAreDeliveredInTheirParentsPlace) {
   }
   ASSERT_TRUE(journal_->markMapped(later, std::nullopt, {"gp"}));
   ASSERT_TRUE(journal_->submitMapped({split}).get());
-  auto queue = journal_->pendingDeliveries("lab", "gp", {}, 10);
+  auto queue = journal_->pendingDeliveries("lab", "gp", 10);
   ASSERT_TRUE(queue);
   ASSERT_EQ(queue->size(), 3u);
   // The parts come first: they take the place of the report, which came before LATER.
@@ -278,7 +278,7 @@ TEST_P(JournalTest, AttemptsRecordedTogetherKeepEachOutcomeAndAnswerExactly) {
     ids.push_back(append("B" + std::to_string(i)));
     ASSERT_TRUE(journal_->markMapped(ids.back(), std::nullopt, {"gp"}));
   }
-  auto pending = journal_->pendingDeliveries("lab", "gp", {}, 10);
+  auto pending = journal_->pendingDeliveries("lab", "gp", 10);
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), answers.size());
   for (std::size_t i = 0; i < answers.size(); ++i) {

@@ -80,7 +80,7 @@ TEST_F(SchemaTest, EveryFixtureJournalIsBroughtToThisVersionWithEverythingItHeld
           Journal::open(JournalOptions::sqlite(path.string(), std::chrono::seconds(3600)));
       ASSERT_TRUE(journal) << journal.error().describe();
       // What the journal holds reads as before: the pending delivery is still due.
-      auto pending = (*journal)->pendingDeliveries("lab", "gp", {}, 10);
+      auto pending = (*journal)->pendingDeliveries("lab", "gp", 10);
       ASSERT_TRUE(pending) << pending.error().describe();
       ASSERT_EQ(pending->size(), 1u);
     }
