@@ -4,6 +4,7 @@
 #include <Poco/Exception.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace pathhub::journal {
@@ -111,7 +112,10 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
   while (!live.empty()) {
     std::size_t failed = live.size();
     try {
-      c.execute(c.beginWrite());
+      // Sent ahead with the first job's statements where the database allows (BEGIN's
+      // answer is not needed); a failure of it is the transaction's, not a job's.
+      c.tagSent(live.size());
+      c.send(c.beginWrite(), [](const SqlStatement&) {});
       for (std::size_t k = 0; k < live.size(); ++k) {
         failed = k;
         c.tagSent(k);
@@ -137,10 +141,18 @@ void GroupCommitter::commitBatch(std::vector<Pending>& batch, std::vector<Result
     } catch (const std::exception& e) {
       // A statement a job sent ahead (SqlConnection::send) fails when its answer is read,
       // perhaps in a later job or at COMMIT: the tag names the job it came from.
-      if (const auto* sent = dynamic_cast<const SentStatementFailed*>(&e)) failed = sent->tag();
+      if (const auto* sent = dynamic_cast<const SentStatementFailed*>(&e)) {
+        failed = std::min(sent->tag(), live.size());
+      }
       const std::string what = dynamic_cast<const Poco::Exception*>(&e)
                                    ? static_cast<const Poco::Exception&>(e).displayText()
                                    : std::string(e.what());
+      try {
+        // Answers still due for statements sent ahead are read first (ROLLBACK must run even
+        // when one of them failed: the transaction is being thrown away with its answers).
+        c.awaitSent();
+      } catch (const Poco::Exception&) {
+      }
       try {
         c.execute("ROLLBACK");
       } catch (const Poco::Exception&) {

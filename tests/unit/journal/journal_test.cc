@@ -121,6 +121,44 @@ TEST_P(JournalTest, AStatementSentAheadThatFailsFailsItsOwnJobAlone) {
   EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
 }
 
+TEST_P(JournalTest, AJobThatThrowsWhileAStatementSentAheadHasFailedLeavesNoTransactionOpen) {
+  auto& writer = journal_->writer();
+  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
+    c.run("CREATE TABLE probe(v INTEGER CONSTRAINT not_seven CHECK (v <> 7))");
+    return nullptr;
+  }));
+  std::vector<std::future<Result<void>>> results;
+  for (int v = 0; v < 10; ++v) {
+    results.push_back(writer.submit([v](SqlConnection& c) -> std::function<void()> {
+      // Job 3 sends a statement that fails; job 5 fails on its own before any answer is read.
+      c.send(
+          "INSERT INTO probe(v) VALUES(?)", [](const SqlStatement&) {}, v == 3 ? 7 : 10 + v);
+      if (v == 5) throw std::runtime_error("job 5's own failure");
+      return nullptr;
+    }));
+  }
+  for (int v = 0; v < 10; ++v) {
+    auto r = results[static_cast<std::size_t>(v)].get();
+    EXPECT_EQ(static_cast<bool>(r), v != 3 && v != 5) << v;
+    if (!r) {
+      EXPECT_NE(r.error().describe().find(v == 3 ? "not_seven" : "job 5's own failure"),
+                std::string::npos)
+          << r.error().describe();
+    }
+  }
+  // The next transactions start clean: nothing of the failed attempts was left open.
+  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
+    c.run("INSERT INTO probe(v) VALUES(100)");
+    return nullptr;
+  }));
+  std::int64_t rows = 0;
+  ASSERT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
+    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
+    return nullptr;
+  }));
+  EXPECT_EQ(rows, 9);  // the eight good jobs, each once, and the one after
+}
+
 TEST_P(JournalTest, TheSameMessageFromManySendersAtOnceIsRecordedOnceAndTheRestAreDuplicates) {
   // The receive statements of one transaction are sent ahead together: each must still see
   // the ones before it.
