@@ -198,6 +198,46 @@ TEST_P(JournalTest, TheSameMessageFromManySendersAtOnceIsRecordedOnceAndTheRestA
   EXPECT_EQ(*journal_->countMessages("lab", "duplicate"), kSenders - 1);
 }
 
+TEST_P(JournalTest, AMappingBatchKeepsEveryByteAndRoutesEachMessageInItsOwnOrder) {
+  // One write for the batch: bytes that need escaping, a NUL, UTF-8 and a message left
+  // unchanged all come back as they went in, and each message gets its own deliveries.
+  const MessageId changed = append("B1");
+  const MessageId unchanged = append("B2", "as received");
+  const MessageId nowhere = append("B3");
+  const std::string bytes = std::string("MSH|^~\\&|\"quoted\"|{braces},\\x00|5.1 \xC2\xB5mol/L\r") +
+                            std::string(1, '\0') + "after a NUL\r";
+  std::vector<Journal::Mapping> batch(3);
+  batch[0].id = changed;
+  batch[0].mapped = bytes;
+  batch[0].destinations = {"gp", "epr"};
+  batch[1].id = unchanged;
+  batch[1].destinations = {"gp"};
+  batch[2].id = nowhere;
+  batch[2].mapped = "routed nowhere\r";
+  ASSERT_TRUE(journal_->submitMapped(std::move(batch)).get());
+  auto queue = journal_->pendingDeliveries("lab", "gp", 10);
+  ASSERT_TRUE(queue);
+  ASSERT_EQ(queue->size(), 2u);
+  EXPECT_EQ((*queue)[0].messageId, changed);
+  EXPECT_EQ((*queue)[0].bytes, bytes);
+  EXPECT_EQ((*queue)[1].messageId, unchanged);
+  EXPECT_EQ((*queue)[1].bytes, message("B2", "as received").bytes);
+  auto epr = journal_->pendingDeliveries("lab", "epr", 10);
+  ASSERT_TRUE(epr);
+  ASSERT_EQ(epr->size(), 1u);
+  EXPECT_EQ((*epr)[0].bytes, bytes);
+  EXPECT_EQ(journal_->message(nowhere)->state, "mapped");
+  EXPECT_EQ(*journal_->routedTo(nowhere), std::vector<std::string>{});
+  // Mapped once only: the same batch again changes nothing.
+  std::vector<Journal::Mapping> again(1);
+  again[0].id = changed;
+  again[0].mapped = "second mapping";
+  again[0].destinations = {"gp"};
+  ASSERT_TRUE(journal_->submitMapped(std::move(again)).get());
+  EXPECT_EQ(journal_->pendingDeliveries("lab", "gp", 10)->size(), 2u);
+  EXPECT_EQ((*journal_->pendingDeliveries("lab", "gp", 10))[0].bytes, bytes);
+}
+
 TEST_P(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
   const MessageId first = append("D1");
   auto again = journal_->append(message("D1"));
