@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -276,12 +277,13 @@ class Journal {
   // whose mapping finished early never overtakes one still being mapped.
   virtual Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
                                                               const std::string& destination) = 0;
-  // Up to `limit` such deliveries from the head of the queue, in order. Always from the
-  // head: on a shared journal a message of another node may become visible after later ones,
-  // and reading on from a cursor past it would let its sender's next message overtake it.
-  virtual Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
-                                                                 const std::string& destination,
-                                                                 int limit) = 0;
+  // Up to `limit` such deliveries from the head of the queue, in order, leaving out those
+  // `excluding` names (made, their record not yet committed). Always from the head: on a
+  // shared journal a message of another node may become visible after later ones, and
+  // reading on from a cursor past it would let its sender's next message overtake it.
+  virtual Result<std::vector<PendingDelivery>> pendingDeliveries(
+      const std::string& channel, const std::string& destination, int limit,
+      const std::set<std::int64_t>& excluding = {}) = 0;
   // Messages received but not yet mapped, oldest first (start-up recovery).
   virtual Result<std::vector<MessageId>> unmapped(const std::string& channel) = 0;
   // Up to `limit` of them for this hub's mappers, oldest first. One of a cluster's nodes

@@ -383,39 +383,48 @@ Result<int> SqlJournal::prune(int days) {
 
 Result<std::optional<PendingDelivery>> SqlJournal::nextDelivery(const std::string& channel,
                                                                 const std::string& destination) {
-  auto batch = pendingDeliveries(channel, destination, 1);
+  auto batch = pendingDeliveries(channel, destination, 1, {});
   if (!batch) return tl::unexpected(batch.error());
   if (batch->empty()) return std::optional<PendingDelivery>();
   return std::optional<PendingDelivery>(std::move(batch->front()));
 }
 
-Result<std::vector<PendingDelivery>> SqlJournal::pendingDeliveries(const std::string& channel,
-                                                                   const std::string& destination,
-                                                                   int limit) {
+Result<std::vector<PendingDelivery>> SqlJournal::pendingDeliveries(
+    const std::string& channel, const std::string& destination, int limit,
+    const std::set<std::int64_t>& excluding) {
+  std::string sql =
+      "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
+      " m.received_at, COALESCE(m.mapped, m.bytes), d.attributes"
+      " FROM deliveries d JOIN messages m ON m.id = d.message_id"
+      " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
+      " AND d.sequence < COALESCE((SELECT MIN(id) FROM messages"
+      "   WHERE channel = ? AND state = 'received'), ?)";
+  if (!excluding.empty()) {
+    sql += " AND d.id NOT IN (?";
+    for (std::size_t i = 1; i < excluding.size(); ++i) sql += ", ?";
+    sql += ")";
+  }
+  sql += " ORDER BY d.sequence, d.id LIMIT ?";
   return reading([&](SqlConnection& c) {
     std::vector<PendingDelivery> out;
-    const std::int64_t noLimit = std::numeric_limits<std::int64_t>::max();
-    c.each(
-        "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
-        " m.received_at, COALESCE(m.mapped, m.bytes), d.attributes"
-        " FROM deliveries d JOIN messages m ON m.id = d.message_id"
-        " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
-        " AND d.sequence < COALESCE((SELECT MIN(id) FROM messages"
-        "   WHERE channel = ? AND state = 'received'), ?)"
-        " ORDER BY d.sequence, d.id LIMIT ?",
-        [&out](const SqlStatement& q) {
-          PendingDelivery p;
-          p.deliveryId = q.int64(0);
-          p.messageId = q.int64(1);
-          p.sequence = q.int64(2);
-          p.attempts = static_cast<int>(q.int64(3));
-          p.nextAttemptAtMs = q.int64(4);
-          p.receivedAtMs = q.int64(5);
-          p.bytes = q.text(6);
-          p.attributes = q.text(7);
-          out.push_back(std::move(p));
-        },
-        channel, destination, channel, noLimit, limit);
+    c.with(sql, [&](SqlStatement& q) {
+      bindAll(q, channel, destination, channel, std::numeric_limits<std::int64_t>::max());
+      int index = 4;
+      for (std::int64_t id : excluding) q.bind(++index, id);
+      q.bind(++index, static_cast<std::int64_t>(limit));
+      while (q.step()) {
+        PendingDelivery p;
+        p.deliveryId = q.int64(0);
+        p.messageId = q.int64(1);
+        p.sequence = q.int64(2);
+        p.attempts = static_cast<int>(q.int64(3));
+        p.nextAttemptAtMs = q.int64(4);
+        p.receivedAtMs = q.int64(5);
+        p.bytes = q.text(6);
+        p.attributes = q.text(7);
+        out.push_back(std::move(p));
+      }
+    });
     return out;
   });
 }

@@ -64,9 +64,9 @@ class SqlJournal : public Journal {
   Result<int> prune(int days) override;
   Result<std::optional<PendingDelivery>> nextDelivery(const std::string& channel,
                                                       const std::string& destination) override;
-  Result<std::vector<PendingDelivery>> pendingDeliveries(const std::string& channel,
-                                                         const std::string& destination,
-                                                         int limit) override;
+  Result<std::vector<PendingDelivery>> pendingDeliveries(
+      const std::string& channel, const std::string& destination, int limit,
+      const std::set<std::int64_t>& excluding) override;
   Result<std::vector<MessageId>> unmapped(const std::string& channel) override;
   Result<std::vector<MessageId>> claimUnmapped(const std::string& channel, int limit) override;
   Result<MessageRecord> message(MessageId id) override;

@@ -238,6 +238,25 @@ TEST_P(JournalTest, AMappingBatchKeepsEveryByteAndRoutesEachMessageInItsOwnOrder
   EXPECT_EQ((*journal_->pendingDeliveries("lab", "gp", 10))[0].bytes, bytes);
 }
 
+TEST_P(JournalTest, TheQueueLeavesOutDeliveriesMadeButNotYetRecorded) {
+  std::vector<MessageId> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(append("Q" + std::to_string(i)));
+    ASSERT_TRUE(journal_->markMapped(ids.back(), std::nullopt, {"gp"}));
+  }
+  auto all = journal_->pendingDeliveries("lab", "gp", 10);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 5u);
+  // The first two were delivered and their record is on its way: the next read skips them
+  // and still fills its limit from the rest, in order.
+  auto rest =
+      journal_->pendingDeliveries("lab", "gp", 2, {(*all)[0].deliveryId, (*all)[1].deliveryId});
+  ASSERT_TRUE(rest);
+  ASSERT_EQ(rest->size(), 2u);
+  EXPECT_EQ((*rest)[0].messageId, ids[2]);
+  EXPECT_EQ((*rest)[1].messageId, ids[3]);
+}
+
 TEST_P(JournalTest, DedupesSameSourceControlIdAndBytesOnly) {
   const MessageId first = append("D1");
   auto again = journal_->append(message("D1"));
