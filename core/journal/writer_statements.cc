@@ -81,18 +81,23 @@ void WriterStatements::insertReceived(MessageRow row, const std::string& bytes, 
   }
   const std::int64_t at = nowMs();
   c_.send(
-      "WITH c AS (SELECT id, (content_hash = ? AND bytes = ?) AS same FROM messages"
-      " WHERE channel = ? AND source = ? AND control_id = ? AND received_at >= ?"
-      " AND state NOT IN ('duplicate', 'rejected')),"
+      // p: the message's bytes (and their hash), sent once for the check and the insert. The
+      // lookup itself takes its values directly, so its plan is an index scan whatever the
+      // table's size when the statement was prepared.
+      "WITH p AS (SELECT ?::bigint AS hash, ?::bytea AS bytes),"
+      " c AS (SELECT id, (content_hash = (SELECT hash FROM p) AND bytes = (SELECT bytes FROM p))"
+      " AS same FROM messages WHERE channel = ? AND source = ? AND control_id = ?"
+      " AND received_at >= ? AND state NOT IN ('duplicate', 'rejected')),"
       " d AS (SELECT MIN(id) AS dup FROM c WHERE same),"
       " ins AS (INSERT INTO messages(channel, source, peer, control_id, message_type, received_at,"
       " content_hash, bytes, state, error, duplicate_of, parent_id, nhs_number, placer_order,"
       " filler_order, claimed_by, claimed_until)"
-      " SELECT ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN d.dup IS NULL THEN 'received' ELSE"
-      " 'duplicate' END, ?, COALESCE(d.dup, 0), NULL, ?, ?, ?,"
+      " SELECT ?, ?, ?, ?, ?, ?, p.hash, p.bytes,"
+      " CASE WHEN d.dup IS NULL THEN 'received' ELSE 'duplicate' END, ?, COALESCE(d.dup, 0),"
+      " NULL, ?, ?, ?,"
       " CASE WHEN d.dup IS NULL AND ? <> '' THEN ? END,"
       " CASE WHEN d.dup IS NULL AND ? <> '' THEN now() + ? * interval '1 millisecond' END"
-      " FROM d RETURNING id, duplicate_of),"
+      " FROM d, p RETURNING id, duplicate_of),"
       " ev AS (INSERT INTO events(message_id, at, kind, detail)"
       " (SELECT ins.id, ?, e.kind, e.detail FROM ins, unnest(?::text[], ?::text[])"
       " WITH ORDINALITY AS e(kind, detail, n) ORDER BY e.n)"
@@ -107,9 +112,9 @@ void WriterStatements::insertReceived(MessageRow row, const std::string& bytes, 
         done(out);
       },
       row.hash, Bytes{bytes}, row.channel, row.source, row.controlId, since, row.channel,
-      row.source, row.peer, row.controlId, row.messageType, row.receivedAt, row.hash, Bytes{bytes},
-      row.error, row.nhsNumber, row.placerOrder, row.fillerOrder, row.claimedBy, row.claimedBy,
-      row.claimedBy, row.claimMs, at, textArray(kinds), textArray(details), at, duplicateDetail);
+      row.source, row.peer, row.controlId, row.messageType, row.receivedAt, row.error,
+      row.nhsNumber, row.placerOrder, row.fillerOrder, row.claimedBy, row.claimedBy, row.claimedBy,
+      row.claimMs, at, textArray(kinds), textArray(details), at, duplicateDetail);
 }
 
 void WriterStatements::insertEvent(std::int64_t messageId, const std::string& kind,
