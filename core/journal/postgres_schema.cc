@@ -136,7 +136,10 @@ const SchemaVersionStore& postgresVersions() {
         return version;
       },
       [](Session& s, int version) {
-        s << "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", now;
+        // Created once (IF NOT EXISTS would have the server print a notice at every step).
+        if (!exists(s, "schema_version")) {
+          s << "CREATE TABLE schema_version (version INTEGER NOT NULL)", now;
+        }
         s << "DELETE FROM schema_version", now;
         s << "INSERT INTO schema_version(version) VALUES($1)", use(version), now;
       },
