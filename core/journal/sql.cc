@@ -135,7 +135,7 @@ void SqlConnection::awaitSent() {
 }
 
 void SqlConnection::forgetKept() {
-  sent_.clear();
+  awaitSent();  // their answers first: statements sent ahead run on kept ones
   if (engine_ == SqlEngine::kPostgres && !kept_.empty()) {
     // The server keeps named statements until the session ends: free them with the objects.
     // (Outside a failed transaction only; inside one the next ROLLBACK comes first.)

@@ -19,6 +19,22 @@
 namespace pathhub::journal {
 namespace {
 
+// For the writer's tests: a table `probe` of the writer's own, and how many rows it has.
+void createProbe(GroupCommitter& writer, const std::string& column) {
+  ASSERT_TRUE(writer.run([&column](SqlConnection& c) -> std::function<void()> {
+    c.run("CREATE TABLE probe(" + column + ")");
+    return nullptr;
+  }));
+}
+std::int64_t probeRows(GroupCommitter& writer) {
+  std::int64_t rows = -1;
+  EXPECT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
+    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
+    return nullptr;
+  }));
+  return rows;
+}
+
 TEST_F(SqliteJournalTest, OpensInWalModeAndKeepsMessagesAcrossReopen) {
   const MessageId id = append("M1");
   open();
@@ -46,10 +62,7 @@ TEST_P(JournalTest, ConcurrentAppendsShareCommits) {
 
 TEST_P(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
   auto& writer = journal_->writer();
-  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
-    c.run("CREATE TABLE probe(v INTEGER)");
-    return nullptr;
-  }));
+  createProbe(writer, "v INTEGER");
   auto insert = [](int v) {
     return [v](SqlConnection& c) -> std::function<void()> {
       c.run("INSERT INTO probe(v) VALUES(?)", v);
@@ -71,12 +84,7 @@ TEST_P(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
     auto r = results[static_cast<std::size_t>(v)].get();
     EXPECT_EQ(static_cast<bool>(r), v != 7) << v;
   }
-  std::int64_t rows = 0;
-  ASSERT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
-    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
-    return nullptr;
-  }));
-  EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
+  EXPECT_EQ(probeRows(writer), 19);  // every job but the failing one, each exactly once
 }
 
 // Statements sent ahead (SqlConnection::send; PostgreSQL's pipeline mode): their answers are
@@ -84,10 +92,7 @@ TEST_P(JournalTest, AFailingJobFailsAloneAndTheRestOfItsBatchCommits) {
 // answers are read — in a later job's statement or at COMMIT — yet fails its own job alone.
 TEST_P(JournalTest, AStatementSentAheadThatFailsFailsItsOwnJobAlone) {
   auto& writer = journal_->writer();
-  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
-    c.run("CREATE TABLE probe(v INTEGER CONSTRAINT not_seven CHECK (v <> 7))");
-    return nullptr;
-  }));
+  createProbe(writer, "v INTEGER CONSTRAINT not_seven CHECK (v <> 7)");
   std::vector<std::int64_t> answers(20, -1);
   std::vector<std::int64_t> seenAfterCommit(20, -1);
   std::vector<std::future<Result<void>>> results;
@@ -113,20 +118,12 @@ TEST_P(JournalTest, AStatementSentAheadThatFailsFailsItsOwnJobAlone) {
       EXPECT_EQ(seenAfterCommit[static_cast<std::size_t>(v)], v * 10) << v;
     }
   }
-  std::int64_t rows = 0;
-  ASSERT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
-    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
-    return nullptr;
-  }));
-  EXPECT_EQ(rows, 19);  // every job but the failing one, each exactly once
+  EXPECT_EQ(probeRows(writer), 19);  // every job but the failing one, each exactly once
 }
 
 TEST_P(JournalTest, AJobThatThrowsWhileAStatementSentAheadHasFailedLeavesNoTransactionOpen) {
   auto& writer = journal_->writer();
-  ASSERT_TRUE(writer.run([](SqlConnection& c) -> std::function<void()> {
-    c.run("CREATE TABLE probe(v INTEGER CONSTRAINT not_seven CHECK (v <> 7))");
-    return nullptr;
-  }));
+  createProbe(writer, "v INTEGER CONSTRAINT not_seven CHECK (v <> 7)");
   std::vector<std::future<Result<void>>> results;
   for (int v = 0; v < 10; ++v) {
     results.push_back(writer.submit([v](SqlConnection& c) -> std::function<void()> {
@@ -151,12 +148,7 @@ TEST_P(JournalTest, AJobThatThrowsWhileAStatementSentAheadHasFailedLeavesNoTrans
     c.run("INSERT INTO probe(v) VALUES(100)");
     return nullptr;
   }));
-  std::int64_t rows = 0;
-  ASSERT_TRUE(writer.run([&rows](SqlConnection& c) -> std::function<void()> {
-    rows = c.integer("SELECT COUNT(*) FROM probe").value_or(0);
-    return nullptr;
-  }));
-  EXPECT_EQ(rows, 9);  // the eight good jobs, each once, and the one after
+  EXPECT_EQ(probeRows(writer), 9);  // the eight good jobs, each once, and the one after
 }
 
 TEST_P(JournalTest, TheSameMessageFromManySendersAtOnceIsRecordedOnceAndTheRestAreDuplicates) {
