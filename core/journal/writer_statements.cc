@@ -128,8 +128,8 @@ std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
   constexpr const char* kSql =
       "UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
       " WHERE id = ? AND state = 'received' RETURNING channel";
-  if (mapped) return c_.string(kSql, Bytes{*mapped}, nowMs(), id);
-  return c_.string(kSql, Null{}, nowMs(), id);
+  const std::optional<Bytes> bytes = mapped ? std::optional<Bytes>(Bytes{*mapped}) : std::nullopt;
+  return c_.string(kSql, bytes, nowMs(), id);
 }
 
 namespace {
@@ -157,13 +157,11 @@ std::optional<std::string> WriterStatements::markMappedAndRoute(
     }
     return channel;
   }
-  const std::int64_t at = nowMs();
-  if (mapped) {
-    return c_.string(kMapAndRoute, Bytes{*mapped}, at, id, at, textArray(destinations),
-                     textArray(attributes));
-  }
-  return c_.string(kMapAndRoute, Null{}, at, id, at, textArray(destinations),
-                   textArray(attributes));
+  std::optional<std::string> channel;
+  sendMapAndRoute(id, mapped, destinations, attributes,
+                  [&channel](const SqlStatement& q) { channel = q.text(0); });
+  c_.awaitSent();
+  return channel;
 }
 
 void WriterStatements::sendMappedAndRoute(std::int64_t id, const std::string* mapped,
@@ -173,15 +171,16 @@ void WriterStatements::sendMappedAndRoute(std::int64_t id, const std::string* ma
     markMappedAndRoute(id, mapped, destinations, attributes);
     return;
   }
+  sendMapAndRoute(id, mapped, destinations, attributes, [](const SqlStatement&) {});
+}
+
+void WriterStatements::sendMapAndRoute(std::int64_t id, const std::string* mapped,
+                                       const std::vector<std::string>& destinations,
+                                       const std::vector<std::string>& attributes,
+                                       const std::function<void(const SqlStatement&)>& row) {
   const std::int64_t at = nowMs();
-  auto nothing = [](const SqlStatement&) {};
-  if (mapped) {
-    c_.send(kMapAndRoute, nothing, Bytes{*mapped}, at, id, at, textArray(destinations),
-            textArray(attributes));
-  } else {
-    c_.send(kMapAndRoute, nothing, Null{}, at, id, at, textArray(destinations),
-            textArray(attributes));
-  }
+  const std::optional<Bytes> bytes = mapped ? std::optional<Bytes>(Bytes{*mapped}) : std::nullopt;
+  c_.send(kMapAndRoute, row, bytes, at, id, at, textArray(destinations), textArray(attributes));
 }
 
 void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t sequence,

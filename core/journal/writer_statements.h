@@ -85,6 +85,12 @@ class WriterStatements {
       const std::string& error, const std::string& response, std::int64_t epoch = 0);
 
  private:
+  // kMapAndRoute sent ahead (PostgreSQL), its one row (the channel, when mapped) to `row`.
+  void sendMapAndRoute(std::int64_t id, const std::string* mapped,
+                       const std::vector<std::string>& destinations,
+                       const std::vector<std::string>& attributes,
+                       const std::function<void(const SqlStatement&)>& row);
+
   SqlConnection& c_;
 };
 
