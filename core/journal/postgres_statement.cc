@@ -45,7 +45,7 @@ std::string PostgresStatement::numberedParameters(const std::string& sql, int* c
 }
 
 PostgresStatement::PostgresStatement(PGconn* connection, const std::string& sql, std::string name)
-    : connection_(connection), name_(std::move(name)), rows_(nullptr, sql) {
+    : connection_(connection), name_(std::move(name)), rows_(nullptr, sql_) {
   sql_ = numberedParameters(sql, &count_);
   parameters_.resize(static_cast<std::size_t>(count_));
 }

@@ -17,11 +17,10 @@
 namespace pathhub::journal {
 
 // The rows of one answer (a PGresult, owned), read as a SqlStatement: step, then columns.
-// Binding is not for it: it throws.
+// Binding is not for it: it throws. `sql` (named in errors) must outlive it.
 class PostgresRows final : public SqlStatement {
  public:
-  explicit PostgresRows(PGresult* result = nullptr, std::string sql = {})
-      : result_(result), sql_(std::move(sql)) {}
+  PostgresRows(PGresult* result, const std::string& sql) : result_(result), sql_(sql) {}
   ~PostgresRows() override;
   PostgresRows(const PostgresRows&) = delete;
   PostgresRows& operator=(const PostgresRows&) = delete;
@@ -42,7 +41,7 @@ class PostgresRows final : public SqlStatement {
   [[noreturn]] PostgresRows& noBinding() const;
 
   PGresult* result_;
-  std::string sql_;
+  const std::string& sql_;
   int row_ = -1;
 };
 

@@ -88,7 +88,7 @@ void SqlConnection::sendBound(SqlStatement& bound, RowReader row) {
                                     PQerrorMessage(c));
   }
   q.send();
-  sent_.push_back({tag_, std::move(row), q.sql()});
+  sent_.push_back({tag_, std::move(row), &q.sql()});
   // On its way now, so the server works on it while the next one is made.
   PQflush(c);
   if (sent_.size() >= kMaxSentAhead) awaitSent();
@@ -105,7 +105,7 @@ void SqlConnection::awaitSent() {
     while (!text.empty() && text.back() == '\n') text.pop_back();
     if (!failure) failure.emplace(tag, sql + ": " + text);
   };
-  if (!PQpipelineSync(c)) fail(sent.front().tag, sent.front().sql, PQerrorMessage(c));
+  if (!PQpipelineSync(c)) fail(sent.front().tag, *sent.front().sql, PQerrorMessage(c));
   for (Sent& s : sent) {
     // Each statement's answer: its result, then a null result that ends it. Statements
     // after a failure are answered "aborted" and have no rows to read.
@@ -114,23 +114,24 @@ void SqlConnection::awaitSent() {
       answered = true;
       const ExecStatusType status = PQresultStatus(result);
       if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
-        PostgresRows rows(result, s.sql);
+        PostgresRows rows(result, *s.sql);
         try {
           if (!failure) {
             while (rows.step()) s.row(rows);
           }
         } catch (const std::exception& e) {
-          fail(s.tag, s.sql, e.what());
+          fail(s.tag, *s.sql, e.what());
         }
       } else {
-        if (status != PGRES_PIPELINE_ABORTED) fail(s.tag, s.sql, PQresultErrorMessage(result));
+        if (status != PGRES_PIPELINE_ABORTED) fail(s.tag, *s.sql, PQresultErrorMessage(result));
         PQclear(result);
       }
     }
-    if (!answered) fail(s.tag, s.sql, PQerrorMessage(c));  // the connection is gone
+    if (!answered) fail(s.tag, *s.sql, PQerrorMessage(c));  // the connection is gone
   }
   if (PGresult* synced = PQgetResult(c)) PQclear(synced);  // the sync point's own answer
-  if (!PQexitPipelineMode(c) && !failure) fail(sent.back().tag, sent.back().sql, PQerrorMessage(c));
+  if (!PQexitPipelineMode(c) && !failure)
+    fail(sent.back().tag, *sent.back().sql, PQerrorMessage(c));
   if (failure) throw *failure;
 }
 

@@ -258,11 +258,12 @@ class SqlConnection {
   Poco::Data::Session session_;
   SqlEngine engine_;
   bool keepStatements_;
-  // Statements sent ahead whose answers are still to be read, in the order sent.
+  // Statements sent ahead whose answers are still to be read, in the order sent. `sql` is
+  // the kept statement's own (kept ones are dropped only once their answers are read).
   struct Sent {
     std::size_t tag;
     RowReader row;
-    std::string sql;
+    const std::string* sql;
   };
   std::vector<Sent> sent_;
   std::size_t tag_ = 0;
