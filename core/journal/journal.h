@@ -26,6 +26,7 @@
 
 #include "journal/group_commit.h"
 #include "journal/query_types.h"
+#include "journal/record_types.h"
 #include "pathhub/error.h"
 
 namespace pathhub::journal {
@@ -326,6 +327,34 @@ class Journal {
   // Records an entry; returns once it is durable.
   virtual Result<std::int64_t> audit(const AuditEntry& entry) = 0;
   virtual Result<AuditPage> auditTrail(const AuditFilter& filter) = 0;
+
+  // --- The pathology record (journal/record.cc; record_types.h; core/record builds it) ---
+  // Mapped messages not yet recorded, oldest first.
+  virtual Result<std::vector<RecordSource>> unrecorded(int limit) = 0;
+  // Adds what each message said to the record, in one transaction, and marks the messages
+  // recorded. A message already recorded (by another node, or before a retry) adds nothing.
+  // A report's new version is put in force unless it was issued before the version in force
+  // (a late copy of an earlier version: kept as history only, and counted).
+  virtual Result<void> record(const std::vector<RecordedMessage>& batch) = 0;
+  // One patient's reports or results in force (entered-in-error ones left out), a page.
+  virtual Result<RecordPage> searchReports(const RecordQuery& query) = 0;
+  virtual Result<RecordPage> searchObservations(const RecordQuery& query) = 0;
+  // The results or specimens in force of these reports ("observations", "specimens").
+  virtual Result<std::vector<RecordRow>> reportParts(const std::string& kind,
+                                                     const std::vector<std::string>& reports) = 0;
+  // One resource in force by type (Patient, DiagnosticReport, Observation, Specimen) and id.
+  virtual Result<std::optional<RecordRow>> recordResource(const std::string& type,
+                                                          const std::string& id) = 0;
+  virtual Result<std::optional<RecordRow>> recordPatient(const std::string& nhsNumber) = 0;
+  // Which organisations sent reports in force for the patient.
+  virtual Result<std::vector<std::string>> recordOrganisations(const std::string& nhsNumber) = 0;
+  // Every version of a report, oldest first.
+  virtual Result<std::vector<RecordVersionRow>> reportVersions(const std::string& reportId) = 0;
+  virtual Result<RecordStatus> recordStatus() = 0;
+  // Starts the record again from the journal: what is in force and the versions of messages
+  // the journal still holds are removed, and every mapped message is to be recorded again.
+  // Versions whose messages were pruned stay, and are put back in force first.
+  virtual Result<void> rebuildRecord() = 0;
 
   virtual GroupCommitter& writer() = 0;
 };

@@ -4,6 +4,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "journal/migrations.h"
+#include "journal/record_schema.h"
 
 namespace pathhub::journal {
 namespace {
@@ -110,11 +111,18 @@ void lz4Messages(Session& s) {
       now;
 }
 
+// Version 3: the network's pathology record (record_schema.h).
+void record(Session& s) {
+  for (const auto& sql : recordSchema(true)) s << sql, now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "the journal's tables, the append-only audit trail, and the cluster's leases and nodes",
        firstRelease},
       {2, "messages' bytes compressed with lz4", lz4Messages},
+      {3, "the pathology record: messages' recorded mark, report versions and what is in force",
+       record},
   };
   return all;
 }
@@ -159,7 +167,7 @@ int postgresSchemaVersion(Session& session) { return postgresVersions().read(ses
 
 Result<SchemaUpgrade> upgradePostgresSchema(Session& session, const std::string& where,
                                             const std::string& program) {
-  static_assert(kPostgresSchemaVersion == 2,
+  static_assert(kPostgresSchemaVersion == 3,
                 "a new PostgreSQL schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), postgresVersions(), where, program);
 }

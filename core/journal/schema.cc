@@ -5,6 +5,7 @@
 #include <Poco/UUIDGenerator.h>
 
 #include "journal/migrations.h"
+#include "journal/record_schema.h"
 
 namespace pathhub::journal {
 namespace {
@@ -125,6 +126,11 @@ void journalIdentity(Session& writer) {
   writer << "INSERT INTO journal_info(key, value) VALUES('journal_id', ?)", bind(id), now;
 }
 
+// Version 3: the network's pathology record (record_schema.h).
+void record(Session& writer) {
+  for (const auto& sql : recordSchema(false)) writer << sql, now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1,
@@ -132,6 +138,8 @@ const std::vector<Migration>& migrations() {
        "audit)",
        firstRelease},
       {2, "journal_info (the journal's id) and schema_history (its migrations)", journalIdentity},
+      {3, "the pathology record: messages' recorded mark, report versions and what is in force",
+       record},
   };
   return all;
 }
@@ -163,7 +171,7 @@ const SchemaVersionStore& sqliteVersions() {
 
 Result<SchemaUpgrade> upgradeSchema(Session& session, const std::string& path,
                                     const std::string& program) {
-  static_assert(kSchemaVersion == 2, "a new schema version needs its migration in migrations()");
+  static_assert(kSchemaVersion == 3, "a new schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), sqliteVersions(), "the journal " + path, program);
 }
 

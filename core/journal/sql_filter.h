@@ -20,6 +20,12 @@ class SqlFilter {
     (values_.push_back(value(values)), ...);
     return *this;
   }
+  // `condition` with one '?' per text in `values`.
+  SqlFilter& where(const std::string& condition, const std::vector<std::string>& values) {
+    clauses_.push_back(condition);
+    for (const auto& v : values) values_.push_back(value(v));
+    return *this;
+  }
   SqlFilter& whereText(const std::string& column, const std::string& value) {
     return value.empty() ? *this : where(column + " = ?", value);
   }

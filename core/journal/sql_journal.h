@@ -82,6 +82,19 @@ class SqlJournal : public Journal {
   bool storing() const override { return writer_->lastCommitOk(); }
   Result<std::int64_t> audit(const AuditEntry& entry) override;
   Result<AuditPage> auditTrail(const AuditFilter& filter) override;
+  Result<std::vector<RecordSource>> unrecorded(int limit) override;
+  Result<void> record(const std::vector<RecordedMessage>& batch) override;
+  Result<RecordPage> searchReports(const RecordQuery& query) override;
+  Result<RecordPage> searchObservations(const RecordQuery& query) override;
+  Result<std::vector<RecordRow>> reportParts(const std::string& kind,
+                                             const std::vector<std::string>& reports) override;
+  Result<std::optional<RecordRow>> recordResource(const std::string& type,
+                                                  const std::string& id) override;
+  Result<std::optional<RecordRow>> recordPatient(const std::string& nhsNumber) override;
+  Result<std::vector<std::string>> recordOrganisations(const std::string& nhsNumber) override;
+  Result<std::vector<RecordVersionRow>> reportVersions(const std::string& reportId) override;
+  Result<RecordStatus> recordStatus() override;
+  Result<void> rebuildRecord() override;
   GroupCommitter& writer() override { return *writer_; }
 
  protected:

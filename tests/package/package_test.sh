@@ -144,10 +144,10 @@ if command -v sqlite3 >/dev/null; then
   sqlite3 /var/lib/pathhub/pathhub.db <"$source/tests/data/journals/schema-1.sql"
   chown pathhub:pathhub /var/lib/pathhub/pathhub.db
   start_hub
-  pathhubctl --json status | grep -Eq '"schemaVersion" ?: ?2' || fail "status does not say schema version 2"
+  pathhubctl --json status | grep -Eq '"schemaVersion" ?: ?3' || fail "status does not say schema version 3"
   pathhubctl --json messages --control-id RES-F1 | grep -q '"RES-F1"' ||
     fail "the old journal's messages are not there"
-  grep -q 'schema version 0 -> 2' "$scratch/hub.log" || fail "the migration was not logged"
+  grep -q 'schema version 0 -> 3' "$scratch/hub.log" || fail "the migration was not logged"
   check "a journal of the previous release is migrated by the installed hub"
   stop_hub
 else
