@@ -59,7 +59,8 @@ std::string defaultBlockList() {
 
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
-      {"pathhub", {{}, {"plugins", "journal", "cluster", "log", "api", "pipeline", "channel"}}},
+      {"pathhub",
+       {{}, {"plugins", "journal", "cluster", "log", "api", "record", "pipeline", "channel"}}},
       {"api",
        {{{"listen", {"127.0.0.1:8575"}},
          {"enabled", {"true", 0, -1, kBoolean}},
@@ -71,7 +72,12 @@ const std::map<std::string, Schema>& schema() {
          {"tokensFile", {}},
          {"console", {}}},
         {"token"}}},
-      {"token", {{{"name", {}}, {"role", {}}, {"sha256", {}}}, {}}},
+      {"token", {{{"name", {}}, {"role", {}}, {"sha256", {}}, {"organisation", {}}}, {}}},
+      {"record",
+       {{{"enabled", {"true", 0, -1, kBoolean}},
+         {"optOuts", {}},
+         {"requirePurposeOfUse", {"true", 0, -1, kBoolean}}},
+        {}}},
       {"component", {{{"name", {}}, {"level", {"information", 0, -1, kLogLevels}}}, {}}},
       {"plugins", {{{"folder", {}}}, {}}},
       {"pipeline",
@@ -168,7 +174,7 @@ void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems
   }
   // Elements that may be given once: a second one would be silently ignored by the readers.
   static const std::set<std::string> kOnce = {
-      "journal", "cluster", "log",       "api",    "pipeline",         "source",
+      "journal", "cluster", "log",       "api",    "record",           "pipeline", "source",
       "mapper",  "backlog", "practices", "orders", "acknowledgements", "safety"};
   std::map<std::string, int> seen;
   for (Poco::XML::Node* c = e->firstChild(); c; c = c->nextSibling()) {
@@ -359,10 +365,10 @@ ApiConfig readApi(const Reader& api) {
     if (!t.has("role")) {
       t.missing("needs a role (viewer, clinical, operator or admin): none is taken for viewer");
     }
-    addToken({t.text("name"), t.text("role"), t.text("sha256")}, "token");
+    addToken({t.text("name"), t.text("role"), t.text("sha256"), t.text("organisation")}, "token");
   }
-  // A file of "name role sha256" lines (# comments), so tokens can be rotated, and kept with
-  // tighter permissions, apart from the rest of the configuration.
+  // A file of "name role sha256 [organisation]" lines (# comments), so tokens can be rotated, and
+  // kept with tighter permissions, apart from the rest of the configuration.
   if (const std::string file = api.text("tokensFile"); !file.empty()) {
     std::ifstream in(file);
     // Missing is an error: the hub would run with every API call refused (401) and nobody
@@ -378,9 +384,9 @@ ApiConfig readApi(const Reader& api) {
       ApiToken token;
       std::string extra;
       if (!(fields >> token.name) || token.name[0] == '#') continue;
-      fields >> token.role >> token.sha256;
+      fields >> token.role >> token.sha256 >> token.organisation;
       const std::string where = "tokensFile " + file + " line " + std::to_string(number);
-      if (fields >> extra) api.missing(where + ": expected 'name role sha256'");
+      if (fields >> extra) api.missing(where + ": expected 'name role sha256 [organisation]'");
       addToken(std::move(token), where);
     }
   }
@@ -412,6 +418,20 @@ void readDatabase(const Reader& journal, JournalConfig& out) {
   while (!out.password.empty() && (out.password.back() == '\r' || out.password.back() == ' '))
     out.password.pop_back();
   if (out.password.empty()) journal.missing("passwordFile " + out.passwordFile + " is empty");
+}
+
+// <record>: the network's pathology record (core/record) and its governance.
+RecordConfig readRecord(const Reader& record) {
+  RecordConfig out;
+  out.enabled = record.flag("enabled");
+  out.requirePurposeOfUse = record.flag("requirePurposeOfUse");
+  out.optOuts = record.text("optOuts");
+  if (!out.optOuts.empty() && !std::ifstream(out.optOuts)) {
+    record.problem("optOuts", "'" + out.optOuts + "' cannot be read (" + std::strerror(errno) +
+                                  "): the opt-out list must be there, or results of patients who"
+                                  " opted out would be shown");
+  }
+  return out;
 }
 
 ClusterConfig readCluster(const Reader& cluster, const JournalConfig& journal) {
@@ -646,6 +666,12 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
   hub.cluster = readCluster(top.child("cluster", "cluster"), hub.journal);
   hub.log = readLog(top.child("log", "log"));
   hub.api = readApi(top.child("api", "api"));
+  hub.record = readRecord(top.child("record", "record"));
+  if (hub.record.enabled && hub.record.optOuts.empty()) {
+    hub.warnings.push_back(
+        "record: no opt-out list (<record optOuts=\"FILE\">): no patient's results are withheld"
+        " from other organisations");
+  }
 
   Reader pipeline = top.child("pipeline", "pipeline");
   const std::string endpoints = pipeline.text("endpoints");

@@ -185,6 +185,9 @@ struct ApiToken {
   std::string name;    // who holds it; written to the audit trail
   std::string role;    // viewer, clinical, operator or admin
   std::string sha256;  // lower-case hex of SHA-256(token)
+  // The organisation (ODS code) the holder acts for: the record shows an opted-out patient's
+  // results to the organisation that sent them only. "" for none.
+  std::string organisation = {};
 
   bool operator==(const ApiToken&) const = default;
 };
@@ -201,6 +204,18 @@ struct ApiConfig {
   bool operator==(const ApiConfig&) const = default;
 };
 
+// <record>: the network's pathology record (core/record/README.md).
+struct RecordConfig {
+  bool enabled = true;
+  // A file of NHS numbers (one per line, # comments) whose results are never shown to another
+  // organisation than the one that sent them; read at start and at reload.
+  std::string optOuts;
+  // Every record request must say why (X-Purpose-Of-Use) and for whom (X-User-Id).
+  bool requirePurposeOfUse = true;
+
+  bool operator==(const RecordConfig&) const = default;
+};
+
 struct HubConfig {
   // Folders searched for plugins (<plugins folder="..."/>); none: the default folders.
   std::vector<std::string> pluginFolders;
@@ -208,6 +223,7 @@ struct HubConfig {
   ClusterConfig cluster;
   LogConfig log;
   ApiConfig api;
+  RecordConfig record;
   std::vector<ChannelConfig> channels;
   // How long a stop (SIGTERM) may take before the process exits anyway (<pipeline
   // stopGraceSeconds>): a destination that never answers must not keep the hub up.

@@ -172,6 +172,11 @@ Result<void> Hub::start() {
     if (auto ok = startChannel(slot, false); !ok) return ok;
   }
   for (auto& slot : slots_) startSource(slot);
+  if (config_.record.enabled && !record_) {
+    auto record = record::RecordService::start(*journal_, config_.record);
+    if (!record) return tl::unexpected(record.error());
+    record_ = std::move(*record);
+  }
   ready_ = true;
   return {};
 }
@@ -216,6 +221,7 @@ void Hub::stop() {
     slot.source.reset();
   }
   for (auto& slot : slots_) stopChannel(slot);
+  record_.reset();
   leases_.reset();  // gives this node's leases up: another node delivers at once
   journal_.reset();
 }
@@ -358,6 +364,29 @@ Result<http::ReloadReport> Hub::reload() {
     stopGraceSeconds_ = next->stopGrace.count();
     report.applied.push_back("pipeline stopGraceSeconds " +
                              std::to_string(stopGraceSeconds_.load()));
+  }
+  if (next->record.enabled != config_.record.enabled) {
+    report.restartNeeded.push_back("record enabled");
+  } else if (record_ && !(next->record == config_.record)) {
+    if (auto ok = record_->reconfigure(next->record); ok) {
+      config_.record = next->record;
+      report.applied.push_back("record (opt-out list: " + std::to_string(record_->optOutCount()) +
+                               " NHS numbers; purpose of use " +
+                               (next->record.requirePurposeOfUse ? "required" : "not required") +
+                               ")");
+    } else {
+      report.failed.push_back("record: " + ok.error().describe() +
+                              " (the opt-out list in force is kept)");
+    }
+  } else if (record_ && !next->record.optOuts.empty()) {
+    // The same file named: it may have changed, and is read again.
+    if (auto ok = record_->reconfigure(next->record); ok) {
+      report.applied.push_back("record opt-out list read again (" +
+                               std::to_string(record_->optOutCount()) + " NHS numbers)");
+    } else {
+      report.failed.push_back("record: " + ok.error().describe() +
+                              " (the opt-out list in force is kept)");
+    }
   }
   reloadChannels(next->channels, report);
   if (leases_) leases_->setDestinations(destinationsOf(next->channels));

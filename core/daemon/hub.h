@@ -67,6 +67,7 @@ class Hub : public http::HubControl {
   Result<http::RerouteReport> rerouteOrder(const std::string& placer) override;
   void wake(const std::string& channel, const std::vector<std::string>& destinations) override;
   Result<http::ClusterView> cluster() override;
+  record::RecordService* record() override { return record_.get(); }
 
  private:
   struct Slot {
@@ -99,6 +100,8 @@ class Hub : public http::HubControl {
   std::unique_ptr<journal::Journal> journal_;
   // A cluster's node: its leases and heartbeat, and the channels' delivery gate.
   std::unique_ptr<cluster::LeaseKeeper> leases_;
+  // The pathology record's indexer and governance (null when <record enabled="false">).
+  std::unique_ptr<record::RecordService> record_;
   zmq::context_t zmq_;
   mutable std::mutex mutex_;  // guards slots_' contents against API calls
   std::vector<Slot> slots_;

@@ -45,7 +45,8 @@ std::shared_ptr<const std::vector<TokenBook::Entry>> TokenBook::entriesOf(
     const std::vector<config::ApiToken>& tokens) {
   auto entries = std::make_shared<std::vector<Entry>>();
   for (const auto& t : tokens) {
-    entries->push_back({t.sha256, Caller{t.name, parseRole(t.role).value_or(Role::kViewer)}});
+    entries->push_back(
+        {t.sha256, Caller{t.name, parseRole(t.role).value_or(Role::kViewer), t.organisation}});
   }
   return entries;
 }

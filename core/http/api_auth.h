@@ -25,6 +25,7 @@ std::optional<Role> parseRole(std::string_view name);
 struct Caller {
   std::string name;
   Role role = Role::kViewer;
+  std::string organisation = {};  // the ODS code its token acts for ("" none)
 };
 
 // Lower-case hex SHA-256 of `text` (how tokens are configured).

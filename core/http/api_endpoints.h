@@ -42,6 +42,10 @@ void addDeliveryEndpoints(Router& router, ApiContext& context);  // unacknowledg
 void addOrderEndpoints(Router& router, ApiContext& context);     // orders, overdue, unmatched
 void addJournalEndpoints(Router& router, ApiContext& context);   // backup
 void addClusterEndpoints(Router& router, ApiContext& context);   // nodes and leases
+void addRecordEndpoints(Router& router, ApiContext& context);    // the record: /fhir/R4/...
+// An error as FHIR says it: an OperationOutcome with the issue type for `status` (every
+// error under /fhir/ is answered so).
+Reply operationOutcome(int status, const std::string& code, const std::string& message);
 
 // An awaited answer as the API shows it (in a message's deliveries and in the lists).
 Poco::JSON::Object::Ptr acknowledgementJson(const journal::AcknowledgementRecord& a);

@@ -54,6 +54,13 @@ struct ApiRequest {
   Caller caller;
   std::string peer;       // "127.0.0.1:53122"
   std::string sessionId;  // the console session the call came with ("" with a bearer token)
+  bool secure = false;    // over TLS
+  // The request's headers, names in lower case.
+  std::map<std::string, std::string> headers = {};
+  std::string header(const std::string& lowerCaseName) const {
+    auto it = headers.find(lowerCaseName);
+    return it == headers.end() ? std::string() : it->second;
+  }
 
   // Query parameters. Every parameter sent must be one the endpoint knows (a misspelt filter
   // must not silently widen a search): `allowOnly` throws naming the first unknown one.

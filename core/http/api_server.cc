@@ -10,6 +10,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <filesystem>
@@ -35,7 +36,8 @@ constexpr const char* kDataSecurityPolicy = "default-src 'none'; frame-ancestors
 
 Poco::Logger& log() { return Poco::Logger::get("http"); }
 
-Reply errorReply(const ApiError& e) {
+Reply errorReply(const ApiError& e, bool fhir) {
+  if (fhir) return operationOutcome(e.status(), e.code(), e.what());
   Poco::JSON::Object::Ptr error = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
   error->set("code", e.code());
   error->set("message", std::string(e.what()));
@@ -71,13 +73,15 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     Reply reply;
     bodyRead_ = false;
+    // The FHIR API's errors are OperationOutcomes, as FHIR clients expect.
+    const bool fhir = request.getURI().rfind("/fhir/", 0) == 0;
     try {
       reply = dispatch(request, response);
     } catch (const ApiError& e) {
-      reply = errorReply(e);
+      reply = errorReply(e, fhir);
     } catch (const std::exception& e) {
       log().error("%s %s failed: %s", request.getMethod(), request.getURI(), std::string(e.what()));
-      reply = errorReply(ApiError(500, "internal_error", e.what()));
+      reply = errorReply(ApiError(500, "internal_error", e.what()), fhir);
     }
     // Refused before its body was read (no token, a role too low): the body is not read for
     // a caller not known, so the connection closes rather than read it as the next request.
@@ -132,6 +136,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     r.queryString = uri.getRawQuery();
     r.peer = request.clientAddress().toString();
+    for (const auto& [name, value] : request) r.headers[Poco::toLower(name)] = value;
+    r.secure = request.secure();
     const Route& route = router_.match(r.method, r.path, r.pathParams);
     if (route.least) {
       r.caller = authenticate(request, response, r);
@@ -212,6 +218,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addOrderEndpoints(router_, context_);
   addJournalEndpoints(router_, context_);
   addClusterEndpoints(router_, context_);
+  addRecordEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
   addSessionEndpoints(router_, context_, sessions_, tokens_, config_.tls);
   const auto folder = config_.console.empty() ? ConsoleAssets::defaultFolder()
@@ -255,7 +262,7 @@ Result<void> ApiServer::start() {
   server_ = std::make_unique<tls::GuardedHttpServer>(
       new Factory(router_, tokens_, context_, sessions_), *threads_, *socket, params, limits,
       [](const std::string& code, const std::string& message) {
-        return errorReply(ApiError(503, code, message)).body;
+        return errorReply(ApiError(503, code, message), false).body;
       });
   server_->start();
   log().information("HTTP%s API listening on %s:%hu", std::string(config_.tls ? "S" : ""),

@@ -9,8 +9,10 @@ namespace pathhub::http {
 
 void addAuditEndpoints(Router& router, ApiContext& context) {
   router.add({"GET", "/api/v1/audit", Role::kAdmin, [&context](const ApiRequest& r) {
-                r.allowOnly({"user", "action", "from", "to", "limit", "before"});
+                r.allowOnly({"user", "action", "nhsNumber", "from", "to", "limit", "before"});
                 journal::AuditFilter f;
+                // Who looked at a patient's record: the record's rows name the NHS number.
+                f.target = r.text("nhsNumber");
                 f.user = r.text("user");
                 f.action = r.text("action");
                 f.fromMs = r.instantMs("from");

@@ -11,6 +11,7 @@
 #include "journal/journal.h"
 #include "pathhub/error.h"
 #include "pipeline/channel_stats.h"
+#include "record/record_service.h"
 
 namespace pathhub::http {
 
@@ -90,6 +91,9 @@ class HubControl {
   // The cluster's nodes and leases, read from the shared journal; not_found when this hub is
   // not a node of a cluster (<cluster> is not configured).
   virtual Result<ClusterView> cluster() = 0;
+  // The network's pathology record (core/record); null when <record enabled="false"> or
+  // while the hub is not running.
+  virtual record::RecordService* record() = 0;
 };
 
 }  // namespace pathhub::http

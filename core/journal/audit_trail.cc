@@ -23,7 +23,7 @@ Result<std::int64_t> SqlJournal::audit(const AuditEntry& entry) {
 
 Result<AuditPage> SqlJournal::auditTrail(const AuditFilter& f) {
   SqlFilter where;
-  where.whereText("\"user\"", f.user).whereText("action", f.action);
+  where.whereText("\"user\"", f.user).whereText("action", f.action).whereText("target", f.target);
   if (f.fromMs) where.where("at >= ?", f.fromMs);
   if (f.toMs) where.where("at < ?", f.toMs);
   if (f.before) where.where("id < ?", f.before);

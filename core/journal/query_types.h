@@ -131,6 +131,7 @@ struct AuditEntry {
 struct AuditFilter {
   std::string user;
   std::string action;
+  std::string target;  // the entry's target (an NHS number for the record's entries)
   std::int64_t fromMs = 0, toMs = 0;
   std::int64_t before = 0;
   int limit = 50;

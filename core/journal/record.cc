@@ -95,7 +95,7 @@ void recordVersion(SqlConnection& c, const RecordedMessage& m, const RecordVersi
 }
 
 constexpr const char* kRowColumns =
-    "id, report_id, version, updated_at, organisation, status, resource";
+    "id, report_id, version, updated_at, organisation, status, resource, nhs_number";
 
 RecordRow readRow(const SqlStatement& q) {
   return {q.text(0), q.text(1), static_cast<int>(q.int64(2)), q.int64(3), q.text(4),
@@ -189,7 +189,7 @@ Result<RecordPage> SqlJournal::searchReports(const RecordQuery& query) {
     where.bind(*counted);
     if (counted->step()) page.total = counted->int64(0);
     auto q = c.statement(std::string("SELECT id, id, version, updated_at, organisation, status,"
-                                     " resource FROM record_reports") +
+                                     " resource, nhs_number FROM record_reports") +
                          where.sql() + " ORDER BY effective_at " +
                          (query.newestFirst ? "DESC" : "ASC") + ", id LIMIT ? OFFSET ?");
     const int next = where.bind(*q);
@@ -228,7 +228,7 @@ Result<std::vector<RecordRow>> SqlJournal::reportParts(const std::string& kind,
     if (reports.empty()) return out;
     const std::string status = kind == "observations" ? "status" : "''";
     auto q = c.statement("SELECT id, report_id, version, updated_at, organisation, " + status +
-                         ", resource FROM record_" + kind + " WHERE report_id IN (" +
+                         ", resource, nhs_number FROM record_" + kind + " WHERE report_id IN (" +
                          marks(reports.size()) + ") ORDER BY report_id, id");
     int at = 1;
     for (const auto& r : reports) q->bind(at++, r);
@@ -252,7 +252,8 @@ Result<std::optional<RecordRow>> SqlJournal::recordResource(const std::string& t
         " FROM record_specimens WHERE id = ? ORDER BY updated_at DESC LIMIT 1";
   } else if (type == "Patient") {
     sql =
-        "SELECT id, nhs_number, version, updated_at, '', '', resource FROM record_patients"
+        "SELECT id, nhs_number, version, updated_at, '', '', resource, nhs_number"
+        " FROM record_patients"
         " WHERE id = ?";
   } else {
     return fail(ErrorCode::kInvalidValue, "the record holds no " + type + " resources");
@@ -269,7 +270,8 @@ Result<std::optional<RecordRow>> SqlJournal::recordPatient(const std::string& nh
   return reading([&](SqlConnection& c) {
     std::optional<RecordRow> out;
     c.each(
-        "SELECT id, nhs_number, version, updated_at, '', '', resource FROM record_patients"
+        "SELECT id, nhs_number, version, updated_at, '', '', resource, nhs_number"
+        " FROM record_patients"
         " WHERE nhs_number = ?",
         [&out](const SqlStatement& q) { out = readRow(q); }, nhsNumber);
     return out;

@@ -90,6 +90,7 @@ struct RecordRow {
   std::string organisation;
   std::string status;
   std::string json;
+  std::string nhsNumber = {};
 };
 
 struct RecordPage {

@@ -38,6 +38,7 @@ Result<ApiResponse> ApiClient::call(const std::string& method, const std::string
     session->setTimeout(Poco::Timespan(300, 0));  // a backup of a large journal takes a while
     Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token_.empty()) request.set("Authorization", "Bearer " + token_);
+    for (const auto& [name, value] : headers_) request.set(name, value);
     request.setContentLength(static_cast<std::streamsize>(body.size()));
     if (!body.empty()) request.setContentType("application/json");
     session->sendRequest(request).write(body.data(), static_cast<std::streamsize>(body.size()));

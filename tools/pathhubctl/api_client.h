@@ -25,9 +25,12 @@ class ApiClient {
   // into it instead of held (a journal backup); a short body is an error.
   Result<ApiResponse> call(const std::string& method, const std::string& target,
                            const std::string& body = {}, std::ostream* sink = nullptr);
+  // A header sent with every call from now on (the record's X-Purpose-Of-Use, X-User-Id).
+  void setHeader(const std::string& name, const std::string& value) { headers_[name] = value; }
 
  private:
   std::string url_, token_, caFile_;
+  std::map<std::string, std::string> headers_;
 };
 
 }  // namespace pathhub::ctl

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "backup_command.h"
+#include "record_command.h"
 #include "table.h"
 
 namespace pathhub::ctl {
@@ -107,8 +108,13 @@ class Runner {
     }
     if (response->status >= 300) {
       Object::Ptr error = parsed ? parsed->getObject("error") : nullptr;
-      std::cerr << "pathhubctl: " << response->status << " "
-                << (error ? field(error, "message") : response->body) << "\n";
+      // The FHIR API's errors are OperationOutcomes: the first issue's diagnostics.
+      Poco::JSON::Array::Ptr issues = parsed ? parsed->getArray("issue") : nullptr;
+      const std::string why = error ? field(error, "message")
+                              : issues && issues->size() > 0
+                                  ? field(issues->getObject(0), "diagnostics")
+                                  : response->body;
+      std::cerr << "pathhubctl: " << response->status << " " << why << "\n";
       status_ = 1;
       return nullptr;
     }
@@ -454,16 +460,19 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
       }
     } else if (command == "backup") {
       return backupCommand(api, options, args);
+    } else if (command == "record") {
+      return recordCommand(api, options, args);
     } else if (command == "audit") {
       Parsed p = parse(args, {{"user", true},
+                              {"nhs-number", true},
                               {"action", true},
                               {"from", true},
                               {"to", true},
                               {"limit", true},
                               {"before", true}});
-      std::map<std::string, std::string> names = {{"user", "user"},   {"action", "action"},
-                                                  {"from", "from"},   {"to", "to"},
-                                                  {"limit", "limit"}, {"before", "before"}};
+      std::map<std::string, std::string> names = {
+          {"user", "user"},   {"action", "action"}, {"from", "from"},           {"to", "to"},
+          {"limit", "limit"}, {"before", "before"}, {"nhs-number", "nhsNumber"}};
       if (auto o = run.call("GET", "/api/v1/audit" + query(p, names)); o && !run.json()) {
         printAudit(o);
       }

@@ -22,7 +22,15 @@
 //                                    tests now belong (after a catalogue fix and a reload)
 //   reload                           re-read the configuration and its tables (as SIGHUP):
 //                                    what was applied, what needs a restart (admin)
-//   audit [--user U] [--action A] [--from T] [--to T] [--limit N] [--before ID]
+//   record NHSNUMBER --purpose CODE [--user ID] [--code TOKEN] [--from DATE] [--to DATE]
+//                                    a patient's reports in the network's record, newest first
+//                                    (CODE: an HL7 v3 PurposeOfUse such as TREAT; ID: whom it is
+//                                    for, else $USER); --json: the FHIR searchset
+//   record status                    what the record holds, what is still to be recorded
+//   record rebuild                   record the journal again (admin), with progress
+//   audit [--user U] [--action A] [--nhs-number N] [--from T] [--to T] [--limit N] [--before ID]
+//                                    the audit trail; --nhs-number: who looked at the patient's
+//                                    record
 //   backup FILE                      a consistent copy of the running hub's journal, checked,
 //                                    written to FILE (never overwritten; admin)
 //   hash-token                       read a token on stdin, print the sha256 for <api><token>
@@ -50,6 +58,7 @@ constexpr const char* kUsage =
     "commands: status | channels | cluster | messages [filters] | show ID | replay ID|--filter "
     "...\n"
     "          | pause CH | resume CH | restart CH | reroute-order PLACER | reload\n"
+    "          | record NHSNUMBER --purpose CODE | record status | record rebuild\n"
     "          | audit [filters] | backup FILE | hash-token\n";
 
 std::string env(const char* name) {
