@@ -233,6 +233,10 @@ journal::RecordRow readable(ApiContext& context, const ApiRequest& r, const Acce
     context.audit(r, "record_read", "", access.detail() + " " + type + "/" + id + " not found");
     throw ApiError::notFound(type + "/" + id + " is not in the record");
   }
+  // Whose it is decides who may see it: a row that does not say is never shown.
+  if ((*row)->nhsNumber.empty()) {
+    throw ApiError(500, "internal_error", type + "/" + id + " does not say whose it is");
+  }
   const auto only = onlyOrganisation(context, r, (*row)->nhsNumber);
   bool withheld = false;
   if (only) {

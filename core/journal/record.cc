@@ -36,18 +36,19 @@ void putInForce(SqlConnection& c, const RecordVersion& v, std::int64_t row, int 
                 std::int64_t at) {
   c.run(
       "INSERT INTO record_reports(id, version_row, version, nhs_number, organisation, status,"
-      " effective_at, issued_at, codes, categories, resource, updated_at)"
-      " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+      " withdrawn, effective_at, issued_at, codes, categories, resource, updated_at)"
+      " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
       " version_row = excluded.version_row, version = excluded.version,"
       " nhs_number = excluded.nhs_number, organisation = excluded.organisation,"
-      " status = excluded.status, effective_at = excluded.effective_at,"
+      " status = excluded.status, withdrawn = excluded.withdrawn,"
+      " effective_at = excluded.effective_at,"
       " issued_at = excluded.issued_at, codes = excluded.codes,"
       " categories = excluded.categories, resource = excluded.resource,"
       " updated_at = excluded.updated_at",
-      v.reportId, row, version, v.nhsNumber, v.organisation, v.status, v.effectiveAtMs,
-      v.issuedAtMs, v.codes, v.categories, v.report.json, at);
+      v.reportId, row, version, v.nhsNumber, v.organisation, v.status, v.withdrawn ? 1 : 0,
+      v.effectiveAtMs, v.issuedAtMs, v.codes, v.categories, v.report.json, at);
   c.run("DELETE FROM record_observations WHERE report_id = ?", v.reportId);
-  const int withdrawn = v.status == kWithdrawn ? 1 : 0;
+  const int withdrawn = v.withdrawn ? 1 : 0;
   for (const auto& o : v.observations) {
     // An id another report holds is that report's (ids are digests of the report's key, so
     // this is a collision or a sender reusing numbers): the first keeps it.
@@ -98,8 +99,8 @@ constexpr const char* kRowColumns =
     "id, report_id, version, updated_at, organisation, status, resource, nhs_number";
 
 RecordRow readRow(const SqlStatement& q) {
-  return {q.text(0), q.text(1), static_cast<int>(q.int64(2)), q.int64(3), q.text(4),
-          q.text(5), q.text(6)};
+  return {q.text(0), q.text(1), static_cast<int>(q.int64(2)), q.int64(3), q.text(4), q.text(5),
+          q.text(6), q.text(7)};
 }
 
 // "?, ?, ?" for n values.
@@ -122,8 +123,8 @@ std::string tokenNeedle(const std::string& token) {
 SqlFilter patientFilter(SqlConnection& c, const RecordQuery& q, bool observations) {
   SqlFilter where;
   where.where("nhs_number = ?", q.nhsNumber);
-  where.where("status != ?", std::string(kWithdrawn));
-  if (observations) where.where("withdrawn = 0");
+  where.where("withdrawn = 0");
+  if (observations) where.where("status != ?", std::string(kWithdrawn));
   if (q.onlyOrganisation) where.where("organisation = ?", *q.onlyOrganisation);
   if (!q.dates.empty()) where.where("effective_at != 0");
   for (const auto& d : q.dates) {
@@ -242,13 +243,13 @@ Result<std::optional<RecordRow>> SqlJournal::recordResource(const std::string& t
   std::string sql;
   if (type == "DiagnosticReport") {
     sql =
-        "SELECT id, id, version, updated_at, organisation, status, resource FROM record_reports"
-        " WHERE id = ?";
+        "SELECT id, id, version, updated_at, organisation, status, resource, nhs_number"
+        " FROM record_reports WHERE id = ?";
   } else if (type == "Observation") {
     sql = std::string("SELECT ") + kRowColumns + " FROM record_observations WHERE id = ?";
   } else if (type == "Specimen") {
     sql =
-        "SELECT id, report_id, version, updated_at, organisation, '', resource"
+        "SELECT id, report_id, version, updated_at, organisation, '', resource, nhs_number"
         " FROM record_specimens WHERE id = ? ORDER BY updated_at DESC LIMIT 1";
   } else if (type == "Patient") {
     sql =

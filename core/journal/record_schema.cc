@@ -28,7 +28,7 @@ std::vector<std::string> recordSchema(bool postgres) {
       "CREATE TABLE record_reports (id TEXT PRIMARY KEY, version_row " + big +
           " NOT NULL,"
           " version INTEGER NOT NULL, nhs_number TEXT NOT NULL, organisation TEXT NOT NULL,"
-          " status TEXT NOT NULL, effective_at " +
+          " status TEXT NOT NULL, withdrawn INTEGER NOT NULL, effective_at " +
           big + " NOT NULL, issued_at " + big +
           " NOT NULL,"
           " codes TEXT NOT NULL, categories TEXT NOT NULL, resource TEXT NOT NULL,"

@@ -32,8 +32,11 @@ struct RecordVersion {
   std::string reportId;  // logical: the same for every version of the report
   int reportIndex = 0;   // which report of its message
   std::string nhsNumber;
-  std::string organisation;        // who sent it (the sending facility's ODS code)
-  std::string status;              // DiagnosticReport.status
+  std::string organisation;  // who sent it (the sending facility's ODS code)
+  std::string status;        // DiagnosticReport.status
+  // Withdrawn from searches: the report is entered-in-error, or every result of it is (HL7
+  // v2 says so with OBX-11 W or D on each, having no report status for it).
+  bool withdrawn = false;
   std::string codes;               // as RecordObservation::codes
   std::string categories;          // likewise
   std::int64_t effectiveAtMs = 0;  // specimen collected, else observed, else issued; 0: none

@@ -178,6 +178,11 @@ class BundleRecord {
       v.observations.push_back(std::move(row));
     }
     for (const auto& s : specimens) v.specimens.push_back(keep(s));
+    bool everyResultWithdrawn = !v.observations.empty();
+    for (const auto& o : v.observations) {
+      everyResultWithdrawn = everyResultWithdrawn && o.status == "entered-in-error";
+    }
+    v.withdrawn = v.status == "entered-in-error" || everyResultWithdrawn;
     v.report = keep(report);
     v.patient = keep(patient_);
     return v;

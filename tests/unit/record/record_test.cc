@@ -128,6 +128,21 @@ TEST_P(RecordTest, ACorrectionSupersedesTheReportAndTheFirstBecomesHistory) {
   ASSERT_EQ(results.total, 1);
   EXPECT_NE(results.rows[0].json.find("5.9"), std::string::npos);
   EXPECT_EQ(results.rows[0].json.find("4.1"), std::string::npos);
+  // Every resource read by id says whose it is (governance decides on it).
+  for (const auto& [type, id] : std::vector<std::pair<std::string, std::string>>{
+           {"DiagnosticReport", page.rows[0].id}, {"Observation", results.rows[0].id}}) {
+    auto read = journal_->recordResource(type, id);
+    ASSERT_TRUE(read && *read) << type;
+    EXPECT_EQ((*read)->nhsNumber, kNhs) << type;
+  }
+  auto built = buildRecord({1, "lab", potassium("C2", "5.9", "C", "20240502080000")});
+  for (const auto& [type, id] : std::vector<std::pair<std::string, std::string>>{
+           {"Specimen", built.versions[0].specimens.at(0).id},
+           {"Patient", built.versions[0].patient.id}}) {
+    auto read = journal_->recordResource(type, id);
+    ASSERT_TRUE(read && *read) << type;
+    EXPECT_EQ((*read)->nhsNumber, kNhs) << type;
+  }
   auto versions = journal_->reportVersions(page.rows[0].id);
   ASSERT_TRUE(versions);
   ASSERT_EQ(versions->size(), 2u);
@@ -167,6 +182,18 @@ TEST_P(RecordTest, AnEnteredInErrorReportLeavesTheSearchButCanStillBeRead) {
   auto read = journal_->recordResource("DiagnosticReport", id);
   ASSERT_TRUE(read && *read);
   EXPECT_EQ((*read)->status, "entered-in-error");
+  EXPECT_EQ((*read)->nhsNumber, kNhs);
+}
+
+TEST_P(RecordTest, AReportWhoseEveryResultIsEnteredInErrorLeavesTheSearch) {
+  carry(potassium("W1", "4.1"), "W1");
+  // HL7 v2 has no report status for it: the lab sends each result again as W (wrong).
+  std::string wrong = potassium("W2", "4.1", "C", "20240502080000");
+  wrong.replace(wrong.rfind("|||C\r"), 5, "|||W\r");
+  carry(wrong, "W2");
+  EXPECT_EQ(reports().total, 0);
+  EXPECT_EQ(observations().total, 0);
+  EXPECT_EQ(journal_->recordStatus()->reports, 1);  // still read by id, with its history
 }
 
 TEST_P(RecordTest, ResultsWithoutAValidNhsNumberAreCountedNotRecorded) {
