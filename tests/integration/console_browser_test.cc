@@ -6,12 +6,15 @@
 //    finding the failed delivery, the message's diff and the receiver's error, a bulk replay's
 //    dry run and the replay, pause and resume, the orders pages, markup in a message shown as
 //    text and never run, a clinical user with no replay button whose
-//    forged replay is refused, a POST without the CSRF token refused, sign-out, and axe-core's
+//    forged replay is refused, a POST without the CSRF token refused, a patient's record (a
+//    correction shown as one, its earlier version, a test's trend; a hostile name as text),
+//    sign-out, and axe-core's
 //    accessibility rules. Screenshots of each page go to build/console-screenshots.
 //  - Over TLS (console_tls_test.js): the session cookie is Secure, and the console works.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <array>
 #include <fstream>
 
 #include "api_client.h"
@@ -119,7 +122,25 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
                "PID|1||9434765919^^^NHS^NH||<img src=x onerror=\"window.pwned=1\">^JANE\r"
                "OBR|1|PM1|FM1|K^Potassium^L|||20261201090000\r"
                "OBX|1|TX|K^Potassium^L||<script>window.pwned=2</script>||||||F\r");
-  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 5; }));  // + ORL, R1, R2, DELIVERED-1
+  // A patient in the network's record: a potassium result, then its correction.
+  for (const auto& [control, value, status, issued] : std::vector<std::array<std::string, 4>>{
+           {"K-1", "4.1", "F", "20261130101000"}, {"K-2", "5.9", "C", "20261201080000"}}) {
+    sendAccepted(
+        hub.sourcePort,
+        "MSH|^~\\&|LIMS|RAJ01|GP|A81001|" + issued + "||ORU^R01|" + control +
+            "|P|2.4\rPID|1||9434765935^^^NHS^NH||TAYLOR^SAM||19800101|F\r"
+            "OBR|1|PK1|FK1|UE^Urea and electrolytes^WinPath|||20261130090000|||||||||||||||" +
+            issued + "|||" + status + "\rOBX|1|NM|2823-3^Potassium^LN||" + value +
+            "|mmol/L|3.5-5.3|" + (status == "C" ? "H" : "N") + "|||" + status + "\r");
+  }
+  ASSERT_TRUE(waitUntil([&] {
+    const auto record = testing::apiGet(hub.apiPort, kTokens.at("admin"), "/api/v1/record");
+    return record.json && record.json->getValue<int>("pendingMessages") == 0 &&
+           record.json->getValue<int>("versions") >= 2;
+  }));
+
+  // + ORL, R1, R2, DELIVERED-1, K-1, K-2
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() == 7; }));
   hub.stopSink();
   hub.startSink({"--reject-every", "1"});
   ASSERT_TRUE(m.set("MSH-10", "REFUSED-1"));
@@ -129,7 +150,6 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
         testing::apiGet(hub.apiPort, kTokens.at("admin"), "/api/v1/messages?deliveryState=failed");
     return found.body.find("REFUSED-1") != std::string::npos;
   }));
-
   const auto run = runBrowserScript(
       "console_test.js",
       {{"PATHHUB_URL", apiUrl("http", hub)},
@@ -137,6 +157,8 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
        {"PATHHUB_FAILED", "REFUSED-1"},
        {"PATHHUB_MARKUP", "MARKUP-1"},
        {"PATHHUB_ORDERS", R"({"final":"P100","overdue":"P300","unmatched":"P999"})"},
+       {"PATHHUB_PATIENT", "9434765935"},
+       {"PATHHUB_MARKUP_PATIENT", "9434765919"},
        {"PATHHUB_SCREENSHOTS",
         (testing::programDir().parent_path() / "console-screenshots").string()}});
   EXPECT_EQ(run.exitCode, 0) << run.out << run.err;

@@ -14,8 +14,8 @@ export class ApiFailure extends Error {
   }
 }
 
-export async function call(method, path, body) {
-  const headers = { Accept: "application/json" };
+export async function call(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && session) headers["X-CSRF-Token"] = session.csrf;
   const answer = await fetch(path, {
@@ -33,12 +33,18 @@ export async function call(method, path, body) {
   }
   if (!answer.ok) {
     const error = data && data.error ? data.error : {};
+    // The record's FHIR API answers errors as OperationOutcomes.
+    const issue = data && data.resourceType === "OperationOutcome" && data.issue ? data.issue[0] : null;
+    if (issue) throw new ApiFailure(answer.status, issue.code, issue.diagnostics || issue.code);
     throw new ApiFailure(answer.status, error.code || "error", error.message || text || answer.statusText);
   }
   return data;
 }
 
 export const get = (path) => call("GET", path);
+// A read of the network's record: it must say why and for whom (core/record/README.md).
+export const getRecord = (path, purpose, user) =>
+  call("GET", path, undefined, { "X-Purpose-Of-Use": purpose, "X-User-Id": user });
 export const post = (path, body) => call("POST", path, body ?? {});
 
 // The session the cookie holds, if any (the page's memory does not outlive a reload).

@@ -6,6 +6,7 @@ import { channelPage } from "./channel.js";
 import { messagePage } from "./message.js";
 import { messagesPage } from "./messages.js";
 import { overviewPage } from "./overview.js";
+import { patientPage } from "./patient.js";
 
 const main = document.getElementById("main");
 let stopPage = null; // what the current page stops when it is left (its refresh timer)
@@ -18,6 +19,7 @@ const pages = [
   { pattern: /^\/orders$/, page: ordersPage, title: "Orders", least: "clinical" },
   { pattern: /^\/orders\/([^/]+)$/, page: orderPage, title: "Order", least: "clinical" },
   { pattern: /^\/deliveries$/, page: deliveriesPage, title: "Deliveries", least: "clinical" },
+  { pattern: /^\/patient$/, page: patientPage, title: "Patient record", least: "clinical" },
   { pattern: /^\/audit$/, page: auditPage, title: "Audit", least: "admin" },
 ];
 
@@ -25,7 +27,8 @@ function navigation() {
   const nav = document.getElementById("nav");
   const links = [["#/", "Overview"]];
   if (may("clinical")) {
-    links.push(["#/messages", "Messages"], ["#/orders", "Orders"], ["#/deliveries", "Deliveries"]);
+    links.push(["#/messages", "Messages"], ["#/orders", "Orders"], ["#/deliveries", "Deliveries"],
+      ["#/patient", "Patient record"]);
   }
   if (may("admin")) links.push(["#/audit", "Audit"]);
   nav.replaceChildren(...links.map(([href, text]) => h("a", { href }, text)));

@@ -162,6 +162,18 @@ TEST_P(RecordTest, ALateCopyOfAnEarlierVersionIsHistoryAndTheCorrectionStaysInFo
   EXPECT_EQ(journal_->reportVersions(page.rows[0].id)->size(), 2u);
 }
 
+TEST_P(RecordTest, ACorrectionNamingAnotherPatientMovesTheReportOutOfTheFirstsRecord) {
+  carry(potassium("M1", "4.1"), "M1");
+  // The lab sent it for the wrong patient: the same report, corrected, for the right one.
+  carry(potassium("M2", "4.1", "C", "20240502080000", "9434765927"), "M2");
+  EXPECT_EQ(reports().total, 0);
+  EXPECT_EQ(observations().total, 0);
+  RecordQuery right;
+  right.nhsNumber = "9434765927";
+  EXPECT_EQ(journal_->searchReports(right)->total, 1);
+  EXPECT_EQ(journal_->searchObservations(right)->total, 1);
+}
+
 TEST_P(RecordTest, AnEnteredInErrorReportLeavesTheSearchButCanStillBeRead) {
   carry(potassium("E1", "4.1"), "E1");
   auto fhir = convert::convertAll(convert::Format::kHl7v2, convert::Format::kFhirJson,
