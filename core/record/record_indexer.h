@@ -21,7 +21,8 @@ class RecordIndexer {
  public:
   struct Options {
     std::chrono::milliseconds idle{500};  // how long to wait when nothing is to be recorded
-    int batch = 200;                      // messages per transaction
+    int batch = 50;                       // messages per transaction (the writer is held for it)
+    int nice = 10;                        // the thread's nice value: below the hot path's
   };
   RecordIndexer(journal::Journal& journal, Options options);
   ~RecordIndexer();
