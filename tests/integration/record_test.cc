@@ -298,10 +298,17 @@ TEST_F(RecordTest, TwoLabsResultsAreOneRecordWithCorrectionsInForceAndTheirHisto
       "pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort), "--token-file",
                      tokenFile.string(), "record", kPatient});
   EXPECT_EQ(refused.exitCode, 2);
-  auto who = testing::runProgram(
+  auto notAdmin = testing::runProgram(
       "pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort), "--token-file",
                      (hub_.dir / "ae.token").string(), "audit", "--nhs-number", kPatient});
-  EXPECT_EQ(who.exitCode, 1);  // the audit trail is for admins
+  EXPECT_EQ(notAdmin.exitCode, 1);  // the audit trail is for admins
+  std::ofstream(hub_.dir / "admin.token") << testing::roleTokens().at("admin") << "\n";
+  auto who = testing::runProgram(
+      "pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort), "--token-file",
+                     (hub_.dir / "admin.token").string(), "audit", "--nhs-number", kPatient});
+  EXPECT_EQ(who.exitCode, 0) << who.err;
+  EXPECT_NE(who.out.find("record_search"), std::string::npos) << who.out;
+  EXPECT_NE(who.out.find("ae-doctor"), std::string::npos) << who.out;
 
   // Every searchset, history and resource answered passes both FHIR validators.
   const char* validators = PATHHUB_NODE_VALIDATORS;
@@ -367,10 +374,13 @@ TEST_F(RecordTest, GovernanceRefusesWithoutPurposeAndWithholdsOptedOutPatientsFr
   EXPECT_EQ(reload.status, 200) << reload.body;
   EXPECT_EQ(number(fhir(reports(kOptedOut)).json, "total"), 1);
 
-  // A rebuild records the journal again, to the same record.
-  auto rebuilt = testing::apiCall(hub_.apiPort, testing::roleTokens().at("admin"), "POST",
-                                  "/api/v1/record/rebuild");
-  EXPECT_EQ(rebuilt.status, 200) << rebuilt.body;
+  // A rebuild (pathhubctl, as an admin) records the journal again, to the same record.
+  std::ofstream(hub_.dir / "admin.token") << testing::roleTokens().at("admin") << "\n";
+  auto rebuilt = testing::runProgram(
+      "pathhubctl", {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort), "--token-file",
+                     (hub_.dir / "admin.token").string(), "record", "rebuild"});
+  EXPECT_EQ(rebuilt.exitCode, 0) << rebuilt.err;
+  EXPECT_NE(rebuilt.out.find("still to record: 0 message(s)"), std::string::npos) << rebuilt.out;
   awaitRecorded(1);
   EXPECT_EQ(number(fhir(reports(kOptedOut)).json, "total"), 1);
 
