@@ -182,41 +182,40 @@ Result<void> SqlJournal::record(const std::vector<RecordedMessage>& batch) {
   });
 }
 
+namespace {
+
+// One page of a patient's rows of `table` ("record_reports" or "record_observations", whose
+// rows read as RecordRow through `columns`), with the count of every match.
+RecordPage searchPage(SqlConnection& c, const RecordQuery& query, const std::string& table,
+                      const std::string& columns) {
+  const SqlFilter where = patientFilter(c, query, table == "record_observations");
+  RecordPage page;
+  auto counted = c.statement("SELECT COUNT(*) FROM " + table + where.sql());
+  where.bind(*counted);
+  if (counted->step()) page.total = counted->int64(0);
+  auto q =
+      c.statement("SELECT " + columns + " FROM " + table + where.sql() + " ORDER BY effective_at " +
+                  (query.newestFirst ? "DESC" : "ASC") + ", id LIMIT ? OFFSET ?");
+  const int next = where.bind(*q);
+  q->bind(next, static_cast<std::int64_t>(query.count));
+  q->bind(next + 1, static_cast<std::int64_t>(query.offset));
+  while (q->step()) page.rows.push_back(readRow(*q));
+  return page;
+}
+
+}  // namespace
+
 Result<RecordPage> SqlJournal::searchReports(const RecordQuery& query) {
   return reading([&](SqlConnection& c) {
-    const SqlFilter where = patientFilter(c, query, false);
-    RecordPage page;
-    auto counted = c.statement("SELECT COUNT(*) FROM record_reports" + where.sql());
-    where.bind(*counted);
-    if (counted->step()) page.total = counted->int64(0);
-    auto q = c.statement(std::string("SELECT id, id, version, updated_at, organisation, status,"
-                                     " resource, nhs_number FROM record_reports") +
-                         where.sql() + " ORDER BY effective_at " +
-                         (query.newestFirst ? "DESC" : "ASC") + ", id LIMIT ? OFFSET ?");
-    const int next = where.bind(*q);
-    q->bind(next, static_cast<std::int64_t>(query.count));
-    q->bind(next + 1, static_cast<std::int64_t>(query.offset));
-    while (q->step()) page.rows.push_back(readRow(*q));
-    return page;
+    // A report is its own report: its id stands in the report_id column.
+    return searchPage(c, query, "record_reports",
+                      "id, id, version, updated_at, organisation, status, resource, nhs_number");
   });
 }
 
 Result<RecordPage> SqlJournal::searchObservations(const RecordQuery& query) {
-  return reading([&](SqlConnection& c) {
-    const SqlFilter where = patientFilter(c, query, true);
-    RecordPage page;
-    auto counted = c.statement("SELECT COUNT(*) FROM record_observations" + where.sql());
-    where.bind(*counted);
-    if (counted->step()) page.total = counted->int64(0);
-    auto q = c.statement(std::string("SELECT ") + kRowColumns + " FROM record_observations" +
-                         where.sql() + " ORDER BY effective_at " +
-                         (query.newestFirst ? "DESC" : "ASC") + ", id LIMIT ? OFFSET ?");
-    const int next = where.bind(*q);
-    q->bind(next, static_cast<std::int64_t>(query.count));
-    q->bind(next + 1, static_cast<std::int64_t>(query.offset));
-    while (q->step()) page.rows.push_back(readRow(*q));
-    return page;
-  });
+  return reading(
+      [&](SqlConnection& c) { return searchPage(c, query, "record_observations", kRowColumns); });
 }
 
 Result<std::vector<RecordRow>> SqlJournal::reportParts(const std::string& kind,
