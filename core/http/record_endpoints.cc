@@ -145,6 +145,14 @@ std::optional<std::string> onlyOrganisation(ApiContext& context, const ApiReques
   return r.caller.organisation;
 }
 
+// Whether an opted-out patient's own resource is shown to `only`: when that organisation sent
+// them reports in force.
+bool sentBy(ApiContext& context, const std::string& nhsNumber, const std::string& only) {
+  auto senders = context.journal().recordOrganisations(nhsNumber);
+  if (!senders) throw ApiError::from(senders.error());
+  return std::count(senders->begin(), senders->end(), only) > 0;
+}
+
 Reply search(ApiContext& context, const ApiRequest& r) {
   const std::string type = r.pathParams.at("type");
   recordOf(context);
@@ -166,13 +174,8 @@ Reply search(ApiContext& context, const ApiRequest& r) {
   if (type == "Patient") {
     auto patient = journal.recordPatient(s.query.nhsNumber);
     if (!patient) throw ApiError::from(patient.error());
-    bool visible = patient->has_value();
-    if (visible && s.query.onlyOrganisation) {
-      auto senders = journal.recordOrganisations(s.query.nhsNumber);
-      if (!senders) throw ApiError::from(senders.error());
-      visible = std::count(senders->begin(), senders->end(), *s.query.onlyOrganisation) > 0;
-    }
-    if (visible) {
+    if (patient->has_value() && (!s.query.onlyOrganisation ||
+                                 sentBy(context, s.query.nhsNumber, *s.query.onlyOrganisation))) {
       const auto& p = **patient;
       entries->add(entry(base, "Patient", withMeta(p.json, p.version, p.updatedAtMs), "match"));
       returned.push_back("Patient/" + p.id);
@@ -238,16 +241,8 @@ journal::RecordRow readable(ApiContext& context, const ApiRequest& r, const Acce
     throw ApiError(500, "internal_error", type + "/" + id + " does not say whose it is");
   }
   const auto only = onlyOrganisation(context, r, (*row)->nhsNumber);
-  bool withheld = false;
-  if (only) {
-    if (type == "Patient") {
-      auto senders = context.journal().recordOrganisations((*row)->nhsNumber);
-      if (!senders) throw ApiError::from(senders.error());
-      withheld = std::count(senders->begin(), senders->end(), *only) == 0;
-    } else {
-      withheld = (*row)->organisation != *only;
-    }
-  }
+  const bool withheld = only && (type == "Patient" ? !sentBy(context, (*row)->nhsNumber, *only)
+                                                   : (*row)->organisation != *only);
   if (withheld) {
     context.audit(r, "record_read", (*row)->nhsNumber,
                   access.detail() + " " + type + "/" + id + " withheld=opted-out");

@@ -98,6 +98,10 @@ void recordVersion(SqlConnection& c, const RecordedMessage& m, const RecordVersi
 constexpr const char* kRowColumns =
     "id, report_id, version, updated_at, organisation, status, resource, nhs_number";
 
+// A patient row as RecordRow: its NHS number stands in the report_id column too.
+constexpr const char* kPatientColumns =
+    "id, nhs_number, version, updated_at, '', '', resource, nhs_number";
+
 RecordRow readRow(const SqlStatement& q) {
   return {q.text(0), q.text(1), static_cast<int>(q.int64(2)), q.int64(3), q.text(4), q.text(5),
           q.text(6), q.text(7)};
@@ -251,10 +255,7 @@ Result<std::optional<RecordRow>> SqlJournal::recordResource(const std::string& t
         "SELECT id, report_id, version, updated_at, organisation, '', resource, nhs_number"
         " FROM record_specimens WHERE id = ? ORDER BY updated_at DESC LIMIT 1";
   } else if (type == "Patient") {
-    sql =
-        "SELECT id, nhs_number, version, updated_at, '', '', resource, nhs_number"
-        " FROM record_patients"
-        " WHERE id = ?";
+    sql = std::string("SELECT ") + kPatientColumns + " FROM record_patients WHERE id = ?";
   } else {
     return fail(ErrorCode::kInvalidValue, "the record holds no " + type + " resources");
   }
@@ -270,9 +271,7 @@ Result<std::optional<RecordRow>> SqlJournal::recordPatient(const std::string& nh
   return reading([&](SqlConnection& c) {
     std::optional<RecordRow> out;
     c.each(
-        "SELECT id, nhs_number, version, updated_at, '', '', resource, nhs_number"
-        " FROM record_patients"
-        " WHERE nhs_number = ?",
+        std::string("SELECT ") + kPatientColumns + " FROM record_patients WHERE nhs_number = ?",
         [&out](const SqlStatement& q) { out = readRow(q); }, nhsNumber);
     return out;
   });

@@ -6,7 +6,6 @@
 #include <Poco/SHA2Engine.h>
 
 #include <map>
-#include <set>
 #include <sstream>
 
 #include "convert/formats.h"

@@ -44,11 +44,6 @@ void RecordIndexer::wake() {
   wakeUp_.notify_all();
 }
 
-std::int64_t RecordIndexer::recorded() const {
-  std::lock_guard lock(mutex_);
-  return recorded_;
-}
-
 Result<int> RecordIndexer::recordBatch() {
   auto sources = journal_.unrecorded(options_.batch);
   if (!sources) return tl::unexpected(sources.error());
@@ -69,8 +64,6 @@ Result<int> RecordIndexer::recordBatch() {
       if (auto again = journal_.record({refused}); !again) return tl::unexpected(again.error());
     }
   }
-  std::lock_guard lock(mutex_);
-  recorded_ += static_cast<std::int64_t>(built.size());
   return static_cast<int>(built.size());
 }
 

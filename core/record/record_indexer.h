@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdint>
 #include <mutex>
 #include <thread>
 
@@ -35,18 +34,15 @@ class RecordIndexer {
   void wake();
   // Records one batch on the caller's thread: how many messages it took (0: none waiting).
   Result<int> recordBatch();
-  // Messages recorded since start.
-  std::int64_t recorded() const;
 
  private:
   void loop();
 
   journal::Journal& journal_;
   const Options options_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wakeUp_;
   bool stopping_ = false, woken_ = false;
-  std::int64_t recorded_ = 0;
   std::thread thread_;
 };
 
