@@ -112,8 +112,9 @@ int serveMapping(int fd, const WorkerArguments& arguments, CollectedLog& log) {
   }
   hello.log = log.take();
   if (!pipeline::writeFrame(fd, pipeline::encodeReply(hello)) || !mapper) return 1;
+  pipeline::FrameReader requests(fd);
   for (;;) {
-    auto frame = pipeline::readFrame(fd, std::chrono::hours(24));
+    auto frame = requests.next(std::chrono::hours(24));
     if (!frame && frame.error().code == ErrorCode::kTimeout) continue;
     if (!frame) return 0;  // the hub closed the socket: done
     auto request = pipeline::decodeRequest(*frame);

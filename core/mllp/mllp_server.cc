@@ -10,8 +10,10 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/TCPServerParams.h>
+#include <poll.h>
 
 #include <atomic>
+#include <cerrno>
 #include <thread>
 #include <vector>
 
@@ -35,6 +37,16 @@ Poco::Logger& log() { return Poco::Logger::get("mllp"); }
 
 constexpr auto kPollInterval = std::chrono::milliseconds(200);
 
+// Whether bytes can be read within `timeout`. poll(2) on the socket itself: Poco's
+// Socket::poll makes, arms and closes an epoll set on every call, four system calls where one
+// does, and this runs once per message received.
+bool readable(const Poco::Net::StreamSocket& s, std::chrono::milliseconds timeout) {
+  pollfd fd{s.impl()->sockfd(), POLLIN, 0};
+  const int n = ::poll(&fd, 1, static_cast<int>(timeout.count()));
+  if (n < 0 && errno != EINTR) throw Poco::IOException("poll failed", errno);
+  return n > 0;  // readable, or hung up / in error: the read that follows says which
+}
+
 class Connection : public Poco::Net::TCPServerConnection {
  public:
   Connection(const Poco::Net::StreamSocket& socket, std::shared_ptr<Server::Shared> shared)
@@ -53,13 +65,12 @@ class Connection : public Poco::Net::TCPServerConnection {
     std::vector<DecodedFrame> frames;
     std::vector<char> buffer(65536);
     auto idle = std::chrono::milliseconds(0);
-    const Poco::Timespan poll(static_cast<Poco::Timespan::TimeDiff>(kPollInterval.count()) * 1000);
     try {
       s.setNoDelay(true);
       while (!shared_->stopping) {
         // Poll rather than block, so that stop() is noticed within one interval. Bytes TLS has
         // already decrypted (available()) are read without waiting for the socket.
-        if (s.available() == 0 && !s.poll(poll, Poco::Net::Socket::SELECT_READ)) {
+        if ((!s.secure() || s.available() == 0) && !readable(s, kPollInterval)) {
           idle += kPollInterval;
           if (idle >= shared_->options.idleTimeout) return;
           const int open = shared_->guard->open();

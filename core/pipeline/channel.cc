@@ -273,10 +273,10 @@ std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const
   return out;
 }
 
-std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageId id,
-                                               const std::string* received) {
-  std::string fromJournal;
-  if (!received) {
+std::optional<Channel::Pending> Channel::prepare(journal::MessageId id, std::string announced,
+                                                 bool fromJournal) {
+  Pending p{id, std::move(announced), {}};
+  if (fromJournal) {
     auto record = journal_.message(id);
     if (!record) {
       log_.error("channel %s: cannot read message %?d: %s", config_.name, id,
@@ -284,20 +284,17 @@ std::optional<Channel::Mapped> Channel::mapOne(Mapper& mapper, journal::MessageI
       return std::nullopt;
     }
     if (record->state != "received") return std::nullopt;  // another worker got there first
-    fromJournal = std::move(record->bytes);
-    received = &fromJournal;
+    p.bytes = std::move(record->bytes);
   }
-  const std::string answered = settleAnswer(*received, id);
-  trackOrders(*received, id);
-  MapResult result;
-  const auto started = std::chrono::steady_clock::now();
-  try {
-    result = mapper.map(*received, MapContext{config_.name, id});
-  } catch (const std::exception& e) {
-    result = {MapResult::Kind::kFailed, {}, {}, std::string("mapping threw: ") + e.what()};
-  }
-  stats_->mappingSeconds.observe(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  p.answered = settleAnswer(p.bytes, id);
+  trackOrders(p.bytes, id);
+  return p;
+}
+
+std::optional<Channel::Mapped> Channel::finish(const Pending& pending, MapResult result) {
+  const journal::MessageId id = pending.id;
+  const std::string* received = &pending.bytes;
+  const std::string& answered = pending.answered;
   // What a mapping makes obeys the same size limit as what the channel takes in.
   const std::size_t limit = config_.source.maxMessageBytes;
   auto oversized = [limit](const std::string& what, std::size_t size) {
@@ -462,16 +459,34 @@ void Channel::mapperLoop(int worker, std::unique_ptr<Mapper> mapper, zmq::socket
         }
       }
     }
-    // Map the batch, record it in one journal write, then tell the router about each message
-    // once its deliveries are durable.
-    std::vector<journal::Journal::Mapping> records;
-    std::vector<Envelope> toAnnounce;
+    // Map the batch (handed to the mapper together), record it in one journal write, then
+    // tell the router about each message once its deliveries are durable.
+    std::vector<Pending> pending;
     for (std::size_t i = 0; i < ids.size(); ++i) {
       // A stop does not wait for the rest of a batch (each message may take up to the script's
       // time limit): what is left stays received in the journal and is mapped after a start.
       if (!running_) break;
-      const std::string* announced = i < bytes.size() ? &bytes[i] : nullptr;
-      if (auto m = mapOne(*mapper, ids[i], announced)) {
+      const bool announced = i < bytes.size();
+      if (auto p = prepare(ids[i], announced ? std::move(bytes[i]) : std::string(), !announced)) {
+        pending.push_back(std::move(*p));
+      }
+    }
+    // Handed to the mapper together; a stop ends the batch after the message in hand.
+    std::vector<MapRequest> requests;
+    for (const Pending& p : pending) requests.push_back({&p.bytes, MapContext{config_.name, p.id}});
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<MapResult> results = mapper->mapAll(requests, [this] { return !running_; });
+    if (!results.empty()) {
+      // Each message's share of the batch's time (the mapper maps them back to back).
+      const double each =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+          static_cast<double>(results.size());
+      for (std::size_t i = 0; i < results.size(); ++i) stats_->mappingSeconds.observe(each);
+    }
+    std::vector<journal::Journal::Mapping> records;
+    std::vector<Envelope> toAnnounce;
+    for (std::size_t i = 0; i < pending.size() && i < results.size(); ++i) {
+      if (auto m = finish(pending[i], std::move(results[i]))) {
         records.push_back(std::move(m->record));
         toAnnounce.push_back(std::move(m->news));
       }

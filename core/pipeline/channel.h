@@ -112,9 +112,20 @@ class Channel {
     journal::Journal::Mapping record;
     Envelope news;
   };
-  // Maps one message: its bytes as announced, or read from the journal when null. Filtered
-  // and failed messages are recorded at once; a mapped one is returned for the batch write.
-  std::optional<Mapped> mapOne(Mapper& mapper, journal::MessageId id, const std::string* received);
+  // A message about to be mapped: its bytes, and what the channel found before the mapping
+  // (an answer it settles).
+  struct Pending {
+    journal::MessageId id;
+    std::string bytes;
+    std::string answered;  // what it answered, "" when it is no answer
+  };
+  // Before the mapping: reads the message when it was not announced with its bytes (none when
+  // it is gone or another worker mapped it), settles the answer it is, tracks the orders it
+  // concerns.
+  std::optional<Pending> prepare(journal::MessageId id, std::string announced, bool fromJournal);
+  // After the mapping: checks and routes what it made. Filtered and failed messages are
+  // recorded at once; a mapped one is returned for the batch write.
+  std::optional<Mapped> finish(const Pending& pending, MapResult result);
   // The configured routes that take this message (all destinations when none is configured).
   std::vector<std::string> defaultRoutes(const std::string& mapped) const;
   // With <orders>: what an order-related message says about the orders it concerns, recorded

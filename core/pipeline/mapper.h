@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -38,11 +39,23 @@ struct MapResult {
   RoutingHints hints = {};
 };
 
+// One message of a batch to map: its bytes (not owned) and context.
+struct MapRequest {
+  const std::string* bytes;
+  MapContext context;
+};
+
 // One Mapper per mapper worker thread: implementations need not be thread-safe.
 class Mapper {
  public:
   virtual ~Mapper() = default;
   virtual MapResult map(const std::string& bytes, const MapContext& context) = 0;
+  // Maps a batch in order, one result per request, each as map() would. By default one by
+  // one; a mapper for which each call is a hand-off to another process sends them together.
+  // Once `stopping` says so, it returns early with the results of the messages it finished
+  // (a prefix of the batch); the rest are not mapped.
+  virtual std::vector<MapResult> mapAll(const std::vector<MapRequest>& batch,
+                                        const std::function<bool()>& stopping = nullptr);
   // Called when the worker has had nothing to map for a moment (about once a second): the
   // time to notice a changed script, so a saved edit goes live (or shows its error) before
   // the next message arrives.

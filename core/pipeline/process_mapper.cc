@@ -106,8 +106,9 @@ Result<void> ProcessMapper::spawn() {
   }
   pid_ = pid;
   socket_ = ends[0];
+  replies_ = FrameReader(socket_);
   // The worker's first word says whether the mapping loaded.
-  auto hello = readFrame(socket_, program_.timeLimit + kStartAllowance);
+  auto hello = replies_.next(program_.timeLimit + kStartAllowance);
   Result<WorkerReply> reply =
       hello ? decodeReply(*hello) : Result<WorkerReply>(tl::unexpected(hello.error()));
   if (!reply) {
@@ -141,29 +142,41 @@ void ProcessMapper::reap() {
 
 Result<WorkerReply> ProcessMapper::exchange(const WorkerRequest& request,
                                             std::chrono::milliseconds limit) {
-  const pid_t pid = pid_;
-  auto sent = writeFrame(socket_, encodeRequest(request));
-  auto frame = sent ? readFrame(socket_, limit) : Result<std::string>(tl::unexpected(sent.error()));
+  if (auto sent = writeFrame(socket_, encodeRequest(request)); !sent) {
+    return tl::unexpected(lost(sent.error()));
+  }
+  return awaitReply(limit);
+}
+
+Result<WorkerReply> ProcessMapper::awaitReply(std::chrono::milliseconds limit) {
+  auto frame = replies_.next(limit);
   Result<WorkerReply> reply =
       frame ? decodeReply(*frame) : Result<WorkerReply>(tl::unexpected(frame.error()));
-  if (reply) return reply;
+  if (reply) {
+    loadError_ = std::move(reply->loadError);
+    logWorkerLines(reply->log);
+    return reply;
+  }
+  return tl::unexpected(lost(reply.error()));
+}
+
+Error ProcessMapper::lost(const Error& error) {
+  const pid_t pid = pid_;
   reap();
   std::string why;
-  if (reply.error().code == ErrorCode::kTimeout) {
+  if (error.code == ErrorCode::kTimeout) {
     why = "ran past its wall-clock limit of " + std::to_string(program_.timeLimit.count()) +
           " ms; its worker process (pid " + std::to_string(pid) +
           ") was stopped, and a new one takes the next message";
   } else {
     why = "lost its worker process (pid " + std::to_string(pid) + ", which " + lastExit_ +
-          "): " + reply.error().text + "; a new one takes the next message";
+          "): " + error.text + "; a new one takes the next message";
   }
   log().error("channel %s: %s %s", channel_, program_.what, why);
-  return fail(reply.error().code, why);
+  return Error{error.code, why, {}};
 }
 
-MapResult ProcessMapper::map(const std::string& bytes, const MapContext& context) {
-  const std::string where =
-      " (channel " + context.channel + " message " + std::to_string(context.messageId) + ")";
+Result<void> ProcessMapper::ensureWorker() {
   // A worker that ended while it held nothing (killed from outside, say) is replaced before it
   // is given a message, so that message does not fail for it.
   int status = 0;
@@ -174,32 +187,69 @@ MapResult ProcessMapper::map(const std::string& bytes, const MapContext& context
     socket_ = -1;
     pid_ = -1;
   }
-  if (pid_ < 0) {
-    if (auto started = spawn(); !started) {
-      return {
-          MapResult::Kind::kFailed, {}, {}, program_.what + ": " + started.error().text + where};
+  if (pid_ >= 0) return {};
+  return spawn();
+}
+
+MapResult ProcessMapper::failed(const std::string& why, const MapContext& context) const {
+  return {MapResult::Kind::kFailed,
+          {},
+          {},
+          program_.what + why + " (channel " + context.channel + " message " +
+              std::to_string(context.messageId) + ")"};
+}
+
+MapResult ProcessMapper::map(const std::string& bytes, const MapContext& context) {
+  return std::move(mapAll({MapRequest{&bytes, context}}).front());
+}
+
+std::vector<MapResult> ProcessMapper::mapAll(const std::vector<MapRequest>& batch,
+                                             const std::function<bool()>& stopping) {
+  std::vector<MapResult> out;
+  out.reserve(batch.size());
+  while (out.size() < batch.size()) {
+    if (stopping && stopping()) return out;
+    if (auto started = ensureWorker(); !started) {
+      out.push_back(failed(": " + started.error().text, batch[out.size()].context));
+      continue;
+    }
+    // A window of requests in one write; at least one, however large.
+    std::string framed;
+    std::size_t end = out.size();
+    while (end < batch.size() && (end == out.size() || framed.size() < kWindowBytes)) {
+      WorkerRequest request;
+      request.kind = WorkerRequest::Kind::kMap;
+      request.context = batch[end].context;
+      request.bytes = *batch[end].bytes;
+      appendFrame(framed, encodeRequest(request));
+      ++end;
+    }
+    if (auto sent = writeAll(socket_, framed); !sent) {
+      out.push_back(failed(" " + lost(sent.error()).text, batch[out.size()].context));
+      continue;
+    }
+    while (out.size() < end) {
+      if (stopping && stopping()) {
+        reap();  // it still holds requests whose answers nobody will read
+        return out;
+      }
+      auto reply = awaitReply(program_.timeLimit + kGrace);
+      if (!reply) {
+        // This message fails; the rest of the window goes to the next worker.
+        out.push_back(failed(" " + reply.error().text, batch[out.size()].context));
+        break;
+      }
+      out.push_back(std::move(reply->result));
     }
   }
-  WorkerRequest request;
-  request.kind = WorkerRequest::Kind::kMap;
-  request.context = context;
-  request.bytes = bytes;
-  auto reply = exchange(request, program_.timeLimit + kGrace);
-  if (!reply)
-    return {MapResult::Kind::kFailed, {}, {}, program_.what + " " + reply.error().text + where};
-  loadError_ = std::move(reply->loadError);
-  logWorkerLines(reply->log);
-  return std::move(reply->result);
+  return out;
 }
 
 void ProcessMapper::idle() {
   if (pid_ < 0) return;  // a new worker starts with the next message
   WorkerRequest request;
   request.kind = WorkerRequest::Kind::kIdle;
-  auto reply = exchange(request, program_.timeLimit + kGrace);
-  if (!reply) return;
-  loadError_ = std::move(reply->loadError);
-  logWorkerLines(reply->log);
+  (void)exchange(request, program_.timeLimit + kGrace);  // a lost worker is logged and replaced
 }
 
 void ProcessMapper::logWorkerLines(const std::vector<WorkerLogLine>& lines) {

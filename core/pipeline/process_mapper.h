@@ -41,6 +41,14 @@ class ProcessMapper : public Mapper {
   ProcessMapper& operator=(const ProcessMapper&) = delete;
 
   MapResult map(const std::string& bytes, const MapContext& context) override;
+  // Sends the requests together (up to kWindowBytes at a time, so neither side's socket
+  // buffer fills while the other is writing) and reads the replies as the worker makes them:
+  // each still within the time limit of its own, counted from the reply before it. A worker
+  // lost on one message fails that message; the rest go to a new worker. A stop asked for
+  // meanwhile stops the worker at once (what it still held is not mapped).
+  std::vector<MapResult> mapAll(const std::vector<MapRequest>& batch,
+                                const std::function<bool()>& stopping = nullptr) override;
+  static constexpr std::size_t kWindowBytes = 64 * 1024;
   void idle() override;
   std::string loadError() const override { return loadError_; }
 
@@ -52,6 +60,13 @@ class ProcessMapper : public Mapper {
   // Sends one request and reads its reply; on any failure the worker is gone afterwards and
   // the error says why (overran the limit, died with a signal, answered nonsense).
   Result<WorkerReply> exchange(const WorkerRequest& request, std::chrono::milliseconds limit);
+  // Reads the reply to a request already sent; on failure the worker is gone, as exchange().
+  Result<WorkerReply> awaitReply(std::chrono::milliseconds limit);
+  // The worker failed us (`error`): it is stopped and reaped, and the error says how it ended.
+  Error lost(const Error& error);
+  // A new worker when the last one is gone (or ended while idle); an error when none starts.
+  Result<void> ensureWorker();
+  MapResult failed(const std::string& why, const MapContext& context) const;
   void reap();  // kills the worker if it still runs, waits for it, notes how it ended
   void logWorkerLines(const std::vector<WorkerLogLine>& lines);
 
@@ -59,6 +74,7 @@ class ProcessMapper : public Mapper {
   std::string channel_;
   pid_t pid_ = -1;
   int socket_ = -1;
+  FrameReader replies_;  // reads socket_
   std::string loadError_;
   std::string lastExit_;  // how the last worker ended, e.g. "killed by signal 11"
 };

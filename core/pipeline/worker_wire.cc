@@ -169,15 +169,16 @@ Result<WorkerReply> decodeReply(std::string_view bytes) {
   return reply;
 }
 
-Result<void> writeFrame(int fd, std::string_view payload) {
-  std::string frame;
-  frame.reserve(payload.size() + 4);
+void appendFrame(std::string& out, std::string_view payload) {
   const auto size = static_cast<std::uint32_t>(payload.size());
-  for (int shift = 24; shift >= 0; shift -= 8) frame += static_cast<char>((size >> shift) & 0xFF);
-  frame += payload;
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((size >> shift) & 0xFF);
+  out += payload;
+}
+
+Result<void> writeAll(int fd, std::string_view framed) {
   std::size_t sent = 0;
-  while (sent < frame.size()) {
-    const ssize_t n = ::send(fd, frame.data() + sent, frame.size() - sent, MSG_NOSIGNAL);
+  while (sent < framed.size()) {
+    const ssize_t n = ::send(fd, framed.data() + sent, framed.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       return fail(ErrorCode::kUnavailable,
@@ -188,36 +189,68 @@ Result<void> writeFrame(int fd, std::string_view payload) {
   return {};
 }
 
-Result<std::string> readFrame(int fd, std::chrono::milliseconds limit) {
+Result<void> writeFrame(int fd, std::string_view payload) {
+  std::string frame;
+  frame.reserve(payload.size() + 4);
+  appendFrame(frame, payload);
+  return writeAll(fd, frame);
+}
+
+std::optional<std::string> FrameReader::take() {
+  if (buffer_.size() - head_ < 4) return std::nullopt;
+  std::uint32_t size = 0;
+  for (std::size_t i = 0; i < 4; ++i)
+    size = size << 8 | static_cast<unsigned char>(buffer_[head_ + i]);
+  if (buffer_.size() - head_ - 4 < size) return std::nullopt;
+  std::string frame = buffer_.substr(head_ + 4, size);
+  head_ += 4 + size;
+  if (head_ == buffer_.size()) {
+    buffer_.clear();
+    head_ = 0;
+  }
+  return frame;
+}
+
+Result<std::string> FrameReader::next(std::chrono::milliseconds limit) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
-  std::string buffer;
-  std::size_t want = 4;
-  bool haveSize = false;
-  while (buffer.size() < want) {
+  for (;;) {
+    if (buffer_.size() - head_ >= 4) {
+      std::uint32_t size = 0;
+      for (std::size_t i = 0; i < 4; ++i) {
+        size = size << 8 | static_cast<unsigned char>(buffer_[head_ + i]);
+      }
+      if (size > kMaxFrame) return tl::unexpected(malformed("frame length"));
+    }
+    if (auto frame = take()) return std::move(*frame);
+    if (head_ > 0) {  // keep the buffer from growing with what has been read
+      buffer_.erase(0, head_);
+      head_ = 0;
+    }
+    // Read what is there without waiting; wait only when nothing is.
+    char chunk[65536];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, MSG_DONTWAIT);
+    if (n > 0) {
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0) return fail(ErrorCode::kUnavailable, "the mapper worker closed its socket");
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      return fail(ErrorCode::kUnavailable,
+                  std::string("cannot read from the mapper worker: ") + std::strerror(errno));
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return fail(ErrorCode::kTimeout, "no answer within " + std::to_string(limit.count()) + " ms");
     }
-    pollfd p{fd, POLLIN, 0};
-    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) continue;
-    char chunk[65536];
-    const std::size_t room = std::min(sizeof chunk, want - buffer.size());
-    const ssize_t n = ::recv(fd, chunk, room, 0);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) return fail(ErrorCode::kUnavailable, "the mapper worker closed its socket");
-    buffer.append(chunk, static_cast<std::size_t>(n));
-    if (!haveSize && buffer.size() == 4) {
-      std::uint32_t size = 0;
-      for (char c : buffer) size = size << 8 | static_cast<unsigned char>(c);
-      if (size > kMaxFrame) return tl::unexpected(malformed("frame length"));
-      haveSize = true;
-      want = 4 + size;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30))) < 0 &&
+        errno != EINTR) {
+      return fail(ErrorCode::kUnavailable,
+                  std::string("cannot wait for the mapper worker: ") + std::strerror(errno));
     }
   }
-  return buffer.substr(4);
 }
 
 }  // namespace pathhub::pipeline

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,9 +44,29 @@ Result<WorkerRequest> decodeRequest(std::string_view bytes);
 std::string encodeReply(const WorkerReply& reply);
 Result<WorkerReply> decodeReply(std::string_view bytes);
 
-// Blocking frame I/O on a stream socket. readFrame waits at most `limit` for the whole frame
-// (kTimeout past it, kUnavailable when the other end has closed).
+// Frame I/O on a blocking stream socket. Several frames may be written at once (appendFrame,
+// then writeAll): a batch of requests costs one system call, not one each.
+void appendFrame(std::string& out, std::string_view payload);
+Result<void> writeAll(int fd, std::string_view framed);
 Result<void> writeFrame(int fd, std::string_view payload);
-Result<std::string> readFrame(int fd, std::chrono::milliseconds limit);
+
+// Reads frames from a socket, keeping what arrives past the frame asked for: frames sent back
+// to back are read a socket buffer at a time, not with two reads each. One reader per socket:
+// bytes it holds are read by nothing else.
+class FrameReader {
+ public:
+  explicit FrameReader(int fd = -1) : fd_(fd) {}
+  // The next frame, waiting at most `limit` for it (kTimeout past it, kUnavailable when the
+  // other end has closed, kMalformedMessage for a length beyond any frame).
+  Result<std::string> next(std::chrono::milliseconds limit);
+
+ private:
+  // The whole frame at the head of the buffer, if it has arrived.
+  std::optional<std::string> take();
+
+  int fd_;
+  std::string buffer_;
+  std::size_t head_ = 0;  // where the unread bytes start
+};
 
 }  // namespace pathhub::pipeline

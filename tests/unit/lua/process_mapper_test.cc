@@ -123,6 +123,42 @@ TEST_F(ProcessMapperTest, APatternThatRunsPastTheLimitFailsItsMessageAndTheNextG
   EXPECT_NE((*m)->workerPid(), first);
 }
 
+// A batch goes to the worker together; the message that overruns fails alone, those before it
+// keep their results and those after it are mapped by the next worker, each in its place.
+TEST_F(ProcessMapperTest, ABatchKeepsItsOrderAndOnlyTheMessageThatOverranFails) {
+  auto m = start(R"(
+    function map(msg, ctx)
+      if msg:get("MSH-10") == "SLOW" then string.find(("a"):rep(5000), "a-a-a-b") end
+      msg:set("OBX-5", tostring(ctx.message_id))
+    end)",
+                 std::chrono::milliseconds(300));
+  ASSERT_TRUE(m) << m.error().describe();
+  const pid_t first = (*m)->workerPid();
+  std::string slow = kOru;
+  slow.replace(slow.find("C42"), 3, "SLOW");
+  // Large enough that the batch takes more than one window of requests.
+  std::vector<std::string> bytes;
+  for (int i = 0; i < 300; ++i) bytes.push_back(i == 150 ? slow : kOru);
+  std::vector<pipeline::MapRequest> batch;
+  for (int i = 0; i < 300; ++i) batch.push_back({&bytes[i], MapContext{"lab", 1000 + i}});
+  auto results = (*m)->mapAll(batch);
+  ASSERT_EQ(results.size(), 300u);
+  for (int i = 0; i < 300; ++i) {
+    if (i == 150) {
+      EXPECT_EQ(results[i].kind, MapResult::Kind::kFailed);
+      EXPECT_NE(results[i].reason.find("ran past its wall-clock limit"), std::string::npos)
+          << results[i].reason;
+      EXPECT_NE(results[i].reason.find("message 1150"), std::string::npos) << results[i].reason;
+      continue;
+    }
+    ASSERT_EQ(results[i].kind, MapResult::Kind::kMapped) << i << ": " << results[i].reason;
+    EXPECT_NE(results[i].bytes.find("||" + std::to_string(1000 + i) + "|g/L"), std::string::npos)
+        << i << ": " << results[i].bytes;
+  }
+  EXPECT_FALSE(alive(first));
+  EXPECT_NE((*m)->workerPid(), first);
+}
+
 TEST_F(ProcessMapperTest, AWorkerThatDiesIsReplaced) {
   auto m = start("function map(msg, ctx) end");
   ASSERT_TRUE(m);

@@ -79,18 +79,38 @@ TEST(WorkerWire, FramesTravelWholeAndAReadWaitsOnlyItsLimit) {
   ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
   const std::string big(3 * 1024 * 1024 + 17, 'x');  // larger than a socket buffer
   std::thread writer([&] { ASSERT_TRUE(writeFrame(ends[1], big)); });
-  auto got = readFrame(ends[0], std::chrono::seconds(10));
+  FrameReader reader(ends[0]);
+  auto got = reader.next(std::chrono::seconds(10));
   writer.join();
   ASSERT_TRUE(got);
   EXPECT_EQ(*got, big);
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_FAILS_WITH(readFrame(ends[0], std::chrono::milliseconds(100)), ErrorCode::kTimeout);
+  EXPECT_FAILS_WITH(reader.next(std::chrono::milliseconds(100)), ErrorCode::kTimeout);
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
   // Half a frame and then the other end closes: unavailable, not a hang.
   ASSERT_EQ(::write(ends[1], "\0\0\0\x10half", 8), 8);
   ::close(ends[1]);
-  EXPECT_FAILS_WITH(readFrame(ends[0], std::chrono::seconds(10)), ErrorCode::kUnavailable);
+  EXPECT_FAILS_WITH(reader.next(std::chrono::seconds(10)), ErrorCode::kUnavailable);
   ::close(ends[0]);
+}
+
+TEST(WorkerWire, FramesWrittenTogetherAreReadOneByOneInOrder) {
+  int ends[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);
+  std::string framed;
+  for (const char* payload : {"first", "", "third, the longest of them"})
+    appendFrame(framed, payload);
+  ASSERT_TRUE(writeAll(ends[1], framed));
+  FrameReader reader(ends[0]);
+  EXPECT_EQ(reader.next(std::chrono::seconds(1)).value_or("?"), "first");
+  EXPECT_EQ(reader.next(std::chrono::seconds(1)).value_or("?"), "");
+  EXPECT_EQ(reader.next(std::chrono::seconds(1)).value_or("?"), "third, the longest of them");
+  EXPECT_FAILS_WITH(reader.next(std::chrono::milliseconds(50)), ErrorCode::kTimeout);
+  // A length beyond any frame is refused as soon as it is read, not waited for.
+  ASSERT_EQ(::write(ends[1], "\xff\xff\xff\xff", 4), 4);
+  EXPECT_FAILS_WITH(reader.next(std::chrono::seconds(10)), ErrorCode::kMalformedMessage);
+  ::close(ends[0]);
+  ::close(ends[1]);
 }
 
 }  // namespace
