@@ -26,6 +26,7 @@
 #include <set>
 #include <sstream>
 
+#include "hl7/path.h"
 #include "model/warnings.h"
 
 namespace pathhub::config {
@@ -134,7 +135,13 @@ const std::map<std::string, Schema>& schema() {
          {"isolation", {"process", 0, -1, {"process", "thread"}}}},
         {}}},
       {"destination",
-       {{{"name", {}}, {"type", {"mllp"}}, {"codec", {}}}, {"retry", "codecSettings"}, true}},
+       {{{"name", {}},
+         {"type", {"mllp"}},
+         {"codec", {}},
+         {"lanes", {"1", 1, 64}},
+         {"laneKey", {"patient"}}},
+        {"retry", "codecSettings"},
+        true}},
       {"backlog",
        {{{"limit", {"100000", 1, 100000000}}, {"whenFull", {"pause", 0, -1, {"pause", "busy"}}}},
         {}}},
@@ -548,6 +555,14 @@ ChannelConfig readChannel(const Reader& ch, const std::string& where,
     d.settings = pluginSettings(nthChild(element, "destination", i));
     d.codecSettings = codecSettings(dr, nthChild(element, "destination", i), d.codec);
     d.retry = readRetry(dr.child("retry", at + " retry"), channelRetry);
+    d.lanes = static_cast<int>(dr.number("lanes"));
+    d.laneKey = dr.text("laneKey");
+    if (d.laneKey != "patient") {
+      if (auto path = hl7::Path::parse(d.laneKey); !path) {
+        dr.problem("laneKey", "'" + d.laneKey + "' is neither \"patient\" nor an HL7 v2 path (" +
+                                  path.error().text + ")");
+      }
+    }
     c.destinations.push_back(d);
   }
   if (c.destinations.empty()) ch.missing("needs at least one <destination>");

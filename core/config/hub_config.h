@@ -46,6 +46,13 @@ struct DestinationConfig {
   PluginSettings settings;
   PluginSettings codecSettings;  // the attributes of <codecSettings>, for the codec's schema
   RetryPolicy retry;
+  // Ordered lanes: deliveries go over `lanes` connections at once, each message to the lane
+  // its key picks, so order is kept per key (per patient by default) and only per key. 1:
+  // one connection, every message in journal order.
+  int lanes = 1;
+  // What picks the lane: "patient" (the NHS number, else the first patient identifier of
+  // PID-3), or an HL7 v2 path (e.g. "OBR-3.1"); a script's ctx:set_lane(key) overrides it.
+  std::string laneKey = "patient";
 
   bool operator==(const DestinationConfig&) const = default;
 };

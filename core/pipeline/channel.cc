@@ -18,11 +18,6 @@ namespace {
 
 constexpr auto kIdlePoll = std::chrono::milliseconds(1000);
 
-bool stopRequested(zmq::socket_t& control) {
-  zmq::message_t frame;
-  return control.recv(frame, zmq::recv_flags::dontwait).has_value();
-}
-
 // Waits up to `timeout` for news on `input` or a stop on `control`. Returns false on stop.
 bool waitForNews(zmq::socket_t& input, zmq::socket_t& control, std::chrono::milliseconds timeout,
                  bool* gotNews = nullptr) {
@@ -530,186 +525,21 @@ void Channel::routerLoop(zmq::socket_t& input, zmq::socket_t control) {
 }
 
 void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socket_t control) {
-  constexpr int kBatch = 128;
-  constexpr std::size_t kRecordBatch = 16;
-  constexpr std::size_t kMaxUnrecorded = 512;
   const config::DestinationConfig& dest = config_.destinations[index];
-  DestinationStats& counted = stats_->destinations[index];
   pthread_setname_np(pthread_self(), ("out:" + dest.name).substr(0, 15).c_str());
-  // A faulted destination delivers nothing more; its worker only waits to be stopped.
-  auto idleUntilStopped = [&] {
-    while (waitForNews(wakeups, control, kIdlePoll)) {
-    }
-  };
-  auto made = destinations_(dest, *this);
-  if (!made) {
-    markFaulted(made.error().text);
-    idleUntilStopped();
-    return;
-  }
-  std::unique_ptr<Destination> destination = std::move(*made);
-  auto drain = [&wakeups] {
-    zmq::message_t frame;
-    while (wakeups.recv(frame, zmq::recv_flags::dontwait)) {
-    }
-  };
-  // Successful deliveries are recorded without waiting (a crash before the record commits
-  // means one redelivery, which at-least-once allows). Until its record commits, a delivery
-  // made is left out of what the journal offers; the queue is read from its head each time,
-  // never from a cursor: on a shared journal a message of another node may become visible
-  // after later ones, and a cursor past it would let its sender's next message overtake it.
-  std::set<std::int64_t> unrecorded;
-  // A cluster's node delivers under the destination's lease; news from other nodes comes
-  // only through the journal, so it is looked at more often.
-  std::optional<journal::Journal::Fence> fence;
-  const auto idlePoll = gate_ ? gate_->idlePoll() : kIdlePoll;
-  std::vector<journal::Journal::Attempt> delivered;  // recorded together after each batch
-  struct Recording {
-    std::future<Result<void>> done;
-    std::vector<std::int64_t> deliveries;
-  };
-  std::vector<Recording> records;
-  auto settle = [&](bool all) {
-    for (auto it = records.begin(); it != records.end();) {
-      if (!all && it->done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-        ++it;
-        continue;
-      }
-      if (auto r = it->done.get(); !r) {
-        log_.error("channel %s destination %s: cannot record a delivery: %s", config_.name,
-                   dest.name, r.error().describe());
-      }
-      for (std::int64_t id : it->deliveries) unrecorded.erase(id);
-      it = records.erase(it);
-    }
-  };
-  for (;;) {
-    if (stopRequested(control)) break;
-    drain();
-    settle(false);
-    if (gate_) {
-      auto now = gate_->held(config_.name, dest.name);
-      if (!now || !fence || now->epoch != fence->epoch) settle(true);  // lost, or (re)gained
-      if (now && (!fence || now->epoch != fence->epoch)) {
-        log_.notice("channel %s destination %s: this node delivers now (lease epoch %?d)",
-                    config_.name, dest.name, now->epoch);
-      }
-      if (!now && fence) {
-        log_.notice("channel %s destination %s: another node delivers now", config_.name,
-                    dest.name);
-      }
-      fence = std::move(now);
-      if (!fence) {
-        if (!waitForNews(wakeups, control, idlePoll)) break;
-        continue;
-      }
-    }
-    // What was made and is still being recorded is left out by the query (not read again
-    // with its bytes); so many at once only when the journal is slow: wait for them first.
-    if (unrecorded.size() > kMaxUnrecorded) settle(true);
-    auto batch = journal_.pendingDeliveries(config_.name, dest.name, kBatch, unrecorded);
-    if (!batch) {
-      log_.error("channel %s destination %s: %s", config_.name, dest.name,
-                 batch.error().describe());
-      if (!waitForNews(wakeups, control, idlePoll)) break;
-      continue;
-    }
-    if (batch->empty()) {
-      // Nothing new: once the records are in, look again (the head may have moved); with
-      // none in flight, wait for news.
-      if (!records.empty()) {
-        settle(true);
-        continue;
-      }
-      if (!waitForNews(wakeups, control, idlePoll)) break;
-      continue;
-    }
-    bool stop = false;
-    auto flush = [&] {
-      if (delivered.empty()) return;
-      std::vector<std::int64_t> ids;
-      for (const auto& a : delivered) ids.push_back(a.deliveryId);
-      records.push_back({journal_.submitAttempts(std::move(delivered), fence), std::move(ids)});
-      delivered.clear();
-    };
-    for (const journal::PendingDelivery& d : *batch) {
-      if (fence && !gate_->stillHeld(*fence)) break;  // paused past the lease: not ours now
-      const std::int64_t waitMs = d.nextAttemptAtMs - journal::nowMs();
-      if (waitMs > 0) {
-        // Holding the queue until the retry is due keeps the destination's order.
-        flush();
-        stop = !waitForNews(wakeups, control,
-                            std::chrono::milliseconds(std::min<std::int64_t>(waitMs, 1000)));
-        break;
-      }
-      DeliveryResult result;
-      const auto started = std::chrono::steady_clock::now();
-      try {
-        result = destination->deliver(d.bytes, d.messageId, parseAttributes(d.attributes));
-      } catch (const std::exception& e) {
-        result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
-      }
-      counted.deliverySeconds.observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      if (result.kind == DeliveryResult::Kind::kFault) {
-        // The destination itself failed: no attempt is counted, the delivery stays pending.
-        flush();
-        markFaulted("destination " + dest.name + ": " + result.reason);
-        idleUntilStopped();
-        stop = true;
-        break;
-      }
-      if (result.kind == DeliveryResult::Kind::kDelivered) {
-        counted.delivered.add();
-        counted.deliveredRate.add();
-        counted.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) /
-                                        1000.0);
-        // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
-        delivered.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,
-                             std::move(result.reason), awaitedAnswers(d, result)});
-        noteOrderSent(d);
-        unrecorded.insert(d.deliveryId);
-        // Small record batches bound what a crash makes us deliver again.
-        if (delivered.size() >= kRecordBatch) flush();
-        continue;
-      }
-      flush();  // what went before is recorded first
-      if (result.kind == DeliveryResult::Kind::kHeld) {
-        holdForSafety(d, result.reason, counted, fence);  // recorded before it returns
-        continue;
-      }
-      const int attempts = d.attempts + 1;
-      const bool exhausted =
-          attempts >= dest.retry.maxAttempts || result.kind == DeliveryResult::Kind::kRejected;
-      const bool skip = exhausted && !dest.retry.holdOnFailure;
-      const std::int64_t nextAt =
-          skip ? 0 : journal::nowMs() + backoffDelay(dest.retry, attempts).count();
-      log_.warning("channel %s destination %s: message %?d attempt %d failed: %s", config_.name,
-                   dest.name, d.messageId, attempts, result.reason);
-      (exhausted ? counted.failed : counted.attemptsFailed).add();
-      counted.lastError.set("message " + std::to_string(d.messageId) + ": " + result.reason);
-      auto recorded =
-          journal_
-              .submitAttempts(
-                  {{d.deliveryId,
-                    skip ? journal::AttemptOutcome::kFailed : journal::AttemptOutcome::kRetry,
-                    result.reason,
-                    nextAt,
-                    {}}},
-                  fence)
-              .get();
-      if (!recorded) {
-        log_.error("channel %s destination %s: cannot record attempt: %s", config_.name, dest.name,
-                   recorded.error().describe());
-        stop = !waitForNews(wakeups, control, idlePoll);
-      }
-      break;  // re-read the queue: the failed delivery comes back with its retry time
-    }
-    flush();
-    if (stop) break;
-  }
-  settle(true);
+  DeliveryWorkerSetup setup;
+  setup.channel = config_.name;
+  setup.destination = dest;
+  setup.journal = &journal_;
+  setup.counted = &stats_->destinations[index];
+  setup.decisions = this;
+  setup.gate = gate_;
+  setup.makeDestination = [this, &dest] { return destinations_(dest, *this); };
+  setup.zmq = &zmq_;
+  setup.laneEndpoint = endpoint("lanes." + dest.name);
+  DeliveryWorker(std::move(setup)).run(wakeups, control);
 }
+
 void Channel::wake(const std::vector<std::string>& destinations) {
   if (!running_) return;
   try {

@@ -31,6 +31,7 @@
 #include "orders/test_catalogue.h"
 #include "pipeline/channel_stats.h"
 #include "pipeline/delivery_gate.h"
+#include "pipeline/delivery_worker.h"
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
@@ -46,7 +47,7 @@ class Channel;
 using DestinationFactory = std::function<Result<std::unique_ptr<Destination>>(
     const config::DestinationConfig&, Channel& channel)>;
 
-class Channel {
+class Channel : private DeliveryDecisions {
  public:
   // `stats`: where the channel counts what it does; a fresh set when none is given.
   // `gate`: when this hub is one node of a cluster, whether it delivers for a destination now
@@ -107,6 +108,16 @@ class Channel {
                   zmq::socket_t control);
   void routerLoop(zmq::socket_t& input, zmq::socket_t control);
   void deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socket_t control);
+  // DeliveryDecisions, for the delivery workers.
+  std::vector<journal::Journal::Awaited> awaitedAnswers(
+      const journal::PendingDelivery& delivery, const DeliveryResult& result) const override;
+  void delivered(const journal::PendingDelivery& delivery) override { noteOrderSent(delivery); }
+  void held(const journal::PendingDelivery& delivery, const std::string& reason,
+            DestinationStats& counted,
+            const std::optional<journal::Journal::Fence>& fence) override {
+    holdForSafety(delivery, reason, counted, fence);
+  }
+  void faulted(const std::string& reason) override { markFaulted(reason); }
   // A mapped message to record, and the news to send once the record is durable.
   struct Mapped {
     journal::Journal::Mapping record;
@@ -152,9 +163,6 @@ class Channel {
   void holdForSafety(const journal::PendingDelivery& d, const std::string& reason,
                      DestinationStats& counted,
                      const std::optional<journal::Journal::Fence>& fence);
-  // The answers a delivery now awaits, when its routing says the receiver acknowledges.
-  std::vector<journal::Journal::Awaited> awaitedAnswers(const journal::PendingDelivery& delivery,
-                                                        const DeliveryResult& result) const;
   // With <practices>: a result's routes with the practice's destination in place of every
   // destination practice routing uses, and that delivery's attributes. Other messages and
   // channels without <practices> keep `routes`.
