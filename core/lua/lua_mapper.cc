@@ -63,6 +63,15 @@ int ctxSetPractice(lua_State* L) {
   return 0;
 }
 
+// ctx:set_lane(key): the key that picks the ordered lane of this message's deliveries, in
+// place of the destination's (<destination laneKey>): messages with one key keep their order.
+int ctxSetLane(lua_State* L) {
+  std::string key(argString(L, 2));
+  if (key.empty()) return luaL_error(L, "ctx:set_lane needs a key that is not empty");
+  decision(L).hints.lane = std::move(key);
+  return 0;
+}
+
 int ctxFilter(lua_State* L) {
   Decision& d = decision(L);
   d.filtered = true;
@@ -154,15 +163,12 @@ int ctxLog(lua_State* L) {
 }
 
 void registerContextType(lua_State* L) {
-  static const luaL_Reg kMethods[] = {{"route", guarded<ctxRoute>},
-                                      {"filter", guarded<ctxFilter>},
-                                      {"reject", guarded<ctxReject>},
-                                      {"log", guarded<ctxLog>},
-                                      {"emit", guarded<ctxEmit>},
-                                      {"model", guarded<ctxModel>},
-                                      {"set_model", guarded<ctxSetModel>},
-                                      {"set_practice", guarded<ctxSetPractice>},
-                                      {nullptr, nullptr}};
+  static const luaL_Reg kMethods[] = {
+      {"route", guarded<ctxRoute>},        {"filter", guarded<ctxFilter>},
+      {"reject", guarded<ctxReject>},      {"log", guarded<ctxLog>},
+      {"emit", guarded<ctxEmit>},          {"model", guarded<ctxModel>},
+      {"set_model", guarded<ctxSetModel>}, {"set_practice", guarded<ctxSetPractice>},
+      {"set_lane", guarded<ctxSetLane>},   {nullptr, nullptr}};
   newMetatable(L, kContextType);
   lua_newtable(L);
   luaL_setfuncs(L, kMethods, 0);

@@ -375,6 +375,14 @@ std::optional<Channel::Mapped> Channel::finish(const Pending& pending, MapResult
     } else if (result.bytes != *received) {
       record.mapped = std::move(result.bytes);  // an unchanged message is not stored twice
     }
+    if (!result.hints.lane.empty()) {
+      // The script's lane key travels with each delivery of the message.
+      for (const std::string& d : record.destinations) {
+        DeliveryAttributes attributes = parseAttributes(record.attributes[d]);
+        attributes["lane"] = result.hints.lane;
+        record.attributes[d] = formatAttributes(attributes);
+      }
+    }
     news.destinations.insert(news.destinations.end(), record.destinations.begin(),
                              record.destinations.end());
     // The parts of a split order go where their lab is (news duplicates do no harm).

@@ -26,6 +26,7 @@ struct DerivedMessage {
 // What a mapping says about routing beyond the destinations it names.
 struct RoutingHints {
   std::string practice;  // the requesting practice's ODS code, overriding what the message says
+  std::string lane;      // the key that picks the ordered lane of its deliveries (lane_key.h)
 };
 
 struct MapResult {

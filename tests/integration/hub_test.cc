@@ -79,6 +79,52 @@ TEST(Hub, ThousandMessagesOverFourConnectionsArriveInOrder) {
   EXPECT_EQ(hub.stopHub(), 0);
 }
 
+// Ordered lanes (issue 23): four connections to the receiver, each patient's results in one of
+// them, in the order they were received — also when the receiver answers AE now and then and
+// the lane holds for its retry.
+TEST(Hub, LanesKeepEachPatientsResultsInOrderOverSeveralConnections) {
+  HubFixture hub;
+  hub.destinationAttributes = "lanes=\"4\"";
+  hub.startSink({"--error-every", "7", "--delay-ms", "2"});
+  hub.startHub();
+  constexpr int kPatients = 12, kEach = 8;
+  std::vector<std::thread> senders;
+  std::atomic<int> accepted{0};
+  for (int s = 0; s < 3; ++s) {
+    senders.emplace_back([&, s] {
+      mllp::Client client({"127.0.0.1", hub.sourcePort});
+      // Each sender has its own patients, sent one after another and interleaved.
+      for (int n = 0; n < kEach; ++n) {
+        for (int p = s; p < kPatients; p += 3) {
+          std::string m = sampleWithId("P" + std::to_string(p) + "-" + std::to_string(n));
+          hl7::Message message = testing::parseOk(m);
+          EXPECT_TRUE(message.set("PID-3", "H" + std::to_string(p) + "^^^RVJ^MR"));
+          if (ackCode(client.exchange(message.encode())) == "AA") ++accepted;
+        }
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  ASSERT_EQ(accepted, kPatients * kEach);
+  // The sink keeps what it answered AE too: a retried message shows again, right after itself.
+  auto distinct = [&] {
+    const auto ids = hub.received();
+    return std::set<std::string>(ids.begin(), ids.end()).size();
+  };
+  ASSERT_TRUE(waitUntil([&] { return distinct() >= kPatients * kEach; }))
+      << distinct() << " of " << kPatients * kEach;
+  std::map<std::string, int> last;
+  for (const std::string& id : hub.received()) {
+    const std::string patient = id.substr(0, id.find('-'));
+    const int n = std::stoi(id.substr(id.find('-') + 1));
+    if (last.count(patient) && last[patient] == n) continue;  // the retry of an AE
+    EXPECT_EQ(n, last.count(patient) ? last[patient] + 1 : 0) << patient << " out of order";
+    last[patient] = n;
+  }
+  EXPECT_EQ(last.size(), static_cast<std::size_t>(kPatients));
+  EXPECT_EQ(hub.stopHub(), 0);
+}
+
 TEST(Hub, QueuesWhileTheDestinationIsDownAndDeliversInOrderWhenItReturns) {
   HubFixture hub;
   hub.startHub();  // no sink yet: every attempt fails

@@ -119,7 +119,7 @@ void HubFixture::writeConfig() {
       << "  <channel name=\"lab\">\n"
       << "    " << source << "\n"
       << "    <destination name=\"gp\" type=\"mllp\" endpoint=\"127.0.0.1:" << sinkPort
-      << "\" connectTimeoutMs=\"500\" ackTimeoutMs=\"2000\"/>\n"
+      << "\" connectTimeoutMs=\"500\" ackTimeoutMs=\"2000\" " << destinationAttributes << "/>\n"
       << "    " << backlog << "\n"
       << "    " << channelExtras << "\n"
       << "  </channel>\n"

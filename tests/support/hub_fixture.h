@@ -37,8 +37,9 @@ class HubFixture {
   // The <channel> body's extra settings; source and the sink destination are filled in.
   std::string channelExtras = "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"1000000\"/>";
   std::string sourceExtras;
-  std::string sourceElement;  // replaces the MLLP <source> when set (e.g. a file source)
-  std::string hubExtras;      // elements at the top of <pathhub>, e.g. <pipeline .../>
+  std::string destinationAttributes;  // extra attributes of the sink's <destination>
+  std::string sourceElement;          // replaces the MLLP <source> when set (e.g. a file source)
+  std::string hubExtras;              // elements at the top of <pathhub>, e.g. <pipeline .../>
   std::string backlog;
   std::string apiTokens;      // <token .../> elements inside the fixture's <api>
   std::string apiAttributes;  // extra attributes of <api>, e.g. tls="true" ...

@@ -123,6 +123,24 @@ TEST_F(LuaMapperTest, ContextRoutesFiltersRejectsAndLogs) {
   EXPECT_EQ(rejected.reason, "rejected by map.lua: unknown test XYZ");
 }
 
+TEST_F(LuaMapperTest, ContextHintsNameThePracticeAndTheLane) {
+  auto m = mapper(R"(
+    function map(msg, ctx)
+      ctx:set_practice("A81001")
+      ctx:set_lane("family-" .. msg:get("PID-5.1"))
+    end)");
+  ASSERT_TRUE(m) << m.error().describe();
+  auto r = run(**m);
+  ASSERT_EQ(r.kind, MapResult::Kind::kMapped) << r.reason;
+  EXPECT_EQ(r.hints.practice, "A81001");
+  EXPECT_EQ(r.hints.lane, "family-smith");
+  auto empty = mapper("function map(msg, ctx) ctx:set_lane('') end");
+  ASSERT_TRUE(empty);
+  auto refused = run(**empty);
+  EXPECT_EQ(refused.kind, MapResult::Kind::kFailed);
+  EXPECT_NE(refused.reason.find("ctx:set_lane needs a key"), std::string::npos) << refused.reason;
+}
+
 TEST_F(LuaMapperTest, ScriptsMakeNewMessagesAndAcknowledgements) {
   auto m = mapper(R"(
     function map(msg, ctx)

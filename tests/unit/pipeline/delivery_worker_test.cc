@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "hl7/message.h"
+#include "pipeline/channel.h"
 #include "pipeline/delivery_attributes.h"
 #include "pipeline/lane_key.h"
 #include "pipeline_test_support.h"
@@ -340,6 +341,67 @@ TEST_F(DeliveryWorkerTest, AKeyTheScriptSetPicksTheLane) {
   ASSERT_EQ(receiver_.arrivals.size(), 2u);
   EXPECT_EQ(receiver_.arrivals[0].connection, receiver_.arrivals[1].connection);
   EXPECT_EQ(receiver_.arrivals[0].controlId, "A0-0");
+}
+
+// A mapper that takes longer over some messages than others, so two of them finish out of
+// journal order.
+class UnevenMapper : public Mapper {
+ public:
+  MapResult map(const std::string& bytes, const MapContext& context) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(context.messageId % 3 == 0 ? 4 : 0));
+    return {MapResult::Kind::kMapped, bytes, {}, ""};
+  }
+};
+
+// Two mapper workers finish out of order; the destination still gets journal order, on one
+// lane and per patient on several.
+TEST(DeliveryOrder, TwoMappersFinishingOutOfOrderDoNotReorderTheDestination) {
+  for (int lanes : {1, 3}) {
+    ChannelRig rig("delivery-order-" + std::to_string(lanes));
+    ASSERT_TRUE(rig.journal);
+    rig.config.mapperWorkers = 2;
+    rig.config.destinations[0].lanes = lanes;
+    Receiver receiver;
+    Channel channel(
+        rig.config, *rig.journal, rig.zmq,
+        [] { return Result<std::unique_ptr<Mapper>>(std::make_unique<UnevenMapper>()); },
+        [&receiver](const config::DestinationConfig&, Channel&) {
+          std::lock_guard lock(receiver.mutex);
+          return Result<std::unique_ptr<Destination>>(
+              std::make_unique<ScriptedDestination>(receiver, receiver.connections++));
+        });
+    ASSERT_TRUE(channel.start());
+    std::vector<std::string> sent;
+    for (int n = 0; n < 60; ++n) {
+      const std::string patient = "P" + std::to_string(n % 4);
+      journal::NewMessage m;
+      m.channel = "lab";
+      m.source = "lab/test";
+      m.controlId = patient + "-" + std::to_string(n / 4);
+      m.messageType = "ORU^R01";
+      m.bytes = resultFor(patient, n / 4);
+      ASSERT_TRUE(channel.accept(m));
+      sent.push_back(m.controlId);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (receiver.order().size() < 60 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(5ms);
+    }
+    channel.stop();
+    const auto got = receiver.order();
+    ASSERT_EQ(got.size(), 60u) << lanes << " lane(s)";
+    if (lanes == 1) {
+      EXPECT_EQ(got, sent);
+      continue;
+    }
+    for (int p = 0; p < 4; ++p) {
+      std::vector<std::string> mine;
+      for (const auto& id : got) {
+        if (id.rfind("P" + std::to_string(p) + "-", 0) == 0) mine.push_back(id);
+      }
+      EXPECT_EQ(mine, inOrder("P" + std::to_string(p), 15)) << lanes << " lanes";
+    }
+  }
 }
 
 TEST(LaneKey, IsTheNhsNumberElseThePatientIdElseTheConfiguredPath) {

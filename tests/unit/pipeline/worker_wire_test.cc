@@ -22,6 +22,7 @@ WorkerReply sampleReply() {
   reply.result.derived = {{"MSH|1\r", {"gp"}}, {"MSH|2\r", {}}};
   reply.result.notes = {"info: one", "warning: two"};
   reply.result.hints.practice = "A81001";
+  reply.result.hints.lane = "family-7";
   reply.loadError = "map.lua:3: syntax";
   reply.log = {{"script.lab", 4, "a warning"}};
   return reply;
@@ -50,6 +51,7 @@ TEST(WorkerWire, RequestsAndRepliesRoundTrip) {
   EXPECT_EQ(read->result.derived[1].bytes, "MSH|2\r");
   EXPECT_EQ(read->result.notes, reply.result.notes);
   EXPECT_EQ(read->result.hints.practice, "A81001");
+  EXPECT_EQ(read->result.hints.lane, "family-7");
   EXPECT_EQ(read->loadError, "map.lua:3: syntax");
   ASSERT_EQ(read->log.size(), 1u);
   EXPECT_EQ(read->log[0].source, "script.lab");
