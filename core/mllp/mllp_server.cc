@@ -11,6 +11,7 @@
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Net/TCPServerParams.h>
 #include <poll.h>
+#include <pthread.h>
 
 #include <atomic>
 #include <cerrno>
@@ -53,6 +54,8 @@ class Connection : public Poco::Net::TCPServerConnection {
       : TCPServerConnection(socket), shared_(std::move(shared)) {}
 
   void run() override {
+    // Pooled threads serve other listeners too: named for what they do now (profiles, top).
+    pthread_setname_np(pthread_self(), "mllp-in");
     Poco::Net::StreamSocket& s = socket();
     std::string why;
     const auto ticket = shared_->guard->admit(s, &why);

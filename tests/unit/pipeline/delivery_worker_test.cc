@@ -1,4 +1,5 @@
-// The delivery stage on its own (issue 23): a DeliveryWorker over a real SQLite journal and
+// The delivery stage on its own (issue 23; hazard H19, docs/safety/hazard-log.md): a
+// DeliveryWorker over a real SQLite journal and
 // real ZeroMQ sockets, with a destination written for the test that does what each test
 // tells it (deliver slowly, fail a message some times, fault, hold). What is checked is what
 // a receiver would see: the order messages arrive in, per lane and per patient, and what the
