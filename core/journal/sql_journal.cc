@@ -67,6 +67,10 @@ SqlJournal::~SqlJournal() { close(); }
 
 void SqlJournal::close() {
   if (!writer_) return;
+  {
+    std::lock_guard lock(queueMutex_);
+    queueReader_.reset();  // its session goes back to the pool before the pool shuts
+  }
   writer_.reset();
   readers_->shutdown();
 }
@@ -392,41 +396,58 @@ Result<std::optional<PendingDelivery>> SqlJournal::nextDelivery(const std::strin
 Result<std::vector<PendingDelivery>> SqlJournal::pendingDeliveries(
     const std::string& channel, const std::string& destination, int limit,
     const std::set<std::int64_t>& excluding) {
-  std::string sql =
-      "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
-      " m.received_at, COALESCE(m.mapped, m.bytes), d.attributes"
-      " FROM deliveries d JOIN messages m ON m.id = d.message_id"
-      " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
-      " AND d.sequence < COALESCE((SELECT MIN(id) FROM messages"
-      "   WHERE channel = ? AND state = 'received'), ?)";
-  if (!excluding.empty()) {
-    sql += " AND d.id NOT IN (?";
-    for (std::size_t i = 1; i < excluding.size(); ++i) sql += ", ?";
-    sql += ")";
-  }
-  sql += " ORDER BY d.sequence, d.id LIMIT ?";
-  return reading([&](SqlConnection& c) {
+  // One text whatever is left out (the ids travel as one value: a JSON array for SQLite, an
+  // array for PostgreSQL), so the statement can be kept.
+  auto sql = [](SqlConnection& c) {
+    return std::string(
+               "SELECT d.id, d.message_id, d.sequence, d.attempts, d.next_attempt_at,"
+               " m.received_at, COALESCE(m.mapped, m.bytes), d.attributes"
+               " FROM deliveries d JOIN messages m ON m.id = d.message_id"
+               " WHERE d.channel = ? AND d.destination = ? AND d.state = 'pending'"
+               " AND d.sequence < COALESCE((SELECT MIN(id) FROM messages"
+               "   WHERE channel = ? AND state = 'received'), ?)") +
+           (c.engine() == SqlEngine::kSqlite ? " AND d.id NOT IN (SELECT value FROM json_each(?))"
+                                             : " AND d.id <> ALL(?::bigint[])") +
+           " ORDER BY d.sequence, d.id LIMIT ?";
+  };
+  auto query = [&](SqlConnection& c) {
+    std::string left;
+    if (c.engine() == SqlEngine::kSqlite) {
+      left = "[";
+      for (std::int64_t id : excluding) left += (left.size() > 1 ? "," : "") + std::to_string(id);
+      left += "]";
+    } else {
+      left = integerArray(std::vector<std::int64_t>(excluding.begin(), excluding.end()));
+    }
     std::vector<PendingDelivery> out;
-    c.with(sql, [&](SqlStatement& q) {
-      bindAll(q, channel, destination, channel, std::numeric_limits<std::int64_t>::max());
-      int index = 4;
-      for (std::int64_t id : excluding) q.bind(++index, id);
-      q.bind(++index, static_cast<std::int64_t>(limit));
-      while (q.step()) {
-        PendingDelivery p;
-        p.deliveryId = q.int64(0);
-        p.messageId = q.int64(1);
-        p.sequence = q.int64(2);
-        p.attempts = static_cast<int>(q.int64(3));
-        p.nextAttemptAtMs = q.int64(4);
-        p.receivedAtMs = q.int64(5);
-        p.bytes = q.text(6);
-        p.attributes = q.text(7);
-        out.push_back(std::move(p));
-      }
-    });
+    c.each(
+        sql(c),
+        [&out](const SqlStatement& q) {
+          PendingDelivery p;
+          p.deliveryId = q.int64(0);
+          p.messageId = q.int64(1);
+          p.sequence = q.int64(2);
+          p.attempts = static_cast<int>(q.int64(3));
+          p.nextAttemptAtMs = q.int64(4);
+          p.receivedAtMs = q.int64(5);
+          p.bytes = q.text(6);
+          p.attributes = q.text(7);
+          out.push_back(std::move(p));
+        },
+        channel, destination, channel, std::numeric_limits<std::int64_t>::max(), left,
+        static_cast<std::int64_t>(limit));
     return out;
-  });
+  };
+  if (options_.backend != "sqlite") return reading(query);
+  if (auto there = present(); !there) return tl::unexpected(there.error());
+  std::lock_guard lock(queueMutex_);
+  try {
+    if (!queueReader_) queueReader_ = std::make_unique<SqlConnection>(readers_->get(), true);
+    return query(*queueReader_);
+  } catch (const Poco::Exception& e) {
+    queueReader_.reset();
+    return fail(ErrorCode::kIoError, "journal read failed: " + e.displayText());
+  }
 }
 
 Result<std::vector<MessageId>> SqlJournal::unmapped(const std::string& channel) {

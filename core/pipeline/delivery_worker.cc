@@ -102,7 +102,15 @@ void DeliveryWorker::run(zmq::socket_t& wakeups, zmq::socket_t& control) {
       continue;
     }
     std::optional<std::int64_t> due;
-    if (dispatch(*batch, due)) continue;
+    if (dispatch(*batch, due)) {
+      // A short read took all there was: unless news came meanwhile, the next read would find
+      // nothing. Wait a moment for news instead (it ends the wait at once) and read then, so
+      // under a steady flow each read takes what a mapper batch brought, not one message.
+      if (batch->size() < kGatherBelow && !setup_.gate && !wait(wakeups, control, kGatherFor)) {
+        break;
+      }
+      continue;
+    }
     if (batch->empty() && !records_.empty() && !anyLaneBusy()) {
       // Nothing new: once the records are in, look again (the head may have moved).
       settle(true);

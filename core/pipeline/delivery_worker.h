@@ -93,6 +93,11 @@ class DeliveryWorker {
   static constexpr int kBatch = 128;
   static constexpr std::size_t kRecordBatch = 16;
   static constexpr std::size_t kMaxUnrecorded = 512;
+  // After a read shorter than this, the worker waits up to kGatherFor for news before reading
+  // again (news ends the wait at once; a cluster's node reads on, news from other nodes comes
+  // only through the journal).
+  static constexpr std::size_t kGatherBelow = 8;
+  static constexpr std::chrono::milliseconds kGatherFor{1};
 
  private:
   // Attempts submitted to the journal, and the deliveries their commit settles.
