@@ -13,6 +13,7 @@
 #include <map>
 #include <sstream>
 
+#include "daemon/channel_decisions.h"
 #include "daemon/config_check.h"
 #include "journal/postgres_url.h"
 #include "lua/lua_mapper.h"
@@ -194,7 +195,7 @@ void Hub::startSource(Slot& slot) {
 Result<void> Hub::startChannel(Slot& slot, bool withSource) {
   auto channel = std::make_unique<pipeline::Channel>(
       *slot.config, *journal_, zmq_, mapperFactory(*slot.config),
-      plugin::destinationFactory(*plugins_), slot.stats, leases_.get());
+      plugin::destinationFactory(*plugins_), slot.stats, leases_.get(), makeChannelDecisions);
   if (auto ok = channel->start(); !ok) {
     slot.startError = ok.error().text;
     return ok;

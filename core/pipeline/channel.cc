@@ -33,7 +33,8 @@ bool waitForNews(zmq::socket_t& input, zmq::socket_t& control, std::chrono::mill
 
 Channel::Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
                  MapperFactory mappers, DestinationFactory destinations,
-                 std::shared_ptr<ChannelStats> stats, DeliveryGate* gate)
+                 std::shared_ptr<ChannelStats> stats, DeliveryGate* gate,
+                 DecisionsFactory decisions)
     : config_(std::move(config)),
       journal_(journal),
       zmq_(zmq),
@@ -41,7 +42,8 @@ Channel::Channel(config::ChannelConfig config, journal::Journal& journal, zmq::c
       destinations_(std::move(destinations)),
       log_(Poco::Logger::get("pipeline." + config_.name)),
       stats_(stats ? std::move(stats) : std::make_shared<ChannelStats>(config_)),
-      gate_(gate) {}
+      gate_(gate),
+      makeDecisions_(std::move(decisions)) {}
 
 Channel::~Channel() { stop(); }
 
@@ -59,24 +61,12 @@ Result<void> Channel::start() {
                                            config_.stageEndpoints.substr(6) + ": " + ec.message());
     }
   }
-  if (!config_.orders.catalogue.empty()) {
-    auto catalogue = orders::TestCatalogue::load(config_.orders.catalogue);
-    if (catalogue && !config_.orders.requesterLabs.empty()) {
-      if (auto ok = catalogue->loadRequesterLabs(config_.orders.requesterLabs); !ok) {
-        catalogue = tl::unexpected(ok.error());
-      }
-    }
-    if (!catalogue) {
-      return fail(ErrorCode::kInvalidValue,
-                  "channel " + config_.name + " orders: " + catalogue.error().text);
-    }
-    catalogue_ = std::make_shared<const orders::TestCatalogue>(std::move(*catalogue));
-  }
-  if (config_.practices.enabled) {
-    // Read at each start, so a restart of the channel picks up an edited directory.
-    auto router = routing::PracticeRouter::make(config_.practices, "channel " + config_.name);
-    if (!router) return tl::unexpected(router.error());
-    practices_ = std::make_shared<const routing::PracticeRouter>(std::move(*router));
+  decisions_ = {};
+  if (makeDecisions_) {
+    // Made at each start, so a restart of the channel reads an edited directory or catalogue.
+    auto made = makeDecisions_(config_, journal_);
+    if (!made) return tl::unexpected(made.error());
+    decisions_ = std::move(*made);
   }
   try {
     control_ = zmq::socket_t(zmq_, zmq::socket_type::pub);
@@ -281,8 +271,10 @@ std::optional<Channel::Pending> Channel::prepare(journal::MessageId id, std::str
     if (record->state != "received") return std::nullopt;  // another worker got there first
     p.bytes = std::move(record->bytes);
   }
-  p.answered = settleAnswer(p.bytes, id);
-  trackOrders(p.bytes, id);
+  for (const auto& d : decisions_.all) {
+    std::string said = d->received(p.bytes, id);
+    if (!said.empty()) p.answered += (p.answered.empty() ? "" : "; ") + said;
+  }
   return p;
 }
 
@@ -349,8 +341,9 @@ std::optional<Channel::Mapped> Channel::finish(const Pending& pending, MapResult
   if (result.kind == MapResult::Kind::kMapped) {
     const auto problem = routesFor(result.bytes, result.routes, record.destinations);
     if (!problem && result.routes.empty()) {
-      routeByPractice(result.bytes, result.hints, record.destinations, record.attributes);
-      routeOrder(result.bytes, record.destinations, record);
+      for (const auto& d : decisions_.all) {
+        d->route(result.bytes, result.hints, record.destinations, record);
+      }
     }
     if (problem) {
       result = {MapResult::Kind::kFailed, {}, {}, *problem};
@@ -546,6 +539,28 @@ void Channel::deliveryLoop(std::size_t index, zmq::socket_t& wakeups, zmq::socke
   setup.zmq = &zmq_;
   setup.laneEndpoint = endpoint("lanes." + dest.name);
   DeliveryWorker(std::move(setup)).run(wakeups, control);
+}
+
+std::vector<journal::Journal::Awaited> Channel::awaitedAnswers(
+    const journal::PendingDelivery& delivery, const DeliveryResult& result) const {
+  std::vector<journal::Journal::Awaited> out;
+  for (const auto& d : decisions_.all) {
+    auto awaited = d->awaitedAnswers(delivery, result);
+    out.insert(out.end(), awaited.begin(), awaited.end());
+  }
+  return out;
+}
+
+void Channel::delivered(const journal::PendingDelivery& delivery) {
+  for (const auto& d : decisions_.all) d->delivered(delivery);
+}
+
+Result<Channel::Rerouted> Channel::rerouteOrder(const std::string& placer) {
+  if (!decisions_.orders) {
+    return fail(ErrorCode::kInvalidState, "channel " + config_.name + " routes no orders");
+  }
+  return decisions_.orders->reroute(
+      placer, [this](const std::vector<std::string>& destinations) { wake(destinations); });
 }
 
 void Channel::wake(const std::vector<std::string>& destinations) {

@@ -27,15 +27,13 @@
 
 #include "config/hub_config.h"
 #include "journal/journal.h"
-#include "orders/order_observation.h"
-#include "orders/test_catalogue.h"
+#include "pipeline/channel_decisions.h"
 #include "pipeline/channel_stats.h"
 #include "pipeline/delivery_gate.h"
 #include "pipeline/delivery_worker.h"
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
-#include "routing/practice_router.h"
 
 namespace pathhub::pipeline {
 
@@ -51,10 +49,13 @@ class Channel : private DeliveryDecisions {
  public:
   // `stats`: where the channel counts what it does; a fresh set when none is given.
   // `gate`: when this hub is one node of a cluster, whether it delivers for a destination now
-  // (delivery_gate.h); none: it always does.
+  // (delivery_gate.h); none: it always does. `decisions`: what the channel decides beside
+  // mapping (answers, orders, practices: channel_decisions.h), made at each start; none: it
+  // decides nothing beside mapping.
   Channel(config::ChannelConfig config, journal::Journal& journal, zmq::context_t& zmq,
           MapperFactory mappers, DestinationFactory destinations,
-          std::shared_ptr<ChannelStats> stats = nullptr, DeliveryGate* gate = nullptr);
+          std::shared_ptr<ChannelStats> stats = nullptr, DeliveryGate* gate = nullptr,
+          DecisionsFactory decisions = nullptr);
   ~Channel();
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;
@@ -80,10 +81,7 @@ class Channel : private DeliveryDecisions {
   // runs with now (a reload brings a fixed catalogue). A part still unplaceable stays where it
   // is, with the reason. not_found: no part of that order waits here; invalid_state: the
   // channel routes no orders.
-  struct Rerouted {
-    std::vector<std::pair<journal::MessageId, std::vector<std::string>>> routed;  // → where
-    std::vector<std::pair<journal::MessageId, std::string>> stillStuck;           // → why
-  };
+  using Rerouted = pipeline::Rerouted;
   Result<Rerouted> rerouteOrder(const std::string& placer);
   ChannelStats& stats() { return *stats_; }
   // Whether every stage is running (start() succeeded and stop() has not been called).
@@ -111,7 +109,7 @@ class Channel : private DeliveryDecisions {
   // DeliveryDecisions, for the delivery workers.
   std::vector<journal::Journal::Awaited> awaitedAnswers(
       const journal::PendingDelivery& delivery, const DeliveryResult& result) const override;
-  void delivered(const journal::PendingDelivery& delivery) override { noteOrderSent(delivery); }
+  void delivered(const journal::PendingDelivery& delivery) override;
   void held(const journal::PendingDelivery& delivery, const std::string& reason,
             DestinationStats& counted,
             const std::optional<journal::Journal::Fence>& fence) override {
@@ -139,37 +137,12 @@ class Channel : private DeliveryDecisions {
   std::optional<Mapped> finish(const Pending& pending, MapResult result);
   // The configured routes that take this message (all destinations when none is configured).
   std::vector<std::string> defaultRoutes(const std::string& mapped) const;
-  // With <orders>: what an order-related message says about the orders it concerns, recorded
-  // (core/orders): placed, cancelled, the lab's answer, results matched to their order.
-  void trackOrders(const std::string& bytes, journal::MessageId id);
-  // The order rows an order's tests make: one per lab performing them (the catalogue's; ""
-  // without one), due when its slowest test's turnaround has passed — at once for tests the
-  // catalogue lacks, which nobody will perform until the order is re-routed.
-  std::vector<journal::Journal::OrderPlacement> placementsFor(const orders::OrderObservation& o,
-                                                              journal::MessageId id) const;
-  // An order delivered to its lab is "sent".
-  void noteOrderSent(const journal::PendingDelivery& delivery);
-  // With an <orders catalogue>: an order's routes — each lab's part to its destination (split
-  // into derived messages when it names tests of several labs), tests the catalogue lacks to
-  // the exceptions destination. False when the message is no order (nothing changed).
-  bool routeOrder(const std::string& mapped, std::vector<std::string>& routes,
-                  journal::Journal::Mapping& record) const;
-  // An HL7 v2 ACK answering messages sent earlier settles them (core/acks); returns what it
-  // answered, "" when nothing.
-  std::string settleAnswer(const std::string& bytes, journal::MessageId id);
   // A delivery held for clinical safety (DeliveryResult::kHeld): failed with `reason`, the
   // message sent to the <safety> exceptions destination.
   // Under `fence` (a cluster's node): not recorded once the lease has moved on.
   void holdForSafety(const journal::PendingDelivery& d, const std::string& reason,
                      DestinationStats& counted,
                      const std::optional<journal::Journal::Fence>& fence);
-  // With <practices>: a result's routes with the practice's destination in place of every
-  // destination practice routing uses, and that delivery's attributes. Other messages and
-  // channels without <practices> keep `routes`.
-  void routeByPractice(const std::string& mapped, const RoutingHints& hints,
-                       std::vector<std::string>& routes,
-                       journal::Journal::DeliveryAttributes& attributes) const;
-
   config::ChannelConfig config_;
   journal::Journal& journal_;
   zmq::context_t& zmq_;
@@ -178,8 +151,8 @@ class Channel : private DeliveryDecisions {
   Poco::Logger& log_;
   std::shared_ptr<ChannelStats> stats_;
   DeliveryGate* gate_;  // none: a single hub, which always delivers
-  std::shared_ptr<const routing::PracticeRouter> practices_;  // with <practices>; made by start()
-  std::shared_ptr<const orders::TestCatalogue> catalogue_;    // with <orders catalogue>
+  DecisionsFactory makeDecisions_;
+  ChannelDecisionSet decisions_;  // made by start()
 
   zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop
