@@ -4,7 +4,9 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -17,21 +19,50 @@
 
 namespace pathhub::testing {
 
-// A port below the kernel's ephemeral range (32768 and up on Linux), chosen at random and
-// found free: outgoing connections never take one there, so between this probe and the hub
-// binding it only another test could, and the hub binds without SO_REUSEPORT (a collision
-// would fail, not share).
+namespace {
+
+// Claims `port` for this test process until it exits: an exclusive flock on a file named
+// for the port, shared by every test process on the machine. Probing that a port is free
+// is not enough when tests run in parallel: two processes can probe the same free port
+// before either binds it (a CI run failed so, "Address already in use" on the API port).
+// flock is per open file, so a second claim from this same process fails too; the kernel
+// drops the claims when the process ends, however it ends.
+bool claim(std::uint16_t port) {
+  static const std::filesystem::path folder =
+      std::filesystem::temp_directory_path() / "pathhub-test-ports";
+  std::error_code ignored;
+  if (std::filesystem::create_directory(folder, ignored)) {
+    // Root in CI and a developer locally may share the folder.
+    std::filesystem::permissions(folder, std::filesystem::perms::all, ignored);
+  }
+  const auto file = folder / (std::to_string(port) + ".lock");
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // the descriptor stays open, and the claim with it, for the process's life
+}
+
+}  // namespace
+
+// A port below the kernel's ephemeral range (32768 and up on Linux), chosen at random, claimed
+// for this process and found free: outgoing connections never take one there, and no other
+// test process is handed it while this one runs; the hub binds without SO_REUSEPORT (a
+// collision would fail, not share).
 std::uint16_t freePort(int from, int to) {
   static std::mt19937 random(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
   std::uniform_int_distribution<int> pick(from, to);
   for (int attempt = 0; attempt < 200; ++attempt) {
     const auto port = static_cast<std::uint16_t>(pick(random));
+    if (!claim(port)) continue;  // another test process has it, or this one already does
     try {
       Poco::Net::ServerSocket probe;
       probe.bind(Poco::Net::SocketAddress("127.0.0.1", port), true, false);
       return port;
     } catch (const Poco::Exception&) {
-      continue;  // taken: another
+      continue;  // taken by something that is not a test: another
     }
   }
   Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
