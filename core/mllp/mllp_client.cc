@@ -51,11 +51,11 @@ void Client::close() {
   }
   socket_.reset();
   decoder_ = Decoder(options_.maxReplyBytes);
+  replies_.clear();
 }
 
 Result<void> Client::connect() {
   close();
-  const std::string where = endpoint_.host + ":" + std::to_string(endpoint_.port);
   try {
     std::unique_ptr<Poco::Net::StreamSocket> socket;
     if (options_.tls) {
@@ -72,31 +72,53 @@ Result<void> Client::connect() {
     socket_ = std::move(socket);
     return {};
   } catch (const Poco::TimeoutException&) {
-    return fail(ErrorCode::kTimeout, "connecting to " + where + " timed out");
+    return fail(ErrorCode::kTimeout, "connecting to " + where() + " timed out");
   } catch (const Poco::Exception& e) {
-    return fail(ErrorCode::kIoError, "cannot connect to " + where + ": " + e.displayText());
+    return fail(ErrorCode::kIoError, "cannot connect to " + where() + ": " + e.displayText());
   }
 }
 
 Result<std::string> Client::exchange(std::string_view message) {
+  replies_.clear();
+  const std::string_view one[] = {message};
+  if (auto sent = sendAll(one); !sent) return tl::unexpected(sent.error());
+  return receive();
+}
+
+std::string Client::where() const { return endpoint_.host + ":" + std::to_string(endpoint_.port); }
+
+Result<void> Client::sendAll(std::span<const std::string_view> messages) {
   if (!socket_) {
     if (auto ok = connect(); !ok) return tl::unexpected(ok.error());
   }
-  const std::string where = endpoint_.host + ":" + std::to_string(endpoint_.port);
   try {
-    const std::string framed = frame(message);
+    std::string framed;
+    for (std::string_view m : messages) framed += frame(m);
     socket_->sendBytes(framed.data(), static_cast<int>(framed.size()));
+    return {};
+  } catch (const Poco::Exception& e) {
+    close();
+    return fail(ErrorCode::kIoError, "sending to " + where() + " failed: " + e.displayText());
+  }
+}
+
+Result<std::string> Client::receive() {
+  if (!socket_) return fail(ErrorCode::kIoError, "not connected to " + where());
+  try {
     std::vector<DecodedFrame> frames;
     char buffer[16384];
-    while (frames.empty()) {
+    while (replies_.empty()) {
       const int n = socket_->receiveBytes(buffer, sizeof buffer);
       if (n <= 0) {
         close();
-        return fail(ErrorCode::kIoError, where + " closed the connection without a reply");
+        return fail(ErrorCode::kIoError, where() + " closed the connection without a reply");
       }
+      frames.clear();
       decoder_.feed(std::string_view(buffer, static_cast<std::size_t>(n)), frames);
+      for (DecodedFrame& f : frames) replies_.push_back(std::move(f));
     }
-    DecodedFrame reply = std::move(frames.front());
+    DecodedFrame reply = std::move(replies_.front());
+    replies_.pop_front();
     if (!reply.ok) {
       close();
       return tl::unexpected(reply.error);
@@ -104,11 +126,11 @@ Result<std::string> Client::exchange(std::string_view message) {
     return std::move(reply.payload);
   } catch (const Poco::TimeoutException&) {
     close();
-    return fail(ErrorCode::kTimeout, "no reply from " + where + " within " +
+    return fail(ErrorCode::kTimeout, "no reply from " + where() + " within " +
                                          std::to_string(options_.replyTimeout.count()) + " ms");
   } catch (const Poco::Exception& e) {
     close();
-    return fail(ErrorCode::kIoError, "exchange with " + where + " failed: " + e.displayText());
+    return fail(ErrorCode::kIoError, "exchange with " + where() + " failed: " + e.displayText());
   }
 }
 

@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,15 +45,24 @@ class Client {
   Result<void> connect();
   bool connected() const { return socket_ != nullptr; }
   // Sends `message` framed and returns the payload of the reply frame. On any error the
-  // connection is closed, so the next exchange starts on a fresh one.
+  // connection is closed, so the next exchange starts on a fresh one. A reply that came
+  // before the message was sent is no reply to it: it is thrown away.
   Result<std::string> exchange(std::string_view message);
+  // Pipelining: sends every message framed, in one write, without waiting for replies...
+  Result<void> sendAll(std::span<const std::string_view> messages);
+  // ...and returns the payload of the next reply frame, in the order they come. Errors as
+  // for exchange().
+  Result<std::string> receive();
   void close();
 
  private:
+  std::string where() const;  // "host:port", for errors
+
   Endpoint endpoint_;
   ClientOptions options_;
   std::unique_ptr<Poco::Net::StreamSocket> socket_;
   Decoder decoder_;
+  std::deque<DecodedFrame> replies_;  // decoded and not yet taken by receive()
 };
 
 }  // namespace pathhub::mllp

@@ -7,6 +7,7 @@
 // the next start block, so one bad frame never poisons the connection.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ struct DecodedFrame {
   std::string payload;  // the message when ok
   Error error;          // why the frame was refused when !ok
   std::string peer;     // who sent it ("127.0.0.1:53122"), when a Server received it
+  // When a Server read its last byte (steady clock), for receivers that time their answers.
+  std::chrono::steady_clock::time_point readAt{};
 };
 
 class Decoder {

@@ -88,8 +88,10 @@ class Connection : public Poco::Net::TCPServerConnection {
         if (n <= 0) return;  // peer closed
         frames.clear();
         decoder.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), frames);
+        const auto readAt = std::chrono::steady_clock::now();
         for (DecodedFrame& f : frames) {
           f.peer = peer;
+          f.readAt = readAt;
           std::optional<std::string> reply = shared_->handler(f);
           if (!reply) return;
           if (reply->empty()) continue;  // the sender asked for no acknowledgement

@@ -198,49 +198,92 @@ bool DeliveryWorker::dispatch(const std::vector<journal::PendingDelivery>& batch
 void DeliveryWorker::deliver(Lane& lane, Run& run) {
   std::vector<journal::Journal::Attempt> made;  // recorded together, kRecordBatch at a time
   std::size_t next = 0;
-  for (; next < run.deliveries.size(); ++next) {
-    const journal::PendingDelivery& d = run.deliveries[next];
+  bool broken = false;  // a delivery of this run was not made: the run ends with its window
+  while (next < run.deliveries.size() && !broken) {
     if (stopping_) break;
     if (run.fence && !setup_.gate->stillHeld(*run.fence)) break;  // paused past the lease
-    DeliveryResult result;
+    // The rest of the run is offered; a destination without a window takes one message.
+    const std::size_t offered = std::min(run.deliveries.size() - next, kWindowOffer);
+    std::vector<DeliveryAttributes> attributes(offered);
+    std::vector<Outgoing> window(offered);
+    for (std::size_t i = 0; i < offered; ++i) {
+      const journal::PendingDelivery& d = run.deliveries[next + i];
+      attributes[i] = parseAttributes(d.attributes);
+      window[i] = {&d.bytes, d.messageId, &attributes[i]};
+    }
+    std::vector<DeliveryResult> results;
     const auto started = std::chrono::steady_clock::now();
     try {
-      result = lane.destination->deliver(d.bytes, d.messageId, parseAttributes(d.attributes));
+      results = lane.destination->deliverWindow(window);
     } catch (const std::exception& e) {
-      result = {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()};
+      results = {{DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()}};
     }
-    counted_.deliverySeconds.observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    if (result.kind == DeliveryResult::Kind::kFault) {
-      // The destination itself failed: no attempt is counted, the delivery stays pending.
-      run.fault = "destination " + dest_.name + ": " + result.reason;
-      break;
+    if (results.empty() || results.size() > offered) {
+      results = {{DeliveryResult::Kind::kFault,
+                  "gave " + std::to_string(results.size()) + " results for " +
+                      std::to_string(offered) + " messages"}};
     }
-    if (result.kind == DeliveryResult::Kind::kDelivered) {
-      counted_.delivered.add();
-      counted_.deliveredRate.add();
-      counted_.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) /
-                                       1000.0);
-      // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
-      made.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,
-                      std::move(result.reason), setup_.decisions->awaitedAnswers(d, result)});
-      setup_.decisions->delivered(d);
-      if (made.size() >= kRecordBatch) flush(run, made);
-      continue;
+    // A window's messages were in flight together: each is counted with its share of the time.
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+        static_cast<double>(results.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      const journal::PendingDelivery& d = run.deliveries[next + i];
+      DeliveryResult& result = results[i];
+      counted_.deliverySeconds.observe(seconds);
+      if (result.kind == DeliveryResult::Kind::kFault) {
+        // The destination itself failed: no attempt is counted, the delivery stays pending.
+        if (run.fault.empty()) run.fault = "destination " + dest_.name + ": " + result.reason;
+        run.untouched.push_back(d.deliveryId);
+        broken = true;
+        continue;
+      }
+      if (result.kind == DeliveryResult::Kind::kDelivered) {
+        if (broken) {
+          // Pipelined after one that was not delivered, and taken by the receiver all the same:
+          // it was delivered, and may have reached the receiver ahead of that one (hazard H20).
+          log_.warning(
+              "channel %s destination %s: message %?d was accepted after an earlier message of "
+              "its lane was not delivered: it may be ahead of it at the receiver",
+              setup_.channel, dest_.name, d.messageId);
+          result.reason += "\nnote: sent in one window after an earlier message of its lane "
+                           "that was not delivered; it may be ahead of that one at the receiver";
+        }
+        recordDelivered(d, std::move(result), run, made);
+        continue;
+      }
+      if (broken) {
+        run.untouched.push_back(d.deliveryId);  // read again, after the one that failed
+        continue;
+      }
+      flush(run, made);  // what went before is recorded first
+      if (result.kind == DeliveryResult::Kind::kHeld) {
+        setup_.decisions->held(d, result.reason, counted_, run.fence);  // recorded on return
+        run.records.push_back({{}, {d.deliveryId}});
+        continue;
+      }
+      recordFailure(d, result, run);
+      broken = true;  // the lane reads its queue again: the failed one comes back with its retry
     }
-    flush(run, made);  // what went before is recorded first
-    if (result.kind == DeliveryResult::Kind::kHeld) {
-      setup_.decisions->held(d, result.reason, counted_, run.fence);  // recorded on return
-      run.records.push_back({{}, {d.deliveryId}});
-      continue;
-    }
-    recordFailure(d, result, run);
-    ++next;
-    break;  // the lane reads its queue again: the failed delivery comes back with its retry
+    next += results.size();
   }
   flush(run, made);
   for (; next < run.deliveries.size(); ++next)
     run.untouched.push_back(run.deliveries[next].deliveryId);
+}
+
+void DeliveryWorker::recordDelivered(const journal::PendingDelivery& d, DeliveryResult result,
+                                     Run& run, std::vector<journal::Journal::Attempt>& made) {
+  counted_.delivered.add();
+  counted_.deliveredRate.add();
+  counted_.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) /
+                                   1000.0);
+  auto awaited = setup_.decisions->awaitedAnswers(d, result);
+  // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
+  made.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,
+                  std::move(result.reason), std::move(awaited)});
+  setup_.decisions->delivered(d);
+  if (made.size() >= kRecordBatch) flush(run, made);
 }
 
 void DeliveryWorker::flush(Run& run, std::vector<journal::Journal::Attempt>& made) {

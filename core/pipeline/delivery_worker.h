@@ -93,6 +93,8 @@ class DeliveryWorker {
   static constexpr int kBatch = 128;
   static constexpr std::size_t kRecordBatch = 16;
   static constexpr std::size_t kMaxUnrecorded = 512;
+  // The most messages of a run offered to the destination at once (its window may be less).
+  static constexpr std::size_t kWindowOffer = 64;
   // After a read shorter than this, the worker waits up to kGatherFor for news before reading
   // again (news ends the wait at once; a cluster's node reads on, news from other nodes comes
   // only through the journal).
@@ -117,7 +119,12 @@ class DeliveryWorker {
   struct Lane;
 
   // One lane's work on a run: delivers in order until one is not made; records as it goes.
+  // The run is offered to the destination a window at a time (Destination::deliverWindow);
+  // what a window's receiver accepted after a failure is still recorded as delivered.
   void deliver(Lane& lane, Run& run);
+  // A delivery made: counted, its answers awaited, recorded with the next flush.
+  void recordDelivered(const journal::PendingDelivery& d, DeliveryResult result, Run& run,
+                       std::vector<journal::Journal::Attempt>& made);
   // The attempts made since the last flush, submitted as one record.
   void flush(Run& run, std::vector<journal::Journal::Attempt>& made);
   // A delivery not made: counted, logged and recorded (retried later, or given up).

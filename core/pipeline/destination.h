@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,12 +28,27 @@ struct DeliveryResult {
   std::vector<std::string> sent = {};
 };
 
+// One message of a window offered to Destination::deliverWindow.
+struct Outgoing {
+  const std::string* bytes = nullptr;
+  std::int64_t messageId = 0;
+  const DeliveryAttributes* attributes = nullptr;
+};
+
 class Destination {
  public:
   virtual ~Destination() = default;
   // `attributes`: what the routing gave this delivery (a mailbox, say); often none.
   virtual DeliveryResult deliver(const std::string& bytes, std::int64_t messageId,
                                  const DeliveryAttributes& attributes) = 0;
+  // Several messages of one lane in journal order (never empty), for a destination that keeps
+  // a window of them in flight on one connection (MLLP pipelining): it takes the first n
+  // (1 <= n <= size) and returns their n results in order. Each result is what the receiver
+  // said of that message, even after an earlier one was not delivered (the delivery worker
+  // decides what that means for order). By default one message at a time, as deliver().
+  virtual std::vector<DeliveryResult> deliverWindow(std::span<const Outgoing> window) {
+    return {deliver(*window.front().bytes, window.front().messageId, *window.front().attributes)};
+  }
 };
 
 }  // namespace pathhub::pipeline

@@ -4,6 +4,7 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <mutex>
 
@@ -284,6 +285,47 @@ class PluginDestination : public pipeline::Destination {
     return result;
   }
 
+  // A window goes to the plugin's deliver_window (ABI 1.5) when it has one and the messages go
+  // out as they are: with a codec, each message is converted (and perhaps held) on its own.
+  std::vector<pipeline::DeliveryResult> deliverWindow(
+      std::span<const pipeline::Outgoing> window) override {
+    const bool windows = kind_.struct_size >= offsetof(phub_destination_kind, deliver_window) +
+                                                  sizeof(kind_.deliver_window) &&
+                         kind_.deliver_window;
+    if (!windows || encoder_ || window.size() == 1) {
+      return pipeline::Destination::deliverWindow(window);
+    }
+    std::vector<std::vector<const char*>> attributes(window.size());
+    std::vector<phub_outgoing> messages(window.size());
+    for (std::size_t i = 0; i < window.size(); ++i) {
+      for (const auto& [key, value] : *window[i].attributes) {
+        attributes[i].push_back(key.c_str());
+        attributes[i].push_back(value.c_str());
+      }
+      messages[i] = {window[i].bytes->data(), window[i].bytes->size(), window[i].messageId,
+                     attributes[i].data(), attributes[i].size() / 2};
+    }
+    std::vector<std::array<char, kErrorSize>> reasons(window.size());
+    std::vector<phub_outcome> outcomes(window.size());
+    for (std::size_t i = 0; i < window.size(); ++i) {
+      reasons[i][0] = '\0';
+      outcomes[i] = {PHUB_FAULT, reasons[i].data(), kErrorSize};
+    }
+    const std::size_t taken =
+        kind_.deliver_window(self_, messages.data(), messages.size(), outcomes.data());
+    std::vector<pipeline::DeliveryResult> out;
+    if (taken == 0 || taken > window.size()) {
+      out.push_back({pipeline::DeliveryResult::Kind::kFault,
+                     host_->tag + " took " + std::to_string(taken) + " of a window of " +
+                         std::to_string(window.size()) + " messages"});
+      return out;
+    }
+    for (std::size_t i = 0; i < taken; ++i) {
+      out.push_back(resultOf(outcomes[i].status, reasons[i].data()));
+    }
+    return out;
+  }
+
  private:
   pipeline::DeliveryResult deliverConverted(const std::string& bytes, std::int64_t messageId) {
     if (!encoder_) return deliverOne(bytes, messageId);
@@ -320,6 +362,10 @@ class PluginDestination : public pipeline::Destination {
     char reason[kErrorSize] = "";
     const phub_delivery_status status =
         kind_.deliver(self_, bytes.data(), bytes.size(), messageId, reason, sizeof reason);
+    return resultOf(status, reason);
+  }
+
+  pipeline::DeliveryResult resultOf(phub_delivery_status status, const char* reason) const {
     using Kind = pipeline::DeliveryResult::Kind;
     switch (status) {
       case PHUB_DELIVERED:

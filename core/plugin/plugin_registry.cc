@@ -41,7 +41,7 @@ struct KindTraits<phub_destination_kind> {
   static constexpr const char* kRole = "destination";
   static constexpr std::size_t kMinSize = offsetof(phub_destination_kind, destroy) + sizeof(void*);
   static std::span<const phub_destination_kind> of(const LoadedPlugin& p) {
-    return {p.descriptor->destinations, p.descriptor->destination_count};
+    return p.destinations;
   }
   static bool complete(const phub_destination_kind& k) {
     return k.create && k.start && k.deliver && k.stop && k.destroy;
@@ -60,25 +60,31 @@ struct KindTraits<phub_codec_kind> {
   }
 };
 
-// The codec kinds of a descriptor at this hub's size. The array's stride is its plugin's
-// sizeof(phub_codec_kind), which the first kind's struct_size tells; a 1.0 descriptor ends
-// before the codecs and has none. Sizes that cannot be a codec kind are left for the check.
-std::vector<phub_codec_kind> readCodecs(const phub_plugin& p) {
-  std::vector<phub_codec_kind> out;
-  if (p.struct_size < offsetof(phub_plugin, codec_count) + sizeof(std::size_t)) return out;
-  if (!p.codecs || p.codec_count == 0) return out;
-  const std::size_t stride = p.codecs[0].struct_size;
-  if (stride < KindTraits<phub_codec_kind>::kMinSize) {
-    out.push_back(p.codecs[0]);  // refused by checkKinds as too small
+// `count` kinds at this hub's size. The array's stride is its plugin's sizeof(Kind), which
+// the first kind's struct_size tells (kinds only grow at the end). Sizes that cannot be a
+// kind are left for the check.
+template <typename Kind>
+std::vector<Kind> readKinds(const Kind* first, std::size_t count) {
+  std::vector<Kind> out;
+  if (!first || count == 0) return out;
+  const std::size_t stride = first->struct_size;
+  if (stride < KindTraits<Kind>::kMinSize) {
+    out.push_back(*first);  // refused by checkKinds as too small
     return out;
   }
-  const auto* bytes = reinterpret_cast<const unsigned char*>(p.codecs);
-  for (std::size_t i = 0; i < p.codec_count; ++i) {
-    phub_codec_kind k{};
+  const auto* bytes = reinterpret_cast<const unsigned char*>(first);
+  for (std::size_t i = 0; i < count; ++i) {
+    Kind k{};
     std::memcpy(&k, bytes + i * stride, std::min(stride, sizeof k));
     out.push_back(k);
   }
   return out;
+}
+
+// The codec kinds of a descriptor; a 1.0 descriptor ends before the codecs and has none.
+std::vector<phub_codec_kind> readCodecs(const phub_plugin& p) {
+  if (p.struct_size < offsetof(phub_plugin, codec_count) + sizeof(std::size_t)) return {};
+  return readKinds(p.codecs, p.codec_count);
 }
 
 const char* typeName(phub_key_type t) {
@@ -210,8 +216,9 @@ Result<void> PluginRegistry::loadFile(const fs::path& file) {
                                           ".x; this hub has ABI " + std::to_string(PHUB_ABI_MAJOR) +
                                           "." + std::to_string(PHUB_ABI_MINOR)));
   }
-  LoadedPlugin candidate{file, descriptor, handle, {}};
+  LoadedPlugin candidate{file, descriptor, handle, {}, {}};
   if (ok) {
+    candidate.destinations = readKinds(descriptor->destinations, descriptor->destination_count);
     candidate.codecs = readCodecs(*descriptor);
     ok = check(candidate, name);
   }

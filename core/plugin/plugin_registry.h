@@ -24,8 +24,10 @@ struct LoadedPlugin {
   std::filesystem::path file;
   const phub_plugin* descriptor = nullptr;
   void* handle = nullptr;
-  // The plugin's codec kinds at this hub's size: an older plugin's smaller ones are copied
-  // into zeroed structures, so the fields it does not have read as absent.
+  // The plugin's destination and codec kinds at this hub's size: an older plugin's smaller
+  // ones are copied into zeroed structures, so the fields it does not have read as absent
+  // (a 1.4 destination has no deliver_window, say).
+  std::vector<phub_destination_kind> destinations;
   std::vector<phub_codec_kind> codecs;
 };
 

@@ -27,7 +27,7 @@ inline constexpr std::array<phub_config_key, 10> kSourceKeys = {{
      "TLS: refuse clients without a certificate signed by caFile"},
 }};
 
-inline constexpr std::array<phub_config_key, 8> kDestinationKeys = {{
+inline constexpr std::array<phub_config_key, 9> kDestinationKeys = {{
     {"endpoint", PHUB_KEY_ENDPOINT, nullptr, 1, 0, 0, "HOST:PORT of the receiving system"},
     {"connectTimeoutMs", PHUB_KEY_INTEGER, "5000", 0, 1, 600000,
      "how long to wait for the connection"},
@@ -40,6 +40,9 @@ inline constexpr std::array<phub_config_key, 8> kDestinationKeys = {{
     {"privateKey", PHUB_KEY_PATH, nullptr, 0, 0, 0, "TLS: its private key (PEM)"},
     {"verifyHost", PHUB_KEY_BOOLEAN, "true", 0, 0, 0,
      "TLS: the receiver's certificate must name the endpoint's host"},
+    {"pipeline", PHUB_KEY_INTEGER, "1", 0, 1, 64,
+     "messages in flight on the connection at once; more than 1 only for receivers known to "
+     "answer in order"},
 }};
 
 }  // namespace pathhub::transport_mllp

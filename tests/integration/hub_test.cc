@@ -125,6 +125,41 @@ TEST(Hub, LanesKeepEachPatientsResultsInOrderOverSeveralConnections) {
   EXPECT_EQ(hub.stopHub(), 0);
 }
 
+// MLLP pipelining (pipeline="N", hazard H20) against a receiver that answers in order: every
+// message arrives once, each sender's in the order it sent them.
+TEST(Hub, APipelinedDestinationDeliversEachMessageOnceAndInOrder) {
+  HubFixture hub;
+  hub.destinationAttributes = "pipeline=\"8\"";
+  hub.startSink();
+  hub.startHub();
+  constexpr int kSenders = 3, kEach = 30;
+  std::vector<std::thread> senders;
+  std::atomic<int> accepted{0};
+  for (int s = 0; s < kSenders; ++s) {
+    senders.emplace_back([&, s] {
+      mllp::Client client({"127.0.0.1", hub.sourcePort});
+      for (int n = 0; n < kEach; ++n) {
+        const std::string id = "S" + std::to_string(s) + "-" + std::to_string(n);
+        if (ackCode(client.exchange(sampleWithId(id))) == "AA") ++accepted;
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  ASSERT_EQ(accepted, kSenders * kEach);
+  ASSERT_TRUE(waitUntil([&] { return hub.receivedCount() >= kSenders * kEach; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // nothing more comes
+  const auto ids = hub.received();
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kSenders * kEach)) << "each message once";
+  std::map<std::string, int> last;
+  for (const std::string& id : ids) {
+    const std::string sender = id.substr(0, id.find('-'));
+    const int n = std::stoi(id.substr(id.find('-') + 1));
+    EXPECT_EQ(n, last.count(sender) ? last[sender] + 1 : 0) << sender << " out of order";
+    last[sender] = n;
+  }
+  EXPECT_EQ(hub.stopHub(), 0);
+}
+
 TEST(Hub, QueuesWhileTheDestinationIsDownAndDeliversInOrderWhenItReturns) {
   HubFixture hub;
   hub.startHub();  // no sink yet: every attempt fails

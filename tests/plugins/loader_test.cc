@@ -38,7 +38,7 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   }
   EXPECT_FALSE(registry.codec("pdf"));
   const std::string listing = registry.describe();
-  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.4", "source mllp:", "destination file:",
+  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.5", "source mllp:", "destination file:",
                                "codec fhir-json: FHIR R4 message Bundle",
                                "codec edifact:", "endpoint (host:port, required)",
                                "ackTimeoutMs (integer 1..3600000, default \"30000\")"}) {
@@ -76,6 +76,19 @@ TEST(PluginLoader, ReadsTheSmallerCodecKindsOfAnAbi11PluginAtTheirOwnStride) {
   EXPECT_NE(refused.error().text.find("colour"), std::string::npos) << refused.error().text;
 }
 
+TEST(PluginLoader, ReadsTheSmallerDestinationKindsOfAnAbi14PluginAtTheirOwnStride) {
+  PluginRegistry registry;
+  ASSERT_TRUE(registry.loadFile(std::string(PATHHUB_COMPAT_PLUGIN_DIR) + "/abi14.so"));
+  for (const char* type : {"abi14-a", "abi14-b"}) {
+    const phub_destination_kind* kind = registry.destination(type);
+    ASSERT_TRUE(kind) << type;
+    EXPECT_STREQ(kind->type, type);
+    EXPECT_NE(kind->deliver, nullptr);
+    EXPECT_NE(kind->destroy, nullptr) << "read at the plugin's stride, not the hub's";
+    EXPECT_EQ(kind->deliver_window, nullptr) << "the ABI 1.5 field must read as absent";
+  }
+}
+
 TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
   PluginRegistry registry;
   const auto problems = registry.loadFolders({kBroken});
@@ -85,7 +98,7 @@ TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
     }
     return std::string("(no refusal of ") + file + ")";
   };
-  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.4"),
+  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.5"),
             std::string::npos)
       << refusal("wrong_abi.so");
   EXPECT_NE(refusal("no_entry.so").find("has no phub_plugin_entry"), std::string::npos);

@@ -2,14 +2,17 @@
 // it, optionally saves it, and can misbehave on purpose.
 //
 //   hl7sink [PORT | --listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]
-//           [--drop-every N] [--delay-ms MS] [--exit-after N]
+//           [--drop-every N] [--delay-ms MS] [--latency-ms MS] [--exit-after N]
 //
 // Prints "hl7sink listening on HOST:PORT" once ready (port 0 picks a free one), then runs
 // until SIGINT or SIGTERM and prints one JSON line of counts. Fault modes count messages across
 // all connections: --error-every 3 answers every third message AE, --reject-every answers AR,
 // --drop-every closes the connection instead of answering. A frame that does not parse is
 // answered AR with an ERR segment saying why. --exit-after N ends the sink (with its summary)
-// once N messages have been accepted, so a benchmark can time a drain.
+// once N messages have been accepted, so a benchmark can time a drain. --delay-ms takes that
+// long over each message (a slow receiver: messages wait for the one before); --latency-ms
+// answers each message that long after it arrived (a distant receiver: the time is a round
+// trip, and messages sent without waiting for their answers overlap theirs).
 #include <signal.h>
 #include <unistd.h>
 
@@ -32,12 +35,13 @@ using namespace pathhub;
 
 constexpr const char* kUsage =
     "usage: hl7sink [PORT | --listen HOST:PORT] [--save DIR] [--error-every N] [--reject-every N]\n"
-    "               [--drop-every N] [--delay-ms MS] [--exit-after N]\n";
+    "               [--drop-every N] [--delay-ms MS] [--latency-ms MS] [--exit-after N]\n";
 
 struct Settings {
   mllp::Endpoint listen{"127.0.0.1", 2576};
   std::string saveDir;
-  unsigned long errorEvery = 0, rejectEvery = 0, dropEvery = 0, delayMs = 0, exitAfter = 0;
+  unsigned long errorEvery = 0, rejectEvery = 0, dropEvery = 0, delayMs = 0, latencyMs = 0,
+                exitAfter = 0;
 };
 
 struct Counts {
@@ -68,6 +72,9 @@ std::optional<std::string> handle(const mllp::DecodedFrame& frame, const Setting
     if (renamed) std::cerr << "hl7sink: cannot save " << name << ": " << renamed.message() << "\n";
   }
   if (settings.delayMs) std::this_thread::sleep_for(std::chrono::milliseconds(settings.delayMs));
+  if (settings.latencyMs) {
+    std::this_thread::sleep_until(frame.readAt + std::chrono::milliseconds(settings.latencyMs));
+  }
   if (every(settings.dropEvery, seq)) {
     ++counts.dropped;
     return std::nullopt;
@@ -117,6 +124,7 @@ int main(int argc, char** argv) {
                            : arg == "--reject-every" ? &settings.rejectEvery
                            : arg == "--drop-every"   ? &settings.dropEvery
                            : arg == "--delay-ms"     ? &settings.delayMs
+                           : arg == "--latency-ms"   ? &settings.latencyMs
                            : arg == "--exit-after"   ? &settings.exitAfter
                                                      : nullptr;
     if (count && hasValue) {

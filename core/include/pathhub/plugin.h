@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define PHUB_ABI_MAJOR 1
-#define PHUB_ABI_MINOR 4
+#define PHUB_ABI_MINOR 5
 /* The one symbol a plugin exports. */
 #define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
 
@@ -190,6 +190,25 @@ typedef struct phub_source_kind {
   void (*destroy)(void* self);
 } phub_source_kind;
 
+/* since ABI 1.5: one message of those offered to deliver_window, in journal order. */
+typedef struct phub_outgoing {
+  const char* bytes;
+  size_t size;
+  int64_t message_id;
+  /* What the routing gave this delivery, as key, value, key, value...: attribute_count keys
+   * (the same attributes delivery_attribute answers for during deliver()). */
+  const char* const* attributes;
+  size_t attribute_count;
+} phub_outgoing;
+
+/* since ABI 1.5: what became of one message of a window. `reason` is the hub's buffer of
+ * reason_size bytes: why it was not delivered, or the receiver's answer when it was. */
+typedef struct phub_outcome {
+  phub_delivery_status status;
+  char* reason;
+  size_t reason_size;
+} phub_outcome;
+
 typedef struct phub_destination_kind {
   uint32_t struct_size;
   const char* type; /* the <destination type="..."> it answers to */
@@ -205,6 +224,19 @@ typedef struct phub_destination_kind {
                                   char* reason, size_t reason_size);
   int (*stop)(void* self, char* error, size_t error_size); /* as for sources */
   void (*destroy)(void* self);
+
+  /* since ABI 1.5, optional (NULL: the hub calls deliver() for each message). For a
+   * destination that can have several messages in flight at once (MLLP pipelining): the hub
+   * offers `count` (>= 1) messages of one lane in journal order; the plugin takes the first n
+   * of them (1 <= n <= count, as many as its window allows), fills outcomes[0..n) in the same
+   * order and returns n. Each outcome is what the receiver said of that message, even after an
+   * earlier one was not delivered: a message the receiver accepted is PHUB_DELIVERED, though it
+   * went out after one that failed. A message sent but not answered (the connection broke, the
+   * answer timed out or did not name it) is PHUB_RETRY_LATER. PHUB_FAULT in any outcome faults
+   * the channel, as from deliver(). Same thread rules as deliver(). A hub checks struct_size
+   * before calling it. */
+  size_t (*deliver_window)(void* self, const phub_outgoing* messages, size_t count,
+                           phub_outcome* outcomes);
 } phub_destination_kind;
 
 /* since ABI 1.1: where a codec puts what it converted. */

@@ -23,12 +23,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <concepts>
 #include <cstring>
 #include <exception>
 #include <iterator>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "pathhub/plugin.h"
@@ -155,6 +157,30 @@ struct Delivery {
   static Delivery rejected(std::string why) { return {PHUB_REJECTED, std::move(why)}; }
 };
 
+// One message of a window the hub offers (ABI 1.5): see Destination.
+class Outgoing {
+ public:
+  explicit Outgoing(const phub_outgoing& raw) : raw_(raw) {}
+  std::string_view bytes() const { return {raw_.bytes, raw_.size}; }
+  std::int64_t messageId() const { return raw_.message_id; }
+  // What the routing gave this delivery under `key`; empty when nothing.
+  std::string_view attribute(std::string_view key) const {
+    for (std::size_t i = 0; i < raw_.attribute_count; ++i) {
+      if (key == raw_.attributes[2 * i]) return raw_.attributes[2 * i + 1];
+    }
+    return {};
+  }
+
+ private:
+  const phub_outgoing& raw_;
+};
+
+// A destination delivers one message at a time (deliver). One that can keep several in flight
+// on one connection (MLLP pipelining) may also define
+//   std::vector<Delivery> deliverWindow(std::span<const Outgoing> messages);
+// which takes the first n of the messages offered (1 <= n <= size, as its window allows),
+// sends them together and returns their n outcomes in order (phub_destination_kind's
+// deliver_window says what each must be). destinationKind() finds it by its signature.
 class Destination {
  public:
   virtual ~Destination() = default;
@@ -219,6 +245,47 @@ phub_delivery_status deliver(void* self, const char* bytes, std::size_t size,
   } catch (...) {
     writeCurrentError(reason, reasonSize);
     return PHUB_FAULT;
+  }
+}
+
+template <typename T>
+concept DeliversWindows = requires(T& t, std::span<const Outgoing> window) {
+  { t.deliverWindow(window) } -> std::same_as<std::vector<Delivery>>;
+};
+
+template <typename T>
+std::size_t deliverWindow(void* self, const phub_outgoing* messages, std::size_t count,
+                          phub_outcome* outcomes) {
+  try {
+    std::vector<Outgoing> window;
+    window.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) window.emplace_back(messages[i]);
+    const std::vector<Delivery> done =
+        static_cast<T*>(self)->deliverWindow(std::span<const Outgoing>(window));
+    if (done.empty() || done.size() > count) {
+      throw std::logic_error("deliverWindow gave " + std::to_string(done.size()) +
+                             " outcomes for " + std::to_string(count) + " messages offered");
+    }
+    for (std::size_t i = 0; i < done.size(); ++i) {
+      outcomes[i].status = done[i].status;
+      writeError(outcomes[i].reason, outcomes[i].reason_size, done[i].reason.c_str());
+    }
+    return done.size();
+  } catch (...) {
+    // The plugin failed: its channel is faulted; the messages stay pending in the journal.
+    outcomes[0].status = PHUB_FAULT;
+    writeCurrentError(outcomes[0].reason, outcomes[0].reason_size);
+    return 1;
+  }
+}
+
+template <typename T>
+constexpr auto deliverWindowOf() {
+  using Fn = std::size_t (*)(void*, const phub_outgoing*, std::size_t, phub_outcome*);
+  if constexpr (DeliversWindows<T>) {
+    return static_cast<Fn>(deliverWindow<T>);
+  } else {
+    return static_cast<Fn>(nullptr);
   }
 }
 
@@ -322,7 +389,8 @@ constexpr phub_destination_kind destinationKind(const char* type, const char* de
           detail::call<T, &T::start>,
           detail::deliver<T>,
           detail::call<T, &T::stop>,
-          detail::destroy<T>};
+          detail::destroy<T>,
+          detail::deliverWindowOf<T>()};
 }
 
 // A codec implemented by T's static functions decode(std::string_view, const Output&) and

@@ -44,6 +44,8 @@ struct Receiver {
   std::string faultOn, holdOn, rejectOn;    // control ids
   std::chrono::milliseconds takes{0};       // each delivery
   int connections = 0;
+  std::size_t window = 1;            // messages a connection takes at once (pipelining)
+  std::vector<std::size_t> windows;  // the size of each window taken
 
   std::vector<std::string> order() {
     std::lock_guard lock(mutex);
@@ -75,6 +77,21 @@ class ScriptedDestination : public Destination {
     }
     r_.arrivals.push_back({controlId, connection_});
     return {DeliveryResult::Kind::kDelivered, "AA"};
+  }
+
+  // A pipelining receiver: every message of the window reaches it and is answered on its
+  // own, whatever became of the ones before.
+  std::vector<DeliveryResult> deliverWindow(std::span<const Outgoing> window) override {
+    const std::size_t n = std::min(window.size(), r_.window);
+    {
+      std::lock_guard lock(r_.mutex);
+      r_.windows.push_back(n);
+    }
+    std::vector<DeliveryResult> out;
+    for (std::size_t i = 0; i < n; ++i) {
+      out.push_back(deliver(*window[i].bytes, window[i].messageId, *window[i].attributes));
+    }
+    return out;
   }
 
  private:
@@ -424,6 +441,56 @@ TEST(LaneKey, IsTheNhsNumberElseThePatientIdElseTheConfiguredPath) {
   EXPECT_EQ(laneFor("nhs:9449305552", 1), 0u);
   EXPECT_EQ(laneFor("nhs:9449305552", 7), laneFor("nhs:9449305552", 7));
   EXPECT_LT(laneFor("nhs:9449305552", 7), 7u);
+}
+
+}  // namespace
+}  // namespace pathhub::pipeline
+
+namespace pathhub::pipeline {
+namespace {
+
+// Pipelining (hazard H20): a window's messages all reach the receiver, so what it accepted
+// after one it did not is delivered — recorded so, and noted — while those it did not accept
+// go back to the journal untouched and follow the failed one in order.
+TEST_F(DeliveryWorkerTest, AWindowRecordsWhatTheReceiverTookAfterAFailureAndResendsTheRestInOrder) {
+  ASSERT_TRUE(rig_.journal);
+  receiver_.window = 4;
+  receiver_.failuresLeft["A0-1"] = 1;
+  receiver_.failuresLeft["A0-3"] = 1;
+  std::vector<journal::MessageId> ids;
+  for (int n = 0; n < 5; ++n) ids.push_back(add(resultFor("A0", n)));
+  start();
+  ASSERT_TRUE(waitFor([&] { return count("delivered") == 5; }));
+  stop();
+  // First window: 0 taken, 1 refused for now, 2 taken (ahead of 1), 3 refused; then 1, 3, 4.
+  EXPECT_EQ(receiver_.order(),
+            (std::vector<std::string>{"A0-0", "A0-2", "A0-1", "A0-3", "A0-4"}));
+  EXPECT_EQ(receiver_.windows.front(), 4u);
+  auto attemptsOf = [&](journal::MessageId id) {
+    auto details = rig_.journal->details(id);
+    EXPECT_TRUE(details);
+    return details->deliveries.at(0);
+  };
+  EXPECT_EQ(attemptsOf(ids[1]).attempts, 2) << "its failure is counted, then its delivery";
+  EXPECT_EQ(attemptsOf(ids[3]).attempts, 1)
+      << "refused after the window broke: sent again without an attempt counted against it";
+  const auto overtaker = attemptsOf(ids[2]);
+  EXPECT_EQ(overtaker.attempts, 1);
+  EXPECT_NE(overtaker.response.find("may be ahead of that one at the receiver"), std::string::npos)
+      << overtaker.response;
+  EXPECT_EQ(attemptsOf(ids[0]).response, "AA");
+  EXPECT_EQ(counted_.attemptsFailed.value(), 1u);
+}
+
+TEST_F(DeliveryWorkerTest, WithoutAWindowTheDestinationIsOfferedTheRunAndTakesOneAtATime) {
+  ASSERT_TRUE(rig_.journal);
+  receiver_.failuresLeft["A0-1"] = 1;
+  for (int n = 0; n < 4; ++n) add(resultFor("A0", n));
+  start();
+  ASSERT_TRUE(waitFor([&] { return count("delivered") == 4; }));
+  stop();
+  EXPECT_EQ(receiver_.order(), (std::vector<std::string>{"A0-0", "A0-1", "A0-2", "A0-3"}));
+  for (std::size_t n : receiver_.windows) EXPECT_EQ(n, 1u);
 }
 
 }  // namespace
