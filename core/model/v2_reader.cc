@@ -395,7 +395,7 @@ class Reader {
     }
     Report& report = out().reports.back();
     const std::string type = trimmedCode(text(obx, 2));
-    const Coding code = coding(raw(obx, 3));
+    Coding code = coding(raw(obx, 3));
     const std::string subId = text(obx, 4);
     if (type == "ED") {
       document(report, obx, code, subId);
@@ -407,7 +407,7 @@ class Reader {
     }
     lastDocument_ = nullptr;
     Observation r;
-    r.code = code;
+    r.code = std::move(code);
     r.subId = subId;
     r.unit = trimmedCode(text(obx, 6, 1));
     value(r, obx, type);
@@ -711,7 +711,10 @@ Result<std::vector<Message>> perPatient(const hl7::Message& message, const Local
   auto groups = Reader(message, zone, orders).read();
   if (!groups) return groups;
   if (groups->size() == 1 || samePatient(*groups)) {
-    return std::vector<Message>{joinMessages(std::move(*groups))};
+    // Moved in: a braced list would copy the whole message (its initializer_list is const).
+    std::vector<Message> one;
+    one.push_back(joinMessages(std::move(*groups)));
+    return one;
   }
   const std::size_t n = groups->size();
   for (std::size_t i = 0; i < n; ++i) {
