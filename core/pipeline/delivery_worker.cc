@@ -216,12 +216,13 @@ void DeliveryWorker::deliver(Lane& lane, Run& run) {
     try {
       results = lane.destination->deliverWindow(window);
     } catch (const std::exception& e) {
-      results = {{DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()}};
+      results = {
+          {DeliveryResult::Kind::kRetryLater, std::string("destination threw: ") + e.what()}};
     }
     if (results.empty() || results.size() > offered) {
-      results = {{DeliveryResult::Kind::kFault,
-                  "gave " + std::to_string(results.size()) + " results for " +
-                      std::to_string(offered) + " messages"}};
+      results = {{DeliveryResult::Kind::kFault, "gave " + std::to_string(results.size()) +
+                                                    " results for " + std::to_string(offered) +
+                                                    " messages"}};
     }
     // A window's messages were in flight together: each is counted with its share of the time.
     const double seconds =
@@ -246,8 +247,9 @@ void DeliveryWorker::deliver(Lane& lane, Run& run) {
               "channel %s destination %s: message %?d was accepted after an earlier message of "
               "its lane was not delivered: it may be ahead of it at the receiver",
               setup_.channel, dest_.name, d.messageId);
-          result.reason += "\nnote: sent in one window after an earlier message of its lane "
-                           "that was not delivered; it may be ahead of that one at the receiver";
+          result.reason +=
+              "\nnote: sent in one window after an earlier message of its lane "
+              "that was not delivered; it may be ahead of that one at the receiver";
         }
         recordDelivered(d, std::move(result), run, made);
         continue;
@@ -276,8 +278,7 @@ void DeliveryWorker::recordDelivered(const journal::PendingDelivery& d, Delivery
                                      Run& run, std::vector<journal::Journal::Attempt>& made) {
   counted_.delivered.add();
   counted_.deliveredRate.add();
-  counted_.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) /
-                                   1000.0);
+  counted_.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) / 1000.0);
   auto awaited = setup_.decisions->awaitedAnswers(d, result);
   // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
   made.push_back({d.deliveryId, journal::AttemptOutcome::kDelivered, "", 0,

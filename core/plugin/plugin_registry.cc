@@ -40,9 +40,7 @@ template <>
 struct KindTraits<phub_destination_kind> {
   static constexpr const char* kRole = "destination";
   static constexpr std::size_t kMinSize = offsetof(phub_destination_kind, destroy) + sizeof(void*);
-  static std::span<const phub_destination_kind> of(const LoadedPlugin& p) {
-    return p.destinations;
-  }
+  static std::span<const phub_destination_kind> of(const LoadedPlugin& p) { return p.destinations; }
   static bool complete(const phub_destination_kind& k) {
     return k.create && k.start && k.deliver && k.stop && k.destroy;
   }

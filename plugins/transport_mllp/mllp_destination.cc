@@ -72,8 +72,7 @@ sdk::Delivery MllpDestination::deliver(std::string_view bytes, std::int64_t) {
   return result;
 }
 
-std::vector<sdk::Delivery> MllpDestination::deliverWindow(
-    std::span<const sdk::Outgoing> messages) {
+std::vector<sdk::Delivery> MllpDestination::deliverWindow(std::span<const sdk::Outgoing> messages) {
   const std::size_t n = std::min(window_, messages.size());
   if (n == 1) return {deliver(messages.front().bytes(), messages.front().messageId())};
   std::vector<std::string_view> out;
@@ -94,8 +93,9 @@ std::vector<sdk::Delivery> MllpDestination::deliverWindow(
     results.push_back(outcome(*reply, controlIdOf(out[i]), &outOfStep));
     if (outOfStep) {
       client_.close();
-      results.resize(n, sdk::Delivery::retryLater(
-                            "not answered in order: an earlier reply of its window was out of step"));
+      results.resize(n,
+                     sdk::Delivery::retryLater(
+                         "not answered in order: an earlier reply of its window was out of step"));
       return results;
     }
   }

@@ -191,8 +191,8 @@ TEST_F(MllpDestinationAnswers, WithoutPipeliningAnAckNamingAnotherMessageIsNoDel
   GroupingReceiver receiver(1, [](const std::string& id, int times) {
     return times == 1 ? ack("AA", "SOMETHING-ELSE") : ack("AA", id);
   });
-  config::ChannelConfig c = channelConfig(
-      "lab", "mllp", {{"endpoint", "127.0.0.1:" + std::to_string(receiver.port())}});
+  config::ChannelConfig c =
+      channelConfig("lab", "mllp", {{"endpoint", "127.0.0.1:" + std::to_string(receiver.port())}});
   c.destinations[0].retry.base = 10ms;
   c.destinations[0].retry.cap = 10ms;
   auto& ch = start(c);

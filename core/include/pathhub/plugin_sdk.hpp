@@ -21,17 +21,17 @@
 //   }
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <concepts>
 #include <cstring>
 #include <exception>
 #include <iterator>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 #include "pathhub/plugin.h"
 

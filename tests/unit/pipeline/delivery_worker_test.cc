@@ -463,8 +463,7 @@ TEST_F(DeliveryWorkerTest, AWindowRecordsWhatTheReceiverTookAfterAFailureAndRese
   ASSERT_TRUE(waitFor([&] { return count("delivered") == 5; }));
   stop();
   // First window: 0 taken, 1 refused for now, 2 taken (ahead of 1), 3 refused; then 1, 3, 4.
-  EXPECT_EQ(receiver_.order(),
-            (std::vector<std::string>{"A0-0", "A0-2", "A0-1", "A0-3", "A0-4"}));
+  EXPECT_EQ(receiver_.order(), (std::vector<std::string>{"A0-0", "A0-2", "A0-1", "A0-3", "A0-4"}));
   EXPECT_EQ(receiver_.windows.front(), 4u);
   auto attemptsOf = [&](journal::MessageId id) {
     auto details = rig_.journal->details(id);
