@@ -29,6 +29,13 @@ namespace {
 
 constexpr std::size_t kReasonBytes = 300;
 
+// MESH API v2: every call says so; v2 answers in its own JSON (message_id, links.next).
+constexpr const char* kMeshV2 = "application/vnd.mesh.v2+json";
+// An inbox is listed a page at a time (v2's max_results, 10..5000); a poll reads at most
+// kInboxPages pages, the rest waiting for the next poll.
+constexpr int kInboxPage = 500;
+constexpr int kInboxPages = 20;
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -158,9 +165,10 @@ Result<MeshClient::Response> MeshClient::request(const std::string& method, cons
     Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
     req.set("Authorization",
             authorizationHeader(settings_.mailbox, settings_.password, settings_.sharedSecret));
-    req.set("Mex-ClientVersion", "pathhub==1.0");
-    req.set("Mex-OSName", "Linux");
-    req.set("Mex-OSVersion", "Debian");
+    req.set("Accept", kMeshV2);
+    req.set("mex-clientversion", "pathhub==1.0");
+    req.set("mex-osname", "Linux");
+    req.set("mex-osversion", "Debian");
     for (const auto& [name, value] : headers) req.set(name, value);
     if (method == "POST" || method == "PUT") {
       req.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -211,29 +219,28 @@ Result<void> MeshClient::handshake() {
 Result<std::string> MeshClient::send(const Outgoing& m) {
   const std::size_t chunk = std::max<std::size_t>(settings_.chunkBytes, 1);
   const int chunks = m.bytes.empty() ? 1 : static_cast<int>((m.bytes.size() + chunk - 1) / chunk);
-  std::map<std::string, std::string> headers = {{"Mex-From", settings_.mailbox},
-                                                {"Mex-To", m.to},
-                                                {"Mex-WorkflowID", m.workflow},
-                                                {"Mex-MessageType", "DATA"},
-                                                {"Mex-Chunk-Range", "1:" + std::to_string(chunks)}};
-  if (!m.localId.empty()) headers["Mex-LocalID"] = m.localId;
-  if (!m.subject.empty()) headers["Mex-Subject"] = m.subject;
-  if (!m.fileName.empty()) headers["Mex-FileName"] = m.fileName;
-  headers["Mex-Content-Checksum"] = "SHA256:" + sha256Hex(m.bytes);
+  std::map<std::string, std::string> headers = {{"mex-from", settings_.mailbox},
+                                                {"mex-to", m.to},
+                                                {"mex-workflowid", m.workflow},
+                                                {"mex-chunk-range", "1:" + std::to_string(chunks)}};
+  if (!m.localId.empty()) headers["mex-localid"] = m.localId;
+  if (!m.subject.empty()) headers["mex-subject"] = m.subject;
+  if (!m.fileName.empty()) headers["mex-filename"] = m.fileName;
+  headers["mex-content-checksum"] = "SHA256:" + sha256Hex(m.bytes);
   auto r = request("POST", mailboxPath() + "/outbox", headers, m.bytes.substr(0, chunk));
   if (!r) return tl::unexpected(r.error());
   if (auto ok = expectSuccess(*r, "send to " + m.to); !ok) return tl::unexpected(ok.error());
   std::string id;
   try {
     auto body = parseObject(r->body);
-    id = body->optValue<std::string>("messageID", body->optValue<std::string>("message_id", ""));
+    id = body->optValue<std::string>("message_id", "");
   } catch (const Poco::Exception& e) {
     return fail(ErrorCode::kIoError, "send: MESH answered no message id: " + e.displayText());
   }
   if (id.empty()) return fail(ErrorCode::kIoError, "send: MESH answered no message id");
   for (int n = 2; n <= chunks; ++n) {
     auto part = request("POST", mailboxPath() + "/outbox/" + id + "/" + std::to_string(n),
-                        {{"Mex-Chunk-Range", std::to_string(n) + ":" + std::to_string(chunks)}},
+                        {{"mex-chunk-range", std::to_string(n) + ":" + std::to_string(chunks)}},
                         m.bytes.substr(static_cast<std::size_t>(n - 1) * chunk, chunk));
     if (!part) return tl::unexpected(part.error());
     if (auto ok = expectSuccess(*part, "chunk " + std::to_string(n) + " of " + id); !ok) {
@@ -244,17 +251,31 @@ Result<std::string> MeshClient::send(const Outgoing& m) {
 }
 
 Result<std::vector<std::string>> MeshClient::inbox() {
-  auto r = request("GET", mailboxPath() + "/inbox", {}, "");
-  if (!r) return tl::unexpected(r.error());
-  if (auto ok = expectSuccess(*r, "inbox"); !ok) return tl::unexpected(ok.error());
   std::vector<std::string> ids;
-  try {
-    auto messages = parseObject(r->body)->getArray("messages");
-    for (std::size_t i = 0; messages && i < messages->size(); ++i) {
-      ids.push_back(messages->getElement<std::string>(static_cast<unsigned>(i)));
+  std::string page = mailboxPath() + "/inbox?max_results=" + std::to_string(kInboxPage);
+  for (int pages = 0; !page.empty() && pages < kInboxPages; ++pages) {
+    auto r = request("GET", page, {}, "");
+    if (!r) return tl::unexpected(r.error());
+    if (auto ok = expectSuccess(*r, "inbox"); !ok) return tl::unexpected(ok.error());
+    page.clear();
+    try {
+      auto body = parseObject(r->body);
+      auto messages = body->getArray("messages");
+      if (!messages) return fail(ErrorCode::kIoError, "inbox: the answer lists no messages");
+      for (std::size_t i = 0; i < messages->size(); ++i) {
+        ids.push_back(messages->getElement<std::string>(static_cast<unsigned>(i)));
+      }
+      // links.next: the next page, as a path (or a whole URL, whose path and query are taken).
+      if (auto links = body->getObject("links"); links && links->has("next")) {
+        const Poco::URI next(links->getValue<std::string>("next"));
+        page = next.getPathAndQuery();
+        if (page.rfind(mailboxPath() + "/inbox", 0) != 0) {
+          return fail(ErrorCode::kIoError, "inbox: links.next leads elsewhere: " + page);
+        }
+      }
+    } catch (const Poco::Exception& e) {
+      return fail(ErrorCode::kIoError, "inbox: not the list MESH gives: " + e.displayText());
     }
-  } catch (const Poco::Exception& e) {
-    return fail(ErrorCode::kIoError, "inbox: not the list MESH gives: " + e.displayText());
   }
   return ids;
 }
@@ -322,12 +343,14 @@ Result<void> MeshClient::acknowledge(const std::string& messageId) {
   return expectSuccess(*r, "acknowledge " + messageId);
 }
 
-Result<std::string> MeshClient::track(const std::string& localId) {
+Result<std::string> MeshClient::track(const std::string& messageId) {
   Poco::URI path(mailboxPath() + "/outbox/tracking");
-  path.addQueryParameter("localID", localId);
+  path.addQueryParameter("messageID", messageId);
   auto r = request("GET", path.getPathAndQuery(), {}, "");
   if (!r) return tl::unexpected(r.error());
-  if (auto ok = expectSuccess(*r, "tracking " + localId); !ok) return tl::unexpected(ok.error());
+  if (auto ok = expectSuccess(*r, "tracking " + messageId); !ok) {
+    return tl::unexpected(ok.error());
+  }
   return r->body;
 }
 
@@ -342,7 +365,8 @@ Result<std::vector<std::string>> MeshClient::lookup(const std::string& ods,
   try {
     auto results = parseObject(r->body)->getArray("results");
     for (std::size_t i = 0; results && i < results->size(); ++i) {
-      out.push_back(results->getObject(static_cast<unsigned>(i))->getValue<std::string>("address"));
+      out.push_back(
+          results->getObject(static_cast<unsigned>(i))->getValue<std::string>("mailbox_id"));
     }
   } catch (const Poco::Exception& e) {
     return fail(ErrorCode::kIoError, "endpoint lookup: " + e.displayText());

@@ -1,7 +1,8 @@
-// A client of the MESH API (NHS England's Message Exchange for Social Care and Health): the
-// mailbox handshake, sending (in chunks when large) with the Mex-* headers (the payload's
-// SHA-256 as Mex-Content-Checksum), the inbox (count, list, download with chunks,
-// acknowledge), tracking and endpoint lookup. Every request carries a
+// A client of the MESH API v2 (NHS England's Message Exchange for Social Care and Health):
+// the mailbox handshake, sending (in chunks when large) with the mex-* headers (the payload's
+// SHA-256 as mex-content-checksum), the inbox (count, list page by page, download with chunks,
+// acknowledge), tracking by message id and endpoint lookup. Every request says
+// "Accept: application/vnd.mesh.v2+json" and reads v2's answers; every request carries a
 // fresh NHSMESH Authorization header (mesh_auth.h); https URLs use mutual TLS through
 // core/tls (client certificate, CA). Not thread-safe: one client per thread.
 //
@@ -55,6 +56,7 @@ class MeshClient {
   Result<void> handshake();
   // Returns the MESH message id.
   Result<std::string> send(const Outgoing& message);
+  // The ids of the messages waiting, page by page (links.next), at most 10,000 per call.
   Result<std::vector<std::string>> inbox();
   // How many messages wait in the inbox.
   Result<int> count();
@@ -66,8 +68,8 @@ class MeshClient {
   // Set by a source: a download in progress stops between chunks once it is true.
   void stopWith(const std::atomic<bool>* stopping) { stopping_ = stopping; }
   Result<void> acknowledge(const std::string& messageId);
-  // The tracking record of a message sent with this local id (its JSON, as MESH gives it).
-  Result<std::string> track(const std::string& localId);
+  // The tracking record of a message sent (its JSON, as MESH v2 gives it), by its MESH id.
+  Result<std::string> track(const std::string& messageId);
   // The mailboxes of an organisation (ODS code) for a workflow.
   Result<std::vector<std::string>> lookup(const std::string& ods, const std::string& workflow);
 

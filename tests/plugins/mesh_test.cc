@@ -83,6 +83,7 @@ TEST_F(Mesh, TheServerRefusesBadAndReusedTokens) {
     Poco::Net::HTTPClientSession session("127.0.0.1", server_.port());
     Poco::Net::HTTPRequest request("GET", "/messageexchange/HUB01");
     request.set("Authorization", header);
+    request.set("Accept", "application/vnd.mesh.v2+json");
     session.sendRequest(request);
     Poco::Net::HTTPResponse response;
     std::string body;
@@ -110,9 +111,12 @@ TEST_F(Mesh, SendsLargeMessagesInChunksAndDownloadsThemWhole) {
   EXPECT_EQ(sent[0].localId, "pathhub-7");
   EXPECT_EQ(sent[0].checksum.rfind("SHA256:", 0), 0u);
   EXPECT_EQ(sent[0].checksum.size(), 7u + 64u);
-  auto tracked = client.track("pathhub-7");
+  // Tracked by MESH's id (v2), with v2's lower-case status.
+  auto tracked = client.track(*id);
   ASSERT_TRUE(tracked) << tracked.error().text;
-  EXPECT_NE(tracked->find(*id), std::string::npos);
+  EXPECT_NE(tracked->find("\"message_id\":\"" + *id + "\""), std::string::npos) << *tracked;
+  EXPECT_NE(tracked->find("\"local_id\":\"pathhub-7\""), std::string::npos) << *tracked;
+  EXPECT_NE(tracked->find("\"status\":\"accepted\""), std::string::npos) << *tracked;
 
   // Into the hub's inbox in three chunks: listed, downloaded whole, acknowledged, gone.
   const std::string in = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", big, 3);
@@ -228,6 +232,45 @@ TEST(MeshTls, TalksMutualTlsWithTheMailboxsCertificateOnly) {
   s.caFile = certs.pem("other-ca");
   mesh::MeshClient wary(s);
   EXPECT_FAILS_WITH(wary.handshake(), ErrorCode::kIoError);
+}
+
+// MESH API v2: every call the client makes asks for it; a client that does not is refused.
+TEST_F(Mesh, EveryCallAsksForApiV2AndAV1OnlyRequestIsRefused) {
+  mesh::MeshClient client(settings());
+  ASSERT_TRUE(client.handshake());
+  server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", "MSH|^~\\&|x\r");
+  auto listed = client.inbox();
+  ASSERT_TRUE(listed) << listed.error().text;
+  ASSERT_EQ(listed->size(), 1u);
+  ASSERT_TRUE(client.download(listed->front()));
+  ASSERT_TRUE(client.acknowledge(listed->front()));
+  ASSERT_TRUE(client.send({"GP01", "PATH_MEDRPT_V3", "v2-1", "", "", "MSH|^~\\&|y\r"}));
+  EXPECT_EQ(server_.v1Refused(), 0);
+  // As a v1 client asks: no Accept header.
+  Poco::Net::HTTPClientSession session("127.0.0.1", server_.port());
+  Poco::Net::HTTPRequest request("GET", "/messageexchange/HUB01/inbox");
+  request.set("Authorization",
+              mesh::authorizationHeader("HUB01", "hub-password", kSecret, "v1-nonce", "0",
+                                        mesh::meshTimestamp(std::chrono::system_clock::now())));
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::string body;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+  EXPECT_EQ(static_cast<int>(response.getStatus()), 406);
+  EXPECT_EQ(server_.v1Refused(), 1);
+}
+
+// An inbox longer than a page (v2 lists 10..5000 at a time) is followed through links.next.
+TEST_F(Mesh, AnInboxOfSeveralPagesIsListedWhole) {
+  std::vector<std::string> put;
+  for (int i = 0; i < 1203; ++i) {
+    put.push_back(server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", "M" + std::to_string(i)));
+  }
+  mesh::MeshClient client(settings());
+  auto listed = client.inbox();
+  ASSERT_TRUE(listed) << listed.error().text;
+  EXPECT_EQ(*listed, put);
+  EXPECT_EQ(server_.inboxPages(), 3) << "pages of 500: 500, 500, 203";
 }
 
 TEST_F(Mesh, LooksUpAPracticesMailbox) {

@@ -28,6 +28,14 @@ std::string lower(std::string s) {
   return s;
 }
 
+// "a=1&b=2" → {a: 1, b: 2}, decoded.
+std::map<std::string, std::string> queryParameters(const std::string& query) {
+  std::map<std::string, std::string> out;
+  Poco::URI uri("/?" + query);
+  for (const auto& [name, value] : uri.getQueryParameters()) out[name] = value;
+  return out;
+}
+
 std::vector<std::string> pathParts(const std::string& path) {
   std::vector<std::string> out;
   std::istringstream in(path);
@@ -184,6 +192,16 @@ int MeshTestServer::refusedRequests() const {
   return refused_;
 }
 
+int MeshTestServer::v1Refused() const {
+  std::lock_guard lock(mutex_);
+  return v1Refused_;
+}
+
+int MeshTestServer::inboxPages() const {
+  std::lock_guard lock(mutex_);
+  return inboxPages_;
+}
+
 void MeshTestServer::onDownload(std::function<void(const std::string&)> hook) {
   std::lock_guard lock(mutex_);
   downloadHook_ = std::move(hook);
@@ -216,6 +234,14 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
   std::lock_guard lock(mutex_);
   const auto parts = pathParts(r.path);
   if (parts.size() < 2 || parts[0] != "messageexchange") return error(404, "404", "not MESH");
+  // MESH API v2 only: a client that does not ask for it is refused, as a v1 client would be
+  // by a server that has retired v1.
+  const auto accept = r.headers.find("accept");
+  if (accept == r.headers.end() ||
+      accept->second.find("application/vnd.mesh.v2+json") == std::string::npos) {
+    ++v1Refused_;
+    return error(406, "406", "this server speaks MESH API v2: Accept application/vnd.mesh.v2+json");
+  }
   const bool lookup = parts[1] == "endpointlookup";
   if (!authorised(r, lookup ? std::string() : parts[1])) {
     ++refused_;
@@ -226,8 +252,8 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     Poco::JSON::Array results;
     if (auto it = endpoints_.find(parts[2] + "/" + parts[3]); it != endpoints_.end()) {
       Poco::JSON::Object one;
-      one.set("endpoint_type", "MESH");
-      one.set("address", it->second);
+      one.set("mailbox_id", it->second);
+      one.set("mailbox_name", "practice " + parts[2]);
       results.add(one);
     }
     body.set("results", results);
@@ -266,7 +292,7 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     m.chunks.push_back(r.body);
     messages_.push_back(m);
     Poco::JSON::Object body;
-    body.set("messageID", m.id);
+    body.set("message_id", m.id);
     return json(202, body);
   }
   if (area == "outbox" && r.method == "POST" && parts.size() == 5) {
@@ -280,29 +306,63 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     }
     return error(404, "404", "no such message");
   }
+  const auto query = queryParameters(r.query);
+  auto parameter = [&query](const std::string& name) {
+    const auto it = query.find(name);
+    return it == query.end() ? std::string() : it->second;
+  };
   if (area == "outbox" && r.method == "GET" && parts.size() == 4 && parts[3] == "tracking") {
-    const std::string localId = r.query.substr(r.query.find('=') + 1);
+    const std::string id = parameter("messageID");
     for (const auto& m : messages_) {
-      if (m.from != mailbox || m.localId != localId) continue;
+      if (m.from != mailbox || m.id != id) continue;
       Poco::JSON::Object body;
-      body.set("messageID", m.id);
-      body.set("localID", m.localId);
+      body.set("message_id", m.id);
+      body.set("local_id", m.localId);
+      body.set("workflow_id", m.workflow);
       body.set("recipient", m.to);
-      body.set("status", m.acknowledged ? "Acknowledged" : "Accepted");
+      body.set("status", m.acknowledged ? "acknowledged" : "accepted");
       return json(200, body);
     }
-    return error(404, "404", "no message with that local id");
+    return error(404, "404", "no message with that id");
   }
   if (area == "inbox" && r.method == "GET" && parts.size() == 3) {
+    // A page of max_results (10..5000, as MESH allows) after continue_from; links.next when
+    // more wait.
+    const std::string asked = parameter("max_results");
+    const int page = asked.empty() ? 500 : std::stoi(asked);
+    if (page < 10 || page > 5000) return error(400, "400", "max_results must be 10..5000");
+    const std::string after = parameter("continue_from");
     Poco::JSON::Object body;
     Poco::JSON::Array ids;
+    bool past = after.empty();
+    int waiting = 0;
+    std::string last;
+    bool more = false;
     for (const auto& m : messages_) {
-      if (m.to == mailbox && !m.acknowledged &&
-          static_cast<int>(m.chunks.size()) == m.expectedChunks) {
-        ids.add(m.id);
+      if (m.to != mailbox || m.acknowledged ||
+          static_cast<int>(m.chunks.size()) != m.expectedChunks) {
+        continue;
       }
+      ++waiting;
+      if (!past) {
+        past = m.id == after;
+        continue;
+      }
+      if (static_cast<int>(ids.size()) == page) {
+        more = true;
+        continue;
+      }
+      ids.add(m.id);
+      last = m.id;
     }
     body.set("messages", ids);
+    body.set("approx_inbox_count", waiting);
+    Poco::JSON::Object links;
+    const std::string self = "/messageexchange/" + mailbox + "/inbox?max_results=" + asked;
+    links.set("self", self);
+    if (more) links.set("next", self + "&continue_from=" + last);
+    body.set("links", links);
+    ++inboxPages_;
     return json(200, body);
   }
   for (auto& m : messages_) {
@@ -313,25 +373,23 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
         return error(404, "404", "no such chunk");
       }
       Response out{m.expectedChunks > 1 ? 206 : 200,
-                   {{"Mex-From", m.from},
-                    {"Mex-To", m.to},
-                    {"Mex-WorkflowID", m.workflow},
-                    {"Mex-MessageType", m.messageType},
-                    {"Mex-MessageID", m.id},
-                    {"Mex-Chunk-Range",
+                   {{"mex-from", m.from},
+                    {"mex-to", m.to},
+                    {"mex-workflowid", m.workflow},
+                    {"mex-messagetype", m.messageType},
+                    {"mex-messageid", m.id},
+                    {"mex-chunk-range",
                      chunk == 1 && !m.firstRange.empty()
                          ? m.firstRange
                          : std::to_string(chunk) + ":" + std::to_string(m.expectedChunks)}},
                    m.chunks[chunk - 1]};
-      if (!m.localId.empty()) out.headers["Mex-LocalID"] = m.localId;
-      if (!m.checksum.empty()) out.headers["Mex-Content-Checksum"] = m.checksum;
+      if (!m.localId.empty()) out.headers["mex-localid"] = m.localId;
+      if (!m.checksum.empty()) out.headers["mex-content-checksum"] = m.checksum;
       return out;
     }
     if (area == "inbox" && r.method == "PUT" && parts.size() == 6 && parts[5] == "acknowledged") {
       m.acknowledged = true;
-      Poco::JSON::Object body;
-      body.set("messageId", m.id);
-      return json(200, body);
+      return {200, {}, ""};
     }
   }
   return error(404, "404", "not found: " + r.method + " " + r.path);

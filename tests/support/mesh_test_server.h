@@ -1,15 +1,19 @@
 // A MESH server for the tests — a test double, not MESH. It implements the parts of the
 // published MESH API the hub uses, on 127.0.0.1 over plain HTTP (or HTTPS with the TLS context
 // given, mutual when that context asks for client certificates), with mailboxes in memory:
+// MESH API v2 only (every request must say "Accept: application/vnd.mesh.v2+json", or it is
+// refused with 406, as by a server that has retired v1; answers in v2's JSON):
 //   GET  /messageexchange/{mailbox}                     handshake
-//   POST /messageexchange/{mailbox}/outbox              send (Mex-To, Mex-WorkflowID, …;
-//   POST /messageexchange/{mailbox}/outbox/{id}/{n}       Mex-Chunk-Range for chunks)
-//   GET  /messageexchange/{mailbox}/inbox               list
+//   POST /messageexchange/{mailbox}/outbox              send (mex-to, mex-workflowid, …;
+//   POST /messageexchange/{mailbox}/outbox/{id}/{n}       mex-chunk-range for chunks) →
+//                                                         {"message_id"}
+//   GET  /messageexchange/{mailbox}/inbox?max_results=N[&continue_from=ID]
+//                                                       a page: {"messages", "links": {"next"}}
 //   GET  /messageexchange/{mailbox}/count               count
-//   GET  /messageexchange/{mailbox}/inbox/{id}[/{n}]    download (chunks)
+//   GET  /messageexchange/{mailbox}/inbox/{id}[/{n}]    download (chunks; mex-* headers)
 //   PUT  /messageexchange/{mailbox}/inbox/{id}/status/acknowledged
-//   GET  /messageexchange/{mailbox}/outbox/tracking?localID=
-//   GET  /messageexchange/endpointlookup/{ods}/{workflow}
+//   GET  /messageexchange/{mailbox}/outbox/tracking?messageID=   {"message_id", "status": …}
+//   GET  /messageexchange/endpointlookup/{ods}/{workflow}        {"results": [{"mailbox_id"}]}
 // Every request must carry a valid NHSMESH Authorization header for a known mailbox (its
 // password and the shared secret, a timestamp within two hours, a nonce not used before);
 // otherwise 403. A message sent to an unknown mailbox is refused with 417, as MESH does.
@@ -68,6 +72,8 @@ class MeshTestServer {
   bool acknowledged(const std::string& id) const;
   std::size_t inboxCount(const std::string& mailbox) const;  // not yet acknowledged
   int refusedRequests() const;                               // 403s given
+  int v1Refused() const;   // requests refused for not asking for API v2 (406)
+  int inboxPages() const;  // inbox pages listed
   // Called (on the server's thread) for each download, just before its answer is sent: the
   // client has asked for the message and is waiting for it.
   void onDownload(std::function<void(const std::string& id)> hook);
@@ -95,6 +101,8 @@ class MeshTestServer {
   std::vector<Message> messages_;
   std::map<std::string, bool> nonces_;
   int refused_ = 0;
+  int v1Refused_ = 0;
+  int inboxPages_ = 0;
   std::uint64_t next_ = 1;
   std::function<void(const std::string&)> downloadHook_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
