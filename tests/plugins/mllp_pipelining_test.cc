@@ -105,16 +105,9 @@ class MllpDestinationAnswers : public PluginRuntime {
  protected:
   // A result whose MSH-10 is `controlId`, accepted on `channel`.
   journal::MessageId send(pipeline::Channel& channel, const std::string& controlId) {
-    journal::NewMessage m;
-    m.channel = channel.config().name;
-    m.source = m.channel + "/test";
-    m.controlId = controlId;
-    m.messageType = "ORU^R01";
-    m.bytes = "MSH|^~\\&|LAB|RRK|GP|G81001|20260101120000||ORU^R01|" + controlId +
-              "|P|2.4\rPID|1||9434765919^^^NHS\r";
-    auto appended = channel.accept(m);
-    EXPECT_TRUE(appended);
-    return appended ? appended->id : 0;
+    return accept(channel, controlId,
+                  "MSH|^~\\&|LAB|RRK|GP|G81001|20260101120000||ORU^R01|" + controlId +
+                      "|P|2.4\rPID|1||9434765919^^^NHS\r");
   }
   std::string stateOf(journal::MessageId id, std::string* lastError = nullptr,
                       int* attempts = nullptr) {

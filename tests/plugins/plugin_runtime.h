@@ -103,13 +103,15 @@ class PluginRuntime : public ::testing::Test {
     return *channels_.back();
   }
 
-  journal::MessageId accept(pipeline::Channel& channel, const std::string& controlId) {
+  // `bytes` (kMessage by default) accepted on `channel` as a message with this control id.
+  journal::MessageId accept(pipeline::Channel& channel, const std::string& controlId,
+                            const std::string& bytes = kMessage) {
     journal::NewMessage m;
     m.channel = channel.config().name;
     m.source = m.channel + "/test";
     m.controlId = controlId;
     m.messageType = "ORU^R01";
-    m.bytes = kMessage;
+    m.bytes = bytes;
     auto appended = channel.accept(m);
     EXPECT_TRUE(appended);
     return appended ? appended->id : 0;
