@@ -199,18 +199,20 @@ void DeliveryWorker::deliver(Lane& lane, Run& run) {
   std::vector<journal::Journal::Attempt> made;  // recorded together, kRecordBatch at a time
   std::size_t next = 0;
   bool broken = false;  // a delivery of this run was not made: the run ends with its window
+  // Each delivery as the destination is offered it, its attributes read once for the run.
+  std::vector<DeliveryAttributes> attributes(run.deliveries.size());
+  std::vector<Outgoing> outgoing(run.deliveries.size());
+  for (std::size_t i = 0; i < run.deliveries.size(); ++i) {
+    const journal::PendingDelivery& d = run.deliveries[i];
+    if (!d.attributes.empty()) attributes[i] = parseAttributes(d.attributes);
+    outgoing[i] = {&d.bytes, d.messageId, &attributes[i]};
+  }
   while (next < run.deliveries.size() && !broken) {
     if (stopping_) break;
     if (run.fence && !setup_.gate->stillHeld(*run.fence)) break;  // paused past the lease
     // The rest of the run is offered; a destination without a window takes one message.
     const std::size_t offered = std::min(run.deliveries.size() - next, kWindowOffer);
-    std::vector<DeliveryAttributes> attributes(offered);
-    std::vector<Outgoing> window(offered);
-    for (std::size_t i = 0; i < offered; ++i) {
-      const journal::PendingDelivery& d = run.deliveries[next + i];
-      attributes[i] = parseAttributes(d.attributes);
-      window[i] = {&d.bytes, d.messageId, &attributes[i]};
-    }
+    const std::span<const Outgoing> window(outgoing.data() + next, offered);
     std::vector<DeliveryResult> results;
     const auto started = std::chrono::steady_clock::now();
     try {

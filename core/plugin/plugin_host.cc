@@ -4,8 +4,8 @@
 #include <Poco/Logger.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "model/warnings.h"
@@ -305,11 +305,14 @@ class PluginDestination : public pipeline::Destination {
       messages[i] = {window[i].bytes->data(), window[i].bytes->size(), window[i].messageId,
                      attributes[i].data(), attributes[i].size() / 2};
     }
-    std::vector<std::array<char, kErrorSize>> reasons(window.size());
+    // One buffer for every reason, not zeroed: a plugin often takes one message of the many
+    // offered, and this runs for each delivery.
+    const auto reasons = std::make_unique_for_overwrite<char[]>(window.size() * kErrorSize);
     std::vector<phub_outcome> outcomes(window.size());
     for (std::size_t i = 0; i < window.size(); ++i) {
-      reasons[i][0] = '\0';
-      outcomes[i] = {PHUB_FAULT, reasons[i].data(), kErrorSize};
+      char* reason = reasons.get() + i * kErrorSize;
+      reason[0] = '\0';
+      outcomes[i] = {PHUB_FAULT, reason, kErrorSize};
     }
     const std::size_t taken =
         kind_.deliver_window(self_, messages.data(), messages.size(), outcomes.data());
@@ -321,7 +324,7 @@ class PluginDestination : public pipeline::Destination {
       return out;
     }
     for (std::size_t i = 0; i < taken; ++i) {
-      out.push_back(resultOf(outcomes[i].status, reasons[i].data()));
+      out.push_back(resultOf(outcomes[i].status, outcomes[i].reason));
     }
     return out;
   }
