@@ -29,8 +29,21 @@ std::string AnswerDecisions::received(const std::string& bytes, journal::Message
   }
   std::string out;
   for (const auto& a : *settled) {
-    out += std::string(out.empty() ? "" : "; ") + "answers message " + std::to_string(a.messageId) +
-           " (" + a.destination + " " + a.reference + "): " + a.state;
+    out += std::string(out.empty() ? "" : "; ");
+    if (a.answeredBy != id) {
+      // Answered before: settled once, never twice (the GP system sent its answer again).
+      const std::string repeat = "repeats the answer to message " + std::to_string(a.messageId) +
+                                 " (" + a.destination + " " + a.reference + "), " + a.state +
+                                 " already by message " + std::to_string(a.answeredBy) +
+                                 ": nothing settled again";
+      // An answer is never sent twice by a system that follows the rules (an NHSACK is not
+      // retransmitted): worth an operator's look.
+      log_.warning("channel %s: message %?d %s", channel_, id, repeat);
+      out += repeat;
+      continue;
+    }
+    out += "answers message " + std::to_string(a.messageId) + " (" + a.destination + " " +
+           a.reference + "): " + a.state;
   }
   return out;
 }

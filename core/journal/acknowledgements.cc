@@ -63,17 +63,35 @@ void awaitAnswers(SqlConnection& db, std::int64_t deliveryId, MessageId messageI
 
 Result<std::vector<AcknowledgementRecord>> SqlJournal::settleAcknowledgement(const Answer& answer) {
   std::vector<AcknowledgementRecord> settled;
+  auto fromRecipient = [&answer](const AcknowledgementRecord& r) {
+    return r.recipient.empty() || answer.from.empty() ||
+           std::find(answer.from.begin(), answer.from.end(), r.recipient) != answer.from.end();
+  };
   auto ok = writer_->run([&](SqlConnection& db) -> std::function<void()> {
     settled.clear();
     auto open = rows(db,
                      "state IN ('awaiting', 'overdue') AND (reference = ?"
                      " OR substr(reference, 1, length(?) + 1) = ? || '/')",
                      {answer.reference, answer.reference, answer.reference}, {}, 1000);
+    // The same answer again (a GP system sending its NHSACK twice, say): what it answers was
+    // settled by an earlier one, and stays as that one settled it. Recorded with the message,
+    // and returned unchanged (answered by the earlier answer), so its caller can say so.
+    auto answered = rows(db,
+                         "state IN ('accepted', 'rejected') AND (reference = ?"
+                         " OR substr(reference, 1, length(?) + 1) = ? || '/')",
+                         {answer.reference, answer.reference, answer.reference}, {}, 1000);
+    for (auto& r : answered) {
+      if (!fromRecipient(r) || r.answeredBy == answer.answeredBy) continue;
+      recordEvent(db, r.messageId, "acknowledgement_repeated",
+                  r.destination + " " + r.reference + " answered again by message " +
+                      std::to_string(answer.answeredBy) + " (" +
+                      (answer.accepted ? "accepted" : "rejected") +
+                      "); settled already by message " + std::to_string(r.answeredBy) + " as " +
+                      r.state + ": nothing changed");
+      settled.push_back(r);
+    }
     for (auto& r : open) {
-      const bool fromRecipient =
-          r.recipient.empty() || answer.from.empty() ||
-          std::find(answer.from.begin(), answer.from.end(), r.recipient) != answer.from.end();
-      if (!fromRecipient) continue;
+      if (!fromRecipient(r)) continue;
       r.state = answer.accepted ? "accepted" : "rejected";
       r.detail = answer.detail;
       r.answeredBy = answer.answeredBy;

@@ -226,7 +226,9 @@ class Journal {
   // An answer that arrived (an HL7 v2 ACK, or an NHSACK made one): `reference` is what it
   // names (MSA-2), `from` who sent it (MSH-3 and MSH-4). Settles every open row with that
   // reference, or whose reference starts with "<reference>/" (an answer for a whole
-  // interchange), sent to `from` when the row knows its recipient. Returns the rows settled.
+  // interchange), sent to `from` when the row knows its recipient. Returns the rows settled,
+  // and the rows an earlier answer had settled already (a repeated answer: left as they were,
+  // their answeredBy the earlier answer's, an "acknowledgement_repeated" event on each).
   struct Answer {
     std::string reference;
     std::vector<std::string> from;

@@ -247,6 +247,59 @@ TEST_F(GpResults, ReachEachPracticeInItsFormatAndTheirAnswersSettleTheDeliveries
   EXPECT_EQ(mesh_.inboxCount("HUB01"), 0u) << "each NHSACK acknowledged to MESH";
 }
 
+// Issue 24, the GP-side rules: an NHSACK is answered once. One that comes again — the same
+// interchange (a GP system retransmitting it), or a new interchange answering what was
+// answered already — settles nothing twice; each is recorded.
+TEST_F(GpResults, ARepeatedNhsAckSettlesNothingTwiceAndIsRecorded) {
+  configure("<acknowledgements overdueSeconds=\"3600\"/>");
+  hub_.startSink();
+  hub_.startHub();
+  EXPECT_EQ(send("RES-MESH-1", "A81001"), "CA");
+  ASSERT_TRUE(waitUntil([&] { return mesh_.sentTo("GP01").size() == 1; }));
+  const auto id = messageId("RES-MESH-1");
+  const std::vector<std::string> awaiting = {"awaiting", "awaiting"};
+  ASSERT_TRUE(waitUntil([&] { return answerStates(id, "gp-mesh") == awaiting; }));
+  auto interchange = edifact::parse(mesh_.sentTo("GP01")[0].bytes());
+  ASSERT_TRUE(interchange) << interchange.error().describe();
+  const std::string accepted =
+      edifact::writeNhsAck(edifact::acknowledge(*interchange, {}, "20261125"), "601", "1200");
+  mesh_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", accepted);
+  const std::vector<std::string> both = {"accepted", "accepted"};
+  ASSERT_TRUE(waitUntil([&] { return answerStates(id, "gp-mesh") == both; }));
+
+  // The same NHSACK again, byte for byte: a duplicate of what the hub has.
+  mesh_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", accepted);
+  // A new interchange refusing a report the first one accepted: answered already.
+  mesh_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK",
+            edifact::writeNhsAck(
+                edifact::acknowledge(*interchange, {{"1", "Changed our mind"}}, "20261126"), "602",
+                "1300"));
+  auto history = [&] {
+    std::vector<std::string> kinds;
+    auto h = api("/api/v1/messages/" + std::to_string(id))->getArray("history");
+    for (std::size_t i = 0; h && i < h->size(); ++i) {
+      auto e = h->getObject(static_cast<unsigned>(i));
+      if (e->getValue<std::string>("kind") == "acknowledgement_repeated") {
+        kinds.push_back(e->getValue<std::string>("detail"));
+      }
+    }
+    return kinds;
+  };
+  ASSERT_TRUE(waitUntil([&] { return mesh_.inboxCount("HUB01") == 0 && !history().empty(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nothing more comes
+  EXPECT_EQ(answerStates(id, "gp-mesh"), both) << "settled once, as the first answer said";
+  const auto repeats = history();
+  ASSERT_FALSE(repeats.empty());
+  for (const auto& r : repeats) {
+    EXPECT_NE(r.find("settled already by message"), std::string::npos) << r;
+    EXPECT_NE(r.find("nothing changed"), std::string::npos) << r;
+  }
+  // The byte-for-byte copy is kept as a duplicate on the answers channel, not read again.
+  auto answers = api("/api/v1/messages?channel=gp-answers&state=duplicate")->getArray("messages");
+  ASSERT_TRUE(answers);
+  EXPECT_GE(answers->size(), 1u);
+}
+
 // A practice added to the directory reaches its GP after SIGHUP, without a restart.
 TEST_F(GpResults, APracticeAddedToTheDirectoryIsRoutedAfterAReload) {
   const std::string kAdminToken = "gp-test-admin-token-0123456789";
