@@ -306,19 +306,35 @@ std::vector<std::string> wakeList(ApiContext& context, const ApiRequest&,
   return all;
 }
 
+// An acknowledgement (an HL7 v2 ACK; an NHSACK the hub writes for a GP system is one before
+// its codec): an answer is never sent again because messages are replayed — an NHSACK must not
+// be retransmitted — only when an operator asks for exactly that (resendAcknowledgements).
+bool isAcknowledgement(const std::string& messageType) {
+  return messageType == "ACK" || messageType.rfind("ACK^", 0) == 0;
+}
+
+constexpr const char* kNotResent =
+    " is an acknowledgement: a replay does not send an answer again"
+    " (resendAcknowledgements=true to send it again, if its receiver asked for it)";
+
 // A bulk replay's dry run: what would go where, changing nothing. Counts per destination, and
 // the first 50 messages with theirs.
 Reply replayPlan(ApiContext& context, const ApiRequest& r, journal::MessageFilter f,
                  const std::vector<std::string>& named) {
   context.audit(r, "replay_dry_run", f.channel, r.queryString);
+  const bool resendAcknowledgements = r.flag("resendAcknowledgements");
   std::map<std::string, int> perDestination;
   Array::Ptr messages = new Array;
-  int count = 0;
+  int count = 0, acknowledgementsKept = 0;
   f.limit = 500;
   for (;;) {
     auto page = context.journal().search(f);
     if (!page) throw ApiError::from(page.error());
     for (const auto& m : page->messages) {
+      if (!resendAcknowledgements && isAcknowledgement(m.messageType)) {
+        ++acknowledgementsKept;
+        continue;
+      }
       ++count;
       std::vector<std::string> to = named;
       if (to.empty() && m.state != "failed") {
@@ -346,21 +362,31 @@ Reply replayPlan(ApiContext& context, const ApiRequest& r, journal::MessageFilte
   Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("dryRun", true);
   o.set("messages", count);
+  o.set("acknowledgementsNotResent", acknowledgementsKept);
   o.set("deliveriesPerDestination", totals);
   o.set("first", messages);
   return Reply::json(o);
 }
 
 Reply replayOne(ApiContext& context, const ApiRequest& r) {
-  r.allowOnly({});
+  r.allowOnly({"resendAcknowledgements"});
   const std::int64_t id = r.pathId("id");
   auto details = context.journal().details(id);
   if (!details) throw ApiError::from(details.error());
+  if (isAcknowledgement(details->summary.messageType) && !r.flag("resendAcknowledgements")) {
+    throw ApiError::from(Error{
+        ErrorCode::kInvalidState,
+        "message " + std::to_string(id) + " (" + details->summary.messageType + ")" + kNotResent,
+        {}});
+  }
   const auto destinations = replayDestinations(context, r, details->summary.channel);
   std::string names;
   for (const auto& d : destinations) names += (names.empty() ? "" : ",") + d;
   context.audit(r, "replay_message", std::to_string(id),
-                "to " + (names.empty() ? std::string("where it was routed") : names));
+                "to " + (names.empty() ? std::string("where it was routed") : names) +
+                    (isAcknowledgement(details->summary.messageType)
+                         ? " (an acknowledgement, sent again as asked)"
+                         : ""));
   auto created = context.journal().replay(id, destinations);
   if (!created) throw ApiError::from(created.error());
   if (*created > 0)
@@ -380,7 +406,7 @@ Reply replayOne(ApiContext& context, const ApiRequest& r) {
 Reply replayMatching(ApiContext& context, const ApiRequest& r) {
   constexpr int kMaxPerCall = 10000;
   auto names = kFilterParameters;
-  names.insert(names.end(), {"dryRun", "limit", "before"});
+  names.insert(names.end(), {"dryRun", "limit", "before", "resendAcknowledgements"});
   r.allowOnly(names);
   const bool dryRun = r.flag("dryRun");
   journal::MessageFilter f = filterFrom(r);
@@ -405,6 +431,15 @@ Reply replayMatching(ApiContext& context, const ApiRequest& r) {
         break;
       }
       ++examined;
+      if (isAcknowledgement(m.messageType) && !r.flag("resendAcknowledgements")) {
+        if (++notReplayed <= 20) {
+          Object::Ptr s = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+          s->set("id", m.id);
+          s->set("reason", "message " + std::to_string(m.id) + kNotResent);
+          skipped->add(s);
+        }
+        continue;
+      }
       auto created = context.journal().replay(m.id, destinations);
       if (created) {
         ++replayed;

@@ -343,6 +343,64 @@ TEST_F(ApiTest, ReplayRedeliversToTheNamedDestinationsAndIsAudited) {
   EXPECT_NE(shown.body.find("\"replayed\""), std::string::npos);
 }
 
+// Issue 24, the GP-side rule: an acknowledgement (an NHSACK the hub writes for a GP system is
+// an HL7 v2 ACK before its codec) is never sent again by a replay, one or by filter, unless an
+// operator asks for exactly that.
+TEST_F(ApiTest, AReplayDoesNotSendAnAcknowledgementAgainUnlessAskedTo) {
+  mllp::ClientOptions quick;
+  quick.replyTimeout = std::chrono::milliseconds(500);  // an ACK is not itself acknowledged
+  mllp::Client client({"127.0.0.1", hub_.sourcePort}, quick);
+  (void)client.exchange(
+      "MSH|^~\\&|GPSYS|A81001|LAB|RVJ|20261203120000||ACK^R01|ACK-1|P|2.4\rMSA|AA|RES-9\r");
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 1; }));
+  const std::int64_t id =
+      messageIds(call("GET", "/api/v1/messages?controlId=ACK-1", "clinical")).at(0);
+  const std::string replay = "/api/v1/messages/" + std::to_string(id) + "/replay";
+
+  Answer refused = call("POST", replay, "operator");
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find("is an acknowledgement: a replay does not send an answer again"),
+            std::string::npos)
+      << refused.body;
+  Answer plan =
+      call("POST", "/api/v1/messages/replay?channel=lab&controlId=ACK-1&dryRun=true", "operator");
+  ASSERT_EQ(plan.status, 200) << plan.body;
+  EXPECT_EQ(plan.json->getValue<int>("messages"), 0);
+  EXPECT_EQ(plan.json->getValue<int>("acknowledgementsNotResent"), 1);
+  Answer bulk = call("POST", "/api/v1/messages/replay?channel=lab&controlId=ACK-1", "operator");
+  ASSERT_EQ(bulk.status, 200) << bulk.body;
+  EXPECT_EQ(bulk.json->getValue<int>("replayed"), 0);
+  EXPECT_EQ(bulk.json->getValue<int>("skippedCount"), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(hub_.receivedCount(), 1) << "nothing sent again";
+
+  // pathhubctl says why, and sends nothing.
+  const auto tokenFile = hub_.dir / "operator.token";
+  std::ofstream(tokenFile) << kTokens.at("operator") << "\n";
+  auto ctl = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {
+        "--url",        "http://127.0.0.1:" + std::to_string(hub_.apiPort),
+        "--token-file", tokenFile.string(),
+        "replay",       std::to_string(id)};
+    all.insert(all.end(), args.begin(), args.end());
+    return runProgram("pathhubctl", all);
+  };
+  auto declined = ctl({});
+  EXPECT_EQ(declined.exitCode, 1);
+  EXPECT_NE(declined.err.find("is an acknowledgement"), std::string::npos) << declined.err;
+  EXPECT_EQ(hub_.receivedCount(), 1) << "nothing sent again";
+
+  // Asked for in so many words: sent again, and the audit says so.
+  auto asked = ctl({"--resend-acknowledgements"});
+  ASSERT_EQ(asked.exitCode, 0) << asked.err;
+  EXPECT_NE(asked.out.find("1 new deliveries"), std::string::npos) << asked.out;
+  ASSERT_TRUE(waitUntil([this] { return hub_.receivedCount() >= 2; }));
+  EXPECT_EQ(hub_.received().back(), "ACK-1");
+  Answer audit = call("GET", "/api/v1/audit?action=replay_message", "admin");
+  EXPECT_NE(audit.body.find("an acknowledgement, sent again as asked"), std::string::npos)
+      << audit.body;
+}
+
 TEST_F(ApiTest, MetricsAndChannelFiguresMoveAsMessagesFlow) {
   EXPECT_EQ(metric("pathhub_messages_received_total{channel=\"lab\"}"), 0);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(send("MX-" + std::to_string(i)), "AA");

@@ -376,15 +376,21 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
         printMessage(o);
       }
     } else if (command == "replay") {
-      std::map<std::string, bool> known = {
-          {"replay-to", true}, {"filter", false}, {"dry-run", false}};
+      std::map<std::string, bool> known = {{"replay-to", true},
+                                           {"filter", false},
+                                           {"dry-run", false},
+                                           {"resend-acknowledgements", false}};
       for (const auto& [option, parameter] : kFilters) known[option] = true;
       Parsed p = parse(args, known);
       const std::string body = destinationsBody(p);
       Object::Ptr o;
       if (p.has("filter")) {
         if (!p.positional.empty()) throw UsageError("replay --filter takes filters, not an id");
-        const std::string target = "/api/v1/messages/replay" + query(p, kFilters);
+        std::string target = "/api/v1/messages/replay" + query(p, kFilters);
+        if (p.has("resend-acknowledgements")) {
+          target += (target.find('?') == std::string::npos ? "?" : "&");
+          target += "resendAcknowledgements=true";
+        }
         const char* more = target.find('?') == std::string::npos ? "?" : "&";
         // The dry run first: what would go where, and how many, for the progress that follows.
         o = run.call("POST", target + more + "dryRun=true", body, p.has("dry-run"));
@@ -400,10 +406,14 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
         }
       } else {
         if (p.positional.size() != 1) throw UsageError("replay needs a message id or --filter");
-        if (p.named.size() != p.named.count("replay-to")) {
+        if (p.named.size() !=
+            p.named.count("replay-to") + p.named.count("resend-acknowledgements")) {
           throw UsageError("filters need --filter");
         }
-        o = run.call("POST", "/api/v1/messages/" + pathPart(p.positional[0]) + "/replay", body);
+        o = run.call("POST",
+                     "/api/v1/messages/" + pathPart(p.positional[0]) + "/replay" +
+                         (p.has("resend-acknowledgements") ? "?resendAcknowledgements=true" : ""),
+                     body);
         if (o && !run.json()) {
           std::cout << "message " << field(o, "id") << ": " << field(o, "state") << ", "
                     << field(o, "deliveries") << " new deliveries\n";

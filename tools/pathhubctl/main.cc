@@ -10,10 +10,10 @@
 //   messages [FILTERS] [--limit N] [--before ID]
 //                                    search messages, newest first
 //   show ID                          one message: deliveries, history, script log, bytes
-//   replay ID [--replay-to DEST]...
+//   replay ID [--replay-to DEST]... [--resend-acknowledgements]
 //                                    replay one message (where its routing sent it, or to the
 //                                    named destinations)
-//   replay --filter FILTERS [--replay-to DEST]... [--dry-run]
+//   replay --filter FILTERS [--replay-to DEST]... [--dry-run] [--resend-acknowledgements]
 //                                    replay every message that matches (needs --channel), in
 //                                    steps of 500 with progress on stderr; --dry-run says what
 //                                    would go where, changing nothing
