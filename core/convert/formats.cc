@@ -6,6 +6,7 @@
 #include "edifact/medrpt_writer.h"
 #include "edifact/nhsack.h"
 #include "edifact/nhsack_v2.h"
+#include "fhir/bundle_check.h"
 #include "fhir/bundle_reader.h"
 #include "fhir/bundle_writer.h"
 #include "fhir/fhir_xml.h"
@@ -15,6 +16,7 @@
 #include "hl7/message.h"
 #include "model/v2_reader.h"
 #include "model/v2_writer.h"
+#include "model/warnings.h"
 
 namespace pathhub::convert {
 
@@ -95,14 +97,27 @@ Result<std::vector<model::Message>> readMessages(Format format, std::string_view
   return out;
 }
 
+void warnIfUnfit(model::Message& message, const std::string& json) {
+  for (const std::string& problem : fhir::checkPathologyMessage(json)) {
+    model::warn(message, model::warning::kInvalidBundle, "the FHIR Bundle " + problem);
+  }
+}
+
 Result<std::string> writeMessage(Format format, model::Message& message,
                                  const WriteOptions& options) {
   const fhir::WriteOptions fhirOptions{options.localCodeSystems};
   switch (format) {
-    case Format::kFhirJson:
-      return fhir::writeBundleJson(message, true, fhirOptions);
-    case Format::kFhirXml:
+    case Format::kFhirJson: {
+      std::string json = fhir::writeBundleJson(message, true, fhirOptions);
+      warnIfUnfit(message, json);
+      return json;
+    }
+    case Format::kFhirXml: {
+      // Checked in its JSON form: the same Bundle, written the other way.
+      model::Message copy = message;
+      warnIfUnfit(message, fhir::writeBundleJson(copy, false, fhirOptions));
       return fhir::writeBundleXml(message, true, fhirOptions);
+    }
     case Format::kEdifact: {
       // Each interchange its own reference, so the NHSACK that answers it names only it.
       edifact::MedrptEnvelope envelope;

@@ -44,9 +44,14 @@ struct WriteOptions {
 Result<std::vector<model::Message>> readMessages(Format format, std::string_view bytes,
                                                  const ReadOptions& options = {});
 // One message in `format` (HL7 v2 as ER7 with \r separators). What the format cannot carry
-// is added to message.warnings.
+// is added to message.warnings; a FHIR Bundle is checked with warnIfUnfit.
 Result<std::string> writeMessage(Format format, model::Message& message,
                                  const WriteOptions& options = {});
+// A report Bundle about to go out, checked as a GP system relies on it
+// (fhir/bundle_check.h): each problem becomes an invalid-bundle warning of `message`, which a
+// channel's <safety> blocks by default (the delivery is held, the message goes to exceptions
+// with the problems as its reason).
+void warnIfUnfit(model::Message& message, const std::string& json);
 
 // Every report of `bytes` read as `from` and written as `to`, with its warnings. Orders: a
 // FHIR laboratory order becomes an OML^O21; an HL7 v2 order (ORM, OML) becomes the NHS England

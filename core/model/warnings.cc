@@ -8,18 +8,25 @@ namespace pathhub::model {
 const std::vector<std::string>& defaultBlockingWarnings() {
   static const std::vector<std::string> names = {
       std::string(warning::kAmbiguousIdentity), std::string(warning::kUnmappableStatus),
-      std::string(warning::kUnitConflict), std::string(warning::kInvalidNhsNumber)};
+      std::string(warning::kUnitConflict), std::string(warning::kInvalidNhsNumber),
+      std::string(warning::kInvalidBundle)};
   return names;
 }
 
 const std::vector<std::string>& warningNames() {
-  static const std::vector<std::string> names = {
-      std::string(warning::kAmbiguousIdentity), std::string(warning::kUnmappableStatus),
-      std::string(warning::kUnitConflict),      std::string(warning::kInvalidNhsNumber),
-      std::string(warning::kInvalidDate),       std::string(warning::kZoneAssumed),
-      std::string(warning::kZoneAmbiguous),     std::string(warning::kNotCarried),
-      std::string(warning::kApproximated),      std::string(warning::kValueAsText),
-      std::string(warning::kNotRead),           std::string(warning::kSplit)};
+  static const std::vector<std::string> names = {std::string(warning::kAmbiguousIdentity),
+                                                 std::string(warning::kUnmappableStatus),
+                                                 std::string(warning::kUnitConflict),
+                                                 std::string(warning::kInvalidNhsNumber),
+                                                 std::string(warning::kInvalidBundle),
+                                                 std::string(warning::kInvalidDate),
+                                                 std::string(warning::kZoneAssumed),
+                                                 std::string(warning::kZoneAmbiguous),
+                                                 std::string(warning::kNotCarried),
+                                                 std::string(warning::kApproximated),
+                                                 std::string(warning::kValueAsText),
+                                                 std::string(warning::kNotRead),
+                                                 std::string(warning::kSplit)};
   return names;
 }
 

@@ -20,6 +20,9 @@ inline constexpr std::string_view kAmbiguousIdentity = "ambiguous-identity";  //
 inline constexpr std::string_view kUnmappableStatus = "unmappable-status";    // no equivalent
 inline constexpr std::string_view kUnitConflict = "unit-conflict";  // a range in another unit
 inline constexpr std::string_view kInvalidNhsNumber = "invalid-nhs-number";  // fails modulus 11
+// A FHIR message Bundle that fails the offline checks a GP system relies on
+// (fhir/bundle_check.h): a dangling reference, no status, a second Patient...
+inline constexpr std::string_view kInvalidBundle = "invalid-bundle";
 // Kept, and said.
 inline constexpr std::string_view kInvalidDate = "invalid-date";      // an impossible date
 inline constexpr std::string_view kZoneAssumed = "zone-assumed";      // local zone applied

@@ -507,3 +507,40 @@ TEST(EdifactWriter, TheAcknowledgementRequestATextRangeAndWarningsForWhatNhs003L
 
 }  // namespace
 }  // namespace pathhub
+
+namespace pathhub {
+namespace {
+
+// Issue 24: a report Bundle that fails the offline checks a GP system relies on
+// (fhir/bundle_check.h) carries an invalid-bundle warning, which <safety> blocks by default.
+// The writer's own Bundles pass (a result without a code goes as "Uncoded result"); a Bundle
+// broken after it was written is named.
+TEST(H12Bundles, ABundleFailingTheOfflineChecksIsWarnedAndBlockedByDefault) {
+  const std::string v2 =
+      "MSH|^~\\&|LIMS|RVJ|GP|A81001|20261203101500+0000||ORU^R01|NOCODE-1|P|2.4\r"
+      "PID|1||9434765919^^^NHS^NH||SMITH^JOHN\r"
+      "OBR|1||F1|\r"
+      "OBX|1|NM|||5.2|mmol/L|||||F\r";
+  auto converted = convert::convertAll(convert::Format::kHl7v2, convert::Format::kFhirJson, v2);
+  ASSERT_TRUE(converted) << converted.error().describe();
+  for (const auto& w : converted->front().warnings) {
+    EXPECT_EQ(w.find("[invalid-bundle]"), std::string::npos) << w;
+  }
+  std::string broken = converted->front().bytes;
+  const std::size_t status = broken.find("\"status\": \"final\"");
+  ASSERT_NE(status, std::string::npos);
+  broken.replace(status, std::string("\"status\": \"final\"").size(), "\"status\": \"done\"");
+  model::Message message;
+  convert::warnIfUnfit(message, broken);
+  ASSERT_FALSE(message.warnings.empty());
+  EXPECT_EQ(model::warningName(message.warnings.front()), "invalid-bundle");
+  EXPECT_NE(message.warnings.front().find("the FHIR Bundle entry "), std::string::npos)
+      << message.warnings.front();
+  EXPECT_NE(message.warnings.front().find("status 'done' unknown"), std::string::npos)
+      << message.warnings.front();
+  const auto& blocked = model::defaultBlockingWarnings();
+  EXPECT_NE(std::find(blocked.begin(), blocked.end(), "invalid-bundle"), blocked.end());
+}
+
+}  // namespace
+}  // namespace pathhub
