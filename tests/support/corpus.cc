@@ -7,6 +7,9 @@
 #include <fstream>
 #include <iterator>
 
+#include "hl7/batch.h"
+#include "hl7/message.h"
+
 namespace pathhub::testing {
 
 std::filesystem::path corpusDir() { return PATHHUB_CORPUS_DIR; }
@@ -27,5 +30,22 @@ std::string readFile(const std::filesystem::path& path) {
 }
 
 std::string readCorpusFile(const std::string& relative) { return readFile(corpusDir() / relative); }
+
+std::vector<std::string> corpusResults() {
+  std::vector<std::string> out;
+  for (const auto& f : corpusFiles("hl7v2")) {
+    const std::string bytes = readFile(f);  // the split's views point into it
+    auto split = hl7::splitMessages(bytes);
+    if (!split) continue;
+    for (auto text : split->messages) {
+      std::string normal = hl7::normalizeSegmentSeparators(text);
+      auto header = hl7::Message::parseHeader(normal);
+      if (header && header->messageType() == "ORU" && normal.find("\rOBR|") != std::string::npos) {
+        out.push_back(std::move(normal));
+      }
+    }
+  }
+  return out;
+}
 
 }  // namespace pathhub::testing

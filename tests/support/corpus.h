@@ -14,5 +14,8 @@ std::vector<std::filesystem::path> corpusFiles(const std::string& sub);
 // A named corpus file's bytes; fails the calling test when the file is missing.
 std::string readCorpusFile(const std::string& relative);
 std::string readFile(const std::filesystem::path& path);
+// Every result message (an ORU with an OBR) of the corpus's HL7 v2 files, one per message of a
+// batch, with \r segment separators: what the conversions' corpus-wide tests go through.
+std::vector<std::string> corpusResults();
 
 }  // namespace pathhub::testing

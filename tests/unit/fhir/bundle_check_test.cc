@@ -25,17 +25,12 @@ using Poco::JSON::Object;
 // One Bundle per patient of every ORU in the corpus (as the hub would send them).
 std::vector<std::string> corpusBundles() {
   std::vector<std::string> out;
-  for (const auto& f : testing::corpusFiles("hl7v2")) {
-    const std::string bytes = testing::readFile(f);
-    auto split = hl7::splitMessages(bytes);
-    if (!split) continue;
-    for (auto text : split->messages) {
-      auto message = hl7::Message::parse(hl7::normalizeSegmentSeparators(text));
-      if (!message || message->messageType() != "ORU") continue;
-      auto models = model::readV2Split(*message, model::LocalZone::london());
-      if (!models) continue;
-      for (auto& m : *models) out.push_back(writeBundleJson(m));
-    }
+  for (const std::string& result : testing::corpusResults()) {
+    auto message = hl7::Message::parse(result);
+    if (!message) continue;
+    auto models = model::readV2Split(*message, model::LocalZone::london());
+    if (!models) continue;
+    for (auto& m : *models) out.push_back(writeBundleJson(m));
   }
   return out;
 }

@@ -35,25 +35,8 @@ void normalise(model::Observation& o) {
   o.value.quantity.unit = o.value.kind == model::Value::Kind::kQuantity ? o.unit : "";
 }
 
-std::vector<std::string> oruMessages() {
-  std::vector<std::string> out;
-  for (const auto& f : testing::corpusFiles("hl7v2")) {
-    const std::string bytes = testing::readFile(f);  // the split's views point into it
-    auto split = hl7::splitMessages(bytes);
-    if (!split) continue;
-    for (auto text : split->messages) {
-      const std::string normal = hl7::normalizeSegmentSeparators(text);
-      auto header = hl7::Message::parseHeader(normal);
-      if (header && header->messageType() == "ORU" && normal.find("\rOBR|") != std::string::npos) {
-        out.push_back(normal);
-      }
-    }
-  }
-  return out;
-}
-
 TEST(FhirBundle, EveryOruGoesToFhirAndBackKeepingItsFields) {
-  const auto messages = oruMessages();
+  const auto messages = testing::corpusResults();
   ASSERT_GE(messages.size(), 15u);
   for (const std::string& bytes : messages) {
     model::Message original = readOru(bytes);
