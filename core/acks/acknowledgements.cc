@@ -4,6 +4,7 @@
 #include "convert/formats.h"
 #include "edifact/edifact_syntax.h"
 #include "edifact/nhsack_v2.h"
+#include "fhir/response_reader.h"
 
 namespace pathhub::acks {
 
@@ -29,8 +30,19 @@ Expected expectedAnswers(std::string_view sent) {
       if (out.recipient.empty()) out.recipient = header->get("MSH-5").value_or("");
       break;
     }
-    default:
+    case convert::Format::kFhirJson:
+    case convert::Format::kFhirXml: {
+      // A FHIR message is answered by a response naming its MessageHeader.id
+      // (fhir/response_reader.h). The id is a UUID the writer gives this message alone, so
+      // no other message's answer can name it; the answer's sender is not compared, since the
+      // Bundle's receiver is the one the lab addressed, which need not be the practice's ODS
+      // code that answers.
+      const auto bundle = convert::bundleObject(convert::detectFormat(sent), sent);
+      if (const std::string id = fhir::messageHeaderId(bundle); !id.empty()) {
+        out.references.push_back(id);
+      }
       break;
+    }
   }
   return out;
 }

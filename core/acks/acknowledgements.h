@@ -20,8 +20,9 @@ struct Expected {
 };
 
 // For an EDIFACT interchange: "<UNB reference>/<UNH reference>" per message, the recipient the
-// UNB's; for HL7 v2: MSH-10, the recipient MSH-6 (else MSH-5). Nothing for other formats
-// (FHIR over HTTP is answered at once, by the HTTP response).
+// UNB's; for HL7 v2: MSH-10, the recipient MSH-6 (else MSH-5); for a FHIR message Bundle (JSON
+// or XML): its MessageHeader.id, which the FHIR response message names, any recipient. (FHIR
+// over HTTP is answered at once by the HTTP response: its practices say acknowledgement=no.)
 Expected expectedAnswers(std::string_view sent);
 
 // The answer an HL7 v2 ACK carries (MSA-1 AA/CA accepted; AE, AR, CE, CR not, with MSA-3 and

@@ -12,6 +12,7 @@
 #include "fhir/fhir_xml.h"
 #include "fhir/json_parse.h"
 #include "fhir/order_reader.h"
+#include "fhir/response_reader.h"
 #include "hl7/batch.h"
 #include "hl7/message.h"
 #include "model/v2_reader.h"
@@ -133,6 +134,16 @@ Result<std::string> writeMessage(Format format, model::Message& message,
   return fail(ErrorCode::kInvalidValue, "unknown format");
 }
 
+Poco::JSON::Object::Ptr bundleObject(Format from, std::string_view bytes) {
+  if (from == Format::kFhirXml) {
+    auto parsed = fhir::xmlToJson(bytes);
+    return parsed ? *parsed : nullptr;
+  }
+  auto parsed = fhir::parseJson(bytes);
+  if (!parsed || parsed->type() != typeid(Poco::JSON::Object::Ptr)) return nullptr;
+  return parsed->extract<Poco::JSON::Object::Ptr>();
+}
+
 namespace {
 
 // An interchange of NHSACKs becomes HL7 v2 ACKs (edifact/nhsack_v2.h); nullopt when `bytes`
@@ -157,23 +168,23 @@ std::optional<Result<std::vector<Converted>>> nhsAcksAsV2(std::string_view bytes
   return out;
 }
 
-// A FHIR laboratory order becomes an OML^O21 (fhir/order_reader.h); nullopt when `bytes` is
-// no order Bundle (a report, say).
-std::optional<Result<std::vector<Converted>>> fhirOrderAsV2(Format from, std::string_view bytes) {
-  Poco::JSON::Object::Ptr bundle;
-  if (from == Format::kFhirXml) {
-    auto parsed = fhir::xmlToJson(bytes);
-    if (!parsed) return std::nullopt;  // the report reader names the problem
-    bundle = *parsed;
+// A FHIR laboratory order becomes an OML^O21 (fhir/order_reader.h), a FHIR response message
+// (a GP system's answer) an ACK (fhir/response_reader.h); nullopt when `bytes` is neither (a
+// report, say).
+std::optional<Result<std::vector<Converted>>> fhirOrderOrAnswerAsV2(Format from,
+                                                                    std::string_view bytes) {
+  const Poco::JSON::Object::Ptr bundle = bundleObject(from, bytes);
+  if (!bundle) return std::nullopt;
+  Result<std::string> v2;
+  if (fhir::isResponseBundle(bundle)) {
+    v2 = fhir::responseBundleToAck(bundle);
+  } else if (fhir::isOrderBundle(bundle)) {
+    v2 = fhir::orderBundleToOml(bundle);
   } else {
-    auto parsed = fhir::parseJson(bytes);
-    if (!parsed || parsed->type() != typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
-    bundle = parsed->extract<Poco::JSON::Object::Ptr>();
+    return std::nullopt;
   }
-  if (!fhir::isOrderBundle(bundle)) return std::nullopt;
-  auto oml = fhir::orderBundleToOml(bundle);
-  if (!oml) return tl::unexpected(oml.error());
-  return std::vector<Converted>{{std::move(*oml), {}}};
+  if (!v2) return tl::unexpected(v2.error());
+  return std::vector<Converted>{{std::move(*v2), {}}};
 }
 
 // HL7 v2 orders become the NHS England pathology request message (fhir::writeRequestBundle*);
@@ -214,7 +225,7 @@ Result<std::vector<Converted>> convertAll(Format from, Format to, std::string_vi
     if (auto acks = nhsAcksAsV2(bytes, options)) return std::move(*acks);
   }
   if ((from == Format::kFhirJson || from == Format::kFhirXml) && to == Format::kHl7v2) {
-    if (auto order = fhirOrderAsV2(from, bytes)) return std::move(*order);
+    if (auto v2 = fhirOrderOrAnswerAsV2(from, bytes)) return std::move(*v2);
   }
   if (from == Format::kHl7v2 && (to == Format::kFhirJson || to == Format::kFhirXml)) {
     if (auto order = v2OrdersAsFhir(to, bytes, options, writing)) return std::move(*order);

@@ -4,6 +4,8 @@
 // `hl7inspect --to`.
 #pragma once
 
+#include <Poco/JSON/Object.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +23,9 @@ std::optional<Format> parseFormat(std::string_view name);
 std::string_view formatName(Format format);
 // The format of `bytes` from their first bytes ('{', '<', UNA/UNB/UNH, else HL7 v2).
 Format detectFormat(std::string_view bytes);
+
+// The Bundle (any resource) of FHIR JSON or XML text; null when it does not read as one.
+Poco::JSON::Object::Ptr bundleObject(Format format, std::string_view bytes);
 
 struct ReadOptions {
   bool tolerateEdifactCounts = false;  // see edifact::ParseOptions

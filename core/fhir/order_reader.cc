@@ -1,8 +1,7 @@
 // FHIR laboratory orders as OML^O21 (see order_reader.h).
 #include "fhir/order_reader.h"
 
-#include <map>
-
+#include "fhir/bundle_entries.h"
 #include "fhir/fhir_systems.h"
 #include "fhir/json_access.h"
 #include "hl7/message.h"
@@ -19,37 +18,6 @@ using json::text;
 using Poco::JSON::Object;
 namespace s = systems;
 
-struct Entries {
-  std::map<std::string, Object::Ptr> byUrl;
-  std::vector<Object::Ptr> all;
-  Object::Ptr resolve(const Object::Ptr& reference) const {
-    const auto it = byUrl.find(text(reference, "reference"));
-    return it == byUrl.end() ? nullptr : it->second;
-  }
-};
-
-Entries entries(const Object::Ptr& bundle) {
-  Entries out;
-  auto list = arr(bundle, "entry");
-  for (std::size_t i = 0; list && i < list->size(); ++i) {
-    Object::Ptr e = list->getObject(static_cast<unsigned>(i));
-    Object::Ptr r = obj(e, "resource");
-    if (!r) continue;
-    out.byUrl[text(e, "fullUrl")] = r;
-    out.all.push_back(r);
-  }
-  return out;
-}
-
-std::string identifierOf(const Object::Ptr& resource, const std::string& system) {
-  auto ids = arr(resource, "identifier");
-  for (std::size_t i = 0; ids && i < ids->size(); ++i) {
-    Object::Ptr id = ids->getObject(static_cast<unsigned>(i));
-    if (system.empty() || text(id, "system") == system) return text(id, "value");
-  }
-  return {};
-}
-
 // "2022-01-29T10:24:00+00:00" → "20220129102400+0000" (HL7 TS).
 std::string hl7Time(const std::string& iso) { return model::isoToHl7(iso); }
 
@@ -58,7 +26,7 @@ std::string hl7Time(const std::string& iso) { return model::isoToHl7(iso); }
 bool isOrderBundle(const Object::Ptr& bundle) {
   if (!bundle || text(bundle, "resourceType") != "Bundle") return false;
   bool request = false, report = false;
-  for (const Object::Ptr& r : entries(bundle).all) {
+  for (const Object::Ptr& r : bundleEntries(bundle).all) {
     const std::string type = text(r, "resourceType");
     if (type == "MessageHeader") {
       const std::string event = text(obj(r, "eventCoding"), "code");
@@ -71,7 +39,7 @@ bool isOrderBundle(const Object::Ptr& bundle) {
 }
 
 Result<std::string> orderBundleToOml(const Object::Ptr& bundle) {
-  const Entries all = entries(bundle);
+  const BundleEntries all = bundleEntries(bundle);
   Object::Ptr header, patient;
   std::vector<Object::Ptr> requests;
   for (const Object::Ptr& r : all.all) {

@@ -250,9 +250,29 @@ Result<std::string> MeshClient::send(const Outgoing& m) {
   return id;
 }
 
-Result<std::vector<std::string>> MeshClient::inbox() {
+bool workflowMatches(std::string_view filter, std::string_view workflow) {
+  if (filter.empty()) return true;
+  const bool negated = filter.front() == '!';
+  if (negated) filter.remove_prefix(1);
+  bool match;
+  if (filter.size() >= 2 && filter.front() == '*' && filter.back() == '*') {
+    match = workflow.find(filter.substr(1, filter.size() - 2)) != std::string_view::npos;
+  } else if (!filter.empty() && filter.back() == '*') {
+    match = workflow.substr(0, filter.size() - 1) == filter.substr(0, filter.size() - 1);
+  } else {
+    match = workflow == filter;
+  }
+  return match != negated;
+}
+
+Result<std::vector<std::string>> MeshClient::inbox(const std::string& workflowFilter) {
   std::vector<std::string> ids;
   std::string page = mailboxPath() + "/inbox?max_results=" + std::to_string(kInboxPage);
+  if (!workflowFilter.empty()) {
+    std::string encoded;
+    Poco::URI::encode(workflowFilter, "!*&=+#?/ ", encoded);
+    page += "&workflow_filter=" + encoded;
+  }
   for (int pages = 0; !page.empty() && pages < kInboxPages; ++pages) {
     auto r = request("GET", page, {}, "");
     if (!r) return tl::unexpected(r.error());

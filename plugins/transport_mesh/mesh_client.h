@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pathhub/error.h"
@@ -48,6 +49,10 @@ struct Incoming {
   std::string bytes;
 };
 
+// Whether a workflow id passes MESH API v2's inbox workflow_filter: "W" equals W, "W*" begins
+// with W, "*W*" contains W, and a leading "!" negates any of them; an empty filter passes all.
+bool workflowMatches(std::string_view filter, std::string_view workflow);
+
 class MeshClient {
  public:
   explicit MeshClient(MeshSettings settings);  // throws std::invalid_argument on a bad url/TLS
@@ -57,7 +62,9 @@ class MeshClient {
   // Returns the MESH message id.
   Result<std::string> send(const Outgoing& message);
   // The ids of the messages waiting, page by page (links.next), at most 10,000 per call.
-  Result<std::vector<std::string>> inbox();
+  // With a workflow filter (v2's workflow_filter, workflowMatches below), only the messages
+  // of the workflows it names.
+  Result<std::vector<std::string>> inbox(const std::string& workflowFilter = "");
   // How many messages wait in the inbox.
   Result<int> count();
   // The whole message, its chunks fetched in turn: refused (nothing returned, so nothing is

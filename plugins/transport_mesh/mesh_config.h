@@ -50,6 +50,9 @@ inline constexpr phub_config_key kSourceKeys[] = {
     PATHHUB_MESH_COMMON_KEYS,
     {"pollSeconds", PHUB_KEY_INTEGER, "300", 0, 1, 86400,
      "how often the inbox is polled (MESH asks for at most every 5 minutes)"},
+    {"workflowFilter", PHUB_KEY_STRING, "", 0, 0, 0,
+     "take only the messages of these workflows (MESH v2 workflow_filter: W, W*, *W*, !...); "
+     "others stay in the inbox for another source"},
 };
 
 // The client settings from an instance's keys.

@@ -8,6 +8,7 @@ namespace pathhub::transport_mesh {
 MeshSource::MeshSource(const sdk::Host& host)
     : host_(host),
       interval_(host.integer("pollSeconds", 300)),
+      workflowFilter_(host.text("workflowFilter")),
       client_(std::make_unique<mesh::MeshClient>(meshSettings(host))) {
   client_->stopWith(&stopping_);  // a download of many chunks stops promptly on SIGTERM
 }
@@ -36,7 +37,7 @@ void MeshSource::stop() {
 }
 
 void MeshSource::poll() {
-  auto ids = client_->inbox();
+  auto ids = client_->inbox(workflowFilter_);
   if (!ids) {
     host_.count("poll_failures");
     host_.log(PHUB_LOG_WARNING, "MESH inbox: " + ids.error().text);
@@ -51,6 +52,15 @@ void MeshSource::poll() {
       host_.count("download_failures");
       host_.log(PHUB_LOG_WARNING, "MESH download " + id + ": " + m.error().text);
       continue;  // still in the inbox: the next poll tries again
+    }
+    if (!mesh::workflowMatches(workflowFilter_, m->workflow)) {
+      // Listed though the filter excludes it (a server that ignores workflow_filter): another
+      // source's message, left for it, unread and unacknowledged.
+      host_.count("left_for_another_source");
+      host_.log(PHUB_LOG_WARNING, "MESH message " + id + " of workflow " + m->workflow +
+                                      " left in the inbox: not in workflowFilter " +
+                                      workflowFilter_);
+      continue;
     }
     if (!take(*m)) return;  // the hub cannot take it now: leave the rest for the next poll
     if (auto ok = client_->acknowledge(id); !ok) {

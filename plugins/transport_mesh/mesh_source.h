@@ -4,7 +4,9 @@
 // therefore loses nothing: the message is still in the inbox and comes again at the next poll,
 // and one committed but not yet acknowledged comes again as a duplicate, which the hub records
 // once. An error report (Mex-MessageType REPORT) about a message this mailbox sent is kept as
-// a refused message with MESH's status, so it is visible, then acknowledged.
+// a refused message with MESH's status, so it is visible, then acknowledged. With a workflow
+// filter, two sources share a mailbox (NHSACKs to the edifact codec, FHIR answers to fhir-json):
+// each lists only its workflows, and leaves alone a message of another that it is given.
 #pragma once
 
 #include <atomic>
@@ -31,6 +33,7 @@ class MeshSource : public sdk::Source {
 
   sdk::Host host_;
   std::chrono::seconds interval_;
+  std::string workflowFilter_;  // only these workflows; others are another source's
   std::unique_ptr<mesh::MeshClient> client_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -273,6 +273,37 @@ TEST_F(Mesh, AnInboxOfSeveralPagesIsListedWhole) {
   EXPECT_EQ(server_.inboxPages(), 3) << "pages of 500: 500, 500, 203";
 }
 
+// v2's workflow_filter: exact, begins with, contains, and each negated.
+TEST(MeshWorkflowFilter, MatchesAsMeshApiV2Says) {
+  EXPECT_TRUE(mesh::workflowMatches("", "PATH_MEDRPT_V3_ACK"));
+  EXPECT_TRUE(mesh::workflowMatches("PATH_MEDRPT_V3_ACK", "PATH_MEDRPT_V3_ACK"));
+  EXPECT_FALSE(mesh::workflowMatches("PATH_MEDRPT_V3", "PATH_MEDRPT_V3_ACK"));
+  EXPECT_TRUE(mesh::workflowMatches("PATH_MEDRPT*", "PATH_MEDRPT_V3_ACK"));
+  EXPECT_FALSE(mesh::workflowMatches("PATH_MEDRPT*", "GPCONNECT_UPDATE_RECORD_ACK"));
+  EXPECT_TRUE(mesh::workflowMatches("*_ACK*", "GPCONNECT_UPDATE_RECORD_ACK"));
+  EXPECT_FALSE(mesh::workflowMatches("!*_ACK*", "GPCONNECT_UPDATE_RECORD_ACK"));
+  EXPECT_TRUE(mesh::workflowMatches("!PATH_MEDRPT*", "PATH_FHIR_ACK"));
+  EXPECT_FALSE(mesh::workflowMatches("!PATH_MEDRPT_V3_ACK", "PATH_MEDRPT_V3_ACK"));
+}
+
+// Two sources can share a mailbox: each lists only its own workflows, page after page.
+TEST_F(Mesh, AnInboxIsListedForTheWorkflowsAsked) {
+  std::vector<std::string> acks, others;
+  for (int i = 0; i < 1100; ++i) {
+    const bool ack = i % 3 == 0;
+    (ack ? acks : others)
+        .push_back(server_.put("GP01", "HUB01", ack ? "PATH_MEDRPT_V3_ACK" : "OTHER_FHIR_ACK",
+                               "M" + std::to_string(i)));
+  }
+  mesh::MeshClient client(settings());
+  auto listed = client.inbox("PATH_MEDRPT*");
+  ASSERT_TRUE(listed) << listed.error().text;
+  EXPECT_EQ(*listed, acks);
+  listed = client.inbox("!PATH_MEDRPT*");
+  ASSERT_TRUE(listed) << listed.error().text;
+  EXPECT_EQ(*listed, others) << "links.next keeps the filter";
+}
+
 TEST_F(Mesh, LooksUpAPracticesMailbox) {
   server_.addEndpoint("A81001", "PATH_MEDRPT_V3", "GP01");
   mesh::MeshClient client(settings());
@@ -355,6 +386,23 @@ TEST_F(MeshSourceTest, AcknowledgesEachMessageOnlyOnceTheHubHasIt) {
   const std::string junk = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3", "not a message");
   ASSERT_TRUE(testing::waitUntil([&] { return server_.acknowledged(junk); }));
   EXPECT_EQ(server_.inboxCount("HUB01"), 0u);
+}
+
+TEST_F(MeshSourceTest, ASourceWithAWorkflowFilterLeavesOtherWorkflowsInTheInbox) {
+  const std::string other = server_.put("GP01", "HUB01", "FHIR_ANSWERS_ACK", kMessage);
+  const std::string mine = server_.put("GP01", "HUB01", "PATH_MEDRPT_V3_ACK", kMessage);
+  config::ChannelConfig c = channelConfig("acks", "file", {{"directory", (dir_ / "out").string()}});
+  c.source.type = "mesh";
+  c.source.settings = pluginSettings();
+  c.source.settings["pollSeconds"] = "1";
+  c.source.settings["workflowFilter"] = "PATH_MEDRPT*";
+  startWithItsSource(c);
+  ASSERT_TRUE(testing::waitUntil([&] { return server_.acknowledged(mine); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // another poll or two
+  EXPECT_FALSE(server_.acknowledged(other)) << "another source's message, left for it";
+  auto found = journal_->search({});
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->messages.size(), 1u);
 }
 
 }  // namespace

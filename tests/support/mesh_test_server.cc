@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "mesh_auth.h"
+#include "mesh_client.h"
 
 namespace pathhub::testing {
 namespace {
@@ -332,6 +333,7 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     const int page = asked.empty() ? 500 : std::stoi(asked);
     if (page < 10 || page > 5000) return error(400, "400", "max_results must be 10..5000");
     const std::string after = parameter("continue_from");
+    const std::string filter = parameter("workflow_filter");
     Poco::JSON::Object body;
     Poco::JSON::Array ids;
     bool past = after.empty();
@@ -340,7 +342,8 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     bool more = false;
     for (const auto& m : messages_) {
       if (m.to != mailbox || m.acknowledged ||
-          static_cast<int>(m.chunks.size()) != m.expectedChunks) {
+          static_cast<int>(m.chunks.size()) != m.expectedChunks ||
+          !mesh::workflowMatches(filter, m.workflow)) {
         continue;
       }
       ++waiting;
@@ -358,7 +361,12 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     body.set("messages", ids);
     body.set("approx_inbox_count", waiting);
     Poco::JSON::Object links;
-    const std::string self = "/messageexchange/" + mailbox + "/inbox?max_results=" + asked;
+    std::string self = "/messageexchange/" + mailbox + "/inbox?max_results=" + asked;
+    if (!filter.empty()) {
+      std::string encoded;
+      Poco::URI::encode(filter, "!*&=+#?/ ", encoded);
+      self += "&workflow_filter=" + encoded;
+    }
     links.set("self", self);
     if (more) links.set("next", self + "&continue_from=" + last);
     body.set("links", links);
