@@ -20,8 +20,9 @@ Object::Ptr header(const Object::Ptr& bundle) {
   return bundleEntries(bundle).firstOf("MessageHeader");
 }
 
-// "error: Patient not registered at this practice (not-found)" per issue, "; " between.
-std::string issues(const Object::Ptr& outcome) {
+}  // namespace
+
+std::string outcomeIssues(const Object::Ptr& outcome) {
   std::string out;
   auto list = arr(outcome, "issue");
   for (std::size_t i = 0; list && i < list->size(); ++i) {
@@ -38,8 +39,6 @@ std::string issues(const Object::Ptr& outcome) {
   }
   return out;
 }
-
-}  // namespace
 
 bool isResponseBundle(const Object::Ptr& bundle) {
   Object::Ptr h = header(bundle);
@@ -80,7 +79,7 @@ Result<std::string> responseBundleToAck(const Object::Ptr& bundle) {
   if (own.empty()) {
     return fail(ErrorCode::kInvalidValue, "MessageHeader /id: the answer has no id of its own");
   }
-  std::string detail = issues(all.resolve(obj(response, "details")));
+  std::string detail = outcomeIssues(all.resolve(obj(response, "details")));
   // An answer that is not "ok" always says so, even when it gives no reason.
   if (detail.empty() && code != "ok") detail = code;
   const Object::Ptr sender = all.resolve(obj(h, "sender"));

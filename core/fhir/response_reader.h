@@ -17,6 +17,10 @@
 
 namespace pathhub::fhir {
 
+// What an OperationOutcome says, one issue after another: "error: Patient not registered
+// (not-found); warning: …" (diagnostics, else details' text, display or code); "" for none.
+std::string outcomeIssues(const Poco::JSON::Object::Ptr& outcome);
+
 // A message Bundle whose MessageHeader answers another message.
 bool isResponseBundle(const Poco::JSON::Object::Ptr& bundle);
 

@@ -13,6 +13,9 @@ namespace pathhub::pipeline {
 namespace {
 
 constexpr auto kIdlePoll = std::chrono::milliseconds(1000);
+// The longest Retry-After a receiver is granted: a longer ask (or a wrong one) does not hold
+// results back for days.
+constexpr auto kLongestRetryAfter = std::chrono::milliseconds(std::chrono::hours(1));
 
 }  // namespace
 
@@ -304,8 +307,10 @@ void DeliveryWorker::recordFailure(const journal::PendingDelivery& d, const Deli
   const bool exhausted =
       attempts >= dest_.retry.maxAttempts || result.kind == DeliveryResult::Kind::kRejected;
   const bool skip = exhausted && !dest_.retry.holdOnFailure;
-  const std::int64_t nextAt =
-      skip ? 0 : journal::nowMs() + backoffDelay(dest_.retry, attempts).count();
+  // The receiver's own ask (Retry-After) wins over a shorter backoff, up to an hour.
+  const auto wait = std::max(backoffDelay(dest_.retry, attempts),
+                             std::min(result.retryAfter, kLongestRetryAfter));
+  const std::int64_t nextAt = skip ? 0 : journal::nowMs() + wait.count();
   log_.warning("channel %s destination %s: message %?d attempt %d failed: %s", setup_.channel,
                dest_.name, d.messageId, attempts, result.reason);
   (exhausted ? counted_.failed : counted_.attemptsFailed).add();

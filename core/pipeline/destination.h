@@ -2,6 +2,7 @@
 // backoff, ordering and journal state: a destination never sleeps or retries by itself.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -26,6 +27,9 @@ struct DeliveryResult {
   // When delivered: the bytes that went out (after the destination's codec), for the hub to
   // find the references an acknowledgement will name. Empty: `bytes` went out as given.
   std::vector<std::string> sent = {};
+  // When retried: the wait the receiver asked for (HTTP's Retry-After), which the next attempt
+  // honours however short the backoff would be; zero when it asked for none.
+  std::chrono::milliseconds retryAfter = {};
 };
 
 // One message of a window offered to Destination::deliverWindow.

@@ -23,6 +23,8 @@ struct phub_host {
   // Destinations: the attributes of the delivery in hand (set around each deliver call, which
   // one thread makes at a time per instance).
   const pathhub::pipeline::DeliveryAttributes* delivering = nullptr;
+  // Destinations: the wait the receiver asked for during the deliver call in hand (retry_after).
+  std::uint32_t retryAfterSeconds = 0;
 };
 
 namespace pathhub::plugin {
@@ -147,6 +149,10 @@ const char* hostDeliveryAttribute(phub_host* host, const char* key) {
   return it == host->delivering->end() ? nullptr : it->second.c_str();
 }
 
+void hostRetryAfter(phub_host* host, std::uint32_t seconds) {
+  host->retryAfterSeconds = std::max(host->retryAfterSeconds, seconds);
+}
+
 static_assert(static_cast<int>(Submission::Status::kStopping) == PHUB_SUBMIT_STOPPING);
 
 const phub_host_api kApi = {sizeof(phub_host_api),
@@ -161,7 +167,8 @@ const phub_host_api kApi = {sizeof(phub_host_api),
                             hostSubmitFile,
                             hostFault,
                             hostDeliveryAttribute,
-                            hostRefuseAs};
+                            hostRefuseAs,
+                            hostRetryAfter};
 
 // Stops and destroys an instance; a stop that fails is logged, never dropped. The instance's
 // counters are logged as it goes (until the HTTP API's /metrics reads them while it runs).
@@ -363,9 +370,14 @@ class PluginDestination : public pipeline::Destination {
 
   pipeline::DeliveryResult deliverOne(const std::string& bytes, std::int64_t messageId) {
     char reason[kErrorSize] = "";
+    host_->retryAfterSeconds = 0;
     const phub_delivery_status status =
         kind_.deliver(self_, bytes.data(), bytes.size(), messageId, reason, sizeof reason);
-    return resultOf(status, reason);
+    pipeline::DeliveryResult result = resultOf(status, reason);
+    if (result.kind == pipeline::DeliveryResult::Kind::kRetryLater) {
+      result.retryAfter = std::chrono::seconds(host_->retryAfterSeconds);
+    }
+    return result;
   }
 
   pipeline::DeliveryResult resultOf(phub_delivery_status status, const char* reason) const {

@@ -22,7 +22,7 @@ Result<PracticeDirectory> fromRows(const CsvTable& table, const std::string& sou
   PracticeDirectory out;
   std::vector<std::string> problems = table.problems;
   const std::set<std::string> formats{"nhs003", "fhir", "hl7v2"};
-  const std::set<std::string> transports{"mesh", "http", "mllp", "file"};
+  const std::set<std::string> transports{"mesh", "http", "mllp", "file", "nhs-pathology-api"};
   for (const CsvRow& row : table.rows) {
     const std::string at = csvWhere(source, row);
     const auto& f = row.fields;
@@ -33,11 +33,27 @@ Result<PracticeDirectory> fromRows(const CsvTable& table, const std::string& sou
     }
     if (!transports.count(p.transport)) {
       problems.push_back(at + "transport '" + p.transport +
-                         "' is not one of file, http, mesh, mllp");
+                         "' is not one of file, http, mesh, mllp, nhs-pathology-api");
+    }
+    if (p.transport == "nhs-pathology-api" && p.format != "fhir") {
+      problems.push_back(at + "the NHS Pathology API takes FHIR only, not " + p.format);
     }
     if (p.address.empty()) problems.push_back(at + "the address is empty");
     if (p.transport == "mesh" && p.workflow.empty()) {
       problems.push_back(at + "a MESH practice needs a workflow id");
+    }
+    // A GP system files what arrives by its workflow: a FHIR Bundle sent under an EDIFACT
+    // workflow would reach the practice's NHS003 reader, and the other way round.
+    const bool edifactWorkflow =
+        p.workflow.rfind("PATH_MEDRPT", 0) == 0 || p.workflow.rfind("SCRN_BCS_MEDRPT", 0) == 0;
+    if (p.transport == "mesh" && p.format == "fhir" && edifactWorkflow) {
+      problems.push_back(at + "workflow " + p.workflow +
+                         " carries NHS003 EDIFACT; a FHIR practice needs the FHIR workflow its "
+                         "mailbox is registered for");
+    }
+    if (p.transport == "mesh" && p.format == "nhs003" && !p.workflow.empty() && !edifactWorkflow) {
+      problems.push_back(at + "workflow " + p.workflow +
+                         " is no NHS003 workflow (PATH_MEDRPT_V3, SCRN_BCS_MEDRPT_V4)");
     }
     if (f[6] != "yes" && f[6] != "no") {
       problems.push_back(at + "acknowledgement '" + f[6] + "' is not yes or no");

@@ -4,12 +4,11 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/StreamCopier.h>
 
 #include <stdexcept>
 
-#include "tls/tls_context.h"
+#include "tls/http_client_session.h"
 
 namespace pathhub::transport_http {
 namespace {
@@ -46,20 +45,13 @@ Poco::Net::HTTPClientSession& HttpDestination::sessionFor(const Poco::URI& url) 
       url.getScheme() + "://" + url.getHost() + ":" + std::to_string(url.getPort());
   auto& session = sessions_[key];
   if (session) return *session;
-  if (url.getScheme() == "https") {
-    tls::TlsSettings settings{host_.text("certificate"), host_.text("privateKey"),
-                              host_.text("caFile")};
-    settings.verifyHost = host_.boolean("verifyHost", true);
-    auto context = tls::clientContext(settings);
-    if (!context) throw std::invalid_argument(context.error().text);
-    session =
-        std::make_unique<Poco::Net::HTTPSClientSession>(url.getHost(), url.getPort(), *context);
-  } else {
-    session = std::make_unique<Poco::Net::HTTPClientSession>(url.getHost(), url.getPort());
-  }
-  const auto timeout = Poco::Timespan(host_.integer("timeoutMs", 30000) * 1000);
-  session->setTimeout(timeout, timeout, timeout);
-  session->setKeepAlive(true);
+  tls::TlsSettings settings{host_.text("certificate"), host_.text("privateKey"),
+                            host_.text("caFile")};
+  settings.verifyHost = host_.boolean("verifyHost", true);
+  auto made = tls::httpClientSession(url, settings,
+                                     Poco::Timespan(host_.integer("timeoutMs", 30000) * 1000));
+  if (!made) throw std::invalid_argument(made.error().text);
+  session = std::move(*made);
   return *session;
 }
 

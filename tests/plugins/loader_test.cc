@@ -38,7 +38,7 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   }
   EXPECT_FALSE(registry.codec("pdf"));
   const std::string listing = registry.describe();
-  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.5", "source mllp:", "destination file:",
+  for (const char* expected : {"transport_mllp 1.0.0 (ABI 1.6", "source mllp:", "destination file:",
                                "codec fhir-json: FHIR R4 message Bundle",
                                "codec edifact:", "endpoint (host:port, required)",
                                "ackTimeoutMs (integer 1..3600000, default \"30000\")"}) {
@@ -98,7 +98,7 @@ TEST(PluginLoader, RefusesBrokenPluginsNamingTheFileAndTheReason) {
     }
     return std::string("(no refusal of ") + file + ")";
   };
-  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.5"),
+  EXPECT_NE(refusal("wrong_abi.so").find("built for plugin ABI 2.x; this hub has ABI 1.6"),
             std::string::npos)
       << refusal("wrong_abi.so");
   EXPECT_NE(refusal("no_entry.so").find("has no phub_plugin_entry"), std::string::npos);

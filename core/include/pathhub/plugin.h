@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define PHUB_ABI_MAJOR 1
-#define PHUB_ABI_MINOR 5
+#define PHUB_ABI_MINOR 6
 /* The one symbol a plugin exports. */
 #define PHUB_ENTRY_SYMBOL "phub_plugin_entry"
 
@@ -150,6 +150,12 @@ typedef struct phub_host_api {
    * kept with that code. A plugin built for 1.4 checks struct_size before calling it. */
   phub_submit_result (*refuse_as)(phub_host* host, phub_refusal kind, const char* bytes,
                                   size_t size, const char* origin, const char* reason);
+
+  /* since ABI 1.6. Destinations, during a deliver() that returns PHUB_RETRY_LATER: the receiver
+   * asked not to be tried again for `seconds` (HTTP's Retry-After). The hub waits at least that
+   * long (at most an hour: a longer ask is taken as an hour) before the next attempt, however
+   * short its own backoff would be. A plugin built for 1.6 checks struct_size before calling. */
+  void (*retry_after)(phub_host* host, uint32_t seconds);
 } phub_host_api;
 
 /* What create() is given. */

@@ -21,6 +21,8 @@
 //   }
 #pragma once
 
+#include <algorithm>
+#include <chrono>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -113,6 +115,15 @@ class Host {
     if (api_->struct_size <= offsetof(phub_host_api, delivery_attribute)) return fallback;
     const char* value = api_->delivery_attribute(host_, key);
     return value ? std::string(value) : fallback;
+  }
+
+  // Destinations, inside a deliver() that returns retryLater: the receiver asked not to be
+  // tried again for this long (HTTP's Retry-After); the hub waits no less. A hub older than
+  // ABI 1.6 does not hear it, and retries on its own backoff.
+  void retryAfter(std::chrono::seconds wait) const {
+    if (api_->struct_size <= offsetof(phub_host_api, retry_after) || wait.count() <= 0) return;
+    api_->retry_after(host_,
+                      static_cast<std::uint32_t>(std::min<std::int64_t>(wait.count(), UINT32_MAX)));
   }
 
   phub_submit_result submit(std::string_view bytes, const std::string& origin) const {

@@ -56,6 +56,32 @@ TEST(PracticeDirectory, NamesEveryBadLine) {
                                                                 << d.error().text;
   }
   EXPECT_FAILS_WITH(PracticeDirectory::parse("ods,name\n", "p.csv"), ErrorCode::kInvalidValue);
+}
+
+// A GP system files what MESH brings by its workflow: a FHIR Bundle under the NHS003 workflow
+// (or an interchange under another) would reach the wrong reader there, so the directory
+// refuses the mix; the NHS Pathology API takes FHIR only.
+TEST(PracticeDirectory, RefusesAFormatSentUnderAnotherFormatsWorkflow) {
+  auto d = PracticeDirectory::parse(
+      "ods,name,format,transport,address,workflow,acknowledgement\n"
+      "A1,One,fhir,mesh,X1,PATH_MEDRPT_V3,yes\n"
+      "A2,Two,nhs003,mesh,X2,FHIR_PATHOLOGY_RESULTS,yes\n"
+      "A3,Three,nhs003,nhs-pathology-api,https://api.example/Bundle,,no\n"
+      "A4,Four,fhir,mesh,X4,FHIR_PATHOLOGY_RESULTS,yes\n"
+      "A5,Five,nhs003,mesh,X5,SCRN_BCS_MEDRPT_V4,yes\n"
+      "A6,Six,fhir,nhs-pathology-api,https://api.example/Bundle,,no\n",
+      "practices.csv");
+  ASSERT_FALSE(d);
+  for (const char* expected :
+       {"practices.csv:2: workflow PATH_MEDRPT_V3 carries NHS003 EDIFACT",
+        "practices.csv:3: workflow FHIR_PATHOLOGY_RESULTS is no NHS003 workflow",
+        "practices.csv:4: the NHS Pathology API takes FHIR only, not nhs003"}) {
+    EXPECT_NE(d.error().text.find(expected), std::string::npos) << expected << "\n"
+                                                                << d.error().text;
+  }
+  for (const char* fine : {"practices.csv:5", "practices.csv:6", "practices.csv:7"}) {
+    EXPECT_EQ(d.error().text.find(fine), std::string::npos) << fine << "\n" << d.error().text;
+  }
   EXPECT_FAILS_WITH(PracticeDirectory::load("/nonexistent/practices.csv"), ErrorCode::kIoError);
 }
 
