@@ -69,6 +69,11 @@ struct RouteConfig {
 // Results routed by the requesting practice (<practices>): the directory says which format and
 // transport each practice takes, and each <via> which destination of the channel carries that
 // pair; a message for a practice the directory lacks, or naming none, goes to `exceptions`.
+// The formats and transports a practice may take (the directory's columns, <via>'s keys).
+inline const std::vector<std::string> kPracticeFormats = {"nhs003", "fhir", "hl7v2"};
+inline const std::vector<std::string> kPracticeTransports = {"mesh", "http", "mllp", "file",
+                                                             "nhs-pathology-api"};
+
 struct PracticeVia {
   std::string format, transport, destination;
 

@@ -185,6 +185,15 @@ class Checker {
     }
   }
 
+  static bool hasIdentifierValue(const Object::Ptr& r) {
+    Array::Ptr ids = json::arr(r, "identifier");
+    for (std::size_t i = 0; ids && i < ids->size(); ++i) {
+      if (ids->get(i).type() != typeid(Object::Ptr)) continue;
+      if (!json::text(ids->getObject(i), "value").empty()) return true;
+    }
+    return false;
+  }
+
   void checkSubject(const std::string& where, const Object::Ptr& r) {
     const std::string ref = json::text(json::obj(r, "subject"), "reference");
     const Entry* target = resolve(ref);
@@ -204,6 +213,13 @@ class Checker {
       }
       if (!saysSomething(json::obj(r, "code"))) problem(where + ": code says nothing");
       checkSubject(where, r);
+    }
+    // The lab's report number: without it a practice cannot match a later correction or
+    // cancellation to this report (the specification's report identifier is mandatory).
+    if (type == "DiagnosticReport" && !hasIdentifierValue(r)) {
+      problem(where +
+              ": no identifier with a value (the lab's report number), so a correction "
+              "could not be matched to it");
     }
     // An ODS code names an organisation only with its value.
     Array::Ptr ids = json::arr(r, "identifier");

@@ -10,7 +10,9 @@
 // Type/id of an entry; references to outside it or to contained resources are not followed);
 // one Patient, whose NHS number (https://fhir.nhs.uk/Id/nhs-number), when given, is ten digits
 // with the right check digit; each DiagnosticReport and Observation with a status FHIR knows,
-// a code (a coding with a code, or text) and a subject that is the Patient; an ODS identifier
+// a code (a coding with a code, or text) and a subject that is the Patient; each
+// DiagnosticReport with an identifier that has a value (the lab's report number, which a
+// correction is matched by); an ODS identifier
 // (https://fhir.nhs.uk/Id/ods-organization-code) with a value.
 #pragma once
 

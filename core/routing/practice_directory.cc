@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "config/hub_config.h"
 #include "routing/csv_table.h"
 
 namespace pathhub::routing {
@@ -21,8 +22,10 @@ std::string upper(std::string s) {
 Result<PracticeDirectory> fromRows(const CsvTable& table, const std::string& source) {
   PracticeDirectory out;
   std::vector<std::string> problems = table.problems;
-  const std::set<std::string> formats{"nhs003", "fhir", "hl7v2"};
-  const std::set<std::string> transports{"mesh", "http", "mllp", "file", "nhs-pathology-api"};
+  const std::set<std::string> formats(config::kPracticeFormats.begin(),
+                                      config::kPracticeFormats.end());
+  const std::set<std::string> transports(config::kPracticeTransports.begin(),
+                                         config::kPracticeTransports.end());
   for (const CsvRow& row : table.rows) {
     const std::string at = csvWhere(source, row);
     const auto& f = row.fields;

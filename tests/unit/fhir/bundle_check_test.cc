@@ -98,6 +98,24 @@ TEST_F(BrokenBundle, AResultWithoutStatusOrCodeIsNamed) {
   EXPECT_NE(found.find("(Observation): code says nothing"), std::string::npos) << found;
 }
 
+// A report a practice could not match a correction to: no identifier, or only empty ones.
+TEST_F(BrokenBundle, AReportWithoutItsLabNumberIsNamed) {
+  Object::Ptr report = first("DiagnosticReport");
+  Array::Ptr empty = new Array;
+  Object::Ptr blank = new Object;
+  blank->set("system", "https://lab.example.nhs.uk/report");
+  empty->add(blank);
+  report->set("identifier", empty);
+  std::string found = problems();
+  EXPECT_NE(found.find("(DiagnosticReport): no identifier with a value (the lab's report number)"),
+            std::string::npos)
+      << found;
+  report->remove("identifier");
+  found = problems();
+  EXPECT_NE(found.find("(DiagnosticReport): no identifier with a value"), std::string::npos)
+      << found;
+}
+
 TEST_F(BrokenBundle, AReferenceToNothingInTheBundleIsNamed) {
   Object::Ptr subject = new Object;
   subject->set("reference", "urn:uuid:00000000-0000-0000-0000-000000000000");
