@@ -134,6 +134,10 @@ class Checker {
     const Object::Ptr h = first_.resource;
     const Object::Ptr event = json::obj(h, "eventCoding");
     if (json::text(event, "code").empty()) problem("MessageHeader.eventCoding has no code");
+    // Who sent it: R4 requires MessageHeader.source with its endpoint.
+    if (json::text(json::obj(h, "source"), "endpoint").empty()) {
+      problem("MessageHeader.source has no endpoint");
+    }
     Array::Ptr focus = json::arr(h, "focus");
     if (!focus || focus->size() == 0) {
       problem("MessageHeader.focus names no report");
@@ -185,6 +189,40 @@ class Checker {
     }
   }
 
+  static bool hasValue(const Object::Ptr& r) {
+    for (const auto& [key, value] : *r) {
+      if (key.rfind("value", 0) == 0) return true;
+    }
+    return false;
+  }
+
+  // Each reference of `field` (one or an array) names an entry of one of `types`.
+  void checkTargets(const std::string& where, const Object::Ptr& r, const std::string& field,
+                    const std::set<std::string>& types) {
+    Array::Ptr refs = json::arr(r, field);
+    for (std::size_t i = 0; refs && i < refs->size(); ++i) {
+      if (refs->get(i).type() != typeid(Object::Ptr)) continue;
+      const std::string ref = json::text(refs->getObject(i), "reference");
+      const Entry* target = resolve(ref);
+      // An unresolved one is named by checkReferences.
+      if (target && !types.count(target->type)) {
+        problem(where + ": " + field + " " + ref + " is a " + target->type + ", which " + field +
+                " cannot name");
+      }
+    }
+  }
+
+  // A quantity's unit: a coded unit needs its system (R4 qty-3), and a value is a number.
+  void checkQuantity(const std::string& where, const Object::Ptr& q) {
+    if (!q) return;
+    if (!json::text(q, "code").empty() && json::text(q, "system").empty()) {
+      problem(where + ": unit code '" + json::text(q, "code") + "' without its system");
+    }
+    if (q->has("value") && q->get("value").isString()) {
+      problem(where + ": value '" + json::text(q, "value") + "' is text, not a number");
+    }
+  }
+
   static bool hasIdentifierValue(const Object::Ptr& r) {
     Array::Ptr ids = json::arr(r, "identifier");
     for (std::size_t i = 0; ids && i < ids->size(); ++i) {
@@ -213,6 +251,26 @@ class Checker {
       }
       if (!saysSomething(json::obj(r, "code"))) problem(where + ": code says nothing");
       checkSubject(where, r);
+    }
+    if (type == "DiagnosticReport") {
+      checkTargets(where, r, "result", {"Observation"});
+      checkTargets(where, r, "specimen", {"Specimen"});
+    }
+    if (type == "Observation") {
+      checkTargets(where, r, "specimen", {"Specimen"});
+      checkTargets(where, r, "hasMember", {"Observation"});
+      // A value and a reason for its absence contradict each other (R4 obs-6).
+      if (r->has("dataAbsentReason") && hasValue(r)) {
+        problem(where + ": a value and a dataAbsentReason both");
+      }
+      checkQuantity(where + " valueQuantity", json::obj(r, "valueQuantity"));
+      Array::Ptr ranges = json::arr(r, "referenceRange");
+      for (std::size_t i = 0; ranges && i < ranges->size(); ++i) {
+        if (ranges->get(i).type() != typeid(Object::Ptr)) continue;
+        Object::Ptr range = ranges->getObject(i);
+        checkQuantity(where + " referenceRange low", json::obj(range, "low"));
+        checkQuantity(where + " referenceRange high", json::obj(range, "high"));
+      }
     }
     // The lab's report number: without it a practice cannot match a later correction or
     // cancellation to this report (the specification's report identifier is mandatory).

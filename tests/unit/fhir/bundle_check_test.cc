@@ -116,6 +116,43 @@ TEST_F(BrokenBundle, AReportWithoutItsLabNumberIsNamed) {
       << found;
 }
 
+// What R4 asks of the message and of a result's value, unit and range: a header saying who
+// sent it, a unit code with its system (qty-3), a number that is a number, not a value and a
+// reason for its absence both (obs-6), and references that point at the right kind of entry.
+TEST_F(BrokenBundle, AValueUnitOrStructureR4ForbidsIsNamed) {
+  first("MessageHeader")->getObject("source")->remove("endpoint");
+  Object::Ptr observation;
+  for (std::size_t i = 0; i < entries()->size() && !observation; ++i) {
+    Object::Ptr r = entries()->getObject(i)->getObject("resource");
+    if (r->getValue<std::string>("resourceType") == "Observation" && r->has("valueQuantity")) {
+      observation = r;
+    }
+  }
+  ASSERT_TRUE(observation);
+  Object::Ptr quantity = observation->getObject("valueQuantity");
+  quantity->remove("system");
+  quantity->set("value", "49");
+  Object::Ptr absent = new Object;
+  absent->set("text", "not done");
+  observation->set("dataAbsentReason", absent);
+  // The report's result pointing at the Patient instead of an Observation.
+  Object::Ptr report = first("DiagnosticReport");
+  Object::Ptr patientRef = new Object;
+  patientRef->set("reference", report->getObject("subject")->getValue<std::string>("reference"));
+  Array::Ptr results = new Array;
+  results->add(patientRef);
+  report->set("result", results);
+  const std::string found = problems();
+  for (const char* expected :
+       {"MessageHeader.source has no endpoint", "valueQuantity: unit code 'mmol/mol' without",
+        "valueQuantity: value '49' is text, not a number",
+        "(Observation): a value and a dataAbsentReason both",
+        "(DiagnosticReport): result urn:uuid:"}) {
+    EXPECT_NE(found.find(expected), std::string::npos) << expected << "\n" << found;
+  }
+  EXPECT_NE(found.find("is a Patient, which result cannot name"), std::string::npos) << found;
+}
+
 TEST_F(BrokenBundle, AReferenceToNothingInTheBundleIsNamed) {
   Object::Ptr subject = new Object;
   subject->set("reference", "urn:uuid:00000000-0000-0000-0000-000000000000");
