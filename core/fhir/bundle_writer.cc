@@ -5,6 +5,7 @@
 #include "fhir/bundle_writer.h"
 
 #include <cstdint>
+#include <ctime>
 #include <map>
 #include <optional>
 
@@ -60,7 +61,11 @@ class Writer {
       identifier("identifier", s::kControlId, m_.header.messageId);
     }
     out_.text("type", "message");
-    instant("timestamp", m_.header.sentAt, "Bundle.timestamp");
+    // When the message was made (MSH-7, a source Bundle's timestamp); without one, when this
+    // Bundle is assembled, which is what Bundle.timestamp means (and a message needs one).
+    if (!instant("timestamp", m_.header.sentAt, "Bundle.timestamp")) {
+      out_.text("timestamp", assembledNow());
+    }
     out_.beginArray("entry");
     messageHeader(hasSender, hasReceiver);
     if (hasSender) organisation("sender", m_.header.sendingFacility);
@@ -142,19 +147,30 @@ class Writer {
     }
   }
   // A FHIR instant: a time of day with seconds and zone, nothing less.
-  void instant(std::string_view key, const std::string& value, const std::string& where) {
-    if (value.empty()) return;
+  // Writes `value` as an instant; false when it is empty or is none (which is warned of).
+  bool instant(std::string_view key, const std::string& value, const std::string& where) {
+    if (value.empty()) return false;
     auto t = model::parseIso(value);
     if (!t || !t->hasTime() || !t->offsetMinutes) {
       warn(w::kNotCarried, "FHIR: " + where + " '" + value +
                                "' is not an instant (a time of day with a zone): not written");
-      return;
+      return false;
     }
     if (t->precision == model::IsoTime::Precision::kSecond) {
       out_.text(key, value);
     } else {
       out_.text(key, t->textWithSeconds());
     }
+    return true;
+  }
+  // Now, in UTC, as an instant.
+  static std::string assembledNow() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+00:00", &utc);
+    return text;
   }
   void warn(std::string_view name, const std::string& text) { model::warn(m_, name, text); }
   void meta(const char* profile) {

@@ -47,13 +47,6 @@ bool isResponseBundle(const Object::Ptr& bundle) {
 
 std::string messageHeaderId(const Object::Ptr& bundle) { return text(header(bundle), "id"); }
 
-std::string receiverOds(const Object::Ptr& bundle) {
-  Object::Ptr h = header(bundle);
-  if (!h) return {};
-  const BundleEntries all = bundleEntries(bundle);
-  return identifierOf(all.resolve(obj(first(h, "destination"), "receiver")), systems::kOds);
-}
-
 Result<std::string> responseBundleToAck(const Object::Ptr& bundle) {
   const BundleEntries all = bundleEntries(bundle);
   Object::Ptr h = all.firstOf("MessageHeader");

@@ -30,8 +30,4 @@ Result<std::string> responseBundleToAck(const Poco::JSON::Object::Ptr& bundle);
 // The MessageHeader.id of a message Bundle (what its answer will name), "" when it has none.
 std::string messageHeaderId(const Poco::JSON::Object::Ptr& bundle);
 
-// The ODS code of the organisation a message Bundle is addressed to (MessageHeader
-// destination.receiver), "" when it names none.
-std::string receiverOds(const Poco::JSON::Object::Ptr& bundle);
-
 }  // namespace pathhub::fhir

@@ -19,7 +19,7 @@ const std::filesystem::path kBroken = PATHHUB_BROKEN_PLUGIN_DIR;
 TEST(PluginLoader, LoadsTheShippedPlugins) {
   PluginRegistry registry;
   EXPECT_TRUE(registry.loadFolders({kShipped, "/nonexistent/folder"}).empty());
-  ASSERT_EQ(registry.plugins().size(), 11u);
+  ASSERT_EQ(registry.plugins().size(), 12u);
   const LoadedPlugin* from = nullptr;
   ASSERT_TRUE(registry.find<phub_source_kind>("mllp", &from));
   EXPECT_STREQ(from->descriptor->name, "transport_mllp");
@@ -29,6 +29,7 @@ TEST(PluginLoader, LoadsTheShippedPlugins) {
   EXPECT_TRUE(registry.source("http"));
   EXPECT_TRUE(registry.destination("http"));
   EXPECT_TRUE(registry.source("astm"));
+  EXPECT_TRUE(registry.destination("nhs-pathology-api"));
   EXPECT_FALSE(registry.destination("ftp"));
   EXPECT_TRUE(registry.codec("fhir-json"));
   EXPECT_TRUE(registry.codec("fhir-xml"));

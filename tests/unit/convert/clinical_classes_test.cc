@@ -542,5 +542,40 @@ TEST(H12Bundles, ABundleFailingTheOfflineChecksIsWarnedAndBlockedByDefault) {
   EXPECT_NE(std::find(blocked.begin(), blocked.end(), "invalid-bundle"), blocked.end());
 }
 
+// Every result of the corpus in every language the hub reads — FHIR reports (JSON and XML),
+// NHS003 interchanges — written as a FHIR message passes the offline checks, so a healthy
+// message is never held: a source Bundle without a timestamp gets the time this one is
+// assembled, which is what Bundle.timestamp means.
+TEST(H12Bundles, EveryCorpusReportInEveryLanguageWrittenAsFhirPasses) {
+  int written = 0;
+  auto check = [&](convert::Format from, const std::filesystem::path& path) {
+    // Two public samples miscount their segments (UNT): read as the codec's setting allows.
+    convert::ReadOptions reading;
+    reading.tolerateEdifactCounts = true;
+    auto converted =
+        convert::convertAll(from, convert::Format::kFhirJson, testing::readFile(path), reading);
+    ASSERT_TRUE(converted) << path << ": " << converted.error().describe();
+    for (const auto& c : *converted) {
+      ++written;
+      for (const auto& w : c.warnings) {
+        EXPECT_EQ(w.find("[invalid-bundle]"), std::string::npos) << path << ": " << w;
+      }
+      EXPECT_NE(c.bytes.find("\"timestamp\": \""), std::string::npos) << path;
+    }
+  };
+  for (const auto& path : testing::corpusFiles("fhir")) {
+    const std::string name = path.filename().string();
+    if (name.find("report") == std::string::npos || name.find("nhse_") != 0) continue;
+    check(path.extension() == ".xml" ? convert::Format::kFhirXml : convert::Format::kFhirJson,
+          path);
+  }
+  for (const auto& path : testing::corpusFiles("edifact")) {
+    const std::string name = path.filename().string();
+    if (name.find("medrpt_interchange") == std::string::npos) continue;
+    check(convert::Format::kEdifact, path);
+  }
+  EXPECT_GE(written, 8);
+}
+
 }  // namespace
 }  // namespace pathhub
