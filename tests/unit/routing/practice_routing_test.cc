@@ -58,6 +58,16 @@ TEST(PracticeDirectory, NamesEveryBadLine) {
   EXPECT_FAILS_WITH(PracticeDirectory::parse("ods,name\n", "p.csv"), ErrorCode::kInvalidValue);
 }
 
+// The example shipped with the configuration reads as it says, one practice per route.
+TEST(PracticeDirectory, TheShippedExampleReads) {
+  auto d = PracticeDirectory::load(std::string(PATHHUB_SOURCE_DIR) +
+                                   "/config/practices.example.csv");
+  ASSERT_TRUE(d) << d.error().text;
+  EXPECT_EQ(d->practices().size(), 5u);
+  EXPECT_EQ(d->find("A81003")->workflow, "FHIR_WORKFLOW_OF_THE_MAILBOX");
+  EXPECT_EQ(d->find("a81005")->transport, "nhs-pathology-api");
+}
+
 // A GP system files what MESH brings by its workflow: a FHIR Bundle under the NHS003 workflow
 // (or an interchange under another) would reach the wrong reader there, so the directory
 // refuses the mix; the NHS Pathology API takes FHIR only.
