@@ -43,6 +43,7 @@ struct Receiver {
   std::map<std::string, int> failuresLeft;  // control id → retries to answer before success
   std::string faultOn, holdOn, rejectOn;    // control ids
   std::chrono::milliseconds takes{0};       // each delivery
+  std::chrono::milliseconds retryAfter{0};  // asked for with each "try later"
   int connections = 0;
   std::size_t window = 1;            // messages a connection takes at once (pipelining)
   std::vector<std::size_t> windows;  // the size of each window taken
@@ -73,7 +74,9 @@ class ScriptedDestination : public Destination {
     if (controlId == r_.rejectOn) return {DeliveryResult::Kind::kRejected, "AR: unknown patient"};
     if (auto it = r_.failuresLeft.find(controlId); it != r_.failuresLeft.end() && it->second > 0) {
       --it->second;
-      return {DeliveryResult::Kind::kRetryLater, "AE: try later"};
+      DeliveryResult later{DeliveryResult::Kind::kRetryLater, "AE: try later"};
+      later.retryAfter = r_.retryAfter;
+      return later;
     }
     r_.arrivals.push_back({controlId, connection_});
     return {DeliveryResult::Kind::kDelivered, "AA"};
@@ -303,6 +306,26 @@ TEST_F(DeliveryWorkerTest, AGivenUpDeliveryIsSkippedWhenTheDestinationSaysSo) {
   ASSERT_TRUE(waitFor([&] { return count("delivered") == 2 && count("failed") == 1; }));
   EXPECT_EQ(receiver_.order(), (std::vector<std::string>{"A0-1", "A0-2"}));
   EXPECT_EQ(counted_.failed.value(), 1u);
+}
+
+// A receiver's own "not before" (HTTP Retry-After, plugin ABI 1.6) outweighs a shorter
+// backoff (40 ms here), and a wait of days is cut to an hour.
+TEST_F(DeliveryWorkerTest, TheNextAttemptWaitsAsLongAsTheReceiverAsked) {
+  ASSERT_TRUE(rig_.journal);
+  receiver_.failuresLeft["A0-0"] = 1;
+  receiver_.retryAfter = std::chrono::hours(72);
+  add(resultFor("A0", 0));
+  const auto before = journal::nowMs();
+  start();
+  ASSERT_TRUE(waitFor([&] { return counted_.attemptsFailed.value() == 1; }));
+  std::this_thread::sleep_for(200ms);  // five backoffs: still not tried again
+  EXPECT_TRUE(receiver_.order().empty());
+  auto pending = rig_.journal->pendingDeliveries("lab", dest_.name, 10);
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 1u);
+  const auto wait = pending->front().nextAttemptAtMs - before;
+  EXPECT_GE(wait, 3'590'000) << "about an hour";
+  EXPECT_LE(wait, 3'610'000) << "an hour at most";
 }
 
 TEST_F(DeliveryWorkerTest, ARejectionHeldForAnOperatorStopsTheLaneThere) {
