@@ -1,7 +1,13 @@
 // HTTP(S) client sessions (see http_client_session.h).
 #include "tls/http_client_session.h"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
 #include <Poco/Net/HTTPSClientSession.h>
+
+#include <charconv>
+#include <string>
 
 namespace pathhub::tls {
 
@@ -20,6 +26,26 @@ Result<std::unique_ptr<Poco::Net::HTTPClientSession>> httpClientSession(const Po
   session->setTimeout(timeout, timeout, timeout);
   session->setKeepAlive(true);
   return session;
+}
+
+std::chrono::seconds retryAfter(std::string_view value, std::chrono::system_clock::time_point now) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::chrono::seconds(0);
+  long long seconds = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec == std::errc() && end == value.data() + value.size()) {
+    return std::chrono::seconds(std::max(0LL, seconds));
+  }
+  Poco::DateTime when;
+  int zone = 0;
+  if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, std::string(value), when,
+                                      zone)) {
+    return std::chrono::seconds(0);
+  }
+  const auto at = std::chrono::system_clock::from_time_t(when.timestamp().epochTime() - zone);
+  return std::max(std::chrono::duration_cast<std::chrono::seconds>(at - now),
+                  std::chrono::seconds(0));
 }
 
 }  // namespace pathhub::tls

@@ -1,13 +1,16 @@
-// An HTTP(S) client session for a URL: plain for http, TLS for https with the given
-// certificates (a client certificate for mutual TLS, the CAs to verify the server with), kept
-// alive between requests. Shared by the destinations that POST over HTTP.
+// What the destinations that talk HTTP share: a client session for a URL — plain for http, TLS
+// for https with the given certificates (a client certificate for mutual TLS, the CAs to
+// verify the server with), kept alive between requests — and how long a server's Retry-After
+// asks them to wait.
 #pragma once
 
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <chrono>
 #include <memory>
+#include <string_view>
 
 #include "pathhub/error.h"
 #include "tls/tls_context.h"
@@ -18,5 +21,10 @@ namespace pathhub::tls {
 Result<std::unique_ptr<Poco::Net::HTTPClientSession>> httpClientSession(const Poco::URI& url,
                                                                         const TlsSettings& settings,
                                                                         Poco::Timespan timeout);
+
+// A Retry-After value (RFC 9110 10.2.3: delta-seconds, or an HTTP date) as the wait from
+// `now`; zero when it is empty, unreadable or already past.
+std::chrono::seconds retryAfter(std::string_view value, std::chrono::system_clock::time_point now =
+                                                            std::chrono::system_clock::now());
 
 }  // namespace pathhub::tls

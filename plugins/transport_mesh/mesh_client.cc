@@ -9,7 +9,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
@@ -22,7 +21,7 @@
 #include <stdexcept>
 
 #include "mesh_auth.h"
-#include "tls/tls_context.h"
+#include "tls/http_client_session.h"
 
 namespace pathhub::mesh {
 namespace {
@@ -139,19 +138,12 @@ MeshClient::MeshClient(MeshSettings settings) : settings_(std::move(settings)) {
     throw std::invalid_argument("url: '" + settings_.url + "' is not an http(s)://HOST[:PORT]");
   }
   if (settings_.mailbox.empty()) throw std::invalid_argument("mailbox: none given");
-  if (url.getScheme() == "https") {
-    tls::TlsSettings tls{settings_.certificate, settings_.privateKey, settings_.caFile};
-    tls.verifyHost = settings_.verifyHost;
-    auto context = tls::clientContext(tls);
-    if (!context) throw std::invalid_argument(context.error().text);
-    session_ =
-        std::make_unique<Poco::Net::HTTPSClientSession>(url.getHost(), url.getPort(), *context);
-  } else {
-    session_ = std::make_unique<Poco::Net::HTTPClientSession>(url.getHost(), url.getPort());
-  }
-  const auto timeout = Poco::Timespan(static_cast<long>(settings_.timeoutMs) * 1000);
-  session_->setTimeout(timeout, timeout, timeout);
-  session_->setKeepAlive(true);
+  tls::TlsSettings tls{settings_.certificate, settings_.privateKey, settings_.caFile};
+  tls.verifyHost = settings_.verifyHost;
+  auto session = tls::httpClientSession(
+      url, tls, Poco::Timespan(static_cast<long>(settings_.timeoutMs) * 1000));
+  if (!session) throw std::invalid_argument(session.error().text);
+  session_ = std::move(*session);
 }
 
 MeshClient::~MeshClient() = default;
@@ -193,6 +185,9 @@ Result<MeshClient::Response> MeshClient::request(const std::string& method, cons
                   "MESH " + path + ": the answer exceeds " + std::to_string(maxBody) + " bytes");
     }
     for (const auto& [name, value] : response) r.headers[lower(name)] = value;
+    askedToWait_ = r.status == 429 || r.status == 503
+                       ? tls::retryAfter(response.get("Retry-After", ""))
+                       : std::chrono::seconds(0);
     return r;
   } catch (const Poco::Exception& e) {
     session_->reset();  // a fresh connection next time

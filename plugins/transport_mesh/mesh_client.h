@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <limits>
 #include <map>
@@ -80,6 +81,10 @@ class MeshClient {
   // The mailboxes of an organisation (ODS code) for a workflow.
   Result<std::vector<std::string>> lookup(const std::string& ods, const std::string& workflow);
 
+  // How long MESH's last answer asked the client to wait (Retry-After on a 429 or 503), zero
+  // when it asked for nothing.
+  std::chrono::seconds askedToWait() const { return askedToWait_; }
+
  private:
   struct Response {
     int status = 0;
@@ -97,6 +102,7 @@ class MeshClient {
   MeshSettings settings_;
   std::unique_ptr<Poco::Net::HTTPClientSession> session_;
   const std::atomic<bool>* stopping_ = nullptr;
+  std::chrono::seconds askedToWait_{0};
 };
 
 }  // namespace pathhub::mesh

@@ -32,8 +32,10 @@ sdk::Delivery MeshDestination::deliver(std::string_view bytes, std::int64_t mess
   auto sent = client_->send(m);
   if (!sent) {
     host_.count("send_failures");
-    return sent.error().code == ErrorCode::kIoError ? sdk::Delivery::retryLater(sent.error().text)
-                                                    : sdk::Delivery::rejected(sent.error().text);
+    if (sent.error().code != ErrorCode::kIoError) return sdk::Delivery::rejected(sent.error().text);
+    // MESH busy (429) or down for maintenance (503) may say for how long: the hub waits that.
+    if (const auto wait = client_->askedToWait(); wait.count() > 0) host_.retryAfter(wait);
+    return sdk::Delivery::retryLater(sent.error().text);
   }
   host_.count("sent");
   return sdk::Delivery::delivered("MESH message " + *sent + " to " + m.to + " (" + m.workflow +

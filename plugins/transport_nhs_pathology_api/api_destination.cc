@@ -1,8 +1,6 @@
 // The NHS Pathology API destination (see api_destination.h).
 #include "api_destination.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -61,24 +59,6 @@ std::string outcomeIn(const std::string& body) {
 std::string reasonIn(const std::string& body) {
   std::string outcome = outcomeIn(body);
   return outcome.empty() ? body.substr(0, kReasonBytes) : outcome;
-}
-
-// Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); zero when absent or
-// unreadable.
-std::chrono::seconds retryAfterOf(const Poco::Net::HTTPResponse& response) {
-  if (!response.has("Retry-After")) return std::chrono::seconds(0);
-  const std::string value = response.get("Retry-After");
-  try {
-    return std::chrono::seconds(std::max(0LL, std::stoll(value)));
-  } catch (const std::exception&) {
-    Poco::DateTime when;
-    int zone = 0;
-    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, value, when, zone)) {
-      return std::chrono::seconds(0);
-    }
-    const auto wait = (when.timestamp() - Poco::Timestamp()) / Poco::Timestamp::resolution();
-    return std::chrono::seconds(std::max<Poco::Timestamp::TimeDiff>(0, wait));
-  }
 }
 
 }  // namespace
@@ -163,7 +143,7 @@ sdk::Delivery ApiDestination::deliver(std::string_view bytes, std::int64_t messa
   if (status >= 400 && status < 500 && status != 408 && status != 429) {
     return sdk::Delivery::rejected(why);
   }
-  if (const auto wait = retryAfterOf(response); wait.count() > 0) {
+  if (const auto wait = tls::retryAfter(response.get("Retry-After", "")); wait.count() > 0) {
     host_.retryAfter(wait);
     return sdk::Delivery::retryLater(why + " (asked to wait " + std::to_string(wait.count()) +
                                      " s)");

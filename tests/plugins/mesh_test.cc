@@ -352,6 +352,24 @@ TEST_F(Mesh, TheDestinationSendsWhereTheRoutingSaysAndKeepsMeshsId) {
             "MESH message " + sent.id + " to GP01 (PATH_MEDRPT_V3)");
 }
 
+// A busy MESH (429) saying when to come back is not asked again before then, however short
+// the hub's backoff (10 ms in these tests).
+TEST_F(Mesh, ABusyMeshIsNotAskedAgainBeforeItsRetryAfter) {
+  server_.busy(1, "2");
+  config::ChannelConfig c = channelConfig("lab", "mesh", pluginSettings());
+  c.destinations[0].settings["to"] = "GP01";
+  auto& ch = start(c);
+  const auto started = std::chrono::steady_clock::now();
+  const auto id = accept(ch, "C1");
+  ASSERT_TRUE(testing::waitUntil([&] { return server_.sentTo("GP01").size() == 1; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1900));
+  ASSERT_TRUE(testing::waitUntil(
+      [&] { return journal_->countDeliveries("lab", "delivered").value_or(0) == 1; }));
+  auto shown = journal_->details(id);
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->deliveries.at(0).attempts, 2);
+}
+
 class MeshSourceTest : public Mesh {
  protected:
   pipeline::Channel& startWithSource() {

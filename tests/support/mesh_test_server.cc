@@ -198,6 +198,12 @@ int MeshTestServer::v1Refused() const {
   return v1Refused_;
 }
 
+void MeshTestServer::busy(int sends, const std::string& retryAfter) {
+  std::lock_guard lock(mutex_);
+  busySends_ = sends;
+  busyRetryAfter_ = retryAfter;
+}
+
 int MeshTestServer::inboxPages() const {
   std::lock_guard lock(mutex_);
   return inboxPages_;
@@ -275,6 +281,12 @@ MeshTestServer::Response MeshTestServer::handle(const Request& r) {
     return json(200, body);
   }
   if (area == "outbox" && r.method == "POST" && parts.size() == 3) {
+    if (busySends_ > 0) {
+      --busySends_;
+      Response busy = error(429, "429", "Too many requests");
+      busy.headers["Retry-After"] = busyRetryAfter_;
+      return busy;
+    }
     const std::string to = header("mex-to");
     if (to.empty()) return error(400, "08", "Missing Mex-To header");
     if (!passwords_.count(to)) return error(417, "12", "Unregistered to address");

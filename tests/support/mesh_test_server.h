@@ -74,6 +74,8 @@ class MeshTestServer {
   int refusedRequests() const;                               // 403s given
   int v1Refused() const;   // requests refused for not asking for API v2 (406)
   int inboxPages() const;  // inbox pages listed
+  // The next `sends` sends are refused 429 with this Retry-After, as a busy MESH does.
+  void busy(int sends, const std::string& retryAfter);
   // Called (on the server's thread) for each download, just before its answer is sent: the
   // client has asked for the message and is waiting for it.
   void onDownload(std::function<void(const std::string& id)> hook);
@@ -101,6 +103,8 @@ class MeshTestServer {
   std::vector<Message> messages_;
   std::map<std::string, bool> nonces_;
   int refused_ = 0;
+  int busySends_ = 0;
+  std::string busyRetryAfter_;
   int v1Refused_ = 0;
   int inboxPages_ = 0;
   std::uint64_t next_ = 1;
