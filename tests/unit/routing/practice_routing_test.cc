@@ -60,8 +60,8 @@ TEST(PracticeDirectory, NamesEveryBadLine) {
 
 // The example shipped with the configuration reads as it says, one practice per route.
 TEST(PracticeDirectory, TheShippedExampleReads) {
-  auto d = PracticeDirectory::load(std::string(PATHHUB_SOURCE_DIR) +
-                                   "/config/practices.example.csv");
+  auto d =
+      PracticeDirectory::load(std::string(PATHHUB_SOURCE_DIR) + "/config/practices.example.csv");
   ASSERT_TRUE(d) << d.error().text;
   EXPECT_EQ(d->practices().size(), 5u);
   EXPECT_EQ(d->find("A81003")->workflow, "FHIR_WORKFLOW_OF_THE_MAILBOX");
