@@ -43,9 +43,11 @@ std::chrono::seconds retryAfter(std::string_view value, std::chrono::system_cloc
                                       zone)) {
     return std::chrono::seconds(0);
   }
-  const auto at = std::chrono::system_clock::from_time_t(when.timestamp().epochTime() - zone);
-  return std::max(std::chrono::duration_cast<std::chrono::seconds>(at - now),
-                  std::chrono::seconds(0));
+  // In whole seconds since the epoch: a lenient parse of something odd may give year 0, which
+  // is simply past (and must not overflow a finer clock).
+  const long long at = static_cast<long long>(when.timestamp().epochTime()) - zone;
+  const long long from = static_cast<long long>(std::chrono::system_clock::to_time_t(now));
+  return std::chrono::seconds(std::max(0LL, at - from));
 }
 
 }  // namespace pathhub::tls
