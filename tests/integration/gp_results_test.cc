@@ -27,13 +27,10 @@
 #include "corpus.h"
 #include "edifact/edifact_syntax.h"
 #include "edifact/nhsack.h"
-#include "hl7/batch.h"
-#include "hl7/message.h"
-#include "hl7_parse.h"
+#include "gp_results_support.h"
 #include "http/api_auth.h"
 #include "hub_fixture.h"
 #include "mesh_test_server.h"
-#include "mllp/mllp_client.h"
 
 namespace pathhub {
 namespace {
@@ -91,8 +88,7 @@ class FhirReceiver {
 };
 
 std::string meshKeys(const testing::MeshTestServer& mesh) {
-  return "url=\"" + mesh.url() + "\" mailbox=\"HUB01\" password=\"hub-password\" sharedSecret=\"" +
-         kSecret + "\" timeoutMs=\"5000\"";
+  return testing::hubMailboxKeys(mesh, kSecret);
 }
 
 class GpResults : public ::testing::Test {
@@ -138,53 +134,19 @@ class GpResults : public ::testing::Test {
   // The DHCW sample for a practice (ORC-21), with its own control id; returns MSA-1 (CA: the
   // sample asks for enhanced-mode acknowledgements).
   std::string send(const std::string& controlId, const std::string& practice) {
-    hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
-        testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")));
-    EXPECT_TRUE(m.set("MSH-10", controlId));
-    for (std::size_t orc : m.segmentIndexes("ORC")) {
-      EXPECT_TRUE(m.set(orc, hl7::Path::at("", 21, 1), "Practice"));
-      EXPECT_TRUE(m.set(orc, hl7::Path::at("", 21, 3), practice));
-    }
-    mllp::Client client({"127.0.0.1", hub_.sourcePort});
-    auto reply = client.exchange(m.encode());
-    EXPECT_TRUE(reply);
-    auto ack = hl7::Message::parse(reply ? *reply : "");
-    return ack ? ack->get("MSA-1").value_or("") : "";
+    return testing::sendOverMllp(hub_.sourcePort, testing::dhcwResultFor(controlId, practice));
   }
-
-  Object::Ptr api(const std::string& target) {
-    const testing::ApiAnswer a = testing::apiGet(hub_.apiPort, kToken, target);
-    EXPECT_EQ(a.status, 200) << target << ": " << a.body;
-    return a.json ? a.json : Object::Ptr(new Object);
-  }
-
-  // The journal id of the message with this control id on the lab channel.
-  std::int64_t messageId(const std::string& controlId) {
-    auto page = api("/api/v1/messages?channel=lab&controlId=" + controlId);
-    auto list = page->getArray("messages");
-    return list && list->size() ? list->getObject(0)->getValue<std::int64_t>("id") : 0;
-  }
-
+  Object::Ptr api(const std::string& target) { return gp_.get(target); }
+  std::int64_t messageId(const std::string& controlId) { return gp_.messageId("lab", controlId); }
   // The acknowledgement states of the message's delivery to `destination`.
   std::vector<std::string> answerStates(std::int64_t id, const std::string& destination) {
-    std::vector<std::string> out;
-    auto d = api("/api/v1/messages/" + std::to_string(id))->getArray("deliveries");
-    for (std::size_t i = 0; d && i < d->size(); ++i) {
-      auto one = d->getObject(static_cast<unsigned>(i));
-      if (one->getValue<std::string>("destination") != destination) continue;
-      auto answers = one->getArray("acknowledgements");
-      for (std::size_t j = 0; answers && j < answers->size(); ++j) {
-        auto a = answers->getObject(static_cast<unsigned>(j));
-        out.push_back(a->getValue<std::string>("state") +
-                      (a->has("detail") ? ": " + a->getValue<std::string>("detail") : ""));
-      }
-    }
-    return out;
+    return gp_.delivery(id, destination).answers;
   }
 
   testing::MeshTestServer mesh_{kSecret};
   FhirReceiver fhir_;
   HubFixture hub_;
+  testing::GpApi gp_{hub_.apiPort, kToken};
 };
 
 TEST_F(GpResults, ReachEachPracticeInItsFormatAndTheirAnswersSettleTheDeliveries) {
@@ -274,17 +236,7 @@ TEST_F(GpResults, ARepeatedNhsAckSettlesNothingTwiceAndIsRecorded) {
             edifact::writeNhsAck(
                 edifact::acknowledge(*interchange, {{"1", "Changed our mind"}}, "20261126"), "602",
                 "1300"));
-  auto history = [&] {
-    std::vector<std::string> kinds;
-    auto h = api("/api/v1/messages/" + std::to_string(id))->getArray("history");
-    for (std::size_t i = 0; h && i < h->size(); ++i) {
-      auto e = h->getObject(static_cast<unsigned>(i));
-      if (e->getValue<std::string>("kind") == "acknowledgement_repeated") {
-        kinds.push_back(e->getValue<std::string>("detail"));
-      }
-    }
-    return kinds;
-  };
+  auto history = [&] { return gp_.history(id, "acknowledgement_repeated"); };
   ASSERT_TRUE(waitUntil([&] { return mesh_.inboxCount("HUB01") == 0 && !history().empty(); }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nothing more comes
   EXPECT_EQ(answerStates(id, "gp-mesh"), both) << "settled once, as the first answer said";

@@ -13,20 +13,15 @@
 #include <fstream>
 #include <thread>
 
-#include "api_client.h"
 #include "convert/formats.h"
-#include "corpus.h"
 #include "edifact/edifact_syntax.h"
 #include "edifact/nhsack.h"
 #include "fhir/response_reader.h"
 #include "fhir_response.h"
-#include "hl7/batch.h"
-#include "hl7/message.h"
-#include "hl7_parse.h"
+#include "gp_results_support.h"
 #include "http/api_auth.h"
 #include "hub_fixture.h"
 #include "mesh_test_server.h"
-#include "mllp/mllp_client.h"
 #include "pathology_api_double.h"
 #include "test_certs.h"
 #include "tls/tls_context.h"
@@ -44,8 +39,7 @@ const std::string kFhirWorkflow = "PATH_FHIR_TEST_RESULTS";  // as the practice'
 const std::string kApiKey = "pathhub-test-api-key";
 
 std::string meshKeys(const testing::MeshTestServer& mesh) {
-  return "url=\"" + mesh.url() + "\" mailbox=\"HUB01\" password=\"hub-password\" sharedSecret=\"" +
-         kSecret + "\" timeoutMs=\"5000\"";
+  return testing::hubMailboxKeys(mesh, kSecret);
 }
 
 class GpRoutes : public ::testing::Test {
@@ -110,80 +104,24 @@ class GpRoutes : public ::testing::Test {
         (hub_.dir / "fhir-answers").string() + "\"/></channel>";
   }
 
-  // The DHCW sample for a practice (ORC-21) with its own control id; `labNumber` false empties
-  // the report numbers (OBR-2, OBR-3).
   void send(const std::string& controlId, const std::string& practice, bool labNumber = true) {
-    hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(
-        testing::readCorpusFile("hl7v2/oru_r01_dhcw_hba1c_fbc_corrected_v251.hl7")));
-    EXPECT_TRUE(m.set("MSH-10", controlId));
-    for (std::size_t orc : m.segmentIndexes("ORC")) {
-      EXPECT_TRUE(m.set(orc, hl7::Path::at("", 21, 1), "Practice"));
-      EXPECT_TRUE(m.set(orc, hl7::Path::at("", 21, 3), practice));
-    }
-    if (!labNumber) {
-      for (std::size_t obr : m.segmentIndexes("OBR")) {
-        EXPECT_TRUE(m.set(obr, hl7::Path::at("", 2), ""));
-        EXPECT_TRUE(m.set(obr, hl7::Path::at("", 3), ""));
-      }
-    }
-    mllp::Client client({"127.0.0.1", hub_.sourcePort});
-    auto reply = client.exchange(m.encode());
-    ASSERT_TRUE(reply);
-    EXPECT_NE(reply->find("MSA|CA"), std::string::npos) << *reply;
+    EXPECT_EQ(testing::sendOverMllp(hub_.sourcePort,
+                                    testing::dhcwResultFor(controlId, practice, labNumber)),
+              "CA");
   }
-
-  Object::Ptr api(const std::string& target) {
-    const testing::ApiAnswer a = testing::apiGet(hub_.apiPort, kToken, target);
-    EXPECT_EQ(a.status, 200) << target << ": " << a.body;
-    return a.json ? a.json : Object::Ptr(new Object);
+  Object::Ptr api(const std::string& target) { return gp_.get(target); }
+  testing::GpApi::Delivery delivery(const std::string& controlId, const std::string& destination) {
+    return gp_.delivery(gp_.messageId("lab", controlId), destination);
   }
-
-  std::int64_t messageId(const std::string& controlId) {
-    auto list = api("/api/v1/messages?channel=lab&controlId=" + controlId)->getArray("messages");
-    return list && list->size() ? list->getObject(0)->getValue<std::int64_t>("id") : 0;
-  }
-
-  // The message's delivery to `destination`: its state, last error or answer, and the states
-  // of its awaited answers ("accepted", "rejected: why", "overdue").
-  struct Shown {
-    std::string state, lastError, response;
-    std::vector<std::string> answers;
-  };
-  Shown delivery(const std::string& controlId, const std::string& destination) {
-    Shown out;
-    auto d =
-        api("/api/v1/messages/" + std::to_string(messageId(controlId)))->getArray("deliveries");
-    for (std::size_t i = 0; d && i < d->size(); ++i) {
-      auto one = d->getObject(static_cast<unsigned>(i));
-      if (one->getValue<std::string>("destination") != destination) continue;
-      out.state = one->getValue<std::string>("state");
-      out.lastError = one->optValue<std::string>("lastError", "");
-      out.response = one->optValue<std::string>("response", "");
-      auto answers = one->getArray("acknowledgements");
-      for (std::size_t j = 0; answers && j < answers->size(); ++j) {
-        auto a = answers->getObject(static_cast<unsigned>(j));
-        out.answers.push_back(a->getValue<std::string>("state") +
-                              (a->has("detail") ? ": " + a->getValue<std::string>("detail") : ""));
-      }
-    }
-    return out;
-  }
-
   std::vector<std::string> history(const std::string& controlId, const std::string& kind) {
-    std::vector<std::string> out;
-    auto h = api("/api/v1/messages/" + std::to_string(messageId(controlId)))->getArray("history");
-    for (std::size_t i = 0; h && i < h->size(); ++i) {
-      auto e = h->getObject(static_cast<unsigned>(i));
-      if (e->getValue<std::string>("kind") == kind)
-        out.push_back(e->getValue<std::string>("detail"));
-    }
-    return out;
+    return gp_.history(gp_.messageId("lab", controlId), kind);
   }
 
   testing::TestCertificates certs_;
   std::unique_ptr<testing::PathologyApiDouble> api_;
   testing::MeshTestServer mesh_{kSecret};
   HubFixture hub_;
+  testing::GpApi gp_{hub_.apiPort, kToken};
 };
 
 TEST_F(GpRoutes, ThreePracticesThreeRoutesEveryAnswerSettledAndABadBundleNeverSent) {
