@@ -5,13 +5,14 @@
 #include "fhir/bundle_writer.h"
 
 #include <cstdint>
-#include <ctime>
 #include <map>
 #include <optional>
 
 #include "fhir/fhir_systems.h"
 #include "fhir/fhir_xml.h"
 #include "fhir/json_sink.h"
+#include "hl7/ack.h"
+#include "hl7/types.h"
 #include "model/digest.h"
 #include "model/ranges.h"
 #include "model/times.h"
@@ -64,7 +65,8 @@ class Writer {
     // When the message was made (MSH-7, a source Bundle's timestamp); without one, when this
     // Bundle is assembled, which is what Bundle.timestamp means (and a message needs one).
     if (!instant("timestamp", m_.header.sentAt, "Bundle.timestamp")) {
-      out_.text("timestamp", assembledNow());
+      // The hub's clock as HL7 gives it (hl7/ack.h), read as the same instant in ISO form.
+      out_.text("timestamp", hl7::parseDateTime(hl7::currentHl7Timestamp())->toIso8601());
     }
     out_.beginArray("entry");
     messageHeader(hasSender, hasReceiver);
@@ -162,15 +164,6 @@ class Writer {
       out_.text(key, t->textWithSeconds());
     }
     return true;
-  }
-  // Now, in UTC, as an instant.
-  static std::string assembledNow() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S+00:00", &utc);
-    return text;
   }
   void warn(std::string_view name, const std::string& text) { model::warn(m_, name, text); }
   void meta(const char* profile) {
