@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPSClientSession.h>
 
 #include <charconv>
+#include <stdexcept>
 #include <string>
 
 namespace pathhub::tls {
@@ -26,6 +27,17 @@ Result<std::unique_ptr<Poco::Net::HTTPClientSession>> httpClientSession(const Po
   session->setTimeout(timeout, timeout, timeout);
   session->setKeepAlive(true);
   return session;
+}
+
+Poco::Net::HTTPClientSession& HttpSessions::sessionFor(const Poco::URI& url) {
+  const std::string key =
+      url.getScheme() + "://" + url.getHost() + ":" + std::to_string(url.getPort());
+  auto& session = sessions_[key];
+  if (session) return *session;
+  auto made = httpClientSession(url, settings_, timeout_);
+  if (!made) throw std::invalid_argument(made.error().text);
+  session = std::move(*made);
+  return *session;
 }
 
 std::chrono::seconds retryAfter(std::string_view value, std::chrono::system_clock::time_point now) {

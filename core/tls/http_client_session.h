@@ -9,7 +9,9 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "pathhub/error.h"
@@ -21,6 +23,21 @@ namespace pathhub::tls {
 Result<std::unique_ptr<Poco::Net::HTTPClientSession>> httpClientSession(const Poco::URI& url,
                                                                         const TlsSettings& settings,
                                                                         Poco::Timespan timeout);
+
+// One kept session per scheme, host and port, made on first use with the same TLS settings:
+// what a destination that POSTs where each delivery's routing says keeps.
+class HttpSessions {
+ public:
+  HttpSessions(TlsSettings settings, Poco::Timespan timeout)
+      : settings_(std::move(settings)), timeout_(timeout) {}
+  // Throws std::invalid_argument naming the TLS file that does not load.
+  Poco::Net::HTTPClientSession& sessionFor(const Poco::URI& url);
+
+ private:
+  TlsSettings settings_;
+  Poco::Timespan timeout_;
+  std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+};
 
 // A Retry-After value (RFC 9110 10.2.3: delta-seconds, or an HTTP date) as the wait from
 // `now`; zero when it is empty, unreadable or already past.

@@ -32,27 +32,23 @@ Poco::URI httpUrl(const std::string& text) {
   return url;
 }
 
+namespace {
+
+tls::TlsSettings tlsOf(const sdk::Host& host) {
+  tls::TlsSettings settings{host.text("certificate"), host.text("privateKey"), host.text("caFile")};
+  settings.verifyHost = host.boolean("verifyHost", true);
+  return settings;
+}
+
+}  // namespace
+
 HttpDestination::HttpDestination(const sdk::Host& host)
     : host_(host),
       url_(httpUrl(host.text("url"))),
       contentType_(host.text("contentType", "x-application/hl7-v2+er7")),
-      authorization_(host.text("authorization")) {
-  sessionFor(url_);  // TLS settings that do not load fail the instance now
-}
-
-Poco::Net::HTTPClientSession& HttpDestination::sessionFor(const Poco::URI& url) {
-  const std::string key =
-      url.getScheme() + "://" + url.getHost() + ":" + std::to_string(url.getPort());
-  auto& session = sessions_[key];
-  if (session) return *session;
-  tls::TlsSettings settings{host_.text("certificate"), host_.text("privateKey"),
-                            host_.text("caFile")};
-  settings.verifyHost = host_.boolean("verifyHost", true);
-  auto made = tls::httpClientSession(url, settings,
-                                     Poco::Timespan(host_.integer("timeoutMs", 30000) * 1000));
-  if (!made) throw std::invalid_argument(made.error().text);
-  session = std::move(*made);
-  return *session;
+      authorization_(host.text("authorization")),
+      sessions_(tlsOf(host), Poco::Timespan(host.integer("timeoutMs", 30000) * 1000)) {
+  sessions_.sessionFor(url_);  // TLS settings that do not load fail the instance now
 }
 
 HttpDestination::~HttpDestination() = default;
@@ -68,7 +64,7 @@ sdk::Delivery HttpDestination::deliver(std::string_view bytes, std::int64_t mess
   }
   Poco::Net::HTTPClientSession* session = nullptr;
   try {
-    session = &sessionFor(url);
+    session = &sessions_.sessionFor(url);
   } catch (const std::exception& e) {
     return sdk::Delivery::rejected(e.what());
   }

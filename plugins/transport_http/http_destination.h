@@ -8,10 +8,8 @@
 
 #include <Poco/URI.h>
 
-#include <map>
-#include <memory>
-
 #include "pathhub/plugin_sdk.hpp"
+#include "tls/http_client_session.h"
 
 namespace Poco::Net {
 class HTTPClientSession;
@@ -26,13 +24,10 @@ class HttpDestination : public sdk::Destination {
   sdk::Delivery deliver(std::string_view bytes, std::int64_t messageId) override;
 
  private:
-  // The session for `url`'s scheme, host and port, made on first use and kept.
-  Poco::Net::HTTPClientSession& sessionFor(const Poco::URI& url);
-
   sdk::Host host_;
   Poco::URI url_;
   std::string contentType_, authorization_;
-  std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+  tls::HttpSessions sessions_;
 };
 
 }  // namespace pathhub::transport_http

@@ -64,7 +64,9 @@ std::string reasonIn(const std::string& body) {
 }  // namespace
 
 ApiDestination::ApiDestination(const sdk::Host& host)
-    : host_(host), url_(httpsUrl(host.text("url"), "url")) {
+    : host_(host),
+      url_(httpsUrl(host.text("url"), "url")),
+      sessions_(tlsOf(host), timeoutOf(host)) {
   AssertionSettings assertion;
   assertion.apiKey = host.text("apiKey");
   assertion.keyId = host.text("keyId");
@@ -75,21 +77,10 @@ ApiDestination::ApiDestination(const sdk::Host& host)
                                              timeoutOf(host));
   if (!tokenSession) throw std::invalid_argument(tokenSession.error().text);
   tokens_ = std::make_unique<AccessTokens>(ClientAssertion(assertion), std::move(*tokenSession));
-  sessionFor(url_);  // TLS settings that do not load fail the instance now
+  sessions_.sessionFor(url_);  // TLS settings that do not load fail the instance now
 }
 
 ApiDestination::~ApiDestination() = default;
-
-Poco::Net::HTTPClientSession& ApiDestination::sessionFor(const Poco::URI& url) {
-  const std::string key =
-      url.getScheme() + "://" + url.getHost() + ":" + std::to_string(url.getPort());
-  auto& session = sessions_[key];
-  if (session) return *session;
-  auto made = tls::httpClientSession(url, tlsOf(host_), timeoutOf(host_));
-  if (!made) throw std::invalid_argument(made.error().text);
-  session = std::move(*made);
-  return *session;
-}
 
 sdk::Delivery ApiDestination::deliver(std::string_view bytes, std::int64_t messageId) {
   Poco::URI url = url_;
@@ -102,7 +93,7 @@ sdk::Delivery ApiDestination::deliver(std::string_view bytes, std::int64_t messa
   }
   Poco::Net::HTTPClientSession* session = nullptr;
   try {
-    session = &sessionFor(url);
+    session = &sessions_.sessionFor(url);
   } catch (const std::exception& e) {
     return sdk::Delivery::rejected(e.what());
   }

@@ -12,11 +12,11 @@
 
 #include <Poco/URI.h>
 
-#include <map>
 #include <memory>
 
 #include "access_tokens.h"
 #include "pathhub/plugin_sdk.hpp"
+#include "tls/http_client_session.h"
 
 namespace Poco::Net {
 class HTTPClientSession;
@@ -31,12 +31,10 @@ class ApiDestination : public sdk::Destination {
   sdk::Delivery deliver(std::string_view bytes, std::int64_t messageId) override;
 
  private:
-  Poco::Net::HTTPClientSession& sessionFor(const Poco::URI& url);
-
   sdk::Host host_;
   Poco::URI url_;
   std::unique_ptr<AccessTokens> tokens_;
-  std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+  tls::HttpSessions sessions_;
 };
 
 }  // namespace pathhub::nhs_pathology_api
