@@ -10,7 +10,8 @@ namespace pathhub::acks {
 
 Expected expectedAnswers(std::string_view sent) {
   Expected out;
-  switch (convert::detectFormat(sent)) {
+  const convert::Format format = convert::detectFormat(sent);
+  switch (format) {
     case convert::Format::kEdifact: {
       edifact::ParseOptions lenient;
       lenient.tolerateCountMismatch = true;
@@ -37,7 +38,7 @@ Expected expectedAnswers(std::string_view sent) {
       // no other message's answer can name it; the answer's sender is not compared, since the
       // Bundle's receiver is the one the lab addressed, which need not be the practice's ODS
       // code that answers.
-      const auto bundle = convert::bundleObject(convert::detectFormat(sent), sent);
+      const auto bundle = convert::bundleObject(format, sent);
       if (const std::string id = fhir::messageHeaderId(bundle); !id.empty()) {
         out.references.push_back(id);
       }
