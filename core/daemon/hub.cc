@@ -19,6 +19,7 @@
 #include "lua/lua_mapper.h"
 #include "lua/mapper_worker.h"
 #include "orders/test_catalogue.h"
+#include "pipeline/mapping_plan.h"
 #include "plugin/plugin_host.h"
 
 namespace pathhub::daemon {
@@ -591,6 +592,68 @@ std::chrono::milliseconds Hub::overdueCheckInterval() const {
 Result<int> Hub::prune() {
   if (!journal_) return 0;
   return journal_->prune(retentionDays_);
+}
+
+}  // namespace pathhub::daemon
+
+namespace pathhub::daemon {
+
+Result<std::unique_ptr<pipeline::Mapper>> Hub::scriptMapper(const std::string& name,
+                                                            const std::string& text) {
+  std::shared_ptr<const config::ChannelConfig> config;
+  {
+    std::lock_guard lock(mutex_);
+    Slot* slot = find(name);
+    if (!slot) return fail(ErrorCode::kNotFound, "no channel '" + name + "'");
+    config = slot->config;
+  }
+  if (config->script.empty()) {
+    return fail(ErrorCode::kInvalidState,
+                "channel " + name +
+                    " maps with no script (it passes messages through); name one"
+                    " in its <mapper script> first");
+  }
+  lua::ScriptOptions options = scriptOptionsFor(*config);
+  options.text = text;
+  options.logLines = false;
+  auto mapper = lua::LuaMapper::create(options, name);
+  if (!mapper) return tl::unexpected(mapper.error());
+  return std::unique_ptr<pipeline::Mapper>(std::move(*mapper));
+}
+
+Result<replay::ReplaySummary> Hub::replayScript(const std::string& name, pipeline::Mapper& mapper,
+                                                const replay::ReplayOptions& options) {
+  // Copied under the lock, so a replay of a week's traffic holds up neither the API nor a
+  // restart of the channel (which makes new decisions; these stay valid while shared).
+  std::shared_ptr<const config::ChannelConfig> config;
+  pipeline::ChannelDecisionSet decisions;
+  {
+    std::lock_guard lock(mutex_);
+    Slot* slot = find(name);
+    if (!slot) return fail(ErrorCode::kNotFound, "no channel '" + name + "'");
+    if (!journal_) return fail(ErrorCode::kUnavailable, "the hub is not running");
+    config = slot->config;
+    if (slot->channel) decisions = slot->channel->decisions();
+  }
+  replay::ReplayOptions o = options;
+  o.channel = name;
+  const auto plan = [&](pipeline::MapResult result, const std::string& answered) {
+    return pipeline::planMapping(*config, decisions, std::move(result), answered);
+  };
+  return replay::diffReplay(*journal_, mapper, plan, o);
+}
+
+Result<std::int64_t> Hub::deployScript(const std::string& name, const std::string& text,
+                                       const std::string& by, const std::string& origin,
+                                       const std::string& action) {
+  std::lock_guard lock(mutex_);
+  Slot* slot = find(name);
+  if (!slot) return fail(ErrorCode::kNotFound, "no channel '" + name + "'");
+  if (!slot->channel || !slot->channel->scriptVersions()) {
+    return fail(ErrorCode::kInvalidState,
+                "channel " + name + " maps with no script, or is not running");
+  }
+  return slot->channel->scriptVersions()->deploy(text, by, origin, action);
 }
 
 }  // namespace pathhub::daemon

@@ -68,6 +68,13 @@ class Hub : public http::HubControl {
   void wake(const std::string& channel, const std::vector<std::string>& destinations) override;
   Result<http::ClusterView> cluster() override;
   record::RecordService* record() override { return record_.get(); }
+  Result<std::unique_ptr<pipeline::Mapper>> scriptMapper(const std::string& channel,
+                                                         const std::string& text) override;
+  Result<replay::ReplaySummary> replayScript(const std::string& channel, pipeline::Mapper& mapper,
+                                             const replay::ReplayOptions& options) override;
+  Result<std::int64_t> deployScript(const std::string& channel, const std::string& text,
+                                    const std::string& by, const std::string& origin,
+                                    const std::string& action) override;
 
  private:
   struct Slot {

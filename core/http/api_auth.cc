@@ -1,9 +1,6 @@
 // Bearer tokens and roles (see api_auth.h).
 #include "http/api_auth.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
-
 namespace pathhub::http {
 
 std::string_view roleName(Role role) {
@@ -25,12 +22,6 @@ std::optional<Role> parseRole(std::string_view name) {
     if (roleName(r) == name) return r;
   }
   return std::nullopt;
-}
-
-std::string sha256Hex(std::string_view text) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(text.data(), static_cast<unsigned>(text.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 bool sameSecret(std::string_view a, std::string_view b) {

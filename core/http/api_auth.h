@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/digest.h"
 #include "config/hub_config.h"
 
 namespace pathhub::http {
@@ -28,8 +29,8 @@ struct Caller {
   std::string organisation = {};  // the ODS code its token acts for ("" none)
 };
 
-// Lower-case hex SHA-256 of `text` (how tokens are configured).
-std::string sha256Hex(std::string_view text);
+// Lower-case hex SHA-256 of a token (how tokens are configured): common/digest.h.
+using pathhub::sha256Hex;
 
 // Whether two secrets are equal, taking the same time wherever they differ, so the time taken
 // says nothing of how close a guess came.

@@ -12,6 +12,8 @@
 #include <charconv>
 #include <regex>
 
+#include "replay/replay_window.h"
+
 namespace pathhub::http {
 namespace {
 
@@ -94,21 +96,7 @@ std::int64_t ApiRequest::id(const std::string& name) const {
 std::int64_t ApiRequest::instantMs(const std::string& name) const {
   const std::string value = text(name);
   if (value.empty()) return 0;
-  if (auto n = wholeNumber(value); n && *n >= 0) return *n;
-  // Poco's parser is lenient (it reads "yesterday" as a date), so the shape is checked first.
-  static const std::regex kIso(
-      R"(\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?)");
-  int tz = 0;
-  Poco::DateTime parsed;
-  for (const std::string& format :
-       {Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, Poco::DateTimeFormat::ISO8601_FORMAT,
-        std::string("%Y-%m-%d")}) {
-    if (std::regex_match(value, kIso) &&
-        Poco::DateTimeParser::tryParse(format, value, parsed, tz)) {
-      parsed.makeUTC(tz);
-      return parsed.timestamp().epochMicroseconds() / 1000;
-    }
-  }
+  if (auto ms = replay::parseInstantMs(value)) return *ms;
   throw ApiError::badParameter(
       name, "'" + value + "' is not an ISO 8601 time (2026-11-25T10:00:00Z) or epoch milliseconds");
 }

@@ -219,6 +219,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addJournalEndpoints(router_, context_);
   addClusterEndpoints(router_, context_);
   addRecordEndpoints(router_, context_);
+  addScriptEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);
   addSessionEndpoints(router_, context_, sessions_, tokens_, config_.tls);
   const auto folder = config_.console.empty() ? ConsoleAssets::defaultFolder()

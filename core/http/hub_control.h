@@ -11,7 +11,9 @@
 #include "journal/journal.h"
 #include "pathhub/error.h"
 #include "pipeline/channel_stats.h"
+#include "pipeline/mapper.h"
 #include "record/record_service.h"
+#include "replay/diff_replay.h"
 
 namespace pathhub::http {
 
@@ -94,6 +96,23 @@ class HubControl {
   // The network's pathology record (core/record); null when <record enabled="false"> or
   // while the hub is not running.
   virtual record::RecordService* record() = 0;
+
+  // --- A channel's mapping script (script_endpoints.cc) ---
+  // `text` as the channel would run it (its scripts folder's modules and tables, its limits),
+  // for a try or a check: not_found without such a channel, invalid_state when it maps with no
+  // script, invalid_value (the reason naming line) when it does not compile. Log lines of
+  // what it maps stay with the results.
+  virtual Result<std::unique_ptr<pipeline::Mapper>> scriptMapper(const std::string& channel,
+                                                                 const std::string& text) = 0;
+  // A diff-replay of `mapper` over what the channel received (core/replay): read-only, in the
+  // caller's thread, routed as the channel routes now.
+  virtual Result<replay::ReplaySummary> replayScript(const std::string& channel,
+                                                     pipeline::Mapper& mapper,
+                                                     const replay::ReplayOptions& options) = 0;
+  // Puts `text` live as the channel's script (pipeline::ScriptVersions::deploy): its version.
+  virtual Result<std::int64_t> deployScript(const std::string& channel, const std::string& text,
+                                            const std::string& by, const std::string& origin,
+                                            const std::string& action) = 0;
 };
 
 }  // namespace pathhub::http

@@ -139,6 +139,7 @@ Object::Ptr detailsJson(const journal::MessageDetails& d) {
     o->set("mappedTree", treeJson(mapped));
   }
   if (d.mappedAtMs) o->set("mappedAt", isoTime(d.mappedAtMs));
+  if (d.scriptVersion) o->set("scriptVersion", d.scriptVersion);
   Array::Ptr deliveries = new Array;
   for (const auto& x : d.deliveries) {
     Object::Ptr dj = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

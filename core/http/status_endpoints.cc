@@ -62,6 +62,7 @@ Object::Ptr channelJson(ApiContext& context, const ChannelView& v, bool detailed
   o->set("state", v.state);
   if (!v.fault.empty()) o->set("fault", v.fault);
   o->set("source", v.config->source.type);
+  if (!v.config->script.empty()) o->set("script", v.config->script);
   o->set("received", s.received.value());
   o->set("duplicates", s.duplicates.value());
   o->set("rejected", s.rejected.value());

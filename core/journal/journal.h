@@ -27,6 +27,7 @@
 #include "journal/group_commit.h"
 #include "journal/query_types.h"
 #include "journal/record_types.h"
+#include "journal/script_types.h"
 #include "pathhub/error.h"
 
 namespace pathhub::journal {
@@ -45,6 +46,9 @@ struct JournalOptions {
   // receives are claimed for its mappers for `claimFor` (core/cluster).
   std::string node;
   std::chrono::milliseconds claimFor{8000};
+  // For a program that only reads a hub's journal (pathhub-map --replay): the journal must
+  // exist already at this program's schema version; nothing is created or migrated.
+  bool readOnly = false;
 
   // The SQLite journal at `path`.
   static JournalOptions sqlite(std::string path, std::chrono::seconds dedupeWindow) {
@@ -134,15 +138,19 @@ class Journal {
     std::vector<Derived> derived;
     std::optional<std::string> filtered;  // the original goes nowhere, for this reason
     std::vector<std::string> notes;       // the script's log lines, kept as events
+    std::int64_t scriptVersion = 0;       // the script version that mapped it (0: none)
   };
   // Several mappings in one write, returning at once: the future is ready when they are
   // durable (all or none).
   virtual std::future<Result<void>> submitMapped(std::vector<Mapping> batch) = 0;
   // `notes`: the script's log lines for this message, kept as events.
+  // `scriptVersion`: the version of the script that mapped it (0: none).
   virtual Result<void> markFiltered(MessageId id, const std::string& reason,
-                                    const std::vector<std::string>& notes = {}) = 0;
+                                    const std::vector<std::string>& notes = {},
+                                    std::int64_t scriptVersion = 0) = 0;
   virtual Result<void> markFailed(MessageId id, const std::string& reason,
-                                  const std::vector<std::string>& notes = {}) = 0;
+                                  const std::vector<std::string>& notes = {},
+                                  std::int64_t scriptVersion = 0) = 0;
   // Records one delivery attempt and what it led to.
   virtual Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                                      const std::string& error, std::int64_t nextAttemptAtMs) = 0;
@@ -357,6 +365,22 @@ class Journal {
   // the journal still holds are removed, and every mapped message is to be recorded again.
   // Versions whose messages were pruned stay, and are put back in force first.
   virtual Result<void> rebuildRecord() = 0;
+
+  // --- Mapping scripts' versions (journal/scripts.cc; script_types.h) ---
+  // The channel's number for this text (by its hash), recording it when it is new; and when
+  // it is not the channel's live version (its last deployment), a deployment of it with
+  // `action`. Returns once durable.
+  virtual Result<std::int64_t> recordScriptVersion(const NewScriptVersion& version) = 0;
+  // A channel's versions, newest first, and its deployments, newest first.
+  virtual Result<std::vector<ScriptVersionRecord>> scriptVersions(const std::string& channel) = 0;
+  virtual Result<std::vector<ScriptDeploymentRecord>> scriptDeployments(const std::string& channel,
+                                                                        int limit) = 0;
+  // A version's text (nullopt: no such version, or its text was not kept).
+  virtual Result<std::optional<std::string>> scriptContent(const std::string& channel,
+                                                           std::int64_t version) = 0;
+  // What the channel made of the messages it received in the window (mapped, filtered or
+  // failed; not those it made itself), oldest first: a diff-replay's input. Reads only.
+  virtual Result<std::vector<HistoryRecord>> channelHistory(const HistoryWindow& window) = 0;
 
   virtual GroupCommitter& writer() = 0;
 };

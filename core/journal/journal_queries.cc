@@ -114,7 +114,7 @@ Result<MessageDetails> SqlJournal::details(MessageId id) {
     const std::string sql =
         std::string("SELECT ") + kSummaryColumns +
         ", nhs_number, placer_order, filler_order, bytes, mapped IS NOT NULL, mapped,"
-        " COALESCE(mapped_at, 0) FROM messages WHERE id = ?";
+        " COALESCE(mapped_at, 0), COALESCE(script_version, 0) FROM messages WHERE id = ?";
     auto q = db.statement(sql);
     q->bind(1, id);
     if (!q->step()) return std::nullopt;
@@ -126,6 +126,7 @@ Result<MessageDetails> SqlJournal::details(MessageId id) {
     d.bytes = q->text(14);
     if (q->int64(15)) d.mapped = q->text(16);
     d.mappedAtMs = q->int64(17);
+    d.scriptVersion = q->int64(18);
 
     auto deliveries = db.statement(
         "SELECT id, destination, state, attempts, next_attempt_at, last_error, response,"

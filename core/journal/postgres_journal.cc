@@ -18,6 +18,16 @@ Result<std::unique_ptr<Journal>> PostgresJournal::open(const JournalOptions& opt
   try {
     Poco::Data::PostgreSQL::Connector::registerConnector();
     Poco::Data::Session writer("PostgreSQL", *connection);
+    if (options.readOnly) {
+      const int version = postgresSchemaVersion(writer);
+      if (version != kPostgresSchemaVersion) {
+        return fail(ErrorCode::kInvalidState,
+                    where + " is at schema version " + std::to_string(version) +
+                        "; this program reads version " + std::to_string(kPostgresSchemaVersion) +
+                        " (run the same release as the hub)");
+      }
+      writer << "SET default_transaction_read_only = on", Poco::Data::Keywords::now;
+    }
     auto upgraded = upgradePostgresSchema(writer, where, "pathhub " + std::string(build::kVersion));
     if (!upgraded) return tl::unexpected(upgraded.error());
     if (upgraded->from != upgraded->to) {

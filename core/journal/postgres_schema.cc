@@ -5,6 +5,7 @@
 
 #include "journal/migrations.h"
 #include "journal/record_schema.h"
+#include "journal/script_schema.h"
 
 namespace pathhub::journal {
 namespace {
@@ -116,6 +117,11 @@ void record(Session& s) {
   for (const auto& sql : recordSchema(true)) s << sql, now;
 }
 
+// Version 4: mapping scripts' versions (script_schema.h).
+void scriptVersions(Session& s) {
+  for (const auto& sql : scriptSchema(true)) s << sql, now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "the journal's tables, the append-only audit trail, and the cluster's leases and nodes",
@@ -123,6 +129,8 @@ const std::vector<Migration>& migrations() {
       {2, "messages' bytes compressed with lz4", lz4Messages},
       {3, "the pathology record: messages' recorded mark, report versions and what is in force",
        record},
+      {4, "mapping scripts' versions, their deployments, and the version that mapped each message",
+       scriptVersions},
   };
   return all;
 }
@@ -167,7 +175,7 @@ int postgresSchemaVersion(Session& session) { return postgresVersions().read(ses
 
 Result<SchemaUpgrade> upgradePostgresSchema(Session& session, const std::string& where,
                                             const std::string& program) {
-  static_assert(kPostgresSchemaVersion == 3,
+  static_assert(kPostgresSchemaVersion == 4,
                 "a new PostgreSQL schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), postgresVersions(), where, program);
 }

@@ -117,6 +117,7 @@ struct MessageDetails {
   std::string bytes;
   std::optional<std::string> mapped;  // nullopt: delivered as received (or not mapped yet)
   std::int64_t mappedAtMs = 0;
+  std::int64_t scriptVersion = 0;  // the channel's script version that mapped it (0: none)
   std::vector<DeliveryRecord> deliveries;
   std::vector<EventRecord> events;
 };

@@ -6,6 +6,7 @@
 
 #include "journal/migrations.h"
 #include "journal/record_schema.h"
+#include "journal/script_schema.h"
 
 namespace pathhub::journal {
 namespace {
@@ -131,6 +132,11 @@ void record(Session& writer) {
   for (const auto& sql : recordSchema(false)) writer << sql, now;
 }
 
+// Version 4: mapping scripts' versions (script_schema.h).
+void scriptVersions(Session& writer) {
+  for (const auto& sql : scriptSchema(false)) writer << sql, now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1,
@@ -140,6 +146,8 @@ const std::vector<Migration>& migrations() {
       {2, "journal_info (the journal's id) and schema_history (its migrations)", journalIdentity},
       {3, "the pathology record: messages' recorded mark, report versions and what is in force",
        record},
+      {4, "mapping scripts' versions, their deployments, and the version that mapped each message",
+       scriptVersions},
   };
   return all;
 }
@@ -171,7 +179,7 @@ const SchemaVersionStore& sqliteVersions() {
 
 Result<SchemaUpgrade> upgradeSchema(Session& session, const std::string& path,
                                     const std::string& program) {
-  static_assert(kSchemaVersion == 3, "a new schema version needs its migration in migrations()");
+  static_assert(kSchemaVersion == 4, "a new schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), sqliteVersions(), "the journal " + path, program);
 }
 

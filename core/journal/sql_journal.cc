@@ -144,9 +144,9 @@ std::future<Result<void>> SqlJournal::submitMapped(std::vector<Mapping> batch) {
       std::optional<std::string> channel;
       if (m.filtered) {
         channel = c.string(
-            "UPDATE messages SET state = 'filtered', error = ? WHERE id = ?"
+            "UPDATE messages SET state = 'filtered', error = ?, script_version = ? WHERE id = ?"
             " AND state = 'received' RETURNING channel",
-            *m.filtered, m.id);
+            *m.filtered, versionOrNull(m.scriptVersion), m.id);
         if (channel) w.insertEvent(m.id, "filtered", *m.filtered);
       } else {
         std::vector<std::string> attributes;
@@ -155,16 +155,15 @@ std::future<Result<void>> SqlJournal::submitMapped(std::vector<Mapping> batch) {
         const std::string* mapped = m.mapped ? &*m.mapped : nullptr;
         if (m.notes.empty() && m.derived.empty()) {
           // Nothing more to write for it: no answer to wait for.
-          w.sendMappedAndRoute(m.id, mapped, m.destinations, attributes);
+          w.sendMappedAndRoute(m.id, mapped, m.scriptVersion, m.destinations, attributes);
           continue;
         }
-        channel = w.markMappedAndRoute(m.id, mapped, m.destinations, attributes);
+        channel = w.markMappedAndRoute(m.id, mapped, m.scriptVersion, m.destinations, attributes);
       }
       if (!channel) continue;  // recorded already (two workers raced): nothing twice
       for (const std::string& note : m.notes) w.insertEvent(m.id, "script_log", note);
       for (const Derived& d : m.derived) {
-        insertDerived(w, *channel, m.id, m.id, d,
-                      "made by the mapping of message " + std::to_string(m.id));
+        insertDerived(w, *channel, m.id, m.id, d, kMadeByMapping + std::to_string(m.id));
       }
     }
     return nullptr;
@@ -172,21 +171,25 @@ std::future<Result<void>> SqlJournal::submitMapped(std::vector<Mapping> batch) {
 }
 
 Result<void> SqlJournal::markFiltered(MessageId id, const std::string& reason,
-                                      const std::vector<std::string>& notes) {
-  return markEnded(id, "filtered", reason, notes);
+                                      const std::vector<std::string>& notes,
+                                      std::int64_t scriptVersion) {
+  return markEnded(id, "filtered", reason, notes, scriptVersion);
 }
 
 Result<void> SqlJournal::markFailed(MessageId id, const std::string& reason,
-                                    const std::vector<std::string>& notes) {
-  return markEnded(id, "failed", reason, notes);
+                                    const std::vector<std::string>& notes,
+                                    std::int64_t scriptVersion) {
+  return markEnded(id, "failed", reason, notes, scriptVersion);
 }
 
 Result<void> SqlJournal::markEnded(MessageId id, const std::string& state,
-                                   const std::string& reason,
-                                   const std::vector<std::string>& notes) {
+                                   const std::string& reason, const std::vector<std::string>& notes,
+                                   std::int64_t scriptVersion) {
   return writer_->run([&](SqlConnection& c) -> std::function<void()> {
-    c.run("UPDATE messages SET state = ?, error = ? WHERE id = ? AND state = 'received'", state,
-          reason, id);
+    c.run(
+        "UPDATE messages SET state = ?, error = ?, script_version = ? WHERE id = ?"
+        " AND state = 'received'",
+        state, reason, versionOrNull(scriptVersion), id);
     WriterStatements w(c);
     for (const std::string& note : notes) w.insertEvent(id, "script_log", note);
     w.insertEvent(id, state, reason);

@@ -29,9 +29,11 @@ class SqlJournal : public Journal {
                           const std::vector<std::string>& destinations) override;
   std::future<Result<void>> submitMapped(std::vector<Mapping> batch) override;
   Result<void> markFiltered(MessageId id, const std::string& reason,
-                            const std::vector<std::string>& notes) override;
+                            const std::vector<std::string>& notes,
+                            std::int64_t scriptVersion) override;
   Result<void> markFailed(MessageId id, const std::string& reason,
-                          const std::vector<std::string>& notes) override;
+                          const std::vector<std::string>& notes,
+                          std::int64_t scriptVersion) override;
   Result<void> recordAttempt(std::int64_t deliveryId, AttemptOutcome outcome,
                              const std::string& error, std::int64_t nextAttemptAtMs) override;
   std::future<Result<void>> submitAttempts(std::vector<Attempt> batch,
@@ -95,6 +97,13 @@ class SqlJournal : public Journal {
   Result<std::vector<std::string>> recordOrganisations(const std::string& nhsNumber) override;
   Result<std::vector<RecordVersionRow>> reportVersions(const std::string& reportId) override;
   Result<RecordStatus> recordStatus() override;
+  Result<std::int64_t> recordScriptVersion(const NewScriptVersion& version) override;
+  Result<std::vector<ScriptVersionRecord>> scriptVersions(const std::string& channel) override;
+  Result<std::vector<ScriptDeploymentRecord>> scriptDeployments(const std::string& channel,
+                                                                int limit) override;
+  Result<std::optional<std::string>> scriptContent(const std::string& channel,
+                                                   std::int64_t version) override;
+  Result<std::vector<HistoryRecord>> channelHistory(const HistoryWindow& window) override;
   Result<void> rebuildRecord() override;
   GroupCommitter& writer() override { return *writer_; }
 
@@ -132,7 +141,7 @@ class SqlJournal : public Journal {
  private:
   // A received message that goes no further: "filtered" or "failed", with the reason.
   Result<void> markEnded(MessageId id, const std::string& state, const std::string& reason,
-                         const std::vector<std::string>& notes);
+                         const std::vector<std::string>& notes, std::int64_t scriptVersion);
 };
 
 }  // namespace pathhub::journal

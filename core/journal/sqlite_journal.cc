@@ -30,6 +30,9 @@ Result<std::unique_ptr<Journal>> SqliteJournal::open(const JournalOptions& optio
     });
     Poco::Data::SQLite::Connector::registerConnector();
     const auto parent = std::filesystem::path(options.path).parent_path();
+    if (options.readOnly && !std::filesystem::exists(options.path)) {
+      return fail(ErrorCode::kNotFound, "there is no journal " + options.path, ctx);
+    }
     if (!parent.empty()) std::filesystem::create_directories(parent);
     // An existing journal of 0 bytes is one that was truncated (SQLite would take it for a new,
     // empty one, and every message's history would be gone without a word).
@@ -59,6 +62,18 @@ Result<std::unique_ptr<Journal>> SqliteJournal::open(const JournalOptions& optio
                       " 'sqlite3 " +
                       options.path + " .recover' into a new file",
                   ctx);
+    }
+    if (options.readOnly) {
+      int version = 0;
+      writer << "PRAGMA user_version", into(version), now;
+      if (version != kSchemaVersion) {
+        return fail(ErrorCode::kInvalidState,
+                    "the journal " + options.path + " is at schema version " +
+                        std::to_string(version) + "; this program reads version " +
+                        std::to_string(kSchemaVersion) + " (run the same release as the hub)",
+                    ctx);
+      }
+      writer << "PRAGMA query_only=1", now;
     }
     writer << "PRAGMA journal_mode=WAL", now;
     writer << "PRAGMA synchronous=FULL", now;

@@ -123,21 +123,21 @@ void WriterStatements::insertEvent(std::int64_t messageId, const std::string& ki
          kind, detail);
 }
 
-std::optional<std::string> WriterStatements::markMapped(std::int64_t id,
-                                                        const std::string* mapped) {
+std::optional<std::string> WriterStatements::markMapped(std::int64_t id, const std::string* mapped,
+                                                        std::int64_t scriptVersion) {
   constexpr const char* kSql =
-      "UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
+      "UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?, script_version = ?"
       " WHERE id = ? AND state = 'received' RETURNING channel";
   const std::optional<Bytes> bytes = mapped ? std::optional<Bytes>(Bytes{*mapped}) : std::nullopt;
-  return c_.string(kSql, bytes, nowMs(), id);
+  return c_.string(kSql, bytes, nowMs(), versionOrNull(scriptVersion), id);
 }
 
 namespace {
 // A message mapped and routed in one statement (PostgreSQL): the delivery rows in the order
 // of the destinations.
 constexpr const char* kMapAndRoute =
-    "WITH m AS (UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?"
-    " WHERE id = ? AND state = 'received' RETURNING id, channel),"
+    "WITH m AS (UPDATE messages SET state = 'mapped', mapped = ?, mapped_at = ?,"
+    " script_version = ? WHERE id = ? AND state = 'received' RETURNING id, channel),"
     " routed AS (INSERT INTO deliveries(message_id, channel, destination, state, updated_at,"
     " sequence, attributes) SELECT m.id, m.channel, v.destination, 'pending', ?, m.id,"
     " v.attributes FROM m, unnest(?::text[], ?::text[]) WITH ORDINALITY"
@@ -146,10 +146,10 @@ constexpr const char* kMapAndRoute =
 }  // namespace
 
 std::optional<std::string> WriterStatements::markMappedAndRoute(
-    std::int64_t id, const std::string* mapped, const std::vector<std::string>& destinations,
-    const std::vector<std::string>& attributes) {
+    std::int64_t id, const std::string* mapped, std::int64_t scriptVersion,
+    const std::vector<std::string>& destinations, const std::vector<std::string>& attributes) {
   if (!c_.writesInFewStatements() || destinations.empty()) {
-    auto channel = markMapped(id, mapped);
+    auto channel = markMapped(id, mapped, scriptVersion);
     if (channel) {
       for (std::size_t i = 0; i < destinations.size(); ++i) {
         insertDelivery(id, id, *channel, destinations[i], attributes[i]);
@@ -158,29 +158,32 @@ std::optional<std::string> WriterStatements::markMappedAndRoute(
     return channel;
   }
   std::optional<std::string> channel;
-  sendMapAndRoute(id, mapped, destinations, attributes,
+  sendMapAndRoute(id, mapped, scriptVersion, destinations, attributes,
                   [&channel](const SqlStatement& q) { channel = q.text(0); });
   c_.awaitSent();
   return channel;
 }
 
 void WriterStatements::sendMappedAndRoute(std::int64_t id, const std::string* mapped,
+                                          std::int64_t scriptVersion,
                                           const std::vector<std::string>& destinations,
                                           const std::vector<std::string>& attributes) {
   if (!c_.writesInFewStatements()) {
-    markMappedAndRoute(id, mapped, destinations, attributes);
+    markMappedAndRoute(id, mapped, scriptVersion, destinations, attributes);
     return;
   }
-  sendMapAndRoute(id, mapped, destinations, attributes, [](const SqlStatement&) {});
+  sendMapAndRoute(id, mapped, scriptVersion, destinations, attributes, [](const SqlStatement&) {});
 }
 
 void WriterStatements::sendMapAndRoute(std::int64_t id, const std::string* mapped,
+                                       std::int64_t scriptVersion,
                                        const std::vector<std::string>& destinations,
                                        const std::vector<std::string>& attributes,
                                        const std::function<void(const SqlStatement&)>& row) {
   const std::int64_t at = nowMs();
   const std::optional<Bytes> bytes = mapped ? std::optional<Bytes>(Bytes{*mapped}) : std::nullopt;
-  c_.send(kMapAndRoute, row, bytes, at, id, at, textArray(destinations), textArray(attributes));
+  c_.send(kMapAndRoute, row, bytes, at, versionOrNull(scriptVersion), id, at,
+          textArray(destinations), textArray(attributes));
 }
 
 void WriterStatements::insertDelivery(std::int64_t messageId, std::int64_t sequence,

@@ -52,15 +52,18 @@ class WriterStatements {
   void insertEvent(std::int64_t messageId, const std::string& kind, const std::string& detail);
   // Sets the message mapped if it is still "received"; returns its channel when it was.
   // A null `mapped` means unchanged (nothing stored; the received bytes are delivered).
-  std::optional<std::string> markMapped(std::int64_t id, const std::string* mapped);
+  // `scriptVersion`: the script version that mapped it (0: none, stored as NULL).
+  std::optional<std::string> markMapped(std::int64_t id, const std::string* mapped,
+                                        std::int64_t scriptVersion);
   // markMapped and a pending delivery to each of `destinations` (in that order, with its
   // attributes), one round trip where the database takes arrays.
   std::optional<std::string> markMappedAndRoute(std::int64_t id, const std::string* mapped,
+                                                std::int64_t scriptVersion,
                                                 const std::vector<std::string>& destinations,
                                                 const std::vector<std::string>& attributes);
   // markMappedAndRoute with no answer awaited: sent ahead where statements cost a round trip
   // (SqlConnection::send). For a mapping that needs nothing back (no notes, nothing derived).
-  void sendMappedAndRoute(std::int64_t id, const std::string* mapped,
+  void sendMappedAndRoute(std::int64_t id, const std::string* mapped, std::int64_t scriptVersion,
                           const std::vector<std::string>& destinations,
                           const std::vector<std::string>& attributes);
   // `sequence` orders the delivery in its queue: the message's id, or its parent's.
@@ -86,12 +89,21 @@ class WriterStatements {
 
  private:
   // kMapAndRoute sent ahead (PostgreSQL), its one row (the channel, when mapped) to `row`.
-  void sendMapAndRoute(std::int64_t id, const std::string* mapped,
+  void sendMapAndRoute(std::int64_t id, const std::string* mapped, std::int64_t scriptVersion,
                        const std::vector<std::string>& destinations,
                        const std::vector<std::string>& attributes,
                        const std::function<void(const SqlStatement&)>& row);
 
   SqlConnection& c_;
 };
+
+// A script version as stored: 0 (no script) is NULL.
+inline std::optional<std::int64_t> versionOrNull(std::int64_t version) {
+  return version ? std::optional<std::int64_t>(version) : std::nullopt;
+}
+
+// The event detail of a message a mapping made, before its parent's id: what tells it from a
+// notification the hub made later about the same parent (a diff-replay compares only the first).
+inline constexpr const char* kMadeByMapping = "made by the mapping of message ";
 
 }  // namespace pathhub::journal

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "common/digest.h"
 #include "hl7/message.h"
 #include "lua/lua_boundary.h"
 #include "lua/lua_message.h"
@@ -24,7 +25,7 @@ struct Decision {
   std::vector<pipeline::DerivedMessage> derived;
   bool filtered = false, rejected = false;
   std::string reason;
-  Poco::Logger* log = nullptr;
+  Poco::Logger* log = nullptr;      // null: ctx:log lines are kept as notes only
   std::string where;                // "channel demo message 42", for log lines
   std::vector<std::string> notes;   // the lines logged, kept with the message in the journal
   hl7::Message* message = nullptr;  // the message being mapped (ctx:model, ctx:set_model)
@@ -143,13 +144,15 @@ int ctxLog(lua_State* L) {
   if (d.notes.size() > kMaxNotes) return 0;
   if (d.notes.size() == kMaxNotes) {
     d.notes.push_back("warning: more than 100 log lines for this message; the rest are dropped");
-    d.log->warning(d.where + ": more than 100 log lines; the rest are dropped");
+    if (d.log) d.log->warning(d.where + ": more than 100 log lines; the rest are dropped");
     return 0;
   }
   const std::string line(argString(L, 3).substr(0, 2000));
   Sandbox::chargeOutside(L, line.size());
   const std::string text = d.where + ": " + line;
-  if (level == "error") {
+  if (!d.log) {
+    // Kept with the message only (a diff-replay's run).
+  } else if (level == "error") {
     d.log->error(text);
   } else if (level == "warning") {
     d.log->warning(text);
@@ -244,19 +247,24 @@ Result<std::unique_ptr<LuaMapper>> LuaMapper::create(const ScriptOptions& option
   std::unique_ptr<LuaMapper> mapper(new LuaMapper(options, std::move(channel)));
   std::error_code ec;
   mapper->loadedVersion_ = std::filesystem::last_write_time(options.script, ec);
-  auto sandbox = mapper->compile();
+  auto sandbox = mapper->compile(&mapper->loadedHash_);
   if (!sandbox) return tl::unexpected(sandbox.error());
   mapper->sandbox_ = std::move(*sandbox);
   mapper->lastCheck_ = std::chrono::steady_clock::now();
   return mapper;
 }
 
-Result<std::unique_ptr<Sandbox>> LuaMapper::compile() {
+Result<std::unique_ptr<Sandbox>> LuaMapper::compile(std::string* hash) {
   ErrorContext ctx;
   ctx.file = options_.script.string();
-  std::ifstream in(options_.script, std::ios::binary);
-  if (!in) return fail(ErrorCode::kIoError, "cannot read the script", ctx);
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text;
+  if (options_.text) {
+    text = *options_.text;
+  } else {
+    std::ifstream in(options_.script, std::ios::binary);
+    if (!in) return fail(ErrorCode::kIoError, "cannot read the script", ctx);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   auto sandbox = std::make_unique<Sandbox>(options_.scriptsRoot, options_.limits);
   registerMessageType(sandbox->state());
   registerContextType(sandbox->state());
@@ -273,10 +281,12 @@ Result<std::unique_ptr<Sandbox>> LuaMapper::compile() {
     return fail(ErrorCode::kInvalidValue, "the script defines no function map(msg, ctx)", ctx);
   }
   lua_pop(sandbox->state(), 1);
+  if (hash) *hash = sha256Hex(text);
   return sandbox;
 }
 
 void LuaMapper::reloadIfChanged() {
+  if (options_.text) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - lastCheck_ < options_.reloadCheck) return;
   lastCheck_ = now;
@@ -284,7 +294,8 @@ void LuaMapper::reloadIfChanged() {
   const auto version = std::filesystem::last_write_time(options_.script, ec);
   if (ec || version == loadedVersion_) return;
   loadedVersion_ = version;
-  auto fresh = compile();
+  std::string hash;
+  auto fresh = compile(&hash);
   if (!fresh) {
     lastLoadError_ = fresh.error().text;
     log_.error("channel %s: %s did not load; the previous version stays live: %s", channel_,
@@ -292,6 +303,7 @@ void LuaMapper::reloadIfChanged() {
     return;
   }
   sandbox_ = std::move(*fresh);
+  loadedHash_ = std::move(hash);
   lastLoadError_.clear();
   log_.information("channel %s: %s reloaded", channel_, scriptName_);
 }
@@ -301,10 +313,12 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
   reloadIfChanged();
   if (options_.tables) tablesForCall_ = options_.tables->current();
   auto message = hl7::Message::parse(bytes);
-  if (!message) return {MapResult::Kind::kFailed, {}, {}, message.error().describe()};
+  if (!message) {
+    return {MapResult::Kind::kFailed, {}, {}, message.error().describe(), {}, {}, {}, loadedHash_};
+  }
   lua_State* L = sandbox_->state();
   Decision decision;
-  decision.log = &log_;
+  decision.log = options_.logLines ? &log_ : nullptr;
   decision.message = &*message;
   decision.where = "channel " + channel_ + " message " + std::to_string(context.messageId);
   if (!sandbox_->pushFunction("map")) {
@@ -312,8 +326,8 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
     // next one gets the script as saved, in a fresh state.
     const std::string why = "script " + scriptName_ + " no longer defines function map(msg, ctx)" +
                             " (it changed its own global) (" + decision.where + ")";
-    if (auto fresh = compile()) sandbox_ = std::move(*fresh);
-    return {MapResult::Kind::kFailed, {}, {}, why};
+    if (auto fresh = compile(&loadedHash_)) sandbox_ = std::move(*fresh);
+    return {MapResult::Kind::kFailed, {}, {}, why, {}, {}, {}, loadedHash_};
   }
   pushMessage(L, &*message);
   const int msgIndex = lua_gettop(L);
@@ -328,6 +342,7 @@ pipeline::MapResult LuaMapper::map(const std::string& bytes, const pipeline::Map
   static_cast<ContextBox*>(lua_touserdata(L, -1))->decision = nullptr;
   lua_pop(L, 2);
   MapResult out;
+  out.scriptHash = loadedHash_;
   out.notes = std::move(decision.notes);
   if (!called) {
     out.kind = MapResult::Kind::kFailed;

@@ -11,6 +11,7 @@
 
 #include "hl7/message.h"
 #include "pipeline/envelope.h"
+#include "pipeline/mapping_plan.h"
 #include "pipeline/retry.h"
 
 namespace pathhub::pipeline {
@@ -43,7 +44,10 @@ Channel::Channel(config::ChannelConfig config, journal::Journal& journal, zmq::c
       log_(Poco::Logger::get("pipeline." + config_.name)),
       stats_(stats ? std::move(stats) : std::make_shared<ChannelStats>(config_)),
       gate_(gate),
-      makeDecisions_(std::move(decisions)) {}
+      makeDecisions_(std::move(decisions)),
+      versions_(config_.script.empty()
+                    ? nullptr
+                    : std::make_unique<ScriptVersions>(config_.name, config_.script, journal_)) {}
 
 Channel::~Channel() { stop(); }
 
@@ -233,31 +237,6 @@ bool Channel::overBacklog() {
   return static_cast<std::size_t>(backlogCounted_ + admittedSinceCount_) >= config_.backlogLimit;
 }
 
-std::vector<std::string> Channel::defaultRoutes(const std::string& mapped) const {
-  std::vector<std::string> out;
-  if (config_.routes.empty()) {
-    // Every destination, but those that take only the hub's notifications.
-    for (const auto& d : config_.destinations) {
-      if (d.name != config_.acknowledgements.notify && d.name != config_.orders.notify) {
-        out.push_back(d.name);
-      }
-    }
-    return out;
-  }
-  std::string type;
-  if (auto header = hl7::Message::parseHeader(mapped)) {
-    type = header->messageType() + "^" + header->triggerEvent();
-  }
-  for (const auto& r : config_.routes) {
-    const bool matches =
-        r.messageType.empty() || type == r.messageType || type.rfind(r.messageType + "^", 0) == 0;
-    if (matches && std::find(out.begin(), out.end(), r.destination) == out.end()) {
-      out.push_back(r.destination);
-    }
-  }
-  return out;
-}
-
 std::optional<Channel::Pending> Channel::prepare(journal::MessageId id, std::string announced,
                                                  bool fromJournal) {
   Pending p{id, std::move(announced), {}};
@@ -278,106 +257,24 @@ std::optional<Channel::Pending> Channel::prepare(journal::MessageId id, std::str
   return p;
 }
 
-std::optional<Channel::Mapped> Channel::finish(const Pending& pending, MapResult result) {
+std::optional<Channel::Mapped> Channel::finish(const Pending& pending, MapResult mapping) {
   const journal::MessageId id = pending.id;
-  const std::string* received = &pending.bytes;
-  const std::string& answered = pending.answered;
-  // What a mapping makes obeys the same size limit as what the channel takes in.
-  const std::size_t limit = config_.source.maxMessageBytes;
-  auto oversized = [limit](const std::string& what, std::size_t size) {
-    return what + " is " + std::to_string(size) + " bytes, over the channel's limit of " +
-           std::to_string(limit) + " (<source maxMessageBytes>)";
-  };
-  if (result.kind == MapResult::Kind::kMapped && result.bytes.size() > limit) {
-    result = {
-        MapResult::Kind::kFailed, {}, {}, oversized("the mapped message", result.bytes.size()), {},
-        std::move(result.notes)};
-  }
-  for (std::size_t i = 0; result.kind != MapResult::Kind::kFailed && i < result.derived.size();
-       ++i) {
-    if (result.derived[i].bytes.size() > limit) {
-      result = {MapResult::Kind::kFailed,
-                {},
-                {},
-                oversized("message " + std::to_string(i + 1) + " the mapping made",
-                          result.derived[i].bytes.size()),
-                {},
-                std::move(result.notes)};
-    }
-  }
-  const std::vector<std::string> notes = std::move(result.notes);
-  // Routes of the message and of any it made; a route to a destination the channel lacks
-  // fails the message (and drops what it made).
-  auto routesFor = [this](const std::string& bytes, const std::vector<std::string>& chosen,
-                          std::vector<std::string>& out) -> std::optional<std::string> {
-    out = chosen.empty() ? defaultRoutes(bytes) : chosen;
-    for (const auto& r : out) {
-      const bool known = std::any_of(config_.destinations.begin(), config_.destinations.end(),
-                                     [&r](const auto& d) { return d.name == r; });
-      if (!known) return "routed to '" + r + "', which this channel lacks";
-    }
-    return std::nullopt;
-  };
-  journal::Journal::Mapping record;
+  const std::int64_t version = versions_ ? versions_->resolve(mapping.scriptHash) : 0;
+  MappingPlan plan = planMapping(config_, decisions_, std::move(mapping), pending.answered);
+  MapResult& result = plan.result;
+  journal::Journal::Mapping& record = plan.record;
   record.id = id;
-  Envelope news{Envelope::Kind::kMapped, id, {}, {}};
-  if (result.kind != MapResult::Kind::kFailed) {
-    for (auto& made : result.derived) {
-      journal::Journal::Derived d;
-      if (auto problem = routesFor(made.bytes, made.routes, d.destinations)) {
-        result = {MapResult::Kind::kFailed, {}, {}, *problem};
-        break;
-      }
-      if (auto header = hl7::Message::parseHeader(made.bytes)) {
-        d.controlId = header->controlId();
-        d.messageType = header->messageType() + "^" + header->triggerEvent();
-      }
-      d.bytes = std::move(made.bytes);
-      news.destinations.insert(news.destinations.end(), d.destinations.begin(),
-                               d.destinations.end());
-      record.derived.push_back(std::move(d));
-    }
-  }
-  if (result.kind == MapResult::Kind::kMapped) {
-    const auto problem = routesFor(result.bytes, result.routes, record.destinations);
-    if (!problem && result.routes.empty()) {
-      for (const auto& d : decisions_.all) {
-        d->route(result.bytes, result.hints, record.destinations, record);
-      }
-    }
-    if (problem) {
-      result = {MapResult::Kind::kFailed, {}, {}, *problem};
-    } else if (record.destinations.empty() && !record.derived.empty()) {
-      result = {MapResult::Kind::kFiltered,
-                {},
-                {},
-                "split into " + std::to_string(record.derived.size()) + " orders, one per lab"};
-    } else if (record.destinations.empty()) {
-      result = {MapResult::Kind::kFiltered,
-                {},
-                {},
-                answered.empty()
-                    ? "no route of channel " + config_.name + " takes this message type"
-                    : answered};
-    }
-  }
+  record.scriptVersion = version;
+  const std::vector<std::string> notes = std::move(result.notes);
   if (result.kind == MapResult::Kind::kMapped ||
       (result.kind == MapResult::Kind::kFiltered && !record.derived.empty())) {
     if (result.kind == MapResult::Kind::kFiltered) {
       record.filtered = result.reason;
-    } else if (result.bytes != *received) {
+    } else if (result.bytes != pending.bytes) {
       record.mapped = std::move(result.bytes);  // an unchanged message is not stored twice
     }
-    if (!result.hints.lane.empty()) {
-      // The script's lane key travels with each delivery of the message.
-      for (const std::string& d : record.destinations) {
-        DeliveryAttributes attributes = parseAttributes(record.attributes[d]);
-        attributes["lane"] = result.hints.lane;
-        record.attributes[d] = formatAttributes(attributes);
-      }
-    }
-    news.destinations.insert(news.destinations.end(), record.destinations.begin(),
-                             record.destinations.end());
+    Envelope news{Envelope::Kind::kMapped, id, {}, {}};
+    news.destinations = record.destinations;
     // The parts of a split order go where their lab is (news duplicates do no harm).
     for (const auto& d : record.derived) {
       news.destinations.insert(news.destinations.end(), d.destinations.begin(),
@@ -390,12 +287,12 @@ std::optional<Channel::Mapped> Channel::finish(const Pending& pending, MapResult
   Result<void> recorded;
   if (result.kind == MapResult::Kind::kFiltered) {
     stats_->filtered.add();
-    recorded = journal_.markFiltered(id, result.reason, notes);
+    recorded = journal_.markFiltered(id, result.reason, notes, version);
   } else {
     log_.warning("channel %s: message %?d failed mapping: %s", config_.name, id, result.reason);
     stats_->mappingFailed.add();
     stats_->lastError.set("message " + std::to_string(id) + ": " + result.reason);
-    recorded = journal_.markFailed(id, result.reason, notes);
+    recorded = journal_.markFailed(id, result.reason, notes, version);
   }
   if (!recorded) {
     log_.error("channel %s: cannot record the outcome of message %?d: %s", config_.name, id,

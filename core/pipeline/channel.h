@@ -34,6 +34,7 @@
 #include "pipeline/destination.h"
 #include "pipeline/envelope.h"
 #include "pipeline/mapper.h"
+#include "pipeline/script_versions.h"
 
 namespace pathhub::pipeline {
 
@@ -84,6 +85,10 @@ class Channel : private DeliveryDecisions {
   using Rerouted = pipeline::Rerouted;
   Result<Rerouted> rerouteOrder(const std::string& placer);
   ChannelStats& stats() { return *stats_; }
+  // The channel's script versions (none without a script): script_versions.h.
+  ScriptVersions* scriptVersions() { return versions_.get(); }
+  // The decisions made at the last start (empty before it): what a diff-replay routes with.
+  const ChannelDecisionSet& decisions() const { return decisions_; }
   // Whether every stage is running (start() succeeded and stop() has not been called).
   bool running() const { return running_; }
   // Tells these destinations' workers that deliveries wait in the journal (a replay), so
@@ -135,8 +140,6 @@ class Channel : private DeliveryDecisions {
   // After the mapping: checks and routes what it made. Filtered and failed messages are
   // recorded at once; a mapped one is returned for the batch write.
   std::optional<Mapped> finish(const Pending& pending, MapResult result);
-  // The configured routes that take this message (all destinations when none is configured).
-  std::vector<std::string> defaultRoutes(const std::string& mapped) const;
   // A delivery held for clinical safety (DeliveryResult::kHeld): failed with `reason`, the
   // message sent to the <safety> exceptions destination.
   // Under `fence` (a cluster's node): not recorded once the lease has moved on.
@@ -153,6 +156,7 @@ class Channel : private DeliveryDecisions {
   DeliveryGate* gate_;  // none: a single hub, which always delivers
   DecisionsFactory makeDecisions_;
   ChannelDecisionSet decisions_;  // made by start()
+  std::unique_ptr<ScriptVersions> versions_;
 
   zmq::socket_t announce_;  // PUSH to the mappers; used only on the journal writer thread
   zmq::socket_t control_;   // PUB of the stop signal; used only by start/stop

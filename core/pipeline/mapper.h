@@ -38,6 +38,9 @@ struct MapResult {
   std::vector<DerivedMessage> derived = {};  // kept when mapped or filtered, dropped on failure
   std::vector<std::string> notes = {};       // lines the script logged, kept in the journal
   RoutingHints hints = {};
+  // SHA-256 of the script that mapped it ("" without a script): the version the journal
+  // records with the message (Journal::recordScriptVersion).
+  std::string scriptHash = {};
 };
 
 // One message of a batch to map: its bytes (not owned) and context.

@@ -129,6 +129,7 @@ std::string encodeReply(const WorkerReply& reply) {
   w.texts(m.notes);
   w.text(m.hints.practice);
   w.text(m.hints.lane);
+  w.text(m.scriptHash);
   w.text(reply.loadError);
   w.number(reply.log.size(), 4);
   for (const auto& line : reply.log) {
@@ -158,6 +159,7 @@ Result<WorkerReply> decodeReply(std::string_view bytes) {
   m.notes = r.texts();
   m.hints.practice = r.text();
   m.hints.lane = r.text();
+  m.scriptHash = r.text();
   reply.loadError = r.text();
   for (auto n = r.count(9); n > 0; --n) {
     WorkerLogLine line;

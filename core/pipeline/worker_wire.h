@@ -4,8 +4,9 @@
 // refuses anything malformed, so a confused worker fails a message, never the hub.
 //
 // Request: a kind byte ('M' map, 'I' idle), then for 'M' the message id, channel and bytes.
-// Reply: the MapResult, the mapping's load error ("" when its script loaded) and the log lines
-// the worker wrote while serving the request (the hub writes them to its own log).
+// Reply: the MapResult (with the hash of the script that made it), the mapping's load error (""
+// when its script loaded) and the log lines the worker wrote while serving the request (the hub
+// writes them to its own log).
 #pragma once
 
 #include <chrono>

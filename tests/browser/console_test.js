@@ -90,6 +90,25 @@ async function main() {
     check(true, "pause and resume, each confirmed");
     await shot(page, "channel");
 
+    // Try a mapping: the live script's text to start from, a change pasted in, the replay's
+    // summary and each changed message's diff. (Not deployed: this hub runs the repository's
+    // own scripts/demo.lua; deployment is tested in script_versions_tests.)
+    await page.click("text=Mapping script: versions, try a mapping");
+    await page.waitForSelector("h2 >> text=Versions");
+    check((await page.textContent("main table")).includes("(live)"), "the script page marks the live version");
+    const live = await page.inputValue("#script-text");
+    check(live.includes("function map(msg, ctx)"), "the live version's text is there to start from");
+    await page.fill("#script-text", live.replace("function map(msg, ctx)", "function map(msg, ctx)\n  msg:set(\"MSH-4\", \"TRIED\")"));
+    await page.selectOption("#replay-since", "1h");
+    await page.click("#try-script");
+    await page.waitForSelector("#replay-summary");
+    const tried = await page.textContent("main");
+    check(/\d+ messages replayed: \d+ unchanged, [1-9]\d* changed/.test(tried), `the replay says how many messages would change (${tried.match(/\d+ messages replayed[^.]*/)})`);
+    check(tried.includes("MSH-4") && tried.includes("TRIED") && tried.includes("content changed"), "each changed field is shown with its new value");
+    check(await page.isVisible("#deploy-script"), "an operator may deploy from the page");
+    await shot(page, "scripts");
+    await accessible(page, "scripts");
+
     // Orders: the overdue one, the result that matched no order, and one order's history.
     await page.goto(`${url}/#/orders`);
     await page.waitForSelector("h1 >> text=Orders");

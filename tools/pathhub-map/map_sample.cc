@@ -5,7 +5,7 @@
 
 #include "hl7/batch.h"
 #include "hl7/diff.h"
-#include "mapping_runner.h"
+#include "lua/mapping_runner.h"
 #include "read_input.h"
 
 namespace pathhub::tools {
@@ -42,7 +42,7 @@ int mapSample(const std::string& script, const std::string& sample, std::ostream
     return 2;
   }
   // require() and tables/ resolve from the scripts folder the script belongs to.
-  MappingRunner runner(scriptsFolderFor(std::filesystem::path(script).parent_path()));
+  lua::MappingRunner runner(lua::scriptsFolderFor(std::filesystem::path(script).parent_path()));
   int status = 0;
   int index = 0;
   for (std::string_view text : split->messages) {

@@ -13,6 +13,7 @@
 
 #include "backup_command.h"
 #include "record_command.h"
+#include "scripts_command.h"
 #include "table.h"
 
 namespace pathhub::ctl {
@@ -472,6 +473,8 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
       return backupCommand(api, options, args);
     } else if (command == "record") {
       return recordCommand(api, options, args);
+    } else if (command == "scripts") {
+      return scriptsCommand(api, options, args);
     } else if (command == "audit") {
       Parsed p = parse(args, {{"user", true},
                               {"nhs-number", true},

@@ -59,7 +59,8 @@ constexpr const char* kUsage =
     "...\n"
     "          | pause CH | resume CH | restart CH | reroute-order PLACER | reload\n"
     "          | record NHSNUMBER --purpose CODE | record status | record rebuild\n"
-    "          | audit [filters] | backup FILE | hash-token\n";
+    "          | audit [filters] | backup FILE | hash-token\n"
+    "          | scripts CHANNEL [--rollback VERSION]\n";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

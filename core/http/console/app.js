@@ -7,6 +7,7 @@ import { messagePage } from "./message.js";
 import { messagesPage } from "./messages.js";
 import { overviewPage } from "./overview.js";
 import { patientPage } from "./patient.js";
+import { scriptsPage } from "./scripts.js";
 
 const main = document.getElementById("main");
 let stopPage = null; // what the current page stops when it is left (its refresh timer)
@@ -14,6 +15,7 @@ let stopPage = null; // what the current page stops when it is left (its refresh
 const pages = [
   { pattern: /^\/?$/, page: overviewPage, title: "Overview" },
   { pattern: /^\/channels\/([^/]+)$/, page: channelPage, title: "Channel" },
+  { pattern: /^\/channels\/([^/]+)\/scripts$/, page: scriptsPage, title: "Mapping script" },
   { pattern: /^\/messages$/, page: messagesPage, title: "Messages", least: "clinical" },
   { pattern: /^\/messages\/(\d+)$/, page: messagePage, title: "Message", least: "clinical" },
   { pattern: /^\/orders$/, page: ordersPage, title: "Orders", least: "clinical" },

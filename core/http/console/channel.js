@@ -27,6 +27,7 @@ export async function channelPage(view, { params: [name] }, note = "") {
     c.fault ? h("p", { class: "error" }, c.fault) : "",
     c.scriptError ? h("p", { class: "error" }, `Script: ${c.scriptError.message}`) : "",
     controls, status,
+    c.script ? h("p", {}, h("a", { href: `#/channels/${encodeURIComponent(c.name)}/scripts` }, "Mapping script: versions, try a mapping")) : "",
     h("p", {}, `Received ${c.received}, mapped ${c.mapped}, filtered ${c.filtered}, failed ${c.failed}, rejected ${c.rejected}, duplicates ${c.duplicates}.`),
     h("h2", {}, "Destinations"),
     table(c.destinations, [

@@ -78,6 +78,10 @@ export async function messagePage(view, { params: [id] }) {
   view.replaceChildren(
     h("h1", {}, `Message ${m.id} `, badge(m.state)),
     h("p", {}, `${m.messageType || "?"} ${m.controlId || ""} on ${m.channel}, received ${when(m.receivedAt)} from ${m.peer || m.source}`),
+    m.scriptVersion
+      ? h("p", { id: "script-version" }, "Mapped by ",
+        h("a", { href: `#/channels/${encodeURIComponent(m.channel)}/scripts` }, `script version ${m.scriptVersion}`))
+      : "",
     m.error ? h("p", { class: "error" }, m.error) : "",
     replay, status,
     h("h2", {}, "Received and mapped"),

@@ -1,5 +1,5 @@
-// pathhub-map --test DIR (see script_tests.h).
-#include "script_tests.h"
+// Script tests (see script_tests.h).
+#include "lua/script_tests.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,9 +10,9 @@
 #include "hl7/message.h"
 #include "lua/lua_boundary.h"
 #include "lua/lua_sandbox.h"
-#include "mapping_runner.h"
+#include "lua/mapping_runner.h"
 
-namespace pathhub::tools {
+namespace pathhub::lua {
 namespace {
 
 namespace fs = std::filesystem;
@@ -28,9 +28,9 @@ TestHost& host(lua_State* L) {
 
 // run_mapping(script, message) → {outcome=, message=, routes={...}, reason=, derived={...}}
 int runMapping(lua_State* L) {
-  const std::string script(lua::argString(L, 1));
-  auto result = host(L).runner->run(script, std::string(lua::argString(L, 2)));
-  if (!result) throw lua::ScriptError("run_mapping: " + result.error().describe());
+  const std::string script(argString(L, 1));
+  auto result = host(L).runner->run(script, std::string(argString(L, 2)));
+  if (!result) throw ScriptError("run_mapping: " + result.error().describe());
   static const char* const kOutcomes[] = {"mapped", "filtered", "failed"};
   lua_createtable(L, 0, 4);
   lua_pushstring(L, kOutcomes[static_cast<int>(result->kind)]);
@@ -56,10 +56,10 @@ int runMapping(lua_State* L) {
 
 // field(message, path) → decoded text or nil
 int field(lua_State* L) {
-  auto message = hl7::Message::parse(std::string(lua::argString(L, 1)));
-  if (!message) throw lua::ScriptError("field: " + message.error().describe());
-  auto path = hl7::Path::parse(lua::argString(L, 2));
-  if (!path) throw lua::ScriptError("field: " + path.error().text);
+  auto message = hl7::Message::parse(std::string(argString(L, 1)));
+  if (!message) throw ScriptError("field: " + message.error().describe());
+  auto path = hl7::Path::parse(argString(L, 2));
+  if (!path) throw ScriptError("field: " + path.error().text);
   if (!message->exists(*path)) {
     lua_pushnil(L);
   } else {
@@ -71,9 +71,9 @@ int field(lua_State* L) {
 
 // sample(path) → the file's bytes (relative to the scripts folder), separators as \r
 int sample(lua_State* L) {
-  const fs::path path = host(L).root / std::string(lua::argString(L, 1));
+  const fs::path path = host(L).root / std::string(argString(L, 1));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw lua::ScriptError("sample: cannot read " + path.string());
+  if (!in) throw ScriptError("sample: cannot read " + path.string());
   std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   std::replace(text.begin(), text.end(), '\n', '\r');
   lua_pushlstring(L, text.data(), text.size());
@@ -112,7 +112,8 @@ end
 
 }  // namespace
 
-int runScriptTests(const std::string& dirText, std::ostream& out) {
+int runScriptTests(const std::string& dirText, std::ostream& out,
+                   const std::function<void(MappingRunner&)>& prepare) {
   const fs::path dir(dirText);
   std::vector<fs::path> files;
   std::error_code ec;
@@ -131,16 +132,17 @@ int runScriptTests(const std::string& dirText, std::ostream& out) {
   // or not.
   const fs::path root = scriptsFolderFor(dir);
   MappingRunner runner(root);
+  if (prepare) prepare(runner);
   TestHost testHost{&runner, root};
   int passed = 0, failed = 0;
   for (const fs::path& file : files) {
-    lua::SandboxLimits limits;
+    SandboxLimits limits;
     limits.instructions = 1'000'000'000;
-    lua::Sandbox sandbox(root, limits);
+    Sandbox sandbox(root, limits);
     lua_State* L = sandbox.state();
-    static const luaL_Reg kHelpers[] = {{"run_mapping", lua::guarded<runMapping>},
-                                        {"field", lua::guarded<field>},
-                                        {"sample", lua::guarded<sample>}};
+    static const luaL_Reg kHelpers[] = {{"run_mapping", guarded<runMapping>},
+                                        {"field", guarded<field>},
+                                        {"sample", guarded<sample>}};
     for (const luaL_Reg& helper : kHelpers) {
       const char* name = helper.name;
       lua_CFunction fn = helper.func;
@@ -187,4 +189,4 @@ int runScriptTests(const std::string& dirText, std::ostream& out) {
   return failed == 0 ? 0 : 1;
 }
 
-}  // namespace pathhub::tools
+}  // namespace pathhub::lua

@@ -1,7 +1,7 @@
-// Script runs for pathhub-map (see mapping_runner.h).
-#include "mapping_runner.h"
+// Script runs outside a channel (see mapping_runner.h).
+#include "lua/mapping_runner.h"
 
-namespace pathhub::tools {
+namespace pathhub::lua {
 
 std::filesystem::path scriptsFolderFor(std::filesystem::path folder) {
   folder = folder.lexically_normal();
@@ -15,13 +15,25 @@ std::filesystem::path scriptsFolderFor(std::filesystem::path folder) {
 MappingRunner::MappingRunner(std::filesystem::path scriptsRoot)
     : root_(std::move(scriptsRoot)), tables_(std::make_shared<lua::CodeTables>(root_ / "tables")) {}
 
+std::filesystem::path MappingRunner::resolve(const std::string& script) const {
+  return std::filesystem::exists(script) ? std::filesystem::path(script) : root_ / script;
+}
+
+void MappingRunner::replace(const std::filesystem::path& script, std::string text) {
+  replaced_ = std::filesystem::weakly_canonical(script);
+  replacement_ = std::move(text);
+  mappers_.clear();
+}
+
 Result<pipeline::MapResult> MappingRunner::run(const std::string& script,
                                                const std::string& message) {
   auto it = mappers_.find(script);
   if (it == mappers_.end()) {
     lua::ScriptOptions options;
-    options.script =
-        std::filesystem::exists(script) ? std::filesystem::path(script) : root_ / script;
+    options.script = resolve(script);
+    if (!replaced_.empty() && std::filesystem::weakly_canonical(options.script) == replaced_) {
+      options.text = replacement_;
+    }
     options.scriptsRoot = root_;
     options.tables = tables_;
     auto mapper = lua::LuaMapper::create(options, "pathhub-map");
@@ -31,4 +43,4 @@ Result<pipeline::MapResult> MappingRunner::run(const std::string& script,
   return it->second->map(message, pipeline::MapContext{"pathhub-map", nextId_++});
 }
 
-}  // namespace pathhub::tools
+}  // namespace pathhub::lua

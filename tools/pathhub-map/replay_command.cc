@@ -1,0 +1,163 @@
+// pathhub-map SCRIPT --replay CHANNEL (see replay_command.h).
+#include "replay_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "config/hub_config.h"
+#include "daemon/channel_decisions.h"
+#include "daemon/config_check.h"
+#include "lua/lua_mapper.h"
+#include "read_input.h"
+#include "replay/replay_report.h"
+#include "replay/replay_window.h"
+
+namespace pathhub::tools {
+namespace {
+
+struct ReplayArgs {
+  std::string config = "config/pathhub.xml";
+  std::optional<std::int64_t> sinceMs, fromMs, toMs;
+  std::int64_t limit = 0;
+  std::string json, html;
+};
+
+// Why the arguments do not parse ("" when they do).
+std::string parseArgs(const std::vector<std::string>& args, ReplayArgs& a) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& name = args[i];
+    if (i + 1 >= args.size()) return name + " needs a value";
+    const std::string& value = args[++i];
+    if (name == "--config") {
+      a.config = value;
+    } else if (name == "--since") {
+      a.sinceMs = replay::parseDurationMs(value);
+      if (!a.sinceMs) return "--since " + value + ": give a duration such as 7d, 12h or 30m";
+    } else if (name == "--from" || name == "--to") {
+      auto at = replay::parseInstantMs(value);
+      if (!at) return name + " " + value + ": give an ISO 8601 time or epoch milliseconds";
+      (name == "--from" ? a.fromMs : a.toMs) = at;
+    } else if (name == "--limit") {
+      try {
+        a.limit = std::stoll(value);
+      } catch (const std::exception&) {
+        a.limit = -1;
+      }
+      if (a.limit < 1) return "--limit " + value + ": give a whole number above 0";
+    } else if (name == "--report") {
+      a.json = value;
+    } else if (name == "--html") {
+      a.html = value;
+    } else {
+      return "unknown option " + name;
+    }
+  }
+  if (a.sinceMs && a.fromMs) return "give --since or --from, not both";
+  return "";
+}
+
+bool writeFile(const std::string& path, const std::string& text, std::ostream& err) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (out.flush()) return true;
+  err << "pathhub-map: cannot write " << path << "\n";
+  return false;
+}
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int replayCommand(const std::string& script, const std::string& channelName,
+                  const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  ReplayArgs a;
+  if (const std::string why = parseArgs(args, a); !why.empty()) {
+    err << "pathhub-map: " << why << "\n";
+    return 2;
+  }
+  auto text = readInput(script);
+  if (!text) {
+    err << "pathhub-map: " << text.error().describe() << "\n";
+    return 2;
+  }
+  auto config = config::loadHubConfig(a.config);
+  if (!config) {
+    err << "pathhub-map: " << config.error().describe() << "\n";
+    return 2;
+  }
+  const config::ChannelConfig* channel = nullptr;
+  for (const auto& c : config->channels) {
+    if (c.name == channelName) channel = &c;
+  }
+  if (!channel) {
+    err << "pathhub-map: " << a.config << " has no channel " << channelName << "\n";
+    return 2;
+  }
+  journal::JournalOptions options;
+  options.backend = config->journal.backend;
+  options.path = config->journal.path;
+  options.url = config->journal.url;
+  options.password = config->journal.password;
+  options.readOnly = true;
+  auto journal = journal::Journal::open(options);
+  if (!journal) {
+    err << "pathhub-map: " << journal.error().describe() << "\n";
+    return 2;
+  }
+  // The script as the channel would run it (its folder's modules and tables, its limits), but
+  // from the text given, and its log lines kept out of the terminal.
+  lua::ScriptOptions scriptOptions = daemon::scriptOptionsFor(*channel);
+  scriptOptions.script = script;
+  scriptOptions.text = *text;
+  scriptOptions.logLines = false;
+  auto mapper = lua::LuaMapper::create(scriptOptions, channel->name);
+  if (!mapper) {
+    err << "pathhub-map: " << mapper.error().describe() << "\n";
+    return 2;
+  }
+  auto decisions = daemon::makeChannelDecisions(*channel, **journal);
+  if (!decisions) {
+    err << "pathhub-map: " << decisions.error().describe() << "\n";
+    return 2;
+  }
+  replay::ReplayOptions replayOptions;
+  replayOptions.channel = channel->name;
+  replayOptions.limit = a.limit;
+  if (a.sinceMs) replayOptions.fromMs = nowMs() - *a.sinceMs;
+  if (a.fromMs) replayOptions.fromMs = *a.fromMs;
+  if (a.toMs) replayOptions.toMs = *a.toMs;
+  const bool terminal = ::isatty(STDERR_FILENO) == 1;
+  if (terminal) {
+    replayOptions.progress = [&err](std::int64_t done) {
+      err << "\rpathhub-map: " << done << " messages replayed" << std::flush;
+    };
+  }
+  const auto plan = [&](pipeline::MapResult result, const std::string& answered) {
+    return pipeline::planMapping(*channel, *decisions, std::move(result), answered);
+  };
+  auto summary = replay::diffReplay(**journal, **mapper, plan, replayOptions);
+  if (terminal) err << "\n";
+  if (!summary) {
+    err << "pathhub-map: " << summary.error().describe() << "\n";
+    return 2;
+  }
+  out << replay::summaryText(*summary);
+  out << "(" << summary->messages << " messages in " << summary->seconds << " s)\n";
+  if (!a.json.empty()) {
+    std::ostringstream json;
+    replay::reportJson(*summary)->stringify(json, 2);
+    if (!writeFile(a.json, json.str() + "\n", err)) return 2;
+  }
+  if (!a.html.empty() && !writeFile(a.html, replay::reportHtml(*summary), err)) return 2;
+  return summary->changed ? 1 : 0;
+}
+
+}  // namespace pathhub::tools
