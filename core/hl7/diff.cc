@@ -60,6 +60,8 @@ std::vector<FieldChange> diffMessages(const Message& before, const Message& afte
       continue;
     }
     matched[key] = it->second;
+    // Most segments of a mapped message are as they were: compared whole, not field by field.
+    if (before.segmentText(i) == after.segmentText(it->second)) continue;
     const int fields = std::max(before.fieldCount(i), after.fieldCount(it->second));
     for (int f = 1; f <= fields; ++f) {
       if (i == 0 && f <= 2) continue;  // the delimiters

@@ -121,7 +121,9 @@ Result<std::vector<HistoryRecord>> SqlJournal::channelHistory(const HistoryWindo
     eachRow(c,
             "SELECT id, received_at, control_id, message_type, state, error, bytes,"
             " mapped IS NOT NULL, mapped, COALESCE(script_version, 0) FROM messages"
-            " WHERE channel = ? AND id > ? AND received_at >= ? AND received_at < ?"
+            // Read in id order from the primary key: `channel || ''` keeps SQLite from taking
+            // the dedupe index for the channel and sorting the whole channel for every page.
+            " WHERE channel || '' = ? AND id > ? AND received_at >= ? AND received_at < ?"
             " AND parent_id IS NULL AND state IN ('mapped', 'filtered', 'failed')"
             " ORDER BY id LIMIT ?",
             {w.channel}, {w.afterId, w.fromMs, to, limit}, [&](SqlStatement& q) {
@@ -152,9 +154,11 @@ Result<std::vector<HistoryRecord>> SqlJournal::channelHistory(const HistoryWindo
               if (it != byId.end()) it->second->destinations.push_back(q.text(1));
             });
     eachRow(c,
+            // The page's children through messages_parent, then each one's events (CROSS JOIN:
+            // SQLite keeps that order rather than scanning every event).
             "SELECT m.parent_id, COALESCE(m.mapped, m.bytes), e.detail FROM messages m"
-            " JOIN events e ON e.message_id = m.id AND e.kind = 'derived'"
-            " WHERE m.parent_id >= ? AND m.parent_id <= ? ORDER BY m.id",
+            " CROSS JOIN events e WHERE e.message_id = m.id AND e.kind = 'derived'"
+            " AND m.parent_id >= ? AND m.parent_id <= ? ORDER BY m.parent_id, m.id",
             {}, {first, last}, [&](SqlStatement& q) {
               const std::int64_t parent = q.int64(0);
               const auto it = byId.find(parent);

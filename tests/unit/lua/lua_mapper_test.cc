@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/digest.h"
 #include "expect_error.h"
 
 namespace pathhub::lua {
@@ -475,6 +476,48 @@ TEST_F(LuaMapperTest, ScriptsLookUpCodeTablesThatReloadWhenTheirFileChanges) {
   auto missing = mapper("function map(msg, ctx) tables.lookup('nope', 'x') end");
   ASSERT_TRUE(missing);
   EXPECT_NE(run(**missing).reason.find("no code table 'nope'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pathhub::lua
+
+namespace pathhub::lua {
+namespace {
+
+// Each result names the script text that made it (the version the journal records), a reload
+// changes it, and a script given as text is that text and is never reloaded from the file.
+TEST_F(LuaMapperTest, EachResultCarriesTheHashOfTheScriptThatMadeIt) {
+  const std::string first = "function map(msg, ctx) msg:set('MSH-3', 'ONE') end\n";
+  auto m = mapper(first);
+  ASSERT_TRUE(m) << m.error().describe();
+  EXPECT_EQ(run(**m).scriptHash, sha256Hex(first));
+  EXPECT_EQ((*m)->scriptHash(), sha256Hex(first));
+  const std::string second = "function map(msg, ctx) msg:set('MSH-3', 'TWO') end\n";
+  write("map.lua", second);
+  std::filesystem::last_write_time(dir_ / "map.lua", std::filesystem::file_time_type::clock::now() +
+                                                         std::chrono::seconds(5));
+  const MapResult after = run(**m);
+  EXPECT_EQ(after.scriptHash, sha256Hex(second));
+  EXPECT_NE(after.bytes.find("|TWO|"), std::string::npos);
+  // A failure names the version too.
+  write("map.lua", "function map(msg, ctx) error('no') end\n");
+  std::filesystem::last_write_time(dir_ / "map.lua", std::filesystem::file_time_type::clock::now() +
+                                                         std::chrono::seconds(10));
+  const MapResult failed = run(**m);
+  EXPECT_EQ(failed.kind, MapResult::Kind::kFailed);
+  EXPECT_EQ(failed.scriptHash, sha256Hex("function map(msg, ctx) error('no') end\n"));
+
+  ScriptOptions given;
+  given.script = dir_ / "map.lua";  // names it; the text is what runs
+  given.scriptsRoot = dir_;
+  given.reloadCheck = std::chrono::milliseconds(0);
+  given.text = first;
+  given.logLines = false;
+  auto tried = LuaMapper::create(given, "lab");
+  ASSERT_TRUE(tried) << tried.error().describe();
+  const MapResult r = (*tried)->map(kOru, MapContext{"lab", 1});
+  EXPECT_EQ(r.scriptHash, sha256Hex(first));
+  EXPECT_NE(r.bytes.find("|ONE|"), std::string::npos) << "the file's text is not reloaded";
 }
 
 }  // namespace

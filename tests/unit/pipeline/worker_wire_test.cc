@@ -23,6 +23,7 @@ WorkerReply sampleReply() {
   reply.result.notes = {"info: one", "warning: two"};
   reply.result.hints.practice = "A81001";
   reply.result.hints.lane = "family-7";
+  reply.result.scriptHash = std::string(64, 'a');
   reply.loadError = "map.lua:3: syntax";
   reply.log = {{"script.lab", 4, "a warning"}};
   return reply;
@@ -52,6 +53,7 @@ TEST(WorkerWire, RequestsAndRepliesRoundTrip) {
   EXPECT_EQ(read->result.notes, reply.result.notes);
   EXPECT_EQ(read->result.hints.practice, "A81001");
   EXPECT_EQ(read->result.hints.lane, "family-7");
+  EXPECT_EQ(read->result.scriptHash, std::string(64, 'a'));
   EXPECT_EQ(read->loadError, "map.lua:3: syntax");
   ASSERT_EQ(read->log.size(), 1u);
   EXPECT_EQ(read->log[0].source, "script.lab");
