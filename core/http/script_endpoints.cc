@@ -110,6 +110,17 @@ TestRun runTests(const config::ChannelConfig& channel, const std::string& text) 
   return run;
 }
 
+// A version's text, or 404 when the channel has no such version or its text was not kept.
+std::string keptText(ApiContext& context, const std::string& channel, std::int64_t version) {
+  auto text = context.journal().scriptContent(channel, version);
+  if (!text) throw ApiError::from(text.error());
+  if (!*text) {
+    throw ApiError::notFound("channel " + channel + " has no version " + std::to_string(version) +
+                             " with its text kept");
+  }
+  return std::move(**text);
+}
+
 std::string deployedBy(const ApiRequest& r) { return r.caller.name; }
 std::string deployedFrom(const ApiRequest& r) { return "API from " + r.peer; }
 
@@ -159,16 +170,11 @@ void addScriptEndpoints(Router& router, ApiContext& context) {
                 r.allowOnly({});
                 const ChannelView view = context.channel(r.pathParams.at("name"));
                 const std::int64_t version = r.pathId("version");
-                auto text = context.journal().scriptContent(view.name, version);
-                if (!text) throw ApiError::from(text.error());
-                if (!*text) {
-                  throw ApiError::notFound("channel " + view.name + " has no version " +
-                                           std::to_string(version) + " with its text kept");
-                }
+                const std::string text = keptText(context, view.name, version);
                 Object o(Poco::JSON_PRESERVE_KEY_ORDER);
                 o.set("channel", view.name);
                 o.set("version", version);
-                o.set("script", **text);
+                o.set("script", text);
                 return Reply::json(o);
               }});
 
@@ -243,19 +249,14 @@ void addScriptEndpoints(Router& router, ApiContext& context) {
                 r.allowOnly({});
                 const ChannelView view = context.channel(r.pathParams.at("name"));
                 const std::int64_t version = r.pathId("version");
-                auto text = context.journal().scriptContent(view.name, version);
-                if (!text) throw ApiError::from(text.error());
-                if (!*text) {
-                  throw ApiError::notFound("channel " + view.name + " has no version " +
-                                           std::to_string(version) + " with its text kept");
-                }
+                const std::string text = keptText(context, view.name, version);
                 // It must still compile with the modules and tables of today.
-                compiled(context, view.name, **text);
+                compiled(context, view.name, text);
                 context.audit(r, "rollback_script", view.name,
                               "to version " + std::to_string(version));
                 Object::Ptr answer = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
                 answer->set("rolledBackTo", version);
-                return deployed(context, r, view.name, **text, "rolled back", answer);
+                return deployed(context, r, view.name, text, "rolled back", answer);
               }});
 }
 

@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 
@@ -63,9 +65,16 @@ Result<std::int64_t> ScriptVersions::deploy(const std::string& text, const std::
     out << text;
     out.flush();
     if (!out) {
+      const std::string why = std::strerror(errno);
       std::error_code ignored;
       fs::remove(temporary, ignored);
-      return fail(ErrorCode::kIoError, "cannot write the script beside " + script_.string(), ctx);
+      // A folder the service may not write (the package's, or one outside its state folder)
+      // is how the hub is set up, not a passing failure.
+      return fail(ErrorCode::kInvalidState,
+                  "cannot write beside " + script_.string() + " (" + why +
+                      "): a script deployed through the API must be in a folder the hub may"
+                      " write (docs/operations.md)",
+                  ctx);
     }
   }
   // Recorded before it is put in place: a mapper that loads it finds it deployed by `by`.

@@ -6,7 +6,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Timestamp.h>
 
+#include <optional>
 #include <sstream>
+
+#include "replay/replay_window.h"
 
 namespace pathhub::replay {
 namespace {
@@ -145,6 +148,69 @@ Object::Ptr reportJson(const ReplaySummary& s) {
   o->set("detailsLeftOut", s.changed - static_cast<std::int64_t>(s.details.size()));
   o->set("seconds", s.seconds);
   return o;
+}
+
+Result<ReplaySummary> summaryFromJson(const Object::Ptr& o) {
+  ReplaySummary s;
+  try {
+    s.channel = o->getValue<std::string>("channel");
+    if (o->has("from")) s.fromMs = parseInstantMs(o->getValue<std::string>("from")).value_or(0);
+    if (o->has("to")) s.toMs = parseInstantMs(o->getValue<std::string>("to")).value_or(0);
+    s.messages = o->getValue<std::int64_t>("messages");
+    s.unchanged = o->getValue<std::int64_t>("unchanged");
+    s.changed = o->getValue<std::int64_t>("changed");
+    s.seconds = o->getValue<double>("seconds");
+    auto changeNamed = [](const std::string& name) -> std::optional<Change> {
+      for (Change c : kOrder) {
+        if (name == changeName(c)) return c;
+      }
+      return std::nullopt;
+    };
+    const Object::Ptr counts = o->getObject("counts");
+    for (const auto& name : counts ? counts->getNames() : std::vector<std::string>{}) {
+      if (auto c = changeNamed(name)) s.counts[*c] = counts->getValue<std::int64_t>(name);
+    }
+    const Object::Ptr fields = o->getObject("fields");
+    for (const auto& name : fields ? fields->getNames() : std::vector<std::string>{}) {
+      s.fields[name] = fields->getValue<std::int64_t>(name);
+    }
+    auto textsOf = [](const Array::Ptr& a) {
+      std::vector<std::string> out;
+      for (std::size_t i = 0; a && i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
+      return out;
+    };
+    const Array::Ptr details = o->getArray("details");
+    for (std::size_t i = 0; details && i < details->size(); ++i) {
+      const Object::Ptr d = details->getObject(static_cast<unsigned>(i));
+      ChangedMessage m;
+      m.id = d->getValue<std::int64_t>("id");
+      m.receivedAtMs = parseInstantMs(d->getValue<std::string>("receivedAt")).value_or(0);
+      m.controlId = d->getValue<std::string>("controlId");
+      m.messageType = d->getValue<std::string>("type");
+      for (const auto& name : textsOf(d->getArray("changes"))) {
+        if (auto c = changeNamed(name)) m.changes.push_back(*c);
+      }
+      m.before = d->getValue<std::string>("before");
+      m.after = d->getValue<std::string>("after");
+      if (d->has("scriptVersionBefore")) {
+        m.scriptVersionBefore = d->getValue<std::int64_t>("scriptVersionBefore");
+      }
+      m.routesBefore = textsOf(d->getArray("routesBefore"));
+      m.routesAfter = textsOf(d->getArray("routesAfter"));
+      if (d->has("madeBefore")) m.madeBefore = d->getValue<std::int64_t>("madeBefore");
+      if (d->has("madeAfter")) m.madeAfter = d->getValue<std::int64_t>("madeAfter");
+      const Array::Ptr f = d->getArray("fields");
+      for (std::size_t k = 0; f && k < f->size(); ++k) {
+        const Object::Ptr x = f->getObject(static_cast<unsigned>(k));
+        m.fields.push_back({x->getValue<std::string>("path"), x->getValue<std::string>("before"),
+                            x->getValue<std::string>("after")});
+      }
+      s.details.push_back(std::move(m));
+    }
+  } catch (const Poco::Exception& e) {
+    return fail(ErrorCode::kInvalidValue, "not a diff-replay report: " + e.displayText());
+  }
+  return s;
 }
 
 std::string reportHtml(const ReplaySummary& s) {

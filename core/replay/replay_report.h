@@ -15,5 +15,8 @@ namespace pathhub::replay {
 std::string summaryText(const ReplaySummary& summary);
 Poco::JSON::Object::Ptr reportJson(const ReplaySummary& summary);
 std::string reportHtml(const ReplaySummary& summary);
+// The report read back (a replay run by the hub through its API, shown by pathhub-map); a
+// report that is not one is an invalid_value error.
+Result<ReplaySummary> summaryFromJson(const Poco::JSON::Object::Ptr& report);
 
 }  // namespace pathhub::replay

@@ -272,6 +272,25 @@ TEST_F(ScriptVersionsTest, AScriptThatFailsOnOneMessageReportsItAsNewlyFailing) 
   EXPECT_EQ(d->getArray("routesBefore")->size(), 1u);
   EXPECT_EQ(d->getArray("routesAfter")->size(), 0u);
 
+  // The same replay run by the hub, through its API with a token: the same report.
+  const fs::path tokenFile = hub_.dir / "clinical.token";
+  std::ofstream(tokenFile) << token("clinical") << "\n";
+  const fs::path throughApi = hub_.dir / "api-report.json";
+  const auto viaApi = replay(
+      kFailsOnR3, {"--limit", "5", "--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort),
+                   "--token-file", tokenFile.string(), "--report", throughApi.string()});
+  EXPECT_EQ(viaApi.exitCode, 1) << viaApi.out << viaApi.err;
+  EXPECT_EQ(viaApi.out.substr(0, viaApi.out.find("\n(")), r.out.substr(0, r.out.find("\n(")));
+  Object::Ptr apiReport = parseObject(readFile(throughApi));
+  EXPECT_EQ(apiReport->getArray("details")->getObject(0)->getValue<std::string>("controlId"), "R3");
+  const fs::path viewerToken = hub_.dir / "viewer.token";
+  std::ofstream(viewerToken) << token("viewer") << "\n";
+  const auto refused =
+      replay(kFailsOnR3, {"--url", "http://127.0.0.1:" + std::to_string(hub_.apiPort),
+                          "--token-file", viewerToken.string()});
+  EXPECT_EQ(refused.exitCode, 2);
+  EXPECT_NE(refused.err.find("403"), std::string::npos) << refused.err;
+
   // A script that does not compile is a usage error (2), naming the line.
   const auto broken = replay("function map(msg, ctx)\n  if then\nend\n");
   EXPECT_EQ(broken.exitCode, 2);

@@ -1,13 +1,18 @@
 // pathhub-map SCRIPT --replay CHANNEL (see replay_command.h).
 #include "replay_command.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
 
+#include "api_client.h"
 #include "config/hub_config.h"
 #include "daemon/channel_decisions.h"
 #include "daemon/config_check.h"
@@ -21,6 +26,9 @@ namespace {
 
 struct ReplayArgs {
   std::string config = "config/pathhub.xml";
+  // Through a running hub's API instead of its journal (a PostgreSQL journal elsewhere, a
+  // machine without the journal): the URL, the token's file, the CA of an HTTPS listener.
+  std::string url, tokenFile, ca;
   std::optional<std::int64_t> sinceMs, fromMs, toMs;
   std::int64_t limit = 0;
   std::string json, html;
@@ -48,6 +56,12 @@ std::string parseArgs(const std::vector<std::string>& args, ReplayArgs& a) {
         a.limit = -1;
       }
       if (a.limit < 1) return "--limit " + value + ": give a whole number above 0";
+    } else if (name == "--url") {
+      a.url = value;
+    } else if (name == "--token-file") {
+      a.tokenFile = value;
+    } else if (name == "--ca") {
+      a.ca = value;
     } else if (name == "--report") {
       a.json = value;
     } else if (name == "--html") {
@@ -68,10 +82,71 @@ bool writeFile(const std::string& path, const std::string& text, std::ostream& e
   return false;
 }
 
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// The hub runs the replay (POST /api/v1/channels/{name}/scripts/try) and answers the report.
+Result<replay::ReplaySummary> replayThroughApi(const ReplayArgs& a, const std::string& channel,
+                                               const std::string& text) {
+  std::string token = env("PATHHUB_TOKEN");
+  const std::string tokenFile = a.tokenFile.empty() ? env("PATHHUB_TOKEN_FILE") : a.tokenFile;
+  if (!tokenFile.empty()) {
+    std::ifstream in(tokenFile);
+    if (!in) return fail(ErrorCode::kIoError, "cannot read the token file " + tokenFile);
+    std::getline(in, token);
+    while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  }
+  Poco::JSON::Object body;
+  body.set("script", text);
+  if (a.sinceMs) body.set("since", std::to_string(*a.sinceMs / 1000) + "s");
+  if (a.fromMs) body.set("from", *a.fromMs);
+  if (a.toMs) body.set("to", *a.toMs);
+  if (a.limit) body.set("limit", a.limit);
+  std::ostringstream json;
+  body.stringify(json);
+  std::string path;
+  Poco::URI::encode(channel, "/?#&=+ ", path);
+  ctl::ApiClient api(a.url, token, a.ca);
+  auto answer = api.call("POST", "/api/v1/channels/" + path + "/scripts/try", json.str());
+  if (!answer) return tl::unexpected(answer.error());
+  Poco::JSON::Object::Ptr report;
+  try {
+    auto parsed = Poco::JSON::Parser().parse(answer->body);
+    if (parsed.type() == typeid(Poco::JSON::Object::Ptr)) {
+      report = parsed.extract<Poco::JSON::Object::Ptr>();
+    }
+  } catch (const Poco::Exception&) {
+  }
+  if (answer->status >= 300) {
+    const auto error = report ? report->getObject("error") : nullptr;
+    return fail(ErrorCode::kInvalidState,
+                "the hub answered " + std::to_string(answer->status) + ": " +
+                    (error ? error->getValue<std::string>("message") : answer->body));
+  }
+  if (!report) return fail(ErrorCode::kInvalidValue, "the hub's answer is not JSON");
+  return replay::summaryFromJson(report);
+}
+
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// The summary on stdout, the reports where asked; the exit status.
+int report(const replay::ReplaySummary& summary, const ReplayArgs& a, std::ostream& out,
+           std::ostream& err) {
+  out << replay::summaryText(summary);
+  out << "(" << summary.messages << " messages in " << summary.seconds << " s)\n";
+  if (!a.json.empty()) {
+    std::ostringstream json;
+    replay::reportJson(summary)->stringify(json, 2);
+    if (!writeFile(a.json, json.str() + "\n", err)) return 2;
+  }
+  if (!a.html.empty() && !writeFile(a.html, replay::reportHtml(summary), err)) return 2;
+  return summary.changed ? 1 : 0;
 }
 
 }  // namespace
@@ -87,6 +162,14 @@ int replayCommand(const std::string& script, const std::string& channelName,
   if (!text) {
     err << "pathhub-map: " << text.error().describe() << "\n";
     return 2;
+  }
+  if (!a.url.empty()) {
+    auto summary = replayThroughApi(a, channelName, *text);
+    if (!summary) {
+      err << "pathhub-map: " << summary.error().describe() << "\n";
+      return 2;
+    }
+    return report(*summary, a, out, err);
   }
   auto config = config::loadHubConfig(a.config);
   if (!config) {
@@ -149,15 +232,7 @@ int replayCommand(const std::string& script, const std::string& channelName,
     err << "pathhub-map: " << summary.error().describe() << "\n";
     return 2;
   }
-  out << replay::summaryText(*summary);
-  out << "(" << summary->messages << " messages in " << summary->seconds << " s)\n";
-  if (!a.json.empty()) {
-    std::ostringstream json;
-    replay::reportJson(*summary)->stringify(json, 2);
-    if (!writeFile(a.json, json.str() + "\n", err)) return 2;
-  }
-  if (!a.html.empty() && !writeFile(a.html, replay::reportHtml(*summary), err)) return 2;
-  return summary->changed ? 1 : 0;
+  return report(*summary, a, out, err);
 }
 
 }  // namespace pathhub::tools

@@ -1,9 +1,10 @@
 // The diff-replay's pieces that need no journal: windows as people write them, fields folded
 // over repetitions, the summary's figures, and reports that show a message's content as text
 // only (an HTML report opened in a browser never runs what a message holds).
+#include "replay/replay_report.h"
+
 #include <gtest/gtest.h>
 
-#include "replay/replay_report.h"
 #include "replay/replay_window.h"
 
 namespace pathhub::replay {
@@ -74,6 +75,19 @@ TEST(ReplayReport, AMessagesContentIsTextInTheHtmlReportAndEscapedInTheJson) {
   reportJson(s)->stringify(json);
   EXPECT_NE(json.str().find("\"detailsLeftOut\":1203"), std::string::npos) << json.str();
   EXPECT_NE(json.str().find("\"OBX-3.4\":1204"), std::string::npos);
+}
+
+TEST(ReplayReport, AReportReadBackIsTheSameReport) {
+  ReplaySummary s = hostileSummary();
+  s.fromMs = 1795564800000;
+  s.details[0].routesBefore = {"gp"};
+  auto back = summaryFromJson(reportJson(s));
+  ASSERT_TRUE(back) << back.error().describe();
+  EXPECT_EQ(summaryText(*back), summaryText(s));
+  EXPECT_EQ(reportHtml(*back), reportHtml(s));
+  Poco::JSON::Object::Ptr notOne = new Poco::JSON::Object;
+  notOne->set("channel", "lab");
+  EXPECT_FALSE(summaryFromJson(notOne));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// pathhubctl's side of the HTTP API: one request, with the bearer token, over HTTP or HTTPS
-// (the server's certificate checked against --ca or the system's CAs).
+// The command-line programs' side of the HTTP API (pathhubctl, pathhub-map --replay --url): one
+// request, with the bearer token, over HTTP or HTTPS (the server's certificate checked against --ca
+// or the system's CAs).
 #pragma once
 
 #include <map>
