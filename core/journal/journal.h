@@ -381,6 +381,10 @@ class Journal {
   // What the channel made of the messages it received in the window (mapped, filtered or
   // failed; not those it made itself), oldest first: a diff-replay's input. Reads only.
   virtual Result<std::vector<HistoryRecord>> channelHistory(const HistoryWindow& window) = 0;
+  // About the last message id received before `toMs` (0: the last id of all), found through
+  // the primary key by the time received, which rises with the id but for the moments a
+  // commit overtakes another: enough to tell how far through a window a replay has come.
+  virtual Result<MessageId> lastIdReceivedBefore(std::int64_t toMs) = 0;
 
   virtual GroupCommitter& writer() = 0;
 };

@@ -170,4 +170,27 @@ Result<std::vector<HistoryRecord>> SqlJournal::channelHistory(const HistoryWindo
   });
 }
 
+Result<MessageId> SqlJournal::lastIdReceivedBefore(std::int64_t toMs) {
+  return reading([&](SqlConnection& c) -> MessageId {
+    MessageId low = c.integer("SELECT COALESCE(MIN(id), 0) FROM messages").value_or(0);
+    MessageId high = c.integer("SELECT COALESCE(MAX(id), 0) FROM messages").value_or(0);
+    if (!toMs || !high) return high;
+    // The first id at or after `low` received at or after toMs, by halving: each step one
+    // look-up by the primary key.
+    auto receivedAt = [&c](MessageId from) {
+      return c.integer("SELECT received_at FROM messages WHERE id >= ? ORDER BY id LIMIT 1", from);
+    };
+    if (receivedAt(high).value_or(0) < toMs) return high;
+    while (low < high) {
+      const MessageId middle = low + (high - low) / 2;
+      if (receivedAt(middle).value_or(toMs) < toMs) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    return low > 0 ? low - 1 : 0;
+  });
+}
+
 }  // namespace pathhub::journal

@@ -104,6 +104,7 @@ class SqlJournal : public Journal {
   Result<std::optional<std::string>> scriptContent(const std::string& channel,
                                                    std::int64_t version) override;
   Result<std::vector<HistoryRecord>> channelHistory(const HistoryWindow& window) override;
+  Result<MessageId> lastIdReceivedBefore(std::int64_t toMs) override;
   Result<void> rebuildRecord() override;
   GroupCommitter& writer() override { return *writer_; }
 

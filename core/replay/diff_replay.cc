@@ -167,7 +167,7 @@ Result<ReplaySummary> diffReplay(journal::Journal& journal, pipeline::Mapper& ma
       }
     }
     window.afterId = page->back().id;
-    if (options.progress) options.progress(summary.messages);
+    if (options.progress) options.progress(summary.messages, window.afterId);
   }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

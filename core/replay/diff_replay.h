@@ -24,8 +24,9 @@ struct ReplayOptions {
   std::int64_t fromMs = 0, toMs = 0;  // received in [from, to); 0: unbounded
   std::int64_t limit = 0;             // at most this many messages (0: all in the window)
   std::size_t keepChanges = 1000;     // changed messages whose details are kept
-  // Called after each page of messages with how many were replayed so far.
-  std::function<void(std::int64_t)> progress;
+  // Called after each page of messages with how many were replayed so far and the id of the
+  // last (ids rise with the time received: how far through the window it has come).
+  std::function<void(std::int64_t done, std::int64_t lastId)> progress;
 };
 
 // How one message's outcome moved. A message may be in several (content changed and routed

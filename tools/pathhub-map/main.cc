@@ -3,7 +3,7 @@
 //   pathhub-map SCRIPT --in FILE   map each message of FILE and show outcome, routes, changes
 //   pathhub-map --test DIR         run the *_test.lua files in DIR (see scripts/README.md)
 //   pathhub-map SCRIPT --replay CHANNEL [--config FILE] [--since 7d | --from T] [--to T]
-//               [--limit N] [--report FILE.json] [--html FILE.html]
+//               [--limit N] [--details N] [--report FILE.json] [--html FILE.html]
 //               [--url URL [--token-file FILE] [--ca FILE]]  (the hub replays, through its API)
 //                                  diff-replay SCRIPT over what CHANNEL received (read-only)
 #include <iostream>
@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
       "usage: pathhub-map SCRIPT --in FILE\n"
       "       pathhub-map --test DIR\n"
       "       pathhub-map SCRIPT --replay CHANNEL [--config FILE] [--since 7d | --from TIME]\n"
-      "                   [--to TIME] [--limit N] [--report FILE.json] [--html FILE.html]\n"
+      "                   [--to TIME] [--limit N] [--details N] [--report FILE.json]\n"
+      "                   [--html FILE.html]\n"
       "                   [--url URL [--token-file FILE] [--ca FILE]]\n";
   const std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 1 && (args[0] == "--help" || args[0] == "-h")) {

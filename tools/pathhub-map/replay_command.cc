@@ -17,6 +17,7 @@
 #include "daemon/channel_decisions.h"
 #include "daemon/config_check.h"
 #include "lua/lua_mapper.h"
+#include "progress_bar.h"
 #include "read_input.h"
 #include "replay/replay_report.h"
 #include "replay/replay_window.h"
@@ -31,6 +32,9 @@ struct ReplayArgs {
   std::string url, tokenFile, ca;
   std::optional<std::int64_t> sinceMs, fromMs, toMs;
   std::int64_t limit = 0;
+  // Changed messages whose diffs the reports show (all are counted): a report of a million
+  // diffs helps nobody, and each is held in memory until the end.
+  std::int64_t details = 100'000;
   std::string json, html;
 };
 
@@ -49,13 +53,14 @@ std::string parseArgs(const std::vector<std::string>& args, ReplayArgs& a) {
       auto at = replay::parseInstantMs(value);
       if (!at) return name + " " + value + ": give an ISO 8601 time or epoch milliseconds";
       (name == "--from" ? a.fromMs : a.toMs) = at;
-    } else if (name == "--limit") {
+    } else if (name == "--limit" || name == "--details") {
+      std::int64_t n = -1;
       try {
-        a.limit = std::stoll(value);
+        n = std::stoll(value);
       } catch (const std::exception&) {
-        a.limit = -1;
       }
-      if (a.limit < 1) return "--limit " + value + ": give a whole number above 0";
+      if (n < (name == "--limit" ? 1 : 0)) return name + " " + value + ": give a whole number";
+      (name == "--limit" ? a.limit : a.details) = n;
     } else if (name == "--url") {
       a.url = value;
     } else if (name == "--token-file") {
@@ -214,20 +219,26 @@ int replayCommand(const std::string& script, const std::string& channelName,
   replay::ReplayOptions replayOptions;
   replayOptions.channel = channel->name;
   replayOptions.limit = a.limit;
+  replayOptions.keepChanges = static_cast<std::size_t>(a.details);
   if (a.sinceMs) replayOptions.fromMs = nowMs() - *a.sinceMs;
   if (a.fromMs) replayOptions.fromMs = *a.fromMs;
   if (a.toMs) replayOptions.toMs = *a.toMs;
-  const bool terminal = ::isatty(STDERR_FILENO) == 1;
-  if (terminal) {
-    replayOptions.progress = [&err](std::int64_t done) {
-      err << "\rpathhub-map: " << done << " messages replayed" << std::flush;
-    };
+  std::optional<ProgressBar> bar;
+  if (::isatty(STDERR_FILENO) == 1) {
+    auto first = (*journal)->lastIdReceivedBefore(replayOptions.fromMs);
+    auto last = (*journal)->lastIdReceivedBefore(replayOptions.toMs);
+    if (first && last) {
+      bar.emplace(err, replayOptions.fromMs ? *first : 0, *last, a.limit);
+      replayOptions.progress = [&bar](std::int64_t done, std::int64_t id) {
+        bar->update(done, id);
+      };
+    }
   }
   const auto plan = [&](pipeline::MapResult result, const std::string& answered) {
     return pipeline::planMapping(*channel, *decisions, std::move(result), answered);
   };
   auto summary = replay::diffReplay(**journal, **mapper, plan, replayOptions);
-  if (terminal) err << "\n";
+  if (bar) bar->finish();
   if (!summary) {
     err << "pathhub-map: " << summary.error().describe() << "\n";
     return 2;

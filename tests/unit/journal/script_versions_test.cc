@@ -66,8 +66,8 @@ TEST_P(ScriptVersionJournalTest, EachMessageRecordsTheVersionThatMappedIt) {
 }
 
 TEST_P(ScriptVersionJournalTest, HistoryHoldsWhatEachMessageBecameInTheWindow) {
-  const MessageId a = append("H1", "first"), b = append("H2"), c = append("H3"),
-                  waiting = append("H4");
+  const MessageId a = append("H1", "first"), b = append("H2"), c = append("H3");
+  append("H4");  // not mapped yet
   Journal::Mapping m;
   m.id = a;
   m.mapped = "MSH|^~\\&|MAPPED||||||ORU^R01|H1|P|2.4\r";
@@ -84,7 +84,8 @@ TEST_P(ScriptVersionJournalTest, HistoryHoldsWhatEachMessageBecameInTheWindow) {
   // A replay to where it went adds deliveries; a notification the hub makes about it later is
   // no part of what its mapping made.
   ASSERT_TRUE(journal_->replay(a, {}));
-  ASSERT_TRUE(journal_->addNotification(a, "lab", "gp", "NOTE", message("NOTE").bytes));
+  auto note = journal_->addNotification(a, "lab", "gp", "NOTE", message("NOTE").bytes);
+  ASSERT_TRUE(note) << note.error().describe();
 
   HistoryWindow window;
   window.channel = "lab";
@@ -119,7 +120,10 @@ TEST_P(ScriptVersionJournalTest, HistoryHoldsWhatEachMessageBecameInTheWindow) {
   window.channel = "other";
   window.fromMs = 0;
   EXPECT_TRUE(journal_->channelHistory(window)->empty());
-  (void)waiting;
+  // How far through the journal a time is, by id (a replay's progress).
+  EXPECT_EQ(*journal_->lastIdReceivedBefore(0), *note) << "the notification came last";
+  EXPECT_EQ(*journal_->lastIdReceivedBefore(nowMs() + 60'000), *journal_->lastIdReceivedBefore(0));
+  EXPECT_EQ(*journal_->lastIdReceivedBefore(1), a - 1) << "everything came after";
 }
 
 INSTANTIATE_JOURNAL_BACKENDS(ScriptVersionJournalTest);
