@@ -4,6 +4,7 @@
 #include <Poco/JSON/Array.h>
 
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 
 #include "http/api_endpoints.h"
@@ -60,6 +61,18 @@ replay::ReplayOptions windowFrom(const Object::Ptr& o, const std::string& where)
     }
   }
   return options;
+}
+
+// One replay at a time on a hub: each takes a core for as long as it reads (a week of a busy
+// network is most of a minute), beside the pipeline. Another asked meanwhile is told to wait.
+std::unique_lock<std::mutex> replaySlot() {
+  static std::mutex running;
+  std::unique_lock<std::mutex> slot(running, std::try_to_lock);
+  if (!slot) {
+    throw ApiError(429, "replay_running",
+                   "another diff-replay is running on this hub; try again when it has ended");
+  }
+  return slot;
 }
 
 // The channel's script compiled from `text`; a script that does not compile is a 422 naming
@@ -189,6 +202,7 @@ void addScriptEndpoints(Router& router, ApiContext& context) {
                 replay::ReplayOptions options = windowFrom(body, "");
                 auto mapper = compiled(context, view.name, text);
                 context.audit(r, "try_script", view.name);
+                const auto slot = replaySlot();
                 auto summary = context.hub().replayScript(view.name, *mapper, options);
                 if (!summary) throw ApiError::from(summary.error());
                 return Reply::json(*replay::reportJson(*summary));
@@ -231,6 +245,7 @@ void addScriptEndpoints(Router& router, ApiContext& context) {
            const auto allowed = gate->get("maxChanged").convert<std::int64_t>();
            replay::ReplayOptions options = windowFrom(gate, "replay.");
            options.keepChanges = 100;
+           const auto slot = replaySlot();
            auto summary = context.hub().replayScript(view.name, *mapper, options);
            if (!summary) throw ApiError::from(summary.error());
            answer->set("replay", replay::reportJson(*summary));

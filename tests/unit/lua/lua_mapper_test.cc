@@ -494,15 +494,15 @@ TEST_F(LuaMapperTest, EachResultCarriesTheHashOfTheScriptThatMadeIt) {
   EXPECT_EQ((*m)->scriptHash(), sha256Hex(first));
   const std::string second = "function map(msg, ctx) msg:set('MSH-3', 'TWO') end\n";
   write("map.lua", second);
-  std::filesystem::last_write_time(dir_ / "map.lua", std::filesystem::file_time_type::clock::now() +
-                                                         std::chrono::seconds(5));
+  std::filesystem::last_write_time(
+      dir_ / "map.lua", std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
   const MapResult after = run(**m);
   EXPECT_EQ(after.scriptHash, sha256Hex(second));
   EXPECT_NE(after.bytes.find("|TWO|"), std::string::npos);
   // A failure names the version too.
   write("map.lua", "function map(msg, ctx) error('no') end\n");
-  std::filesystem::last_write_time(dir_ / "map.lua", std::filesystem::file_time_type::clock::now() +
-                                                         std::chrono::seconds(10));
+  std::filesystem::last_write_time(
+      dir_ / "map.lua", std::filesystem::file_time_type::clock::now() + std::chrono::seconds(10));
   const MapResult failed = run(**m);
   EXPECT_EQ(failed.kind, MapResult::Kind::kFailed);
   EXPECT_EQ(failed.scriptHash, sha256Hex("function map(msg, ctx) error('no') end\n"));
