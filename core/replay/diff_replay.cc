@@ -57,9 +57,12 @@ void compare(const journal::HistoryRecord& was, const pipeline::MappingPlan& now
   if (wasMapped && isMapped) {
     if (was.produced != r.bytes) {
       out.changes.push_back(Change::kContent);
-      auto a = hl7::Message::parse(was.produced);
-      auto b = hl7::Message::parse(r.bytes);
-      if (a && b) out.fields = hl7::diffMessages(*a, *b);
+      if (auto fields = hl7::diffMessageTexts(was.produced, r.bytes)) {
+        out.fields = std::move(*fields);
+      } else if (auto a = hl7::Message::parse(was.produced), b = hl7::Message::parse(r.bytes);
+                 a && b) {
+        out.fields = hl7::diffMessages(*a, *b);
+      }
     }
     if (sorted(was.destinations) != sorted(now.record.destinations)) {
       out.changes.push_back(Change::kRouting);
