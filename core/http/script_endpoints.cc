@@ -137,10 +137,20 @@ std::string keptText(ApiContext& context, const std::string& channel, std::int64
 std::string deployedBy(const ApiRequest& r) { return r.caller.name; }
 std::string deployedFrom(const ApiRequest& r) { return "API from " + r.peer; }
 
+// Puts `text` live and audits what happened: `audited` with the version it became, or
+// `audited` + "_failed" with the reason when it could not be put in place (the file and the live
+// version stay as they were).
 Reply deployed(ApiContext& context, const ApiRequest& r, const std::string& channel,
-               const std::string& text, const std::string& action, Object::Ptr answer) {
+               const std::string& text, const std::string& action, const std::string& audited,
+               const std::string& detail, Object::Ptr answer) {
   auto version = context.hub().deployScript(channel, text, deployedBy(r), deployedFrom(r), action);
-  if (!version) throw ApiError::from(version.error());
+  if (!version) {
+    context.audit(r, audited + "_failed", channel, version.error().describe());
+    throw ApiError::from(version.error());
+  }
+  context.audit(
+      r, audited, channel,
+      detail + (detail.empty() ? "" : ", ") + "live as version " + std::to_string(*version));
   answer->set("version", *version);
   answer->set("live", "the channel's mappers load it at their next check, within about a second");
   return Reply::json(*answer, 201);
@@ -255,8 +265,7 @@ void addScriptEndpoints(Router& router, ApiContext& context) {
                                " messages, more than the " + std::to_string(allowed) + " allowed");
            }
          }
-         context.audit(r, "deploy_script", view.name);
-         return deployed(context, r, view.name, text, "deployed", answer);
+         return deployed(context, r, view.name, text, "deployed", "deploy_script", "", answer);
        }});
 
   router.add({"POST", "/api/v1/channels/{name}/scripts/{version}/rollback", Role::kOperator,
@@ -267,11 +276,10 @@ void addScriptEndpoints(Router& router, ApiContext& context) {
                 const std::string text = keptText(context, view.name, version);
                 // It must still compile with the modules and tables of today.
                 compiled(context, view.name, text);
-                context.audit(r, "rollback_script", view.name,
-                              "to version " + std::to_string(version));
                 Object::Ptr answer = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
                 answer->set("rolledBackTo", version);
-                return deployed(context, r, view.name, text, "rolled back", answer);
+                return deployed(context, r, view.name, text, "rolled back", "rollback_script",
+                                "to version " + std::to_string(version), answer);
               }});
 }
 
