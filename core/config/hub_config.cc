@@ -50,6 +50,9 @@ struct Schema {
 const std::vector<std::string> kLogLevels = {"fatal",  "critical",    "error", "warning",
                                              "notice", "information", "debug", "trace"};
 const std::vector<std::string> kBoolean = {"true", "false"};
+const std::vector<std::string> kSyslogFacilities = {"user",   "daemon", "local0", "local1",
+                                                    "local2", "local3", "local4", "local5",
+                                                    "local6", "local7"};
 
 // The warnings that hold a delivery unless <safety block> says otherwise (model/warnings.h).
 std::string defaultBlockList() {
@@ -61,7 +64,57 @@ std::string defaultBlockList() {
 const std::map<std::string, Schema>& schema() {
   static const std::map<std::string, Schema> kSchema = {
       {"pathhub",
-       {{}, {"plugins", "journal", "cluster", "log", "api", "record", "pipeline", "channel"}}},
+       {{},
+        {"plugins", "journal", "cluster", "log", "api", "record", "pipeline", "alerts",
+         "channel"}}},
+      {"alerts",
+       {{{"checkSeconds", {"30", 1, 3600}},
+         {"consoleUrl", {}},
+         {"bankHolidays", {}},
+         {"workingDays", {"mon,tue,wed,thu,fri"}},
+         {"workingHours", {"08:00-18:00"}},
+         {"retrySeconds", {"30", 1, 86400}},
+         {"retryAttempts", {"10", 1, 1000}}},
+        {"rule", "rota", "smtp", "webhook", "syslog"}}},
+      {"rule",
+       {{{"name", {}},
+         {"condition", {"", 0, -1, kAlertConditions}},
+         {"severity", {"warning", 0, -1, kAlertSeverities}},
+         {"channel", {}},
+         {"destination", {}},
+         {"threshold", {"0", 0, 1'000'000'000'000LL}},
+         {"forSeconds", {"0", 0, 31536000}},
+         {"quietSeconds", {"3600", 0, 31536000}},
+         {"windowSeconds", {"3600", 1, 31536000}}},
+        {}}},
+      {"rota",
+       {{{"name", {}},
+         {"severities", {"info,warning,critical"}},
+         {"periods", {"working-hours,out-of-hours,weekend,bank-holiday"}}},
+        {"recipient"}}},
+      {"recipient", {{{"email", {}}, {"webhook", {}}}, {}}},
+      {"smtp",
+       {{{"host", {}},
+         {"port", {"587", 1, 65535}},
+         {"tls", {"starttls", 0, -1, {"starttls", "none"}}},
+         {"user", {}},
+         {"passwordFile", {}},
+         {"from", {"pathhub@localhost"}},
+         {"caFile", {}},
+         {"timeoutSeconds", {"30", 1, 600}}},
+        {}}},
+      {"webhook",
+       {{{"name", {}},
+         {"url", {}},
+         {"format", {"json", 0, -1, {"json", "slack", "teams"}}},
+         {"secretFile", {}},
+         {"caFile", {}}},
+        {}}},
+      {"syslog",
+       {{{"host", {}},
+         {"facility", {"local0", 0, -1, kSyslogFacilities}},
+         {"severities", {"info,warning,critical"}}},
+        {}}},
       {"api",
        {{{"listen", {"127.0.0.1:8575"}},
          {"enabled", {"true", 0, -1, kBoolean}},
@@ -180,9 +233,10 @@ void checkSchema(const Poco::XML::Element* e, std::vector<std::string>& problems
     }
   }
   // Elements that may be given once: a second one would be silently ignored by the readers.
-  static const std::set<std::string> kOnce = {
-      "journal", "cluster", "log",       "api",    "record",           "pipeline", "source",
-      "mapper",  "backlog", "practices", "orders", "acknowledgements", "safety"};
+  static const std::set<std::string> kOnce = {"journal", "cluster",   "log",    "api",
+                                              "record",  "pipeline",  "source", "mapper",
+                                              "backlog", "practices", "orders", "acknowledgements",
+                                              "safety",  "alerts",    "smtp",   "syslog"};
   std::map<std::string, int> seen;
   for (Poco::XML::Node* c = e->firstChild(); c; c = c->nextSibling()) {
     if (c->nodeType() != Poco::XML::Node::ELEMENT_NODE) continue;
@@ -400,6 +454,21 @@ ApiConfig readApi(const Reader& api) {
   return out;
 }
 
+// A secret kept in a file of its own (a password, a shared key): its first line, trailing
+// spaces and a CR removed. An unreadable or empty file is a problem of `attr`.
+std::string readSecret(const Reader& r, const std::string& attr, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) {
+    r.missing(attr + " " + file + " cannot be read (" + std::strerror(errno) + ")");
+    return {};
+  }
+  std::string secret;
+  std::getline(in, secret);
+  while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  if (secret.empty()) r.missing(attr + " " + file + " is empty");
+  return secret;
+}
+
 // <journal backend="postgresql" url passwordFile>: where the database is and its password.
 void readDatabase(const Reader& journal, JournalConfig& out) {
   out.backend = journal.choice("backend");
@@ -415,16 +484,7 @@ void readDatabase(const Reader& journal, JournalConfig& out) {
     journal.problem("url", "'" + out.url + "' is not a postgresql:// URL");
   }
   if (out.passwordFile.empty()) return;  // a server that needs none (peer, cert, trust)
-  std::ifstream in(out.passwordFile);
-  if (!in) {
-    journal.missing("passwordFile " + out.passwordFile + " cannot be read (" +
-                    std::strerror(errno) + ")");
-    return;
-  }
-  std::getline(in, out.password);
-  while (!out.password.empty() && (out.password.back() == '\r' || out.password.back() == ' '))
-    out.password.pop_back();
-  if (out.password.empty()) journal.missing("passwordFile " + out.passwordFile + " is empty");
+  out.password = readSecret(journal, "passwordFile", out.passwordFile);
 }
 
 // <record>: the network's pathology record (core/record) and its governance.
@@ -437,6 +497,256 @@ RecordConfig readRecord(const Reader& record) {
     record.problem("optOuts", "'" + out.optOuts + "' cannot be read (" + std::strerror(errno) +
                                   "): the opt-out list must be there, or results of patients who"
                                   " opted out would be shown");
+  }
+  return out;
+}
+
+// A comma-separated list, each item trimmed; empty items dropped.
+std::vector<std::string> commaList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    const auto first = item.find_first_not_of(' ');
+    if (first == std::string::npos) continue;
+    out.push_back(item.substr(first, item.find_last_not_of(' ') - first + 1));
+  }
+  return out;
+}
+
+// Every item of `attr`'s list is one of `allowed`.
+std::vector<std::string> listOf(const Reader& r, const std::string& attr,
+                                const std::vector<std::string>& allowed) {
+  std::vector<std::string> out;
+  for (const auto& item : commaList(r.text(attr))) {
+    if (std::find(allowed.begin(), allowed.end(), item) == allowed.end()) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      r.problem(attr, "'" + item + "' is not one of " + list);
+    } else {
+      out.push_back(item);
+    }
+  }
+  if (out.empty()) r.problem(attr, "names none");
+  return out;
+}
+
+// "HH:MM" as minutes after midnight; -1 when it is not a time of day.
+int minuteOfDay(const std::string& text) {
+  if (text.size() != 5 || text[2] != ':') return -1;
+  for (int i : {0, 1, 3, 4}) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+  }
+  const int hours = std::stoi(text.substr(0, 2)), minutes = std::stoi(text.substr(3, 2));
+  if (hours > 24 || minutes > 59 || (hours == 24 && minutes > 0)) return -1;
+  return hours * 60 + minutes;
+}
+
+// The bank holiday table: a date (YYYY-MM-DD) per line, optionally followed by a comma and its
+// name; # comments, blank lines and a "date,..." header are skipped.
+std::vector<std::string> readBankHolidays(const Reader& alerts, const std::string& file) {
+  std::vector<std::string> out;
+  std::ifstream in(file);
+  if (!in) {
+    alerts.problem("bankHolidays", "'" + file + "' cannot be read (" + std::strerror(errno) + ")");
+    return out;
+  }
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string date = line.substr(0, line.find(','));
+    if (date.empty() || date[0] == '#' || (number == 1 && date == "date")) continue;
+    const bool shaped = date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+                        std::all_of(date.begin(), date.end(),
+                                    [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+    const int month = shaped ? std::stoi(date.substr(5, 2)) : 0;
+    const int day = shaped ? std::stoi(date.substr(8, 2)) : 0;
+    if (!shaped || month < 1 || month > 12 || day < 1 || day > 31) {
+      alerts.problem("bankHolidays", file + " line " + std::to_string(number) + ": '" + date +
+                                         "' is not a date (YYYY-MM-DD)");
+      continue;
+    }
+    out.push_back(date);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Which conditions look at one destination, and which at nothing in a channel.
+bool perDestination(const std::string& condition) {
+  return condition == "destination_failing" || condition == "backlog" ||
+         condition == "oldest_undelivered";
+}
+bool hubWide(const std::string& condition) {
+  return condition == "journal_disk_space" || condition == "node_missing";
+}
+
+AlertRule readRule(const Reader& r, const std::vector<ChannelConfig>& channels) {
+  AlertRule rule;
+  rule.name = r.text("name");
+  if (rule.name.empty()) r.missing("needs a name");
+  if (!r.has("condition")) {
+    r.missing("needs a condition");
+  } else {
+    rule.condition = r.choice("condition");
+  }
+  rule.severity = r.choice("severity");
+  rule.channel = r.text("channel");
+  rule.destination = r.text("destination");
+  rule.threshold = r.number("threshold");
+  rule.forDuration = std::chrono::seconds(r.number("forSeconds"));
+  rule.quiet = std::chrono::seconds(r.number("quietSeconds"));
+  rule.window = std::chrono::seconds(r.number("windowSeconds"));
+  if (hubWide(rule.condition) && (!rule.channel.empty() || !rule.destination.empty())) {
+    r.missing("condition " + rule.condition + " is about the hub: it takes no channel or" +
+              " destination");
+  }
+  if (!rule.destination.empty() && !perDestination(rule.condition) && !hubWide(rule.condition)) {
+    r.problem("destination", "condition " + rule.condition + " is about a channel as a whole");
+  }
+  if (rule.condition == "journal_disk_space" && (rule.threshold < 1 || rule.threshold > 99)) {
+    r.problem("threshold", "journal_disk_space needs the percent free to stay above (1..99)");
+  }
+  if (!rule.channel.empty()) {
+    const auto channel = std::find_if(channels.begin(), channels.end(),
+                                      [&](const auto& c) { return c.name == rule.channel; });
+    if (channel == channels.end()) {
+      r.problem("channel", "'" + rule.channel + "' is not a channel");
+    } else if (!rule.destination.empty() &&
+               std::none_of(channel->destinations.begin(), channel->destinations.end(),
+                            [&](const auto& d) { return d.name == rule.destination; })) {
+      r.problem("destination", "'" + rule.destination + "' is not a destination of channel '" +
+                                   rule.channel + "'");
+    }
+  } else if (!rule.destination.empty() &&
+             std::none_of(channels.begin(), channels.end(), [&](const auto& c) {
+               return std::any_of(c.destinations.begin(), c.destinations.end(),
+                                  [&](const auto& d) { return d.name == rule.destination; });
+             })) {
+    r.problem("destination", "'" + rule.destination + "' is not a destination of any channel");
+  }
+  return rule;
+}
+
+AlertsConfig readAlerts(const Reader& alerts, const std::vector<ChannelConfig>& channels,
+                        std::vector<std::string>& warnings) {
+  AlertsConfig out;
+  if (!alerts.present()) return out;
+  out.enabled = true;
+  out.every = std::chrono::seconds(alerts.number("checkSeconds"));
+  out.consoleUrl = alerts.text("consoleUrl");
+  out.retryBase = std::chrono::seconds(alerts.number("retrySeconds"));
+  out.retryAttempts = static_cast<int>(alerts.number("retryAttempts"));
+  out.bankHolidays = alerts.text("bankHolidays");
+  if (!out.bankHolidays.empty()) out.bankHolidayDates = readBankHolidays(alerts, out.bankHolidays);
+  static const std::vector<std::string> kDays = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  out.workingDays.clear();
+  for (const auto& day : listOf(alerts, "workingDays", kDays)) {
+    out.workingDays.push_back(
+        static_cast<int>(std::find(kDays.begin(), kDays.end(), day) - kDays.begin()));
+  }
+  const std::string hours = alerts.text("workingHours");
+  const auto dash = hours.find('-');
+  out.workStartMinute = dash == std::string::npos ? -1 : minuteOfDay(hours.substr(0, dash));
+  out.workEndMinute = dash == std::string::npos ? -1 : minuteOfDay(hours.substr(dash + 1));
+  if (out.workStartMinute < 0 || out.workEndMinute <= out.workStartMinute) {
+    alerts.problem("workingHours", "'" + hours + "' is not HH:MM-HH:MM, the start first");
+  }
+
+  Reader smtp = alerts.child("smtp", "alerts smtp");
+  if (smtp.present()) {
+    SmtpConfig& m = out.smtp;
+    m.host = smtp.text("host");
+    if (m.host.empty()) smtp.missing("needs host=\"...\"");
+    m.port = static_cast<int>(smtp.number("port"));
+    m.tls = smtp.choice("tls");
+    m.user = smtp.text("user");
+    m.passwordFile = smtp.text("passwordFile");
+    if (!m.passwordFile.empty()) m.password = readSecret(smtp, "passwordFile", m.passwordFile);
+    if (!m.user.empty() && m.passwordFile.empty()) smtp.missing("user needs a passwordFile");
+    if (!m.user.empty() && m.tls == "none") {
+      smtp.missing("will not send a password without TLS: tls=\"starttls\" (the default)");
+    }
+    m.from = smtp.text("from");
+    m.caFile = smtp.text("caFile");
+    m.timeout = std::chrono::seconds(smtp.number("timeoutSeconds"));
+  }
+  std::set<std::string> webhookNames;
+  for (int i = 0;; ++i) {
+    Reader w = alerts.child("webhook[" + std::to_string(i) + "]",
+                            "alerts webhook " + std::to_string(i + 1));
+    if (!w.present()) break;
+    WebhookConfig hook{w.text("name"),  w.text("url"), w.choice("format"), w.text("secretFile"), "",
+                       w.text("caFile")};
+    if (hook.name.empty()) w.missing("needs a name");
+    if (!webhookNames.insert(hook.name).second) w.missing("the name is used twice");
+    if (hook.url.rfind("http://", 0) != 0 && hook.url.rfind("https://", 0) != 0) {
+      w.problem("url", "'" + hook.url + "' is not an http:// or https:// URL");
+    }
+    if (!hook.secretFile.empty()) hook.secret = readSecret(w, "secretFile", hook.secretFile);
+    out.webhooks.push_back(std::move(hook));
+  }
+  Reader syslog = alerts.child("syslog", "alerts syslog");
+  if (syslog.present()) {
+    out.syslog.enabled = true;
+    out.syslog.host = syslog.text("host");
+    out.syslog.facility = syslog.choice("facility");
+    out.syslog.severities = listOf(syslog, "severities", kAlertSeverities);
+  }
+  std::set<std::string> rotaNames;
+  for (int i = 0;; ++i) {
+    Reader r =
+        alerts.child("rota[" + std::to_string(i) + "]", "alerts rota " + std::to_string(i + 1));
+    if (!r.present()) break;
+    AlertRota rota;
+    rota.name = r.text("name");
+    if (rota.name.empty()) r.missing("needs a name");
+    if (!rotaNames.insert(rota.name).second) r.missing("the name is used twice");
+    rota.severities = listOf(r, "severities", kAlertSeverities);
+    rota.periods = listOf(r, "periods", kAlertPeriods);
+    for (int j = 0;; ++j) {
+      Reader who = r.child("recipient[" + std::to_string(j) + "]",
+                           "alerts rota '" + rota.name + "' recipient " + std::to_string(j + 1));
+      if (!who.present()) break;
+      const std::string email = who.text("email"), webhook = who.text("webhook");
+      if (email.empty() == webhook.empty()) {
+        who.missing("needs one of email=\"...\" or webhook=\"NAME\"");
+      } else if (!email.empty()) {
+        if (email.find('@') == std::string::npos) who.problem("email", "'" + email + "' has no @");
+        if (out.smtp.host.empty()) who.missing("an email recipient needs <smtp host=\"...\">");
+        rota.emails.push_back(email);
+      } else {
+        if (!webhookNames.count(webhook)) {
+          who.problem("webhook", "'" + webhook + "' is not a <webhook> of <alerts>");
+        }
+        rota.webhooks.push_back(webhook);
+      }
+    }
+    if (rota.emails.empty() && rota.webhooks.empty()) r.missing("needs a <recipient>");
+    out.rotas.push_back(std::move(rota));
+  }
+  std::set<std::string> ruleNames;
+  for (int i = 0;; ++i) {
+    Reader r = alerts.child("rule[" + std::to_string(i) + "]", "");
+    if (!r.present()) break;
+    const std::string name = r.text("name");
+    Reader rule = alerts.child("rule[" + std::to_string(i) + "]",
+                               "alerts rule" + (name.empty() ? "" : " '" + name + "'"));
+    if (!ruleNames.insert(name).second) rule.missing("the name is used twice");
+    out.rules.push_back(readRule(rule, channels));
+  }
+  // An alert nobody is told of: said at start-up, not refused (syslog may be all that is wanted).
+  std::set<std::string> severities;
+  for (const auto& rule : out.rules) severities.insert(rule.severity);
+  for (const auto& severity : severities) {
+    for (const auto& period : kAlertPeriods) {
+      const bool covered = std::any_of(out.rotas.begin(), out.rotas.end(), [&](const auto& r) {
+        return std::count(r.severities.begin(), r.severities.end(), severity) &&
+               std::count(r.periods.begin(), r.periods.end(), period);
+      });
+      if (!covered) {
+        warnings.push_back("alerts: no rota is told of " + severity + " alerts in " + period);
+      }
+    }
   }
   return out;
 }
@@ -718,6 +1028,7 @@ Result<HubConfig> parseHubConfig(const std::string& xml, const std::string& sour
     hub.channels.push_back(std::move(c));
   }
   if (hub.channels.empty()) problems.push_back("pathhub: needs at least one <channel>");
+  hub.alerts = readAlerts(top.child("alerts", "alerts"), hub.channels, hub.warnings);
   if (!problems.empty()) {
     std::string text;
     for (const auto& p : problems) text += (text.empty() ? "" : "\n") + p;

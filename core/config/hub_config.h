@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "config/alerts_config.h"
 #include "pathhub/error.h"
 
 namespace pathhub::config {
@@ -236,6 +237,7 @@ struct HubConfig {
   LogConfig log;
   ApiConfig api;
   RecordConfig record;
+  AlertsConfig alerts;
   std::vector<ChannelConfig> channels;
   // How long a stop (SIGTERM) may take before the process exits anyway (<pipeline
   // stopGraceSeconds>): a destination that never answers must not keep the hub up.

@@ -3,11 +3,14 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
+#include <Poco/Environment.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
+#include <sys/statvfs.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -122,7 +125,8 @@ Hub::Hub(config::HubConfig config, std::shared_ptr<const plugin::PluginRegistry>
       plugins_(std::move(plugins)),
       retentionDays_(config_.journal.retentionDays),
       stopGraceSeconds_(config_.stopGrace.count()),
-      tokens_(config_.api.tokens) {}
+      tokens_(config_.api.tokens),
+      alertsConfig_(config_.alerts) {}
 
 Hub::~Hub() { stop(); }
 
@@ -179,6 +183,12 @@ Result<void> Hub::start() {
     if (!record) return tl::unexpected(record.error());
     record_ = std::move(*record);
   }
+  if (!alerts_) {
+    const std::string name =
+        config_.cluster.enabled() ? config_.cluster.node : Poco::Environment::nodeName();
+    alerts_ = std::make_unique<alerts::AlertMonitor>(
+        alertsConfig_, [this] { return facts(); }, name);
+  }
   ready_ = true;
   return {};
 }
@@ -216,6 +226,7 @@ void Hub::stopChannel(Slot& slot) {
 
 void Hub::stop() {
   ready_ = false;
+  alerts_.reset();  // its thread reads the channels and the journal: it goes first
   std::lock_guard lock(mutex_);
   // Every source first, so nothing is taken in while the stages wind down.
   for (auto& slot : slots_) {
@@ -392,6 +403,12 @@ Result<http::ReloadReport> Hub::reload() {
   }
   reloadChannels(next->channels, report);
   if (leases_) leases_->setDestinations(destinationsOf(next->channels));
+  if (!(next->alerts == alertsConfig_)) {
+    alertsConfig_ = next->alerts;
+    if (alerts_) alerts_->reconfigure(alertsConfig_);
+    report.applied.push_back("alerts (" + std::to_string(alertsConfig_.rules.size()) + " rules, " +
+                             std::to_string(alertsConfig_.rotas.size()) + " rotas)");
+  }
   for (const auto& a : report.applied) log().information("reload: %s", a);
   for (const auto& r : report.restartNeeded) {
     log().warning("reload: %s changed and takes effect at the next start", r);
@@ -654,6 +671,74 @@ Result<std::int64_t> Hub::deployScript(const std::string& name, const std::strin
                 "channel " + name + " maps with no script, or is not running");
   }
   return slot->channel->scriptVersions()->deploy(text, by, origin, action);
+}
+
+namespace {
+
+// Percent of the file system holding `path` that the hub may still write; none when it cannot
+// be read (a PostgreSQL journal has no path here).
+std::optional<double> diskFreePercent(const std::string& path) {
+  std::error_code ignored;
+  const auto folder = std::filesystem::absolute(path, ignored).parent_path();
+  struct statvfs fs {};
+  if (statvfs(folder.c_str(), &fs) != 0 || fs.f_blocks == 0) return std::nullopt;
+  return 100.0 * static_cast<double>(fs.f_bavail) / static_cast<double>(fs.f_blocks);
+}
+
+}  // namespace
+
+Result<alerts::HubFacts> Hub::facts() {
+  alerts::HubFacts out;
+  out.atMs = journal::nowMs();
+  std::chrono::seconds window{86400};  // unmatched results: a day, unless a rule says
+  bool sqlite = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!journal_) return fail(ErrorCode::kUnavailable, "the hub is not running");
+    std::chrono::seconds longest{0};
+    for (const auto& rule : alertsConfig_.rules) {
+      if (rule.condition == "unmatched_results") longest = std::max(longest, rule.window);
+    }
+    if (longest.count() > 0) window = longest;
+    sqlite = config_.journal.backend == "sqlite";
+  }
+  out.unmatchedWindowMs = window.count() * 1000;
+  auto attention = journal_->attentionCounts(out.atMs - out.unmatchedWindowMs);
+  if (!attention) return tl::unexpected(attention.error());
+  for (const auto& view : channels()) {
+    alerts::ChannelFacts c;
+    c.name = view.name;
+    c.state = view.state;
+    c.scriptErrors = view.stats->mappingFailed.value();
+    for (const auto& a : *attention) {
+      if (a.channel != view.name) continue;
+      c.acknowledgementsOverdue = a.acknowledgementsOverdue;
+      c.ordersOverdue = a.ordersOverdue;
+      c.unmatchedResults = a.unmatchedResults;
+    }
+    out.channels.push_back(c);
+    auto backlog = journal_->backlog(view.name);
+    if (!backlog) return tl::unexpected(backlog.error());
+    for (const auto& d : view.stats->destinations) {
+      alerts::DestinationFacts f;
+      f.channel = view.name;
+      f.destination = d.name;
+      f.failing = d.failing();
+      for (const auto& b : *backlog) {
+        if (b.destination != d.name) continue;
+        f.backlog = b.pending;
+        f.oldestUndeliveredAtMs = b.oldestReceivedAtMs;
+      }
+      out.destinations.push_back(f);
+    }
+  }
+  if (sqlite) out.journalDiskFreePercent = diskFreePercent(config_.journal.path);
+  if (leases_) {
+    auto seen = cluster();
+    if (!seen) return tl::unexpected(seen.error());
+    for (const auto& n : seen->nodes) out.nodes.push_back({n.name, n.alive, n.sinceBeatMs});
+  }
+  return out;
 }
 
 }  // namespace pathhub::daemon

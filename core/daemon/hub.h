@@ -16,6 +16,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "alerts/alert_monitor.h"
 #include "cluster/lease_keeper.h"
 #include "config/hub_config.h"
 #include "http/hub_control.h"
@@ -75,6 +76,8 @@ class Hub : public http::HubControl {
   Result<std::int64_t> deployScript(const std::string& channel, const std::string& text,
                                     const std::string& by, const std::string& origin,
                                     const std::string& action) override;
+  Result<alerts::HubFacts> facts() override;
+  alerts::AlertEngine* alerts() override { return alerts_ ? &alerts_->engine() : nullptr; }
 
  private:
   struct Slot {
@@ -116,6 +119,9 @@ class Hub : public http::HubControl {
   std::atomic<int> retentionDays_;
   std::atomic<long long> stopGraceSeconds_;
   std::vector<config::ApiToken> tokens_;  // guarded by mutex_: as last loaded
+  config::AlertsConfig alertsConfig_;     // guarded by mutex_: as last loaded
+  // Watches the hub for the alert rules (core/alerts); started last, stopped first.
+  std::unique_ptr<alerts::AlertMonitor> alerts_;
 };
 
 }  // namespace pathhub::daemon

@@ -44,6 +44,7 @@ void addJournalEndpoints(Router& router, ApiContext& context);   // backup
 void addClusterEndpoints(Router& router, ApiContext& context);   // nodes and leases
 void addRecordEndpoints(Router& router, ApiContext& context);    // the record: /fhir/R4/...
 void addScriptEndpoints(Router& router, ApiContext& context);    // scripts: versions, try, deploy
+void addAlertEndpoints(Router& router, ApiContext& context);     // alerts, acknowledge
 // An error as FHIR says it: an OperationOutcome with the issue type for `status` (every
 // error under /fhir/ is answered so).
 Reply operationOutcome(int status, const std::string& code, const std::string& message);

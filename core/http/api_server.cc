@@ -218,6 +218,7 @@ ApiServer::ApiServer(HubControl& hub, const config::ApiConfig& config)
   addOrderEndpoints(router_, context_);
   addJournalEndpoints(router_, context_);
   addClusterEndpoints(router_, context_);
+  addAlertEndpoints(router_, context_);
   addRecordEndpoints(router_, context_);
   addScriptEndpoints(router_, context_);
   addMetricsEndpoint(router_, context_);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "alerts/alert_engine.h"
+#include "alerts/hub_facts.h"
 #include "config/hub_config.h"
 #include "journal/journal.h"
 #include "pathhub/error.h"
@@ -113,6 +115,12 @@ class HubControl {
   virtual Result<std::int64_t> deployScript(const std::string& channel, const std::string& text,
                                             const std::string& by, const std::string& origin,
                                             const std::string& action) = 0;
+
+  // --- Alerts (core/alerts; alert_endpoints.cc, metrics_endpoint.cc) ---
+  // The hub as the alert rules see it now: channels, destinations, the journal's disk, nodes.
+  virtual Result<alerts::HubFacts> facts() = 0;
+  // The alerts' states and acknowledgement; null while the hub is not running.
+  virtual alerts::AlertEngine* alerts() = 0;
 };
 
 }  // namespace pathhub::http

@@ -229,6 +229,9 @@ class Journal {
   };
   virtual Result<void> rerouteOrder(const OrderReroute& reroute) = 0;
   virtual Result<std::vector<UnmatchedResult>> unmatchedResults(int limit) = 0;
+  // Per channel with any: answers overdue, orders overdue, results unmatched since
+  // `unmatchedSinceMs` (journal_queries.cc).
+  virtual Result<std::vector<ChannelAttention>> attentionCounts(std::int64_t unmatchedSinceMs) = 0;
 
   // --- Acknowledgements (journal/acknowledgements.cc) ---
   // An answer that arrived (an HL7 v2 ACK, or an NHSACK made one): `reference` is what it

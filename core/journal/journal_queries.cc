@@ -1,5 +1,7 @@
 // The journal's operations queries (see journal.h): message search, a message's history,
 // backlog per destination. Read-only connections from the pool; nothing here writes.
+#include <map>
+
 #include "journal/journal_reads.h"
 #include "journal/sql_filter.h"
 #include "journal/sql_journal.h"
@@ -187,6 +189,34 @@ Result<std::vector<DestinationBacklog>> SqlJournal::backlog(const std::string& c
           out.push_back({q.text(0), q.int64(1), q.int64(2)});
         },
         channel);
+    return out;
+  });
+}
+
+Result<std::vector<ChannelAttention>> SqlJournal::attentionCounts(std::int64_t unmatchedSinceMs) {
+  return reading([&](SqlConnection& db) {
+    std::map<std::string, ChannelAttention> counted;
+    // The state test repeats the open-answers index's own condition, so the count reads that
+    // partial index rather than every answer ever awaited.
+    db.each(
+        "SELECT channel, COUNT(*) FROM acknowledgements WHERE state IN ('awaiting', 'overdue')"
+        " AND state = 'overdue' GROUP BY channel",
+        [&counted](const SqlStatement& q) {
+          counted[q.text(0)].acknowledgementsOverdue = q.int64(1);
+        });
+    db.each(
+        "SELECT channel, COUNT(*) FROM orders WHERE overdue = 1 AND state NOT IN ('final',"
+        " 'amended', 'cancelled', 'rejected') GROUP BY channel",
+        [&counted](const SqlStatement& q) { counted[q.text(0)].ordersOverdue = q.int64(1); });
+    db.each(
+        "SELECT channel, COUNT(*) FROM unmatched_results WHERE received_at >= ? GROUP BY channel",
+        [&counted](const SqlStatement& q) { counted[q.text(0)].unmatchedResults = q.int64(1); },
+        unmatchedSinceMs);
+    std::vector<ChannelAttention> out;
+    for (auto& [channel, c] : counted) {
+      c.channel = channel;
+      out.push_back(std::move(c));
+    }
     return out;
   });
 }

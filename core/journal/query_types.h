@@ -48,6 +48,15 @@ struct DestinationBacklog {
   std::int64_t oldestReceivedAtMs = 0;
 };
 
+// What needs someone's attention on one channel (Journal::attentionCounts): the alert rules'
+// and /metrics' figures.
+struct ChannelAttention {
+  std::string channel;
+  std::int64_t acknowledgementsOverdue = 0;  // answers awaited past their time
+  std::int64_t ordersOverdue = 0;            // past their turnaround target, not yet final
+  std::int64_t unmatchedResults = 0;         // results matched to no order, since the time asked
+};
+
 struct MessagePage {
   std::vector<MessageSummary> messages;
   std::optional<std::int64_t> nextBefore;  // set when more may follow

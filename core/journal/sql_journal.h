@@ -50,6 +50,7 @@ class SqlJournal : public Journal {
   Result<std::vector<StuckOrderPart>> stuckOrderParts(const std::string& placer) override;
   Result<void> rerouteOrder(const OrderReroute& reroute) override;
   Result<std::vector<UnmatchedResult>> unmatchedResults(int limit) override;
+  Result<std::vector<ChannelAttention>> attentionCounts(std::int64_t unmatchedSinceMs) override;
   Result<std::vector<AcknowledgementRecord>> settleAcknowledgement(const Answer& answer) override;
   Result<std::vector<RoutingException>> routingExceptions(int limit) override;
   Result<std::vector<AcknowledgementRecord>> unacknowledged(std::int64_t sentBeforeMs,

@@ -3,6 +3,8 @@
 // survive a channel restart (Prometheus sees one counter, not a reset per restart).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <deque>
 #include <string>
 
@@ -22,6 +24,11 @@ struct DestinationStats {
   metrics::Histogram endToEndSeconds;  // received → delivered
   metrics::RateMeter deliveredRate;
   metrics::LastError lastError;
+  // When the last delivery succeeded and the last attempt failed (epoch ms; 0 never): the
+  // destination is failing while the second is the later (core/alerts).
+  std::atomic<std::int64_t> lastDeliveredAtMs{0};
+  std::atomic<std::int64_t> lastAttemptFailedAtMs{0};
+  bool failing() const { return lastAttemptFailedAtMs.load() > lastDeliveredAtMs.load(); }
 };
 
 struct ChannelStats {

@@ -283,6 +283,7 @@ void DeliveryWorker::recordDelivered(const journal::PendingDelivery& d, Delivery
                                      Run& run, std::vector<journal::Journal::Attempt>& made) {
   counted_.delivered.add();
   counted_.deliveredRate.add();
+  counted_.lastDeliveredAtMs = journal::nowMs();
   counted_.endToEndSeconds.observe(static_cast<double>(journal::nowMs() - d.receivedAtMs) / 1000.0);
   auto awaited = setup_.decisions->awaitedAnswers(d, result);
   // A successful delivery's reason is the receiver's answer (its ACK), kept with it.
@@ -314,6 +315,7 @@ void DeliveryWorker::recordFailure(const journal::PendingDelivery& d, const Deli
   log_.warning("channel %s destination %s: message %?d attempt %d failed: %s", setup_.channel,
                dest_.name, d.messageId, attempts, result.reason);
   (exhausted ? counted_.failed : counted_.attemptsFailed).add();
+  counted_.lastAttemptFailedAtMs = journal::nowMs();
   counted_.lastError.set("message " + std::to_string(d.messageId) + ": " + result.reason);
   // Recorded before the lane reads its queue again, so the retry time is there to be seen.
   auto recorded =

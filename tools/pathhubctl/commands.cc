@@ -212,6 +212,51 @@ void printCluster(const Object::Ptr& o) {
   leases.print(std::cout);
 }
 
+// GET /api/v1/alerts: what fires now, the notifiers, and (with --history) what resolved.
+void printAlerts(const Object::Ptr& o, bool history) {
+  std::cout << "period now: " << field(o, "period") << "\n\n";
+  auto list = [](const Array::Ptr& alerts, bool resolved) {
+    Table t({"ID", "SEVERITY", "RULE", resolved ? "RESOLVED" : "FIRED", "TOLD", "ACKNOWLEDGED",
+             "SUMMARY"});
+    for (std::size_t i = 0; alerts && i < alerts->size(); ++i) {
+      Object::Ptr a = alerts->getObject(static_cast<unsigned>(i));
+      std::string told;
+      if (Array::Ptr rotas = a->getArray("toldRotas")) {
+        for (std::size_t j = 0; j < rotas->size(); ++j) {
+          told +=
+              (told.empty() ? "" : ",") + rotas->getElement<std::string>(static_cast<unsigned>(j));
+        }
+      }
+      Object::Ptr ack = a->getObject("acknowledged");
+      t.add({field(a, "id"), field(a, "severity"), field(a, "rule"),
+             field(a, resolved ? "resolvedAt" : "firedAt"), told.empty() ? "(nobody)" : told,
+             ack ? field(ack, "by") : "", field(a, "summary")});
+    }
+    t.print(std::cout);
+  };
+  Array::Ptr firing = o->getArray("firing");
+  if (!firing || firing->size() == 0) {
+    std::cout << "no alert is firing\n";
+  } else {
+    list(firing, false);
+  }
+  if (history) {
+    std::cout << "\nresolved:\n";
+    list(o->getArray("history"), true);
+  }
+  Array::Ptr notifiers = o->getArray("notifiers");
+  if (!notifiers || notifiers->size() == 0) return;
+  std::cout << "\n";
+  Table t({"NOTIFIER", "STATE", "SENT", "FAILED ATTEMPTS", "GIVEN UP", "WAITING", "LAST ERROR"});
+  for (std::size_t i = 0; i < notifiers->size(); ++i) {
+    Object::Ptr n = notifiers->getObject(static_cast<unsigned>(i));
+    t.add({field(n, "name"), field(n, "failing") == "true" ? "FAILING" : "ok", field(n, "sent"),
+           field(n, "failedAttempts"), field(n, "givenUp"), field(n, "waiting"),
+           field(n, "lastError")});
+  }
+  t.print(std::cout);
+}
+
 void printMessages(const Object::Ptr& o) {
   Table t({"ID", "RECEIVED", "CHANNEL", "TYPE", "CONTROL ID", "STATE", "ERROR"});
   Array::Ptr list = o->getArray("messages");
@@ -350,7 +395,21 @@ int runCommand(ApiClient& api, const Options& options, const std::string& comman
                const std::vector<std::string>& args) {
   Runner run(api, options);
   try {
-    if (command == "cluster") {
+    if (command == "alerts") {
+      Parsed p = parse(args, {{"acknowledge", true}, {"history", false}});
+      if (!p.positional.empty()) throw UsageError("alerts takes no arguments");
+      if (p.has("acknowledge")) {
+        auto o =
+            run.call("POST", "/api/v1/alerts/" + pathPart(p.named.find("acknowledge")->second) +
+                                 "/acknowledge");
+        if (o && !run.json()) {
+          std::cout << "alert " << field(o, "id") << " (" << field(o, "rule")
+                    << ") acknowledged: no repeats until it resolves\n";
+        }
+      } else if (auto o = run.call("GET", "/api/v1/alerts"); o && !run.json()) {
+        printAlerts(o, p.has("history"));
+      }
+    } else if (command == "cluster") {
       parse(args, {});
       if (auto o = run.call("GET", "/api/v1/cluster"); o && !run.json()) printCluster(o);
     } else if (command == "status" || command == "channels") {

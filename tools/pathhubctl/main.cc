@@ -5,6 +5,8 @@
 // Commands:
 //   status                           the hub's state and your role
 //   channels                         channels: state, counts, backlog per destination
+//   alerts [--history]               alerts firing (and resolved), the notifiers' state
+//   alerts --acknowledge ID          stop an alert's repeats until it resolves (operator)
 //   cluster                          a cluster's nodes (heartbeats) and which node delivers
 //                                    for each destination, with its backlog
 //   messages [FILTERS] [--limit N] [--before ID]
@@ -60,7 +62,8 @@ constexpr const char* kUsage =
     "          | pause CH | resume CH | restart CH | reroute-order PLACER | reload\n"
     "          | record NHSNUMBER --purpose CODE | record status | record rebuild\n"
     "          | audit [filters] | backup FILE | hash-token\n"
-    "          | scripts CHANNEL [--rollback VERSION]\n";
+    "          | scripts CHANNEL [--rollback VERSION]\n"
+    "          | alerts [--history] | alerts --acknowledge ID\n";
 
 std::string env(const char* name) {
   const char* v = std::getenv(name);

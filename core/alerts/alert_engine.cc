@@ -1,0 +1,192 @@
+#include "alerts/alert_engine.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <set>
+
+#include "alerts/calendar.h"
+
+namespace pathhub::alerts {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("alerts"); }
+
+bool listed(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+AlertEngine::AlertEngine(config::AlertsConfig config, Dispatcher& dispatcher, std::string hub,
+                         Clock clock)
+    : config_(std::move(config)),
+      dispatcher_(dispatcher),
+      hub_(std::move(hub)),
+      clock_(std::move(clock)) {}
+
+std::int64_t AlertEngine::nowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count();
+}
+
+void AlertEngine::reconfigure(config::AlertsConfig config) {
+  std::lock_guard lock(mutex_);
+  config_ = std::move(config);
+  std::set<std::string> rules;
+  for (const auto& r : config_.rules) rules.insert(r.name);
+  const std::int64_t now = nowMs();
+  for (auto it = firing_.begin(); it != firing_.end();) {
+    if (rules.count(it->second.rule)) {
+      ++it;
+      continue;
+    }
+    AlertRecord closed = std::move(it->second);
+    closed.state = "closed";
+    closed.resolvedAtMs = now;
+    log().information("alert %?d (%s) closed: its rule is no longer configured", closed.id,
+                      closed.rule);
+    history_.push_front(std::move(closed));
+    it = firing_.erase(it);
+  }
+  std::erase_if(pending_,
+                [&](const auto& p) { return !rules.count(p.first.substr(0, p.first.find('\n'))); });
+  while (history_.size() > kHistory) history_.pop_back();
+}
+
+void AlertEngine::evaluate(const HubFacts& facts) {
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = nowMs();
+  std::int64_t longestWindow = 0;
+  for (const auto& c : facts.channels) scriptErrors_.add(c.name, facts.atMs, c.scriptErrors);
+  std::set<std::string> seen;
+  for (const auto& rule : config_.rules) {
+    longestWindow = std::max<std::int64_t>(longestWindow, rule.window.count() * 1000);
+    for (auto& found : alerts::evaluate(rule, facts, scriptErrors_)) {
+      const std::string key = rule.name + "\n" + found.subject;
+      seen.insert(key);
+      if (auto alert = firing_.find(key); alert != firing_.end()) {
+        AlertRecord& a = alert->second;
+        a.summary = found.summary;
+        a.value = found.value;
+        const bool quietOver =
+            rule.quiet.count() > 0 && now - a.lastNotifiedAtMs >= rule.quiet.count() * 1000;
+        if (quietOver && a.acknowledgedBy.empty()) notify(a, "repeat", now);
+        continue;
+      }
+      Pending& p = pending_.try_emplace(key, Pending{now}).first->second;
+      if (now - p.sinceMs < rule.forDuration.count() * 1000) continue;
+      AlertRecord a;
+      a.id = nextId_++;
+      a.state = "firing";
+      a.rule = rule.name;
+      a.severity = rule.severity;
+      a.condition = rule.condition;
+      a.channel = found.channel;
+      a.destination = found.destination;
+      a.node = found.node;
+      a.summary = found.summary;
+      a.value = found.value;
+      a.trueSinceMs = p.sinceMs;
+      a.firedAtMs = now;
+      pending_.erase(key);
+      log().warning("alert %?d fired (%s, %s): %s", a.id, a.rule, a.severity, a.summary);
+      notify(firing_.emplace(key, std::move(a)).first->second, "firing", now);
+    }
+  }
+  std::erase_if(pending_, [&](const auto& p) { return !seen.count(p.first); });
+  for (auto it = firing_.begin(); it != firing_.end();) {
+    if (seen.count(it->first)) {
+      ++it;
+      continue;
+    }
+    AlertRecord resolved = std::move(it->second);
+    it = firing_.erase(it);
+    resolved.state = "resolved";
+    resolved.resolvedAtMs = now;
+    log().information("alert %?d resolved (%s): %s", resolved.id, resolved.rule, resolved.summary);
+    notify(resolved, "resolved", now);
+    history_.push_front(std::move(resolved));
+  }
+  while (history_.size() > kHistory) history_.pop_back();
+  scriptErrors_.trim(longestWindow, facts.atMs);
+}
+
+void AlertEngine::notify(AlertRecord& a, const std::string& kind, std::int64_t now) {
+  Notice n;
+  n.kind = kind;
+  n.alertId = a.id;
+  n.rule = a.rule;
+  n.severity = a.severity;
+  n.condition = a.condition;
+  n.channel = a.channel;
+  n.destination = a.destination;
+  n.node = a.node;
+  n.summary = a.summary;
+  n.firedAtMs = a.firedAtMs;
+  n.atMs = now;
+  n.hub = hub_;
+  n.link = config_.consoleUrl.empty() ? "" : config_.consoleUrl + "#/alerts";
+  n.period =
+      periodAt(config_, std::chrono::system_clock::time_point(std::chrono::milliseconds(now)));
+  std::vector<Target> targets;
+  Target email{"email", {}};
+  std::set<std::string> hooks;
+  a.toldRotas.clear();
+  for (const auto& rota : config_.rotas) {
+    if (!listed(rota.severities, a.severity) || !listed(rota.periods, n.period)) continue;
+    a.toldRotas.push_back(rota.name);
+    for (const auto& address : rota.emails) {
+      if (!listed(email.emails, address)) email.emails.push_back(address);
+    }
+    hooks.insert(rota.webhooks.begin(), rota.webhooks.end());
+  }
+  if (!email.emails.empty()) targets.push_back(email);
+  for (const auto& hook : hooks) targets.push_back({"webhook " + hook, {}});
+  if (config_.syslog.enabled && listed(config_.syslog.severities, a.severity)) {
+    targets.push_back({"syslog", {}});
+  }
+  if (a.toldRotas.empty()) {
+    log().warning("alert %?d (%s): no rota is told of %s alerts in %s", a.id, a.rule, a.severity,
+                  n.period);
+  }
+  a.lastNotifiedAtMs = now;
+  ++a.notifications;
+  dispatcher_.send(n, targets);
+}
+
+Result<AlertRecord> AlertEngine::acknowledge(std::int64_t id, const std::string& by) {
+  std::lock_guard lock(mutex_);
+  for (auto& [key, a] : firing_) {
+    if (a.id != id) continue;
+    if (a.acknowledgedBy.empty()) {
+      a.acknowledgedBy = by;
+      a.acknowledgedAtMs = nowMs();
+      log().information("alert %?d (%s) acknowledged by %s", a.id, a.rule, by);
+    }
+    return a;
+  }
+  for (const auto& a : history_) {
+    if (a.id == id) {
+      return fail(ErrorCode::kInvalidState,
+                  "alert " + std::to_string(id) + " is " + a.state + ", not firing");
+    }
+  }
+  return fail(ErrorCode::kNotFound, "no alert " + std::to_string(id));
+}
+
+AlertsView AlertEngine::view() const {
+  AlertsView out;
+  {
+    std::lock_guard lock(mutex_);
+    out.period = periodAt(
+        config_, std::chrono::system_clock::time_point(std::chrono::milliseconds(nowMs())));
+    for (const auto& [key, a] : firing_) out.firing.push_back(a);
+    out.history.assign(history_.begin(), history_.end());
+  }
+  std::sort(out.firing.begin(), out.firing.end(),
+            [](const auto& x, const auto& y) { return x.id < y.id; });
+  out.notifiers = dispatcher_.status();
+  return out;
+}
+
+}  // namespace pathhub::alerts
