@@ -37,11 +37,11 @@ std::string describeDuration(std::int64_t ms) {
   } else if (s < 7200) {
     std::snprintf(text, sizeof text, "%lld min", static_cast<long long>(s / 60));
   } else if (s < 2 * 86400) {
-    std::snprintf(text, sizeof text, "%lld h %lld min", static_cast<long long>(s / 3600),
-                  static_cast<long long>(s % 3600 / 60));
+    std::snprintf(text, sizeof text, s % 3600 / 60 ? "%lld h %lld min" : "%lld h",
+                  static_cast<long long>(s / 3600), static_cast<long long>(s % 3600 / 60));
   } else {
-    std::snprintf(text, sizeof text, "%lld d %lld h", static_cast<long long>(s / 86400),
-                  static_cast<long long>(s % 86400 / 3600));
+    std::snprintf(text, sizeof text, s % 86400 / 3600 ? "%lld d %lld h" : "%lld d",
+                  static_cast<long long>(s / 86400), static_cast<long long>(s % 86400 / 3600));
   }
   return text;
 }
