@@ -53,7 +53,9 @@ Result<void> sendEmail(const config::SmtpConfig& smtp, const std::vector<std::st
       }
     }
     if (!smtp.user.empty()) {
-      session.login(Poco::Net::SMTPClientSession::AUTH_LOGIN, smtp.user, smtp.password);
+      session.login(smtp.auth == "login" ? Poco::Net::SMTPClientSession::AUTH_LOGIN
+                                         : Poco::Net::SMTPClientSession::AUTH_PLAIN,
+                    smtp.user, smtp.password);
     }
     Poco::Net::MailMessage mail;
     mail.setSender(smtp.from);

@@ -50,6 +50,7 @@ struct SmtpConfig {
   int port = 587;
   std::string tls = "starttls";  // "starttls" (refused by a server that cannot) or "none"
   std::string user, passwordFile, password;  // password: passwordFile's first line
+  std::string auth = "plain";                // AUTH PLAIN, or LOGIN (Exchange Online's)
   std::string from = "pathhub@localhost";
   std::string caFile;  // trusted CAs for STARTTLS; "" the system's
   std::chrono::seconds timeout{30};

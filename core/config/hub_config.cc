@@ -99,6 +99,7 @@ const std::map<std::string, Schema>& schema() {
          {"tls", {"starttls", 0, -1, {"starttls", "none"}}},
          {"user", {}},
          {"passwordFile", {}},
+         {"auth", {"plain", 0, -1, {"plain", "login"}}},
          {"from", {"pathhub@localhost"}},
          {"caFile", {}},
          {"timeoutSeconds", {"30", 1, 600}}},
@@ -661,6 +662,7 @@ AlertsConfig readAlerts(const Reader& alerts, const std::vector<ChannelConfig>& 
     m.tls = smtp.choice("tls");
     m.user = smtp.text("user");
     m.passwordFile = smtp.text("passwordFile");
+    m.auth = smtp.choice("auth");
     if (!m.passwordFile.empty()) m.password = readSecret(smtp, "passwordFile", m.passwordFile);
     if (!m.user.empty() && m.passwordFile.empty()) smtp.missing("user needs a passwordFile");
     if (!m.user.empty() && m.tls == "none") {

@@ -53,7 +53,8 @@ def main():
     print(f"listening {args.port}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.new_event_loop()
-    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    for stopping in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(stopping, stop.set)
     loop.run_until_complete(stop.wait())
     controller.stop()
     return 0
