@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
+#include <set>
 
 #include "alerts/alert_engine.h"
 #include "alerts/senders.h"
@@ -179,6 +181,22 @@ TEST_F(HubAlerts, ADestinationDownIsToldOnceByEmailAndWebhookThenResolved) {
                              "pathhub_alert_notifications_total{notifier=\"webhook "
                              "ops\",outcome=\"failed_attempt\"} 1"}) {
     EXPECT_NE(metrics.find(sample), std::string::npos) << sample;
+  }
+  // Every metric docs/prometheus/pathhub-rules.yml alerts on is one this hub exports (a
+  // cluster's node metric only on a node; the disk only for a SQLite journal).
+  std::ifstream rules(std::string(PATHHUB_SOURCE_DIR) + "/docs/prometheus/pathhub-rules.yml");
+  const std::string ruleText((std::istreambuf_iterator<char>(rules)), {});
+  std::set<std::string> named;
+  for (std::size_t at = 0; (at = ruleText.find("expr: ", at)) != std::string::npos; ++at) {
+    const std::size_t start = ruleText.find("pathhub_", at);
+    if (start == std::string::npos || start > ruleText.find('\n', at)) continue;
+    named.insert(ruleText.substr(start, ruleText.find_first_of("{ =<>[", start) - start));
+  }
+  EXPECT_GE(named.size(), 11u);
+  for (const auto& metric : named) {
+    if (metric == "pathhub_cluster_node_up") continue;
+    if (metric == "pathhub_journal_disk_free_ratio" && !testing::journalIsSqlite()) continue;
+    EXPECT_NE(metrics.find("# TYPE " + metric + " "), std::string::npos) << metric;
   }
   const auto tokenFile = hub_.dir / "viewer-token";
   std::ofstream(tokenFile) << roleTokens().at("viewer");
