@@ -322,6 +322,103 @@ TEST(HubConfig, ReadsAPostgresqlJournalAndTheClusterNodeCheckingTheirNeeds) {
       << c.error().text;
 }
 
+// Issue 26: <alerts> — rules, rotas, notifiers, the bank holiday table — read whole, and
+// every problem named.
+TEST(HubConfig, ReadsAlertsWithTheirRotasNotifiersAndBankHolidays) {
+  const std::string channel =
+      "<channel name=\"lab\"><source listen=\"127.0.0.1:0\"/>"
+      "<destination name=\"gp\" type=\"file\" directory=\"o\"/></channel>";
+  const auto dir = std::filesystem::temp_directory_path() / "pathhub-alerts-config-test";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "holidays.csv") << "date,name\n# England\n2026-12-25,Christmas Day\n"
+                                         "2026-12-28,Boxing Day\n";
+  std::ofstream(dir / "password") << "mail-pass\n";
+  std::ofstream(dir / "secret") << "hook-secret \n";
+  auto c = parseHubConfig(
+      "<pathhub><alerts checkSeconds=\"10\" consoleUrl=\"https://hub/\" bankHolidays=\"" +
+          (dir / "holidays.csv").string() +
+          "\" workingDays=\"mon,tue,wed,thu,fri,sat\" workingHours=\"07:30-19:00\">"
+          "<rule name=\"gp-down\" condition=\"destination_failing\" destination=\"gp\""
+          " severity=\"critical\" forSeconds=\"900\"/>"
+          "<rule name=\"disk\" condition=\"journal_disk_space\" threshold=\"10\"/>"
+          "<rota name=\"day\" periods=\"working-hours\"><recipient email=\"a@b.nhs.uk\"/>"
+          "<recipient webhook=\"teams\"/></rota>"
+          "<rota name=\"night\" severities=\"critical\" periods=\"out-of-hours, weekend,"
+          "bank-holiday\"><recipient email=\"c@d.nhs.uk\"/></rota>"
+          "<smtp host=\"smtp.nhs.uk\" user=\"hub\" passwordFile=\"" +
+          (dir / "password").string() +
+          "\"/><webhook name=\"teams\" url=\"https://x/\" format=\"teams\" secretFile=\"" +
+          (dir / "secret").string() + "\"/><syslog host=\"loghost:5514\"/></alerts>" + channel +
+          "</pathhub>",
+      "t");
+  ASSERT_TRUE(c) << c.error().text;
+  const AlertsConfig& a = c->alerts;
+  EXPECT_TRUE(a.enabled);
+  EXPECT_EQ(a.every, std::chrono::seconds(10));
+  EXPECT_EQ(a.bankHolidayDates, (std::vector<std::string>{"2026-12-25", "2026-12-28"}));
+  EXPECT_EQ(a.workingDays, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(a.workStartMinute, 7 * 60 + 30);
+  EXPECT_EQ(a.workEndMinute, 19 * 60);
+  ASSERT_EQ(a.rules.size(), 2u);
+  EXPECT_EQ(a.rules[0].forDuration, std::chrono::seconds(900));
+  EXPECT_EQ(a.rules[0].quiet, std::chrono::seconds(3600));
+  EXPECT_EQ(a.rules[1].severity, "warning");
+  ASSERT_EQ(a.rotas.size(), 2u);
+  EXPECT_EQ(a.rotas[0].severities, (std::vector<std::string>{"info", "warning", "critical"}));
+  EXPECT_EQ(a.rotas[0].webhooks, std::vector<std::string>{"teams"});
+  EXPECT_EQ(a.rotas[1].periods,
+            (std::vector<std::string>{"out-of-hours", "weekend", "bank-holiday"}));
+  EXPECT_EQ(a.smtp.password, "mail-pass");
+  EXPECT_EQ(a.smtp.tls, "starttls");
+  EXPECT_EQ(a.webhooks.at(0).secret, "hook-secret");
+  EXPECT_TRUE(a.syslog.enabled);
+  EXPECT_EQ(a.syslog.host, "loghost:5514");
+  // Warnings/critical outside working hours reach nobody: said, not refused.
+  EXPECT_NE(std::find(c->warnings.begin(), c->warnings.end(),
+                      "alerts: no rota is told of warning alerts in out-of-hours"),
+            c->warnings.end());
+  // Without <alerts>: nothing watched.
+  c = parseHubConfig("<pathhub>" + channel + "</pathhub>", "t");
+  ASSERT_TRUE(c);
+  EXPECT_FALSE(c->alerts.enabled);
+
+  std::ofstream(dir / "holidays.csv") << "2026-12-25\n25/12/2026\n";
+  c = parseHubConfig("<pathhub><alerts bankHolidays=\"" + (dir / "holidays.csv").string() +
+                         "\" workingHours=\"18:00-08:00\">"
+                         "<rule name=\"a\" condition=\"destination_down\"/>"
+                         "<rule name=\"a\" condition=\"backlog\" channel=\"nope\"/>"
+                         "<rule name=\"c\" condition=\"backlog\" destination=\"epr\"/>"
+                         "<rule name=\"d\" condition=\"journal_disk_space\"/>"
+                         "<rule name=\"e\" condition=\"node_missing\" channel=\"lab\"/>"
+                         "<rule name=\"f\"/>"
+                         "<rota name=\"r\" periods=\"nights\"><recipient email=\"x@y\"/>"
+                         "<recipient webhook=\"pager\"/><recipient/></rota>"
+                         "<smtp host=\"m\" user=\"u\" tls=\"none\"/>"
+                         "<webhook name=\"w\" url=\"ftp://x\"/></alerts>" +
+                         channel + "</pathhub>",
+                     "t");
+  ASSERT_FALSE(c);
+  for (const std::string& problem : std::vector<std::string>{
+           "alerts: bankHolidays: " + (dir / "holidays.csv").string() +
+               " line 2: '25/12/2026' is not a date (YYYY-MM-DD)",
+           "alerts: workingHours: '18:00-08:00' is not HH:MM-HH:MM, the start first",
+           "alerts rule 'a': condition: 'destination_down' is not one of",
+           "alerts rule 'a': the name is used twice",
+           "alerts rule 'a': channel: 'nope' is not a channel",
+           "alerts rule 'c': destination: 'epr' is not a destination of any channel",
+           "alerts rule 'd': threshold: journal_disk_space needs the percent free",
+           "alerts rule 'e': condition node_missing is about the hub",
+           "alerts rule 'f': needs a condition", "alerts rota 1: periods: 'nights' is not one of",
+           "alerts rota 'r' recipient 2: webhook: 'pager' is not a <webhook> of <alerts>",
+           "alerts rota 'r' recipient 3: needs one of email=",
+           "alerts smtp: user needs a passwordFile",
+           "alerts smtp: will not send a password without TLS",
+           "alerts webhook 1: url: 'ftp://x' is not an http:// or https:// URL"}) {
+    EXPECT_NE(c.error().text.find(problem), std::string::npos) << problem << "\n" << c.error().text;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // Issue 18, item 13: what the readers would silently ignore or guess is an error.
 TEST(HubConfig, ASecondElementOrATokenWithoutARoleIsAnError) {
   auto c = parseHubConfig(
