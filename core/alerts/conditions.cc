@@ -104,8 +104,9 @@ std::vector<Finding> ofChannels(const config::AlertRule& rule, const HubFacts& f
                   " got no answer (acknowledgement) in time" + above;
     } else if (k == "orders_overdue") {
       f.value = c.ordersOverdue;
-      f.summary = plural(f.value, "order", "orders") + " of channel " + c.name +
-                  " passed their turnaround target without a final result" + above;
+      f.summary = plural(f.value, "order", "orders") + " of channel " + c.name + " passed " +
+                  (f.value == 1 ? "its" : "their") + " turnaround target without a final result" +
+                  above;
     } else if (k == "unmatched_results") {
       f.value = c.unmatchedResults;
       f.summary = plural(f.value, "result", "results") + " on channel " + c.name +
@@ -114,8 +115,8 @@ std::vector<Finding> ofChannels(const config::AlertRule& rule, const HubFacts& f
     } else {  // script_errors
       f.value = static_cast<std::int64_t>(
           scriptErrors.increase(c.name, rule.window.count() * 1000, facts.atMs));
-      f.summary = plural(f.value, "message", "messages") + " of channel " + c.name +
-                  " failed their mapping in the last " + window + above;
+      f.summary = plural(f.value, "message", "messages") + " of channel " + c.name + " failed " +
+                  (f.value == 1 ? "its" : "their") + " mapping in the last " + window + above;
     }
     if (k != "channel_faulted" && k != "channel_paused" && f.value <= rule.threshold) continue;
     out.push_back(std::move(f));

@@ -130,9 +130,9 @@ void Dispatcher::run() {
     }
     const auto wait = std::min<std::chrono::seconds>(
         config_.retryBase * (1LL << std::min(job.attempts - 1, 16)), std::chrono::hours(1));
-    log().warning("alert %?d: %s notification through %s failed (attempt %d, again in %?d s): %s",
+    log().warning("alert %?d: %s notification through %s failed (attempt %d, again in %s s): %s",
                   job.notice.alertId, job.notice.kind, job.target.notifier, job.attempts,
-                  static_cast<long long>(wait.count()), sent.error().text);
+                  std::to_string(wait.count()), sent.error().text);
     job.due = std::chrono::steady_clock::now() + wait;
     jobs_.push_back(std::move(job));
   }

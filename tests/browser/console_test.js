@@ -36,6 +36,23 @@ async function main() {
     await shot(page, "overview");
     await accessible(page, "overview");
 
+    // Alerts: the overview says one fires; its page shows it, who was told, the failing
+    // notifier, and lets an operator acknowledge it.
+    await page.waitForSelector("#alerts-firing >> text=1 alert firing");
+    await page.click("#alerts-firing a");
+    await page.waitForSelector("h2 >> text=Firing");
+    let alerts = await page.textContent("main");
+    check(alerts.includes("orders-overdue") && alerts.includes("1 order of channel orders passed its turnaround target"),
+      `the alerts page shows the rule and what it found (${alerts.slice(0, 300)})`);
+    check(/webhook pager\s*failing/.test(alerts), "the failing notifier is shown as failing");
+    await accessible(page, "alerts");
+    await page.click("button:text-is('Acknowledge')");
+    await page.waitForSelector("text=/Alert \\d+ acknowledged\\./");
+    alerts = await page.textContent("main");
+    check(alerts.includes("admin-user,") && !(await page.isVisible("button:text-is('Acknowledge')")),
+      "an acknowledged alert shows who acknowledged it, and no button any more");
+    await shot(page, "alerts");
+
     await page.goto(`${url}/#/messages?deliveryState=failed`);
     await page.waitForSelector(`td >> text=${failedControlId}`);
     check(true, "a failed delivery is found by searching for failed deliveries");
@@ -208,6 +225,10 @@ async function main() {
     // A viewer sees the overview and no pages with patient data.
     const viewer = await as("viewer");
     check(!(await viewer.page.isVisible("a[href='#/messages']")), "a viewer has no Messages page in the navigation");
+    await viewer.page.goto(`${url}/#/alerts`);
+    await viewer.page.waitForSelector("h2 >> text=Firing");
+    check((await viewer.page.textContent("main")).includes("orders-overdue") &&
+      !(await viewer.page.isVisible("button:text-is('Acknowledge')")), "a viewer sees the alerts and cannot acknowledge");
   } finally {
     await browser.close();
   }

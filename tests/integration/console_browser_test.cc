@@ -78,7 +78,13 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
       "\" fileName=\"{id}.hl7\"/><destination name=\"unplaced\" type=\"file\" directory=\"" +
       (hub.dir / "unplaced").string() + "\"/><orders catalogue=\"" +
       (hub.dir / "catalogue.csv").string() +
-      "\" exceptions=\"unplaced\"><lab name=\"RBH\" destination=\"rbh\"/></orders></channel>";
+      "\" exceptions=\"unplaced\"><lab name=\"RBH\" destination=\"rbh\"/></orders></channel>"
+      // An alert that fires once the order P300 is overdue; its webhook reaches nobody, so
+      // the notifier shows as failing.
+      "<alerts checkSeconds=\"1\" retrySeconds=\"3600\"><rule name=\"orders-overdue\""
+      " condition=\"orders_overdue\" severity=\"warning\"/><rota name=\"lab-it\">"
+      "<recipient webhook=\"pager\"/></rota><webhook name=\"pager\" url=\"http://127.0.0.1:" +
+      std::to_string(testing::freePort()) + "/hook\"/></alerts>";
   hub.channelExtras =
       "<retry baseMs=\"50\" capMs=\"200\" maxAttempts=\"3\" onExhausted=\"skip\"/>"
       "<orders matchWindowHours=\"72\"/>"
@@ -109,6 +115,10 @@ TEST(ConsoleInABrowser, OperatorsFindAFailedDeliveryAndOthersCannotReplay) {
   ASSERT_TRUE(waitUntil([&] {
     return testing::apiGet(hub.apiPort, kTokens.at("admin"), "/api/v1/orders/overdue")
                .body.find("P300") != std::string::npos;
+  }));
+  ASSERT_TRUE(waitUntil([&] {
+    return testing::apiGet(hub.apiPort, kTokens.at("admin"), "/api/v1/alerts")
+               .body.find("\"failing\":true") != std::string::npos;
   }));
 
   hl7::Message m = testing::parseOk(hl7::normalizeSegmentSeparators(

@@ -1,6 +1,7 @@
 // The console's shell: sign-in, the navigation, and the page for the address after "#".
 import { ApiFailure, currentSession, may, resume, signIn, signOut } from "./api.js";
 import { h } from "./dom.js";
+import { alertsPage } from "./alerts.js";
 import { auditPage, deliveriesPage, orderPage, ordersPage } from "./lists.js";
 import { channelPage } from "./channel.js";
 import { messagePage } from "./message.js";
@@ -14,6 +15,7 @@ let stopPage = null; // what the current page stops when it is left (its refresh
 
 const pages = [
   { pattern: /^\/?$/, page: overviewPage, title: "Overview" },
+  { pattern: /^\/alerts$/, page: alertsPage, title: "Alerts" },
   { pattern: /^\/channels\/([^/]+)$/, page: channelPage, title: "Channel" },
   { pattern: /^\/channels\/([^/]+)\/scripts$/, page: scriptsPage, title: "Mapping script" },
   { pattern: /^\/messages$/, page: messagesPage, title: "Messages", least: "clinical" },
@@ -27,7 +29,7 @@ const pages = [
 
 function navigation() {
   const nav = document.getElementById("nav");
-  const links = [["#/", "Overview"]];
+  const links = [["#/", "Overview"], ["#/alerts", "Alerts"]];
   if (may("clinical")) {
     links.push(["#/messages", "Messages"], ["#/orders", "Orders"], ["#/deliveries", "Deliveries"],
       ["#/patient", "Patient record"]);

@@ -1,5 +1,5 @@
-// Overview: every channel's state, rates, backlog and errors; faulted and paused channels
-// first; refreshed every 5 seconds, with a small chart of the last hour (received and
+// Overview: how many alerts fire, and every channel's state, rates, backlog and errors;
+// faulted and paused channels first; refreshed every 5 seconds, with a small chart of the last hour (received and
 // delivered per minute, as the hub counted them).
 import { get } from "./api.js";
 import { age, badge, h, table, when } from "./dom.js";
@@ -38,9 +38,16 @@ function destinations(channel) {
 export async function overviewPage(view) {
   const body = h("div");
   const stamp = h("p", { class: "muted", "aria-live": "polite" });
-  view.replaceChildren(h("h1", {}, "Overview"), stamp, body);
+  const firing = h("p", { id: "alerts-firing" });
+  view.replaceChildren(h("h1", {}, "Overview"), stamp, firing, body);
   async function refresh() {
-    const { channels } = await get("/api/v1/channels");
+    const [{ channels }, alerts] = await Promise.all([get("/api/v1/channels"), get("/api/v1/alerts?history=0")]);
+    const open = alerts.firing.filter((a) => !a.acknowledged).length;
+    firing.replaceChildren(alerts.firing.length
+      ? h("a", { href: "#/alerts", class: "error" },
+        `${alerts.firing.length} alert${alerts.firing.length === 1 ? "" : "s"} firing` +
+        (open < alerts.firing.length ? ` (${alerts.firing.length - open} acknowledged)` : ""))
+      : h("span", { class: "muted" }, "No alert is firing."));
     const lastHour = (c) => c.receivedPerMinute.map((received, i) => ({
       received, delivered: c.destinations.reduce((sum, d) => sum + d.deliveredPerMinute[i], 0) }));
     channels.sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9) || a.name.localeCompare(b.name));
