@@ -29,6 +29,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pathhub COMPONENT hub)
 install(FILES ${PROJECT_SOURCE_DIR}/config/README.md
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pathhub RENAME config-reference.md COMPONENT hub)
+# For alerting: a bank holiday table to start from, and rules for those who run Prometheus.
+install(FILES ${PROJECT_SOURCE_DIR}/config/bank-holidays.example.csv
+        ${PROJECT_SOURCE_DIR}/docs/prometheus/pathhub-rules.yml
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pathhub/examples COMPONENT hub)
 
 # Debian's changelog, compressed as policy asks (gzip -n: no time stamp, the same bytes on every
 # build).
