@@ -10,6 +10,16 @@ function where(a) {
     a.node && `node ${a.node}`].filter(Boolean).join(", ");
 }
 
+// The columns that say what an alert is, firing or past.
+const described = [
+  ["Alert", (a) => String(a.id)],
+  ["Severity", (a) => badge(a.severity)],
+  ["Rule", (a) => a.rule],
+  ["Where", where],
+  ["What", (a) => a.summary],
+  ["Fired", (a) => when(a.firedAt)],
+];
+
 export async function alertsPage(view) {
   const body = h("div");
   const status = h("p", { role: "status" });
@@ -32,12 +42,7 @@ export async function alertsPage(view) {
       h("p", {}, `On duty now: the rotas for ${alerts.period}.`),
       h("h2", {}, "Firing"),
       table(alerts.firing, [
-        ["Alert", (a) => String(a.id)],
-        ["Severity", (a) => badge(a.severity)],
-        ["Rule", (a) => a.rule],
-        ["Where", where],
-        ["What", (a) => a.summary],
-        ["Fired", (a) => when(a.firedAt)],
+        ...described,
         ["Told", (a) => (a.toldRotas.length ? a.toldRotas.join(", ") : h("span", { class: "error" }, "nobody on duty"))],
         ["Acknowledged", (a) => (a.acknowledged
           ? `${a.acknowledged.by}, ${when(a.acknowledged.at)}`
@@ -57,12 +62,7 @@ export async function alertsPage(view) {
       ], "Nothing has been sent yet."),
       h("h2", {}, "Resolved"),
       table(alerts.history, [
-        ["Alert", (a) => String(a.id)],
-        ["Severity", (a) => badge(a.severity)],
-        ["Rule", (a) => a.rule],
-        ["Where", where],
-        ["What", (a) => a.summary],
-        ["Fired", (a) => when(a.firedAt)],
+        ...described,
         ["Ended", (a) => [badge(a.state), " ", when(a.resolvedAt)]],
         ["Acknowledged by", (a) => (a.acknowledged ? a.acknowledged.by : "")],
       ], "Nothing has resolved since the hub started."));
