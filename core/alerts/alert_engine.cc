@@ -59,8 +59,13 @@ void AlertEngine::evaluate(const HubFacts& facts) {
   std::int64_t longestWindow = 0;
   for (const auto& c : facts.channels) scriptErrors_.add(c.name, facts.atMs, c.scriptErrors);
   std::set<std::string> seen;
+  std::set<std::string> handedOver;  // rules another node of the cluster checks now
   for (const auto& rule : config_.rules) {
     longestWindow = std::max<std::int64_t>(longestWindow, rule.window.count() * 1000);
+    if (journalWide(rule.condition) && !facts.speaksForJournal) {
+      handedOver.insert(rule.name);
+      continue;
+    }
     for (auto& found : alerts::evaluate(rule, facts, scriptErrors_)) {
       const std::string key = rule.name + "\n" + found.subject;
       seen.insert(key);
@@ -97,6 +102,18 @@ void AlertEngine::evaluate(const HubFacts& facts) {
   for (auto it = firing_.begin(); it != firing_.end();) {
     if (seen.count(it->first)) {
       ++it;
+      continue;
+    }
+    if (handedOver.count(it->second.rule)) {
+      // The node now holding the alert checks' lease tells the rota from here on; a
+      // "resolved" from this node would say something it no longer knows.
+      AlertRecord passed = std::move(it->second);
+      it = firing_.erase(it);
+      passed.state = "handed_over";
+      passed.resolvedAtMs = now;
+      log().information("alert %?d (%s): another node of the cluster checks it now", passed.id,
+                        passed.rule);
+      history_.push_front(std::move(passed));
       continue;
     }
     AlertRecord resolved = std::move(it->second);

@@ -27,7 +27,9 @@ namespace pathhub::alerts {
 
 struct AlertRecord {
   std::int64_t id = 0;
-  std::string state;  // "firing", "resolved", or "closed" (its rule was removed by a reload)
+  // "firing", "resolved", "closed" (its rule was removed by a reload) or "handed_over" (in a
+  // cluster, another node checks its rule now: hub_facts.h, speaksForJournal)
+  std::string state;
   std::string rule, severity, condition, channel, destination, node, summary;
   std::int64_t value = 0;
   std::int64_t trueSinceMs = 0, firedAtMs = 0, lastNotifiedAtMs = 0, resolvedAtMs = 0;

@@ -41,6 +41,19 @@ struct HubFacts {
   std::optional<double> journalDiskFreePercent;
   std::vector<NodeFacts> nodes;  // a cluster's nodes; none for a single hub
   std::int64_t unmatchedWindowMs = 0;
+  // Whether this hub checks the figures a cluster's nodes all read alike from the shared
+  // journal (journalWide() conditions): a single hub always; in a cluster, the one node
+  // holding the alert checks' lease, so that the rota is told once.
+  bool speaksForJournal = true;
 };
+
+// The conditions over figures the shared journal gives every node alike (backlogs, answers,
+// orders, unmatched results, missing nodes), as against this node's own (its channels' states,
+// its deliveries, its script errors, its disk).
+inline bool journalWide(const std::string& condition) {
+  return condition == "backlog" || condition == "oldest_undelivered" ||
+         condition == "acknowledgements_overdue" || condition == "orders_overdue" ||
+         condition == "unmatched_results" || condition == "node_missing";
+}
 
 }  // namespace pathhub::alerts

@@ -106,13 +106,21 @@ std::vector<std::string> destinationNames(const config::ChannelConfig& c) {
 
 namespace {
 
-// Every (channel, destination) the configuration names: what a cluster's node keeps leases on.
+// The lease of the hub-wide alert checks in a cluster: the figures every node reads alike
+// from the shared journal (backlogs, answers and orders overdue, missing nodes) are checked by
+// the one node holding it, so the rota is told once, not once per node. No channel is named ""
+// (a channel needs a name), so it is no destination's.
+const std::pair<std::string, std::string> kAlertChecksLease = {"", "alerts"};
+
+// Every (channel, destination) the configuration names: what a cluster's node keeps leases on;
+// with alert rules, the alert checks' lease too.
 std::vector<std::pair<std::string, std::string>> destinationsOf(
-    const std::vector<config::ChannelConfig>& channels) {
+    const std::vector<config::ChannelConfig>& channels, const config::AlertsConfig& alerts) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& c : channels) {
     for (const auto& d : c.destinations) out.emplace_back(c.name, d.name);
   }
+  if (alerts.enabled && !alerts.rules.empty()) out.push_back(kAlertChecksLease);
   return out;
 }
 
@@ -158,7 +166,7 @@ Result<void> Hub::start() {
     keep.connection = *connection;
     keep.node = config_.cluster.node;
     keep.lease = config_.cluster.lease;
-    keep.destinations = destinationsOf(config_.channels);
+    keep.destinations = destinationsOf(config_.channels, alertsConfig_);
     auto keeper = cluster::LeaseKeeper::start(std::move(keep));
     if (!keeper) return tl::unexpected(keeper.error());
     leases_ = std::move(*keeper);
@@ -402,13 +410,13 @@ Result<http::ReloadReport> Hub::reload() {
     }
   }
   reloadChannels(next->channels, report);
-  if (leases_) leases_->setDestinations(destinationsOf(next->channels));
   if (!(next->alerts == alertsConfig_)) {
     alertsConfig_ = next->alerts;
     if (alerts_) alerts_->reconfigure(alertsConfig_);
     report.applied.push_back("alerts (" + std::to_string(alertsConfig_.rules.size()) + " rules, " +
                              std::to_string(alertsConfig_.rotas.size()) + " rotas)");
   }
+  if (leases_) leases_->setDestinations(destinationsOf(next->channels, alertsConfig_));
   for (const auto& a : report.applied) log().information("reload: %s", a);
   for (const auto& r : report.restartNeeded) {
     log().warning("reload: %s changed and takes effect at the next start", r);
@@ -737,6 +745,8 @@ Result<alerts::HubFacts> Hub::facts() {
     auto seen = cluster();
     if (!seen) return tl::unexpected(seen.error());
     for (const auto& n : seen->nodes) out.nodes.push_back({n.name, n.alive, n.sinceBeatMs});
+    out.speaksForJournal =
+        leases_->held(kAlertChecksLease.first, kAlertChecksLease.second).has_value();
   }
   return out;
 }

@@ -5,6 +5,8 @@
 // skipped or reordered — a message in flight at the cut may arrive twice.
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/Session.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -24,6 +26,7 @@
 #include "mllp/mllp_client.h"
 #include "postgres_server.h"
 #include "role_tokens.h"
+#include "webhook_receiver.h"
 
 namespace pathhub {
 namespace {
@@ -376,6 +379,48 @@ TEST_F(ClusterTest, DedupeAndReplayWorkAcrossNodes) {
   ASSERT_EQ(replayed.status, 200) << replayed.body;
   ASSERT_TRUE(waitUntil([&] { return sink().receivedCount() >= 3; }));
   EXPECT_EQ(sink().received().back(), "X-1");
+}
+
+// Alerts in a cluster (issue 26): a backlog both nodes read alike from the shared journal is
+// told once, by the node holding the alert checks' lease; a failing destination is told by the
+// node delivering for it — never once per node.
+TEST_F(ClusterTest, EachAlertIsToldOnceWhicheverNodesWatch) {
+  testing::WebhookReceiver hooks;
+  for (int i = 0; i < 2; ++i) {
+    node(i).hubExtras +=
+        "<alerts checkSeconds=\"1\"><rule name=\"backlog\" condition=\"backlog\" destination=\"gp\""
+        " threshold=\"0\" quietSeconds=\"0\"/><rule name=\"gp-down\""
+        " condition=\"destination_failing\" quietSeconds=\"0\"/><rota name=\"ops\">"
+        "<recipient webhook=\"ops\"/></rota><webhook name=\"ops\" url=\"" +
+        hooks.url() + "\"/></alerts>";
+  }
+  node(0).startHub();  // the sink (destination gp) is down
+  node(1).startHub();
+  ASSERT_TRUE(waitUntil([&] { return !owner().first.empty(); }));
+  mllp::Client client({"127.0.0.1", node(0).sourcePort});
+  ASSERT_EQ(ackCode(client.exchange(sampleWithId("ALERT-C1"))), "AA");
+  auto told = [&](const std::string& rule) {
+    std::vector<std::string> hubs;
+    for (const auto& p : hooks.posts()) {
+      auto body = Poco::JSON::Parser().parse(p.body).extract<Poco::JSON::Object::Ptr>();
+      if (body->getValue<std::string>("rule") == rule) {
+        hubs.push_back(body->getValue<std::string>("kind") + " " +
+                       body->getValue<std::string>("hub"));
+      }
+    }
+    return hubs;
+  };
+  ASSERT_TRUE(
+      waitUntil([&] { return told("backlog").size() == 1 && told("gp-down").size() == 1; }));
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // four more checks on each node
+  EXPECT_EQ(told("backlog").size(), 1u);
+  EXPECT_EQ(told("gp-down"), std::vector<std::string>{"firing " + owner().first});
+  sink().startSink();
+  ASSERT_TRUE(
+      waitUntil([&] { return told("backlog").size() == 2 && told("gp-down").size() == 2; }));
+  EXPECT_EQ(told("backlog")[1].rfind("resolved ", 0), 0u);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_EQ(hooks.posts().size(), 4u);
 }
 
 // PostgreSQL's own availability under the hubs: a primary with a synchronous standby, the hubs'

@@ -172,6 +172,31 @@ TEST_F(Engine, ARuleRemovedByAReloadClosesItsAlertsWithoutANotice) {
   EXPECT_EQ(accepted(), std::vector<std::string>{"firing"});
 }
 
+// In a cluster the node holding the alert checks' lease speaks for the shared journal's
+// figures; a node that loses it hands its alerts over quietly rather than resolving them.
+TEST_F(Engine, AJournalWideAlertIsHandedOverWhenAnotherNodeChecksIt) {
+  config::AlertRule backlog;
+  backlog.name = "backlog";
+  backlog.condition = "backlog";
+  config_.rules = {backlog, config_.rules[0]};
+  config_.rules[1].forDuration = std::chrono::seconds(0);
+  Dispatcher dispatcher(config_);
+  AlertEngine engine(config_, dispatcher, "node-a", clock_);
+  HubFacts f = facts(true);
+  engine.evaluate(f);
+  ASSERT_TRUE(acceptedAre({"firing", "firing"}));
+  f.speaksForJournal = false;  // the lease went to another node
+  engine.evaluate(f);
+  const AlertsView view = engine.view();
+  ASSERT_EQ(view.firing.size(), 1u);  // its own destination's failure stays its own
+  EXPECT_EQ(view.firing[0].rule, "gp-down");
+  ASSERT_EQ(view.history.size(), 1u);
+  EXPECT_EQ(view.history[0].rule, "backlog");
+  EXPECT_EQ(view.history[0].state, "handed_over");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(accepted(), (std::vector<std::string>{"firing", "firing"}));  // no "resolved"
+}
+
 TEST_F(Engine, AFailingNotifierIsRetriedAndItsFailureShows) {
   config_.rules[0].forDuration = std::chrono::seconds(0);
   hooks_.answerWith({503, 500});
