@@ -9,6 +9,7 @@
 #include <Poco/Net/RemoteSyslogChannel.h>
 #include <Poco/Net/SecureSMTPClientSession.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/SyslogChannel.h>
 #include <Poco/URI.h>
 
@@ -116,14 +117,17 @@ Result<void> postWebhook(const config::WebhookConfig& hook, const Notice& notice
 }
 
 SyslogSender::SyslogSender(const config::SyslogConfig& syslog) : host_(syslog.host) {
+  // Poco's channels name the facilities differently: the local one as syslog.h does
+  // ("LOG_LOCAL0"), the remote one without the prefix ("LOCAL0"); each ignores the other's.
+  const std::string facility = Poco::toUpper(syslog.facility);
   if (host_.empty()) {
     channel_ = new Poco::SyslogChannel("pathhub", Poco::SyslogChannel::SYSLOG_PID,
                                        Poco::SyslogChannel::SYSLOG_LOCAL0);
-    channel_->setProperty(Poco::SyslogChannel::PROP_FACILITY, syslog.facility);
+    channel_->setProperty(Poco::SyslogChannel::PROP_FACILITY, "LOG_" + facility);
   } else {
     const std::string address = host_.find(':') == std::string::npos ? host_ + ":514" : host_;
     channel_ = new Poco::Net::RemoteSyslogChannel(address, "pathhub");
-    channel_->setProperty(Poco::Net::RemoteSyslogChannel::PROP_FACILITY, syslog.facility);
+    channel_->setProperty(Poco::Net::RemoteSyslogChannel::PROP_FACILITY, facility);
   }
 }
 
