@@ -19,11 +19,36 @@ bool listed(const std::vector<std::string>& list, const std::string& item) {
 }  // namespace
 
 AlertEngine::AlertEngine(config::AlertsConfig config, Dispatcher& dispatcher, std::string hub,
-                         Clock clock)
+                         Clock clock, journal::Journal* journal, std::string owner)
     : config_(std::move(config)),
       dispatcher_(dispatcher),
       hub_(std::move(hub)),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      journal_(journal),
+      owner_(std::move(owner)) {
+  if (!journal_) return;
+  auto firing = journal_->alertsOf(owner_, true, 100000);
+  auto past = journal_->alertsOf(owner_, false, static_cast<int>(kHistory));
+  if (!firing || !past) {
+    log().error("cannot read the alerts kept in the journal: %s",
+                (firing ? past.error() : firing.error()).describe());
+    return;
+  }
+  for (auto& a : *firing) firing_.emplace(a.rule + "\n" + a.subject, std::move(a));
+  history_.assign(past->begin(), past->end());
+  if (!firing_.empty()) {
+    log().information("%z alert(s) still firing when the hub last stopped: checked again now",
+                      firing_.size());
+  }
+}
+
+void AlertEngine::keep(const AlertRecord& alert) {
+  if (!journal_ || alert.id <= 0) return;
+  if (auto ok = journal_->updateAlert(alert); !ok) {
+    log().error("alert %?d: cannot record its state (%s): %s", alert.id, alert.state,
+                ok.error().describe());
+  }
+}
 
 std::int64_t AlertEngine::nowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_().time_since_epoch()).count();
@@ -43,6 +68,7 @@ void AlertEngine::reconfigure(config::AlertsConfig config) {
     AlertRecord closed = std::move(it->second);
     closed.state = "closed";
     closed.resolvedAtMs = now;
+    keep(closed);
     log().information("alert %?d (%s) closed: its rule is no longer configured", closed.id,
                       closed.rule);
     history_.push_front(std::move(closed));
@@ -75,13 +101,17 @@ void AlertEngine::evaluate(const HubFacts& facts) {
         a.value = found.value;
         const bool quietOver =
             rule.quiet.count() > 0 && now - a.lastNotifiedAtMs >= rule.quiet.count() * 1000;
-        if (quietOver && a.acknowledgedBy.empty()) notify(a, "repeat", now);
+        if (quietOver && a.acknowledgedBy.empty()) {
+          notify(a, "repeat", now);
+          keep(a);
+        }
         continue;
       }
       Pending& p = pending_.try_emplace(key, Pending{now}).first->second;
       if (now - p.sinceMs < rule.forDuration.count() * 1000) continue;
       AlertRecord a;
-      a.id = nextId_++;
+      a.owner = owner_;
+      a.subject = found.subject;
       a.state = "firing";
       a.rule = rule.name;
       a.severity = rule.severity;
@@ -94,8 +124,22 @@ void AlertEngine::evaluate(const HubFacts& facts) {
       a.trueSinceMs = p.sinceMs;
       a.firedAtMs = now;
       pending_.erase(key);
+      a.id = nextId_++;
+      if (journal_) {
+        // Numbered by the journal, so an id names one alert across restarts and nodes. Told
+        // even when it cannot be recorded (then under a negative number of its own).
+        if (auto id = journal_->addAlert(a); id) {
+          a.id = *id;
+        } else {
+          a.id = -a.id;
+          log().error("alert on %s (%s): cannot record it: %s", found.subject, a.rule,
+                      id.error().describe());
+        }
+      }
       log().warning("alert %?d fired (%s, %s): %s", a.id, a.rule, a.severity, a.summary);
-      notify(firing_.emplace(key, std::move(a)).first->second, "firing", now);
+      AlertRecord& fired = firing_.emplace(key, std::move(a)).first->second;
+      notify(fired, "firing", now);
+      keep(fired);  // who was told
     }
   }
   std::erase_if(pending_, [&](const auto& p) { return !seen.count(p.first); });
@@ -111,6 +155,7 @@ void AlertEngine::evaluate(const HubFacts& facts) {
       it = firing_.erase(it);
       passed.state = "handed_over";
       passed.resolvedAtMs = now;
+      keep(passed);
       log().information("alert %?d (%s): another node of the cluster checks it now", passed.id,
                         passed.rule);
       history_.push_front(std::move(passed));
@@ -122,6 +167,7 @@ void AlertEngine::evaluate(const HubFacts& facts) {
     resolved.resolvedAtMs = now;
     log().information("alert %?d resolved (%s): %s", resolved.id, resolved.rule, resolved.summary);
     notify(resolved, "resolved", now);
+    keep(resolved);
     history_.push_front(std::move(resolved));
   }
   while (history_.size() > kHistory) history_.pop_back();
@@ -178,6 +224,7 @@ Result<AlertRecord> AlertEngine::acknowledge(std::int64_t id, const std::string&
     if (a.acknowledgedBy.empty()) {
       a.acknowledgedBy = by;
       a.acknowledgedAtMs = nowMs();
+      keep(a);
       log().information("alert %?d (%s) acknowledged by %s", a.id, a.rule, by);
     }
     return a;

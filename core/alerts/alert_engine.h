@@ -4,8 +4,10 @@
 // quiet period while it stays true, unless someone acknowledged it. When it is no longer
 // true it resolves: a "resolved" notice, and it moves to the history.
 //
-// The clock is injected (tests set the hour; the hub passes the system's). State lives in
-// memory: a hub that restarts finds what is still wrong again and fires it anew.
+// The clock is injected (tests set the hour; the hub passes the system's). With a journal, each
+// alert is kept there as it fires, repeats, is acknowledged and resolves: a hub that restarts
+// carries on with the alerts it had (no second "firing", the acknowledgement kept) and its
+// history. Without one (tests), state lives in memory.
 #pragma once
 
 #include <chrono>
@@ -21,23 +23,13 @@
 #include "alerts/dispatcher.h"
 #include "alerts/hub_facts.h"
 #include "config/alerts_config.h"
+#include "journal/journal.h"
 #include "pathhub/error.h"
 
 namespace pathhub::alerts {
 
-struct AlertRecord {
-  std::int64_t id = 0;
-  // "firing", "resolved", "closed" (its rule was removed by a reload) or "handed_over" (in a
-  // cluster, another node checks its rule now: hub_facts.h, speaksForJournal)
-  std::string state;
-  std::string rule, severity, condition, channel, destination, node, summary;
-  std::int64_t value = 0;
-  std::int64_t trueSinceMs = 0, firedAtMs = 0, lastNotifiedAtMs = 0, resolvedAtMs = 0;
-  int notifications = 0;               // notices made: the firing, its repeats, the resolution
-  std::vector<std::string> toldRotas;  // the rotas the last notice went to
-  std::string acknowledgedBy;
-  std::int64_t acknowledgedAtMs = 0;
-};
+// An alert from when it fired to when it resolved: kept in the journal (journal/alert_types.h).
+using AlertRecord = journal::AlertRecord;
 
 struct AlertsView {
   std::string period;                // the rotas' period now
@@ -51,9 +43,12 @@ class AlertEngine {
   using Clock = std::function<std::chrono::system_clock::time_point()>;
   static constexpr std::size_t kHistory = 500;
 
+  // `hub`: how notices name this hub. `journal` (may be null) keeps the alerts of `owner` (a
+  // cluster's node name; "" for a hub on its own journal); those still firing are read back.
   AlertEngine(
       config::AlertsConfig config, Dispatcher& dispatcher, std::string hub,
-      Clock clock = [] { return std::chrono::system_clock::now(); });
+      Clock clock = [] { return std::chrono::system_clock::now(); },
+      journal::Journal* journal = nullptr, std::string owner = {});
 
   // New rules and rotas (a reload). An alert whose rule is gone is closed without a notice.
   void reconfigure(config::AlertsConfig config);
@@ -68,6 +63,9 @@ class AlertEngine {
     std::int64_t sinceMs = 0;
   };
   void notify(AlertRecord& alert, const std::string& kind, std::int64_t nowMs);
+  // Writes the alert's row as it is now (nothing without a journal; a failure is logged: the
+  // notices matter more than the record of them).
+  void keep(const AlertRecord& alert);
   std::int64_t nowMs() const;
 
   mutable std::mutex mutex_;
@@ -75,6 +73,8 @@ class AlertEngine {
   Dispatcher& dispatcher_;
   const std::string hub_;
   const Clock clock_;
+  journal::Journal* const journal_;
+  const std::string owner_;
   CounterWindows scriptErrors_;
   std::map<std::string, Pending> pending_;     // rule + "\n" + subject
   std::map<std::string, AlertRecord> firing_;  // the same keys

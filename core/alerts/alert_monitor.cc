@@ -5,10 +5,12 @@
 namespace pathhub::alerts {
 
 AlertMonitor::AlertMonitor(config::AlertsConfig config, Facts facts, std::string hub,
-                           AlertEngine::Clock clock)
+                           journal::Journal* journal, std::string owner)
     : facts_(std::move(facts)),
       dispatcher_(config),
-      engine_(config, dispatcher_, std::move(hub), std::move(clock)),
+      engine_(
+          config, dispatcher_, std::move(hub), [] { return std::chrono::system_clock::now(); },
+          journal, std::move(owner)),
       config_(std::move(config)) {
   thread_ = std::thread([this] { run(); });
 }

@@ -16,9 +16,9 @@ namespace pathhub::alerts {
 class AlertMonitor {
  public:
   using Facts = std::function<Result<HubFacts>()>;
-  AlertMonitor(
-      config::AlertsConfig config, Facts facts, std::string hub,
-      AlertEngine::Clock clock = [] { return std::chrono::system_clock::now(); });
+  // `journal` and `owner` keep the alerts (AlertEngine).
+  AlertMonitor(config::AlertsConfig config, Facts facts, std::string hub, journal::Journal* journal,
+               std::string owner);
   ~AlertMonitor();
   AlertMonitor(const AlertMonitor&) = delete;
   AlertMonitor& operator=(const AlertMonitor&) = delete;

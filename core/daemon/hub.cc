@@ -195,7 +195,7 @@ Result<void> Hub::start() {
     const std::string name =
         config_.cluster.enabled() ? config_.cluster.node : Poco::Environment::nodeName();
     alerts_ = std::make_unique<alerts::AlertMonitor>(
-        alertsConfig_, [this] { return facts(); }, name);
+        alertsConfig_, [this] { return facts(); }, name, journal_.get(), config_.cluster.node);
   }
   ready_ = true;
   return {};

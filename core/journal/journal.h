@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "journal/alert_types.h"
 #include "journal/group_commit.h"
 #include "journal/query_types.h"
 #include "journal/record_types.h"
@@ -232,6 +233,15 @@ class Journal {
   // Per channel with any: answers overdue, orders overdue, results unmatched since
   // `unmatchedSinceMs` (journal_queries.cc).
   virtual Result<std::vector<ChannelAttention>> attentionCounts(std::int64_t unmatchedSinceMs) = 0;
+
+  // --- Alerts (journal/alerts.cc; core/alerts) ---
+  // A new alert, as it fired: its id.
+  virtual Result<std::int64_t> addAlert(const AlertRecord& alert) = 0;
+  // Its state, summary, notices and acknowledgement as they are now.
+  virtual Result<void> updateAlert(const AlertRecord& alert) = 0;
+  // `owner`'s alerts: those firing (oldest first), or the others (newest first), at most `limit`.
+  virtual Result<std::vector<AlertRecord>> alertsOf(const std::string& owner, bool firing,
+                                                    int limit) = 0;
 
   // --- Acknowledgements (journal/acknowledgements.cc) ---
   // An answer that arrived (an HL7 v2 ACK, or an NHSACK made one): `reference` is what it

@@ -3,6 +3,7 @@
 
 #include <Poco/UUIDGenerator.h>
 
+#include "journal/alert_schema.h"
 #include "journal/migrations.h"
 #include "journal/record_schema.h"
 #include "journal/script_schema.h"
@@ -122,6 +123,11 @@ void scriptVersions(Session& s) {
   for (const auto& sql : scriptSchema(true)) s << sql, now;
 }
 
+// Version 5: the alerts (alert_schema.h).
+void alertTable(Session& s) {
+  for (const auto& sql : alertSchema(true)) s << sql, now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "the journal's tables, the append-only audit trail, and the cluster's leases and nodes",
@@ -131,6 +137,7 @@ const std::vector<Migration>& migrations() {
        record},
       {4, "mapping scripts' versions, their deployments, and the version that mapped each message",
        scriptVersions},
+      {5, "the alerts: each one fired, its state and who acknowledged it", alertTable},
   };
   return all;
 }
@@ -175,7 +182,7 @@ int postgresSchemaVersion(Session& session) { return postgresVersions().read(ses
 
 Result<SchemaUpgrade> upgradePostgresSchema(Session& session, const std::string& where,
                                             const std::string& program) {
-  static_assert(kPostgresSchemaVersion == 4,
+  static_assert(kPostgresSchemaVersion == 5,
                 "a new PostgreSQL schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), postgresVersions(), where, program);
 }

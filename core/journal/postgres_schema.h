@@ -18,7 +18,7 @@
 
 namespace pathhub::journal {
 
-inline constexpr int kPostgresSchemaVersion = 4;
+inline constexpr int kPostgresSchemaVersion = 5;
 
 // Brings the database open in `session` to kPostgresSchemaVersion. `where` names it in errors
 // (its URL without the password); `program` is recorded with each step.

@@ -4,6 +4,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/UUIDGenerator.h>
 
+#include "journal/alert_schema.h"
 #include "journal/migrations.h"
 #include "journal/record_schema.h"
 #include "journal/script_schema.h"
@@ -137,6 +138,11 @@ void scriptVersions(Session& writer) {
   for (const auto& sql : scriptSchema(false)) writer << sql, now;
 }
 
+// Version 5: the alerts (alert_schema.h).
+void alertTable(Session& writer) {
+  for (const auto& sql : alertSchema(false)) writer << sql, now;
+}
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1,
@@ -148,6 +154,7 @@ const std::vector<Migration>& migrations() {
        record},
       {4, "mapping scripts' versions, their deployments, and the version that mapped each message",
        scriptVersions},
+      {5, "the alerts: each one fired, its state and who acknowledged it", alertTable},
   };
   return all;
 }
@@ -179,7 +186,7 @@ const SchemaVersionStore& sqliteVersions() {
 
 Result<SchemaUpgrade> upgradeSchema(Session& session, const std::string& path,
                                     const std::string& program) {
-  static_assert(kSchemaVersion == 4, "a new schema version needs its migration in migrations()");
+  static_assert(kSchemaVersion == 5, "a new schema version needs its migration in migrations()");
   return runMigrations(session, migrations(), sqliteVersions(), "the journal " + path, program);
 }
 

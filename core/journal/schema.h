@@ -15,7 +15,7 @@ namespace pathhub::journal {
 
 // The version this program writes. Raise it with a new entry at the end of the migrations
 // (schema.cc), a fixture journal of the version before (tests/data/journals), and a test.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct SchemaUpgrade {
   int from = 0;  // 0: a new journal (or one written before versions were kept, see schema.cc)

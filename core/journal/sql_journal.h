@@ -51,6 +51,10 @@ class SqlJournal : public Journal {
   Result<void> rerouteOrder(const OrderReroute& reroute) override;
   Result<std::vector<UnmatchedResult>> unmatchedResults(int limit) override;
   Result<std::vector<ChannelAttention>> attentionCounts(std::int64_t unmatchedSinceMs) override;
+  Result<std::int64_t> addAlert(const AlertRecord& alert) override;
+  Result<void> updateAlert(const AlertRecord& alert) override;
+  Result<std::vector<AlertRecord>> alertsOf(const std::string& owner, bool firing,
+                                            int limit) override;
   Result<std::vector<AcknowledgementRecord>> settleAcknowledgement(const Answer& answer) override;
   Result<std::vector<RoutingException>> routingExceptions(int limit) override;
   Result<std::vector<AcknowledgementRecord>> unacknowledged(std::int64_t sentBeforeMs,

@@ -264,6 +264,45 @@ TEST_F(HubAlerts, AnAcknowledgedAlertStopsRepeatingAndTheAcknowledgementIsAudite
   expectNoMessageContent();
 }
 
+// The alerts are kept in the journal: a hub that restarts while one fires carries on with it
+// (the same alert, still acknowledged, not told again) and tells its resolution.
+TEST_F(HubAlerts, ARestartedHubCarriesOnWithItsAlertsAndTheirAcknowledgements) {
+  ASSERT_TRUE(smtp_.ok());
+  hub_.hubExtras = alerts(
+      "<rule name=\"gp-backlog\" condition=\"backlog\" destination=\"gp\" quietSeconds=\"2\"/>");
+  hub_.startHub();
+  send("ALERT-6");
+  ASSERT_TRUE(waitUntil([&] { return webhooks().size() == 1; }));
+  const auto id = webhooks()[0]->getValue<std::int64_t>("alert");
+  const auto acknowledged =
+      testing::apiCall(hub_.apiPort, roleTokens().at("operator"), "POST",
+                       "/api/v1/alerts/" + std::to_string(id) + "/acknowledge");
+  ASSERT_EQ(acknowledged.status, 200) << acknowledged.body;
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // a repeat already on its way lands
+  const std::size_t told = webhooks().size();
+  ASSERT_EQ(hub_.stopHub(), 0);
+  hub_.startHub();
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // checks, and two quiet periods
+  EXPECT_EQ(webhooks().size(), told) << "told again after the restart";
+  auto state = api("viewer", "/api/v1/alerts");
+  ASSERT_EQ(state->getArray("firing")->size(), 1u);
+  auto alert = state->getArray("firing")->getObject(0);
+  EXPECT_EQ(alert->getValue<std::int64_t>("id"), id);
+  EXPECT_EQ(alert->getObject("acknowledged")->getValue<std::string>("by"), "operator-user");
+  hub_.startSink();
+  ASSERT_TRUE(
+      waitUntil([&] { return webhooks().back()->getValue<std::string>("kind") == "resolved"; }));
+  EXPECT_EQ(webhooks().back()->getValue<std::int64_t>("alert"), id);
+  // Restarted again: the history is still there.
+  ASSERT_EQ(hub_.stopHub(), 0);
+  hub_.startHub();
+  state = api("viewer", "/api/v1/alerts");
+  EXPECT_EQ(state->getArray("firing")->size(), 0u);
+  ASSERT_EQ(state->getArray("history")->size(), 1u);
+  EXPECT_EQ(state->getArray("history")->getObject(0)->getValue<std::int64_t>("id"), id);
+  EXPECT_EQ(state->getArray("history")->getObject(0)->getValue<std::string>("state"), "resolved");
+}
+
 TEST_F(HubAlerts, RulesAddedByAReloadTakeEffect) {
   ASSERT_TRUE(smtp_.ok());
   hub_.hubExtras = alerts("");

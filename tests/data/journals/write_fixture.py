@@ -7,7 +7,7 @@ Runs BIN_DIR/pathhub and BIN_DIR/hl7sink in a temporary folder and feeds them ha
 messages (synthetic patients; nothing from the corpus), so the journal holds one of each thing
 a journal holds: an order sent to its lab (orders, order_history), its result delivered, a
 result matching no order (unmatched_results), an audited search (audit), and a result still
-pending because its receiver is down when the hub stops. Then it dumps the journal as SQL,
+pending because its receiver is down when the hub stops (and the alert it fires). Then it dumps the journal as SQL,
 with its PRAGMA user_version. The migration tests (tests/unit/journal/schema_test.cc) load
 each fixture and open it with the current program.
 """
@@ -71,6 +71,9 @@ def main():
   <api listen="127.0.0.1:{api}">
     <token name="fixture" role="admin" sha256="{hashlib.sha256(TOKEN.encode()).hexdigest()}"/>
   </api>
+  <alerts checkSeconds="1">
+    <rule name="gp-backlog" condition="backlog" destination="gp" severity="critical"/>
+  </alerts>
   <channel name="orders">
     <source type="mllp" listen="127.0.0.1:{orders}"/>
     <destination name="lab1" type="file" directory="{folder}/lab1"/>
@@ -104,7 +107,7 @@ def main():
         sink.terminate()
         sink.wait()
         send(bin_dir, lab, folder, result("RES-F3", "PF1", "FF1", "9434765919"))
-        time.sleep(0.5)  # its first attempt fails: pending when the hub stops
+        time.sleep(2.0)  # its first attempt fails: pending, and an alert fires, when the hub stops
         hub.terminate()
         if hub.wait(timeout=60) != 0:
             sys.exit("the hub did not stop cleanly")
