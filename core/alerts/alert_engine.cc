@@ -148,6 +148,18 @@ void AlertEngine::evaluate(const HubFacts& facts) {
       ++it;
       continue;
     }
+    if (std::none_of(config_.rules.begin(), config_.rules.end(),
+                     [&](const auto& r) { return r.name == it->second.rule; })) {
+      // Read back from the journal after a restart with a configuration that no longer has
+      // its rule: closed, as a reload would have closed it, not "resolved".
+      AlertRecord closed = std::move(it->second);
+      it = firing_.erase(it);
+      closed.state = "closed";
+      closed.resolvedAtMs = now;
+      keep(closed);
+      history_.push_front(std::move(closed));
+      continue;
+    }
     if (handedOver.count(it->second.rule)) {
       // The node now holding the alert checks' lease tells the rota from here on; a
       // "resolved" from this node would say something it no longer knows.

@@ -9,6 +9,8 @@
 #include <Poco/Net/DatagramSocket.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "alerts/senders.h"
 #include "hub_fixture.h"
 #include "webhook_receiver.h"
@@ -195,6 +197,52 @@ TEST_F(Engine, AJournalWideAlertIsHandedOverWhenAnotherNodeChecksIt) {
   EXPECT_EQ(view.history[0].state, "handed_over");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(accepted(), (std::vector<std::string>{"firing", "firing"}));  // no "resolved"
+}
+
+// Kept in the journal: a new engine on the same journal (a restarted hub) carries on with an
+// alert still firing — not told again — and closes, without a notice, one whose rule the
+// configuration no longer has.
+TEST_F(Engine, AnEngineOnTheSameJournalCarriesOnWithItsAlerts) {
+  const auto folder = std::filesystem::temp_directory_path() /
+                      ("pathhub-alert-engine-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  auto journal =
+      journal::Journal::open(journal::JournalOptions::sqlite((folder / "journal.db").string(), {}));
+  ASSERT_TRUE(journal) << journal.error().describe();
+  config_.rules[0].forDuration = std::chrono::seconds(0);
+  config::AlertRule backlog;
+  backlog.name = "backlog";
+  backlog.condition = "backlog";
+  config_.rules.push_back(backlog);
+  std::int64_t id = 0;
+  {
+    Dispatcher dispatcher(config_);
+    AlertEngine engine(config_, dispatcher, "hub-1", clock_, journal->get());
+    engine.evaluate(facts(true));
+    ASSERT_TRUE(acceptedAre({"firing", "firing"}));
+    id = engine.view().firing.at(0).id;
+    ASSERT_TRUE(engine.acknowledge(id, "ops-user"));
+  }
+  config_.rules.pop_back();  // restarted without the backlog rule
+  Dispatcher dispatcher(config_);
+  AlertEngine engine(config_, dispatcher, "hub-1", clock_, journal->get());
+  ASSERT_EQ(engine.view().firing.size(), 2u);  // as they were when it stopped
+  pass(std::chrono::seconds(3600));            // past the quiet period, but acknowledged
+  engine.evaluate(facts(true));
+  AlertsView view = engine.view();
+  ASSERT_EQ(view.firing.size(), 1u);
+  EXPECT_EQ(view.firing[0].id, id);
+  EXPECT_EQ(view.firing[0].acknowledgedBy, "ops-user");
+  ASSERT_EQ(view.history.size(), 1u);
+  EXPECT_EQ(view.history[0].rule, "backlog");
+  EXPECT_EQ(view.history[0].state, "closed");
+  engine.evaluate(facts(false));
+  ASSERT_TRUE(acceptedAre({"firing", "firing", "resolved"}));
+  view = engine.view();
+  EXPECT_EQ(view.history.at(0).id, id);
+  EXPECT_EQ(view.history.at(0).state, "resolved");
+  journal->reset();
+  std::filesystem::remove_all(folder);
 }
 
 TEST_F(Engine, AFailingNotifierIsRetriedAndItsFailureShows) {
