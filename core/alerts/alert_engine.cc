@@ -57,25 +57,31 @@ std::int64_t AlertEngine::nowMs() const {
 void AlertEngine::reconfigure(config::AlertsConfig config) {
   std::lock_guard lock(mutex_);
   config_ = std::move(config);
-  std::set<std::string> rules;
-  for (const auto& r : config_.rules) rules.insert(r.name);
   const std::int64_t now = nowMs();
   for (auto it = firing_.begin(); it != firing_.end();) {
-    if (rules.count(it->second.rule)) {
+    if (configured(it->second.rule)) {
       ++it;
       continue;
     }
-    AlertRecord closed = std::move(it->second);
-    closed.state = "closed";
-    closed.resolvedAtMs = now;
-    keep(closed);
-    log().information("alert %?d (%s) closed: its rule is no longer configured", closed.id,
-                      closed.rule);
-    history_.push_front(std::move(closed));
+    retire(std::move(it->second), "closed", now);
     it = firing_.erase(it);
   }
   std::erase_if(pending_,
-                [&](const auto& p) { return !rules.count(p.first.substr(0, p.first.find('\n'))); });
+                [&](const auto& p) { return !configured(p.first.substr(0, p.first.find('\n'))); });
+}
+
+bool AlertEngine::configured(const std::string& rule) const {
+  return std::any_of(config_.rules.begin(), config_.rules.end(),
+                     [&](const auto& r) { return r.name == rule; });
+}
+
+void AlertEngine::retire(AlertRecord alert, const std::string& state, std::int64_t now) {
+  alert.state = state;
+  alert.resolvedAtMs = now;
+  log().information("alert %?d (%s) %s: %s", alert.id, alert.rule, state, alert.summary);
+  if (state == "resolved") notify(alert, "resolved", now);
+  keep(alert);
+  history_.push_front(std::move(alert));
   while (history_.size() > kHistory) history_.pop_back();
 }
 
@@ -148,41 +154,16 @@ void AlertEngine::evaluate(const HubFacts& facts) {
       ++it;
       continue;
     }
-    if (std::none_of(config_.rules.begin(), config_.rules.end(),
-                     [&](const auto& r) { return r.name == it->second.rule; })) {
-      // Read back from the journal after a restart with a configuration that no longer has
-      // its rule: closed, as a reload would have closed it, not "resolved".
-      AlertRecord closed = std::move(it->second);
-      it = firing_.erase(it);
-      closed.state = "closed";
-      closed.resolvedAtMs = now;
-      keep(closed);
-      history_.push_front(std::move(closed));
-      continue;
-    }
-    if (handedOver.count(it->second.rule)) {
-      // The node now holding the alert checks' lease tells the rota from here on; a
-      // "resolved" from this node would say something it no longer knows.
-      AlertRecord passed = std::move(it->second);
-      it = firing_.erase(it);
-      passed.state = "handed_over";
-      passed.resolvedAtMs = now;
-      keep(passed);
-      log().information("alert %?d (%s): another node of the cluster checks it now", passed.id,
-                        passed.rule);
-      history_.push_front(std::move(passed));
-      continue;
-    }
-    AlertRecord resolved = std::move(it->second);
+    // No longer found: resolved — unless its rule is gone (read back from the journal after a
+    // restart with a configuration without it: closed, as a reload would have closed it), or
+    // another node of the cluster checks it now (a "resolved" from this node would say
+    // something it no longer knows).
+    const std::string state = !configured(it->second.rule)        ? "closed"
+                              : handedOver.count(it->second.rule) ? "handed_over"
+                                                                  : "resolved";
+    retire(std::move(it->second), state, now);
     it = firing_.erase(it);
-    resolved.state = "resolved";
-    resolved.resolvedAtMs = now;
-    log().information("alert %?d resolved (%s): %s", resolved.id, resolved.rule, resolved.summary);
-    notify(resolved, "resolved", now);
-    keep(resolved);
-    history_.push_front(std::move(resolved));
   }
-  while (history_.size() > kHistory) history_.pop_back();
   scriptErrors_.trim(longestWindow, facts.atMs);
 }
 

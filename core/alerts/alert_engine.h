@@ -63,6 +63,10 @@ class AlertEngine {
     std::int64_t sinceMs = 0;
   };
   void notify(AlertRecord& alert, const std::string& kind, std::int64_t nowMs);
+  // Ends an alert in `state` ("resolved", with its notice; "closed"; "handed_over"): kept, and
+  // moved to the history.
+  void retire(AlertRecord alert, const std::string& state, std::int64_t nowMs);
+  bool configured(const std::string& rule) const;
   // Writes the alert's row as it is now (nothing without a journal; a failure is logged: the
   // notices matter more than the record of them).
   void keep(const AlertRecord& alert);
